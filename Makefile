@@ -1,0 +1,52 @@
+# IR Portal: `make run` for the app with demo data, `make test` for the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+# The embedded default: plain HTTP on 127.0.0.1, a per-clone secret key under var/.
+LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-false}" \
+	CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-false}" \
+	SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
+	PATH="$(BIN):$$PATH"
+
+.PHONY: install run test lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+var/secret_key: | $(STAMP)
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	chmod 600 var/secret_key
+
+run: $(STAMP) var/secret_key
+	$(LOCAL_ENV) python manage.py migrate --noinput
+	$(LOCAL_ENV) python manage.py collectstatic --noinput --verbosity 0
+	$(LOCAL_ENV) python manage.py seed_demo --if-empty
+	@echo "IR Portal on http://127.0.0.1:8000/investors/ -- staff console http://127.0.0.1:8000/staff/"
+	@echo "Demo sign-ins (also in var/demo-logins.txt):"
+	@cat var/demo-logins.txt 2>/dev/null || echo "  (none: the database already had users)"
+	$(LOCAL_ENV) honcho start -f Procfile
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var .pytest_cache

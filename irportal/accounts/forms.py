@@ -1,0 +1,51 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import Group
+
+from irportal.accounts.roles import IR_ADMIN, ROLES
+
+User = get_user_model()
+
+
+def _roles_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Group.objects.filter(name__in=ROLES).order_by("name"),
+        to_field_name="name",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="A user without a role can sign in but sees nothing.",
+    )
+
+
+class UserCreateForm(UserCreationForm):
+    roles = _roles_field()
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email")
+
+
+class UserUpdateForm(forms.ModelForm):
+    roles = _roles_field()
+
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "email", "is_active")
+
+    def __init__(self, *args, editor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+        self.initial.setdefault(
+            "roles", list(self.instance.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk == self.editor.pk:
+            if not cleaned.get("is_active", True):
+                self.add_error("is_active", "You cannot deactivate your own account.")
+            roles = {group.name for group in cleaned.get("roles") or []}
+            if IR_ADMIN not in roles and self.editor.groups.filter(name=IR_ADMIN).exists():
+                self.add_error("roles", "You cannot remove your own IR Admin role; ask another IR Admin.")
+        return cleaned

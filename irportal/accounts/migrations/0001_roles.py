@@ -1,0 +1,22 @@
+from django.db import migrations
+
+from irportal.accounts.roles import ROLE_PERMISSIONS, grant_permissions
+
+
+def create_roles(apps, schema_editor):
+    grant_permissions(apps, ROLE_PERMISSIONS)
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLE_PERMISSIONS)).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("audit", "0001_initial"),
+        ("investors", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -1,0 +1,10 @@
+from django import template
+
+from irportal.accounts import navigation
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_navigation(context):
+    return navigation.items_for(context["request"].user)

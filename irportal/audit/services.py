@@ -1,0 +1,102 @@
+"""Writing to the audit log: ``audit_record`` is the only way in."""
+
+import json
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from irportal.audit import chain, registry
+from irportal.audit.context import current_context
+from irportal.audit.models import AuditEntry, object_type_of
+
+# Key of the PostgreSQL advisory lock that serialises writers on the chain head.
+CHAIN_LOCK_KEY = 0x1A0D17
+
+
+def _json_value(value):
+    """A JSON-native copy of ``value`` that survives a round trip through jsonb unchanged."""
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_value(item) for item in value]
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float | Decimal):
+        # Numbers that are not integers are kept as text: jsonb may respell them.
+        return str(value)
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _actor_fields(actor) -> tuple[int | None, str]:
+    if actor is None:
+        return None, "system"
+    if isinstance(actor, AnonymousUser) or not actor.is_authenticated:
+        return None, "anonymous"
+    return actor.pk, actor.get_username()
+
+
+def diff_fields(before: dict, after: dict) -> dict:
+    """The ``changes`` of an entry: each field whose value differs, with both values."""
+    return {
+        name: {"before": before.get(name), "after": after.get(name)}
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    object_label: str = "",
+    changes: dict | None = None,
+    data: dict | None = None,
+    actor_label: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit log, inside the caller's transaction.
+
+    ``actor`` is a user, an anonymous user (a visitor) or None (the system).
+    ``obj`` fills the object fields from a model instance. Writers are
+    serialised on the chain head: a PostgreSQL advisory lock held until the
+    surrounding transaction ends; SQLite takes its write lock at BEGIN.
+    """
+    if not registry.is_registered(action):
+        raise ValueError(f"unregistered audit action {action!r}")
+    if obj is not None:
+        object_type = object_type_of(obj)
+        object_id = str(obj.pk)
+        object_label = str(obj)
+    actor_id, default_label = _actor_fields(actor)
+    request_context = current_context()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
+        sequence, prev_hash = (head[0] + 1, head[1]) if head else (1, chain.GENESIS_HASH)
+        entry = AuditEntry(
+            sequence=sequence,
+            timestamp=timezone.now(),
+            group_id=request_context.group_id,
+            actor_id=actor_id,
+            actor_label=(actor_label or default_label)[:150],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            object_label=str(object_label)[:255],
+            changes=_json_value(changes or {}),
+            data=_json_value(data or {}),
+            ip=request_context.ip,
+            user_agent=request_context.user_agent,
+            request_id=request_context.request_id,
+            prev_hash=prev_hash,
+        )
+        entry.entry_hash = entry.compute_hash()
+        entry.save(force_insert=True)
+    return entry

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class InvestorsConfig(AppConfig):
+    name = "irportal.investors"
+    label = "investors"
+    verbose_name = "Investor information"
+
+    def ready(self):
+        from irportal.accounts import navigation
+        from irportal.audit.registry import register_action
+
+        register_action("investors.profile_update", "Changed company profile")
+        navigation.register(
+            navigation.NavItem("Company profile", "company:profile_edit", "investors.change_companyprofile", order=90)
+        )

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from irportal import health
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
+    path("investors/", include("irportal.investors.urls")),
+    path("staff/", include("irportal.accounts.urls")),
+    path("staff/company/", include("irportal.investors.staff_urls")),
+    path("compliance/audit/", include("irportal.audit.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]

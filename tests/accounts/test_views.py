@@ -1,0 +1,171 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
+from irportal.audit.models import AuditEntry
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+STAFF_PAGES = {
+    "accounts:console": {IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN},
+    "accounts:password_change": {IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN},
+    "accounts:user_list": {IR_ADMIN},
+    "accounts:user_create": {IR_ADMIN},
+    "company:profile_edit": {IR_ADMIN},
+    "audit:log": {COMPLIANCE_REVIEWER, IR_ADMIN},
+}
+
+NAVIGATION = {
+    IR_AUTHOR: ["Dashboard"],
+    IR_APPROVER: ["Dashboard"],
+    COMPLIANCE_REVIEWER: ["Dashboard", "Audit log"],
+    IR_ADMIN: ["Dashboard", "Audit log", "Users", "Company profile"],
+}
+
+
+def login_form(client, username, password):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR="198.51.100.7"
+    )
+
+
+def test_good_login_is_audited_with_the_address(client):
+    user = UserFactory(roles=[IR_AUTHOR])
+    response = login_form(client, user.username, PASSWORD)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="auth.login")
+    assert (entry.actor_id, entry.ip) == (user.pk, "198.51.100.7")
+
+
+def test_wrong_password_is_a_form_error_and_an_audit_entry(client):
+    user = UserFactory(roles=[IR_AUTHOR])
+    response = login_form(client, user.username, "wrong password")
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    entry = AuditEntry.objects.get(action="auth.login_failed")
+    assert entry.data == {"username": user.username}
+    assert entry.ip == "198.51.100.7"
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client):
+    UserFactory(username="known")
+    known = login_form(client, "known", "wrong password")
+    unknown = login_form(client, "nobody", "wrong password")
+    assert known.status_code == unknown.status_code == 200
+    assert known.context["form"].errors == unknown.context["form"].errors
+
+
+def test_logout_is_audited(client):
+    user = UserFactory(roles=[IR_AUTHOR])
+    client.force_login(user)
+    client.post(reverse("accounts:logout"))
+    assert AuditEntry.objects.filter(action="auth.logout", actor_id=user.pk).count() == 1
+
+
+def test_password_change_is_audited(client):
+    user = UserFactory(roles=[IR_AUTHOR])
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a new long passphrase 42",
+            "new_password2": "a new long passphrase 42",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="auth.password_change", actor_id=user.pk).count() == 1
+
+
+@pytest.mark.parametrize("url_name", list(STAFF_PAGES))
+@pytest.mark.parametrize("role", [IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN, None])
+def test_staff_page_permissions_are_checked_on_the_server(client, url_name, role):
+    url = reverse(url_name)
+    if role is None:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+        return
+    user = UserFactory(roles=[role])
+    client.force_login(user)
+    response = client.get(url)
+    if role in STAFF_PAGES[url_name]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+        denial = AuditEntry.objects.get(action="security.permission_denied")
+        assert (denial.actor_id, denial.data["path"]) == (user.pk, url)
+
+
+@pytest.mark.parametrize("role", list(NAVIGATION))
+def test_navigation_shows_each_role_only_what_it_may_use(client, role):
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get(reverse("accounts:console"))
+    navigation = re.search(r'<ul[^>]*data-testid="staff-nav">(.*?)</ul>', response.content.decode(), re.S).group(1)
+    assert re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', navigation) == NAVIGATION[role]
+
+
+def test_admin_creates_a_user_with_a_role_and_it_is_audited(client):
+    admin = UserFactory(roles=[IR_ADMIN])
+    client.force_login(admin)
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "newauthor",
+            "first_name": "New",
+            "last_name": "Author",
+            "email": "new@example.test",
+            "roles": [IR_AUTHOR],
+            "password1": "a long enough passphrase 7",
+            "password2": "a long enough passphrase 7",
+        },
+    )
+    assert response.status_code == 302
+    created = User.objects.get(username="newauthor")
+    assert list(created.groups.values_list("name", flat=True)) == [IR_AUTHOR]
+    entry = AuditEntry.objects.get(action="accounts.user_create")
+    assert entry.changes["roles"] == {"before": None, "after": [IR_AUTHOR]}
+    assert entry.actor_id == admin.pk
+
+
+def test_role_change_is_audited_with_before_and_after(client):
+    admin = UserFactory(roles=[IR_ADMIN])
+    target = UserFactory(roles=[IR_AUTHOR])
+    client.force_login(admin)
+    response = client.post(
+        reverse("accounts:user_update", args=[target.pk]),
+        {
+            "first_name": target.first_name,
+            "last_name": target.last_name,
+            "email": target.email,
+            "is_active": "on",
+            "roles": [IR_APPROVER],
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="accounts.roles_change")
+    assert entry.changes == {"roles": {"before": [IR_AUTHOR], "after": [IR_APPROVER]}}
+    assert not AuditEntry.objects.filter(action="accounts.user_update").exists()
+
+
+def test_admin_cannot_remove_their_own_admin_role(client):
+    admin = UserFactory(roles=[IR_ADMIN])
+    client.force_login(admin)
+    response = client.post(
+        reverse("accounts:user_update", args=[admin.pk]),
+        {"first_name": "A", "last_name": "B", "email": admin.email, "is_active": "on", "roles": [IR_AUTHOR]},
+    )
+    assert response.status_code == 200
+    assert "cannot remove your own IR Admin role" in response.content.decode()
+    assert admin.groups.filter(name=IR_ADMIN).exists()
+    assert not AuditEntry.objects.filter(action__startswith="accounts.").exists()
+
+
+def test_unknown_user_id_is_a_404_not_a_500(client):
+    client.force_login(UserFactory(roles=[IR_ADMIN]))
+    assert client.get(reverse("accounts:user_update", args=[999999])).status_code == 404

@@ -1,0 +1,138 @@
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from irportal.audit import guards
+
+# Django's test flush empties every table, the audit log included, which the
+# append-only guards refuse. Only the test run lifts them, for the flush alone.
+_ops_class = connection.ops.__class__
+_original_sql_flush = _ops_class.sql_flush
+
+
+def _sql_flush_past_audit_guards(self, style, tables, **kwargs):
+    statements = _original_sql_flush(self, style, tables, **kwargs)
+    if guards.TABLE not in tables or not statements:
+        return statements
+    return suspend_statements(self.connection.vendor) + statements + resume_statements(self.connection.vendor)
+
+
+def suspend_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f"ALTER TABLE {guards.TABLE} DISABLE TRIGGER USER"]
+    return guards.remove_statements(vendor)
+
+
+def resume_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f"ALTER TABLE {guards.TABLE} ENABLE TRIGGER USER"]
+    return guards.install_statements(vendor)
+
+
+_ops_class.sql_flush = _sql_flush_past_audit_guards
+
+
+@contextmanager
+def audit_guards_lifted():
+    """What an attacker with table-owner rights does: switch the triggers off for a moment."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        for statement in suspend_statements(vendor):
+            cursor.execute(statement)
+        try:
+            yield cursor
+        finally:
+            for statement in resume_statements(vendor):
+                cursor.execute(statement)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _checkpoint_file(tmp_path, settings):
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The configured Redis, or a private redis-server on a free port."""
+    if settings.REDIS_URL:
+        yield settings.REDIS_URL
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("needs Redis: REDIS_URL is not set and redis-server is not installed")
+    port = _free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db):
+    """A real Celery worker (in a thread) consuming from Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from irportal.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = redis_url
+    app.close()
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        app.conf.broker_url = previous
+        app.close()
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
+    """Poll an outside process (a worker, a browser) until ``predicate()`` is truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)

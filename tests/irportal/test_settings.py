@@ -1,0 +1,62 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "n3v3r-us3d-0utside-this-test-8f2b9c1d4e5a6b7c8d9e0f1a2b3c4d5e6f7",
+    "ALLOWED_HOSTS": "ir.example.com",
+}
+
+
+def run_manage(*args, **env):
+    base = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "DATABASE_URL", "LANG"}}
+    base["IRPORTAL_VAR_DIR"] = os.environ["IRPORTAL_VAR_DIR"]
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_no_issues_under_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_no_migrations_are_missing():
+    result = run_manage("makemigrations", "--check", "--dry-run", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("SECURE_HSTS_SECONDS", "a year"),
+        ("REDIS_URL", "localhost:6379"),
+        ("DATABASE_URL", "mysql-ish://nowhere"),
+        ("TIME_ZONE", "Mars/Olympus_Mons"),
+        ("EMAIL_URL", "pigeon://coop"),
+        ("AUDIT_CHECKPOINT_INTERVAL", "1"),
+    ],
+)
+def test_malformed_environment_stops_start_up_naming_the_variable(name, value):
+    result = run_manage("check", **(PRODUCTION | {name: value}))
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_missing_secret_key_with_debug_off_stops_start_up():
+    result = run_manage("check", DEBUG="false", ALLOWED_HOSTS="ir.example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

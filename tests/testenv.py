@@ -1,0 +1,28 @@
+"""Environment defaults for the test run, loaded as a pytest plugin before Django's settings.
+
+Tests run with DEBUG off, like production, on plain HTTP. DATABASE_URL and
+REDIS_URL from the environment win; without them the suite uses SQLite and
+starts a private redis-server where the Redis-backed tests need one.
+"""
+
+import os
+import tempfile
+
+_scratch = tempfile.mkdtemp(prefix="irportal-test-")
+os.makedirs(os.path.join(_scratch, "static"), exist_ok=True)
+
+for name, value in {
+    "DJANGO_SETTINGS_MODULE": "irportal.settings",
+    "SECRET_KEY": "test-only-secret-key-not-for-production-0123456789abcdef",
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "STATIC_MANIFEST": "false",
+    "EMAIL_URL": "locmem://",
+    "IRPORTAL_VAR_DIR": _scratch,
+    "CACHE_KEY_PREFIX": f"irportal-test-{os.getpid()}",
+}.items():
+    os.environ.setdefault(name, value)
