@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "csp",
     "irportal.audit",
     "irportal.accounts",
+    "irportal.workflow",
     "irportal.investors",
     "releases",
 ]
@@ -149,6 +150,8 @@ STORAGES = {
 
 # Email: SMTP in production (EMAIL_URL), files under var/mail/ otherwise.
 globals().update(email_settings("EMAIL_URL", str(VAR_DIR / "mail")))
+# The site's public address, for links in emails.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "IR Portal <ir-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -226,6 +229,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "sweep": {
+        "task": "irportal.workflow.tasks.sweep",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     "audit-checkpoint": {
         "task": "irportal.audit.tasks.audit_checkpoint",
         "schedule": float(AUDIT_CHECKPOINT_INTERVAL),

@@ -1,4 +1,17 @@
+"""Press releases as a wire carries them, with revisions, boilerplates, contacts and files.
+
+A ``Release`` row holds the working copy; every save makes a
+``ReleaseRevision`` whose ``content`` is the complete snapshot the public
+page is rendered from, so what is published is exactly what was approved.
+"""
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from irportal.workflow.models import BaseRevision, State, WorkflowItem
 
 
 class Audience(models.TextChoices):
@@ -24,12 +37,189 @@ class MediaContact(models.Model):
     def __str__(self):
         return f"{self.name} ({self.get_audience_display()})"
 
+    def snapshot(self) -> dict:
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "title": self.title,
+            "organization": self.organization,
+            "phone": self.phone,
+            "email": self.email,
+            "audience": self.audience,
+        }
+
     @staticmethod
-    def group_by_audience(contacts) -> list[tuple[str, list["MediaContact"]]]:
+    def group_by_audience(contacts) -> list[tuple[str, list]]:
         """Contacts grouped the way a release prints them: ``For Investors:`` then ``For Media:``."""
         groups = []
         for value, label in Audience.choices:
-            members = [contact for contact in contacts if contact.audience == value]
+            members = [contact for contact in contacts if _audience(contact) == value]
             if members:
                 groups.append((f"{label}:", members))
         return groups
+
+
+def _audience(contact) -> str:
+    return contact["audience"] if isinstance(contact, dict) else contact.audience
+
+
+class Boilerplate(models.Model):
+    """Reusable closing text: "About <Company>" or the forward-looking statements."""
+
+    class Kind(models.TextChoices):
+        ABOUT = "about", "About the company"
+        SAFE_HARBOR = "safe_harbor", "Forward-looking statements"
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def latest(self) -> "BoilerplateVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class BoilerplateVersion(models.Model):
+    """One wording of a boilerplate; never changed once saved (a change is a new version)."""
+
+    boilerplate = models.ForeignKey(Boilerplate, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200, help_text='The heading, e.g. "About Example Corp"')
+    text = models.TextField(help_text="Sanitised HTML")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["boilerplate", "-number"]
+        constraints = [models.UniqueConstraint(fields=["boilerplate", "number"], name="boilerplate_version_unique")]
+
+    def __str__(self):
+        return f"{self.boilerplate.name} (version {self.number})"
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def public(self, now):
+        """Releases the public may read at ``now``, decided from the columns alone (no sweep needed)."""
+        return self.filter(
+            Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
+            | (Q(live_revision__isnull=False) & ~Q(status=State.WITHDRAWN))
+        )
+
+    def public_newest_first(self, now):
+        return (
+            self.public(now)
+            .select_related("live_revision", "approved_revision")
+            .annotate(public_since_at=Coalesce("first_published_at", "publish_at"))
+            .order_by("-public_since_at", "-pk")
+        )
+
+
+class Release(WorkflowItem):
+    slug = models.SlugField(max_length=120, unique=True, help_text="The address: /investors/news/<slug>/")
+    headline = models.CharField(max_length=300)
+    subheadline = models.CharField(max_length=500, blank=True)
+    highlights = models.JSONField(default=list, blank=True, help_text="Bullet points under the headline")
+    dateline_city = models.CharField(max_length=80)
+    dateline_region = models.CharField(max_length=80, help_text="State or country, e.g. Ariz. or Germany")
+    release_date = models.DateField()
+    distribution = models.CharField(max_length=80, default="BUSINESS WIRE", help_text="The wire, e.g. GLOBE NEWSWIRE")
+    body = models.TextField(help_text="Sanitised HTML: paragraphs, lists, links, tables")
+    about = models.ForeignKey(
+        BoilerplateVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="About"
+    )
+    safe_harbor = models.ForeignKey(
+        BoilerplateVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Forward-looking statements",
+    )
+    contacts = models.ManyToManyField(MediaContact, blank=True, related_name="releases")
+    live_revision = models.ForeignKey(
+        "ReleaseRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    approved_revision = models.ForeignKey(
+        "ReleaseRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [
+            ("submit_release", "Can submit a release for review"),
+            ("review_release", "Can approve or request changes to a release"),
+            ("publish_release", "Can schedule or publish an approved release"),
+            ("withdraw_release", "Can withdraw a published release"),
+        ]
+        indexes = [models.Index(fields=["status", "publish_at"], name="release_status_publish_at")]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("news:detail", args=[self.slug])
+
+    def get_staff_url(self):
+        return reverse("releases:detail", args=[self.pk])
+
+
+class ReleaseRevision(BaseRevision):
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="revisions")
+
+    class Meta(BaseRevision.Meta):
+        constraints = [models.UniqueConstraint(fields=["release", "number"], name="release_revision_unique")]
+
+
+class ReleaseImage(models.Model):
+    """An image re-encoded on upload (metadata stripped) with its renditions, made once."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="images")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    alt_text = models.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
+    caption = models.CharField(max_length=300, blank=True)
+    original_name = models.CharField(max_length=200)
+    large = models.ImageField(upload_to="release-images", width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to="release-images")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.alt_text
+
+    def snapshot(self) -> dict:
+        return {"id": self.pk, "token": self.token, "alt": self.alt_text, "caption": self.caption}
+
+
+class ReleaseAttachment(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="attachments")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="release-attachments")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+    def snapshot(self) -> dict:
+        return {"id": self.pk, "token": self.token, "title": self.title, "size": self.size}

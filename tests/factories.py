@@ -1,3 +1,5 @@
+import itertools
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -33,3 +35,32 @@ class MediaContactFactory(factory.django.DjangoModelFactory):
     phone = "+1 555 0100"
     email = factory.Sequence(lambda n: f"contact{n}@example.test")
     audience = Audience.INVESTORS
+
+
+_slugs = itertools.count(1)
+
+
+def release_fields(**overrides) -> dict:
+    import datetime
+
+    fields = {
+        "slug": f"halvorsen-news-{next(_slugs)}",
+        "headline": "Halvorsen Instruments Reports Third Quarter Results",
+        "subheadline": "Revenue up 12% on strong demand for calibration systems",
+        "highlights": ["Revenue of $84.2 million", "Gross margin of 58.1%"],
+        "dateline_city": "Phoenix",
+        "dateline_region": "Ariz.",
+        "release_date": datetime.date(2026, 11, 30),
+        "distribution": "BUSINESS WIRE",
+        "body": "<p>Halvorsen Instruments, Inc. (Nasdaq: HLVI) today reported results.</p>"
+        "<table><tr><th>Quarter</th><th>Revenue</th></tr><tr><td>Q3</td><td>84.2</td></tr></table>",
+    }
+    return fields | overrides
+
+
+def make_release(author=None, **overrides):
+    from irportal.accounts.roles import IR_AUTHOR
+    from releases.services import release_create
+
+    author = author or UserFactory(roles=[IR_AUTHOR])
+    return release_create(actor=author, **release_fields(**overrides))

@@ -1,0 +1,161 @@
+"""The approval workflow shared by releases and events.
+
+States: draft -> in_review -> approved -> published -> withdrawn. ``status``
+is the state of the working revision; ``live_revision`` is what the public
+reads. Every change of state goes through ``irportal.workflow.engine``.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from irportal.audit.chain import canonical_json
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ApprovalStep(models.Model):
+    """One step of the approval chain, approved by members of its group, in ``order``."""
+
+    name = models.CharField(max_length=80, unique=True)
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return f"{self.name} ({self.group.name})"
+
+    @classmethod
+    def chain(cls) -> list["ApprovalStep"]:
+        return list(cls.objects.filter(is_active=True).select_related("group").order_by("order"))
+
+
+class WorkflowItem(models.Model):
+    """What releases and events share: the workflow state and who touched the item."""
+
+    status = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="The embargo: public from this moment once approved."
+    )
+    current_step = models.ForeignKey(ApprovalStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    review_round = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    last_edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False, help_text="Number of the working revision")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self) -> bool:
+        return self.live_revision_id is not None and self.status != State.WITHDRAWN
+
+    def public_revision(self, now):
+        """The revision the public reads at ``now``, decided from the columns, with or without a sweep."""
+        if self.status == State.WITHDRAWN:
+            return None
+        if self.status == State.APPROVED and self.publish_at is not None and self.publish_at <= now:
+            return self.approved_revision
+        return self.live_revision
+
+    @property
+    def public_since(self):
+        return self.first_published_at or self.publish_at
+
+
+class BaseRevision(models.Model):
+    """An immutable snapshot of an item's content; every save makes one."""
+
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"revision {self.number}"
+
+    @staticmethod
+    def hash_content(content: dict) -> str:
+        return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+class _ItemRecord(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} of {self.content_type.model} {self.object_id}"
+
+
+class Approval(_ItemRecord):
+    """One approval step given, with the hash of the revision it covers."""
+
+    review_round = models.PositiveIntegerField()
+    step = models.ForeignKey(ApprovalStep, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revision_number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(_ItemRecord.Meta):
+        ordering = ["created_at"]
+
+
+class Publication(_ItemRecord):
+    """A revision made public, with its hash; ``actor`` null when the sweep published it."""
+
+    revision_number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(_ItemRecord.Meta):
+        ordering = ["published_at"]
+
+
+class Comment(_ItemRecord):
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(_ItemRecord.Meta):
+        ordering = ["created_at"]

@@ -1,0 +1,81 @@
+"""A release's content as one JSON snapshot, and how the public page reads it back.
+
+The snapshot is what a revision stores and hashes; the public page, the feed
+and the staff preview all render from it, so they show exactly the approved
+words, contacts and boilerplate as they were when approved.
+"""
+
+from datetime import date
+
+from releases.models import MediaContact, Release
+
+AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+
+
+def _boilerplate(version) -> dict | None:
+    if version is None:
+        return None
+    return {
+        "version_id": version.pk,
+        "boilerplate": version.boilerplate.name,
+        "number": version.number,
+        "title": version.title,
+        "text": version.text,
+    }
+
+
+def release_content(release: Release) -> dict:
+    return {
+        "slug": release.slug,
+        "headline": release.headline,
+        "subheadline": release.subheadline,
+        "highlights": list(release.highlights or []),
+        "dateline": {
+            "city": release.dateline_city,
+            "region": release.dateline_region,
+            "date": release.release_date.isoformat(),
+            "distribution": release.distribution,
+        },
+        "body": release.body,
+        "about": _boilerplate(release.about),
+        "safe_harbor": _boilerplate(release.safe_harbor),
+        "contacts": [contact.snapshot() for contact in release.contacts.order_by("audience", "order", "name")],
+        "images": [image.snapshot() for image in release.images.filter(removed=False)],
+        "attachments": [attachment.snapshot() for attachment in release.attachments.filter(removed=False)],
+    }
+
+
+def wire_date(value: date) -> str:
+    """AP style, as wires print it: ``Sept. 4, 2026``, ``May 12, 2026``."""
+    return f"{AP_MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+class ReleaseDocument:
+    """Read access to a snapshot for templates: ``doc.headline``, ``doc.wire_dateline`` and so on."""
+
+    def __init__(self, content: dict, *, release: Release | None = None, revision=None):
+        self.content = content
+        self.release = release
+        self.revision = revision
+
+    def __getattr__(self, name):
+        try:
+            return self.content[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def release_date(self) -> date:
+        return date.fromisoformat(self.content["dateline"]["date"])
+
+    @property
+    def wire_dateline(self) -> str:
+        dateline = self.content["dateline"]
+        return (
+            f"{dateline['city'].upper()}, {dateline['region']}, {wire_date(self.release_date)} "
+            f"({dateline['distribution']}) --"
+        )
+
+    @property
+    def contact_groups(self):
+        return MediaContact.group_by_audience(self.content["contacts"])

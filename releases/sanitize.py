@@ -1,0 +1,29 @@
+"""Rich text is cleaned on save with nh3: an allow-list that keeps what a wire release uses."""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "sup", "sub", "span",
+    "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
+    "a",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def clean_html(html: str) -> str:
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    ).strip()

@@ -1,0 +1,192 @@
+"""Creating and editing releases: every save a revision, every change audited.
+
+State changes live in ``releases.workflow``; these functions change content
+and hand the state consequences of an edit to the workflow engine.
+"""
+
+import secrets
+from datetime import date
+
+from django.db import transaction
+
+from irportal.audit.services import audit_record, diff_fields
+from irportal.workflow import engine
+from releases.content import release_content
+from releases.models import MediaContact, Release, ReleaseRevision
+from releases.sanitize import clean_html
+from releases.workflow import RELEASE
+
+EDITABLE_FIELDS = (
+    "slug",
+    "headline",
+    "subheadline",
+    "highlights",
+    "dateline_city",
+    "dateline_region",
+    "release_date",
+    "distribution",
+    "body",
+    "about",
+    "safe_harbor",
+    "publish_at",
+)
+
+
+class EditConflict(Exception):
+    """Someone saved the release since this form was opened; nothing was saved."""
+
+    def __init__(self, release: Release):
+        super().__init__(f"Revision {release.version} was saved by {release.last_edited_by} while you were editing.")
+        self.release = release
+
+
+def _apply(release: Release, fields: dict, contacts) -> None:
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} is not an editable release field")
+        setattr(release, name, value)
+    release.body = clean_html(release.body)
+    release.highlights = [line.strip() for line in release.highlights if line and line.strip()]
+    release.save()
+    if contacts is not None:
+        release.contacts.set(contacts)
+
+
+def _new_revision(release: Release, actor, note: str = "") -> tuple[ReleaseRevision, dict]:
+    content = release_content(release)
+    release.version += 1
+    revision = ReleaseRevision.objects.create(
+        release=release,
+        number=release.version,
+        content=content,
+        content_hash=ReleaseRevision.hash_content(content),
+        created_by=actor,
+        note=note[:200],
+    )
+    release.save(
+        update_fields=["version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"]
+    )
+    return revision, content
+
+
+def release_create(*, actor, contacts: list[MediaContact] | None = None, **fields) -> Release:
+    engine.require_permission(RELEASE, actor=actor, verb="add")
+    with transaction.atomic():
+        release = Release(created_by=actor, last_edited_by=actor)
+        _apply(release, fields, contacts)
+        revision, content = _new_revision(release, actor, note="Created")
+        audit_record(
+            action="release.create",
+            actor=actor,
+            obj=release,
+            changes=diff_fields({}, content),
+            data={"revision": revision.number, "content_hash": revision.content_hash},
+        )
+    return release
+
+
+def _save_edit(release: Release, *, actor, action: str, fields: dict, contacts, note: str, data: dict):
+    """Apply an edit under the row lock; a new revision only when the content changed."""
+    before = release.revisions.get(number=release.version).content
+    if release.first_published_at and fields.get("slug", release.slug) != release.slug:
+        fields = {**fields, "slug": release.slug}
+    _apply(release, fields, contacts)
+    content = release_content(release)
+    if content == before and action == "release.edit":
+        return release
+    status_change = engine.working_revision_saved(release, actor=actor)
+    revision, content = _new_revision(release, actor, note=note)
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=release,
+        changes=diff_fields(before, content) | status_change,
+        data={"revision": revision.number, "content_hash": revision.content_hash, **data},
+    )
+    return release
+
+
+def _locked_for_edit(pk: int, actor, base_version: int | None) -> Release:
+    engine.require_permission(RELEASE, actor=actor, verb="change", pk=pk)
+    release = Release.objects.select_for_update().get(pk=pk)
+    if base_version is not None and release.version != base_version:
+        raise EditConflict(release)
+    return release
+
+
+def release_update(
+    *, actor, pk: int, base_version: int | None, contacts: list[MediaContact] | None = None, **fields
+) -> Release:
+    """Save the author's edit; ``base_version`` is the revision the form was opened on."""
+    with transaction.atomic():
+        release = _locked_for_edit(pk, actor, base_version)
+        return _save_edit(
+            release, actor=actor, action="release.edit", fields=fields, contacts=contacts, note="", data={}
+        )
+
+
+def release_restore(*, actor, pk: int, number: int) -> Release:
+    """Make an older revision's content the working copy again, as a new revision."""
+    with transaction.atomic():
+        release = _locked_for_edit(pk, actor, None)
+        content = release.revisions.get(number=number).content
+        fields = {
+            "headline": content["headline"],
+            "subheadline": content["subheadline"],
+            "highlights": content["highlights"],
+            "dateline_city": content["dateline"]["city"],
+            "dateline_region": content["dateline"]["region"],
+            "release_date": date.fromisoformat(content["dateline"]["date"]),
+            "distribution": content["dateline"]["distribution"],
+            "body": content["body"],
+            "about_id": (content["about"] or {}).get("version_id"),
+            "safe_harbor_id": (content["safe_harbor"] or {}).get("version_id"),
+        }
+        release.about_id, release.safe_harbor_id = fields.pop("about_id"), fields.pop("safe_harbor_id")
+        contacts = list(MediaContact.objects.filter(pk__in=[contact["id"] for contact in content["contacts"]]))
+        release.images.update(removed=True)
+        release.images.filter(pk__in=[image["id"] for image in content["images"]]).update(removed=False)
+        release.attachments.update(removed=True)
+        release.attachments.filter(pk__in=[item["id"] for item in content["attachments"]]).update(removed=False)
+        return _save_edit(
+            release,
+            actor=actor,
+            action="release.restore",
+            fields=fields,
+            contacts=contacts,
+            note=f"Restored from revision {number}",
+            data={"restored_from": number},
+        )
+
+
+def release_attach(*, actor, pk: int, kind: str, build) -> Release:
+    """Add an image or attachment (``build(release, token)`` saves it) as a new revision."""
+    with transaction.atomic():
+        release = _locked_for_edit(pk, actor, None)
+        attached = build(release, secrets.token_hex(16))
+        return _save_edit(
+            release,
+            actor=actor,
+            action="release.upload",
+            fields={},
+            contacts=None,
+            note=f"Added {kind} {attached}",
+            data={"kind": kind, "file_id": attached.pk, "name": str(attached)},
+        )
+
+
+def release_detach(*, actor, pk: int, kind: str, file_id: int) -> Release:
+    with transaction.atomic():
+        release = _locked_for_edit(pk, actor, None)
+        related = release.images if kind == "image" else release.attachments
+        item = related.get(pk=file_id)
+        related.filter(pk=file_id).update(removed=True)
+        return _save_edit(
+            release,
+            actor=actor,
+            action="release.edit",
+            fields={},
+            contacts=None,
+            note=f"Removed {kind} {item}",
+            data={"removed": {"kind": kind, "file_id": file_id}},
+        )

@@ -1,0 +1,52 @@
+"""Releases in the approval workflow: ``release_submit``, ``release_approve`` and the rest.
+
+Each is one call of the shared engine (lock, check, change, audit, side
+effects after commit); views, tasks and commands call these and nothing else
+to change a release's state.
+"""
+
+from datetime import datetime
+
+from irportal.workflow import engine, sweep
+from irportal.workflow.engine import WorkflowSpec
+from releases.models import Release
+
+
+def _side_effects(release_id: int, transition: str) -> None:
+    from irportal.workflow.tasks import notify_transition
+
+    notify_transition.delay("release", release_id, transition)
+
+
+RELEASE = engine.register(WorkflowSpec(kind="release", model=Release, after_commit=[_side_effects]))
+
+
+def release_submit(*, release_id: int, actor, comment: str = "") -> Release:
+    return engine.submit(RELEASE, pk=release_id, actor=actor, comment=comment)
+
+
+def release_request_changes(*, release_id: int, actor, comment: str) -> Release:
+    return engine.request_changes(RELEASE, pk=release_id, actor=actor, comment=comment)
+
+
+def release_approve(*, release_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Release:
+    return engine.approve(RELEASE, pk=release_id, actor=actor, comment=comment, publish_at=publish_at)
+
+
+def release_schedule(*, release_id: int, actor, publish_at: datetime) -> Release:
+    return engine.schedule(RELEASE, pk=release_id, actor=actor, publish_at=publish_at)
+
+
+def release_publish(*, release_id: int, actor) -> Release:
+    return engine.publish(RELEASE, pk=release_id, actor=actor)
+
+
+def release_withdraw(*, release_id: int, actor, reason: str) -> Release:
+    return engine.withdraw(RELEASE, pk=release_id, actor=actor, reason=reason)
+
+
+def releases_publish_due(now: datetime) -> list[int]:
+    return engine.publish_due(RELEASE, now=now)
+
+
+sweep.register("releases.publish", releases_publish_due)
