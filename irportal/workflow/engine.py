@@ -19,6 +19,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from irportal.accounts.roles import roles_of
 from irportal.audit.registry import is_registered, register_action
 from irportal.audit.services import audit_record
 from irportal.workflow.models import Approval, ApprovalStep, Comment, Publication, State
@@ -404,6 +405,17 @@ def working_revision_saved(item, *, actor) -> dict:
         item.current_step = None
         item.approved_revision = None
     return {"status": {"before": before, "after": item.status}} if before != item.status else {}
+
+
+def record_access(spec: WorkflowSpec, *, item, actor, view: str) -> None:
+    """Insider access: a staff view of an item the public cannot read yet goes into the audit log.
+
+    Compliance builds the insider list from these entries; the first
+    ``<kind>.publish`` entry closes it.
+    """
+    if item.public_revision(timezone.now()) is not None:
+        return
+    audit_record(action=spec.action("access"), actor=actor, obj=item, data={"view": view, "roles": roles_of(actor)})
 
 
 def add_comment(spec: WorkflowSpec, *, pk: int, actor, body: str) -> Comment:

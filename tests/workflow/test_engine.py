@@ -239,3 +239,13 @@ def test_two_sweeps_in_parallel_publish_each_release_exactly_once():
     assert sorted(results[0] + results[1]) == sorted(release.pk for release in releases)
     assert AuditEntry.objects.filter(action="release.publish").count() == 12
     assert Publication.objects.count() == 12
+
+
+def test_staff_views_of_an_unpublished_release_are_access_records(release, author, approver):
+    engine.record_access(RELEASE, item=release, actor=approver, view="preview")
+    entry = AuditEntry.objects.get(action="release.access")
+    assert (entry.actor_id, entry.data) == (approver.pk, {"view": "preview", "roles": [IR_APPROVER]})
+    approved(release, author, approver)
+    release_publish(release_id=release.pk, actor=approver)
+    engine.record_access(RELEASE, item=Release.objects.get(pk=release.pk), actor=approver, view="preview")
+    assert AuditEntry.objects.filter(action="release.access").count() == 1
