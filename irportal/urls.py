@@ -1,11 +1,19 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from irportal import health
+from releases.sitemaps import InvestorPagesSitemap, NewsSitemap
+
+SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap}
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
     path("investors/", include("irportal.investors.urls")),
+    path("investors/news/", include("releases.urls")),
+    path("staff/releases/", include("releases.staff_urls")),
+    path("staff/approval-steps/", include("irportal.workflow.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("staff/", include("irportal.accounts.urls")),
     path("staff/company/", include("irportal.investors.staff_urls")),
     path("compliance/audit/", include("irportal.audit.urls")),

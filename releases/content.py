@@ -7,6 +7,9 @@ words, contacts and boilerplate as they were when approved.
 
 from datetime import date
 
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
 from releases.models import MediaContact, Release
 
 AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
@@ -75,6 +78,20 @@ class ReleaseDocument:
             f"{dateline['city'].upper()}, {dateline['region']}, {wire_date(self.release_date)} "
             f"({dateline['distribution']}) --"
         )
+
+    @property
+    def body_with_dateline(self) -> str:
+        """The body with the wire dateline opening its first paragraph, as the wire prints it."""
+        dateline = format_html("<strong>{}</strong> ", self.wire_dateline)
+        body = self.content["body"]
+        if body.startswith("<p>"):
+            return mark_safe("<p>" + dateline + body[3:])  # noqa: S308 - body was sanitised on save
+        return mark_safe(format_html("<p>{}</p>", dateline) + body)  # noqa: S308 - body was sanitised on save
+
+    @property
+    def is_correction(self) -> bool:
+        release = self.release
+        return bool(release and release.first_published_at and release.last_published_at != release.first_published_at)
 
     @property
     def contact_groups(self):

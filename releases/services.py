@@ -8,11 +8,12 @@ import secrets
 from datetime import date
 
 from django.db import transaction
+from django.forms.models import model_to_dict
 
 from irportal.audit.services import audit_record, diff_fields
 from irportal.workflow import engine
 from releases.content import release_content
-from releases.models import MediaContact, Release, ReleaseRevision
+from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release, ReleaseRevision
 from releases.sanitize import clean_html
 from releases.workflow import RELEASE
 
@@ -190,3 +191,47 @@ def release_detach(*, actor, pk: int, kind: str, file_id: int) -> Release:
             note=f"Removed {kind} {item}",
             data={"removed": {"kind": kind, "file_id": file_id}},
         )
+
+
+CONTACT_FIELDS = ("name", "title", "organization", "phone", "email", "audience", "order", "is_active")
+
+
+def contact_save(*, actor, form) -> MediaContact:
+    """Create or change a directory contact; releases keep the details they were approved with."""
+    with transaction.atomic():
+        before = (
+            {}
+            if form.instance.pk is None
+            else model_to_dict(MediaContact.objects.select_for_update().get(pk=form.instance.pk), fields=CONTACT_FIELDS)
+        )
+        contact = form.save()
+        audit_record(
+            action="contact.create" if not before else "contact.update",
+            actor=actor,
+            obj=contact,
+            changes=diff_fields(before, model_to_dict(contact, fields=CONTACT_FIELDS)),
+        )
+    return contact
+
+
+def boilerplate_save(*, actor, pk: int | None, name: str, kind: str, title: str, text: str) -> BoilerplateVersion:
+    """A new boilerplate, or a new version of one; earlier versions stay as releases quoted them."""
+    with transaction.atomic():
+        if pk is None:
+            boilerplate = Boilerplate.objects.create(name=name, kind=kind)
+            number = 1
+        else:
+            boilerplate = Boilerplate.objects.select_for_update().get(pk=pk)
+            boilerplate.name, boilerplate.kind = name, kind
+            boilerplate.save()
+            number = (boilerplate.latest.number if boilerplate.latest else 0) + 1
+        version = BoilerplateVersion.objects.create(
+            boilerplate=boilerplate, number=number, title=title, text=clean_html(text), created_by=actor
+        )
+        audit_record(
+            action="boilerplate.version",
+            actor=actor,
+            obj=boilerplate,
+            data={"version": number, "title": title, "text": version.text},
+        )
+    return version

@@ -7,6 +7,7 @@ to change a release's state.
 
 from datetime import datetime
 
+from irportal.audit.registry import is_registered, register_action
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
 from releases.models import Release
@@ -50,3 +51,11 @@ def releases_publish_due(now: datetime) -> list[int]:
 
 
 sweep.register("releases.publish", releases_publish_due)
+
+for _name, _label in [
+    ("contact.create", "Added a contact"),
+    ("contact.update", "Changed a contact"),
+    ("boilerplate.version", "Saved a boilerplate version"),
+]:
+    if not is_registered(_name):
+        register_action(_name, _label)

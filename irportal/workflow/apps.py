@@ -5,3 +5,14 @@ class WorkflowConfig(AppConfig):
     name = "irportal.workflow"
     label = "workflow"
     verbose_name = "Approval workflow"
+
+    def ready(self):
+        from irportal.accounts import navigation
+        from irportal.audit.registry import is_registered, register_action
+
+        if not is_registered("workflow.step_change"):
+            register_action("workflow.step_change", "Changed an approval step")
+
+        navigation.register(
+            navigation.NavItem("Approval steps", "workflow:steps", "workflow.change_approvalstep", order=85)
+        )

@@ -21,10 +21,19 @@ STAFF_PAGES = {
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard"],
-    IR_APPROVER: ["Dashboard"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Audit log"],
-    IR_ADMIN: ["Dashboard", "Audit log", "Users", "Company profile"],
+    IR_AUTHOR: ["Dashboard", "Releases", "Contacts", "Boilerplates"],
+    IR_APPROVER: ["Dashboard", "Releases", "Contacts", "Boilerplates"],
+    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Audit log"],
+    IR_ADMIN: [
+        "Dashboard",
+        "Releases",
+        "Contacts",
+        "Boilerplates",
+        "Audit log",
+        "Users",
+        "Approval steps",
+        "Company profile",
+    ],
 }
 
 

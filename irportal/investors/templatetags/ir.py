@@ -1,0 +1,33 @@
+"""Template helpers for the public pages: times in the company's home zone, wire style."""
+
+import zoneinfo
+
+from django import template
+from django.utils.html import format_html
+
+from irportal.investors.models import CompanyProfile
+from releases.content import AP_MONTHS
+
+register = template.Library()
+
+
+def home_time(value, zone_name: str | None = None):
+    zone = zoneinfo.ZoneInfo(zone_name or CompanyProfile.load().home_time_zone)
+    return value.astimezone(zone)
+
+
+def clock(value) -> str:
+    """``9:00 am``, ``4:05 pm``: the way a release writes a time."""
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
+
+
+@register.simple_tag(takes_context=True)
+def public_time(context, value):
+    """A ``<time>`` element: ``Nov. 30, 2026, 4:05 pm EST`` in the company's zone, ISO 8601 in the markup."""
+    if value is None:
+        return ""
+    company = context.get("company")
+    local = home_time(value, getattr(company, "home_time_zone", None))
+    text = f"{AP_MONTHS[local.month - 1]} {local.day}, {local.year}, {clock(local)} {local.tzname()}"
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), text)

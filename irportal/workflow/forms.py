@@ -1,0 +1,13 @@
+from django import forms
+
+from irportal.workflow.models import ApprovalStep
+
+
+class ApprovalStepForm(forms.ModelForm):
+    class Meta:
+        model = ApprovalStep
+        fields = ["name", "group", "order", "is_active"]
+        help_texts = {
+            "group": "Members of this group approve this step.",
+            "order": "Steps are approved in increasing order.",
+        }

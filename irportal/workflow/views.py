@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, ListView
+
+from irportal.audit.permissions import StaffPermissionMixin
+from irportal.audit.services import audit_record, diff_fields
+from irportal.workflow.forms import ApprovalStepForm
+from irportal.workflow.models import ApprovalStep
+
+STEP_FIELDS = ("name", "group", "order", "is_active")
+
+
+class ApprovalStepListView(StaffPermissionMixin, ListView):
+    permission_required = "workflow.view_approvalstep"
+    template_name = "staff/workflow/steps.html"
+    context_object_name = "steps"
+
+    def get_queryset(self):
+        return ApprovalStep.objects.select_related("group").order_by("order")
+
+
+class ApprovalStepFormView(StaffPermissionMixin, FormView):
+    """IR Admin sets the chain: e.g. "IR review" then "Legal", each a group, approved in order."""
+
+    permission_required = "workflow.change_approvalstep"
+    template_name = "staff/workflow/step_form.html"
+    form_class = ApprovalStepForm
+
+    def get_form_kwargs(self):
+        instance = get_object_or_404(ApprovalStep, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
+        return super().get_form_kwargs() | {"instance": instance}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            before = (
+                {}
+                if form.instance.pk is None
+                else model_to_dict(ApprovalStep.objects.get(pk=form.instance.pk), fields=STEP_FIELDS)
+            )
+            step = form.save()
+            audit_record(
+                action="workflow.step_change",
+                actor=self.request.user,
+                obj=step,
+                changes=diff_fields(before, model_to_dict(step, fields=STEP_FIELDS)),
+            )
+        messages.success(self.request, f"Approval step “{step.name}” was saved.")
+        return redirect("workflow:steps")

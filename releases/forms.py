@@ -1,0 +1,183 @@
+import datetime
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+
+from irportal.investors.models import CompanyProfile
+from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
+from releases.sanitize import clean_html
+
+
+def company_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(CompanyProfile.load().home_time_zone)
+
+
+class CompanyDateTimeField(forms.DateTimeField):
+    """A date and time typed in the company's home time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value
+        for input_format in self.input_formats:
+            try:
+                naive = datetime.datetime.strptime(str(value).strip(), input_format)
+            except ValueError:
+                continue
+            return naive.replace(tzinfo=company_zone())
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return value.astimezone(company_zone())
+        return value
+
+
+class BoilerplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, version):
+        return f"{version.boilerplate.name} (version {version.number})"
+
+
+def _latest_versions(kind: str):
+    latest_ids = [b.latest.pk for b in Boilerplate.objects.filter(kind=kind, is_active=True) if b.latest]
+    return BoilerplateVersion.objects.filter(pk__in=latest_ids).select_related("boilerplate")
+
+
+class ReleaseForm(forms.ModelForm):
+    highlights = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One bullet per line.",
+    )
+    publish_at = CompanyDateTimeField(
+        required=False,
+        label="Embargo (publish at)",
+        help_text="In the company's home time zone. Leave empty to let the approver choose.",
+    )
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=MediaContact.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Release
+        fields = [
+            "headline",
+            "subheadline",
+            "highlights",
+            "slug",
+            "dateline_city",
+            "dateline_region",
+            "release_date",
+            "distribution",
+            "body",
+            "about",
+            "safe_harbor",
+            "contacts",
+            "publish_at",
+        ]
+        widgets = {
+            "release_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "body": forms.Textarea(attrs={"data-rich-text": "true", "rows": 16}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about"] = BoilerplateChoiceField(
+            queryset=_latest_versions(Boilerplate.Kind.ABOUT) | self._current("about"),
+            required=False,
+            label="About the company",
+        )
+        self.fields["safe_harbor"] = BoilerplateChoiceField(
+            queryset=_latest_versions(Boilerplate.Kind.SAFE_HARBOR) | self._current("safe_harbor"),
+            required=False,
+            label="Forward-looking statements",
+        )
+        if self.instance.pk:
+            self.initial.setdefault("highlights", "\n".join(self.instance.highlights or []))
+            self.initial.setdefault("base_version", self.instance.version)
+            if self.instance.first_published_at:
+                self.fields["slug"].disabled = True
+                self.fields["slug"].help_text = "Fixed once published: wires and search engines link to it."
+
+    def _current(self, name):
+        version_id = getattr(self.instance, f"{name}_id", None)
+        return BoilerplateVersion.objects.filter(pk=version_id)
+
+    def clean_highlights(self):
+        return [line.strip() for line in self.cleaned_data["highlights"].splitlines() if line.strip()]
+
+    def clean_body(self):
+        body = clean_html(self.cleaned_data["body"])
+        if not body:
+            raise forms.ValidationError("The release needs a body.")
+        return body
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Release.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another release already uses this address.")
+        return slug
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("base_version", None)
+        data.pop("contacts", None)
+        return data
+
+
+class ImageUploadForm(forms.Form):
+    image = forms.ImageField(help_text="JPEG, PNG or WebP")
+    alt_text = forms.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
+    caption = forms.CharField(max_length=300, required=False)
+
+
+class AttachmentUploadForm(forms.Form):
+    file = forms.FileField(help_text="PDF")
+    title = forms.CharField(max_length=200)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    publish_at = CompanyDateTimeField(required=False, label="Publish at (embargo)")
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class ReleaseFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "Any state")])
+    author = forms.IntegerField(required=False, min_value=1, widget=forms.Select)
+    updated_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    updated_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MediaContactForm(forms.ModelForm):
+    class Meta:
+        model = MediaContact
+        fields = ["name", "title", "organization", "phone", "email", "audience", "order", "is_active"]
+
+
+class BoilerplateForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(choices=Boilerplate.Kind.choices)
+    title = forms.CharField(max_length=200, help_text='The heading, e.g. "About Example Corp"')
+    text = forms.CharField(widget=forms.Textarea(attrs={"data-rich-text": "true", "rows": 8}))
+
+    def clean_text(self):
+        text = clean_html(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError("The boilerplate needs some text.")
+        return text

@@ -1,0 +1,80 @@
+"""Image uploads: checked, re-encoded without metadata, and cut into renditions once.
+
+Only JPEG, PNG and WebP are accepted; the pixel count is checked from the
+header before anything is decoded, so a decompression bomb is refused
+without being expanded.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+RENDITIONS = {"large": 1600, "thumbnail": 400}
+
+
+@dataclass
+class ProcessedImage:
+    extension: str
+    renditions: dict[str, ContentFile]
+    sizes: dict[str, tuple[int, int]]
+
+
+def process_image(upload) -> ProcessedImage:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    try:
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            width, height = probe.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError("This file is not an image this site accepts (JPEG, PNG or WebP).") from None
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(f"{image_format} images are not accepted; use JPEG, PNG or WebP.")
+    if width * height > MAX_PIXELS:
+        raise ValidationError(f"The image is {width} by {height} pixels; the limit is {MAX_PIXELS:,} pixels.")
+    upload.seek(0)
+    try:
+        with Image.open(upload) as source:
+            source.load()
+            image = source.convert("RGBA" if source.mode in {"RGBA", "LA", "P"} and image_format != "JPEG" else "RGB")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError("The image could not be read; it may be damaged.") from None
+    extension = ALLOWED_FORMATS[image_format]
+    renditions, sizes = {}, {}
+    for name, longest in RENDITIONS.items():
+        copy = image.copy()
+        copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        # Saving a fresh image writes no EXIF, XMP or ICC metadata from the upload.
+        copy.save(buffer, format=image_format, **_encoder_options(image_format))
+        renditions[name] = ContentFile(buffer.getvalue())
+        sizes[name] = copy.size
+    return ProcessedImage(extension=extension, renditions=renditions, sizes=sizes)
+
+
+def _encoder_options(image_format: str) -> dict:
+    if image_format == "JPEG":
+        return {"quality": 85, "optimize": True, "progressive": True}
+    if image_format == "WEBP":
+        return {"quality": 85, "method": 4}
+    return {"optimize": True}
+
+
+PDF_MAGIC = b"%PDF-"
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+
+
+def check_attachment(upload) -> None:
+    """Attachments are PDF documents (financial statements, presentations)."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(f"The file is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        raise ValidationError("Attachments must be PDF documents.")

@@ -1,0 +1,27 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+from django.utils import timezone
+
+from releases.models import Release
+
+
+class NewsSitemap(Sitemap):
+    changefreq = "never"
+    priority = 0.6
+
+    def items(self):
+        return Release.objects.public_newest_first(timezone.now())
+
+    def lastmod(self, release):
+        return release.last_published_at or release.publish_at
+
+
+class InvestorPagesSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.8
+
+    def items(self):
+        return ["investors:home", "news:list"]
+
+    def location(self, name):
+        return reverse(name)
