@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from irportal.investors.models import CompanyProfile
-from releases.content import wire_date
+from releases.content import clock, wire_date
 from releases.models import Release
 
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
@@ -133,22 +133,22 @@ def check_timing(release: Release, profile: CompanyProfile, now: datetime.dateti
     if eastern.weekday() >= 5:
         return []
     earliest = AFTER_CLOSE_EARLIEST.get(profile.exchange, datetime.time(16, 15))
-    clock = eastern.time()
-    if MARKET_OPEN <= clock < MARKET_CLOSE:
+    time_of_day = eastern.time()
+    if MARKET_OPEN <= time_of_day < MARKET_CLOSE:
         return [
             CheckWarning(
                 "market_hours",
-                f"{eastern:%I:%M %p} ET is inside US market hours (9:30 am to 4:00 pm ET). "
+                f"{clock(eastern)} ET is inside US market hours (9:30 am to 4:00 pm ET). "
                 f"Material news goes out before the open or after the close "
-                f"({profile.exchange}: not before {earliest:%I:%M %p} ET).",
+                f"({profile.exchange}: not before {clock(earliest)} ET).",
             )
         ]
-    if MARKET_CLOSE <= clock < earliest:
+    if MARKET_CLOSE <= time_of_day < earliest:
         return [
             CheckWarning(
                 "after_close",
-                f"{eastern:%I:%M %p} ET is too soon after the close: {profile.exchange} asks for "
-                f"{earliest:%I:%M %p} ET or later.",
+                f"{clock(eastern)} ET is too soon after the close: {profile.exchange} asks for "
+                f"{clock(earliest)} ET or later.",
             )
         ]
     return []

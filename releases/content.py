@@ -53,6 +53,12 @@ def wire_date(value: date) -> str:
     return f"{AP_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
+def clock(value) -> str:
+    """``9:00 am``, ``4:05 pm``: the way a release writes a time of day."""
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
+
+
 class ReleaseDocument:
     """Read access to a snapshot for templates: ``doc.headline``, ``doc.wire_dateline`` and so on."""
 

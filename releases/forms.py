@@ -137,7 +137,7 @@ class ReleaseForm(forms.ModelForm):
 
 
 class ImageUploadForm(forms.Form):
-    image = forms.ImageField(help_text="JPEG, PNG or WebP")
+    image = forms.FileField(help_text="JPEG, PNG or WebP; checked and re-encoded on upload")
     alt_text = forms.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
     caption = forms.CharField(max_length=300, required=False)
 

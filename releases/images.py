@@ -32,7 +32,9 @@ def process_image(upload) -> ProcessedImage:
         with Image.open(upload) as probe:
             image_format = probe.format
             width, height = probe.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise ValidationError(f"The image has far more pixels than the limit of {MAX_PIXELS:,} pixels.") from None
+    except (UnidentifiedImageError, OSError):
         raise ValidationError("This file is not an image this site accepts (JPEG, PNG or WebP).") from None
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(f"{image_format} images are not accepted; use JPEG, PNG or WebP.")

@@ -1,3 +1,4 @@
+import functools
 import itertools
 
 import factory
@@ -9,6 +10,14 @@ from releases.models import Audience, MediaContact
 PASSWORD = "correct horse battery staple"
 
 
+@functools.cache
+def _password_hash() -> str:
+    """Argon2 is slow on purpose: hash the test password once per run."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -18,7 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.test")
-    password = factory.django.Password(PASSWORD)
+    password = factory.LazyFunction(lambda: _password_hash())
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

@@ -6,152 +6,301 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('releases', '0001_initial'),
-        ('workflow', '0002_default_approval_step'),
+        ("releases", "0001_initial"),
+        ("workflow", "0002_default_approval_step"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Boilerplate',
+            name="Boilerplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('kind', models.CharField(choices=[('about', 'About the company'), ('safe_harbor', 'Forward-looking statements')], max_length=20)),
-                ('is_active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("about", "About the company"), ("safe_harbor", "Forward-looking statements")],
+                        max_length=20,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['kind', 'name'],
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='BoilerplateVersion',
+            name="BoilerplateVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('title', models.CharField(help_text='The heading, e.g. "About Example Corp"', max_length=200)),
-                ('text', models.TextField(help_text='Sanitised HTML')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('boilerplate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='releases.boilerplate')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("title", models.CharField(help_text='The heading, e.g. "About Example Corp"', max_length=200)),
+                ("text", models.TextField(help_text="Sanitised HTML")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "boilerplate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="versions", to="releases.boilerplate"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['boilerplate', '-number'],
+                "ordering": ["boilerplate", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20)),
-                ('publish_at', models.DateTimeField(blank=True, db_index=True, help_text='The embargo: public from this moment once approved.', null=True)),
-                ('review_round', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=0, editable=False, help_text='Number of the working revision')),
-                ('slug', models.SlugField(help_text='The address: /investors/news/<slug>/', max_length=120, unique=True)),
-                ('headline', models.CharField(max_length=300)),
-                ('subheadline', models.CharField(blank=True, max_length=500)),
-                ('highlights', models.JSONField(blank=True, default=list, help_text='Bullet points under the headline')),
-                ('dateline_city', models.CharField(max_length=80)),
-                ('dateline_region', models.CharField(help_text='State or country, e.g. Ariz. or Germany', max_length=80)),
-                ('release_date', models.DateField()),
-                ('distribution', models.CharField(default='BUSINESS WIRE', help_text='The wire, e.g. GLOBE NEWSWIRE', max_length=80)),
-                ('body', models.TextField(help_text='Sanitised HTML: paragraphs, lists, links, tables')),
-                ('about', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='releases.boilerplateversion', verbose_name='About')),
-                ('contacts', models.ManyToManyField(blank=True, related_name='releases', to='releases.mediacontact')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('current_step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.approvalstep')),
-                ('last_edited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('safe_harbor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='releases.boilerplateversion', verbose_name='Forward-looking statements')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The embargo: public from this moment once approved.",
+                        null=True,
+                    ),
+                ),
+                ("review_round", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("first_published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("last_published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True, editable=False)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=0, editable=False, help_text="Number of the working revision"),
+                ),
+                (
+                    "slug",
+                    models.SlugField(help_text="The address: /investors/news/<slug>/", max_length=120, unique=True),
+                ),
+                ("headline", models.CharField(max_length=300)),
+                ("subheadline", models.CharField(blank=True, max_length=500)),
+                (
+                    "highlights",
+                    models.JSONField(blank=True, default=list, help_text="Bullet points under the headline"),
+                ),
+                ("dateline_city", models.CharField(max_length=80)),
+                (
+                    "dateline_region",
+                    models.CharField(help_text="State or country, e.g. Ariz. or Germany", max_length=80),
+                ),
+                ("release_date", models.DateField()),
+                (
+                    "distribution",
+                    models.CharField(default="BUSINESS WIRE", help_text="The wire, e.g. GLOBE NEWSWIRE", max_length=80),
+                ),
+                ("body", models.TextField(help_text="Sanitised HTML: paragraphs, lists, links, tables")),
+                (
+                    "about",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="releases.boilerplateversion",
+                        verbose_name="About",
+                    ),
+                ),
+                ("contacts", models.ManyToManyField(blank=True, related_name="releases", to="releases.mediacontact")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "current_step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.approvalstep",
+                    ),
+                ),
+                (
+                    "last_edited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "safe_harbor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="releases.boilerplateversion",
+                        verbose_name="Forward-looking statements",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
-                'permissions': [('submit_release', 'Can submit a release for review'), ('review_release', 'Can approve or request changes to a release'), ('publish_release', 'Can schedule or publish an approved release'), ('withdraw_release', 'Can withdraw a published release')],
+                "ordering": ["-updated_at"],
+                "permissions": [
+                    ("submit_release", "Can submit a release for review"),
+                    ("review_release", "Can approve or request changes to a release"),
+                    ("publish_release", "Can schedule or publish an approved release"),
+                    ("withdraw_release", "Can withdraw a published release"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseAttachment',
+            name="ReleaseAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(editable=False, max_length=32, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('file', models.FileField(upload_to='release-attachments')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('removed', models.BooleanField(default=False, help_text='Left out of new revisions; kept for the old ones')),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='releases.release')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(editable=False, max_length=32, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("file", models.FileField(upload_to="release-attachments")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "removed",
+                    models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones"),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="attachments", to="releases.release"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at'],
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseImage',
+            name="ReleaseImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(editable=False, max_length=32, unique=True)),
-                ('alt_text', models.CharField(help_text='What the image shows, for people who cannot see it', max_length=250)),
-                ('caption', models.CharField(blank=True, max_length=300)),
-                ('original_name', models.CharField(max_length=200)),
-                ('large', models.ImageField(upload_to='release-images')),
-                ('thumbnail', models.ImageField(upload_to='release-images')),
-                ('width', models.PositiveIntegerField(help_text='Of the large rendition')),
-                ('height', models.PositiveIntegerField(help_text='Of the large rendition')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('removed', models.BooleanField(default=False, help_text='Left out of new revisions; kept for the old ones')),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='images', to='releases.release')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(editable=False, max_length=32, unique=True)),
+                (
+                    "alt_text",
+                    models.CharField(help_text="What the image shows, for people who cannot see it", max_length=250),
+                ),
+                ("caption", models.CharField(blank=True, max_length=300)),
+                ("original_name", models.CharField(max_length=200)),
+                ("large", models.ImageField(upload_to="release-images")),
+                ("thumbnail", models.ImageField(upload_to="release-images")),
+                ("width", models.PositiveIntegerField(help_text="Of the large rendition")),
+                ("height", models.PositiveIntegerField(help_text="Of the large rendition")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "removed",
+                    models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones"),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="images", to="releases.release"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at'],
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseRevision',
+            name="ReleaseRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('content', models.JSONField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='releases.release')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("content", models.JSONField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="revisions", to="releases.release"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
-                'abstract': False,
+                "ordering": ["-number"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='release',
-            name='approved_revision',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='releases.releaserevision'),
+            model_name="release",
+            name="approved_revision",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="releases.releaserevision",
+            ),
         ),
         migrations.AddField(
-            model_name='release',
-            name='live_revision',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='releases.releaserevision'),
+            model_name="release",
+            name="live_revision",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="releases.releaserevision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='boilerplateversion',
-            constraint=models.UniqueConstraint(fields=('boilerplate', 'number'), name='boilerplate_version_unique'),
+            model_name="boilerplateversion",
+            constraint=models.UniqueConstraint(fields=("boilerplate", "number"), name="boilerplate_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='releaserevision',
-            constraint=models.UniqueConstraint(fields=('release', 'number'), name='release_revision_unique'),
+            model_name="releaserevision",
+            constraint=models.UniqueConstraint(fields=("release", "number"), name="release_revision_unique"),
         ),
         migrations.AddIndex(
-            model_name='release',
-            index=models.Index(fields=['status', 'publish_at'], name='release_status_publish_at'),
+            model_name="release",
+            index=models.Index(fields=["status", "publish_at"], name="release_status_publish_at"),
         ),
     ]

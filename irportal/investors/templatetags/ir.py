@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from irportal.investors.models import CompanyProfile
-from releases.content import AP_MONTHS
+from releases.content import AP_MONTHS, clock
 
 register = template.Library()
 
@@ -14,12 +14,6 @@ register = template.Library()
 def home_time(value, zone_name: str | None = None):
     zone = zoneinfo.ZoneInfo(zone_name or CompanyProfile.load().home_time_zone)
     return value.astimezone(zone)
-
-
-def clock(value) -> str:
-    """``9:00 am``, ``4:05 pm``: the way a release writes a time."""
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
 
 
 @register.simple_tag(takes_context=True)
