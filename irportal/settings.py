@@ -217,6 +217,8 @@ else:
     }
     for _folder in ("queue", "control", "processed"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# A request that queues a side effect does not wait long for a broker that is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

@@ -126,6 +126,9 @@ def celery_worker(redis_url, transactional_db):
     finally:
         app.conf.broker_url = previous
         app.close()
+        # The embedded worker leaves another app current; shared tasks resolve through it.
+        app.set_current()
+        app.set_default()
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):

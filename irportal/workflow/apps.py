@@ -9,6 +9,7 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         from irportal.accounts import navigation
         from irportal.audit.registry import is_registered, register_action
+        from irportal.workflow import tasks  # noqa: F401 - registers the tasks before any worker or producer starts
 
         if not is_registered("workflow.step_change"):
             register_action("workflow.step_change", "Changed an approval step")

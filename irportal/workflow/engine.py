@@ -9,6 +9,7 @@ Releases and events describe themselves with a ``WorkflowSpec``; the
 transitions are the same for both.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,8 @@ from irportal.accounts.roles import roles_of
 from irportal.audit.registry import is_registered, register_action
 from irportal.audit.services import audit_record
 from irportal.workflow.models import Approval, ApprovalStep, Comment, Publication, State
+
+logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 500
 
@@ -225,7 +228,15 @@ def _perform(spec, *, pk, actor, transition, apply):
 
 def _after_commit(spec, pk, transition):
     for callback in spec.after_commit:
-        transaction.on_commit(lambda callback=callback: callback(pk, transition))
+        transaction.on_commit(lambda callback=callback: _run_side_effect(callback, spec, pk, transition))
+
+
+def _run_side_effect(callback, spec, pk, transition):
+    """The change is committed whatever happens here: a broker outage costs a notification, not the request."""
+    try:
+        callback(pk, transition)
+    except Exception:
+        logger.exception("side effect %s of %s %s %s failed", callback.__name__, spec.kind, pk, transition)
 
 
 def _comment(spec, item, actor, kind, body):

@@ -51,3 +51,23 @@ def sign_in(page, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/staff/")
+
+
+@pytest.fixture
+def workflow_ready(transactional_db):
+    """What migrations set up and a flush between transactional tests removes."""
+    from django.contrib.auth.models import Group
+
+    from irportal.investors.models import CompanyProfile
+    from irportal.workflow.models import ApprovalStep
+
+    CompanyProfile(
+        legal_name="Halvorsen Instruments, Inc.",
+        short_name="Halvorsen",
+        exchange="Nasdaq",
+        ticker="HLVI",
+        home_time_zone="America/Phoenix",
+    ).save()
+    ApprovalStep.objects.get_or_create(
+        order=1, defaults={"name": "IR review", "group": Group.objects.get(name="IR Approver")}
+    )
