@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from tests.accounts.test_views import NAVIGATION
@@ -26,4 +27,4 @@ def test_wrong_password_shows_a_form_error(page):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Please enter a correct username and password").is_visible()
+    expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()

@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.workflow.sweep import run_sweep
@@ -66,7 +67,7 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     page.get_by_role("button", name="Add image").click()
     page.wait_for_url("**/#files")
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_test_id("release-status").inner_text() == "In review"
+    expect(page.get_by_test_id("release-status")).to_have_text("In review")
     page.get_by_role("button", name="Sign out").click()
 
     # The approver asks for a change.
@@ -74,7 +75,7 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     page.goto(f"/staff/releases/{release.pk}/")
     page.get_by_label("What needs to change (required)").fill("Add the year-ago quarter to the headline.")
     page.get_by_role("button", name="Request changes").click()
-    assert page.get_by_test_id("release-status").inner_text() == "Draft"
+    expect(page.get_by_test_id("release-status")).to_have_text("Draft")
     page.get_by_role("button", name="Sign out").click()
 
     # The author edits and resubmits.
@@ -92,7 +93,7 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     publish_at = (timezone.now() + dt.timedelta(seconds=4)).astimezone(zoneinfo.ZoneInfo("America/Phoenix"))
     page.get_by_label("Publish at (company time; optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
     page.get_by_role("button", name="Approve").click()
-    assert page.get_by_test_id("release-status").inner_text() == "Approved"
+    expect(page.get_by_test_id("release-status")).to_have_text("Approved")
 
     visitor = browser.new_context(base_url=live_server.url).new_page()
     assert visitor.goto("/investors/news/halvorsen-q3-2026/").status == 404
@@ -101,8 +102,8 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
 
     visitor.goto("/investors/news/")
     visitor.get_by_role("link", name="Halvorsen Instruments Reports Third Quarter Revenue Up 12%").click()
-    assert visitor.get_by_role("cell", name="84.2").is_visible()
-    assert visitor.get_by_role("img", name="Revenue by quarter").is_visible()
+    expect(visitor.get_by_role("cell", name="84.2")).to_be_visible()
+    expect(visitor.get_by_role("img", name="Revenue by quarter")).to_be_visible()
     feed = visitor.request.get("/investors/news/feed/").text()
     assert "Third Quarter Revenue Up 12%" in feed
     visitor.context.close()

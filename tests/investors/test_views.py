@@ -79,5 +79,15 @@ def test_seed_demo_loads_a_company_users_per_role_and_contacts(tmp_path, setting
     assert CompanyProfile.load().ticker == "HLVI"
     logins = (tmp_path / "demo-logins.txt").read_text().splitlines()
     assert len(logins) == 4
+    from releases.models import Release
+
+    assert set(Release.objects.values_list("status", flat=True)) == {
+        "draft",
+        "in_review",
+        "approved",
+        "published",
+        "withdrawn",
+    }
+    assert Release.objects.filter(headline__contains="Upcoming Investor Conferences").exists()
     call_command("seed_demo", "--if-empty")
     assert (tmp_path / "demo-logins.txt").read_text().splitlines() == logins

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from irportal.accounts import services as account_services
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.investors.models import CompanyProfile
 from irportal.investors.services import company_profile_update
+from releases.demo import seed_demo_releases
 from releases.models import Audience, MediaContact
 
 User = get_user_model()
@@ -117,4 +119,9 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save(update_fields=["password"])
             logins.append((role, username, password))
+        seed_demo_releases(
+            author=User.objects.get(username="author"),
+            approver=User.objects.get(username="approver"),
+            now=timezone.now(),
+        )
         return logins
