@@ -9,6 +9,7 @@ Releases and events describe themselves with a ``WorkflowSpec``; the
 transitions are the same for both.
 """
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from irportal.accounts.roles import roles_of
 from irportal.audit.registry import is_registered, register_action
 from irportal.audit.services import audit_record
 from irportal.workflow.models import Approval, ApprovalStep, Comment, Publication, State
+from irportal.workflow.signals import state_changed
 
 logger = logging.getLogger(__name__)
 
@@ -227,8 +229,16 @@ def _perform(spec, *, pk, actor, transition, apply):
 
 
 def _after_commit(spec, pk, transition):
-    for callback in spec.after_commit:
+    for callback in [*spec.after_commit, functools.partial(_announce, spec)]:
         transaction.on_commit(lambda callback=callback: _run_side_effect(callback, spec, pk, transition))
+
+
+def _announce(spec, pk, transition):
+    for receiver, error in state_changed.send_robust(
+        sender=spec.model, kind=spec.kind, item_id=pk, transition=transition
+    ):
+        if isinstance(error, Exception):
+            logger.error("%r failed on %s %s %s", receiver, spec.kind, pk, transition, exc_info=error)
 
 
 def _run_side_effect(callback, spec, pk, transition):
@@ -236,7 +246,7 @@ def _run_side_effect(callback, spec, pk, transition):
     try:
         callback(pk, transition)
     except Exception:
-        logger.exception("side effect %s of %s %s %s failed", callback.__name__, spec.kind, pk, transition)
+        logger.exception("side effect %r of %s %s %s failed", callback, spec.kind, pk, transition)
 
 
 def _comment(spec, item, actor, kind, body):

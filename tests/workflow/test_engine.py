@@ -249,3 +249,28 @@ def test_staff_views_of_an_unpublished_release_are_access_records(release, autho
     release_publish(release_id=release.pk, actor=approver)
     engine.record_access(RELEASE, item=Release.objects.get(pk=release.pk), actor=approver, view="preview")
     assert AuditEntry.objects.filter(action="release.access").count() == 1
+
+
+def test_state_changes_are_announced_after_the_commit(release, author, approver, django_capture_on_commit_callbacks):
+    from irportal.workflow.signals import state_changed
+
+    heard = []
+
+    def listener(sender, kind, item_id, transition, **kwargs):
+        heard.append((kind, item_id, transition))
+
+    state_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            release_submit(release_id=release.pk, actor=author)
+            assert heard == []
+        with django_capture_on_commit_callbacks(execute=True):
+            approved_release = release_approve(release_id=release.pk, actor=approver)
+            release_publish(release_id=approved_release.pk, actor=approver)
+    finally:
+        state_changed.disconnect(listener)
+    assert heard == [
+        ("release", release.pk, "submit"),
+        ("release", release.pk, "approve"),
+        ("release", release.pk, "publish"),
+    ]
