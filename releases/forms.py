@@ -104,8 +104,8 @@ class ReleaseForm(forms.ModelForm):
             label="Forward-looking statements",
         )
         if self.instance.pk:
-            self.initial.setdefault("highlights", "\n".join(self.instance.highlights or []))
-            self.initial.setdefault("base_version", self.instance.version)
+            self.initial["highlights"] = "\n".join(self.instance.highlights or [])
+            self.initial["base_version"] = self.instance.version
             if self.instance.first_published_at:
                 self.fields["slug"].disabled = True
                 self.fields["slug"].help_text = "Fixed once published: wires and search engines link to it."

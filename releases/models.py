@@ -121,7 +121,11 @@ class ReleaseQuerySet(models.QuerySet):
 
 
 class Release(WorkflowItem):
-    slug = models.SlugField(max_length=120, unique=True, help_text="The address: /investors/news/<slug>/")
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The last part of the address, e.g. q3-2026-results for /investors/news/q3-2026-results/",
+    )
     headline = models.CharField(max_length=300)
     subheadline = models.CharField(max_length=500, blank=True)
     highlights = models.JSONField(default=list, blank=True, help_text="Bullet points under the headline")

@@ -8,7 +8,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.audit import guards
+from irportal.investors.models import CompanyProfile
+from tests.factories import UserFactory
 
 # Django's test flush empties every table, the audit log included, which the
 # append-only guards refuse. Only the test run lifts them, for the flush alone.
@@ -141,3 +144,26 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         time.sleep(interval)
+
+
+@pytest.fixture
+def company(db):
+    profile = CompanyProfile(
+        legal_name="Halvorsen Instruments, Inc.",
+        short_name="Halvorsen",
+        exchange="Nasdaq",
+        ticker="HLVI",
+        home_time_zone="America/Phoenix",
+    )
+    profile.save()
+    return profile
+
+
+@pytest.fixture
+def author(db):
+    return UserFactory(roles=[IR_AUTHOR])
+
+
+@pytest.fixture
+def approver(db):
+    return UserFactory(roles=[IR_APPROVER])

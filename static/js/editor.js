@@ -23,7 +23,10 @@
         showXPathInStatusbar: false,
         spellcheck: true,
         iframe: false,
-        useNativeTooltip: true
+        useNativeTooltip: true,
+        // The source view is a plain textarea: no editor fetched from another site.
+        sourceEditor: "area",
+        beautifyHTML: false
       });
     });
   }

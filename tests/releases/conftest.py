@@ -3,33 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
-from irportal.investors.models import CompanyProfile
 from releases.workflow import release_approve, release_submit
-from tests.factories import UserFactory, make_release
-
-
-@pytest.fixture
-def company(db):
-    profile = CompanyProfile(
-        legal_name="Halvorsen Instruments, Inc.",
-        short_name="Halvorsen",
-        exchange="Nasdaq",
-        ticker="HLVI",
-        home_time_zone="America/Phoenix",
-    )
-    profile.save()
-    return profile
-
-
-@pytest.fixture
-def author(db):
-    return UserFactory(roles=[IR_AUTHOR])
-
-
-@pytest.fixture
-def approver(db):
-    return UserFactory(roles=[IR_APPROVER])
+from tests.factories import make_release
 
 
 @pytest.fixture

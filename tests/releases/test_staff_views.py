@@ -209,3 +209,17 @@ def test_preview_is_the_public_page(client, company, author):
     page = client.get(reverse("releases:preview", args=[release.pk])).content.decode()
     assert "PHOENIX, Ariz., Nov. 30, 2026 (BUSINESS WIRE) --" in page
     assert "Preview of revision 1" in page
+
+
+def test_edit_form_shows_highlights_one_per_line_and_saving_it_unchanged_changes_nothing(client, company, author):
+    release = make_release(author)
+    client.force_login(author)
+    form = client.get(reverse("releases:edit", args=[release.pk])).context["form"]
+    assert form["highlights"].value() == "Revenue of $84.2 million\nGross margin of 58.1%"
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["contacts"] = []
+    response = client.post(reverse("releases:edit", args=[release.pk]), data)
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert release.version == 1
+    assert release.highlights == ["Revenue of $84.2 million", "Gross margin of 58.1%"]
