@@ -5,3 +5,11 @@ class AuditConfig(AppConfig):
     name = "irportal.audit"
     label = "audit"
     verbose_name = "Audit log"
+
+    def ready(self):
+        from django.db.models import Q
+
+        from irportal.audit import retention
+        from irportal.audit.models import AuditEntry
+
+        retention.protect(AuditEntry, when=Q(), reason="audit entries are kept for good", retained_from="timestamp")
