@@ -29,18 +29,21 @@ def parse_utc(value: str, *, end_of_day: bool) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-class UTCDateTimeField(forms.CharField):
+class UTCDateTimeField(forms.Field):
+    widget = forms.TextInput
+
     def __init__(self, *, end_of_day: bool, **kwargs):
         self.end_of_day = end_of_day
-        kwargs.setdefault("max_length", 40)
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", "UTC: YYYY-MM-DD or YYYY-MM-DD HH:MM")
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        text = super().to_python(value)
+        text = str(value or "").strip()
         if not text:
             return None
+        if len(text) > 40:
+            raise forms.ValidationError("Enter a date as YYYY-MM-DD or a date and time as YYYY-MM-DD HH:MM (UTC).")
         try:
             return parse_utc(text, end_of_day=self.end_of_day)
         except (ValueError, OverflowError):

@@ -6,6 +6,7 @@ shows who looked at what.
 
 import json
 import re
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -46,11 +47,13 @@ class FilteredLogMixin(StaffPermissionMixin):
         return self.render_to_response(context, status=400)
 
     def explorer_context(self, form, cursor, page, **extra):
+        filters = form.active_filters() if form.is_bound else {}
         return {
             "form": form,
             "cursor_form": cursor,
             "page": page,
-            "filters": form.active_filters() if form.is_bound else {},
+            "filters": filters,
+            "export_query": f"?{urlencode(filters)}" if filters else "",
             "health": chain_health(),
             "can_export": self.request.user.has_perms(EXPORT),
             **extra,
@@ -69,12 +72,13 @@ class AuditLogView(FilteredLogMixin, View):
         form, cursor = self.get_filters(), CursorForm(request.GET)
         if not (form.is_valid() and cursor.is_valid()):
             return self.invalid(form, cursor)
-        audit_record(action="audit.log_view", actor=request.user, data={"view": "list", **form.active_filters()})
         page = keyset_page(
             filtered_entries(form.cleaned_data),
             before=cursor.cleaned_data.get("before"),
             after=cursor.cleaned_data.get("after"),
         )
+        # Recorded once the page is read, so that a search does not find its own record.
+        audit_record(action="audit.log_view", actor=request.user, data={"view": "list", **form.active_filters()})
         return self.render_to_response(self.explorer_context(form, cursor, page))
 
 
@@ -90,15 +94,15 @@ class ObjectHistoryView(FilteredLogMixin, View):
         form = AuditFilterForm({"object_type": object_type, "object_id": object_id})
         if not (form.is_valid() and cursor.is_valid()):
             return self.invalid(form, cursor)
-        audit_record(
-            action="audit.log_view",
-            actor=request.user,
-            data={"view": "history", "object_type": object_type, "object_id": object_id},
-        )
         page = keyset_page(
             filtered_entries(form.cleaned_data),
             before=cursor.cleaned_data.get("before"),
             after=cursor.cleaned_data.get("after"),
+        )
+        audit_record(
+            action="audit.log_view",
+            actor=request.user,
+            data={"view": "history", "object_type": object_type, "object_id": object_id},
         )
         label = page.entries[0].object_label if page.entries else ""
         return self.render_to_response(
