@@ -34,9 +34,11 @@ def locked_out(request, original_response=None, credentials=None):
     attacker nothing about which usernames are real.
     """
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = AuthenticationForm(request)
-    form.add_error(None, LOCKED_OUT_MESSAGE.format(minutes=minutes))
-    context = {"form": form, "next": request.POST.get("next", ""), "locked_out": True}
+    context = {
+        "form": AuthenticationForm(request),
+        "next": request.POST.get("next", ""),
+        "lockout_message": LOCKED_OUT_MESSAGE.format(minutes=minutes),
+    }
     return render(request, "registration/login.html", context, status=429)
 
 

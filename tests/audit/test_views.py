@@ -366,3 +366,57 @@ def test_explorer_pages_have_no_form_that_changes_anything(client, reviewer):
         page = client.get(url).content.decode()
         forms = page.count("<form")
         assert forms == page.count('method="get"') + page.count(reverse("accounts:logout"))
+
+
+# Insider lists
+
+
+def release_access(user, object_id="11", view="edit"):
+    return audit_record(
+        action="release.access",
+        actor=user,
+        object_type="releases.release",
+        object_id=object_id,
+        object_label="Fourth-quarter results",
+        data={"view": view, "roles": [IR_AUTHOR]},
+    )
+
+
+def test_insider_list_page_shows_each_person_and_is_recorded(client, reviewer):
+    release_access(UserFactory(username="insider-one"))
+    response = client.get(reverse("audit:insider_list", args=["releases.release", "11"]))
+    page = response.content.decode()
+    assert "insider-one" in page
+    assert "Open: the item is not published yet" in page
+    opened = AuditEntry.objects.get(action="audit.insider_list_view")
+    assert opened.data == {"object_type": "releases.release", "object_id": "11"}
+
+
+def test_closed_insider_list_says_so(client, reviewer):
+    release_access(UserFactory(username="insider-one"))
+    record_release("11", "release.publish")
+    page = client.get(reverse("audit:insider_list", args=["releases.release", "11"])).content.decode()
+    assert "Closed at publication" in page
+
+
+def test_insider_list_csv_export(client, reviewer):
+    release_access(UserFactory(username="insider-one"), view="preview")
+    response = client.get(reverse("audit:insider_list_csv", args=["releases.release", "11"]))
+    rows = list(csv.DictReader(io.StringIO(streamed(response).decode("utf-8"))))
+    assert [(r["username"], r["insider_type"], r["views"], r["list_status"]) for r in rows] == [
+        ("insider-one", "accessed", "preview", "open (unpublished)")
+    ]
+    assert rows[0]["first_access_utc"].endswith("Z")
+    exported = AuditEntry.objects.get(action="audit.insider_list_export")
+    assert exported.data["format"] == "csv"
+
+
+def test_insider_list_of_an_unknown_kind_is_a_404(client, reviewer):
+    assert client.get(reverse("audit:insider_list", args=["auth.user", "1"])).status_code == 404
+
+
+def test_insider_index_links_every_list(client, reviewer):
+    release_access(UserFactory())
+    page = client.get(reverse("audit:insiders")).content.decode()
+    assert reverse("audit:insider_list", args=["releases.release", "11"]) in page
+    assert "Fourth-quarter results" in page
