@@ -210,6 +210,7 @@ def test_lockout_answers_the_same_for_an_unknown_username(client):
     unknown = fail_until_locked(client, "nobody")[-1]
     assert known.status_code == unknown.status_code == 429
     assert known.context["lockout_message"] == unknown.context["lockout_message"]
+
     def page(response, username):
         html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
         return html.replace(username, "?")

@@ -22,7 +22,7 @@ TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_export.py"
 
 
 def run_tool(*args) -> tuple[int, str]:
-    result = subprocess.run(  # noqa: S603 - our own script
+    result = subprocess.run(
         [sys.executable, "-I", str(TOOL), *map(str, args)], capture_output=True, text=True, timeout=60, check=False
     )
     return result.returncode, result.stdout + result.stderr
