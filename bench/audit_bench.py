@@ -195,8 +195,10 @@ def main() -> None:
     from django.test import Client
 
     from irportal.accounts.roles import COMPLIANCE_REVIEWER
+    from irportal.audit.exports import jsonl_lines
     from irportal.audit.health import run_verification
     from irportal.audit.models import AuditEntry
+    from irportal.audit.selectors import export_records
 
     print(f"loading up to {args.entries:,} entries into {BENCH_DB} ...")
     seconds = load(args.entries)
@@ -223,6 +225,11 @@ def main() -> None:
         count, millis = measure_page(client, params)
         rows.append((label, f"{count} queries", f"{millis:.1f} ms", plan_summary(page_plan(before, action))))
 
+    started = time.perf_counter()
+    untraced = sum(1 for _ in jsonl_lines(export_records(AuditEntry.objects.all(), through=min(100_000, head))))
+    secs = time.perf_counter() - started
+    speed = f"{untraced / secs:,.0f} entries/s"
+    rows.append((f"JSON Lines export speed, {untraced:,} entries", "untraced", f"{secs:.1f} s", speed))
     small = min(100_000, head)
     for through in (small, head):
         peak, secs = export_peak(through)
