@@ -13,7 +13,7 @@ LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" \
 	SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
 	PATH="$(BIN):$$PATH"
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench bench-audit clean
 
 install: $(STAMP)
 
@@ -47,6 +47,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Not part of `make test`: needs PostgreSQL (DATABASE_URL); uses its own database, irportal_bench.
+bench-audit: $(STAMP)
+	$(BIN)/python bench/audit_bench.py
+
+bench: bench-audit
 
 clean:
 	rm -rf var .pytest_cache

@@ -4,6 +4,7 @@ See the configuration table in README.md. Nothing secret is committed: with
 DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "axes",
     "irportal.audit",
     "irportal.accounts",
     "irportal.workflow",
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "irportal.audit.retention.RetentionRefusalMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "irportal.urls"
@@ -199,6 +203,30 @@ AUDIT_CHECKPOINT_INTERVAL = envint("AUDIT_CHECKPOINT_INTERVAL", 300, minimum=10)
 # Take the client address from X-Forwarded-For (the address the nearest proxy
 # appended) only when a trusted proxy sets it.
 AUDIT_TRUST_X_FORWARDED_FOR = envbool("AUDIT_TRUST_X_FORWARDED_FOR", False)
+# Chain health: how often beat walks the whole chain, and how long one walk may take.
+AUDIT_VERIFY_INTERVAL = envint("AUDIT_VERIFY_INTERVAL", 3600, minimum=60)
+AUDIT_VERIFY_TIME_LIMIT = envint("AUDIT_VERIFY_TIME_LIMIT", 1800, minimum=60)
+# Minimum retention of audit entries and of published or withdrawn items, in years.
+AUDIT_RETENTION_YEARS = envint("AUDIT_RETENTION_YEARS", 5, minimum=1)
+
+# Sign-in throttling (django-axes): a username and client address pair is
+# locked out after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES. The
+# counters live in the shared cache (Redis) when REDIS_URL is set, else in the
+# database, so every web process sees the same count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+AXES_CACHE = "default"
+AXES_CLIENT_IP_CALLABLE = "irportal.audit.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "irportal.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # Celery: Redis when REDIS_URL is set, kombu's filesystem transport under var/ otherwise.
 CELERY_BROKER_DIR = VAR_DIR / "broker"
@@ -242,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(AUDIT_CHECKPOINT_INTERVAL),
         "options": {"expires": AUDIT_CHECKPOINT_INTERVAL},
     },
+    "audit-verify": {
+        "task": "irportal.audit.tasks.audit_verify",
+        "schedule": float(AUDIT_VERIFY_INTERVAL),
+        "options": {"expires": AUDIT_VERIFY_INTERVAL},
+    },
 }
 
 LOGGING = {
@@ -250,5 +283,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

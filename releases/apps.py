@@ -6,8 +6,24 @@ class ReleasesConfig(AppConfig):
     verbose_name = "Press releases"
 
     def ready(self):
+        from django.db.models import Q
+
         from irportal.accounts import navigation
+        from irportal.audit import retention
         from releases import workflow  # noqa: F401 - registers the workflow spec and the sweep part
+        from releases.models import Release, ReleaseRevision
+
+        retention.protect(
+            Release,
+            when=Q(first_published_at__isnull=False) | Q(status__in=["published", "withdrawn"]),
+            reason="a release that was public is part of the disclosure record",
+            retained_from="first_published_at",
+        )
+        retention.protect(
+            ReleaseRevision,
+            when=Q(release__first_published_at__isnull=False),
+            reason="the revisions of a release that was public are part of the disclosure record",
+        )
 
         navigation.register(navigation.NavItem("Releases", "releases:list", "releases.view_release", order=10))
         navigation.register(navigation.NavItem("Contacts", "releases:contacts", "releases.view_mediacontact", order=30))

@@ -132,8 +132,6 @@ def celery_worker(redis_url, transactional_db):
 def _use_broker(app, url: str) -> None:
     """Point the producer at another broker: drop the pooled connections made for the old one."""
     app.conf.broker_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -1,5 +1,7 @@
-"""Sign-in, sign-out and failed sign-ins go into the audit log."""
+"""Sign-in, sign-out, failed sign-ins and lockouts go into the audit log."""
 
+from axes.helpers import get_failure_limit
+from axes.signals import user_locked_out
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -24,3 +26,17 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     # whether the account exists.
     username = str(credentials.get("username", ""))[:150]
     audit_record(action="auth.login_failed", actor=AnonymousUser(), data={"username": username})
+
+
+@receiver(user_locked_out, dispatch_uid="audit_lockout")
+def audit_lockout(sender, request, username=None, ip_address=None, **kwargs):
+    """The moment a username and address pair reaches the failure limit (later refused attempts are failed sign-ins)."""
+    failures = getattr(request, "axes_failures_since_start", None)
+    limit = get_failure_limit(request, getattr(request, "axes_credentials", None))
+    if failures is not None and failures != limit:
+        return
+    audit_record(
+        action="security.lockout",
+        actor=AnonymousUser(),
+        data={"username": str(username or "")[:150], "failures": limit},
+    )

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.shortcuts import get_object_or_404, redirect
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -17,6 +19,27 @@ User = get_user_model()
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+LOCKED_OUT_MESSAGE = (
+    "Too many failed sign-in attempts. Sign-in for this username from your network is paused for "
+    "{minutes} minutes. Wait, then try again, or ask an IR Admin to reset your password."
+)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes lockout answer: the sign-in page again, with one message for every username.
+
+    The same words whether or not the account exists, so a lockout tells an
+    attacker nothing about which usernames are real.
+    """
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        "form": AuthenticationForm(request),
+        "next": request.POST.get("next", ""),
+        "lockout_message": LOCKED_OUT_MESSAGE.format(minutes=minutes),
+    }
+    return render(request, "registration/login.html", context, status=429)
 
 
 class PasswordChangeView(SignedInMixin, auth_views.PasswordChangeView):

@@ -7,4 +7,12 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log"
 
     def ready(self):
-        from irportal.audit import tasks  # noqa: F401 - registers the tasks before any worker or producer starts
+        from django.db.models import Q
+
+        from irportal.audit import (
+            retention,
+            tasks,  # noqa: F401 - registers the tasks before any worker or producer starts
+        )
+        from irportal.audit.models import AuditEntry
+
+        retention.protect(AuditEntry, when=Q(), reason="audit entries are kept for good", retained_from="timestamp")

@@ -71,3 +71,24 @@ def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
     finally:
         os.close(descriptor)
     return checkpoint
+
+
+def last_checkpoint(path: Path | None = None) -> Checkpoint | None:
+    """The newest checkpoint, read from the end of the file (it grows for years; the head is all a page needs)."""
+    path = path or checkpoint_path()
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - 4096))
+        tail = handle.read().decode("utf-8", errors="replace")
+    for line in reversed(tail.splitlines()):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            return Checkpoint(str(record["at"]), int(record["sequence"]), str(record["entry_hash"]))
+        except (ValueError, KeyError, TypeError):
+            raise CheckpointFileError(f"{path}: the last line is not a checkpoint") from None
+    return None

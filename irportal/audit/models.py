@@ -13,10 +13,24 @@ from django.conf import settings
 from django.db import models
 
 from irportal.audit import chain
+from irportal.audit.exceptions import RetentionRefused
 
 
 class AppendOnlyError(Exception):
     pass
+
+
+class AuditEntryDeleteRefused(AppendOnlyError, RetentionRefused):
+    """Audit entries are kept for good: the app refuses every deletion and records the attempt."""
+
+    def __init__(self, entry=None):
+        RetentionRefused.__init__(
+            self,
+            object_type="audit.auditentry",
+            object_id=str(entry.sequence) if entry is not None else "",
+            object_label=str(entry) if entry is not None else "audit entries",
+            reason="audit entries cannot be deleted",
+        )
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -24,7 +38,7 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnlyError("audit entries cannot be changed")
 
     def delete(self):
-        raise AppendOnlyError("audit entries cannot be deleted")
+        raise AuditEntryDeleteRefused()
 
     def for_object(self, obj):
         return self.filter(object_type=object_type_of(obj), object_id=str(obj.pk))
@@ -70,6 +84,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["action", "-sequence"], name="audit_action_seq"),
             models.Index(fields=["object_type", "object_id", "-sequence"], name="audit_object_seq"),
             models.Index(fields=["actor", "-sequence"], name="audit_actor_seq"),
+            models.Index(fields=["actor_label", "-sequence"], name="audit_actor_label_seq"),
         ]
         verbose_name_plural = "audit entries"
 
@@ -82,7 +97,7 @@ class AuditEntry(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AppendOnlyError("audit entries cannot be deleted")
+        raise AuditEntryDeleteRefused(self)
 
     def hash_payload(self) -> dict:
         return hash_payload(
@@ -117,3 +132,37 @@ def hash_payload(**fields) -> dict:
     fields["timestamp"] = format_timestamp(fields["timestamp"])
     fields["group_id"] = str(fields["group_id"])
     return fields
+
+
+class VerificationRun(models.Model):
+    """One walk of the hash chain (by the schedule or ``verify_audit``): the chain health compliance sees."""
+
+    class Source(models.TextChoices):
+        SCHEDULE = "schedule", "Scheduled check"
+        COMMAND = "command", "verify_audit command"
+
+    started_at = models.DateTimeField(help_text="UTC")
+    finished_at = models.DateTimeField(help_text="UTC")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    ok = models.BooleanField()
+    entries_checked = models.PositiveBigIntegerField(default=0)
+    head_sequence = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    checkpoints_checked = models.PositiveIntegerField(default=0)
+    broken_sequence = models.PositiveBigIntegerField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+    checkpoint_sequence = models.PositiveBigIntegerField(null=True, blank=True, help_text="The newest checkpoint")
+    checkpoint_hash = models.CharField(max_length=64, blank=True)
+    checkpoint_at = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        default_permissions = ()
+        get_latest_by = "finished_at"
+
+    def __str__(self):
+        return f"{'intact' if self.ok else 'BROKEN'} at {self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def duration_seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()

@@ -27,5 +27,45 @@ def registered_actions() -> dict[str, str]:
     return dict(sorted(_ACTIONS.items()))
 
 
+def action_names_with_prefix(prefix: str) -> list[str]:
+    """Every registered action of one family, e.g. ``release.`` (an index-friendly ``IN`` list)."""
+    return sorted(name for name in _ACTIONS if name.startswith(prefix))
+
+
+def action_families() -> list[str]:
+    """The distinct prefixes before the first dot: ``auth``, ``release``, ``event``, ..."""
+    return sorted({name.split(".", 1)[0] for name in _ACTIONS})
+
+
 register_action("audit.verify_failed", "Audit chain verification failed")
+register_action("audit.log_view", "Opened the audit log")
+register_action("audit.export", "Exported the audit log")
+register_action("audit.insider_list_view", "Opened an insider list")
+register_action("audit.insider_list_export", "Exported an insider list")
 register_action("security.permission_denied", "Permission denied")
+register_action("security.lockout", "Locked out after failed sign-ins")
+register_action("retention.delete_refused", "Deletion refused (retention)")
+
+# Releases and events write these; they are registered here, once, so that the
+# audit explorer and the insider lists know them before those apps record any.
+_WORKFLOW_ACTIONS = {
+    "create": "Created {}",
+    "edit": "Edited {}",
+    "submit": "Submitted {} for review",
+    "request_changes": "Requested changes to {}",
+    "approve": "Approved {}",
+    "schedule": "Scheduled {}",
+    "publish": "Published {}",
+    "withdraw": "Withdrew {}",
+    "restore": "Restored {}",
+    "comment": "Commented on {}",
+    "upload": "Uploaded a file to {}",
+    "access": "Opened unpublished {}",
+}
+for _kind, _noun in (("release", "release"), ("event", "event")):
+    for _verb, _label in _WORKFLOW_ACTIONS.items():
+        register_action(f"{_kind}.{_verb}", _label.format(_noun))
+register_action("event.cancel", "Cancelled event")
+register_action("event.replay_publish", "Published event replay link")
+register_action("event.replay_expire", "Expired event replay link")
+register_action("event.replay_window_change", "Changed event replay window")

@@ -178,3 +178,85 @@ def test_admin_cannot_remove_their_own_admin_role(client):
 def test_unknown_user_id_is_a_404_not_a_500(client):
     client.force_login(UserFactory(roles=[IR_ADMIN]))
     assert client.get(reverse("accounts:user_update", args=[999999])).status_code == 404
+
+
+# Sign-in throttling (django-axes)
+
+
+def fail_until_locked(client, username, address="198.51.100.7"):
+    from django.conf import settings
+
+    responses = [
+        client.post(reverse("accounts:login"), {"username": username, "password": "wrong"}, REMOTE_ADDR=address)
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    return responses
+
+
+def test_repeated_failures_lock_the_username_from_that_address(client):
+    user = UserFactory(roles=[IR_AUTHOR])
+    responses = fail_until_locked(client, user.username)
+    assert [r.status_code for r in responses[:-1]] == [200] * (len(responses) - 1)
+    assert responses[-1].status_code == 429
+    assert "Too many failed sign-in attempts" in responses[-1].content.decode()
+    right_password = login_form(client, user.username, PASSWORD)
+    assert right_password.status_code == 429
+    assert not AuditEntry.objects.filter(action="auth.login").exists()
+
+
+def test_lockout_is_audited_once_with_the_username_and_address(client):
+    user = UserFactory(roles=[IR_AUTHOR])
+    fail_until_locked(client, user.username)
+    login_form(client, user.username, "still wrong")
+    lockout = AuditEntry.objects.get(action="security.lockout")
+    assert (lockout.data["username"], lockout.ip, lockout.actor_label) == (user.username, "198.51.100.7", "anonymous")
+    assert AuditEntry.objects.filter(action="auth.login_failed").count() == 6
+
+
+def test_lockout_answers_the_same_for_an_unknown_username(client):
+    UserFactory(username="known")
+    known = fail_until_locked(client, "known")[-1]
+    unknown = fail_until_locked(client, "nobody")[-1]
+    assert known.status_code == unknown.status_code == 429
+    assert known.context["lockout_message"] == unknown.context["lockout_message"]
+
+    def page(response, username):
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        return html.replace(username, "?")
+
+    assert page(known, "known") == page(unknown, "nobody")
+
+
+def test_lockout_does_not_block_the_same_user_from_another_address(client):
+    user = UserFactory(roles=[IR_AUTHOR])
+    fail_until_locked(client, user.username, address="198.51.100.7")
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, REMOTE_ADDR="203.0.113.20"
+    )
+    assert response.status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off(client):
+    from datetime import timedelta
+
+    import time_machine
+    from django.conf import settings
+    from django.utils import timezone
+
+    user = UserFactory(roles=[IR_AUTHOR])
+    fail_until_locked(client, user.username)
+    with time_machine.travel(timezone.now() + settings.AXES_COOLOFF_TIME + timedelta(minutes=1)):
+        if settings.AXES_HANDLER.endswith("AxesCacheHandler"):
+            pytest.skip("the Redis cache expires the counter on its own clock, not the test's")
+        assert login_form(client, user.username, PASSWORD).status_code == 302
+
+
+def test_successful_sign_in_resets_the_failure_count(client):
+    from django.conf import settings
+
+    user = UserFactory(roles=[IR_AUTHOR])
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        login_form(client, user.username, "wrong")
+    assert login_form(client, user.username, PASSWORD).status_code == 302
+    client.post(reverse("accounts:logout"))
+    assert login_form(client, user.username, "wrong").status_code == 200

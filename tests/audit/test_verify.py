@@ -89,3 +89,21 @@ def test_chain_rebuilt_after_the_checkpoint_is_caught(five_entries):
     assert result.broken_sequence == 5
     assert head.entry_hash != AuditEntry.objects.get(sequence=5).entry_hash
     assert "disagrees" in result.problem
+
+
+def test_verify_audit_keeps_its_result_for_the_explorer(five_entries, capsys):
+    from irportal.audit.models import VerificationRun
+
+    code, output = run_verify(capsys)
+    assert code == 0
+    assert "entries per second" in output
+    run = VerificationRun.objects.get()
+    assert (run.source, run.ok, run.entries_checked) == ("command", True, 5)
+
+
+def test_failed_verify_audit_is_recorded_in_the_log(five_entries, capsys):
+    with audit_guards_lifted() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET data = %s WHERE sequence = 2", ['{"n": 7}'])
+    code, _ = run_verify(capsys)
+    assert code == 1
+    assert AuditEntry.objects.get(action="audit.verify_failed").data["broken_sequence"] == 2

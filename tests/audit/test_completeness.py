@@ -1,0 +1,125 @@
+"""Every audited class of action that exists today, driven k times through its real path, gives exactly k entries."""
+
+from datetime import UTC
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
+from irportal.audit.context import RequestContext, activate, deactivate
+from irportal.audit.models import AuditEntry
+from irportal.audit.services import audit_record
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+K = 3
+ADDRESS = "198.51.100.23"
+
+
+def entries(action):
+    return list(AuditEntry.objects.filter(action=action).order_by("sequence"))
+
+
+def assert_k_entries(action, *, actor, object_type="", object_id=""):
+    found = entries(action)
+    assert len(found) == K, f"{action}: {len(found)} entries for {K} actions"
+    for entry in found:
+        assert entry.actor_id == (actor.pk if actor else None)
+        assert entry.timestamp.utcoffset().total_seconds() == 0
+        assert entry.timestamp.astimezone(UTC) == entry.timestamp
+        assert entry.ip == ADDRESS
+        assert (entry.object_type, entry.object_id) == (object_type, object_id)
+
+
+@pytest.fixture
+def web():
+    return Client(REMOTE_ADDR=ADDRESS)
+
+
+def test_sign_ins_and_sign_outs(web):
+    user = UserFactory(roles=[IR_AUTHOR])
+    for _ in range(K):
+        web.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+        web.post(reverse("accounts:logout"))
+    assert_k_entries("auth.login", actor=user, object_type="auth.user", object_id=str(user.pk))
+    assert_k_entries("auth.logout", actor=user, object_type="auth.user", object_id=str(user.pk))
+
+
+def test_failed_sign_ins(web):
+    user = UserFactory()
+    for _ in range(K):
+        web.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
+    assert_k_entries("auth.login_failed", actor=None)
+
+
+def test_lockouts(web):
+    from django.conf import settings
+
+    for n in range(K):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            web.post(reverse("accounts:login"), {"username": f"target{n}", "password": "wrong"})
+    assert_k_entries("security.lockout", actor=None)
+
+
+def test_password_changes(web):
+    user = UserFactory(roles=[IR_AUTHOR])
+    web.force_login(user)
+    password = PASSWORD
+    for n in range(K):
+        new = f"another long passphrase {n}"
+        web.post(
+            reverse("accounts:password_change"),
+            {"old_password": password, "new_password1": new, "new_password2": new},
+        )
+        password = new
+    assert_k_entries("auth.password_change", actor=user, object_type="auth.user", object_id=str(user.pk))
+
+
+def test_role_changes(web):
+    admin, target = UserFactory(roles=[IR_ADMIN]), UserFactory(roles=[IR_AUTHOR])
+    web.force_login(admin)
+    for role in (IR_APPROVER, IR_AUTHOR, COMPLIANCE_REVIEWER):
+        web.post(
+            reverse("accounts:user_update", args=[target.pk]),
+            {"first_name": "T", "last_name": "U", "email": target.email, "is_active": "on", "roles": [role]},
+        )
+    assert_k_entries("accounts.roles_change", actor=admin, object_type="auth.user", object_id=str(target.pk))
+
+
+def test_permission_denials(web):
+    author = UserFactory(roles=[IR_AUTHOR])
+    web.force_login(author)
+    for url in (reverse("accounts:user_list"), reverse("audit:log"), reverse("audit:export_jsonl")):
+        assert web.get(url).status_code == 403
+    assert_k_entries("security.permission_denied", actor=author)
+
+
+def test_explorer_openings_and_exports(web):
+    reviewer = UserFactory(roles=[COMPLIANCE_REVIEWER])
+    web.force_login(reviewer)
+    for _ in range(K):
+        web.get(reverse("audit:log"))
+    for url in ("audit:export_csv", "audit:export_jsonl", "audit:export_csv"):
+        b"".join(web.get(reverse(url)).streaming_content)
+    assert_k_entries("audit.log_view", actor=reviewer)
+    assert_k_entries("audit.export", actor=reviewer)
+
+
+@pytest.mark.parametrize(("kind", "object_type"), [("release", "releases.release"), ("event", "events.event")])
+def test_access_to_unpublished_items(kind, object_type):
+    author = UserFactory(roles=[IR_AUTHOR])
+    token = activate(RequestContext(ip=ADDRESS, user_agent="Browser", request_id="r-00000001"))
+    try:
+        for view in ("edit", "preview", "diff"):
+            audit_record(
+                action=f"{kind}.access",
+                actor=author,
+                object_type=object_type,
+                object_id="42",
+                data={"view": view, "roles": [IR_AUTHOR]},
+            )
+    finally:
+        deactivate(token)
+    assert_k_entries(f"{kind}.access", actor=author, object_type=object_type, object_id="42")

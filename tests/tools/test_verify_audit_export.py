@@ -1,0 +1,198 @@
+"""The auditor's standalone verifier against what the app really exports."""
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from irportal.accounts.roles import COMPLIANCE_REVIEWER
+from irportal.audit.checkpoint import write_checkpoint
+from irportal.audit.context import RequestContext, activate, deactivate
+from irportal.audit.services import audit_record
+from tests.conftest import audit_guards_lifted
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_audit_export.py"
+
+
+def run_tool(*args) -> tuple[int, str]:
+    result = subprocess.run(
+        [sys.executable, "-I", str(TOOL), *map(str, args)], capture_output=True, text=True, timeout=60, check=False
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.fixture
+def reviewer_client(client):
+    client.force_login(UserFactory(roles=[COMPLIANCE_REVIEWER]))
+    return client
+
+
+@pytest.fixture
+def varied_log():
+    """Entries with everything the hash covers: unicode, nested changes, numbers kept as text, request context."""
+    user = UserFactory(username="zoë", first_name="Zoë")
+    token = activate(RequestContext(ip="2001:db8::1", user_agent="Mozilla/5.0 (X11) “quoted”", request_id="r-12345678"))
+    try:
+        audit_record(action="auth.login", actor=user, obj=user)
+        audit_record(
+            action="release.edit",
+            actor=user,
+            object_type="releases.release",
+            object_id="12",
+            object_label="Halvorsen reports Q3 — record orders",
+            changes={
+                "headline": {"before": "Old", "after": "Neu: Größe 12,5 %"},
+                "bullets": {"before": [], "after": ["a", "b"]},
+            },
+            data={"ratio": 0.5, "nested": {"z": 1, "a": [True, None]}},
+        )
+    finally:
+        deactivate(token)
+    audit_record(action="release.publish", object_type="releases.release", object_id="12")
+    for n in range(5):
+        audit_record(action="auth.logout", data={"n": n})
+
+
+def export(client, tmp_path, name="audit.jsonl", **params) -> Path:
+    response = client.get(reverse("audit:export_jsonl"), params)
+    assert response.status_code == 200
+    path = tmp_path / name
+    path.write_bytes(b"".join(response.streaming_content))
+    return path
+
+
+def rewrite(path: Path, edit) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(edit(lines)), encoding="utf-8")
+
+
+def test_whatever_the_app_exports_the_tool_verifies(reviewer_client, varied_log, tmp_path):
+    path = export(reviewer_client, tmp_path)
+    code, output = run_tool(path)
+    assert code == 0, output
+    assert "entries: 10" in output
+    assert "export intact" in output
+
+
+def test_tool_verifies_against_the_checkpoint_file(reviewer_client, varied_log, tmp_path, settings):
+    write_checkpoint()
+    path = export(reviewer_client, tmp_path)
+    code, output = run_tool(path, "--checkpoints", settings.AUDIT_CHECKPOINT_FILE)
+    assert code == 0, output
+    assert "checkpoints: 1 checked" in output
+
+
+def test_changed_line_is_named(reviewer_client, varied_log, tmp_path):
+    path = export(reviewer_client, tmp_path)
+
+    def edit(lines):
+        entry = json.loads(lines[2])
+        entry["object_label"] = "Halvorsen reports Q3 — modest orders"
+        lines[2] = json.dumps(entry, ensure_ascii=False) + "\n"
+        return lines
+
+    rewrite(path, edit)
+    code, output = run_tool(path)
+    assert code == 1
+    assert "BROKEN at #3" in output
+    assert "altered" in output
+
+
+def test_changed_line_with_its_hash_recomputed_breaks_the_next_link(reviewer_client, varied_log, tmp_path):
+    sys.path.insert(0, str(TOOL.parent))
+    try:
+        import verify_audit_export as tool
+    finally:
+        sys.path.pop(0)
+    path = export(reviewer_client, tmp_path)
+
+    def edit(lines):
+        entry = json.loads(lines[3])
+        entry["actor_label"] = "someone else"
+        entry["entry_hash"] = tool.entry_hash(entry)
+        lines[3] = json.dumps(entry) + "\n"
+        return lines
+
+    rewrite(path, edit)
+    code, output = run_tool(path)
+    assert code == 1
+    assert "BROKEN at #5" in output
+    assert "does not link to entry #4" in output
+
+
+def test_deleted_line_is_named(reviewer_client, varied_log, tmp_path):
+    path = export(reviewer_client, tmp_path)
+    rewrite(path, lambda lines: lines[:5] + lines[6:])
+    code, output = run_tool(path)
+    assert code == 1
+    assert "BROKEN at #6" in output
+    assert "missing" in output
+
+
+def test_cut_tail_is_caught_with_the_checkpoint(reviewer_client, varied_log, tmp_path, settings):
+    write_checkpoint()
+    path = export(reviewer_client, tmp_path)
+    rewrite(path, lambda lines: lines[:7])
+    assert run_tool(path)[0] == 0  # a shorter chain is still a chain: only the checkpoint knows
+    code, output = run_tool(path, "--checkpoints", settings.AUDIT_CHECKPOINT_FILE)
+    assert code == 1
+    assert "BROKEN at #9" in output
+    assert "removed from the end" in output
+
+
+def test_entry_changed_in_the_database_is_named_in_the_export(reviewer_client, varied_log, tmp_path):
+    with audit_guards_lifted() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET ip = '203.0.113.66' WHERE sequence = 2")
+    code, output = run_tool(export(reviewer_client, tmp_path))
+    assert code == 1
+    assert "BROKEN at #2" in output
+
+
+def test_entry_deleted_in_the_database_is_named_in_the_export(reviewer_client, varied_log, tmp_path):
+    with audit_guards_lifted() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE sequence = 4")
+    code, output = run_tool(export(reviewer_client, tmp_path))
+    assert code == 1
+    assert "BROKEN at #4" in output
+
+
+def test_tail_cut_in_the_database_is_named_against_the_checkpoint(varied_log, tmp_path, settings, client):
+    write_checkpoint()  # head #8
+    with audit_guards_lifted() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE sequence >= 7")
+    reviewer = UserFactory(roles=[COMPLIANCE_REVIEWER])
+    client.force_login(reviewer)  # the sign-in and the export are a new #7 and #8
+    code, output = run_tool(export(client, tmp_path), "--checkpoints", settings.AUDIT_CHECKPOINT_FILE)
+    assert code == 1
+    assert "BROKEN at #8" in output
+    assert "disagrees" in output
+
+
+def test_filtered_export_verifies_with_the_filtered_option(reviewer_client, varied_log, tmp_path):
+    path = export(reviewer_client, tmp_path, object_type="releases.release", object_id="12")
+    assert run_tool(path)[0] == 1
+    code, output = run_tool(path, "--filtered")
+    assert code == 0, output
+    assert "entries: 2" in output
+
+
+def test_unreadable_input_exits_2(tmp_path):
+    code, output = run_tool(tmp_path / "missing.jsonl")
+    assert code == 2
+    assert "cannot read" in output
+
+
+def test_tool_needs_only_the_standard_library():
+    tree = ast.parse(TOOL.read_text(encoding="utf-8"))
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= set(sys.stdlib_module_names)
