@@ -10,6 +10,7 @@ from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, 
 from irportal.audit.context import RequestContext, activate, deactivate
 from irportal.audit.models import AuditEntry
 from irportal.audit.services import audit_record
+from releases.models import Release
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,65 @@ def test_explorer_openings_and_exports(web):
     assert_k_entries("audit.export", actor=reviewer)
 
 
-@pytest.mark.parametrize(("kind", "object_type"), [("release", "releases.release"), ("event", "events.event")])
+def test_release_actions_through_the_console(web, company):
+    from tests.releases.test_staff_views import form_data, image_upload
+
+    author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
+    authoring, reviewing = Client(REMOTE_ADDR=ADDRESS), Client(REMOTE_ADDR=ADDRESS)
+    authoring.force_login(author)
+    reviewing.force_login(approver)
+    for n in range(K):
+        authoring.post(reverse("releases:create"), form_data(slug=f"complete-{n}"))
+    releases = list(Release.objects.order_by("pk"))
+    first = releases[0]
+    for n in range(K):
+        authoring.post(
+            reverse("releases:edit", args=[first.pk]),
+            form_data(slug=first.slug, headline=f"Edit {n}")
+            | {"base_version": Release.objects.get(pk=first.pk).version},
+        )
+        authoring.post(
+            reverse("releases:image_upload", args=[first.pk]), {"image": image_upload(), "alt_text": f"Chart {n}"}
+        )
+        authoring.post(reverse("releases:comment", args=[first.pk]), {"body": f"Note {n}"})
+        reviewing.get(reverse("releases:preview", args=[first.pk]))
+
+    def act(client, release, transition, **data):
+        response = client.post(reverse("releases:transition", args=[release.pk, transition]), data)
+        assert response.status_code == 302, response.content.decode()[:300]
+
+    for release in releases:
+        act(authoring, release, "submit")
+        act(reviewing, release, "request_changes", comment="Tighten the lead")
+        act(authoring, release, "submit")
+        act(reviewing, release, "approve")
+        act(reviewing, release, "schedule", publish_at="2031-03-03T16:30")
+        act(reviewing, release, "publish")
+        act(reviewing, release, "withdraw", reason="Issued in error")
+
+    expected = {
+        "release.create": (K, author),
+        "release.edit": (K, author),
+        "release.upload": (K, author),
+        "release.comment": (K, author),
+        "release.access": (K, approver),
+        "release.submit": (2 * K, author),
+        "release.request_changes": (K, approver),
+        "release.approve": (K, approver),
+        "release.schedule": (K, approver),
+        "release.publish": (K, approver),
+        "release.withdraw": (K, approver),
+    }
+    for action, (count, actor) in expected.items():
+        found = entries(action)
+        assert len(found) == count, f"{action}: {len(found)} entries for {count} actions"
+        for entry in found:
+            assert (entry.actor_id, entry.ip, entry.object_type) == (actor.pk, ADDRESS, "releases.release")
+            assert entry.object_id in {str(release.pk) for release in releases}
+            assert entry.timestamp.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.parametrize(("kind", "object_type"), [("event", "events.event")])
 def test_access_to_unpublished_items(kind, object_type):
     author = UserFactory(roles=[IR_AUTHOR])
     token = activate(RequestContext(ip=ADDRESS, user_agent="Browser", request_id="r-00000001"))
