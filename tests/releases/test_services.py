@@ -7,7 +7,6 @@ from django.db import connection
 from irportal.accounts.roles import IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import ApprovalStep
-from releases.models import Release
 from releases.services import EditConflict, release_update
 from tests.conftest import is_postgres
 from tests.factories import UserFactory, make_release
@@ -17,7 +16,9 @@ from tests.factories import UserFactory, make_release
 def test_two_editors_saving_from_the_same_revision_at_once_one_wins_one_conflicts():
     if not is_postgres():
         pytest.skip("parallel editors are exercised on PostgreSQL")
-    ApprovalStep.objects.get_or_create(order=1, defaults={"name": "IR review", "group": Group.objects.get(name="IR Approver")})
+    ApprovalStep.objects.get_or_create(
+        order=1, defaults={"name": "IR review", "group": Group.objects.get(name="IR Approver")}
+    )
     first, second = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_AUTHOR])
     release = make_release(first)
     barrier = threading.Barrier(2)
