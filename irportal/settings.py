@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "irportal.workflow",
     "irportal.investors",
     "releases",
+    "events",
 ]
 
 MIDDLEWARE = [

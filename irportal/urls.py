@@ -1,11 +1,15 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from events import views as event_views
 from irportal import health
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
     path("investors/", include("irportal.investors.urls")),
+    path("investors/events.ics", event_views.events_ics, name="events_calendar"),
+    path("investors/events/", include("events.urls")),
+    path("staff/events/", include("events.staff_urls")),
     path("staff/", include("irportal.accounts.urls")),
     path("staff/company/", include("irportal.investors.staff_urls")),
     path("compliance/audit/", include("irportal.audit.urls")),

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from events.selectors import investor_page_events
 from irportal.audit.permissions import StaffPermissionMixin
 from irportal.investors.forms import CompanyProfileForm
 from irportal.investors.models import CompanyProfile
@@ -14,7 +16,8 @@ class InvestorHomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         contacts = list(MediaContact.objects.filter(is_active=True).order_by("audience", "order", "name"))
-        return super().get_context_data(contacts_by_audience=MediaContact.group_by_audience(contacts), **kwargs)
+        events = investor_page_events(timezone.now())
+        return super().get_context_data(contacts_by_audience=MediaContact.group_by_audience(contacts), **events, **kwargs)
 
 
 class CompanyProfileEditView(StaffPermissionMixin, FormView):

@@ -21,10 +21,10 @@ STAFF_PAGES = {
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard"],
-    IR_APPROVER: ["Dashboard"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Audit log"],
-    IR_ADMIN: ["Dashboard", "Audit log", "Users", "Company profile"],
+    IR_AUTHOR: ["Dashboard", "Events"],
+    IR_APPROVER: ["Dashboard", "Events"],
+    COMPLIANCE_REVIEWER: ["Dashboard", "Events", "Audit log"],
+    IR_ADMIN: ["Dashboard", "Events", "Audit log", "Users", "Company profile"],
 }
 
 
