@@ -121,15 +121,20 @@ def event_create(*, actor, replay_days: int | None = None, replay_url: str = "",
     return event
 
 
-def _locked(pk: int, actor, verb: str) -> Event:
-    engine.require_permission(EVENT, actor=actor, verb=verb, pk=pk)
+def _locked(pk: int) -> Event:
     return Event.objects.select_for_update().get(pk=pk)
+
+
+def _permitted(actor, verb: str, pk: int) -> None:
+    """Checked before the transaction, so that the audited refusal is kept."""
+    engine.require_permission(EVENT, actor=actor, verb=verb, pk=pk)
 
 
 def event_update(*, actor, pk: int, base_version: int | None, **fields) -> Event:
     """Save the author's edit as a new working revision; ``base_version`` is the revision the form showed."""
+    _permitted(actor, "change", pk)
     with transaction.atomic():
-        event = _locked(pk, actor, "change")
+        event = _locked(pk)
         if base_version is not None and event.version != base_version:
             raise EditConflict(event)
         before = event.revisions.get(number=event.version).content
@@ -164,8 +169,9 @@ def event_replay_url_set(*, actor, pk: int, replay_url: str, available_at: datet
     """Set or change the replay link, and optionally when it becomes available (default: the end of the event)."""
     replay_url = (replay_url or "").strip()
     _check_http_url(replay_url, "replay link")
+    _permitted(actor, "change", pk)
     with transaction.atomic():
-        event = _locked(pk, actor, "change")
+        event = _locked(pk)
         before = _replay_snapshot(event)
         event.replay_url = replay_url
         if available_at is not None:
@@ -182,8 +188,9 @@ def event_replay_window_change(*, actor, pk: int, days: int, reason: str) -> Eve
     _check_replay_days(days)
     if not (reason or "").strip():
         raise EventError("Give the reason for changing the replay window: it is kept with the record.")
+    _permitted(actor, "change", pk)
     with transaction.atomic():
-        event = _locked(pk, actor, "change")
+        event = _locked(pk)
         before = _replay_snapshot(event)
         if days == event.replay_days:
             raise EventError(f"The replay window is already {days} days.")
@@ -198,8 +205,9 @@ def event_cancel(*, actor, pk: int, reason: str) -> Event:
     """Mark the event cancelled: a published one stays on the public pages, marked cancelled."""
     if not (reason or "").strip():
         raise EventError("Give the reason for the cancellation: it is kept with the record.")
+    _permitted(actor, "cancel", pk)
     with transaction.atomic():
-        event = _locked(pk, actor, "cancel")
+        event = _locked(pk)
         if event.is_cancelled:
             raise EventError("This event is already cancelled.")
         if event.status == "withdrawn":
