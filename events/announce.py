@@ -62,7 +62,8 @@ def event_bullet(content: dict, home_zone: str) -> str:
     ]
     if content["location"]:
         parts.append(f", {escape(content['location'])}")
-    parts.append(".")
+    if not parts[-1].endswith("."):
+        parts.append(".")
     if content["presenters"]:
         label = "Presenter" if len(content["presenters"]) == 1 else "Presenters"
         parts.append(f" {label}: {escape(presenter_line(content['presenters']))}.")
