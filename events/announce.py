@@ -98,7 +98,9 @@ def build_announcement(events: list[Event], *, company: CompanyProfile | None = 
         f"at Upcoming Investor Conference{'s' if several else ''}"
     )
     conferences = "the following investor conferences" if several else "the following investor conference"
-    lead = f"{escape(company.listing)} today announced that members of its management team will present at {conferences}:"
+    lead = (
+        f"{escape(company.listing)} today announced that members of its management team will present at {conferences}:"
+    )
     events_url = settings.SITE_URL.rstrip("/") + reverse("events:list")
     webcast = (
         f"A live webcast of {'each presentation' if several else 'the presentation'} will be available on the "
@@ -114,8 +116,9 @@ def build_announcement(events: list[Event], *, company: CompanyProfile | None = 
     )
 
 
-def announcement_release(*, actor, events: list[Event], dateline_city: str, dateline_region: str, release_date: date,
-                         distribution: str):
+def announcement_release(
+    *, actor, events: list[Event], dateline_city: str, dateline_region: str, release_date: date, distribution: str
+):
     """Create the draft release (the release workflow takes it from there)."""
     from releases.models import Audience, MediaContact, Release
     from releases.services import release_create

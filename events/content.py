@@ -126,6 +126,4 @@ class EventDocument:
         until = timefmt.when(event.replay_expires_at, self.time_zone, self.home_zone)
         if event.replay_visible(self.now):
             return Replay("available", url=event.replay_url, until=until)
-        return Replay(
-            "pending", available_from=timefmt.when(event.replay_available_at, self.time_zone, self.home_zone)
-        )
+        return Replay("pending", available_from=timefmt.when(event.replay_available_at, self.time_zone, self.home_zone))

@@ -61,7 +61,9 @@ def _helper() -> FormHelper:
 
 class EventForm(forms.Form):
     slug = forms.SlugField(max_length=120, help_text="The address: /investors/events/<slug>/")
-    title = forms.CharField(max_length=200, help_text="The subject, e.g. Presentation at the Winter Technology Conference")
+    title = forms.CharField(
+        max_length=200, help_text="The subject, e.g. Presentation at the Winter Technology Conference"
+    )
     kind = forms.ChoiceField(choices=EventKind.choices)
     organizer = forms.CharField(max_length=200, required=False, label="Conference or organizer")
     time_zone = forms.CharField(
@@ -104,7 +106,9 @@ class EventForm(forms.Form):
             "starts_local": local(event.starts_at, event.time_zone),
             "ends_local": local(event.ends_at, event.time_zone),
             "location": event.location,
-            "presenters": "\n".join(f"{p['name']}, {p['title']}" if p["title"] else p["name"] for p in event.presenters),
+            "presenters": "\n".join(
+                f"{p['name']}, {p['title']}" if p["title"] else p["name"] for p in event.presenters
+            ),
             "webcast_url": event.webcast_url,
             "description": event.description,
         }

@@ -184,19 +184,23 @@ class EventDetailView(EventMixin, View):
             "cancel_form": ReasonForm(label="Reason for the cancellation"),
             "reason_form": ReasonForm(label="Comment or reason"),
         }
-        return defaults | forms | {
-            "event": event,
-            "row": StaffEvent(event, home),
-            "allowed": engine.allowed_transitions(EVENT, event, user),
-            "problems": disclosure_problems(event),
-            "can_change": user.has_perm("events.change_event"),
-            "can_cancel": user.has_perm("events.cancel_event") and not event.is_cancelled,
-            "revisions": event.revisions.all()[:20],
-            "comments": engine.comments_for(EVENT, event),
-            "approvals": engine.approvals_for(EVENT, event),
-            "history": AuditEntry.objects.for_object(event).order_by("-sequence")[:100],
-            "public_now": event.public_revision(timezone.now()) is not None,
-        }
+        return (
+            defaults
+            | forms
+            | {
+                "event": event,
+                "row": StaffEvent(event, home),
+                "allowed": engine.allowed_transitions(EVENT, event, user),
+                "problems": disclosure_problems(event),
+                "can_change": user.has_perm("events.change_event"),
+                "can_cancel": user.has_perm("events.cancel_event") and not event.is_cancelled,
+                "revisions": event.revisions.all()[:20],
+                "comments": engine.comments_for(EVENT, event),
+                "approvals": engine.approvals_for(EVENT, event),
+                "history": AuditEntry.objects.for_object(event).order_by("-sequence")[:100],
+                "public_now": event.public_revision(timezone.now()) is not None,
+            }
+        )
 
 
 class EventEditView(EventMixin, View):

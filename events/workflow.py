@@ -14,10 +14,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from events.models import MAX_REPLAY_DAYS, Event, ReplayStatus
+from events.tasks import event_changed
 from irportal.audit.registry import is_registered, register_action
 from irportal.audit.services import audit_record
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
+from irportal.workflow.tasks import notify_transition
 
 REPLAY_SWEEP_BATCH = 1000
 NOTIFIED_TRANSITIONS = {"submit", "request_changes", "approve", "publish", "withdraw"}
@@ -51,9 +53,6 @@ def disclosure_problems(event: Event) -> list[str]:
 
 
 def _side_effects(event_id: int, transition: str) -> None:
-    from events.tasks import event_changed
-    from irportal.workflow.tasks import notify_transition
-
     if transition in NOTIFIED_TRANSITIONS:
         notify_transition.delay("event", event_id, transition)
     event_changed.delay(event_id, transition)

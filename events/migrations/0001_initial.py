@@ -2,114 +2,254 @@
 
 import django.core.validators
 import django.db.models.deletion
-import irportal.investors.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import irportal.investors.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workflow', '0002_default_approval_step'),
+        ("workflow", "0002_default_approval_step"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20)),
-                ('publish_at', models.DateTimeField(blank=True, db_index=True, help_text='The embargo: public from this moment once approved.', null=True)),
-                ('review_round', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=0, editable=False, help_text='Number of the working revision')),
-                ('slug', models.SlugField(help_text='The address: /investors/events/<slug>/', max_length=120, unique=True)),
-                ('title', models.CharField(help_text="What the event is, e.g. the presentation's subject", max_length=200)),
-                ('kind', models.CharField(choices=[('conference', 'Conference presentation'), ('earnings_call', 'Earnings call'), ('investor_day', 'Investor day'), ('fireside_chat', 'Fireside chat'), ('annual_meeting', 'Annual meeting'), ('other', 'Other event')], default='conference', max_length=20)),
-                ('organizer', models.CharField(blank=True, help_text='Conference or organizer name', max_length=200)),
-                ('starts_at', models.DateTimeField(blank=True, db_index=True, help_text='UTC', null=True)),
-                ('ends_at', models.DateTimeField(blank=True, help_text='UTC', null=True)),
-                ('time_zone', models.CharField(default='America/New_York', help_text='IANA name', max_length=64, validators=[irportal.investors.validators.validate_time_zone])),
-                ('location', models.CharField(blank=True, help_text='City, or "Virtual"', max_length=120)),
-                ('presenters', models.JSONField(blank=True, default=list, help_text='[{"name": ..., "title": ...}]')),
-                ('webcast_url', models.URLField(blank=True, max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('replay_url', models.URLField(blank=True, max_length=500)),
-                ('replay_available_at', models.DateTimeField(blank=True, help_text='UTC; the end of the event unless set', null=True)),
-                ('replay_available_at_fixed', models.BooleanField(default=False, help_text='Set by staff; otherwise follows the end of the event')),
-                ('replay_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)])),
-                ('replay_expires_at', models.DateTimeField(blank=True, help_text='replay_available_at + replay_days', null=True)),
-                ('replay_status', models.CharField(choices=[('pending', 'Pending'), ('available', 'Available'), ('expired', 'Expired')], default='pending', editable=False, max_length=20)),
-                ('replay_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('replay_expired_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('cancelled_reason', models.TextField(blank=True, editable=False)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('current_step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.approvalstep')),
-                ('last_edited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The embargo: public from this moment once approved.",
+                        null=True,
+                    ),
+                ),
+                ("review_round", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("first_published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("last_published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True, editable=False)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=0, editable=False, help_text="Number of the working revision"),
+                ),
+                (
+                    "slug",
+                    models.SlugField(help_text="The address: /investors/events/<slug>/", max_length=120, unique=True),
+                ),
+                (
+                    "title",
+                    models.CharField(help_text="What the event is, e.g. the presentation's subject", max_length=200),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("conference", "Conference presentation"),
+                            ("earnings_call", "Earnings call"),
+                            ("investor_day", "Investor day"),
+                            ("fireside_chat", "Fireside chat"),
+                            ("annual_meeting", "Annual meeting"),
+                            ("other", "Other event"),
+                        ],
+                        default="conference",
+                        max_length=20,
+                    ),
+                ),
+                ("organizer", models.CharField(blank=True, help_text="Conference or organizer name", max_length=200)),
+                ("starts_at", models.DateTimeField(blank=True, db_index=True, help_text="UTC", null=True)),
+                ("ends_at", models.DateTimeField(blank=True, help_text="UTC", null=True)),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="America/New_York",
+                        help_text="IANA name",
+                        max_length=64,
+                        validators=[irportal.investors.validators.validate_time_zone],
+                    ),
+                ),
+                ("location", models.CharField(blank=True, help_text='City, or "Virtual"', max_length=120)),
+                ("presenters", models.JSONField(blank=True, default=list, help_text='[{"name": ..., "title": ...}]')),
+                ("webcast_url", models.URLField(blank=True, max_length=500)),
+                ("description", models.TextField(blank=True)),
+                ("replay_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "replay_available_at",
+                    models.DateTimeField(blank=True, help_text="UTC; the end of the event unless set", null=True),
+                ),
+                (
+                    "replay_available_at_fixed",
+                    models.BooleanField(
+                        default=False, help_text="Set by staff; otherwise follows the end of the event"
+                    ),
+                ),
+                (
+                    "replay_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(365),
+                        ],
+                    ),
+                ),
+                (
+                    "replay_expires_at",
+                    models.DateTimeField(blank=True, help_text="replay_available_at + replay_days", null=True),
+                ),
+                (
+                    "replay_status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("available", "Available"), ("expired", "Expired")],
+                        default="pending",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("replay_published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("replay_expired_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("cancelled_reason", models.TextField(blank=True, editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "current_step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.approvalstep",
+                    ),
+                ),
+                (
+                    "last_edited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_at', '-pk'],
-                'permissions': [('submit_event', 'Can submit an event for review'), ('review_event', 'Can approve or request changes to an event'), ('publish_event', 'Can schedule or publish an approved event'), ('withdraw_event', 'Can withdraw a published event'), ('cancel_event', 'Can mark an event cancelled')],
+                "ordering": ["-starts_at", "-pk"],
+                "permissions": [
+                    ("submit_event", "Can submit an event for review"),
+                    ("review_event", "Can approve or request changes to an event"),
+                    ("publish_event", "Can schedule or publish an approved event"),
+                    ("withdraw_event", "Can withdraw a published event"),
+                    ("cancel_event", "Can mark an event cancelled"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EventRevision',
+            name="EventRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('content', models.JSONField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='events.event')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("content", models.JSONField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="revisions", to="events.event"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
-                'abstract': False,
+                "ordering": ["-number"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='approved_revision',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.eventrevision'),
+            model_name="event",
+            name="approved_revision",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="events.eventrevision",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='live_revision',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.eventrevision'),
+            model_name="event",
+            name="live_revision",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="events.eventrevision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventrevision',
-            constraint=models.UniqueConstraint(fields=('event', 'number'), name='event_revision_unique'),
+            model_name="eventrevision",
+            constraint=models.UniqueConstraint(fields=("event", "number"), name="event_revision_unique"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'publish_at'], name='event_status_publish_at'),
+            model_name="event",
+            index=models.Index(fields=["status", "publish_at"], name="event_status_publish_at"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['replay_status', 'replay_available_at'], name='event_replay_available'),
+            model_name="event",
+            index=models.Index(fields=["replay_status", "replay_available_at"], name="event_replay_available"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['replay_status', 'replay_expires_at'], name='event_replay_expires'),
+            model_name="event",
+            index=models.Index(fields=["replay_status", "replay_expires_at"], name="event_replay_expires"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('starts_at__isnull', True), ('ends_at__gte', models.F('starts_at')), _connector='OR'), name='event_ends_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_at__isnull", True),
+                    ("starts_at__isnull", True),
+                    ("ends_at__gte", models.F("starts_at")),
+                    _connector="OR",
+                ),
+                name="event_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('replay_days__gte', 1), ('replay_days__lte', 365)), name='event_replay_days_range'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("replay_days__gte", 1), ("replay_days__lte", 365)), name="event_replay_days_range"
+            ),
         ),
     ]

@@ -17,7 +17,9 @@ class InvestorHomeView(TemplateView):
     def get_context_data(self, **kwargs):
         contacts = list(MediaContact.objects.filter(is_active=True).order_by("audience", "order", "name"))
         events = investor_page_events(timezone.now())
-        return super().get_context_data(contacts_by_audience=MediaContact.group_by_audience(contacts), **events, **kwargs)
+        return super().get_context_data(
+            contacts_by_audience=MediaContact.group_by_audience(contacts), **events, **kwargs
+        )
 
 
 class CompanyProfileEditView(StaffPermissionMixin, FormView):

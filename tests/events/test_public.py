@@ -26,7 +26,9 @@ def _ics_descriptions(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return " ".join(str(vevent.get("description", "")) for vevent in Calendar.from_ical(response.content).walk("VEVENT"))
+    return " ".join(
+        str(vevent.get("description", "")) for vevent in Calendar.from_ical(response.content).walk("VEVENT")
+    )
 
 
 SURFACES = {
@@ -75,7 +77,9 @@ def test_while_open_the_replay_says_until_when_in_both_zones(client, event_with_
     assert "Replay available until Tuesday, December 15, 2026, 9:45 am MST/11:45 am EST" in page
 
 
-def test_an_upcoming_event_shows_its_time_in_both_zones_its_webcast_and_calendar_link(client, author, approver, company):
+def test_an_upcoming_event_shows_its_time_in_both_zones_its_webcast_and_calendar_link(
+    client, author, approver, company
+):
     event = published(make_event(author), author, approver)
     with time_machine.travel(START - timedelta(days=1), tick=False):
         page = _html(client, "/investors/events/")

@@ -71,8 +71,11 @@ def test_an_author_creates_an_event_in_its_own_zone(client, author, company):
         ({"replay_days": "366"}, "replay_days", "less than or equal to 365"),
         ({"webcast_url": "ftp://webcast.example/x"}, "webcast_url", "http:// or https://"),
         ({"starts_local": "next Tuesday"}, "starts_local", "Enter a date and time"),
-        ({"time_zone": "America/New_York", "starts_local": "2027-03-14T02:30", "ends_local": ""}, "starts_local",
-         "does not exist in America/New_York"),
+        (
+            {"time_zone": "America/New_York", "starts_local": "2027-03-14T02:30", "ends_local": ""},
+            "starts_local",
+            "does not exist in America/New_York",
+        ),
     ],
 )
 def test_bad_input_is_a_form_error_not_a_server_error(client, author, company, overrides, field, message):
@@ -172,7 +175,9 @@ def test_staff_views_of_an_unpublished_event_are_insider_access_records(client, 
 
 def test_the_list_shows_replays_going_live_and_expiring_in_the_next_days(client, author, approver, company):
     going_live = published(make_event(author, title="Going live soon"), author, approver)
-    expiring = published(make_event(author, title="Expiring soon", starts_at=START - timedelta(days=5)), author, approver)
+    expiring = published(
+        make_event(author, title="Expiring soon", starts_at=START - timedelta(days=5)), author, approver
+    )
     later = published(make_event(author, title="Much later", starts_at=START + timedelta(days=60)), author, approver)
     with time_machine.travel(START - timedelta(days=1), tick=False):
         client.force_login(author)
