@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from events.demo import seed_demo_events
 from irportal.accounts import services as account_services
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.investors.models import CompanyProfile
@@ -117,4 +118,5 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save(update_fields=["password"])
             logins.append((role, username, password))
+        seed_demo_events()
         return logins
