@@ -13,7 +13,7 @@ LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" \
 	SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
 	PATH="$(BIN):$$PATH"
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench bench-events clean
 
 install: $(STAMP)
 
@@ -47,6 +47,13 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The replay sweep on PostgreSQL: 1,000 due among 100,000 events, its own database (dropped afterwards).
+bench: bench-events
+
+bench-events: $(STAMP)
+	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/irportal_bench_events}" \
+		$(BIN)/python bench/events_bench.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -102,7 +102,10 @@ class Event(WorkflowItem):
         ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="event_status_publish_at"),
-            models.Index(fields=["replay_status", "replay_available_at"], name="event_replay_available"),
+            # The sweep's reads: pending replays whose time has come; windows that have closed.
+            models.Index(
+                fields=["replay_available_at"], condition=Q(replay_status="pending"), name="event_replay_pending"
+            ),
             models.Index(fields=["replay_status", "replay_expires_at"], name="event_replay_expires"),
         ]
         constraints = [

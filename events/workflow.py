@@ -96,22 +96,34 @@ def event_withdraw(*, event_id: int, actor, reason: str) -> Event:
 
 
 def _replay_publishable_q(now) -> Q:
-    return Q(
-        replay_status__in=[ReplayStatus.PENDING, ReplayStatus.EXPIRED],
-        replay_available_at__lte=now,
-        replay_expires_at__gt=now,
-    )
+    """Inside the window and not yet published; or expired, then given a longer window."""
+    inside = Q(replay_available_at__lte=now, replay_expires_at__gt=now)
+    return (Q(replay_status=ReplayStatus.PENDING) | Q(replay_status=ReplayStatus.EXPIRED)) & inside
+
+
+def _replay_publication_candidates(now):
+    """The rows the sweep tries, each branch one range of an index so it reads the due rows, not the table.
+
+    Pending replays come from the partial index on ``replay_available_at``;
+    the expiry part moves every closed window out of ``pending``, so old
+    events do not pile up there. The claim re-checks the whole condition.
+    """
+    pending = Q(replay_status=ReplayStatus.PENDING, replay_available_at__lte=now)
+    reopened = Q(replay_status=ReplayStatus.EXPIRED, replay_expires_at__gt=now, replay_available_at__lte=now)
+    return Event.objects.filter(pending | reopened)
 
 
 def _replay_expirable_q(now) -> Q:
-    return Q(replay_status=ReplayStatus.AVAILABLE, replay_expires_at__lte=now)
+    return Q(replay_status__in=[ReplayStatus.PENDING, ReplayStatus.AVAILABLE], replay_expires_at__lte=now)
 
 
 def events_due_for_replay_publication(now: datetime):
+    """Public events with a replay link whose window is open and whose link is not yet published."""
     return Event.objects.replay_publishable().filter(_replay_publishable_q(now)).exclude(replay_url="")
 
 
 def events_due_for_replay_expiry(now: datetime):
+    """Events whose replay window has closed: a published link is taken down, a pending one never goes up."""
     return Event.objects.filter(_replay_expirable_q(now))
 
 
@@ -178,7 +190,7 @@ def events_publish_due(now: datetime) -> list[int]:
 
 
 def events_replay_publish_due(now: datetime) -> list[int]:
-    return _sweep_replays(events_due_for_replay_publication(now), event_replay_publish, now)
+    return _sweep_replays(_replay_publication_candidates(now), event_replay_publish, now)
 
 
 def events_replay_expire_due(now: datetime) -> list[int]:

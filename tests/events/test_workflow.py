@@ -188,3 +188,11 @@ def test_two_sweeps_in_parallel_change_each_replay_exactly_once(approval_step, c
     assert errors == []
     assert sorted(results[0] + results[1]) == sorted(event.pk for event in events)
     assert AuditEntry.objects.filter(action="event.replay_publish").count() == 10
+
+
+def test_a_window_that_closes_before_any_link_arrives_is_closed_by_the_sweep(author, approver, company):
+    event = published(make_event(author), author, approver)
+    expires = END + timedelta(days=7)
+    assert run_sweep(expires)["events.replay_expire"] == [event.pk]
+    assert Event.objects.get(pk=event.pk).replay_status == ReplayStatus.EXPIRED
+    assert run_sweep(expires)["events.replay_expire"] == []
