@@ -107,6 +107,8 @@ class EventCalendarView(StaffPermissionMixin, TemplateView):
             first = datetime.strptime(request.GET["month"], "%Y-%m").date() if "month" in request.GET else today
         except ValueError:
             return HttpResponseBadRequest("Give the month as YYYY-MM.")
+        if not 1900 <= first.year <= 9000:
+            return HttpResponseBadRequest("Give a month between 1900 and 9000.")
         first = first.replace(day=1)
         days_in_month = calendar.monthrange(first.year, first.month)[1]
         zone = timefmt.zone(home)

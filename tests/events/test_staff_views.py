@@ -191,7 +191,8 @@ def test_the_calendar_shows_the_month_and_refuses_a_bad_month(client, author, ev
     client.force_login(author)
     page = client.get(reverse("events_staff:calendar"), {"month": "2026-12"}).content.decode()
     assert "December 2026" in page and event.title in page
-    assert client.get(reverse("events_staff:calendar"), {"month": "2026-13"}).status_code == 400
+    for month in ("2026-13", "0001-01", "9999-12", "december"):
+        assert client.get(reverse("events_staff:calendar"), {"month": month}).status_code == 400
 
 
 def test_an_unknown_event_is_a_404_in_the_console(client, author):
