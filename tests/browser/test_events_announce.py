@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from events.models import Event
 from events.services import event_replay_window_change
@@ -70,19 +71,20 @@ def test_an_author_creates_an_event_and_an_approver_publishes_it(page, people):
     page.get_by_label("Live webcast link").fill("https://webcast.example/hlvi/mountain-west")
     page.get_by_role("button", name="Save draft").click()
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_test_id("status").inner_text() == "In review"
+    expect(page.get_by_test_id("status")).to_have_text("In review")
     event_url = page.url
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, approver.username, PASSWORD)
     page.goto(event_url)
     page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_test_id("status")).to_have_text("Approved")
     page.get_by_role("button", name="Publish now").click()
-    assert page.get_by_test_id("status").inner_text() == "Published"
+    expect(page.get_by_test_id("status")).to_have_text("Published")
     page.goto("/investors/events/")
     listing = page.get_by_test_id("event-mountain-west-investor-forum")
-    assert "9:00 am MST/" in listing.inner_text()
-    assert listing.get_by_role("link", name="Add to calendar").is_visible()
+    expect(listing).to_contain_text("9:00 am MST/")
+    expect(listing.get_by_role("link", name="Add to calendar")).to_be_visible()
     assert Event.objects.get().status == State.PUBLISHED
 
 
@@ -113,6 +115,7 @@ def test_an_announcement_release_repeats_the_events_and_is_published_through_the
     page.get_by_label("Dateline region").fill("Ariz.")
     page.get_by_role("button", name="Preview").click()
     preview = page.get_by_test_id("announcement-preview")
+    expect(preview).to_be_visible()
     bullets = [text.strip() for text in preview.get_by_role("listitem").all_inner_texts()]
     expected = [
         _expected_bullet(
@@ -130,7 +133,7 @@ def test_an_announcement_release_repeats_the_events_and_is_published_through_the
     for sentence in replay_sentences:
         assert sentence in preview.inner_text()
     page.get_by_role("button", name="Create draft release").click()
-    assert page.get_by_text("Draft release created").is_visible()
+    expect(page.get_by_text("Draft release created")).to_be_visible()
 
     release = Release.objects.get()
     assert release.headline == (

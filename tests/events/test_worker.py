@@ -26,6 +26,15 @@ SWEEP = settings.CELERY_BEAT_SCHEDULE["sweep"]
 
 
 @pytest.fixture
+def worker(celery_worker):
+    """The worker, with publishing pointed at its broker: a producer pool opened by an earlier test
+    (on the filesystem broker) would otherwise keep sending there."""
+    app.amqp._producer_pool = None
+    yield celery_worker
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
 def sweeps_done():
     """How many sweep tasks the worker has finished."""
     done = []
@@ -55,11 +64,11 @@ def run_beat_sweep(sweeps_done):
     """What beat sends every 30 s; returns once the worker has run it."""
     before = len(sweeps_done)
     app.send_task(SWEEP["task"], **SWEEP["options"])
-    wait_for(lambda: len(sweeps_done) > before)
+    wait_for(lambda: len(sweeps_done) > before, timeout=60)
     return sweeps_done[-1]
 
 
-def test_the_worker_publishes_then_expires_a_replay_once_each(celery_worker, sweeps_done, changes):
+def test_the_worker_publishes_then_expires_a_replay_once_each(worker, sweeps_done, changes):
     ApprovalStep.objects.get_or_create(
         order=1, defaults={"name": "IR review", "group": Group.objects.get(name=IR_APPROVER)}
     )
@@ -84,7 +93,7 @@ def test_the_worker_publishes_then_expires_a_replay_once_each(celery_worker, swe
     for action in ("event.replay_publish", "event.replay_expire"):
         entry = AuditEntry.objects.get(action=action)
         assert (entry.object_id, entry.actor_label) == (str(event.pk), "system")
-    wait_for(lambda: (event.pk, "replay_expire") in changes)
+    wait_for(lambda: (event.pk, "replay_expire") in changes, timeout=60)
     assert [change for event_id, change in changes if change.startswith("replay_")] == [
         "replay_url_change",
         "replay_publish",
