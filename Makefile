@@ -13,7 +13,7 @@ LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" \
 	SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
 	PATH="$(BIN):$$PATH"
 
-.PHONY: install run test lint format bench bench-audit clean
+.PHONY: install run test lint format bench bench-audit bench-events clean
 
 install: $(STAMP)
 
@@ -48,11 +48,17 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Not part of `make test`: needs PostgreSQL (DATABASE_URL); uses its own database, irportal_bench.
+# Not part of `make test`: they need PostgreSQL (DATABASE_URL) and use databases of their own.
+bench: bench-audit bench-events
+
+# The audit log at 1,000,000 entries, in irportal_bench.
 bench-audit: $(STAMP)
 	$(BIN)/python bench/audit_bench.py
 
-bench: bench-audit
+# The replay sweep: 1,000 due among 100,000 events, in irportal_bench_events (dropped afterwards).
+bench-events: $(STAMP)
+	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/irportal_bench_events}" \
+		$(BIN)/python bench/events_bench.py
 
 clean:
 	rm -rf var .pytest_cache

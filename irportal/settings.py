@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "irportal.workflow",
     "irportal.investors",
     "releases",
+    "events",
 ]
 
 MIDDLEWARE = [

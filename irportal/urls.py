@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from events import views as event_views
 from irportal import health
 from releases.sitemaps import InvestorPagesSitemap, NewsSitemap
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("staff/releases/", include("releases.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("investors/events.ics", event_views.events_ics, name="events_calendar"),
+    path("investors/events/", include("events.urls")),
+    path("staff/events/", include("events.staff_urls")),
     path("staff/", include("irportal.accounts.urls")),
     path("staff/company/", include("irportal.investors.staff_urls")),
     path("compliance/audit/", include("irportal.audit.urls")),

@@ -4,7 +4,7 @@ import datetime as dt
 
 from irportal.workflow.models import State
 from releases import services, workflow
-from releases.models import MediaContact
+from releases.models import Boilerplate, MediaContact, Release
 
 ABOUT = (
     "<p>Halvorsen Instruments, Inc. (Nasdaq: HLVI) designs and builds precision calibration and measurement "
@@ -97,25 +97,23 @@ RELEASES = [
 ]
 
 
+def _boilerplate(author, name, kind, title, text):
+    existing = Boilerplate.objects.filter(name=name).first()
+    if existing is not None and existing.latest is not None:
+        return existing.latest
+    return services.boilerplate_save(actor=author, pk=None, name=name, kind=kind, title=title, text=text)
+
+
 def seed_demo_releases(*, author, approver, now: dt.datetime) -> None:
-    about = services.boilerplate_save(
-        actor=author,
-        pk=None,
-        name="About Halvorsen Instruments",
-        kind="about",
-        title="About Halvorsen Instruments",
-        text=ABOUT,
-    )
-    harbor = services.boilerplate_save(
-        actor=author,
-        pk=None,
-        name="Forward-looking statements",
-        kind="safe_harbor",
-        title="Forward-Looking Statements",
-        text=SAFE_HARBOR,
+    """Adds what is missing; run again, it leaves existing releases as they are."""
+    about = _boilerplate(author, "About Halvorsen Instruments", "about", "About Halvorsen Instruments", ABOUT)
+    harbor = _boilerplate(
+        author, "Forward-looking statements", "safe_harbor", "Forward-Looking Statements", SAFE_HARBOR
     )
     contacts = list(MediaContact.objects.filter(is_active=True))
     for spec in RELEASES:
+        if Release.objects.filter(slug=spec["slug"]).exists():
+            continue
         when = now - dt.timedelta(days=spec["days_ago"] or 0)
         release = services.release_create(
             actor=author,

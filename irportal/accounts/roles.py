@@ -23,6 +23,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "releases.add_mediacontact",
         "releases.change_mediacontact",
         "releases.view_boilerplate",
+        "events.view_event",
+        "events.add_event",
+        "events.change_event",
+        "events.submit_event",
     ],
     IR_APPROVER: [
         "releases.view_release",
@@ -31,8 +35,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "releases.withdraw_release",
         "releases.view_mediacontact",
         "releases.view_boilerplate",
+        "events.view_event",
+        "events.review_event",
+        "events.publish_event",
+        "events.withdraw_event",
+        "events.cancel_event",
     ],
-    COMPLIANCE_REVIEWER: ["audit.view_auditentry", "audit.export_auditentry", "releases.view_release"],
+    COMPLIANCE_REVIEWER: [
+        "audit.view_auditentry",
+        "audit.export_auditentry",
+        "releases.view_release",
+        "events.view_event",
+    ],
     IR_ADMIN: [
         "releases.view_release",
         "releases.view_mediacontact",
@@ -51,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.export_auditentry",
         "investors.view_companyprofile",
         "investors.change_companyprofile",
+        "events.view_event",
     ],
 }
 

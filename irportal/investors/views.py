@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from events.selectors import investor_page_events
 from irportal.audit.permissions import StaffPermissionMixin
 from irportal.investors.forms import CompanyProfileForm
 from irportal.investors.models import CompanyProfile
@@ -23,7 +24,10 @@ class InvestorHomeView(TemplateView):
             public_document(release, now) for release in Release.objects.public_newest_first(now)[:LATEST_RELEASES]
         ]
         return super().get_context_data(
-            contacts_by_audience=MediaContact.group_by_audience(contacts), latest_releases=latest, **kwargs
+            contacts_by_audience=MediaContact.group_by_audience(contacts),
+            latest_releases=latest,
+            **investor_page_events(now),
+            **kwargs,
         )
 
 

@@ -21,12 +21,13 @@ STAFF_PAGES = {
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard", "Releases", "Contacts", "Boilerplates"],
-    IR_APPROVER: ["Dashboard", "Releases", "Contacts", "Boilerplates"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Audit log"],
+    IR_AUTHOR: ["Dashboard", "Releases", "Events", "Contacts", "Boilerplates"],
+    IR_APPROVER: ["Dashboard", "Releases", "Events", "Contacts", "Boilerplates"],
+    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Events", "Audit log"],
     IR_ADMIN: [
         "Dashboard",
         "Releases",
+        "Events",
         "Contacts",
         "Boilerplates",
         "Audit log",

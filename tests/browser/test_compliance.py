@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from irportal.accounts.roles import COMPLIANCE_REVIEWER
 from irportal.audit.models import AuditEntry
@@ -40,8 +41,9 @@ def test_reviewer_filters_to_one_release_opens_an_entry_exports_and_cannot_chang
     page.get_by_label("Object type").fill("releases.release")
     page.get_by_label("Object id").fill("22")
     page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**object_id=22**")
     rows = page.get_by_test_id("audit-entries").locator("tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     assert all("releases.release 22" in text for text in rows.all_inner_texts())
 
     edit_sequence = AuditEntry.objects.get(action="release.edit", object_id="22").sequence
@@ -70,7 +72,7 @@ def test_reviewer_filters_to_one_release_opens_an_entry_exports_and_cannot_chang
     for path in CONTENT_CHANGING_URLS:
         response = page.goto(path)
         assert response.status == 403
-        assert page.get_by_text("You are not allowed to do this").is_visible()
+        expect(page.get_by_text("You are not allowed to do this")).to_be_visible()
     denials = AuditEntry.objects.filter(action="security.permission_denied", actor_id=reviewer.pk)
     assert sorted(denial.data["path"] for denial in denials) == sorted(CONTENT_CHANGING_URLS)
 

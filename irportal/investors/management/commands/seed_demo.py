@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from events.demo import seed_demo_events
 from irportal.accounts import services as account_services
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.investors.models import CompanyProfile
@@ -124,4 +125,5 @@ class Command(BaseCommand):
             approver=User.objects.get(username="approver"),
             now=timezone.now(),
         )
+        seed_demo_events()
         return logins

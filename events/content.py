@@ -1,0 +1,129 @@
+"""An event's content as one JSON snapshot, and how public pages and calendars read it back.
+
+The snapshot is what a revision stores and hashes. ``EventDocument`` joins
+the public revision with the row's operational facts (replay, cancellation)
+and the time of the request, so templates and calendars say the same thing.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.urls import reverse
+
+from events import timefmt
+from events.models import Event, EventKind
+
+
+def _iso(value):
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def event_content(event: Event) -> dict:
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "kind": event.kind,
+        "organizer": event.organizer,
+        "starts_at": _iso(event.starts_at),
+        "ends_at": _iso(event.ends_at),
+        "time_zone": event.time_zone,
+        "location": event.location,
+        "presenters": [{"name": p["name"], "title": p.get("title", "")} for p in event.presenters or []],
+        "webcast_url": event.webcast_url,
+        "description": event.description,
+    }
+
+
+def _instant(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+def presenter_line(presenters) -> str:
+    return "; ".join(f"{p['name']}, {p['title']}" if p.get("title") else p["name"] for p in presenters)
+
+
+@dataclass
+class Replay:
+    """What the public is told about the replay at one moment."""
+
+    state: str  # "none", "pending", "available", "expired"
+    url: str = ""
+    until: str = ""
+    available_from: str = ""
+    expired_on: str = ""
+
+
+class EventDocument:
+    """Read access for templates and calendars: ``doc.title``, ``doc.when``, ``doc.replay.state``..."""
+
+    def __init__(self, event: Event, content: dict, *, now: datetime, home_zone: str):
+        self.event = event
+        self.content = content
+        self.now = now
+        self.home_zone = home_zone
+        self.starts_at = _instant(content["starts_at"])
+        self.ends_at = _instant(content["ends_at"])
+
+    def __getattr__(self, name):
+        try:
+            return self.content[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def kind_label(self) -> str:
+        return EventKind(self.content["kind"]).label if self.content["kind"] in EventKind.values else ""
+
+    @property
+    def presenter_line(self) -> str:
+        return presenter_line(self.content["presenters"])
+
+    @property
+    def url(self) -> str:
+        return reverse("events:detail", args=[self.event.slug])
+
+    @property
+    def ics_url(self) -> str:
+        return reverse("events:ics", args=[self.event.slug])
+
+    @property
+    def cancelled(self) -> bool:
+        return self.event.is_cancelled
+
+    @property
+    def when(self) -> str:
+        if self.starts_at is None:
+            return "Date to be announced"
+        text = timefmt.when(self.starts_at, self.time_zone, self.home_zone)
+        if self.ends_at and self.ends_at != self.starts_at:
+            text += f" to {timefmt.dual_time(self.ends_at, self.time_zone, self.home_zone)}"
+        return text
+
+    @property
+    def finished_at(self):
+        return self.ends_at or self.starts_at
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Not over yet (live events count as upcoming): the live webcast link still applies."""
+        return self.finished_at is None or self.finished_at > self.now
+
+    @property
+    def is_live_now(self) -> bool:
+        return bool(self.starts_at and self.starts_at <= self.now < (self.ends_at or self.starts_at))
+
+    @property
+    def show_webcast(self) -> bool:
+        return bool(self.webcast_url and self.is_upcoming and not self.cancelled)
+
+    @property
+    def replay(self) -> Replay:
+        event = self.event
+        if self.cancelled or event.replay_available_at is None:
+            return Replay("none")
+        if self.now >= event.replay_expires_at:
+            return Replay("expired", expired_on=timefmt.local_date(event.replay_expires_at, self.home_zone))
+        until = timefmt.when(event.replay_expires_at, self.time_zone, self.home_zone)
+        if event.replay_visible(self.now):
+            return Replay("available", url=event.replay_url, until=until)
+        return Replay("pending", available_from=timefmt.when(event.replay_available_at, self.time_zone, self.home_zone))

@@ -1,0 +1,156 @@
+"""Investor events: conference presentations, earnings calls, investor days, with their webcasts.
+
+An ``Event`` row holds the working copy; every save makes an
+``EventRevision`` whose ``content`` is the snapshot the public reads, so what
+is public is exactly what was approved. The replay (its URL, when it becomes
+available, how many days it stays) and a cancellation are operational facts
+kept on the row, outside the revision: they change through their own audited
+actions without sending the event back through approval.
+"""
+
+from datetime import timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from irportal.investors.validators import validate_time_zone
+from irportal.workflow.models import BaseRevision, State, WorkflowItem
+
+MAX_REPLAY_DAYS = 365
+
+
+class EventKind(models.TextChoices):
+    CONFERENCE = "conference", "Conference presentation"
+    EARNINGS_CALL = "earnings_call", "Earnings call"
+    INVESTOR_DAY = "investor_day", "Investor day"
+    FIRESIDE_CHAT = "fireside_chat", "Fireside chat"
+    ANNUAL_MEETING = "annual_meeting", "Annual meeting"
+    OTHER = "other", "Other event"
+
+
+class ReplayStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    AVAILABLE = "available", "Available"
+    EXPIRED = "expired", "Expired"
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self, now):
+        """Events the public may read at ``now``, decided from the columns alone (no sweep needed)."""
+        return self.filter(
+            Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
+            | (Q(live_revision__isnull=False) & ~Q(status=State.WITHDRAWN))
+        )
+
+    def replay_publishable(self):
+        """Events whose replay link may go public: on the public site, not cancelled, with a link."""
+        return self.filter(live_revision__isnull=False, cancelled_at__isnull=True).exclude(status=State.WITHDRAWN)
+
+
+class Event(WorkflowItem):
+    slug = models.SlugField(max_length=120, unique=True, help_text="The address: /investors/events/<slug>/")
+    title = models.CharField(max_length=200, help_text="What the event is, e.g. the presentation's subject")
+    kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.CONFERENCE)
+    organizer = models.CharField(max_length=200, blank=True, help_text="Conference or organizer name")
+    starts_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="UTC")
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="UTC")
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone], help_text="IANA name"
+    )
+    location = models.CharField(max_length=120, blank=True, help_text='City, or "Virtual"')
+    presenters = models.JSONField(default=list, blank=True, help_text='[{"name": ..., "title": ...}]')
+    webcast_url = models.URLField(blank=True, max_length=500)
+    description = models.TextField(blank=True)
+
+    # Operational: outside the approved revision, changed by their own audited actions.
+    replay_url = models.URLField(blank=True, max_length=500)
+    replay_available_at = models.DateTimeField(null=True, blank=True, help_text="UTC; the end of the event unless set")
+    replay_available_at_fixed = models.BooleanField(
+        default=False, help_text="Set by staff; otherwise follows the end of the event"
+    )
+    replay_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(MAX_REPLAY_DAYS)]
+    )
+    replay_expires_at = models.DateTimeField(null=True, blank=True, help_text="replay_available_at + replay_days")
+    replay_status = models.CharField(
+        max_length=20, choices=ReplayStatus.choices, default=ReplayStatus.PENDING, editable=False
+    )
+    replay_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    replay_expired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_reason = models.TextField(blank=True, editable=False)
+
+    live_revision = models.ForeignKey(
+        "EventRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    approved_revision = models.ForeignKey(
+        "EventRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        permissions = [
+            ("submit_event", "Can submit an event for review"),
+            ("review_event", "Can approve or request changes to an event"),
+            ("publish_event", "Can schedule or publish an approved event"),
+            ("withdraw_event", "Can withdraw a published event"),
+            ("cancel_event", "Can mark an event cancelled"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="event_status_publish_at"),
+            # The sweep's reads: pending replays whose time has come; windows that have closed.
+            models.Index(
+                fields=["replay_available_at"], condition=Q(replay_status="pending"), name="event_replay_pending"
+            ),
+            models.Index(fields=["replay_status", "replay_expires_at"], name="event_replay_expires"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(replay_days__gte=1, replay_days__lte=MAX_REPLAY_DAYS), name="event_replay_days_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", args=[self.slug])
+
+    def get_staff_url(self):
+        return reverse("events_staff:detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def schedule_replay(self) -> None:
+        """Derive the replay's times: available at the end of the event unless staff set it; then the window."""
+        if not self.replay_available_at_fixed:
+            self.replay_available_at = self.ends_at or self.starts_at
+        self.replay_expires_at = (
+            self.replay_available_at + timedelta(days=self.replay_days) if self.replay_available_at else None
+        )
+
+    def replay_visible(self, now) -> bool:
+        """Whether the replay link is public at ``now``: read from the columns, to the second."""
+        return bool(
+            self.replay_url
+            and not self.is_cancelled
+            and self.replay_available_at is not None
+            and self.replay_available_at <= now < self.replay_expires_at
+        )
+
+
+class EventRevision(BaseRevision):
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="revisions")
+
+    class Meta(BaseRevision.Meta):
+        constraints = [models.UniqueConstraint(fields=["event", "number"], name="event_revision_unique")]

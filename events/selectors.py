@@ -1,0 +1,66 @@
+"""Reads: which events the public sees at a moment, and what staff should look at next."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from events.content import EventDocument
+from events.models import Event
+from irportal.investors.models import CompanyProfile
+
+
+def public_events(now: datetime):
+    return Event.objects.public(now).select_related("live_revision", "approved_revision")
+
+
+def document(event: Event, *, now: datetime, home_zone: str) -> EventDocument | None:
+    """The event as the public reads it at ``now``; None when it is not public."""
+    revision = event.public_revision(now)
+    if revision is None:
+        return None
+    return EventDocument(event, revision.content, now=now, home_zone=home_zone)
+
+
+def public_documents(now: datetime, home_zone: str | None = None) -> list[EventDocument]:
+    home_zone = home_zone or CompanyProfile.load().home_time_zone
+    documents = [document(event, now=now, home_zone=home_zone) for event in public_events(now)]
+    return [doc for doc in documents if doc is not None and doc.starts_at is not None]
+
+
+def public_document(slug: str, now: datetime) -> EventDocument | None:
+    event = public_events(now).filter(slug=slug).first()
+    if event is None:
+        return None
+    doc = document(event, now=now, home_zone=CompanyProfile.load().home_time_zone)
+    return doc if doc is not None and doc.starts_at is not None else None
+
+
+def upcoming_and_past(documents: list[EventDocument]) -> tuple[list[EventDocument], list[EventDocument]]:
+    """Upcoming soonest first; past most recent first."""
+    upcoming = sorted((doc for doc in documents if doc.is_upcoming), key=lambda doc: doc.starts_at)
+    past = sorted((doc for doc in documents if not doc.is_upcoming), key=lambda doc: doc.starts_at, reverse=True)
+    return upcoming, past
+
+
+def investor_page_events(now: datetime, *, limit: int = 5) -> dict:
+    """For the Investor page: upcoming events with their webcast links, and the replays available now."""
+    upcoming, past = upcoming_and_past(public_documents(now))
+    return {
+        "upcoming_events": [doc for doc in upcoming if not doc.cancelled][:limit],
+        "replays_now": [doc for doc in past if doc.replay.state == "available"],
+    }
+
+
+def replays_changing_soon(now: datetime, *, days: int = 7) -> dict:
+    """For staff: replays that go live, and replays that expire, within the next ``days``."""
+    horizon = now + timedelta(days=days)
+    live = Event.objects.filter(cancelled_at__isnull=True).exclude(status="withdrawn")
+    return {
+        "going_live": live.filter(replay_available_at__gte=now, replay_available_at__lt=horizon).order_by(
+            "replay_available_at"
+        ),
+        "expiring": live.filter(replay_expires_at__gte=now, replay_expires_at__lt=horizon)
+        .filter(Q(replay_available_at__lt=now))
+        .order_by("replay_expires_at"),
+        "days": days,
+    }

@@ -1,0 +1,226 @@
+"""Creating and editing events, and the operational changes kept outside the approved revision.
+
+Content edits make a new revision and hand their state consequences to the
+workflow engine (an edit of an approved event sends it back to draft).
+Cancelling, and setting the replay link or window, change the row only: each
+is audited with its before and after, and none needs a new approval.
+"""
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from events.content import event_content
+from events.models import MAX_REPLAY_DAYS, Event, EventRevision
+from events.workflow import EVENT, after_commit
+from irportal.audit.services import audit_record, diff_fields
+from irportal.investors.models import CompanyProfile
+from irportal.workflow import engine
+from irportal.workflow.engine import WorkflowError
+
+CONTENT_FIELDS = (
+    "slug",
+    "title",
+    "kind",
+    "organizer",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "location",
+    "presenters",
+    "webcast_url",
+    "description",
+    "publish_at",
+)
+
+
+class EditConflict(Exception):
+    """Someone saved the event since this form was opened; nothing was saved."""
+
+    def __init__(self, event: Event):
+        super().__init__(f"Revision {event.version} was saved by {event.last_edited_by} while you were editing.")
+        self.event = event
+
+
+class EventError(WorkflowError):
+    """A change that cannot be made; the message is written for the person who tried."""
+
+
+def _check_http_url(url: str, what: str) -> None:
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise EventError(f"The {what} must be an http:// or https:// address.")
+
+
+def _check_replay_days(days: int) -> None:
+    if not isinstance(days, int) or not 1 <= days <= MAX_REPLAY_DAYS:
+        raise EventError(f"The replay window must be between 1 and {MAX_REPLAY_DAYS} days.")
+
+
+def _replay_snapshot(event: Event) -> dict:
+    return {
+        "replay_url": event.replay_url,
+        "replay_available_at": event.replay_available_at,
+        "replay_days": event.replay_days,
+        "replay_expires_at": event.replay_expires_at,
+    }
+
+
+def _apply(event: Event, fields: dict) -> None:
+    for name, value in fields.items():
+        if name not in CONTENT_FIELDS:
+            raise ValueError(f"{name} is not an editable event field")
+        setattr(event, name, value)
+    if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
+        raise EventError("The event cannot end before it starts.")
+    _check_http_url(event.webcast_url, "webcast link")
+    event.presenters = [
+        {"name": p["name"].strip(), "title": p.get("title", "").strip()}
+        for p in event.presenters or []
+        if p.get("name", "").strip()
+    ]
+    event.full_clean(exclude=["created_by", "last_edited_by"])
+    event.schedule_replay()
+    event.save()
+
+
+def _new_revision(event: Event, actor, note: str = "") -> tuple[EventRevision, dict]:
+    content = event_content(event)
+    event.version += 1
+    revision = EventRevision.objects.create(
+        event=event,
+        number=event.version,
+        content=content,
+        content_hash=EventRevision.hash_content(content),
+        created_by=actor,
+        note=note[:200],
+    )
+    event.save(update_fields=["version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"])
+    return revision, content
+
+
+def event_create(*, actor, replay_days: int | None = None, replay_url: str = "", **fields) -> Event:
+    """A new draft event; the replay window defaults to the company's."""
+    engine.require_permission(EVENT, actor=actor, verb="add")
+    replay_days = CompanyProfile.load().default_replay_days if replay_days is None else replay_days
+    _check_replay_days(replay_days)
+    _check_http_url(replay_url, "replay link")
+    with transaction.atomic():
+        event = Event(created_by=actor, last_edited_by=actor, replay_days=replay_days, replay_url=replay_url)
+        _apply(event, fields)
+        revision, content = _new_revision(event, actor, note="Created")
+        audit_record(
+            action="event.create",
+            actor=actor,
+            obj=event,
+            changes=diff_fields({}, content | _replay_snapshot(event)),
+            data={"revision": revision.number, "content_hash": revision.content_hash},
+        )
+        after_commit(event.pk, "create")
+    return event
+
+
+def _locked(pk: int) -> Event:
+    return Event.objects.select_for_update().get(pk=pk)
+
+
+def _permitted(actor, verb: str, pk: int) -> None:
+    """Checked before the transaction, so that the audited refusal is kept."""
+    engine.require_permission(EVENT, actor=actor, verb=verb, pk=pk)
+
+
+def event_update(*, actor, pk: int, base_version: int | None, **fields) -> Event:
+    """Save the author's edit as a new working revision; ``base_version`` is the revision the form showed."""
+    _permitted(actor, "change", pk)
+    with transaction.atomic():
+        event = _locked(pk)
+        if base_version is not None and event.version != base_version:
+            raise EditConflict(event)
+        before = event.revisions.get(number=event.version).content
+        replay_before = _replay_snapshot(event)
+        if event.first_published_at and fields.get("slug", event.slug) != event.slug:
+            fields = {**fields, "slug": event.slug}  # published addresses stay stable
+        _apply(event, fields)
+        content = event_content(event)
+        if content == before:
+            return event
+        status_change = engine.working_revision_saved(event, actor=actor)
+        revision, content = _new_revision(event, actor)
+        audit_record(
+            action="event.edit",
+            actor=actor,
+            obj=event,
+            changes=diff_fields(before, content) | diff_fields(replay_before, _replay_snapshot(event)) | status_change,
+            data={"revision": revision.number, "content_hash": revision.content_hash},
+        )
+        after_commit(event.pk, "edit")
+    return event
+
+
+def _operational_change(event: Event, *, actor, action: str, before: dict, data: dict) -> Event:
+    event.save()
+    audit_record(action=action, actor=actor, obj=event, changes=diff_fields(before, _replay_snapshot(event)), data=data)
+    after_commit(event.pk, action.removeprefix("event."))
+    return event
+
+
+def event_replay_url_set(*, actor, pk: int, replay_url: str, available_at: datetime | None = None) -> Event:
+    """Set or change the replay link, and optionally when it becomes available (default: the end of the event)."""
+    replay_url = (replay_url or "").strip()
+    _check_http_url(replay_url, "replay link")
+    _permitted(actor, "change", pk)
+    with transaction.atomic():
+        event = _locked(pk)
+        before = _replay_snapshot(event)
+        event.replay_url = replay_url
+        if available_at is not None:
+            event.replay_available_at = available_at
+            event.replay_available_at_fixed = True
+        event.schedule_replay()
+        if _replay_snapshot(event) == before:
+            return event
+        return _operational_change(event, actor=actor, action="event.replay_url_change", before=before, data={})
+
+
+def event_replay_window_change(*, actor, pk: int, days: int, reason: str) -> Event:
+    """Extend or shorten how long the replay stays public; the reason is kept with the audit entry."""
+    _check_replay_days(days)
+    if not (reason or "").strip():
+        raise EventError("Give the reason for changing the replay window: it is kept with the record.")
+    _permitted(actor, "change", pk)
+    with transaction.atomic():
+        event = _locked(pk)
+        before = _replay_snapshot(event)
+        if days == event.replay_days:
+            raise EventError(f"The replay window is already {days} days.")
+        event.replay_days = days
+        event.schedule_replay()
+        return _operational_change(
+            event, actor=actor, action="event.replay_window_change", before=before, data={"reason": reason.strip()}
+        )
+
+
+def event_cancel(*, actor, pk: int, reason: str) -> Event:
+    """Mark the event cancelled: a published one stays on the public pages, marked cancelled."""
+    if not (reason or "").strip():
+        raise EventError("Give the reason for the cancellation: it is kept with the record.")
+    _permitted(actor, "cancel", pk)
+    with transaction.atomic():
+        event = _locked(pk)
+        if event.is_cancelled:
+            raise EventError("This event is already cancelled.")
+        if event.status == "withdrawn":
+            raise EventError("A withdrawn event is kept as it was; it cannot be cancelled.")
+        event.cancelled_at = timezone.now()
+        event.cancelled_reason = reason.strip()
+        event.save(update_fields=["cancelled_at", "cancelled_reason", "updated_at"])
+        audit_record(
+            action="event.cancel",
+            actor=actor,
+            obj=event,
+            changes={"cancelled_at": {"before": None, "after": event.cancelled_at.isoformat()}},
+            data={"reason": event.cancelled_reason, "was_public": event.is_live},
+        )
+        after_commit(event.pk, "cancel")
+    return event

@@ -1,0 +1,202 @@
+"""Events in the approval workflow, and the replay lifecycle the sweep drives.
+
+``event_submit`` ... ``event_withdraw`` are one call of the shared engine each.
+``event_replay_publish`` and ``event_replay_expire`` are the sweep's: each
+claims one event with a conditional UPDATE, so a second sweep, or a sweep on
+another worker at the same moment, changes nothing; the audit entry is
+written as the system in the same transaction and the side effects run once,
+after the commit.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from events.models import MAX_REPLAY_DAYS, Event, ReplayStatus
+from events.tasks import event_changed
+from irportal.audit.registry import is_registered, register_action
+from irportal.audit.services import audit_record
+from irportal.workflow import engine, sweep
+from irportal.workflow.engine import WorkflowSpec
+from irportal.workflow.tasks import notify_transition
+
+REPLAY_SWEEP_BATCH = 1000
+NOTIFIED_TRANSITIONS = {"submit", "request_changes", "approve", "publish", "withdraw"}
+
+EVENT_ACTIONS = {
+    "event.cancel": "Event cancelled",
+    "event.replay_publish": "Event replay published",
+    "event.replay_expire": "Event replay expired",
+    "event.replay_window_change": "Event replay window changed",
+    "event.replay_url_change": "Event replay link changed",
+}
+for _name, _label in EVENT_ACTIONS.items():
+    if not is_registered(_name):
+        register_action(_name, _label)
+
+
+def disclosure_problems(event: Event) -> list[str]:
+    """What a webcast notice must say before approval (Regulation FD): when, what, how to reach it, for how long."""
+    problems = []
+    if event.starts_at is None:
+        problems.append("the date and time of the event are missing")
+    if not event.time_zone:
+        problems.append("the time zone is missing")
+    if not event.title.strip():
+        problems.append("the subject (title) is missing")
+    if not event.webcast_url:
+        problems.append("the webcast access link is missing")
+    if not 1 <= (event.replay_days or 0) <= MAX_REPLAY_DAYS:
+        problems.append("the replay window is missing")
+    return problems
+
+
+def _side_effects(event_id: int, transition: str) -> None:
+    if transition in NOTIFIED_TRANSITIONS:
+        notify_transition.delay("event", event_id, transition)
+    event_changed.delay(event_id, transition)
+
+
+EVENT = engine.register(
+    WorkflowSpec(kind="event", model=Event, approval_blockers=disclosure_problems, after_commit=[_side_effects])
+)
+
+
+def after_commit(event_id: int, change: str) -> None:
+    """Run the event's side effects once the surrounding transaction commits."""
+    transaction.on_commit(lambda: _side_effects(event_id, change))
+
+
+def event_submit(*, event_id: int, actor, comment: str = "") -> Event:
+    return engine.submit(EVENT, pk=event_id, actor=actor, comment=comment)
+
+
+def event_request_changes(*, event_id: int, actor, comment: str) -> Event:
+    return engine.request_changes(EVENT, pk=event_id, actor=actor, comment=comment)
+
+
+def event_approve(*, event_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Event:
+    return engine.approve(EVENT, pk=event_id, actor=actor, comment=comment, publish_at=publish_at)
+
+
+def event_schedule(*, event_id: int, actor, publish_at: datetime) -> Event:
+    return engine.schedule(EVENT, pk=event_id, actor=actor, publish_at=publish_at)
+
+
+def event_publish(*, event_id: int, actor) -> Event:
+    return engine.publish(EVENT, pk=event_id, actor=actor)
+
+
+def event_withdraw(*, event_id: int, actor, reason: str) -> Event:
+    return engine.withdraw(EVENT, pk=event_id, actor=actor, reason=reason)
+
+
+# -- the replay lifecycle ------------------------------------------------------------------------
+
+
+def _replay_publishable_q(now) -> Q:
+    """Inside the window and not yet published; or expired, then given a longer window."""
+    inside = Q(replay_available_at__lte=now, replay_expires_at__gt=now)
+    return (Q(replay_status=ReplayStatus.PENDING) | Q(replay_status=ReplayStatus.EXPIRED)) & inside
+
+
+def _replay_publication_candidates(now):
+    """The rows the sweep tries, each branch one range of an index so it reads the due rows, not the table.
+
+    Pending replays come from the partial index on ``replay_available_at``;
+    the expiry part moves every closed window out of ``pending``, so old
+    events do not pile up there. The claim re-checks the whole condition.
+    """
+    pending = Q(replay_status=ReplayStatus.PENDING, replay_available_at__lte=now)
+    reopened = Q(replay_status=ReplayStatus.EXPIRED, replay_expires_at__gt=now, replay_available_at__lte=now)
+    return Event.objects.filter(pending | reopened)
+
+
+def _replay_expirable_q(now) -> Q:
+    return Q(replay_status__in=[ReplayStatus.PENDING, ReplayStatus.AVAILABLE], replay_expires_at__lte=now)
+
+
+def events_due_for_replay_publication(now: datetime):
+    """Public events with a replay link whose window is open and whose link is not yet published."""
+    return Event.objects.replay_publishable().filter(_replay_publishable_q(now)).exclude(replay_url="")
+
+
+def events_due_for_replay_expiry(now: datetime):
+    """Events whose replay window has closed: a published link is taken down, a pending one never goes up."""
+    return Event.objects.filter(_replay_expirable_q(now))
+
+
+def _claim(event_id: int, due, *, now: datetime, action: str, after: str, stamp: str) -> bool:
+    """Move one event's replay to ``after`` if it is still due: the conditional UPDATE decides."""
+    with transaction.atomic():
+        before = due.filter(pk=event_id).values_list("replay_status", flat=True).first()
+        if before is None:
+            return False
+        claimed = due.filter(pk=event_id, replay_status=before).update(replay_status=after, **{stamp: now})
+        if claimed != 1:
+            return False
+        event = Event.objects.get(pk=event_id)
+        audit_record(
+            action=action,
+            actor=None,
+            obj=event,
+            changes={"replay_status": {"before": before, "after": after}},
+            data={
+                "by": "sweep",
+                "replay_url": event.replay_url,
+                "replay_available_at": event.replay_available_at.isoformat(),
+                "replay_expires_at": event.replay_expires_at.isoformat(),
+            },
+        )
+        after_commit(event_id, action.removeprefix("event."))
+    return True
+
+
+def event_replay_publish(*, event_id: int, now: datetime) -> bool:
+    """Publish the replay link once ``replay_available_at`` has come; True if this call did it."""
+    return _claim(
+        event_id,
+        events_due_for_replay_publication(now),
+        now=now,
+        action="event.replay_publish",
+        after=ReplayStatus.AVAILABLE,
+        stamp="replay_published_at",
+    )
+
+
+def event_replay_expire(*, event_id: int, now: datetime) -> bool:
+    """Expire the replay link once ``replay_expires_at`` has come; True if this call did it."""
+    return _claim(
+        event_id,
+        events_due_for_replay_expiry(now),
+        now=now,
+        action="event.replay_expire",
+        after=ReplayStatus.EXPIRED,
+        stamp="replay_expired_at",
+    )
+
+
+def _sweep_replays(due, action, now: datetime) -> list[int]:
+    changed = []
+    for event_id in due.order_by().values_list("pk", flat=True)[:REPLAY_SWEEP_BATCH]:
+        if action(event_id=event_id, now=now):
+            changed.append(event_id)
+    return changed
+
+
+def events_publish_due(now: datetime) -> list[int]:
+    return engine.publish_due(EVENT, now=now)
+
+
+def events_replay_publish_due(now: datetime) -> list[int]:
+    return _sweep_replays(_replay_publication_candidates(now), event_replay_publish, now)
+
+
+def events_replay_expire_due(now: datetime) -> list[int]:
+    return _sweep_replays(events_due_for_replay_expiry(now), event_replay_expire, now)
+
+
+sweep.register("events.publish", events_publish_due)
+sweep.register("events.replay_publish", events_replay_publish_due)
+sweep.register("events.replay_expire", events_replay_expire_due)

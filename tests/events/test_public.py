@@ -1,0 +1,143 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from icalendar import Calendar
+
+from events.services import event_cancel, event_replay_url_set
+from events.workflow import event_submit, event_withdraw
+from irportal.workflow.sweep import run_sweep
+from tests.events.builders import START, make_event, published
+
+pytestmark = pytest.mark.django_db
+
+REPLAY = "https://replay.example/hlvi/winter-2026"
+END = START + timedelta(minutes=45)
+EXPIRES = END + timedelta(days=7)
+
+
+def _html(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _ics_descriptions(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return " ".join(
+        str(vevent.get("description", "")) for vevent in Calendar.from_ical(response.content).walk("VEVENT")
+    )
+
+
+SURFACES = {
+    "event page": lambda client, event: _html(client, f"/investors/events/{event.slug}/"),
+    "event list": lambda client, event: _html(client, "/investors/events/"),
+    "investor page": lambda client, event: _html(client, "/investors/"),
+    "event calendar": lambda client, event: _ics_descriptions(client, f"/investors/events/{event.slug}.ics"),
+    "events calendar": lambda client, event: _ics_descriptions(client, "/investors/events.ics"),
+}
+
+
+@pytest.fixture
+def event_with_replay(author, approver, company):
+    event = published(make_event(author), author, approver)
+    return event_replay_url_set(actor=author, pk=event.pk, replay_url=REPLAY)
+
+
+@pytest.mark.parametrize("swept", [True, False], ids=["with the sweep", "without a worker"])
+@pytest.mark.parametrize("surface", SURFACES)
+def test_the_replay_link_shows_from_available_to_expiry_to_the_second(client, event_with_replay, surface, swept):
+    read = SURFACES[surface]
+    checkpoints = [
+        (END - timedelta(seconds=1), False),
+        (END, True),
+        (EXPIRES - timedelta(seconds=1), True),
+        (EXPIRES, False),
+    ]
+    seen = []
+    for instant, _expected in checkpoints:
+        with time_machine.travel(instant, tick=False):
+            if swept:
+                run_sweep(instant)
+            seen.append(REPLAY in read(client, event_with_replay))
+    assert seen == [expected for _instant, expected in checkpoints]
+
+
+def test_after_expiry_the_pages_say_when_the_replay_expired(client, event_with_replay):
+    with time_machine.travel(EXPIRES + timedelta(days=1), tick=False):
+        for path in (f"/investors/events/{event_with_replay.slug}/", "/investors/events/"):
+            assert "Replay expired on December 15, 2026" in _html(client, path)
+
+
+def test_while_open_the_replay_says_until_when_in_both_zones(client, event_with_replay):
+    with time_machine.travel(END + timedelta(hours=1), tick=False):
+        page = _html(client, f"/investors/events/{event_with_replay.slug}/")
+    assert "Replay available until Tuesday, December 15, 2026, 9:45 am MST/11:45 am EST" in page
+
+
+def test_an_upcoming_event_shows_its_time_in_both_zones_its_webcast_and_calendar_link(
+    client, author, approver, company
+):
+    event = published(make_event(author), author, approver)
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        page = _html(client, "/investors/events/")
+        home = _html(client, "/investors/")
+    assert "Tuesday, December 8, 2026, 9:00 am MST/11:00 am EST" in page
+    assert "https://webcast.example/hlvi/winter" in page
+    assert f"/investors/events/{event.slug}.ics" in page
+    assert "https://webcast.example/hlvi/winter" in home
+
+
+def test_a_past_event_shows_no_live_webcast_link(client, author, approver, company):
+    published(make_event(author), author, approver)
+    with time_machine.travel(END + timedelta(days=30), tick=False):
+        assert "https://webcast.example/hlvi/winter" not in _html(client, "/investors/events/")
+
+
+def test_a_cancelled_event_stays_public_marked_cancelled_without_links(client, author, approver, company):
+    event = published(make_event(author, replay_url=REPLAY), author, approver)
+    event_cancel(actor=approver, pk=event.pk, reason="The conference was called off")
+    with time_machine.travel(END + timedelta(hours=1), tick=False):
+        run_sweep(END + timedelta(hours=1))
+        page = _html(client, f"/investors/events/{event.slug}/")
+        calendar = client.get(f"/investors/events/{event.slug}.ics").content
+    assert "This event has been cancelled" in page
+    assert REPLAY not in page and "https://webcast.example/hlvi/winter" not in page
+    assert Calendar.from_ical(calendar).walk("VEVENT")[0]["status"] == "CANCELLED"
+
+
+def _not_found(client, path):
+    response = client.get(path)
+    return response.status_code, response.content
+
+
+def test_unpublished_withdrawn_and_unknown_events_answer_the_same_404(client, author, approver, company):
+    draft = make_event(author)
+    in_review = make_event(author)
+    event_submit(event_id=in_review.pk, actor=author)
+    withdrawn = published(make_event(author), author, approver)
+    event_withdraw(event_id=withdrawn.pk, actor=approver, reason="Posted in error")
+    never = _not_found(client, "/investors/events/no-such-event/")
+    assert never[0] == 404
+    for event in (draft, in_review, withdrawn):
+        assert _not_found(client, f"/investors/events/{event.slug}/") == never
+        assert client.get(f"/investors/events/{event.slug}.ics").status_code == 404
+    page = _html(client, "/investors/events/")
+    assert all(event.slug not in page for event in (draft, in_review, withdrawn))
+
+
+def test_the_public_reads_the_live_revision_while_a_correction_is_in_draft(client, author, approver, company):
+    from events.services import event_update
+
+    event = published(make_event(author), author, approver)
+    event_update(actor=author, pk=event.pk, base_version=event.version, title="Draft title not yet approved")
+    page = _html(client, f"/investors/events/{event.slug}/")
+    assert "Presentation at the Winter Technology Conference" in page
+    assert "Draft title not yet approved" not in page
+
+
+def test_public_pages_refuse_writes(client, author, approver, company):
+    event = published(make_event(author), author, approver)
+    assert client.post(f"/investors/events/{event.slug}/").status_code == 405

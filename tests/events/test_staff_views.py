@@ -1,0 +1,205 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from events.models import Event
+from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
+from irportal.audit.models import AuditEntry
+from irportal.workflow.models import State
+from tests.events.builders import START, make_event, published
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "slug": "spring-investor-conference",
+        "title": "Presentation at the Spring Investor Conference",
+        "kind": "conference",
+        "organizer": "Spring Investor Conference",
+        "time_zone": "America/Phoenix",
+        "starts_local": "2026-12-08T09:00",
+        "ends_local": "2026-12-08T09:45",
+        "location": "Scottsdale, Ariz.",
+        "presenters": "Ingrid Halvorsen, President and CEO\nTomas Brandt, Chief Financial Officer",
+        "webcast_url": "https://webcast.example/hlvi/spring",
+        "description": "",
+        "replay_days": "7",
+    }
+    return data | overrides
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(IR_AUTHOR, True), (IR_APPROVER, True), (COMPLIANCE_REVIEWER, True), (IR_ADMIN, True), (None, False)],
+)
+def test_the_event_list_is_for_staff_roles_only(client, company, role, allowed):
+    client.force_login(UserFactory(roles=[role] if role else []))
+    response = client.get(reverse("events_staff:list"))
+    assert response.status_code == (200 if allowed else 403)
+    if not allowed:
+        assert AuditEntry.objects.filter(action="security.permission_denied").exists()
+
+
+@pytest.mark.parametrize("role", [IR_APPROVER, COMPLIANCE_REVIEWER])
+def test_only_authors_create_events(client, company, role):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.post(reverse("events_staff:create"), form_data()).status_code == 403
+    assert not Event.objects.exists()
+
+
+def test_an_author_creates_an_event_in_its_own_zone(client, author, company):
+    client.force_login(author)
+    response = client.post(reverse("events_staff:create"), form_data())
+    event = Event.objects.get()
+    assert response.status_code == 302 and response["Location"] == event.get_staff_url()
+    assert (event.starts_at, event.ends_at) == (START, START + timedelta(minutes=45))
+    assert event.presenters[1] == {"name": "Tomas Brandt", "title": "Chief Financial Officer"}
+    assert (event.status, event.replay_days) == (State.DRAFT, 7)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"ends_local": "2026-12-08T08:00"}, "ends_local", "The event cannot end before it starts."),
+        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone", "is not a known time zone"),
+        ({"time_zone": "../../etc/passwd"}, "time_zone", "is not a known time zone"),
+        ({"replay_days": "0"}, "replay_days", "greater than or equal to 1"),
+        ({"replay_days": "366"}, "replay_days", "less than or equal to 365"),
+        ({"webcast_url": "ftp://webcast.example/x"}, "webcast_url", "http:// or https://"),
+        ({"starts_local": "next Tuesday"}, "starts_local", "Enter a date and time"),
+        (
+            {"time_zone": "America/New_York", "starts_local": "2027-03-14T02:30", "ends_local": ""},
+            "starts_local",
+            "does not exist in America/New_York",
+        ),
+    ],
+)
+def test_bad_input_is_a_form_error_not_a_server_error(client, author, company, overrides, field, message):
+    client.force_login(author)
+    response = client.post(reverse("events_staff:create"), form_data(**overrides))
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not Event.objects.exists()
+
+
+@pytest.fixture
+def event(author, company):
+    return make_event(author)
+
+
+@pytest.mark.parametrize("url", ["ftp://replay.example/x", "javascript:alert(1)", "not a link"])
+def test_a_replay_link_that_is_not_http_is_a_form_error(client, author, event, url):
+    client.force_login(author)
+    response = client.post(reverse("events_staff:replay_url", args=[event.pk]), {"replay_url": url})
+    assert response.status_code == 400
+    assert response.context["replay_url_form"].errors["replay_url"]
+    assert Event.objects.get(pk=event.pk).replay_url == ""
+
+
+@pytest.mark.parametrize(("days", "reason"), [("0", "shorter"), ("400", "longer"), ("14", "")])
+def test_a_bad_window_change_is_a_form_error(client, author, event, days, reason):
+    client.force_login(author)
+    response = client.post(reverse("events_staff:replay_window", args=[event.pk]), {"days": days, "reason": reason})
+    assert response.status_code == 400
+    assert response.context["window_form"].errors
+    assert Event.objects.get(pk=event.pk).replay_days == 7
+
+
+def test_the_window_change_through_the_page_is_audited_with_its_reason(client, author, approver, event):
+    published(event, author, approver)
+    client.force_login(author)
+    response = client.post(
+        reverse("events_staff:replay_window", args=[event.pk]), {"days": "14", "reason": "Requested by the host"}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="event.replay_window_change")
+    assert (entry.actor_id, entry.data["reason"]) == (author.pk, "Requested by the host")
+    assert Event.objects.get(pk=event.pk).status == State.PUBLISHED
+
+
+def test_an_approver_cancels_through_the_page_and_an_author_cannot(client, author, approver, event):
+    published(event, author, approver)
+    client.force_login(author)
+    assert client.post(reverse("events_staff:cancel", args=[event.pk]), {"reason": "x"}).status_code == 403
+    client.force_login(approver)
+    response = client.post(reverse("events_staff:cancel", args=[event.pk]), {"reason": "Host cancelled"})
+    assert response.status_code == 302
+    assert Event.objects.get(pk=event.pk).cancelled_reason == "Host cancelled"
+
+
+def test_an_edit_from_a_stale_form_is_refused_with_409(client, author, event):
+    client.force_login(author)
+    data = form_data(slug=event.slug, base_version=str(event.version))
+    assert client.post(reverse("events_staff:edit", args=[event.pk]), data).status_code == 302
+    response = client.post(reverse("events_staff:edit", args=[event.pk]), data | {"title": "Another title"})
+    assert response.status_code == 409
+    assert Event.objects.get(pk=event.pk).title == "Presentation at the Spring Investor Conference"
+
+
+def test_the_buttons_run_the_workflow_and_the_disclosure_check_says_what_is_missing(client, author, approver, company):
+    event = make_event(author, webcast_url="")
+    client.force_login(author)
+    client.post(reverse("events_staff:transition", args=[event.pk, "submit"]))
+    client.force_login(approver)
+    page = client.get(event.get_staff_url()).content.decode()
+    assert "The webcast access link is missing" in page
+    response = client.post(reverse("events_staff:transition", args=[event.pk, "approve"]), follow=True)
+    assert "Cannot approve yet: the webcast access link is missing" in response.content.decode()
+    assert Event.objects.get(pk=event.pk).status == State.IN_REVIEW
+    client.post(reverse("events_staff:transition", args=[event.pk, "request_changes"]), {"reason": "Add the link"})
+    assert Event.objects.get(pk=event.pk).status == State.DRAFT
+
+
+def test_an_author_cannot_approve_through_the_page(client, author, event):
+    client.force_login(author)
+    client.post(reverse("events_staff:transition", args=[event.pk, "submit"]))
+    assert client.post(reverse("events_staff:transition", args=[event.pk, "approve"])).status_code == 403
+    assert client.post(reverse("events_staff:transition", args=[event.pk, "nonsense"])).status_code == 400
+
+
+def test_staff_views_of_an_unpublished_event_are_insider_access_records(client, author, approver, event):
+    client.force_login(approver)
+    client.get(event.get_staff_url())
+    client.force_login(author)
+    client.get(reverse("events_staff:edit", args=[event.pk]))
+    views = [(entry.actor_id, entry.data["view"]) for entry in AuditEntry.objects.filter(action="event.access")]
+    assert sorted(views) == sorted([(approver.pk, "detail"), (author.pk, "edit")])
+    published(event, author, approver)
+    client.get(event.get_staff_url())
+    assert AuditEntry.objects.filter(action="event.access").count() == 2
+
+
+def test_the_list_shows_replays_going_live_and_expiring_in_the_next_days(client, author, approver, company):
+    going_live = published(make_event(author, title="Going live soon"), author, approver)
+    expiring = published(
+        make_event(author, title="Expiring soon", starts_at=START - timedelta(days=5)), author, approver
+    )
+    later = published(make_event(author, title="Much later", starts_at=START + timedelta(days=60)), author, approver)
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        client.force_login(author)
+        page = client.get(reverse("events_staff:list")).content.decode()
+    soon, gone = page.split('data-testid="replays-going-live"')[1].split('data-testid="replays-expiring"')
+    assert going_live.title in soon and expiring.title not in soon and later.title not in soon
+    assert expiring.title in gone.split("</section>")[0]
+
+
+def test_the_calendar_shows_the_month_and_refuses_a_bad_month(client, author, event):
+    client.force_login(author)
+    page = client.get(reverse("events_staff:calendar"), {"month": "2026-12"}).content.decode()
+    assert "December 2026" in page and event.title in page
+    for month in ("2026-13", "0001-01", "9999-12", "december"):
+        assert client.get(reverse("events_staff:calendar"), {"month": month}).status_code == 400
+
+
+def test_an_unknown_event_is_a_404_in_the_console(client, author):
+    client.force_login(author)
+    assert client.get(reverse("events_staff:detail", args=[999999])).status_code == 404
+
+
+def test_times_are_stored_in_utc(author, company):
+    event = make_event(author, starts_at=datetime(2026, 7, 1, 16, 0, tzinfo=UTC))
+    assert Event.objects.get(pk=event.pk).starts_at.utcoffset() == timedelta(0)

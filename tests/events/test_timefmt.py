@@ -1,0 +1,46 @@
+from datetime import UTC, datetime
+
+import pytest
+from icalendar import Calendar
+
+from events import timefmt
+from tests.events.builders import make_event, published
+
+# US clocks go forward on Sunday, March 14, 2027; Arizona (America/Phoenix) stays on MST.
+BEFORE_DST = datetime(2027, 3, 9, 16, 0, tzinfo=UTC)  # 9:00 am in Phoenix
+AFTER_DST = datetime(2027, 3, 16, 16, 0, tzinfo=UTC)  # 9:00 am in Phoenix
+
+
+@pytest.mark.parametrize(
+    ("instant", "expected"),
+    [
+        (BEFORE_DST, "9:00 am MST/11:00 am EST"),
+        (AFTER_DST, "9:00 am MST/12:00 pm EDT"),
+        (datetime(2026, 11, 1, 16, 0, tzinfo=UTC), "9:00 am MST/11:00 am EST"),
+        (datetime(2026, 10, 31, 16, 0, tzinfo=UTC), "9:00 am MST/12:00 pm EDT"),
+    ],
+)
+def test_a_phoenix_time_in_new_york_on_both_sides_of_daylight_saving(instant, expected):
+    assert timefmt.dual_time(instant, "America/Phoenix", "America/New_York") == expected
+
+
+def test_one_zone_is_printed_once_and_a_different_home_date_is_named():
+    assert timefmt.dual_time(BEFORE_DST, "America/New_York", "America/New_York") == "11:00 am EST"
+    tokyo_morning = datetime(2026, 12, 8, 0, 30, tzinfo=UTC)
+    assert timefmt.dual_time(tokyo_morning, "Asia/Tokyo", "America/New_York") == "9:30 am JST/7:30 pm EST (Dec. 7)"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("instant", [BEFORE_DST, AFTER_DST], ids=["before DST", "after DST"])
+def test_the_event_page_and_its_calendar_agree_across_daylight_saving(client, author, approver, company, instant):
+    event = published(make_event(author, starts_at=instant), author, approver)
+    expected = timefmt.dual_time(instant, "America/Phoenix", "America/New_York")
+    assert expected in client.get(f"/investors/events/{event.slug}/").content.decode()
+    calendar = Calendar.from_ical(client.get(f"/investors/events/{event.slug}.ics").content)
+    vevent = calendar.walk("VEVENT")[0]
+    start = vevent.decoded("dtstart")
+    assert start == instant
+    assert start.utcoffset().total_seconds() == -7 * 3600
+    assert vevent["dtstart"].params["TZID"] == "America/Phoenix"
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Phoenix"]
+    assert vevent.decoded("dtend") == instant.replace(minute=45)
