@@ -108,6 +108,12 @@ def redis_url():
     process.wait(timeout=10)
 
 
+def _reconnect(app):
+    """Drop the app's connections and producers: a test that queued a task earlier made them for the old broker."""
+    app.close()
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker(redis_url, transactional_db):
     """A real Celery worker (in a thread) consuming from Redis."""
@@ -117,7 +123,7 @@ def celery_worker(redis_url, transactional_db):
 
     previous = app.conf.broker_url
     app.conf.broker_url = redis_url
-    app.close()
+    _reconnect(app)
     # Tasks queued by earlier tests refer to rows that are gone.
     app.control.purge()
     try:
@@ -125,7 +131,7 @@ def celery_worker(redis_url, transactional_db):
             yield worker
     finally:
         app.conf.broker_url = previous
-        app.close()
+        _reconnect(app)
         # The embedded worker leaves another app current; shared tasks resolve through it.
         app.set_current()
         app.set_default()

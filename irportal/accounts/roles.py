@@ -32,7 +32,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "releases.view_mediacontact",
         "releases.view_boilerplate",
     ],
-    COMPLIANCE_REVIEWER: ["audit.view_auditentry", "audit.export_auditentry", "releases.view_release"],
+    COMPLIANCE_REVIEWER: [
+        "audit.view_auditentry",
+        "audit.export_auditentry",
+        "releases.view_release",
+        "alerts.view_subscriber",
+    ],
     IR_ADMIN: [
         "releases.view_release",
         "releases.view_mediacontact",
@@ -51,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.export_auditentry",
         "investors.view_companyprofile",
         "investors.change_companyprofile",
+        "alerts.view_subscriber",
     ],
 }
 

@@ -23,13 +23,14 @@ STAFF_PAGES = {
 NAVIGATION = {
     IR_AUTHOR: ["Dashboard", "Releases", "Contacts", "Boilerplates"],
     IR_APPROVER: ["Dashboard", "Releases", "Contacts", "Boilerplates"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Audit log"],
+    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Audit log", "Email alerts"],
     IR_ADMIN: [
         "Dashboard",
         "Releases",
         "Contacts",
         "Boilerplates",
         "Audit log",
+        "Email alerts",
         "Users",
         "Approval steps",
         "Company profile",
