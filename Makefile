@@ -13,7 +13,7 @@ LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" \
 	SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
 	PATH="$(BIN):$$PATH"
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench bench-public wrk clean
 
 install: $(STAMP)
 
@@ -47,6 +47,24 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Benchmarks: not part of `make test`. They need PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) and use
+# databases of their own on those servers. `bench` runs the public pages' bench, then every other bench
+# target this checkout defines.
+BENCH_OTHERS := bench-audit bench-events
+
+wrk:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench-public: $(STAMP) wrk
+	$(BIN)/python bench/public_bench.py
+
+bench: $(STAMP) wrk
+	@status=0; $(BIN)/python bench/public_bench.py || status=1; \
+	for target in $(BENCH_OTHERS); do \
+		if $(MAKE) -n $$target >/dev/null 2>&1; then $(MAKE) --no-print-directory $$target || status=1; \
+		else echo "$$target: not defined in this checkout, skipped"; fi; \
+	done; exit $$status
 
 clean:
 	rm -rf var .pytest_cache
