@@ -34,6 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "irportal_bench_public"
+COMPANY = {"legal_name": "Halvorsen Instruments, Inc.", "short_name": "Halvorsen", "ticker": "HLVI"}
 SCALE = {"releases": 10_000, "events": 1_000, "contacts": 100}
 SMALL = {"releases": 10, "events": 10, "contacts": 100}
 QUIET = ["--log-level", "warning"]
@@ -117,13 +118,7 @@ def seed_company_and_contacts(count: int) -> None:
     from irportal.investors.models import CompanyProfile
     from releases.models import Audience, MediaContact
 
-    CompanyProfile(
-        legal_name="Halvorsen Instruments, Inc.",
-        short_name="Halvorsen",
-        exchange="Nasdaq",
-        ticker="HLVI",
-        home_time_zone="America/Phoenix",
-    ).save()
+    CompanyProfile(**COMPANY).save()
     have = MediaContact.objects.count()
     MediaContact.objects.bulk_create(
         MediaContact(

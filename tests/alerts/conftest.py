@@ -33,11 +33,13 @@ def make_subscriber(email: str, *, news=True, events=True, status=SubscriberStat
 def publish_release():
     """Take a new release through the workflow to published, as IR staff would."""
 
-    def publish(**fields):
+    def publish(after_each_step=lambda: None, **fields):
         author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
         release = make_release(author, **fields)
         release_submit(release_id=release.pk, actor=author)
+        after_each_step()
         release_approve(release_id=release.pk, actor=approver)
+        after_each_step()
         return release_publish(release_id=release.pk, actor=approver)
 
     return publish

@@ -225,3 +225,28 @@ def test_publishing_a_release_queues_the_fan_out(publish_release, monkeypatch, d
     with django_capture_on_commit_callbacks(execute=True):
         release = publish_release()
     assert queued == [(TOPIC, release.pk)]
+
+
+def test_beat_queues_stalled_rows_again_and_the_batch_sends_them_once(release, monkeypatch):
+    from alerts.tasks import resume_stalled
+
+    subscriber = make_subscriber("holder@example.test")
+    alert_prepare(topic_name=TOPIC, item_id=release.pk)
+    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(hours=2))
+    queued = []
+    monkeypatch.setattr(send_batch, "delay", lambda *args: queued.append(args))
+    assert resume_stalled.apply().get() == 1
+    assert queued == [(TOPIC, release.pk, subscriber.pk, subscriber.pk)]
+    for args in queued * 2:
+        alert_send_batch(topic_name=args[0], item_id=args[1], first=args[2], last=args[3])
+    assert len(mail.outbox) == 1
+
+
+def test_beat_runs_the_alert_housekeeping_tasks():
+    from django.conf import settings
+
+    from irportal.celery import app
+
+    ours = {"alerts.tasks.resume_stalled", "alerts.tasks.purge_unconfirmed"}
+    assert ours <= {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert ours <= set(app.tasks)
