@@ -13,7 +13,7 @@ LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" \
 	SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
 	PATH="$(BIN):$$PATH"
 
-.PHONY: install run test lint format bench bench-audit bench-events clean
+.PHONY: install run test lint format bench bench-public bench-audit bench-events wrk clean
 
 install: $(STAMP)
 
@@ -48,8 +48,19 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Not part of `make test`: they need PostgreSQL (DATABASE_URL) and use databases of their own.
-bench: bench-audit bench-events
+# Benchmarks: not part of `make test`. They need PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) and use
+# databases of their own on those servers. `bench` runs them all and fails when a target is missed.
+wrk:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench: $(STAMP) wrk
+	@status=0; for target in bench-public bench-audit bench-events; do \
+		$(MAKE) --no-print-directory $$target || status=1; \
+	done; exit $$status
+
+# The public pages under wrk, cached and uncached, at 10,000 releases, in irportal_bench_public.
+bench-public: $(STAMP) wrk
+	$(BIN)/python bench/public_bench.py
 
 # The audit log at 1,000,000 entries, in irportal_bench.
 bench-audit: $(STAMP)

@@ -64,8 +64,8 @@ EVENT = engine.register(
 
 
 def after_commit(event_id: int, change: str) -> None:
-    """Run the event's side effects once the surrounding transaction commits."""
-    transaction.on_commit(lambda: _side_effects(event_id, change))
+    """Once the surrounding transaction commits: the event's side effects and the ``state_changed`` announcement."""
+    engine.after_commit(EVENT, event_id, change)
 
 
 def event_submit(*, event_id: int, actor, comment: str = "") -> Event:

@@ -5,6 +5,7 @@ DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "irportal.investors",
     "releases",
     "events",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +163,15 @@ SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "IR Portal <ir-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Email alerts (double opt-in). The mailbox named in every alert's List-Unsubscribe header next to the link.
+ALERTS_UNSUBSCRIBE_EMAIL = envstr("ALERTS_UNSUBSCRIBE_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1] or "ir-portal@localhost")
+ALERTS_CONFIRM_HOURS = envint("ALERTS_CONFIRM_HOURS", 48, minimum=1, maximum=24 * 30)
+ALERTS_RATE_LIMIT_PER_IP = envint("ALERTS_RATE_LIMIT_PER_IP", 20, minimum=1)
+ALERTS_RATE_LIMIT_PER_ADDRESS = envint("ALERTS_RATE_LIMIT_PER_ADDRESS", 3, minimum=1)
+ALERTS_RATE_LIMIT_WINDOW = envint("ALERTS_RATE_LIMIT_WINDOW", 3600, minimum=60)
+ALERTS_BATCH_SIZE = envint("ALERTS_BATCH_SIZE", 200, minimum=1, maximum=10_000)
+ALERTS_MAX_ATTEMPTS = envint("ALERTS_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
+
 # HTTPS and browser protections. SECURE_SSL_REDIRECT is on unless DEBUG; a
 # proxy that redirects by itself can switch it off. The proxy tells Django the
 # original scheme through X-Forwarded-Proto.
@@ -265,6 +276,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "irportal.workflow.tasks.sweep",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    "alerts-resume-stalled": {
+        "task": "alerts.tasks.resume_stalled",
+        "schedule": 600.0,
+        "options": {"expires": 540},
+    },
+    "alerts-purge-unconfirmed": {
+        "task": "alerts.tasks.purge_unconfirmed",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
     "audit-checkpoint": {
         "task": "irportal.audit.tasks.audit_checkpoint",

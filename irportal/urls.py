@@ -12,6 +12,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
     path("investors/", include("irportal.investors.urls")),
     path("investors/news/", include("releases.urls")),
+    path("investors/alerts/", include("alerts.urls")),
+    path("staff/alerts/", include("alerts.staff_urls")),
     path("staff/releases/", include("releases.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -46,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.export_auditentry",
         "releases.view_release",
         "events.view_event",
+        "alerts.view_subscriber",
     ],
     IR_ADMIN: [
         "releases.view_release",
@@ -66,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "investors.view_companyprofile",
         "investors.change_companyprofile",
         "events.view_event",
+        "alerts.view_subscriber",
     ],
 }
 

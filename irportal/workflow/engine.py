@@ -221,14 +221,15 @@ def _perform(spec, *, pk, actor, transition, apply):
                 changes={"status": {"before": before, "after": item.status}} if before != item.status else {},
                 data={"revision": item.version, **data},
             )
-            _after_commit(spec, item.pk, transition)
+            after_commit(spec, item.pk, transition)
             return item
     except WorkflowPermissionDenied as exc:
         record_denial(spec, pk=pk, actor=actor, transition=transition, reason=str(exc))
         raise
 
 
-def _after_commit(spec, pk, transition):
+def after_commit(spec: WorkflowSpec, pk: int, transition: str) -> None:
+    """Schedule the spec's side effects and the ``state_changed`` announcement for after the commit."""
     for callback in [*spec.after_commit, functools.partial(_announce, spec)]:
         transaction.on_commit(lambda callback=callback: _run_side_effect(callback, spec, pk, transition))
 
@@ -402,7 +403,7 @@ def publish_due(spec: WorkflowSpec, *, now: datetime) -> list[int]:
                 changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
                 data={"revision": item.approved_revision.number, "by": "sweep", **data},
             )
-            _after_commit(spec, pk, "publish")
+            after_commit(spec, pk, "publish")
         published.append(pk)
     return published
 

@@ -23,7 +23,7 @@ STAFF_PAGES = {
 NAVIGATION = {
     IR_AUTHOR: ["Dashboard", "Releases", "Events", "Contacts", "Boilerplates"],
     IR_APPROVER: ["Dashboard", "Releases", "Events", "Contacts", "Boilerplates"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Events", "Audit log"],
+    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Events", "Audit log", "Email alerts"],
     IR_ADMIN: [
         "Dashboard",
         "Releases",
@@ -31,6 +31,7 @@ NAVIGATION = {
         "Contacts",
         "Boilerplates",
         "Audit log",
+        "Email alerts",
         "Users",
         "Approval steps",
         "Company profile",

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    name = "alerts"
+    verbose_name = "Email alerts"
+
+    def ready(self):
+        from alerts import tasks  # noqa: F401 - registers the tasks before any worker or producer starts
+        from alerts.signals import on_state_changed
+        from irportal.accounts import navigation
+        from irportal.audit.registry import is_registered, register_action
+        from irportal.workflow.signals import state_changed
+
+        for name, label in [
+            ("alerts.subscribe", "Asked for email alerts"),
+            ("alerts.confirm", "Confirmed email alerts"),
+            ("alerts.unsubscribe", "Unsubscribed from email alerts"),
+        ]:
+            if not is_registered(name):
+                register_action(name, label)
+        state_changed.connect(on_state_changed, dispatch_uid="alerts.on_state_changed")
+        navigation.register(navigation.NavItem("Email alerts", "alerts_staff:overview", "alerts.view_subscriber", 75))

@@ -1,0 +1,95 @@
+"""Email alert subscribers and the record of every alert mail.
+
+A ``Subscriber`` holds what sending needs and no more: the address, the
+choice of news and/or events, and where the double opt-in stands. The
+confirmation token is stored only as its SHA-256. Unsubscribing erases the
+address; the row stays so that the delivery counts stay right.
+
+A ``Delivery`` is one alert to one subscriber about one published item. Its
+unique constraint on (subscriber, topic, item) is what makes an alert go out
+exactly once: rows are created with a conditional insert and each is claimed
+with a conditional UPDATE before its mail is sent.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class SubscriberStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+class Audience(models.TextChoices):
+    NEWS = "news", "News releases"
+    EVENTS = "events", "Events and webcast replays"
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def receiving(self, audience: str):
+        """Confirmed subscribers who asked for ``audience`` (news or events)."""
+        return self.filter(status=SubscriberStatus.CONFIRMED, **{audience: True})
+
+
+class Subscriber(models.Model):
+    # Lower-cased; null once the subscriber has unsubscribed (the address is erased).
+    email = models.EmailField(max_length=254, unique=True, null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=SubscriberStatus.choices, default=SubscriberStatus.PENDING, db_index=True
+    )
+    news = models.BooleanField(default=False)
+    events = models.BooleanField(default=False)
+    # The choice waiting for confirmation; applied when the link in the mail is used.
+    requested_news = models.BooleanField(default=False)
+    requested_events = models.BooleanField(default=False)
+    confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    confirm_requested_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"subscriber {self.pk}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (unsubscribed before sending)"
+
+
+class Delivery(models.Model):
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    # What happened to which kind of item, e.g. "release.publish", "event.replay_publish".
+    topic = models.CharField(max_length=40)
+    item_id = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        default_permissions = ("view",)
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "topic", "item_id"], name="alert_delivery_once"),
+        ]
+        indexes = [
+            models.Index(fields=["topic", "item_id", "status"], name="alert_delivery_item_status"),
+            models.Index(fields=["status"], condition=Q(status="sending"), name="alert_delivery_sending"),
+        ]
+
+    def __str__(self):
+        return f"{self.topic} {self.item_id} to subscriber {self.subscriber_id}"

@@ -1,0 +1,197 @@
+"""Subscribing, confirming and unsubscribing: double opt-in, every step audited without the address.
+
+The sign-up form always answers the same way, whatever the address's state:
+a new address, one waiting for confirmation and one already confirmed each
+get one mail with a confirmation link, and nothing changes until the link is
+used. For a confirmed address the mail says so and its link applies the new
+choice (for example adding events); so the page tells a visitor nothing about
+who is subscribed, and a stranger's sign-up of someone's address does no more
+than send that address one mail.
+"""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from alerts.models import Audience, Subscriber, SubscriberStatus
+from alerts.topics import absolute
+from irportal.audit.services import audit_record
+from irportal.investors.models import CompanyProfile
+
+UNSUBSCRIBE_SALT = "irportal.alerts.unsubscribe"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+class TokenError(Exception):
+    """A confirmation or unsubscribe link that cannot be used; the message is for the visitor."""
+
+
+def normalize_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of the address: lets the audit log and the rate limits tell addresses apart without them."""
+    return salted_hmac("irportal.alerts.address", normalize_email(address)).hexdigest()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _audit(action: str, subscriber: Subscriber, *, actor, address: str, **data) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        object_type="alerts.subscriber",
+        object_id=str(subscriber.pk),
+        object_label=str(subscriber),
+        data={"address_hash": address_hash(address), **data},
+    )
+
+
+def confirm_max_age() -> timedelta:
+    return timedelta(hours=settings.ALERTS_CONFIRM_HOURS)
+
+
+def alert_subscribe(*, email: str, news: bool, events: bool, actor) -> Subscriber:
+    """Record the request and queue one confirmation mail; nothing is sent to the address before it is confirmed."""
+    from alerts.tasks import send_confirmation
+
+    email = normalize_email(email)
+    with transaction.atomic():
+        subscriber, _ = Subscriber.objects.get_or_create(email=email)
+        subscriber.requested_news = news
+        subscriber.requested_events = events
+        subscriber.save(update_fields=["requested_news", "requested_events"])
+        _audit("alerts.subscribe", subscriber, actor=actor, address=email, news=news, events=events)
+        transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk))
+    return subscriber
+
+
+def alert_send_confirmation(*, subscriber_id: int) -> bool:
+    """Make a fresh confirmation token (its hash replaces any earlier one) and mail the link."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    if not Subscriber.objects.filter(pk=subscriber_id, email__isnull=False).update(
+        confirm_token_hash=_token_hash(token), confirm_requested_at=now
+    ):
+        return False
+    subscriber = Subscriber.objects.get(pk=subscriber_id)
+    context = {
+        "confirm_url": absolute(reverse("alerts:confirm", args=[token])),
+        "already_confirmed": subscriber.status == SubscriberStatus.CONFIRMED,
+        "choices": choice_labels(subscriber.requested_news, subscriber.requested_events),
+        "hours": settings.ALERTS_CONFIRM_HOURS,
+        "alerts_url": absolute(reverse("alerts:subscribe")),
+        "company": CompanyProfile.load(),
+    }
+    subject = render_to_string("email/alerts/confirm_subject.txt", context).strip()
+    body = render_to_string("email/alerts/confirm.txt", context)
+    EmailMessage(subject, body, to=[subscriber.email], headers={"Auto-Submitted": "auto-generated"}).send()
+    return True
+
+
+def choice_labels(news: bool, events: bool) -> list[str]:
+    return [label for value, label in Audience.choices if {Audience.NEWS: news, Audience.EVENTS: events}[value]]
+
+
+def pending_confirmation(token: str) -> Subscriber:
+    """The subscriber a confirmation link belongs to, or TokenError saying why it cannot be used."""
+    if not _TOKEN.match(token or ""):
+        raise TokenError("This confirmation link is not valid. Check that you copied the whole link from the email.")
+    subscriber = Subscriber.objects.filter(confirm_token_hash=_token_hash(token), email__isnull=False).first()
+    if subscriber is None:
+        raise TokenError(
+            "This confirmation link has already been used or was replaced by a newer one. "
+            "If you are not receiving alerts, sign up again."
+        )
+    if subscriber.confirm_requested_at is None or subscriber.confirm_requested_at < timezone.now() - confirm_max_age():
+        raise TokenError("This confirmation link has expired. Sign up again to get a new one.")
+    return subscriber
+
+
+def alert_confirm(*, token: str, actor) -> Subscriber:
+    with transaction.atomic():
+        subscriber = pending_confirmation(token)
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.confirm_token_hash != _token_hash(token):
+            raise TokenError("This confirmation link has already been used.")
+        before = subscriber.status
+        subscriber.status = SubscriberStatus.CONFIRMED
+        subscriber.news = subscriber.requested_news
+        subscriber.events = subscriber.requested_events
+        subscriber.confirm_token_hash = ""
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save()
+        _audit(
+            "alerts.confirm",
+            subscriber,
+            actor=actor,
+            address=subscriber.email,
+            news=subscriber.news,
+            events=subscriber.events,
+            was=before,
+        )
+    return subscriber
+
+
+def unsubscribe_token(subscriber: Subscriber) -> str:
+    return signing.dumps(subscriber.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def subscriber_for_unsubscribe(token: str) -> Subscriber:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        pk = None
+    subscriber = Subscriber.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    if subscriber is None:
+        raise TokenError("This unsubscribe link is not valid. Check that you copied the whole link from the email.")
+    return subscriber
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    return absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(subscriber)]))
+
+
+def alert_unsubscribe(*, token: str, actor) -> Subscriber:
+    """Stop every alert to the subscriber and erase the address; using the link again changes nothing."""
+    subscriber = subscriber_for_unsubscribe(token)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+            return subscriber
+        address = subscriber.email or ""
+        before = subscriber.status
+        subscriber.status = SubscriberStatus.UNSUBSCRIBED
+        subscriber.email = None
+        subscriber.news = subscriber.events = False
+        subscriber.requested_news = subscriber.requested_events = False
+        subscriber.confirm_token_hash = ""
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save()
+        _audit("alerts.unsubscribe", subscriber, actor=actor, address=address, was=before)
+    return subscriber
+
+
+def alerts_purge_unconfirmed(*, now=None) -> int:
+    """Erase sign-ups whose confirmation link expired unused: nobody confirmed them, so nothing is kept."""
+    now = now or timezone.now()
+    cutoff = now - confirm_max_age()
+    stale = Subscriber.objects.filter(status=SubscriberStatus.PENDING, deliveries__isnull=True).filter(
+        Q(confirm_requested_at__lt=cutoff) | Q(confirm_requested_at__isnull=True, created_at__lt=cutoff)
+    )
+    deleted, _ = stale.delete()
+    return deleted

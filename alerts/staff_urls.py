@@ -1,0 +1,9 @@
+from django.urls import path
+
+from alerts import views
+
+app_name = "alerts_staff"
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+]

@@ -1,0 +1,134 @@
+"""What each kind of publication says in an alert mail, and who receives it.
+
+A topic is a workflow kind and transition (``release.publish``,
+``event.publish``, ``event.replay_publish``) with the audience that receives
+it (news or events subscribers) and a small function that builds the mail's
+subject, text and link from the item's id. The builder returns None when the
+item is not public (any more): then nothing is sent.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from django.apps import apps
+from django.conf import settings
+from django.utils import timezone
+
+from alerts.models import Audience
+
+
+@dataclass(frozen=True)
+class AlertContent:
+    subject: str
+    summary: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    kind: str
+    transition: str
+    audience: str
+    build: Callable[[int], AlertContent | None]
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}.{self.transition}"
+
+
+_TOPICS: dict[str, Topic] = {}
+
+
+def register(topic: Topic) -> Topic:
+    _TOPICS[topic.name] = topic
+    return topic
+
+
+def topic_for(kind: str, transition: str) -> Topic | None:
+    return _TOPICS.get(f"{kind}.{transition}")
+
+
+def topic_named(name: str) -> Topic | None:
+    return _TOPICS.get(name)
+
+
+def absolute(path: str) -> str:
+    return urljoin(settings.SITE_URL.rstrip("/") + "/", path.lstrip("/"))
+
+
+def _company_name() -> str:
+    from irportal.investors.models import CompanyProfile
+
+    return CompanyProfile.load().legal_name
+
+
+def release_alert(item_id: int) -> AlertContent | None:
+    from releases.models import Release
+
+    now = timezone.now()
+    release = Release.objects.filter(pk=item_id).select_related("live_revision", "approved_revision").first()
+    revision = release.public_revision(now) if release is not None else None
+    if revision is None:
+        return None
+    content = revision.content
+    return AlertContent(
+        subject=f"{_company_name()}: {content['headline']}",
+        summary=content.get("subheadline") or "",
+        url=absolute(release.get_absolute_url()),
+    )
+
+
+def _public_event(item_id: int):
+    if not apps.is_installed("events"):
+        return None
+    event_model = apps.get_model("events", "Event")
+    event = event_model.objects.filter(pk=item_id).select_related("live_revision", "approved_revision").first()
+    if event is None or event.public_revision(timezone.now()) is None:
+        return None
+    return event
+
+
+def _event_when(event) -> str:
+    if event.starts_at is None:
+        return ""
+    local = timezone.localtime(event.starts_at, timezone=_zone(event.time_zone))
+    return local.strftime("%B %-d, %Y, %-I:%M %p %Z")
+
+
+def _zone(name: str):
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
+
+
+def event_alert(item_id: int) -> AlertContent | None:
+    event = _public_event(item_id)
+    if event is None:
+        return None
+    when = _event_when(event)
+    return AlertContent(
+        subject=f"{_company_name()} event: {event.title}",
+        summary=f"{event.title}{f', {when}' if when else ''}. Details and the webcast link are on the event page.",
+        url=absolute(event.get_absolute_url()),
+    )
+
+
+def event_replay_alert(item_id: int) -> AlertContent | None:
+    event = _public_event(item_id)
+    if event is None or not event.replay_visible(timezone.now()):
+        return None
+    until = timezone.localtime(event.replay_expires_at, timezone=_zone(event.time_zone))
+    return AlertContent(
+        subject=f"{_company_name()} webcast replay: {event.title}",
+        summary=f"The replay of {event.title} is available until {until.strftime('%B %-d, %Y, %-I:%M %p %Z')}.",
+        url=absolute(event.get_absolute_url()),
+    )
+
+
+register(Topic("release", "publish", Audience.NEWS, release_alert))
+register(Topic("event", "publish", Audience.EVENTS, event_alert))
+register(Topic("event", "replay_publish", Audience.EVENTS, event_replay_alert))

@@ -1,0 +1,118 @@
+"""The public alert pages: sign up, confirm, unsubscribe (with RFC 8058 one-click).
+
+Every answer is the same whether or not an address is subscribed. A bad,
+used or expired link gets a page that says so (status 400), never an error.
+"""
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from django.views.generic import FormView, TemplateView
+
+from alerts import ratelimit, services
+from alerts.forms import SubscribeForm
+from alerts.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
+from irportal.audit.middleware import client_ip
+from irportal.audit.permissions import StaffPermissionMixin
+
+RATE_LIMITED = (
+    "Too many sign-up requests have come from your network or for this address. "
+    "Please try again in an hour; nothing else needs doing."
+)
+
+
+class SubscribeView(FormView):
+    template_name = "public/alerts/subscribe.html"
+    form_class = SubscribeForm
+
+    def post(self, request, *args, **kwargs):
+        window = settings.ALERTS_RATE_LIMIT_WINDOW
+        if not ratelimit.allow("ip", client_ip(request), limit=settings.ALERTS_RATE_LIMIT_PER_IP, window=window):
+            return self.rate_limited()
+        return super().post(request, *args, **kwargs)
+
+    def rate_limited(self):
+        response = self.render_to_response(self.get_context_data(form=self.get_form(), rate_limited=RATE_LIMITED))
+        response.status_code = 429
+        response["Retry-After"] = str(settings.ALERTS_RATE_LIMIT_WINDOW)
+        return response
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not ratelimit.allow(
+            "address",
+            services.address_hash(email),
+            limit=settings.ALERTS_RATE_LIMIT_PER_ADDRESS,
+            window=settings.ALERTS_RATE_LIMIT_WINDOW,
+        ):
+            return self.rate_limited()
+        services.alert_subscribe(
+            email=email, news=form.cleaned_data["news"], events=form.cleaned_data["events"], actor=self.request.user
+        )
+        return redirect("alerts:requested")
+
+
+class RequestedView(TemplateView):
+    template_name = "public/alerts/requested.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(hours=settings.ALERTS_CONFIRM_HOURS, **kwargs)
+
+
+def _link_problem(request, error: services.TokenError, title: str):
+    return render(request, "public/alerts/link_problem.html", {"title": title, "problem": str(error)}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """GET shows what will be confirmed and a button; POST (with CSRF) confirms. Mail scanners only GET."""
+    try:
+        if request.method == "POST":
+            subscriber = services.alert_confirm(token=token, actor=request.user)
+            choices = services.choice_labels(subscriber.news, subscriber.events)
+            return render(request, "public/alerts/confirmed.html", {"choices": choices})
+        subscriber = services.pending_confirmation(token)
+    except services.TokenError as error:
+        return _link_problem(request, error, "This confirmation link cannot be used")
+    choices = services.choice_labels(subscriber.requested_news, subscriber.requested_events)
+    return render(request, "public/alerts/confirm.html", {"choices": choices})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET shows a button; POST unsubscribes, without login or CSRF token (RFC 8058 one-click from the mail client)."""
+    try:
+        if request.method == "POST":
+            services.alert_unsubscribe(token=token, actor=request.user)
+            return render(request, "public/alerts/unsubscribed.html")
+        services.subscriber_for_unsubscribe(token)
+    except services.TokenError as error:
+        return _link_problem(request, error, "This unsubscribe link cannot be used")
+    return render(request, "public/alerts/unsubscribe.html")
+
+
+class OverviewView(StaffPermissionMixin, TemplateView):
+    """Counts only: compliance and IR Admin see how the alerts are used, never who subscribed."""
+
+    permission_required = "alerts.view_subscriber"
+    template_name = "staff/alerts/overview.html"
+    RECENT_ITEMS = 20
+
+    def get_context_data(self, **kwargs):
+        subscribers = Subscriber.objects.aggregate(
+            pending=Count("pk", filter=Q(status=SubscriberStatus.PENDING)),
+            confirmed=Count("pk", filter=Q(status=SubscriberStatus.CONFIRMED)),
+            news=Count("pk", filter=Q(status=SubscriberStatus.CONFIRMED, news=True)),
+            events=Count("pk", filter=Q(status=SubscriberStatus.CONFIRMED, events=True)),
+            unsubscribed=Count("pk", filter=Q(status=SubscriberStatus.UNSUBSCRIBED)),
+        )
+        per_status = {status: Count("pk", filter=Q(status=status)) for status in DeliveryStatus.values}
+        items = (
+            Delivery.objects.values("topic", "item_id")
+            .annotate(**per_status, first_at=Min("created_at"))
+            .order_by("-first_at")[: self.RECENT_ITEMS]
+        )
+        return super().get_context_data(subscribers=subscribers, items=items, **kwargs)

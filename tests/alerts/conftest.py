@@ -1,0 +1,45 @@
+import re
+
+import pytest
+from django.core import mail
+
+from alerts.models import Subscriber, SubscriberStatus
+from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
+from releases.workflow import release_approve, release_publish, release_submit
+from tests.factories import UserFactory, make_release
+
+CONFIRM_LINK = re.compile(r"http://[^\s]+/investors/alerts/confirm/[A-Za-z0-9_-]+/")
+
+
+def confirm_link(message) -> str:
+    return CONFIRM_LINK.search(message.body).group(0)
+
+
+def path_of(url: str) -> str:
+    return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+
+
+def alerts_to(address: str) -> list:
+    return [
+        message for message in mail.outbox if message.to == [address] and "List-Unsubscribe" in message.extra_headers
+    ]
+
+
+def make_subscriber(email: str, *, news=True, events=True, status=SubscriberStatus.CONFIRMED) -> Subscriber:
+    return Subscriber.objects.create(email=email, news=news, events=events, status=status)
+
+
+@pytest.fixture
+def publish_release():
+    """Take a new release through the workflow to published, as IR staff would."""
+
+    def publish(after_each_step=lambda: None, **fields):
+        author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
+        release = make_release(author, **fields)
+        release_submit(release_id=release.pk, actor=author)
+        after_each_step()
+        release_approve(release_id=release.pk, actor=approver)
+        after_each_step()
+        return release_publish(release_id=release.pk, actor=approver)
+
+    return publish

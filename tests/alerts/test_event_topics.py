@@ -1,0 +1,43 @@
+"""Event publications and replays reach the alerts through the same announcement as releases."""
+
+import pytest
+import time_machine
+
+from alerts import topics
+from irportal.workflow.signals import state_changed
+from irportal.workflow.sweep import run_sweep
+from tests.events.builders import make_event, published
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def heard():
+    changes = []
+
+    def listener(sender, kind, item_id, transition, **kwargs):
+        changes.append((kind, item_id, transition))
+
+    state_changed.connect(listener)
+    yield changes
+    state_changed.disconnect(listener)
+
+
+def test_the_sweep_announces_a_replay_that_became_available(
+    company, author, approver, heard, django_capture_on_commit_callbacks
+):
+    event = published(make_event(author, replay_url="https://webcast.example/hlvi/replay"), author, approver)
+    with time_machine.travel(event.replay_available_at, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            run_sweep()
+        alert = topics.event_replay_alert(event.pk)
+    assert ("event", event.pk, "replay_publish") in heard
+    assert topics.topic_for("event", "replay_publish") is not None
+    assert "webcast replay" in alert.subject
+    assert event.get_absolute_url() in alert.url
+
+
+def test_no_replay_alert_before_the_replay_is_available(company, author, approver):
+    event = published(make_event(author, replay_url="https://webcast.example/hlvi/replay"), author, approver)
+    with time_machine.travel(event.replay_available_at.timestamp() - 1, tick=False):
+        assert topics.event_replay_alert(event.pk) is None

@@ -1,0 +1,51 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from alerts.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
+from alerts.services import alerts_purge_unconfirmed
+from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_AUTHOR
+from tests.alerts.conftest import make_subscriber
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", [COMPLIANCE_REVIEWER, IR_ADMIN])
+def test_compliance_and_ir_admin_see_counts_but_no_address(client, role):
+    confirmed = make_subscriber("holder@example.test", events=False)
+    make_subscriber("other@example.test")
+    Subscriber.objects.create(email="waiting@example.test")
+    Delivery.objects.create(subscriber=confirmed, topic="release.publish", item_id=7, status=DeliveryStatus.SENT)
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get("/staff/alerts/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["subscribers"] == {"pending": 1, "confirmed": 2, "news": 2, "events": 1, "unsubscribed": 0}
+    assert [(item["topic"], item["item_id"], item["sent"]) for item in response.context["items"]] == [
+        ("release.publish", 7, 1)
+    ]
+    assert "@example.test" not in page
+
+
+def test_an_author_may_not_see_the_alert_counts(client):
+    client.force_login(UserFactory(roles=[IR_AUTHOR]))
+    assert client.get("/staff/alerts/").status_code == 403
+
+
+def test_the_public_is_sent_to_sign_in(client):
+    assert client.get("/staff/alerts/").status_code == 302
+
+
+def test_unconfirmed_sign_ups_are_erased_once_their_link_expired(settings):
+    settings.ALERTS_CONFIRM_HOURS = 48
+    now = timezone.now()
+    Subscriber.objects.create(email="old@example.test", confirm_requested_at=now - dt.timedelta(hours=49))
+    Subscriber.objects.create(email="fresh@example.test", confirm_requested_at=now - dt.timedelta(hours=47))
+    make_subscriber("confirmed@example.test").__class__.objects.filter(email="confirmed@example.test").update(
+        confirm_requested_at=now - dt.timedelta(days=30)
+    )
+    assert alerts_purge_unconfirmed(now=now) == 1
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {"fresh@example.test", "confirmed@example.test"}
+    assert Subscriber.objects.get(email="confirmed@example.test").status == SubscriberStatus.CONFIRMED
