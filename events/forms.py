@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 
 from events.models import MAX_REPLAY_DAYS, Event, EventKind
 from irportal.investors.validators import validate_time_zone
+from releases.forms import CompanyDateTimeField
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 
@@ -217,3 +218,9 @@ class AnnounceForm(forms.Form):
         self.fields["events"].queryset = events_queryset
         self.fields["events"].label_from_instance = lambda event: f"{event.title} ({event.organizer or event.slug})"
         self.helper = _helper()
+
+
+class ScheduleForm(forms.Form):
+    """When an approved event goes public: a time in the company's home zone."""
+
+    publish_at = CompanyDateTimeField(label="Publish at (company time)")

@@ -19,7 +19,7 @@ from django.views.generic import ListView, TemplateView
 
 from events import selectors, services, timefmt
 from events.announce import build_announcement
-from events.forms import AnnounceForm, EventForm, ReasonForm, ReplayUrlForm, ReplayWindowForm, local
+from events.forms import AnnounceForm, EventForm, ReasonForm, ReplayUrlForm, ReplayWindowForm, ScheduleForm, local
 from events.models import Event
 from events.workflow import (
     EVENT,
@@ -27,6 +27,7 @@ from events.workflow import (
     event_approve,
     event_publish,
     event_request_changes,
+    event_schedule,
     event_submit,
     event_withdraw,
 )
@@ -259,6 +260,7 @@ def _run(request, event, call, success: str):
 TRANSITIONS = {
     "submit": (event_submit, "Submitted for review."),
     "approve": (event_approve, "Approved."),
+    "schedule": (event_schedule, "Scheduled: the event goes public at the time you set."),
     "publish": (event_publish, "Published: the event is on the public pages."),
     "request_changes": (event_request_changes, "Sent back to the author with your comment."),
     "withdraw": (event_withdraw, "Withdrawn from the public pages."),
@@ -272,7 +274,13 @@ class EventTransitionView(EventMixin, View):
         function, success = TRANSITIONS[transition]
         text = request.POST.get("reason", "")
         kwargs = {"event_id": self.event.pk, "actor": request.user}
-        if transition == "withdraw":
+        if transition == "schedule":
+            schedule = ScheduleForm(request.POST)
+            if not schedule.is_valid():
+                messages.error(request, "Nothing was scheduled: give a date and time, e.g. 2027-01-13 16:30.")
+                return HttpResponseBadRequest("Give the date and time from which the event may be public.")
+            kwargs["publish_at"] = schedule.cleaned_data["publish_at"]
+        elif transition == "withdraw":
             kwargs["reason"] = text
         elif transition in {"request_changes", "submit", "approve"}:
             kwargs["comment"] = text

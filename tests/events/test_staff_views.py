@@ -203,3 +203,23 @@ def test_an_unknown_event_is_a_404_in_the_console(client, author):
 def test_times_are_stored_in_utc(author, company):
     event = make_event(author, starts_at=datetime(2026, 7, 1, 16, 0, tzinfo=UTC))
     assert Event.objects.get(pk=event.pk).starts_at.utcoffset() == timedelta(0)
+
+
+def test_an_approver_schedules_an_approved_event_and_it_goes_public_at_that_time(client, company, author, approver):
+    from events.workflow import event_approve, event_submit
+
+    event = make_event(author)
+    event_submit(event_id=event.pk, actor=author)
+    event_approve(event_id=event.pk, actor=approver)
+    client.force_login(approver)
+    url = reverse("events_staff:transition", args=[event.pk, "schedule"])
+    assert client.post(url, {"publish_at": "next tuesday"}).status_code == 400
+    response = client.post(url, {"publish_at": "2026-12-01T07:00"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    # 7:00 am in New York (the company's home zone here) is 12:00 UTC.
+    assert event.publish_at == datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    with time_machine.travel(event.publish_at - timedelta(seconds=1), tick=False):
+        assert client.get(f"/investors/events/{event.slug}/").status_code == 404
+    with time_machine.travel(event.publish_at, tick=False):
+        assert client.get(f"/investors/events/{event.slug}/").status_code == 200
