@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from events import timefmt
 from events.models import Event, EventKind
+from irportal.workflow.models import SnapshotDocument
 
 
 def _iso(value):
@@ -53,22 +54,16 @@ class Replay:
     expired_on: str = ""
 
 
-class EventDocument:
+class EventDocument(SnapshotDocument):
     """Read access for templates and calendars: ``doc.title``, ``doc.when``, ``doc.replay.state``..."""
 
     def __init__(self, event: Event, content: dict, *, now: datetime, home_zone: str):
+        super().__init__(content)
         self.event = event
-        self.content = content
         self.now = now
         self.home_zone = home_zone
         self.starts_at = _instant(content["starts_at"])
         self.ends_at = _instant(content["ends_at"])
-
-    def __getattr__(self, name):
-        try:
-            return self.content[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     @property
     def kind_label(self) -> str:

@@ -18,7 +18,7 @@ from events.workflow import EVENT, after_commit
 from irportal.audit.services import audit_record, diff_fields
 from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
-from irportal.workflow.engine import WorkflowError
+from irportal.workflow.engine import EditConflict, WorkflowError
 
 CONTENT_FIELDS = (
     "slug",
@@ -34,14 +34,6 @@ CONTENT_FIELDS = (
     "description",
     "publish_at",
 )
-
-
-class EditConflict(Exception):
-    """Someone saved the event since this form was opened; nothing was saved."""
-
-    def __init__(self, event: Event):
-        super().__init__(f"Revision {event.version} was saved by {event.last_edited_by} while you were editing.")
-        self.event = event
 
 
 class EventError(WorkflowError):

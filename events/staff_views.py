@@ -35,7 +35,7 @@ from irportal.audit.models import AuditEntry
 from irportal.audit.permissions import StaffPermissionMixin
 from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
-from irportal.workflow.engine import WorkflowError, WorkflowPermissionDenied
+from irportal.workflow.engine import EditConflict, WorkflowError, WorkflowPermissionDenied
 from irportal.workflow.models import State
 
 
@@ -232,7 +232,7 @@ class EventEditView(EventMixin, View):
             event = services.event_update(
                 actor=request.user, pk=self.event.pk, base_version=base_version, **form.content_fields()
             )
-        except services.EditConflict as exc:
+        except EditConflict as exc:
             form.add_error(None, f"{exc} Open the event again to see their changes; nothing was saved.")
             return self._render(form, base_version, status=409)
         except WorkflowPermissionDenied as exc:

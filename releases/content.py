@@ -10,6 +10,7 @@ from datetime import date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from irportal.workflow.models import SnapshotDocument
 from releases.models import MediaContact, Release
 
 AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
@@ -59,19 +60,13 @@ def clock(value) -> str:
     return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
 
 
-class ReleaseDocument:
-    """Read access to a snapshot for templates: ``doc.headline``, ``doc.wire_dateline`` and so on."""
+class ReleaseDocument(SnapshotDocument):
+    """A release snapshot for templates: ``doc.headline``, ``doc.wire_dateline`` and so on."""
 
     def __init__(self, content: dict, *, release: Release | None = None, revision=None):
-        self.content = content
+        super().__init__(content)
         self.release = release
         self.revision = revision
-
-    def __getattr__(self, name):
-        try:
-            return self.content[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     @property
     def release_date(self) -> date:

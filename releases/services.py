@@ -12,6 +12,7 @@ from django.forms.models import model_to_dict
 
 from irportal.audit.services import audit_record, diff_fields
 from irportal.workflow import engine
+from irportal.workflow.engine import EditConflict
 from releases.content import release_content
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release, ReleaseRevision
 from releases.sanitize import clean_html
@@ -31,14 +32,6 @@ EDITABLE_FIELDS = (
     "safe_harbor",
     "publish_at",
 )
-
-
-class EditConflict(Exception):
-    """Someone saved the release since this form was opened; nothing was saved."""
-
-    def __init__(self, release: Release):
-        super().__init__(f"Revision {release.version} was saved by {release.last_edited_by} while you were editing.")
-        self.release = release
 
 
 def _apply(release: Release, fields: dict, contacts) -> None:

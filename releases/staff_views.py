@@ -17,7 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from irportal.audit.permissions import StaffPermissionMixin
 from irportal.workflow import engine
-from irportal.workflow.engine import WorkflowError, WorkflowPermissionDenied
+from irportal.workflow.engine import EditConflict, WorkflowError, WorkflowPermissionDenied
 from releases import services, workflow
 from releases.checks import release_checks
 from releases.content import ReleaseDocument
@@ -133,7 +133,7 @@ class ReleaseEditView(ReleaseMixin, FormView):
                 contacts=form.cleaned_data["contacts"],
                 **form.service_fields(),
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             return self.conflict(form, conflict)
         except WorkflowError as exc:
             return refused(self.request, exc, self.release.get_staff_url())
@@ -142,7 +142,7 @@ class ReleaseEditView(ReleaseMixin, FormView):
 
     def conflict(self, form, conflict):
         """Keep the editor's text; show what the other save changed; let them save over it knowingly."""
-        latest = conflict.release
+        latest = conflict.item
         base = form.cleaned_data["base_version"]
         theirs = latest.revisions.get(number=latest.version).content
         mine_started_from = latest.revisions.filter(number=base).first()

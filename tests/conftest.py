@@ -1,6 +1,7 @@
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 
@@ -169,3 +170,29 @@ def author(db):
 @pytest.fixture
 def approver(db):
     return UserFactory(roles=[IR_APPROVER])
+
+
+def in_parallel(*calls):
+    """Start every call at the same moment, each in its own thread with its own database connection.
+
+    Returns the results in the order of the calls; an exception in any call fails the test.
+    """
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), []
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [], errors
+    return results

@@ -46,6 +46,16 @@ class WorkflowPermissionDenied(WorkflowError):
     status_code = 403
 
 
+class EditConflict(WorkflowError):
+    """Someone saved the item since this form was opened; nothing was saved."""
+
+    status_code = 409
+
+    def __init__(self, item):
+        super().__init__(f"Revision {item.version} was saved by {item.last_edited_by} while you were editing.")
+        self.item = item
+
+
 @dataclass(frozen=True)
 class WorkflowSpec:
     """How one kind of item takes part in the workflow."""

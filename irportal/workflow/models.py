@@ -104,6 +104,19 @@ class BaseRevision(models.Model):
         return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
+class SnapshotDocument:
+    """Attribute access to a revision's content snapshot, for templates: ``doc.headline``."""
+
+    def __init__(self, content: dict):
+        self.content = content
+
+    def __getattr__(self, name):
+        try:
+            return self.content[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class _ItemRecord(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()

@@ -1,18 +1,16 @@
 import hashlib
 import json
-import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 
 from irportal.audit import chain
 from irportal.audit.context import RequestContext, activate, deactivate
 from irportal.audit.models import AuditEntry
 from irportal.audit.services import audit_record, diff_fields
 from irportal.audit.verify import verify_chain
-from tests.conftest import is_postgres
+from tests.conftest import in_parallel, is_postgres
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,23 +93,12 @@ def test_diff_fields_lists_only_what_changed():
 def test_concurrent_writers_never_fork_the_chain():
     if not is_postgres():
         pytest.skip("concurrent writers are exercised on PostgreSQL; SQLite serialises by itself")
-    errors = []
 
     def write_many():
-        try:
-            for _ in range(20):
-                audit_record(action="auth.login")
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for _ in range(20):
+            audit_record(action="auth.login")
 
-    threads = [threading.Thread(target=write_many) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    in_parallel(*[write_many] * 4)
     assert list(AuditEntry.objects.order_by("sequence").values_list("sequence", flat=True)) == list(range(1, 81))
     result = verify_chain([])
     assert result.ok, result.problem

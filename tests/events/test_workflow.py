@@ -1,9 +1,7 @@
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 
 from events.models import Event, ReplayStatus
 from events.services import EventError, event_cancel, event_replay_url_set, event_replay_window_change, event_update
@@ -12,7 +10,7 @@ from irportal.audit.models import AuditEntry
 from irportal.workflow.engine import TransitionNotAllowed, WorkflowPermissionDenied
 from irportal.workflow.models import State
 from irportal.workflow.sweep import run_sweep
-from tests.conftest import is_postgres
+from tests.conftest import in_parallel, is_postgres
 from tests.events.builders import START, make_event, published
 from tests.factories import UserFactory
 
@@ -168,24 +166,7 @@ def test_two_sweeps_in_parallel_change_each_replay_exactly_once(approval_step, c
 
     author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
     events = [_with_replay(author, approver) for _ in range(10)]
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def sweep_once():
-        try:
-            barrier.wait()
-            results.append(run_sweep(END)["events.replay_publish"])
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep_once) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = in_parallel(*[lambda: run_sweep(END)["events.replay_publish"]] * 2)
     assert sorted(results[0] + results[1]) == sorted(event.pk for event in events)
     assert AuditEntry.objects.filter(action="event.replay_publish").count() == 10
 

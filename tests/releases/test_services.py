@@ -1,14 +1,12 @@
-import threading
-
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from irportal.accounts.roles import IR_AUTHOR
 from irportal.audit.models import AuditEntry
+from irportal.workflow.engine import EditConflict
 from irportal.workflow.models import ApprovalStep
-from releases.services import EditConflict, release_update
-from tests.conftest import is_postgres
+from releases.services import release_update
+from tests.conftest import in_parallel, is_postgres
 from tests.factories import UserFactory, make_release
 
 
@@ -21,29 +19,18 @@ def test_two_editors_saving_from_the_same_revision_at_once_one_wins_one_conflict
     )
     first, second = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_AUTHOR])
     release = make_release(first)
-    barrier = threading.Barrier(2)
-    outcomes = {}
 
     def save(editor, headline):
         try:
-            barrier.wait()
             release_update(actor=editor, pk=release.pk, base_version=release.version, headline=headline)
-            outcomes[headline] = "saved"
         except EditConflict:
-            outcomes[headline] = "conflict"
-        finally:
-            connection.close()
+            return "conflict"
+        return "saved"
 
-    threads = [
-        threading.Thread(target=save, args=(first, "Headline from the first editor")),
-        threading.Thread(target=save, args=(second, "Headline from the second editor")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes.values()) == ["conflict", "saved"]
-    winner = next(headline for headline, outcome in outcomes.items() if outcome == "saved")
+    headlines = ["Headline from the first editor", "Headline from the second editor"]
+    outcomes = in_parallel(lambda: save(first, headlines[0]), lambda: save(second, headlines[1]))
+    assert sorted(outcomes) == ["conflict", "saved"]
+    winner = headlines[outcomes.index("saved")]
     release.refresh_from_db()
     assert (release.version, release.headline) == (2, winner)
     assert AuditEntry.objects.filter(action="release.edit").count() == 1

@@ -1,9 +1,7 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.utils import timezone
 
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
@@ -22,7 +20,7 @@ from releases.workflow import (
     release_submit,
     release_withdraw,
 )
-from tests.conftest import is_postgres
+from tests.conftest import in_parallel, is_postgres
 from tests.factories import UserFactory, make_release
 
 pytestmark = pytest.mark.django_db
@@ -218,24 +216,7 @@ def test_two_sweeps_in_parallel_publish_each_release_exactly_once():
     author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
     due = timezone.now() - dt.timedelta(seconds=5)
     releases = [approved(make_release(author), author, approver, publish_at=due) for _ in range(12)]
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def sweep_once():
-        try:
-            barrier.wait()
-            results.append(run_sweep()["releases.publish"])
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep_once) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = in_parallel(*[lambda: run_sweep()["releases.publish"]] * 2)
     assert sorted(results[0] + results[1]) == sorted(release.pk for release in releases)
     assert AuditEntry.objects.filter(action="release.publish").count() == 12
     assert Publication.objects.count() == 12
