@@ -11,8 +11,7 @@ from django.db import connection
 
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.audit import guards
-from irportal.investors.models import CompanyProfile
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_company
 
 # Django's test flush empties every table, the audit log included, which the
 # append-only guards refuse. Only the test run lifts them, for the flush alone.
@@ -151,15 +150,7 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
 
 @pytest.fixture
 def company(db):
-    profile = CompanyProfile(
-        legal_name="Halvorsen Instruments, Inc.",
-        short_name="Halvorsen",
-        exchange="Nasdaq",
-        ticker="HLVI",
-        home_time_zone="America/Phoenix",
-    )
-    profile.save()
-    return profile
+    return make_company()
 
 
 @pytest.fixture

@@ -73,3 +73,33 @@ def make_release(author=None, **overrides):
 
     author = author or UserFactory(roles=[IR_AUTHOR])
     return release_create(actor=author, **release_fields(**overrides))
+
+
+def make_company(**overrides):
+    """The fictional listed company the tests disclose for."""
+    from irportal.investors.models import CompanyProfile
+
+    fields = {
+        "legal_name": "Halvorsen Instruments, Inc.",
+        "short_name": "Halvorsen",
+        "exchange": "Nasdaq",
+        "ticker": "HLVI",
+        "home_time_zone": "America/Phoenix",
+        "default_replay_days": 7,
+    }
+    profile = CompanyProfile(**(fields | overrides))
+    profile.save()
+    return profile
+
+
+def make_approval_step():
+    """The default approval step, which a flush between transactional tests removes."""
+    from django.contrib.auth.models import Group
+
+    from irportal.accounts.roles import IR_APPROVER
+    from irportal.workflow.models import ApprovalStep
+
+    step, _ = ApprovalStep.objects.get_or_create(
+        order=1, defaults={"name": "IR review", "group": Group.objects.get(name=IR_APPROVER)}
+    )
+    return step

@@ -56,18 +56,7 @@ def sign_in(page, username, password):
 @pytest.fixture
 def workflow_ready(transactional_db):
     """What migrations set up and a flush between transactional tests removes."""
-    from django.contrib.auth.models import Group
+    from tests.factories import make_approval_step, make_company
 
-    from irportal.investors.models import CompanyProfile
-    from irportal.workflow.models import ApprovalStep
-
-    CompanyProfile(
-        legal_name="Halvorsen Instruments, Inc.",
-        short_name="Halvorsen",
-        exchange="Nasdaq",
-        ticker="HLVI",
-        home_time_zone="America/Phoenix",
-    ).save()
-    ApprovalStep.objects.get_or_create(
-        order=1, defaults={"name": "IR review", "group": Group.objects.get(name="IR Approver")}
-    )
+    make_company()
+    make_approval_step()

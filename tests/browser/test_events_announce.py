@@ -4,20 +4,18 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Event
 from events.services import event_replay_window_change
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
-from irportal.investors.services import company_profile_update
-from irportal.workflow.models import ApprovalStep, State
+from irportal.workflow.models import State
 from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit
 from tests.browser.conftest import sign_in
 from tests.events.builders import make_event, published
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, make_approval_step, make_company
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,19 +25,8 @@ MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept
 
 @pytest.fixture
 def people():
-    ApprovalStep.objects.get_or_create(
-        order=1, defaults={"name": "IR review", "group": Group.objects.get(name=IR_APPROVER)}
-    )
-    company_profile_update(
-        actor=None,
-        legal_name="Halvorsen Instruments, Inc.",
-        short_name="Halvorsen",
-        exchange="Nasdaq",
-        ticker="HLVI",
-        home_time_zone="America/New_York",
-        website="",
-        default_replay_days=7,
-    )
+    make_approval_step()
+    make_company(home_time_zone="America/New_York")
     return UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
 
 
