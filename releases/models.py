@@ -182,11 +182,23 @@ class ReleaseRevision(BaseRevision):
         constraints = [models.UniqueConstraint(fields=["release", "number"], name="release_revision_unique")]
 
 
-class ReleaseImage(models.Model):
+class ReleaseFile(models.Model):
+    """What images and attachments share: an unguessable token, who uploaded it, and removal."""
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at"]
+
+
+class ReleaseImage(ReleaseFile):
     """An image re-encoded on upload (metadata stripped) with its renditions, made once."""
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="images")
-    token = models.CharField(max_length=32, unique=True, editable=False)
     alt_text = models.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
     caption = models.CharField(max_length=300, blank=True)
     original_name = models.CharField(max_length=200)
@@ -194,12 +206,6 @@ class ReleaseImage(models.Model):
     thumbnail = models.ImageField(upload_to="release-images")
     width = models.PositiveIntegerField(help_text="Of the large rendition")
     height = models.PositiveIntegerField(help_text="Of the large rendition")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")
-
-    class Meta:
-        ordering = ["uploaded_at"]
 
     def __str__(self):
         return self.alt_text
@@ -208,19 +214,14 @@ class ReleaseImage(models.Model):
         return {"id": self.pk, "token": self.token, "alt": self.alt_text, "caption": self.caption}
 
 
-class ReleaseAttachment(models.Model):
+class ReleaseAttachment(ReleaseFile):
+    """A PDF document published with the release."""
+
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="attachments")
-    token = models.CharField(max_length=32, unique=True, editable=False)
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to="release-attachments")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")
-
-    class Meta:
-        ordering = ["uploaded_at"]
 
     def __str__(self):
         return self.title
