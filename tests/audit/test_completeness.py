@@ -182,3 +182,84 @@ def test_access_to_unpublished_items(kind, object_type):
     finally:
         deactivate(token)
     assert_k_entries(f"{kind}.access", actor=author, object_type=object_type, object_id="42")
+
+
+def test_event_actions_through_the_console_and_the_sweep(web, company):
+    import time_machine
+
+    from events.models import Event
+    from irportal.workflow.sweep import run_sweep
+    from tests.events.test_staff_views import form_data
+
+    author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
+    authoring, reviewing = Client(REMOTE_ADDR=ADDRESS), Client(REMOTE_ADDR=ADDRESS)
+    authoring.force_login(author)
+    reviewing.force_login(approver)
+    for n in range(K + 1):
+        response = authoring.post(reverse("events_staff:create"), form_data(slug=f"complete-event-{n}"))
+        assert response.status_code == 302, response.content.decode()[:500]
+    *events, looked_at = list(Event.objects.order_by("pk"))
+    first = events[0]
+    for n in range(K):
+        response = authoring.post(
+            reverse("events_staff:edit", args=[first.pk]),
+            form_data(slug=first.slug, title=f"Presentation, take {n}")
+            | {"base_version": Event.objects.get(pk=first.pk).version},
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        reviewing.get(reverse("events_staff:detail", args=[looked_at.pk]))
+
+    def act(client, event, name, **data):
+        path = {
+            "replay_url": reverse("events_staff:replay_url", args=[event.pk]),
+            "replay_window": reverse("events_staff:replay_window", args=[event.pk]),
+            "cancel": reverse("events_staff:cancel", args=[event.pk]),
+        }.get(name) or reverse("events_staff:transition", args=[event.pk, name])
+        response = client.post(path, data)
+        assert response.status_code == 302, f"{name}: {response.status_code}"
+
+    for event in events:
+        act(authoring, event, "submit")
+        act(reviewing, event, "request_changes", reason="Name the presenter's title")
+        act(authoring, event, "submit")
+        act(reviewing, event, "approve")
+        act(reviewing, event, "schedule", publish_at="2026-12-01T07:00")
+        act(reviewing, event, "publish")
+        act(authoring, event, "replay_url", replay_url=f"https://webcast.example/replay/{event.pk}")
+        act(authoring, event, "replay_window", days=14, reason="The conference keeps replays for two weeks")
+    act(reviewing, events[1], "cancel", reason="The conference was called off")
+    act(reviewing, events[2], "withdraw", reason="Announced in error")
+
+    expected = {
+        "event.create": (K + 1, author),
+        "event.edit": (K, author),
+        "event.submit": (2 * K, author),
+        "event.request_changes": (K, approver),
+        "event.approve": (K, approver),
+        "event.schedule": (K, approver),
+        "event.publish": (K, approver),
+        "event.replay_url_change": (K, author),
+        "event.replay_window_change": (K, author),
+        "event.cancel": (1, approver),
+        "event.withdraw": (1, approver),
+    }
+    for action, (count, actor) in expected.items():
+        found = entries(action)
+        assert len(found) == count, f"{action}: {len(found)} entries for {count} actions"
+        for entry in found:
+            assert (entry.actor_id, entry.ip, entry.object_type) == (actor.pk, ADDRESS, "events.event")
+            assert entry.timestamp.utcoffset().total_seconds() == 0
+    looked = [e for e in entries("event.access") if e.object_id == str(looked_at.pk)]
+    assert len(looked) == K
+    assert {(e.actor_id, e.ip) for e in looked} == {(approver.pk, ADDRESS)}
+
+    live = Event.objects.get(pk=events[0].pk)
+    with time_machine.travel(live.replay_available_at, tick=False):
+        run_sweep()
+    with time_machine.travel(live.replay_expires_at, tick=False):
+        run_sweep()
+    for action in ("event.replay_publish", "event.replay_expire"):
+        found = [entry for entry in entries(action) if entry.object_id == str(live.pk)]
+        assert len(found) == 1, f"{action}: {len(found)}"
+        assert (found[0].actor_id, found[0].actor_label) == (None, "system")
+    assert not [entry for entry in entries("event.replay_publish") if entry.object_id != str(live.pk)]
