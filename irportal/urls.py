@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from irportal import health
+from irportal.investors.cache import public_page
+from irportal.investors.views import robots_txt
 from releases.sitemaps import InvestorPagesSitemap, NewsSitemap
 
 SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap}
@@ -13,7 +15,8 @@ urlpatterns = [
     path("investors/news/", include("releases.urls")),
     path("staff/releases/", include("releases.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public_page(robots_txt), name="robots"),
     path("staff/", include("irportal.accounts.urls")),
     path("staff/company/", include("irportal.investors.staff_urls")),
     path("compliance/audit/", include("irportal.audit.urls")),

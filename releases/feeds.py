@@ -16,14 +16,17 @@ class NewsFeed(Feed):
 
     feed_type = Rss201rev2Feed
 
-    def title(self):
-        return f"{CompanyProfile.load().legal_name}: news releases"
+    def get_object(self, request, *args, **kwargs):
+        return CompanyProfile.load()
+
+    def title(self, company):
+        return f"{company.legal_name}: news releases"
 
     def link(self):
         return reverse("news:list")
 
-    def description(self):
-        return f"Press releases of {CompanyProfile.load().listing}"
+    def description(self, company):
+        return f"Press releases of {company.listing}"
 
     def items(self):
         now = timezone.now()

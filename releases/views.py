@@ -6,7 +6,13 @@ or without the sweep. Anything not public answers the same 404 as an address
 that never existed; a withdrawn release answers 410.
 """
 
-from django.core.paginator import Paginator
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import InvalidPage, Paginator
+from django.db import connection
+from django.db.models import Case, F, Func, Q, When
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -15,9 +21,91 @@ from django.views.generic import TemplateView
 
 from irportal.workflow.models import State
 from releases.content import ReleaseDocument
-from releases.models import Release, ReleaseAttachment, ReleaseImage
+from releases.models import Release, ReleaseAttachment, ReleaseImage, ReleaseRevision
 
 PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+SEARCH_CONFIG = "english"
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def next_publication(now):
+    """The next embargo to lift after ``now``: when the public pages next change by themselves."""
+    return (
+        Release.objects.filter(status=State.APPROVED, publish_at__gt=now, approved_revision__isnull=False)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+
+
+def _due_approval(now) -> Q:
+    """Releases whose approved revision is what the public reads at ``now`` (see ``public_revision``)."""
+    return Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
+
+
+class SearchDocument(Func):
+    """The words of a revision as PostgreSQL indexes them.
+
+    The same expression as the GIN index ``release_revision_search`` (migration
+    0003), so the planner answers a search from the index.
+    """
+
+    output_field = SearchVectorField()
+    template = (
+        "to_tsvector('english'::regconfig, COALESCE(%(expressions)s ->> 'headline', '') || ' ' || "
+        "COALESCE(%(expressions)s ->> 'subheadline', '') || ' ' || "
+        "COALESCE(%(expressions)s ->> 'highlights', '') || ' ' || "
+        "COALESCE(%(expressions)s ->> 'body', ''))"
+    )
+
+
+def _text_contains(prefix: str, text: str) -> Q:
+    return (
+        Q(**{f"{prefix}__content__headline__icontains": text})
+        | Q(**{f"{prefix}__content__subheadline__icontains": text})
+        | Q(**{f"{prefix}__content__body__icontains": text})
+    )
+
+
+def search_public(releases, text: str, now):
+    """Public releases whose public revision matches ``text``.
+
+    On PostgreSQL: full-text search, best match first. Elsewhere: a plain
+    case-insensitive match, newest first. Only the revision the public reads
+    is searched, never an unpublished correction.
+    """
+    due = _due_approval(now)
+    if connection.vendor != "postgresql":
+        return releases.filter(
+            (due & _text_contains("approved_revision", text)) | (~due & _text_contains("live_revision", text))
+        )
+    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    matching = ReleaseRevision.objects.annotate(document=SearchDocument(F("content"))).filter(document=query)
+    public_document = Case(
+        When(due, then=SearchDocument(F("approved_revision__content"))),
+        default=SearchDocument(F("live_revision__content")),
+        output_field=SearchVectorField(),
+    )
+    return (
+        releases.filter(
+            (due & Q(approved_revision__in=matching.values("pk"))) | (~due & Q(live_revision__in=matching.values("pk")))
+        )
+        .annotate(rank=SearchRank(public_document, query))
+        .order_by("-rank", "-public_since_at", "-pk")
+    )
+
+
+@dataclass
+class SearchText:
+    text: str
+    shortened: bool
+
+
+def clean_search_text(raw: str) -> SearchText:
+    """What a visitor typed, without control characters, at most ``MAX_QUERY_LENGTH`` characters."""
+    text = " ".join(_CONTROL_CHARACTERS.sub(" ", raw).split())
+    return SearchText(text=text[:MAX_QUERY_LENGTH].strip(), shortened=len(text) > MAX_QUERY_LENGTH)
 
 
 def public_document(release: Release, now) -> ReleaseDocument | None:
@@ -28,23 +116,48 @@ def public_document(release: Release, now) -> ReleaseDocument | None:
 
 
 class NewsListView(TemplateView):
+    """The archive: newest first, by year, searchable, paginated; a page that does not exist answers 404."""
+
     template_name = "public/news/list.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=404 if context["page"] is None else 200)
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
         releases = Release.objects.public_newest_first(now)
-        years = sorted(
-            {year for year in releases.annotate(year=ExtractYear("public_since_at")).values_list("year", flat=True)},
-            reverse=True,
+        years = list(
+            releases.annotate(year=ExtractYear("public_since_at"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
         )
         year = self.request.GET.get("year", "")
         if year.isdigit() and len(year) == 4:
             releases = releases.filter(public_since_at__year=int(year))
         else:
             year = ""
-        page = Paginator(releases, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        documents = [public_document(release, now) for release in page.object_list]
-        return super().get_context_data(page=page, documents=documents, years=years, year=year, **kwargs)
+        search = clean_search_text(self.request.GET.get("q", ""))
+        if search.text:
+            releases = search_public(releases, search.text, now)
+        paginator = Paginator(releases, PAGE_SIZE)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage:
+            page = None
+        documents = [public_document(release, now) for release in page.object_list] if page else []
+        return super().get_context_data(
+            page=page,
+            paginator=paginator,
+            documents=documents,
+            years=years,
+            year=year,
+            q=search.text,
+            query_shortened=search.shortened,
+            max_query_length=MAX_QUERY_LENGTH,
+            **kwargs,
+        )
 
 
 def _public_release(slug: str, now) -> Release:
