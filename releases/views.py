@@ -25,6 +25,7 @@ from releases.models import Release, ReleaseAttachment, ReleaseImage, ReleaseRev
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
+MAX_PLAIN_TERMS = 8
 SEARCH_CONFIG = "english"
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -61,11 +62,16 @@ class SearchDocument(Func):
 
 
 def _text_contains(prefix: str, text: str) -> Q:
-    return (
-        Q(**{f"{prefix}__content__headline__icontains": text})
-        | Q(**{f"{prefix}__content__subheadline__icontains": text})
-        | Q(**{f"{prefix}__content__body__icontains": text})
-    )
+    """Every word of ``text`` in the headline, subheadline or body (at most ``MAX_PLAIN_TERMS`` words)."""
+    words = list(dict.fromkeys(text.lower().split()))[:MAX_PLAIN_TERMS]
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(**{f"{prefix}__content__headline__icontains": word})
+            | Q(**{f"{prefix}__content__subheadline__icontains": word})
+            | Q(**{f"{prefix}__content__body__icontains": word})
+        )
+    return condition
 
 
 def search_public(releases, text: str, now):
@@ -105,7 +111,12 @@ class SearchText:
 def clean_search_text(raw: str) -> SearchText:
     """What a visitor typed, without control characters, at most ``MAX_QUERY_LENGTH`` characters."""
     text = " ".join(_CONTROL_CHARACTERS.sub(" ", raw).split())
-    return SearchText(text=text[:MAX_QUERY_LENGTH].strip(), shortened=len(text) > MAX_QUERY_LENGTH)
+    if len(text) <= MAX_QUERY_LENGTH:
+        return SearchText(text=text, shortened=False)
+    shortened = text[: MAX_QUERY_LENGTH + 1]
+    # Cut between words, so the last word is not searched for half-typed.
+    shortened = shortened.rsplit(" ", 1)[0] if " " in shortened else shortened[:MAX_QUERY_LENGTH]
+    return SearchText(text=shortened.strip(), shortened=True)
 
 
 def public_document(release: Release, now) -> ReleaseDocument | None:
