@@ -59,7 +59,8 @@ def _current_generation(found: dict) -> str:
     generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
+        # A cache that cannot keep the key at all gets a generation no copy was made in.
+        generation = cache.get(GENERATION_KEY) or uuid.uuid4().hex
     return generation
 
 
