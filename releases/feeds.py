@@ -6,7 +6,7 @@ from django.utils.html import strip_tags
 
 from irportal.investors.models import CompanyProfile
 from releases.models import Release
-from releases.views import public_document
+from releases.views import public_documents
 
 FEED_SIZE = 50
 
@@ -30,11 +30,7 @@ class NewsFeed(Feed):
 
     def items(self):
         now = timezone.now()
-        return [
-            document
-            for release in Release.objects.public_newest_first(now)[:FEED_SIZE]
-            if (document := public_document(release, now)) is not None
-        ]
+        return public_documents(Release.objects.public_newest_first(now).values_list("pk", flat=True)[:FEED_SIZE], now)
 
     def item_title(self, document):
         return document.headline

@@ -9,7 +9,7 @@ from irportal.investors.forms import CompanyProfileForm
 from irportal.investors.models import CompanyProfile
 from irportal.investors.services import company_profile_update
 from releases.models import BoilerplateVersion, MediaContact, Release
-from releases.views import public_document
+from releases.views import public_documents
 
 LATEST_RELEASES = 5
 # Built by the events and alerts parts of the site; linked by address until their URL names exist.
@@ -28,9 +28,9 @@ class InvestorHomeView(TemplateView):
         now = timezone.now()
         company = CompanyProfile.load()
         contacts = list(MediaContact.objects.filter(is_active=True).order_by("audience", "order", "name"))
-        latest = [
-            public_document(release, now) for release in Release.objects.public_newest_first(now)[:LATEST_RELEASES]
-        ]
+        latest = public_documents(
+            Release.objects.public_newest_first(now).values_list("pk", flat=True)[:LATEST_RELEASES], now
+        )
         about = None
         if company.default_about_id:
             about = (
