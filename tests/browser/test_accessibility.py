@@ -144,3 +144,20 @@ def test_the_check_itself_catches_a_violation(page, site):
                      document.querySelector("main").appendChild(img); }""")
     page.add_script_tag(url=static(AXE))
     assert "image-alt" in [violation["id"] for violation in page.evaluate(RUN_AXE, WCAG_AA)]
+
+
+@pytest.mark.parametrize("path", ["/investors/", "/investors/news/", "/investors/news/q3-results/"])
+def test_public_pages_reflow_at_320_pixels_without_sideways_scrolling(page, site, path):
+    """WCAG 1.4.10: content reflows in a 320 CSS pixel wide window."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_investor_page_prints_without_navigation(page, site):
+    page.goto("/investors/")
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Investor information").is_visible()
+    assert not page.get_by_role("heading", name="Stay informed").is_visible()
+    assert page.get_by_role("heading", name="Latest news").is_visible()
+    assert page.get_by_role("heading", name="Contacts").is_visible()
