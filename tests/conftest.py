@@ -116,19 +116,21 @@ def celery_worker(redis_url, transactional_db):
     from irportal.celery import app
 
     previous = app.conf.broker_url
-    app.conf.broker_url = redis_url
-    app.close()
+    _use_broker(app, redis_url)
     # Tasks queued by earlier tests refer to rows that are gone.
     app.control.purge()
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30) as worker:
             yield worker
     finally:
-        app.conf.broker_url = previous
-        app.close()
-        # The embedded worker leaves another app current; shared tasks resolve through it.
-        app.set_current()
-        app.set_default()
+        _use_broker(app, previous)
+
+
+def _use_broker(app, url: str) -> None:
+    """Point the producer at another broker: drop the pooled connections made for the old one."""
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):

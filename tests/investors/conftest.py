@@ -7,13 +7,9 @@ from django.utils import timezone
 from releases.models import Release, ReleaseRevision
 from releases.workflow import release_approve, release_publish, release_submit
 from tests.factories import make_release
-from tests.releases import conftest as releases_conftest
 
-# The release fixtures, shared with the public-site tests.
-company = releases_conftest.company
-author = releases_conftest.author
-approver = releases_conftest.approver
-embargoed = releases_conftest.embargoed
+# The release fixtures (an embargoed release, and the company, author and approver where that module defines them).
+from tests.releases.conftest import *  # noqa: F403
 
 
 @pytest.fixture(params=["locmem", "redis"])
