@@ -2,11 +2,12 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from events.content import EventDocument
 from events.models import Event
 from irportal.investors.models import CompanyProfile
+from irportal.workflow.models import State
 
 
 def public_events(now: datetime):
@@ -22,9 +23,7 @@ def document(event: Event, *, now: datetime, home_zone: str) -> EventDocument | 
 
 
 def public_documents(now: datetime, home_zone: str | None = None) -> list[EventDocument]:
-    home_zone = home_zone or CompanyProfile.load().home_time_zone
-    documents = [document(event, now=now, home_zone=home_zone) for event in public_events(now)]
-    return [doc for doc in documents if doc is not None and doc.starts_at is not None]
+    return _documents(public_events(now), now, home_zone or CompanyProfile.load().home_time_zone)
 
 
 def public_document(slug: str, now: datetime) -> EventDocument | None:
@@ -42,13 +41,28 @@ def upcoming_and_past(documents: list[EventDocument]) -> tuple[list[EventDocumen
     return upcoming, past
 
 
-def investor_page_events(now: datetime, *, limit: int = 5) -> dict:
-    """For the Investor page: upcoming events with their webcast links, and the replays available now."""
-    upcoming, past = upcoming_and_past(public_documents(now))
+def investor_page_events(now: datetime, *, home_zone: str, limit: int = 5) -> dict:
+    """For the Investor page: upcoming events with their webcast links, and the replays available now.
+
+    Two bounded queries, whatever the number of events: the soonest events
+    not yet over, and the events whose replay window is open now; each then
+    decided from the revision the public reads.
+    """
+    events = public_events(now).filter(cancelled_at__isnull=True)
+    not_over = Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
+    soonest = events.filter(not_over).order_by("starts_at")[: limit * 2]
+    replaying = events.filter(replay_available_at__lte=now, replay_expires_at__gt=now).order_by("-starts_at")[:limit]
+    upcoming, _ = upcoming_and_past(_documents(soonest, now, home_zone))
+    _, past = upcoming_and_past(_documents(replaying, now, home_zone))
     return {
         "upcoming_events": [doc for doc in upcoming if not doc.cancelled][:limit],
         "replays_now": [doc for doc in past if doc.replay.state == "available"],
     }
+
+
+def _documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
+    documents = [document(event, now=now, home_zone=home_zone) for event in events]
+    return [doc for doc in documents if doc is not None and doc.starts_at is not None]
 
 
 def replays_changing_soon(now: datetime, *, days: int = 7) -> dict:
@@ -64,3 +78,20 @@ def replays_changing_soon(now: datetime, *, days: int = 7) -> dict:
         .order_by("replay_expires_at"),
         "days": days,
     }
+
+
+SCHEDULED_FIELDS = ("starts_at", "ends_at", "replay_available_at", "replay_expires_at")
+
+
+def next_scheduled_change(now: datetime) -> datetime | None:
+    """The next moment the public events pages change by themselves, in one query.
+
+    An approved event's embargo, an event starting or ending (it moves from
+    upcoming to past), a replay opening or closing. The public cache keeps no
+    copy past it.
+    """
+    moments = Event.objects.exclude(status=State.WITHDRAWN).aggregate(
+        embargo=Min("publish_at", filter=Q(status=State.APPROVED, publish_at__gt=now)),
+        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in SCHEDULED_FIELDS},
+    )
+    return min(filter(None, moments.values()), default=None)

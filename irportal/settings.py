@@ -120,6 +120,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "irportal"}}
 
+# The public cache (irportal/investors/cache.py): how long a copy is kept at most,
+# and the ceilings of max-age (browsers) and s-maxage (proxies, CDNs). Every
+# one of them is also bounded by the next scheduled change. Publication and
+# withdrawal drop the site's own copies at once; proxies and browsers keep
+# theirs up to these ceilings.
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300, minimum=1)
+PUBLIC_CACHE_PROXY_SECONDS = envint("PUBLIC_CACHE_PROXY_SECONDS", 60, minimum=0)
+PUBLIC_CACHE_BROWSER_SECONDS = envint("PUBLIC_CACHE_BROWSER_SECONDS", 0, minimum=0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

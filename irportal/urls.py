@@ -4,6 +4,8 @@ from django.views.generic import RedirectView
 
 from events import views as event_views
 from irportal import health
+from irportal.investors.cache import public_page
+from irportal.investors.views import robots_txt
 from releases.sitemaps import InvestorPagesSitemap, NewsSitemap
 
 SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap}
@@ -16,8 +18,9 @@ urlpatterns = [
     path("staff/alerts/", include("alerts.staff_urls")),
     path("staff/releases/", include("releases.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("investors/events.ics", event_views.events_ics, name="events_calendar"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", public_page(robots_txt), name="robots"),
+    path("investors/events.ics", public_page(event_views.events_ics), name="events_calendar"),
     path("investors/events/", include("events.urls")),
     path("staff/events/", include("events.staff_urls")),
     path("staff/", include("irportal.accounts.urls")),

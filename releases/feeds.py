@@ -6,7 +6,7 @@ from django.utils.html import strip_tags
 
 from irportal.investors.models import CompanyProfile
 from releases.models import Release
-from releases.views import public_document
+from releases.views import public_documents
 
 FEED_SIZE = 50
 
@@ -16,22 +16,21 @@ class NewsFeed(Feed):
 
     feed_type = Rss201rev2Feed
 
-    def title(self):
-        return f"{CompanyProfile.load().legal_name}: news releases"
+    def get_object(self, request, *args, **kwargs):
+        return CompanyProfile.load()
+
+    def title(self, company):
+        return f"{company.legal_name}: news releases"
 
     def link(self):
         return reverse("news:list")
 
-    def description(self):
-        return f"Press releases of {CompanyProfile.load().listing}"
+    def description(self, company):
+        return f"Press releases of {company.listing}"
 
     def items(self):
         now = timezone.now()
-        return [
-            document
-            for release in Release.objects.public_newest_first(now)[:FEED_SIZE]
-            if (document := public_document(release, now)) is not None
-        ]
+        return public_documents(Release.objects.public_newest_first(now).values_list("pk", flat=True)[:FEED_SIZE], now)
 
     def item_title(self, document):
         return document.headline

@@ -10,7 +10,12 @@ class NewsSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Release.objects.public_newest_first(timezone.now())
+        # Only what the sitemap prints: no revision content, whatever the number of releases.
+        return (
+            Release.objects.public_newest_first(timezone.now())
+            .select_related(None)
+            .only("slug", "status", "publish_at", "first_published_at", "last_published_at")
+        )
 
     def lastmod(self, release):
         return release.last_published_at or release.publish_at

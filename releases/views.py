@@ -6,7 +6,13 @@ or without the sweep. Anything not public answers the same 404 as an address
 that never existed; a withdrawn release answers 410.
 """
 
-from django.core.paginator import Paginator
+import re
+from dataclasses import dataclass
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db import connection
+from django.db.models import BooleanField, Case, F, FloatField, OuterRef, Q, Subquery, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -15,9 +21,99 @@ from django.views.generic import TemplateView
 
 from irportal.workflow.models import State
 from releases.content import ReleaseDocument
-from releases.models import Release, ReleaseAttachment, ReleaseImage
+from releases.models import Release, ReleaseAttachment, ReleaseImage, ReleaseRevision
 
 PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+MAX_PLAIN_TERMS = 8
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def next_publication(now):
+    """The next embargo to lift after ``now``: when the public pages next change by themselves."""
+    return (
+        Release.objects.filter(status=State.APPROVED, publish_at__gt=now, approved_revision__isnull=False)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+
+
+def _due_approval(now) -> Q:
+    """Releases whose approved revision is what the public reads at ``now`` (see ``public_revision``)."""
+    return Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
+
+
+def _text_contains(prefix: str, text: str) -> Q:
+    """Every word of ``text`` in the headline, subheadline or body (at most ``MAX_PLAIN_TERMS`` words)."""
+    words = list(dict.fromkeys(text.lower().split()))[:MAX_PLAIN_TERMS]
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(**{f"{prefix}__content__headline__icontains": word})
+            | Q(**{f"{prefix}__content__subheadline__icontains": word})
+            | Q(**{f"{prefix}__content__body__icontains": word})
+        )
+    return condition
+
+
+def search_public(releases, text: str, now):
+    """Public releases whose public revision matches ``text``.
+
+    On PostgreSQL: full-text search, best match first. Elsewhere: a plain
+    case-insensitive match, newest first. Only the revision the public reads
+    is searched, never an unpublished correction.
+    """
+    due = _due_approval(now)
+    if connection.vendor != "postgresql":
+        return releases.filter(
+            (due & _text_contains("approved_revision", text)) | (~due & _text_contains("live_revision", text))
+        )
+    public_revision = Case(When(due, then=F("approved_revision_id")), default=F("live_revision_id"))
+    return (
+        releases.annotate(public_revision_id=public_revision)
+        .filter(public_revision_id__in=ReleaseRevision.objects.filter(_matches(text)).values("pk"))
+        .annotate(
+            rank=Subquery(
+                ReleaseRevision.objects.filter(pk=OuterRef("public_revision_id"))
+                .annotate(rank=_rank(text))
+                .values("rank")[:1]
+            )
+        )
+        .order_by("-rank", "-public_since_at", "-pk")
+    )
+
+
+# On PostgreSQL each revision carries ``search_document``, a generated tsvector
+# column with a GIN index (migration releases 0003). The SQL is constant; the
+# visitor's text is always a query parameter.
+MATCH_SQL = "search_document @@ websearch_to_tsquery('english'::regconfig, %s)"
+RANK_SQL = "ts_rank(search_document, websearch_to_tsquery('english'::regconfig, %s))"
+
+
+def _matches(text: str) -> RawSQL:
+    return RawSQL(MATCH_SQL, [text], BooleanField())  # noqa: S611 - constant SQL, text as a parameter
+
+
+def _rank(text: str) -> RawSQL:
+    return RawSQL(RANK_SQL, [text], FloatField())  # noqa: S611 - constant SQL, text as a parameter
+
+
+@dataclass
+class SearchText:
+    text: str
+    shortened: bool
+
+
+def clean_search_text(raw: str) -> SearchText:
+    """What a visitor typed, without control characters, at most ``MAX_QUERY_LENGTH`` characters."""
+    text = " ".join(_CONTROL_CHARACTERS.sub(" ", raw).split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return SearchText(text=text, shortened=False)
+    shortened = text[: MAX_QUERY_LENGTH + 1]
+    # Cut between words, so the last word is not searched for half-typed.
+    shortened = shortened.rsplit(" ", 1)[0] if " " in shortened else shortened[:MAX_QUERY_LENGTH]
+    return SearchText(text=shortened.strip(), shortened=True)
 
 
 def public_document(release: Release, now) -> ReleaseDocument | None:
@@ -27,24 +123,61 @@ def public_document(release: Release, now) -> ReleaseDocument | None:
     return ReleaseDocument(revision.content, release=release, revision=revision)
 
 
+def public_documents(release_ids, now) -> list[ReleaseDocument]:
+    """The public documents of these releases, in this order, read in one query.
+
+    Lists choose and order their releases by id first (no revision content is
+    read for the thousands of releases they sort), then read the few shown.
+    """
+    ids = list(release_ids)
+    releases = Release.objects.filter(pk__in=ids).select_related("live_revision", "approved_revision").in_bulk()
+    documents = (public_document(releases[pk], now) for pk in ids if pk in releases)
+    return [document for document in documents if document is not None]
+
+
 class NewsListView(TemplateView):
+    """The archive: newest first, by year, searchable, paginated; a page that does not exist answers 404."""
+
     template_name = "public/news/list.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=404 if context["page"] is None else 200)
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
         releases = Release.objects.public_newest_first(now)
-        years = sorted(
-            {year for year in releases.annotate(year=ExtractYear("public_since_at")).values_list("year", flat=True)},
-            reverse=True,
+        years = list(
+            releases.annotate(year=ExtractYear("public_since_at"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
         )
         year = self.request.GET.get("year", "")
         if year.isdigit() and len(year) == 4:
             releases = releases.filter(public_since_at__year=int(year))
         else:
             year = ""
-        page = Paginator(releases, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        documents = [public_document(release, now) for release in page.object_list]
-        return super().get_context_data(page=page, documents=documents, years=years, year=year, **kwargs)
+        search = clean_search_text(self.request.GET.get("q", ""))
+        if search.text:
+            releases = search_public(releases, search.text, now)
+        paginator = Paginator(releases.values_list("pk", flat=True), PAGE_SIZE)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage:
+            page = None
+        documents = public_documents(page.object_list, now) if page else []
+        return super().get_context_data(
+            page=page,
+            paginator=paginator,
+            documents=documents,
+            years=years,
+            year=year,
+            q=search.text,
+            query_shortened=search.shortened,
+            max_query_length=MAX_QUERY_LENGTH,
+            **kwargs,
+        )
 
 
 def _public_release(slug: str, now) -> Release:

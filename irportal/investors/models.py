@@ -1,7 +1,8 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
-from irportal.investors.validators import ticker_validator, validate_time_zone
+from irportal.investors.validators import ticker_validator, validate_accent_colour, validate_time_zone
 
 
 class Exchange(models.TextChoices):
@@ -10,6 +11,9 @@ class Exchange(models.TextChoices):
     NYSE_AMERICAN = "NYSE American", "NYSE American"
     TSX = "TSX", "Toronto Stock Exchange"
     LSE = "LSE", "London Stock Exchange"
+
+
+DEFAULT_ACCENT_COLOUR = "#0b5394"
 
 
 class CompanyProfile(models.Model):
@@ -33,6 +37,25 @@ class CompanyProfile(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="How many days an event's webcast replay stays public unless the event says otherwise.",
     )
+    default_about = models.ForeignKey(
+        "releases.Boilerplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "about", "is_active": True},
+        verbose_name="About text",
+        help_text="The About boilerplate shown on the Investor Information page, in its latest version.",
+    )
+    accent_colour = models.CharField(
+        max_length=7,
+        default=DEFAULT_ACCENT_COLOUR,
+        validators=[validate_accent_colour],
+        help_text="#rrggbb; colours the header line and the company name, so it must read well on white.",
+    )
+    logo = models.ImageField(upload_to="company", blank=True, width_field="logo_width", height_field="logo_height")
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -50,6 +73,11 @@ class CompanyProfile(models.Model):
     def listing(self) -> str:
         """The name with its listing, as a wire writes it: ``Example Corp (Nasdaq: EXMP)``."""
         return f"{self.legal_name} ({self.exchange}: {self.ticker})"
+
+    @property
+    def logo_url(self) -> str:
+        """The logo's public address; it names the file, so a new logo is a new address."""
+        return reverse("investors:logo", args=[self.logo.name.rsplit("/", 1)[-1]]) if self.logo else ""
 
     @classmethod
     def load(cls) -> "CompanyProfile":

@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -14,3 +15,34 @@ def validate_time_zone(value: str) -> None:
             "%(value)s is not a known time zone; use an IANA name such as America/New_York.",
             params={"value": value},
         ) from None
+
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# WCAG 2.1 AA for normal text: the accent colours links and the company name on white.
+MIN_CONTRAST_ON_WHITE = 4.5
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of ``#rrggbb``."""
+    channels = []
+    for start in (1, 3, 5):
+        value = int(colour[start : start + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_on_white(colour: str) -> float:
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+def validate_accent_colour(value: str) -> None:
+    if not _HEX_COLOUR.match(value or ""):
+        raise ValidationError("Enter the colour as #rrggbb, e.g. #0b5394.")
+    contrast = contrast_on_white(value)
+    if contrast < MIN_CONTRAST_ON_WHITE:
+        raise ValidationError(
+            "%(value)s is too light to read on white (contrast %(contrast).1f:1; at least 4.5:1 is needed). "
+            "Choose a darker shade.",
+            params={"value": value, "contrast": contrast},
+        )

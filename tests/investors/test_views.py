@@ -77,6 +77,7 @@ def test_seed_demo_loads_a_company_users_per_role_and_contacts(tmp_path, setting
     settings.VAR_DIR = tmp_path
     call_command("seed_demo", "--if-empty")
     assert CompanyProfile.load().ticker == "HLVI"
+    assert CompanyProfile.load().default_about.name == "About Halvorsen Instruments"
     logins = (tmp_path / "demo-logins.txt").read_text().splitlines()
     assert len(logins) == 4
     from releases.models import Release

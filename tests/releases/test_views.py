@@ -109,5 +109,7 @@ def test_news_archive_by_year_and_out_of_range_pages_answer(client, embargoed):
         year = embargoed.publish_at.year
         assert HEADLINE in client.get(f"/investors/news/?year={year}").content.decode()
         assert HEADLINE not in client.get(f"/investors/news/?year={year - 5}").content.decode()
-        assert client.get("/investors/news/?page=999").status_code == 200
-        assert client.get("/investors/news/?page=abc").status_code == 200
+        for page in ("999", "abc", "0", "-1"):
+            response = client.get(f"/investors/news/?page={page}")
+            assert response.status_code == 404
+            assert "That page of the list does not exist; it has one page." in response.content.decode()

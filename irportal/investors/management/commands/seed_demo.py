@@ -14,7 +14,7 @@ from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, 
 from irportal.investors.models import CompanyProfile
 from irportal.investors.services import company_profile_update
 from releases.demo import seed_demo_releases
-from releases.models import Audience, MediaContact
+from releases.models import Audience, Boilerplate, MediaContact
 
 User = get_user_model()
 
@@ -126,4 +126,8 @@ class Command(BaseCommand):
             now=timezone.now(),
         )
         seed_demo_events()
+        # The Investor page shows the About text the demo releases carry.
+        company_profile_update(
+            actor=None, default_about=Boilerplate.objects.filter(kind=Boilerplate.Kind.ABOUT).order_by("pk").first()
+        )
         return logins
