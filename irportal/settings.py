@@ -52,14 +52,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Response headers for every page, the cached public ones included:
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A cached public page is answered here, before sessions, CSRF and users are looked at.
+    "irportal.investors.cache.PublicCacheMiddleware",
     "irportal.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "irportal.audit.retention.RetentionRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,6 +128,8 @@ else:
 # one of them is also bounded by the next scheduled change. Publication and
 # withdrawal drop the site's own copies at once; proxies and browsers keep
 # theirs up to these ceilings.
+# Switch the public page cache off only to measure or debug: every page is then rendered anew.
+PUBLIC_CACHE = envbool("PUBLIC_CACHE", True)
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300, minimum=1)
 PUBLIC_CACHE_PROXY_SECONDS = envint("PUBLIC_CACHE_PROXY_SECONDS", 60, minimum=0)
 PUBLIC_CACHE_BROWSER_SECONDS = envint("PUBLIC_CACHE_BROWSER_SECONDS", 0, minimum=0)

@@ -29,6 +29,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -139,21 +140,73 @@ def public_page(view=None, *, params: tuple[str, ...] = (), uncached_params: tup
         @functools.wraps(view_func)
         def wrapper(request, *args, **kwargs):
             request.public_page = True
-            if request.method not in {"GET", "HEAD"} or any(request.GET.get(name) for name in uncached_params):
+            if not _uses_cache(request, uncached_params):
                 response = view_func(request, *args, **kwargs)
                 response.setdefault("Cache-Control", "no-cache")
                 return response
             return _serve(request, page_key(request, params), view_func, args, kwargs)
 
+        wrapper.public_cache_params = (params, uncached_params)
         return wrapper
 
     return decorator(view) if view is not None else decorator
 
 
+def _uses_cache(request, uncached_params) -> bool:
+    return (
+        settings.PUBLIC_CACHE
+        and request.method in {"GET", "HEAD"}
+        and not any(request.GET.get(name) for name in uncached_params)
+    )
+
+
+class PublicCacheMiddleware:
+    """Answers a request for a cached public page before the rest of the stack runs.
+
+    It sits after the middleware that sets response headers for every page
+    (security, frame options, content security policy) and before sessions,
+    CSRF and authentication, which a public page never reads. A miss goes on
+    to the view, whose ``public_page`` wrapper renders and keeps the copy,
+    reusing what this lookup found.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        answer = self._cached_answer(request)
+        return answer if answer is not None else self.get_response(request)
+
+    def _cached_answer(self, request):
+        if request.method not in {"GET", "HEAD"} or not settings.PUBLIC_CACHE:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        params, uncached_params = getattr(match.func, "public_cache_params", (None, None))
+        if params is None or not _uses_cache(request, uncached_params):
+            return None
+        key = page_key(request, params)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+        except Exception:  # the view renders without the cache
+            logger.exception("public cache unavailable; rendering %s uncached", request.path)
+            return None
+        request.public_cache_lookup = (key, found)
+        now = timezone.now()
+        copy = found.get(key)
+        if copy is not None and copy.generation == found.get(GENERATION_KEY) and now.timestamp() < copy.expires_at:
+            return _answer(request, copy, now)
+        return None
+
+
 def _serve(request, key, view_func, args, kwargs):
     now = timezone.now()
     try:
-        found = cache.get_many([GENERATION_KEY, key])
+        looked_up_key, found = getattr(request, "public_cache_lookup", (None, None))
+        if looked_up_key != key:
+            found = cache.get_many([GENERATION_KEY, key])
         generation = _current_generation(found)
     except Exception:  # without the cache the page is slower, never missing
         logger.exception("public cache unavailable; rendering %s uncached", request.path)

@@ -248,3 +248,28 @@ def test_uncached_release_page_query_count_is_small(client, company, author, app
         assert client.get("/investors/news/one-release/").status_code == 200
     with django_assert_max_num_queries(0):
         assert client.get("/investors/news/one-release/").status_code == 200
+
+
+def test_a_page_answered_from_the_cache_keeps_every_security_header(client, company, public_cache):
+    first = client.get("/investors/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/investors/")
+    assert len(queries) == 0
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header], header
+    assert "'unsafe-inline'" not in second["Content-Security-Policy"]
+
+
+def test_with_the_cache_switched_off_every_visit_renders_the_page(client, company, settings):
+    settings.PUBLIC_CACHE = False
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/investors/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/investors/")
+    assert len(queries) > 0
+    assert response["Cache-Control"] == "no-cache"
