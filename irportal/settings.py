@@ -52,11 +52,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Response headers for every page, the cached public ones included:
+    # A cached public page is answered here, before anything else is looked at; its copy keeps the
+    # headers the middleware below added when it was made (frame options, content security policy).
+    "irportal.investors.cache.PublicCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # A cached public page is answered here, before sessions, CSRF and users are looked at.
-    "irportal.investors.cache.PublicCacheMiddleware",
     "irportal.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,7 +115,7 @@ if REDIS_URL is not None and not REDIS_URL.startswith(("redis://", "rediss://", 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "irportal.cache_backends.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "irportal"),
         }

@@ -42,6 +42,8 @@ GENERATION_KEY = "public:generation"
 PAGE_KEY_PREFIX = "public:page:"
 CACHEABLE_STATUS = {200, 410}
 KEPT_HEADERS = ("X-Robots-Tag", "Content-Language")
+# Added by middleware after the view: kept with the copy so that a copy answered before that middleware has them.
+FINAL_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only", "X-Frame-Options")
 
 
 def invalidate_public_pages() -> None:
@@ -175,7 +177,16 @@ class PublicCacheMiddleware:
 
     def __call__(self, request):
         answer = self._cached_answer(request)
-        return answer if answer is not None else self.get_response(request)
+        if answer is not None:
+            return answer
+        request.public_cache_keeps_copy = True
+        response = self.get_response(request)
+        pending = getattr(request, "public_cache_pending", None)
+        if pending is not None:
+            key, fresh, seconds = pending
+            fresh.headers.update({name: response[name] for name in FINAL_HEADERS if name in response})
+            _keep(request, key, fresh, seconds)
+        return response
 
     def _cached_answer(self, request):
         if request.method not in {"GET", "HEAD"} or not settings.PUBLIC_CACHE:
@@ -227,11 +238,18 @@ def _serve(request, key, view_func, args, kwargs):
     fresh = _make_copy(response, generation=generation, expires_at=expires_at, now=now, previous=copy)
     seconds = _seconds_left(now, expires_at)
     if seconds > 0:
-        try:
-            cache.set(key, fresh, timeout=seconds)
-        except Exception:  # a copy not kept is rendered again next time
-            logger.exception("could not keep a public cache copy of %s", request.path)
+        if getattr(request, "public_cache_keeps_copy", False):
+            request.public_cache_pending = (key, fresh, seconds)
+        else:
+            _keep(request, key, fresh, seconds)
     return _answer(request, fresh, now)
+
+
+def _keep(request, key: str, copy: CachedPage, seconds: int) -> None:
+    try:
+        cache.set(key, copy, timeout=seconds)
+    except Exception:  # a copy not kept is rendered again next time
+        logger.exception("could not keep a public cache copy of %s", request.path)
 
 
 def _answer(request, copy: CachedPage, now: datetime):
