@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from irportal.investors.validators import validate_time_zone
-from irportal.workflow.models import BaseRevision, State, WorkflowItem
+from irportal.workflow.models import BaseRevision, State, WorkflowItem, WorkflowItemQuerySet
 
 MAX_REPLAY_DAYS = 365
 
@@ -36,14 +36,7 @@ class ReplayStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-class EventQuerySet(models.QuerySet):
-    def public(self, now):
-        """Events the public may read at ``now``, decided from the columns alone (no sweep needed)."""
-        return self.filter(
-            Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
-            | (Q(live_revision__isnull=False) & ~Q(status=State.WITHDRAWN))
-        )
-
+class EventQuerySet(WorkflowItemQuerySet):
     def replay_publishable(self):
         """Events whose replay link may go public: on the public site, not cancelled, with a link."""
         return self.filter(live_revision__isnull=False, cancelled_at__isnull=True).exclude(status=State.WITHDRAWN)

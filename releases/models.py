@@ -7,11 +7,10 @@ page is rendered from, so what is published is exactly what was approved.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from irportal.workflow.models import BaseRevision, State, WorkflowItem
+from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
 
 
 class Audience(models.TextChoices):
@@ -103,14 +102,7 @@ class BoilerplateVersion(models.Model):
         return f"{self.boilerplate.name} (version {self.number})"
 
 
-class ReleaseQuerySet(models.QuerySet):
-    def public(self, now):
-        """Releases the public may read at ``now``, decided from the columns alone (no sweep needed)."""
-        return self.filter(
-            Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
-            | (Q(live_revision__isnull=False) & ~Q(status=State.WITHDRAWN))
-        )
-
+class ReleaseQuerySet(WorkflowItemQuerySet):
     def public_newest_first(self, now):
         return (
             self.public(now)

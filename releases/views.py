@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from irportal.workflow.models import State
+from irportal.workflow.models import State, due_approval
 from releases.content import ReleaseDocument
 from releases.models import Release, ReleaseAttachment, ReleaseImage, ReleaseRevision
 
@@ -37,11 +37,6 @@ def next_publication(now):
         .values_list("publish_at", flat=True)
         .first()
     )
-
-
-def _due_approval(now) -> Q:
-    """Releases whose approved revision is what the public reads at ``now`` (see ``public_revision``)."""
-    return Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
 
 
 def _text_contains(prefix: str, text: str) -> Q:
@@ -64,7 +59,7 @@ def search_public(releases, text: str, now):
     case-insensitive match, newest first. Only the revision the public reads
     is searched, never an unpublished correction.
     """
-    due = _due_approval(now)
+    due = due_approval(now)
     if connection.vendor != "postgresql":
         return releases.filter(
             (due & _text_contains("approved_revision", text)) | (~due & _text_contains("live_revision", text))

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 
 from irportal.audit.chain import canonical_json
 
@@ -41,6 +42,17 @@ class ApprovalStep(models.Model):
     @classmethod
     def chain(cls) -> list["ApprovalStep"]:
         return list(cls.objects.filter(is_active=True).select_related("group").order_by("order"))
+
+
+def due_approval(now) -> Q:
+    """Approved items whose embargo has come: the public reads their approved revision (see ``public_revision``)."""
+    return Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
+
+
+class WorkflowItemQuerySet(models.QuerySet):
+    def public(self, now):
+        """Items the public may read at ``now``, decided from the columns alone (no sweep needed)."""
+        return self.filter(due_approval(now) | (Q(live_revision__isnull=False) & ~Q(status=State.WITHDRAWN)))
 
 
 class WorkflowItem(models.Model):
