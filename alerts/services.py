@@ -76,7 +76,8 @@ def alert_subscribe(*, email: str, news: bool, events: bool, actor) -> Subscribe
         subscriber.requested_events = events
         subscriber.save(update_fields=["requested_news", "requested_events"])
         _audit("alerts.subscribe", subscriber, actor=actor, address=email, news=news, events=events)
-        transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk))
+        # A broker outage costs this mail (logged), not the answer: the person can simply sign up again.
+        transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk), robust=True)
     return subscriber
 
 

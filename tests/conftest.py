@@ -119,17 +119,17 @@ def celery_worker(redis_url, transactional_db):
     from irportal.celery import app
 
     previous = app.conf.broker_url
-    _use_broker(app, redis_url)
+    use_broker(app, redis_url)
     # Tasks queued by earlier tests refer to rows that are gone.
     app.control.purge()
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30) as worker:
             yield worker
     finally:
-        _use_broker(app, previous)
+        use_broker(app, previous)
 
 
-def _use_broker(app, url: str) -> None:
+def use_broker(app, url: str) -> None:
     """Point the producer at another broker: drop the pooled connections made for the old one."""
     app.conf.broker_url = url
     app._pool = None
