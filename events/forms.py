@@ -5,53 +5,17 @@ local time that does not exist in the event's zone (the hour skipped when
 clocks go forward) is refused with an explanation.
 """
 
-import zoneinfo
-from datetime import UTC, datetime
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 
 from events.models import MAX_REPLAY_DAYS, Event, EventKind
+from irportal.forms import LocalDateTimeField, aware, local
 from irportal.investors.validators import validate_time_zone
 from releases.forms import CompanyDateTimeField
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock time with no zone: the form attaches the event's zone itself."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
-        try:
-            parsed = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValidationError("Enter a date and time, e.g. 2026-12-08 09:00.", code="invalid") from None
-        if parsed.tzinfo is not None:
-            raise ValidationError("Enter the local time without a zone; the zone is its own field.", code="invalid")
-        return parsed
-
-
-def aware(local: datetime | None, zone_name: str) -> datetime | None:
-    """Attach the zone to a wall-clock time; ValidationError if the clocks skip that time."""
-    if local is None:
-        return None
-    zone = zoneinfo.ZoneInfo(zone_name)
-    value = local.replace(tzinfo=zone)
-    if value.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
-        raise ValidationError(f"{local:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks skip that hour.")
-    return value
-
-
-def local(value: datetime | None, zone_name: str) -> datetime | None:
-    return value.astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None) if value else None
 
 
 def _helper() -> FormHelper:

@@ -1,43 +1,25 @@
 import datetime
-import zoneinfo
 
 from django import forms
 from django.utils import timezone
 
+from irportal.forms import LocalDateTimeField, aware, local
 from irportal.investors.models import CompanyProfile
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
 
 
-def company_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(CompanyProfile.load().home_time_zone)
-
-
-class CompanyDateTimeField(forms.DateTimeField):
+class CompanyDateTimeField(LocalDateTimeField):
     """A date and time typed in the company's home time zone."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        super().__init__(*args, **kwargs)
-
     def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime.datetime):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             return value
-        for input_format in self.input_formats:
-            try:
-                naive = datetime.datetime.strptime(str(value).strip(), input_format)
-            except ValueError:
-                continue
-            return naive.replace(tzinfo=company_zone())
-        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return aware(super().to_python(value), CompanyProfile.load().home_time_zone)
 
     def prepare_value(self, value):
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-            return value.astimezone(company_zone())
+            return local(value, CompanyProfile.load().home_time_zone)
         return value
 
 

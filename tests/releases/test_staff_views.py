@@ -223,3 +223,16 @@ def test_edit_form_shows_highlights_one_per_line_and_saving_it_unchanged_changes
     release.refresh_from_db()
     assert release.version == 1
     assert release.highlights == ["Revenue of $84.2 million", "Gross margin of 58.1%"]
+
+
+def test_the_embargo_is_shown_and_read_in_the_company_time_zone(client, company, author):
+    import datetime as dt
+
+    release = make_release(author, publish_at=dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC))
+    client.force_login(author)
+    page = client.get(reverse("releases:edit", args=[release.pk])).content.decode()
+    assert 'value="2026-11-30T16:30"' in page  # 4:30 pm in Phoenix
+    data = form_data(slug=release.slug, publish_at="2027-03-14T02:30") | {"base_version": release.version}
+    assert client.post(reverse("releases:edit", args=[release.pk]), data).status_code == 302
+    release.refresh_from_db()
+    assert release.publish_at == dt.datetime(2027, 3, 14, 9, 30, tzinfo=dt.UTC)  # Phoenix keeps standard time
