@@ -106,10 +106,6 @@ def spec_for(kind: str) -> WorkflowSpec:
     return _SPECS[kind]
 
 
-def registered_specs() -> list[WorkflowSpec]:
-    return list(_SPECS.values())
-
-
 # -- checks: each returns nothing or raises, and never changes anything -------------------------
 
 
