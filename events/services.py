@@ -79,17 +79,7 @@ def _apply(event: Event, fields: dict) -> None:
 
 def _new_revision(event: Event, actor, note: str = "") -> tuple[EventRevision, dict]:
     content = event_content(event)
-    event.version += 1
-    revision = EventRevision.objects.create(
-        event=event,
-        number=event.version,
-        content=content,
-        content_hash=EventRevision.hash_content(content),
-        created_by=actor,
-        note=note[:200],
-    )
-    event.save(update_fields=["version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"])
-    return revision, content
+    return engine.new_revision(event, content=content, actor=actor, note=note), content
 
 
 def event_create(*, actor, replay_days: int | None = None, replay_url: str = "", **fields) -> Event:

@@ -48,19 +48,7 @@ def _apply(release: Release, fields: dict, contacts) -> None:
 
 def _new_revision(release: Release, actor, note: str = "") -> tuple[ReleaseRevision, dict]:
     content = release_content(release)
-    release.version += 1
-    revision = ReleaseRevision.objects.create(
-        release=release,
-        number=release.version,
-        content=content,
-        content_hash=ReleaseRevision.hash_content(content),
-        created_by=actor,
-        note=note[:200],
-    )
-    release.save(
-        update_fields=["version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"]
-    )
-    return revision, content
+    return engine.new_revision(release, content=content, actor=actor, note=note), content
 
 
 def release_create(*, actor, contacts: list[MediaContact] | None = None, **fields) -> Release:

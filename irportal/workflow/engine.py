@@ -24,7 +24,7 @@ from django.utils import timezone
 from irportal.accounts.roles import roles_of
 from irportal.audit.registry import is_registered, register_action
 from irportal.audit.services import audit_record
-from irportal.workflow.models import Approval, ApprovalStep, Comment, Publication, State
+from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
 from irportal.workflow.signals import state_changed
 
 logger = logging.getLogger(__name__)
@@ -412,6 +412,20 @@ def publish_due(spec: WorkflowSpec, *, now: datetime) -> list[int]:
             after_commit(spec, pk, "publish")
         published.append(pk)
     return published
+
+
+def new_revision(item, *, content: dict, actor, note: str = ""):
+    """Every save is a revision: numbered, hashed, and saved together with the item's workflow fields."""
+    item.version += 1
+    revision = item.revisions.create(
+        number=item.version,
+        content=content,
+        content_hash=BaseRevision.hash_content(content),
+        created_by=actor,
+        note=note[:200],
+    )
+    item.save(update_fields=["version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"])
+    return revision
 
 
 def working_revision_saved(item, *, actor) -> dict:
