@@ -13,8 +13,10 @@ from datetime import timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from irportal.addresses import address
 from irportal.investors.validators import validate_time_zone
 from irportal.workflow.models import BaseRevision, State, WorkflowItem, WorkflowItemQuerySet
 
@@ -100,6 +102,10 @@ class Event(WorkflowItem):
                 fields=["replay_available_at"], condition=Q(replay_status="pending"), name="event_replay_pending"
             ),
             models.Index(fields=["replay_status", "replay_expires_at"], name="event_replay_expires"),
+            # The Investor page's reads: events not over yet (ends_at, or starts_at when it has no end), and
+            # replay windows open now.
+            models.Index(Coalesce("ends_at", "starts_at"), name="event_finishes_at"),
+            models.Index(fields=["replay_available_at", "replay_expires_at"], name="event_replay_window"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -115,7 +121,7 @@ class Event(WorkflowItem):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:detail", args=[self.slug])
+        return address("events:detail", self.slug)
 
     def get_staff_url(self):
         return reverse("events_staff:detail", args=[self.pk])

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from irportal.addresses import address
 from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
 
 
@@ -102,14 +103,29 @@ class BoilerplateVersion(models.Model):
         return f"{self.boilerplate.name} (version {self.number})"
 
 
+# What a public document of a release is made of: the columns that choose the revision the public
+# reads, those its dates and address come from, and the revisions' content (not their search index).
+PUBLIC_DOCUMENT_FIELDS = (
+    "slug",
+    "status",
+    "publish_at",
+    "first_published_at",
+    "last_published_at",
+    "live_revision__content",
+    "approved_revision__content",
+)
+
+
 class ReleaseQuerySet(WorkflowItemQuerySet):
     def public_newest_first(self, now):
         return (
             self.public(now)
-            .select_related("live_revision", "approved_revision")
             .annotate(public_since_at=Coalesce("first_published_at", "publish_at"))
             .order_by("-public_since_at", "-pk")
         )
+
+    def for_public_documents(self):
+        return self.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
 
 
 class Release(WorkflowItem):
@@ -161,7 +177,7 @@ class Release(WorkflowItem):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("news:detail", args=[self.slug])
+        return address("news:detail", self.slug)
 
     def get_staff_url(self):
         return reverse("releases:detail", args=[self.pk])

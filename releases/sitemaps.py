@@ -11,10 +11,8 @@ class NewsSitemap(Sitemap):
 
     def items(self):
         # Only what the sitemap prints: no revision content, whatever the number of releases.
-        return (
-            Release.objects.public_newest_first(timezone.now())
-            .select_related(None)
-            .only("slug", "status", "publish_at", "first_published_at", "last_published_at")
+        return Release.objects.public_newest_first(timezone.now()).only(
+            "slug", "status", "publish_at", "first_published_at", "last_published_at"
         )
 
     def lastmod(self, release):

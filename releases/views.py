@@ -19,7 +19,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from irportal.workflow.models import State, due_approval
+from irportal.db import PreparedQuery
+from irportal.workflow.models import PUBLIC_REVISION_COLUMNS, State, due_approval, public_contents
 from releases.content import ReleaseDocument
 from releases.models import Release, ReleaseAttachment, ReleaseImage, ReleaseRevision
 
@@ -125,9 +126,27 @@ def public_documents(release_ids, now) -> list[ReleaseDocument]:
     read for the thousands of releases they sort), then read the few shown.
     """
     ids = list(release_ids)
-    releases = Release.objects.filter(pk__in=ids).select_related("live_revision", "approved_revision").in_bulk()
+    releases = Release.objects.filter(pk__in=ids).for_public_documents().in_bulk()
     documents = (public_document(releases[pk], now) for pk in ids if pk in releases)
     return [document for document in documents if document is not None]
+
+
+LATEST_COUNT = 5
+# What a short list of the newest releases reads: the columns that choose the revision the public reads and
+# those its dates and address come from (with each revision's headline, see ``values_with_content``).
+LATEST_COLUMNS = ("id", "slug", *PUBLIC_REVISION_COLUMNS, "first_published_at", "last_published_at")
+_LATEST = PreparedQuery(
+    Release,
+    lambda now: Release.objects.public_newest_first(now).values_with_content(LATEST_COLUMNS, "headline")[:LATEST_COUNT],
+)
+
+
+def latest_public_documents(now) -> list[ReleaseDocument]:
+    """The newest public releases, for the Investor page: their documents carry the headline only."""
+    return [
+        ReleaseDocument({"headline": headline}, release=release)
+        for release, headline in public_contents(Release, LATEST_COLUMNS, _LATEST.rows(now)[0], now)
+    ]
 
 
 class NewsListView(TemplateView):

@@ -58,7 +58,7 @@ def invalidate_public_pages() -> None:
         logger.exception("could not start a new public cache generation")
 
 
-def _current_generation(found: dict) -> str:
+def current_generation(found: dict) -> str:
     generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
@@ -218,7 +218,7 @@ def _serve(request, key, view_func, args, kwargs):
         looked_up_key, found = getattr(request, "public_cache_lookup", (None, None))
         if looked_up_key != key:
             found = cache.get_many([GENERATION_KEY, key])
-        generation = _current_generation(found)
+        generation = current_generation(found)
     except Exception:  # without the cache the page is slower, never missing
         logger.exception("public cache unavailable; rendering %s uncached", request.path)
         return view_func(request, *args, **kwargs)

@@ -9,10 +9,10 @@ from irportal.audit.permissions import StaffPermissionMixin
 from irportal.investors.forms import CompanyProfileForm
 from irportal.investors.models import CompanyProfile
 from irportal.investors.services import company_profile_update
-from releases.models import BoilerplateVersion, MediaContact, Release
-from releases.views import public_documents
+from irportal.investors.sitedata import site_data
+from releases.models import MediaContact
+from releases.views import latest_public_documents
 
-LATEST_RELEASES = 5
 # Built by the events and alerts parts of the site; linked by address until their URL names exist.
 EVENTS_PATH = "/investors/events/"
 CALENDAR_PATH = "/investors/events.ics"
@@ -27,25 +27,14 @@ class InvestorHomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        company = CompanyProfile.load()
-        contacts = list(MediaContact.objects.filter(is_active=True).order_by("audience", "order", "name"))
-        latest = public_documents(
-            Release.objects.public_newest_first(now).values_list("pk", flat=True)[:LATEST_RELEASES], now
-        )
-        about = None
-        if company.default_about_id:
-            about = (
-                BoilerplateVersion.objects.filter(boilerplate_id=company.default_about_id, boilerplate__is_active=True)
-                .order_by("-number")
-                .first()
-            )
+        data = site_data(self.request)
         return super().get_context_data(
-            company=company,
-            about=about,
-            contacts_by_audience=MediaContact.group_by_audience(contacts),
-            latest_releases=latest,
+            company=data.company,
+            about=data.about,
+            contacts_by_audience=MediaContact.group_by_audience(data.contacts),
+            latest_releases=latest_public_documents(now),
             events_section=True,
-            **investor_page_events(now, home_zone=company.home_time_zone),
+            **investor_page_events(now, home_zone=data.company.home_time_zone),
             events_path=EVENTS_PATH,
             calendar_path=CALENDAR_PATH,
             alerts_path=ALERTS_PATH,

@@ -222,10 +222,17 @@ def test_the_sitemap_lists_published_pages_only(client, embargoed, author, appro
     assert "http://testserver/investors/" in sitemap
 
 
-def test_the_view_reads_the_profile_once(company, django_assert_num_queries):
-    request = RequestFactory().get("/investors/")
-    # The profile, the contacts, the latest releases, the upcoming events, the replays open now.
-    with django_assert_num_queries(5) as captured:
-        response = InvestorHomeView.as_view()(request)
+def test_the_view_reads_the_profile_once_and_keeps_it_for_the_cache_generation(company, django_assert_num_queries):
+    def render():
+        response = InvestorHomeView.as_view()(RequestFactory().get("/investors/"))
         response.render()
+
+    # The profile and the contacts (kept for the generation), the latest releases, the events (one statement).
+    with django_assert_num_queries(4) as captured:
+        render()
     assert sum("investors_companyprofile" in query["sql"] for query in captured.captured_queries) == 1
+    # Again: the releases and events are read, the profile and the contacts come from the cache.
+    with django_assert_num_queries(2) as captured:
+        render()
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "investors_companyprofile" not in tables and "releases_mediacontact" not in tables
