@@ -9,7 +9,7 @@ from events.content import EventDocument
 from events.models import Event
 from irportal.db import PreparedQuery
 from irportal.investors.models import CompanyProfile
-from irportal.workflow.models import PUBLIC_REVISION_COLUMNS, State, public_contents
+from irportal.workflow.models import State, public_contents
 
 
 def public_events(now: datetime):
@@ -44,17 +44,9 @@ def upcoming_and_past(documents: list[EventDocument]) -> tuple[list[EventDocumen
 
 
 INVESTOR_PAGE_EVENTS = 5
-# What the Investor page reads of each event: the columns that choose the revision the public reads, the
-# address, the replay and the cancellation (with each revision's content, see ``values_with_content``).
-COLUMNS = (
-    "id",
-    "slug",
-    *PUBLIC_REVISION_COLUMNS,
-    "cancelled_at",
-    "replay_url",
-    "replay_available_at",
-    "replay_expires_at",
-)
+# What the Investor page reads of each event besides the public revision's content: the address, the replay
+# and the cancellation.
+COLUMNS = ("id", "slug", "cancelled_at", "replay_url", "replay_available_at", "replay_expires_at")
 
 
 def _listed(now: datetime):
@@ -71,13 +63,13 @@ _INVESTOR_PAGE = PreparedQuery(
         .alias(finishes_at=Coalesce("ends_at", "starts_at"))
         .filter(finishes_at__gte=now)
         .order_by("finishes_at", "id")
-        .values_with_content(COLUMNS)[: INVESTOR_PAGE_EVENTS * 2]
+        .values_with_public_content(COLUMNS, now)[: INVESTOR_PAGE_EVENTS * 2]
     ),
     lambda now: (
         _listed(now)
         .filter(replay_available_at__lte=now, replay_expires_at__gt=now)
         .order_by("-replay_available_at", "-id")
-        .values_with_content(COLUMNS)[:INVESTOR_PAGE_EVENTS]
+        .values_with_public_content(COLUMNS, now)[:INVESTOR_PAGE_EVENTS]
     ),
 )
 
@@ -100,7 +92,7 @@ def investor_page_events(now: datetime, *, home_zone: str) -> dict:
 def _row_documents(rows, now: datetime, home_zone: str) -> list[EventDocument]:
     documents = (
         EventDocument(event, content, now=now, home_zone=home_zone)
-        for event, content in public_contents(Event, COLUMNS, rows, now)
+        for event, content in public_contents(Event, COLUMNS, rows)
     )
     return [doc for doc in documents if doc.starts_at is not None]
 

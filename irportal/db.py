@@ -12,6 +12,9 @@ Several querysets of the same columns are sent as one statement (``UNION
 ALL`` of each as a subquery, which PostgreSQL and SQLite both accept with
 their own ``ORDER BY`` and ``LIMIT``), and their rows come back apart.
 
+On PostgreSQL the statements are prepared on each connection as well (see
+``_cursor``), so the database does not plan them again either.
+
 Only the time may vary, and it must be used: a query in which the marker is
 not found refuses to run rather than answer for the wrong moment.
 """
@@ -21,6 +24,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import QuerySet
 
 # Not a time any query of this product is asked about: it only marks the parameters that are the request's time.
@@ -64,7 +68,7 @@ class PreparedQuery:
         arguments = list(params)
         for index in slots:
             arguments[index] = moment
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, arguments)
             fetched = cursor.fetchall()
         if len(compilers) == 1:
@@ -77,3 +81,32 @@ class PreparedQuery:
             list(compiler.results_iter(results=[part], tuple_expected=True))
             for compiler, part in zip(compilers, parts, strict=True)
         ]
+
+
+def _cursor(connection):
+    """Django's cursor; on PostgreSQL with prepared statements on, over a cursor that binds on the server.
+
+    psycopg then prepares the statement on each connection the first time it
+    runs it (``prepare_threshold`` in settings), and PostgreSQL stops planning
+    it on every request. Django's own cursors bind on the client and never
+    prepare. The wrapper is Django's, so the query is logged and counted.
+    """
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    cursor = ServerBindingCursor(connection.connection)
+    return _ServerBoundDebugWrapper(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+class _ServerBoundDebugWrapper(CursorDebugWrapper):
+    """Logs a statement bound on the server with its arguments written in, as Django logs its own statements.
+
+    (Django reads the SQL it logs back from the cursor, where psycopg keeps
+    nothing for a statement bound on the server.)
+    """
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return CursorWrapper.execute(self, sql, params)

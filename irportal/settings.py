@@ -103,6 +103,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_HEALTH_CHECKS"] = True
+    # The Investor page's lists run as prepared statements (irportal/db.py); no other query is prepared. A
+    # connection pooler in transaction mode that cannot keep them (PgBouncer before 1.21) needs this off.
+    if envbool("DATABASE_PREPARED_STATEMENTS", True):
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = 0
 else:
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
 DATABASES = {"default": _database}

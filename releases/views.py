@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from irportal.db import PreparedQuery
-from irportal.workflow.models import PUBLIC_REVISION_COLUMNS, State, due_approval, public_contents
+from irportal.workflow.models import State, due_approval, public_contents
 from releases.content import ReleaseDocument
 from releases.models import Release, ReleaseAttachment, ReleaseImage, ReleaseRevision
 
@@ -132,12 +132,13 @@ def public_documents(release_ids, now) -> list[ReleaseDocument]:
 
 
 LATEST_COUNT = 5
-# What a short list of the newest releases reads: the columns that choose the revision the public reads and
-# those its dates and address come from (with each revision's headline, see ``values_with_content``).
-LATEST_COLUMNS = ("id", "slug", *PUBLIC_REVISION_COLUMNS, "first_published_at", "last_published_at")
+# What a short list of the newest releases reads besides the public revision's headline: the address and dates.
+LATEST_COLUMNS = ("id", "slug", "publish_at", "first_published_at", "last_published_at")
 _LATEST = PreparedQuery(
     Release,
-    lambda now: Release.objects.public_newest_first(now).values_with_content(LATEST_COLUMNS, "headline")[:LATEST_COUNT],
+    lambda now: Release.objects.public_newest_first(now).values_with_public_content(LATEST_COLUMNS, now, "headline")[
+        :LATEST_COUNT
+    ],
 )
 
 
@@ -145,7 +146,7 @@ def latest_public_documents(now) -> list[ReleaseDocument]:
     """The newest public releases, for the Investor page: their documents carry the headline only."""
     return [
         ReleaseDocument({"headline": headline}, release=release)
-        for release, headline in public_contents(Release, LATEST_COLUMNS, _LATEST.rows(now)[0], now)
+        for release, headline in public_contents(Release, LATEST_COLUMNS, _LATEST.rows(now)[0])
     ]
 
 

@@ -75,6 +75,11 @@ class CompanyProfile(models.Model):
         return f"{self.legal_name} ({self.exchange}: {self.ticker})"
 
     @property
+    def style_version(self) -> int:
+        """Changes with every save, so the address of the colour style sheet does: browsers never keep an old one."""
+        return int(self.updated_at.timestamp()) if self.updated_at else 0
+
+    @property
     def logo_url(self) -> str:
         """The logo's public address; it names the file, so a new logo is a new address."""
         return reverse("investors:logo", args=[self.logo.name.rsplit("/", 1)[-1]]) if self.logo else ""

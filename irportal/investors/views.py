@@ -10,7 +10,6 @@ from irportal.investors.forms import CompanyProfileForm
 from irportal.investors.models import CompanyProfile
 from irportal.investors.services import company_profile_update
 from irportal.investors.sitedata import site_data
-from releases.models import MediaContact
 from releases.views import latest_public_documents
 
 # Built by the events and alerts parts of the site; linked by address until their URL names exist.
@@ -31,7 +30,7 @@ class InvestorHomeView(TemplateView):
         return super().get_context_data(
             company=data.company,
             about=data.about,
-            contacts_by_audience=MediaContact.group_by_audience(data.contacts),
+            contact_lines=data.contact_lines,
             latest_releases=latest_public_documents(now),
             events_section=True,
             **investor_page_events(now, home_zone=data.company.home_time_zone),

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.db.models.base import DEFERRED
 
 from irportal.audit.chain import canonical_json
@@ -50,47 +50,42 @@ def due_approval(now) -> Q:
     return Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
 
 
-# The columns ``public_revision_name`` decides from, for lists that read rows rather than model instances.
-PUBLIC_REVISION_COLUMNS = ("status", "publish_at", "live_revision_id", "approved_revision_id")
-
-
 class WorkflowItemQuerySet(models.QuerySet):
     def public(self, now):
         """Items the public may read at ``now``, decided from the columns alone (no sweep needed)."""
         return self.filter(due_approval(now) | (Q(live_revision__isnull=False) & ~Q(status=State.WITHDRAWN)))
 
-    def values_with_content(self, columns: tuple[str, ...], key: str | None = None):
-        """Rows of ``columns`` followed by the content of the live and of the approved revision (or its ``key``).
+    def values_with_public_content(self, columns: tuple[str, ...], now, key: str | None = None):
+        """Rows of ``columns`` and the content (or its ``key``) of the revision the public reads at ``now``.
 
-        The revisions are read by subqueries, not joins: PostgreSQL plans the
-        lists of the Investor page several times faster so. ``public_contents``
-        turns the rows into items and the content the public reads.
+        For lists of ``public(now)`` items: the approved revision once its
+        embargo has come (``due_approval``, as in ``public_revision``), the live
+        one otherwise, read by a subquery rather than a join, which PostgreSQL
+        plans several times faster. ``public_contents`` makes items of the rows.
         """
         revisions = self.model._meta.get_field("live_revision").related_model.objects.order_by()
         value = f"content__{key}" if key else "content"
-        return self.annotate(
-            **{
-                f"{name}_content": Subquery(revisions.filter(pk=OuterRef(f"{name}_revision_id")).values(value))
-                for name in ("live", "approved")
-            }
-        ).values_list(*columns, "live_content", "approved_content")
+
+        def content(revision_id: str):
+            return Subquery(revisions.filter(pk=OuterRef(revision_id)).values(value))
+
+        public_content = Case(
+            When(due_approval(now), then=content("approved_revision_id")), default=content("live_revision_id")
+        )
+        return self.annotate(public_content=public_content).values_list(*columns, "public_content")
 
 
-def public_contents(model, columns: tuple[str, ...], rows, now):
-    """``(item, content)`` for each row of ``values_with_content`` whose item the public reads at ``now``.
+def public_contents(model, columns: tuple[str, ...], rows):
+    """``(item, content)`` for each row of ``values_with_public_content``.
 
-    The items are built from the row alone and have only ``columns``
-    (with ``PUBLIC_REVISION_COLUMNS`` among them); reading another field would
-    query the database for it.
+    The items are built from the row alone and have only ``columns``; reading
+    another field would query the database for it.
     """
     fields = model._meta.concrete_fields
-    for values in rows:
-        *row, live, approved = values
-        named = dict(zip(columns, row, strict=True))
-        item = model.from_db(None, (), [named.get(field.attname, DEFERRED) for field in fields])
-        content = {"live_revision": live, "approved_revision": approved}.get(item.public_revision_name(now))
+    for *row, content in rows:
         if content is not None:
-            yield item, content
+            named = dict(zip(columns, row, strict=True))
+            yield model.from_db(None, (), [named.get(field.attname, DEFERRED) for field in fields]), content
 
 
 class WorkflowItem(models.Model):
@@ -121,19 +116,11 @@ class WorkflowItem(models.Model):
 
     def public_revision(self, now):
         """The revision the public reads at ``now``, decided from the columns, with or without a sweep."""
-        name = self.public_revision_name(now)
-        return getattr(self, name) if name else None
-
-    def public_revision_name(self, now) -> str | None:
-        """Which revision field the public reads: the approved one once its embargo has come, else the live one.
-
-        None when the item is withdrawn.
-        """
         if self.status == State.WITHDRAWN:
             return None
         if self.status == State.APPROVED and self.publish_at is not None and self.publish_at <= now:
-            return "approved_revision"
-        return "live_revision"
+            return self.approved_revision
+        return self.live_revision
 
     @property
     def public_since(self):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
@@ -161,3 +162,27 @@ def test_without_the_cache_the_page_reads_the_database(client, company, settings
     response = client.get("/investors/")
     assert response.status_code == 200
     assert "Ira Investor" in response.content.decode() and company.legal_name in response.content.decode()
+
+
+def test_on_postgresql_the_lists_are_prepared_statements(company, author, approver):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL matter")
+    publish_now(author, approver, headline="On the wire")
+    now = timezone.now()
+    for _ in range(3):
+        assert [doc.headline for doc in latest_public_documents(now)] == ["On the wire"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"releases_release"."slug"%'],
+        )
+        executions = [row[0] for row in cursor.fetchall()]
+    assert executions and max(executions) >= 3
+
+
+def test_with_prepared_statements_off_the_lists_read_the_same(company, author, approver, monkeypatch):
+    publish_now(author, approver, headline="On the wire")
+    now = timezone.now()
+    prepared = prepared_latest(now)
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", None)
+    assert prepared_latest(now) == prepared == orm_latest(now)
