@@ -12,8 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, When
-from django.db.models.base import DEFERRED
+from django.db.models import DEFERRED, Case, OuterRef, Q, Subquery, When
 
 from irportal.audit.chain import canonical_json
 
