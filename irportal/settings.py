@@ -92,6 +92,9 @@ try:
     _database = dj_database_url.parse(_database_url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60, minimum=0))
 except (ValueError, KeyError) as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL this product understands: {exc}") from None
+# On PostgreSQL the Investor page's lists run as prepared statements (irportal/db.py); no other query is
+# prepared. A connection pooler in transaction mode that cannot keep them (PgBouncer before 1.21) needs this off.
+_prepared_statements = envbool("DATABASE_PREPARED_STATEMENTS", True)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions make SQLite serialise writers at BEGIN, which the
     # audit hash chain relies on; WAL lets readers go on while one writes.
@@ -103,9 +106,7 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_HEALTH_CHECKS"] = True
-    # The Investor page's lists run as prepared statements (irportal/db.py); no other query is prepared. A
-    # connection pooler in transaction mode that cannot keep them (PgBouncer before 1.21) needs this off.
-    if envbool("DATABASE_PREPARED_STATEMENTS", True):
+    if _prepared_statements:
         _database.setdefault("OPTIONS", {})["prepare_threshold"] = 0
 else:
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
