@@ -42,6 +42,14 @@ class FilteredLogMixin(StaffPermissionMixin):
     def get_filters(self) -> AuditFilterForm:
         return AuditFilterForm(self.request.GET)
 
+    def page(self, form, cursor):
+        """The entries the valid ``form`` selects, one keyset page at ``cursor``."""
+        return keyset_page(
+            filtered_entries(form.cleaned_data),
+            before=cursor.cleaned_data.get("before"),
+            after=cursor.cleaned_data.get("after"),
+        )
+
     def invalid(self, form, cursor=None):
         context = self.explorer_context(form, cursor or CursorForm(), page=None)
         return self.render_to_response(context, status=400)
@@ -72,11 +80,7 @@ class AuditLogView(FilteredLogMixin, View):
         form, cursor = self.get_filters(), CursorForm(request.GET)
         if not (form.is_valid() and cursor.is_valid()):
             return self.invalid(form, cursor)
-        page = keyset_page(
-            filtered_entries(form.cleaned_data),
-            before=cursor.cleaned_data.get("before"),
-            after=cursor.cleaned_data.get("after"),
-        )
+        page = self.page(form, cursor)
         # Recorded once the page is read, so that a search does not find its own record.
         audit_record(action="audit.log_view", actor=request.user, data={"view": "list", **form.active_filters()})
         return self.render_to_response(self.explorer_context(form, cursor, page))
@@ -94,11 +98,7 @@ class ObjectHistoryView(FilteredLogMixin, View):
         form = AuditFilterForm({"object_type": object_type, "object_id": object_id})
         if not (form.is_valid() and cursor.is_valid()):
             return self.invalid(form, cursor)
-        page = keyset_page(
-            filtered_entries(form.cleaned_data),
-            before=cursor.cleaned_data.get("before"),
-            after=cursor.cleaned_data.get("after"),
-        )
+        page = self.page(form, cursor)
         audit_record(
             action="audit.log_view",
             actor=request.user,
