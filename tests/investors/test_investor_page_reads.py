@@ -13,7 +13,7 @@ from events.selectors import public_documents as public_event_documents
 from events.services import event_cancel
 from events.workflow import event_approve, event_submit, event_withdraw
 from irportal.addresses import address
-from irportal.db import PreparedQuery
+from irportal.db import PreparedQuery, _cursor
 from releases.models import Audience, Release
 from releases.services import release_update
 from releases.views import latest_public_documents, public_documents
@@ -186,3 +186,5 @@ def test_with_prepared_statements_off_the_lists_read_the_same(company, author, a
     prepared = prepared_latest(now)
     monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", None)
     assert prepared_latest(now) == prepared == orm_latest(now)
+    with _cursor(connection) as cursor, connection.cursor() as djangos:  # binds on the client, never prepares
+        assert type(cursor.cursor) is type(djangos.cursor)
