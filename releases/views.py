@@ -8,6 +8,7 @@ that never existed; a withdrawn release answers 410.
 
 import re
 from dataclasses import dataclass
+from datetime import MINYEAR
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
@@ -169,7 +170,7 @@ class NewsListView(TemplateView):
             .order_by("-year")
         )
         year = self.request.GET.get("year", "")
-        if year.isdigit() and len(year) == 4:
+        if year.isdigit() and len(year) == 4 and int(year) >= MINYEAR:  # "0000" is no year a date can have
             releases = releases.filter(public_since_at__year=int(year))
         else:
             year = ""

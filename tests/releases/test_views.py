@@ -109,6 +109,10 @@ def test_news_archive_by_year_and_out_of_range_pages_answer(client, embargoed):
         year = embargoed.publish_at.year
         assert HEADLINE in client.get(f"/investors/news/?year={year}").content.decode()
         assert HEADLINE not in client.get(f"/investors/news/?year={year - 5}").content.decode()
+        # A year no date can have (year 0) is ignored like any other malformed year: the whole archive.
+        for malformed in ("0000", "20x6", "12345"):
+            response = client.get(f"/investors/news/?year={malformed}")
+            assert response.status_code == 200 and HEADLINE in response.content.decode()
         for page in ("999", "abc", "0", "-1"):
             response = client.get(f"/investors/news/?page={page}")
             assert response.status_code == 404
