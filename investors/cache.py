@@ -1,75 +1,117 @@
-"""The public cache: pages and feeds served from Django's cache without lying.
+"""The public cache: pages and feeds served from the shared cache without lying.
 
-Every public page, feed and sitemap is wrapped in ``public_page``. A request
-first asks the cache (one round trip to Redis, no SQL) for the current
-*generation* and the page's copy; a copy made in the current generation and
-before its expiry is answered as it is. Otherwise the view renders it and the
-copy is kept until the next scheduled change (``schedule.next_change``), at
-most ``PUBLIC_CACHE_SECONDS``.
+A view of the public site is marked with ``public_page`` where its address is
+declared (``investors/urls.py``, ``irportal/urls.py``). Django resolves the
+address once and hands the view to ``PublicCacheMiddleware.process_view``,
+which does everything else in one place:
+
+- **Look-up.** One round trip to the shared cache (Redis, or files under
+  ``var/cache/`` in the embedded default) for the current *generation* and
+  the page's copy. A copy made in the current generation, before its expiry,
+  is the answer: no SQL.
+- **One render per page and generation.** On a miss one request takes a lock
+  in the shared cache (``cache.add``) and renders; the others wait up to
+  ``RENDER_WAIT_SECONDS`` for its copy, then render themselves.
+- **Expiry.** A copy is valid until the next scheduled change
+  (``schedule.next_change``), at most ``PUBLIC_CACHE_SECONDS``, so nothing
+  shows before its embargo or after its replay window. It stays in the cache
+  ``PUBLIC_CACHE_STALE_SECONDS`` longer, for the next point only.
+- **Database down.** A render that fails because the database cannot be
+  reached answers the page's last copy, marked stale (``Warning``, ``Age``,
+  ``Cache-Control: no-store``), or, without one, 503 with ``Retry-After``.
+  Never a 500.
 
 ``invalidate_public_pages()`` starts a new generation: every copy made before
-is ignored by every web instance from that moment on. It runs after every
-committed change of state of a release or event (``state_changed``) and after
-changes of the company profile, contacts, boilerplates and releases; the
-events app calls it on replay changes that are not workflow transitions.
+is ignored by every web process from that moment on. It runs after every
+committed change the public pages show (``investors/receivers.py``) and queues
+``investors.tasks.warm_public_pages``, which renders the pages most visitors
+open first into the new generation.
 
 Responses carry ``Cache-Control: public, max-age=..., s-maxage=...`` bounded
-by the same next change, an ``ETag`` and a ``Last-Modified``, and conditional
-GETs are answered with 304.
+by the same next change, an ``ETag`` and a ``Last-Modified``; conditional GETs
+are answered with 304.
 """
 
 import functools
 import hashlib
 import logging
 import math
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from investors import schedule
+from irportal.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
+# One line per page rendered into the cache (PUBLIC_CACHE_LOG_RENDERS switches it on).
+render_log = logging.getLogger("investors.cache.renders")
 
 GENERATION_KEY = "public:generation"
-PAGE_KEY_PREFIX = "public:page:"
+PAGE_KEY_PREFIX = "public:copy:"
 CACHEABLE_STATUS = {200, 410}
-KEPT_HEADERS = ("X-Robots-Tag", "Content-Language")
-# Added by middleware after the view: kept with the copy so that a copy answered before that middleware has them.
-FINAL_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only", "X-Frame-Options")
+# Headers the cache sets itself on every answer; the copy keeps every other header of the view's response.
+ANSWER_HEADERS = {"content-type", "content-length", "etag", "last-modified", "cache-control", "expires"}
+# What a render that cannot reach the database raises.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.02
+RETRY_AFTER_SECONDS = 30
+# Rendered again after every invalidation, so that most visitors never meet a miss.
+WARMED_PAGES = ("investors:home", "news:list", "news:feed")
+WARM_TASK = "investors.tasks.warm_public_pages"
 
 
-def invalidate_public_pages() -> None:
-    """Drop every cached public page, on every web instance, at once.
+@dataclass(frozen=True)
+class PagePolicy:
+    """How a public view is cached: ``params`` are the query parameters its output depends on."""
 
-    The generation is a fresh random token rather than a counter, so a cache
-    that lost the key (eviction, restart) can never bring an old copy back.
-    """
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # a cache outage must not fail the change that invalidates
-        logger.exception("could not start a new public cache generation")
+    params: tuple[str, ...] = ()
+    uncached_params: tuple[str, ...] = ()
+
+    def key(self, request) -> str:
+        """One key per address: scheme, host, path and only the query parameters the page reads."""
+        query = "&".join(f"{name}={request.GET.get(name, '')}" for name in self.params)
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+
+    def stores(self, request) -> bool:
+        """Whether this request's answer is kept; with any of ``uncached_params`` (a search) it never is."""
+        return settings.PUBLIC_CACHE and not any(request.GET.get(name) for name in self.uncached_params)
 
 
-def current_generation(found: dict) -> str:
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        # A cache that cannot keep the key at all gets a generation no copy was made in.
-        generation = cache.get(GENERATION_KEY) or uuid.uuid4().hex
-    return generation
+def public_page(view=None, *, params: tuple[str, ...] = (), uncached_params: tuple[str, ...] = ()):
+    """Mark a view as a public page, served by ``PublicCacheMiddleware``; the view itself is unchanged."""
+
+    def mark(view_func):
+        @functools.wraps(view_func)
+        def marked(request, *args, **kwargs):
+            return view_func(request, *args, **kwargs)
+
+        marked.public_page = PagePolicy(tuple(params), tuple(uncached_params))
+        return marked
+
+    return mark(view) if view is not None else mark
 
 
 @dataclass
 class CachedPage:
     generation: str
+    made_at: float
     expires_at: float
     status: int
     content_type: str
@@ -78,6 +120,9 @@ class CachedPage:
     last_modified: int
     headers: dict
 
+    def is_fresh(self, generation: str | None, now: float) -> bool:
+        return self.generation == generation and now < self.expires_at
+
     def response(self) -> HttpResponse:
         response = HttpResponse(self.content, status=self.status, content_type=self.content_type, headers=self.headers)
         response["ETag"] = self.etag
@@ -85,29 +130,200 @@ class CachedPage:
         return response
 
 
-def page_key(request, params) -> str:
-    """One key per address: scheme, host, path and only the query parameters the page reads."""
-    query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+def invalidate_public_pages() -> None:
+    """Drop every cached public page, on every web process, at once; then have them rendered again.
+
+    The generation is a fresh random token rather than a counter, so a cache
+    that lost the key (eviction, restart) can never bring an old copy back.
+    """
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # a cache outage must not fail the change that invalidates
+        logger.exception("could not start a new public cache generation")
+    try:
+        # Without retries: a broker that is down costs this request nothing, and visitors render the pages.
+        celery_app.send_task(WARM_TASK, retry=False)
+    except Exception:  # noqa: BLE001 - warming is an optimisation
+        logger.warning("could not queue %s; the first visitors render the pages", WARM_TASK, exc_info=True)
 
 
-def _seconds_left(now: datetime, until: float) -> int:
-    return max(0, math.floor(until - now.timestamp()))
+def warm_public_pages() -> list[tuple[str, int]]:
+    """Render the pages most visitors open first into the cache, as a visitor of ``SITE_URL`` would.
+
+    Each request goes through the whole middleware stack with the site's
+    host and scheme, so the copies are the ones visitors are answered from.
+    A page that already has a copy of the current generation is not
+    rendered again. Returns each path with its status.
+    """
+    from django.test import Client  # a full request through the stack, without a socket
+
+    site = urlsplit(settings.SITE_URL)
+    client = Client(headers={"host": site.netloc}, raise_request_exception=False)
+    answers = []
+    for name in WARMED_PAGES:
+        path = reverse(name)
+        status = client.get(path, secure=site.scheme == "https").status_code
+        if status != 200:
+            logger.warning("warming %s%s answered %s", settings.SITE_URL, path, status)
+        answers.append((path, status))
+    return answers
 
 
-def _cache_control(response, seconds_left: int) -> None:
-    browser = min(settings.PUBLIC_CACHE_BROWSER_SECONDS, seconds_left)
-    proxy = min(settings.PUBLIC_CACHE_PROXY_SECONDS, seconds_left)
-    response["Cache-Control"] = f"public, max-age={browser}, s-maxage={proxy}"
+class PublicCacheMiddleware:
+    """Serves every view marked with ``public_page``: from the cache, rendered once, or stale when the database is down.
+
+    Django calls ``process_view`` with the view it resolved; a page answered
+    here goes back out through the rest of the middleware, which adds the
+    headers of every page (security, frame options, content security policy).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        policy = getattr(view_func, "public_page", None)
+        if policy is None or request.method not in {"GET", "HEAD"}:
+            return None
+        request.public_page = True  # the templates show nothing of the visitor's session (no messages)
+        render = functools.partial(_render, request, view_func, view_args, view_kwargs)
+        if not policy.stores(request):
+            return _uncached(request, render)
+        return _cached(request, policy.key(request), render)
 
 
-def _cacheable(response) -> bool:
+def _render(request, view_func, args, kwargs):
+    response = view_func(request, *args, **kwargs)
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    return response
+
+
+def _uncached(request, render):
+    try:
+        response = render()
+    except DATABASE_DOWN:
+        logger.warning("database unavailable; %s answered 503", request.path, exc_info=True)
+        return _unavailable()
+    response.setdefault("Cache-Control", "no-cache")
+    return response
+
+
+def _cached(request, key, render):
+    try:
+        generation, copy = _look_up(key)
+    except Exception:  # without the cache the page is slower, never missing
+        logger.exception("public cache unavailable; rendering %s uncached", request.path)
+        return _uncached(request, render)
+    if copy is not None and copy.is_fresh(generation, time.time()):
+        return _answer(request, copy)
+    with _render_lock(key, generation) as first:
+        ready = _fresh_copy(key) if first else _wait_for_copy(key, generation)
+        if ready is not None:
+            return _answer(request, ready)
+        return _render_and_keep(request, key, generation, copy, render)
+
+
+def _look_up(key: str) -> tuple[str, CachedPage | None]:
+    """The current generation (started here if the cache has none) and the page's copy, in one round trip."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        # A cache that cannot keep the key at all gets a generation no copy was made in.
+        generation = cache.get(GENERATION_KEY) or uuid.uuid4().hex
+    return generation, found.get(key)
+
+
+def _lock_key(key: str, generation: str) -> str:
+    return f"{key}:rendering:{generation}"
+
+
+@contextmanager
+def _render_lock(key: str, generation: str):
+    """Taken by the first request that misses a page in a generation; yields whether it is this one.
+
+    ``cache.add`` is atomic on Redis. The file-based cache of the embedded
+    default checks and writes in two steps, so there a few requests arriving
+    at the same instant may each render.
+    """
+    lock = _lock_key(key, generation)
+    try:
+        taken = cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS)
+    except Exception:  # noqa: BLE001 - without the lock, render
+        taken = None
+    try:
+        yield taken is not False
+    finally:
+        if taken:
+            try:
+                cache.delete(lock)
+            except Exception:  # noqa: BLE001 - the lock runs out by itself
+                logger.warning("could not release %s", lock, exc_info=True)
+
+
+def _fresh_copy(key: str) -> CachedPage | None:
+    """The page's copy if it is fresh now: the request that held the lock before may have just kept it."""
+    try:
+        generation, copy = _look_up(key)
+    except Exception:  # noqa: BLE001 - render
+        return None
+    return copy if copy is not None and copy.is_fresh(generation, time.time()) else None
+
+
+def _wait_for_copy(key: str, generation: str) -> CachedPage | None:
+    """Wait for the request holding the lock to keep its copy; ``None`` when it gave up or took too long."""
+    lock = _lock_key(key, generation)
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        try:
+            found = cache.get_many([GENERATION_KEY, key, lock])
+        except Exception:  # noqa: BLE001 - render
+            return None
+        copy = found.get(key)
+        if copy is not None and copy.is_fresh(found.get(GENERATION_KEY), time.time()):
+            return copy
+        if lock not in found:  # the render failed or made nothing to keep
+            return None
+    return None
+
+
+def _render_and_keep(request, key: str, generation: str, previous: CachedPage | None, render):
+    now = timezone.now()
+    try:
+        next_change = schedule.next_change(now)
+        response = render()
+    except DATABASE_DOWN:
+        logger.warning("database unavailable while rendering %s", request.path, exc_info=True)
+        return _stale_or_unavailable(previous)
+    expires_at = now.timestamp() + settings.PUBLIC_CACHE_SECONDS
+    if next_change is not None:
+        expires_at = min(expires_at, next_change.timestamp())
+    render_log.info(
+        "rendered path=%s generation=%s until=%s", request.path, generation, next_change.isoformat() if next_change else "-"
+    )
+    if not _storable(request, response):
+        return response
+    copy = _make_copy(response, generation=generation, expires_at=expires_at, now=now, previous=previous)
+    try:
+        cache.set(key, copy, timeout=_seconds_left(now.timestamp(), expires_at) + settings.PUBLIC_CACHE_STALE_SECONDS)
+    except Exception:  # a copy not kept is rendered again next time
+        logger.exception("could not keep a public cache copy of %s", request.path)
+    return _answer(request, copy)
+
+
+def _storable(request, response) -> bool:
+    # A page that read the visitor's session (their sign-in, messages) is not the same for everyone.
+    session = getattr(request, "session", None)
     return (
         response.status_code in CACHEABLE_STATUS
         and not response.streaming
         and not response.cookies
-        and "Vary" not in response
+        and not response.has_header("Vary")
+        and not (session is not None and session.accessed)
     )
 
 
@@ -121,138 +337,43 @@ def _make_copy(response, *, generation: str, expires_at: float, now: datetime, p
         last_modified = max(math.floor(now.timestamp()), previous.last_modified + 1 if previous else 0)
     return CachedPage(
         generation=generation,
+        made_at=now.timestamp(),
         expires_at=expires_at,
         status=response.status_code,
         content_type=response["Content-Type"],
         content=content,
         etag=etag,
         last_modified=last_modified,
-        headers={name: response[name] for name in KEPT_HEADERS if name in response},
+        headers={name: value for name, value in response.items() if name.lower() not in ANSWER_HEADERS},
     )
 
 
-def public_page(view=None, *, params: tuple[str, ...] = (), uncached_params: tuple[str, ...] = ()):
-    """Serve a public view from the cache; ``params`` are the query parameters its output depends on.
-
-    A request with any of ``uncached_params`` (e.g. a search query) is
-    rendered every time and never stored.
-    """
-
-    def decorator(view_func):
-        @functools.wraps(view_func)
-        def wrapper(request, *args, **kwargs):
-            request.public_page = True
-            if not _uses_cache(request, uncached_params):
-                response = view_func(request, *args, **kwargs)
-                response.setdefault("Cache-Control", "no-cache")
-                return response
-            return _serve(request, page_key(request, params), view_func, args, kwargs)
-
-        wrapper.public_cache_params = (params, uncached_params)
-        return wrapper
-
-    return decorator(view) if view is not None else decorator
+def _seconds_left(now: float, until: float) -> int:
+    return max(0, math.floor(until - now))
 
 
-def _uses_cache(request, uncached_params) -> bool:
-    return (
-        settings.PUBLIC_CACHE
-        and request.method in {"GET", "HEAD"}
-        and not any(request.GET.get(name) for name in uncached_params)
-    )
-
-
-class PublicCacheMiddleware:
-    """Answers a request for a cached public page before the rest of the stack runs.
-
-    It sits after the middleware that sets response headers for every page
-    (security, frame options, content security policy) and before sessions,
-    CSRF and authentication, which a public page never reads. A miss goes on
-    to the view, whose ``public_page`` wrapper renders and keeps the copy,
-    reusing what this lookup found.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        answer = self._cached_answer(request)
-        if answer is not None:
-            return answer
-        request.public_cache_keeps_copy = True
-        response = self.get_response(request)
-        pending = getattr(request, "public_cache_pending", None)
-        if pending is not None:
-            key, fresh, seconds = pending
-            fresh.headers.update({name: response[name] for name in FINAL_HEADERS if name in response})
-            _keep(request, key, fresh, seconds)
-        return response
-
-    def _cached_answer(self, request):
-        if request.method not in {"GET", "HEAD"} or not settings.PUBLIC_CACHE:
-            return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        params, uncached_params = getattr(match.func, "public_cache_params", (None, None))
-        if params is None or not _uses_cache(request, uncached_params):
-            return None
-        key = page_key(request, params)
-        try:
-            found = cache.get_many([GENERATION_KEY, key])
-        except Exception:  # the view renders without the cache
-            logger.exception("public cache unavailable; rendering %s uncached", request.path)
-            return None
-        request.public_cache_lookup = (key, found)
-        now = timezone.now()
-        copy = found.get(key)
-        if copy is not None and copy.generation == found.get(GENERATION_KEY) and now.timestamp() < copy.expires_at:
-            return _answer(request, copy, now)
-        return None
-
-
-def _serve(request, key, view_func, args, kwargs):
-    now = timezone.now()
-    try:
-        looked_up_key, found = getattr(request, "public_cache_lookup", (None, None))
-        if looked_up_key != key:
-            found = cache.get_many([GENERATION_KEY, key])
-        generation = current_generation(found)
-    except Exception:  # without the cache the page is slower, never missing
-        logger.exception("public cache unavailable; rendering %s uncached", request.path)
-        return view_func(request, *args, **kwargs)
-    copy = found.get(key)
-    if copy is not None and copy.generation == generation and now.timestamp() < copy.expires_at:
-        return _answer(request, copy, now)
-
-    next_change = schedule.next_change(now)
-    expires_at = now.timestamp() + settings.PUBLIC_CACHE_SECONDS
-    if next_change is not None:
-        expires_at = min(expires_at, next_change.timestamp())
-    response = view_func(request, *args, **kwargs)
-    if hasattr(response, "render") and callable(response.render):
-        response = response.render()
-    if not _cacheable(response):
-        return response
-    fresh = _make_copy(response, generation=generation, expires_at=expires_at, now=now, previous=copy)
-    seconds = _seconds_left(now, expires_at)
-    if seconds > 0:
-        if getattr(request, "public_cache_keeps_copy", False):
-            request.public_cache_pending = (key, fresh, seconds)
-        else:
-            _keep(request, key, fresh, seconds)
-    return _answer(request, fresh, now)
-
-
-def _keep(request, key: str, copy: CachedPage, seconds: int) -> None:
-    try:
-        cache.set(key, copy, timeout=seconds)
-    except Exception:  # a copy not kept is rendered again next time
-        logger.exception("could not keep a public cache copy of %s", request.path)
-
-
-def _answer(request, copy: CachedPage, now: datetime):
+def _answer(request, copy: CachedPage):
+    seconds_left = _seconds_left(time.time(), copy.expires_at)
     response = copy.response()
-    _cache_control(response, _seconds_left(now, copy.expires_at))
+    browser = min(settings.PUBLIC_CACHE_BROWSER_SECONDS, seconds_left)
+    proxy = min(settings.PUBLIC_CACHE_PROXY_SECONDS, seconds_left)
+    response["Cache-Control"] = f"public, max-age={browser}, s-maxage={proxy}"
     return get_conditional_response(request, etag=copy.etag, last_modified=copy.last_modified, response=response)
+
+
+def _stale_or_unavailable(copy: CachedPage | None) -> HttpResponse:
+    """The page's last copy, whatever its generation or expiry, marked stale; 503 when there is none."""
+    if copy is None:
+        return _unavailable()
+    response = copy.response()
+    response["Age"] = str(_seconds_left(copy.made_at, time.time()))
+    response["Warning"] = '110 - "Response is Stale"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _unavailable() -> HttpResponse:
+    response = HttpResponse(render_to_string("public/unavailable.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

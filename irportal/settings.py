@@ -53,9 +53,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A cached public page is answered here, before anything else is looked at; its copy keeps the
-    # headers the middleware below added when it was made (frame options, content security policy).
-    "investors.cache.PublicCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "irportal.audit.middleware.AuditContextMiddleware",
@@ -66,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "irportal.audit.retention.RetentionRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Serves the views marked public_page (process_view): from the shared cache, rendered once per
+    # generation, or stale while the database is down. Every other middleware's headers apply to them.
+    "investors.cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "irportal.urls"
@@ -113,6 +113,8 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL is not None and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://; got {REDIS_URL!r}")
 
+# One cache shared by every process: it holds the public pages' generation, so a per-process cache
+# would let a withdrawn release live on in the processes that did not handle the withdrawal.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -122,7 +124,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "irportal"}}
+    # The embedded default: files under var/cache/, shared by every process on this machine. A hit is
+    # one file read, costs no SQL and takes no SQLite lock, and the copies outlive a database outage.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # The public cache (investors/cache.py): how long a copy is kept at most,
 # and the ceilings of max-age (browsers) and s-maxage (proxies, CDNs). Every
@@ -134,6 +144,10 @@ PUBLIC_CACHE = envbool("PUBLIC_CACHE", True)
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300, minimum=1)
 PUBLIC_CACHE_PROXY_SECONDS = envint("PUBLIC_CACHE_PROXY_SECONDS", 60, minimum=0)
 PUBLIC_CACHE_BROWSER_SECONDS = envint("PUBLIC_CACHE_BROWSER_SECONDS", 0, minimum=0)
+# How long a copy is kept after its expiry, to answer (marked stale) while the database is unreachable.
+PUBLIC_CACHE_STALE_SECONDS = envint("PUBLIC_CACHE_STALE_SECONDS", 3600, minimum=0)
+# One log line per page rendered into the cache (path, generation, valid until), to count renders.
+PUBLIC_CACHE_LOG_RENDERS = envbool("PUBLIC_CACHE_LOG_RENDERS", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -320,5 +334,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "investors.cache.renders": {"level": "INFO" if PUBLIC_CACHE_LOG_RENDERS else "WARNING"},
+    },
 }

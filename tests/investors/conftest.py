@@ -12,10 +12,17 @@ from tests.factories import make_release
 from tests.releases.conftest import *  # noqa: F403
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def public_cache(request, settings):
-    """Run a test against the local-memory cache and against Redis."""
-    if request.param == "redis":
+@pytest.fixture(params=["file", "redis"])
+def public_cache(request, settings, tmp_path):
+    """Run a test against each shared cache: files (the embedded default) and Redis."""
+    if request.param == "file":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
+    else:
         redis_url = request.getfixturevalue("redis_url")
         settings.CACHES = {
             "default": {
