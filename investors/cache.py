@@ -143,7 +143,7 @@ def invalidate_public_pages() -> None:
     try:
         # Without retries: a broker that is down costs this request nothing, and visitors render the pages.
         celery_app.send_task(WARM_TASK, retry=False)
-    except Exception:  # noqa: BLE001 - warming is an optimisation
+    except Exception:  # warming is an optimisation
         logger.warning("could not queue %s; the first visitors render the pages", WARM_TASK, exc_info=True)
 
 
@@ -260,7 +260,7 @@ def _render_lock(key: str, generation: str):
         if taken:
             try:
                 cache.delete(lock)
-            except Exception:  # noqa: BLE001 - the lock runs out by itself
+            except Exception:  # the lock runs out by itself
                 logger.warning("could not release %s", lock, exc_info=True)
 
 
@@ -302,9 +302,8 @@ def _render_and_keep(request, key: str, generation: str, previous: CachedPage | 
     expires_at = now.timestamp() + settings.PUBLIC_CACHE_SECONDS
     if next_change is not None:
         expires_at = min(expires_at, next_change.timestamp())
-    render_log.info(
-        "rendered path=%s generation=%s until=%s", request.path, generation, next_change.isoformat() if next_change else "-"
-    )
+    until = next_change.isoformat() if next_change else "-"
+    render_log.info("rendered path=%s generation=%s until=%s", request.path, generation, until)
     if not _storable(request, response):
         return response
     copy = _make_copy(response, generation=generation, expires_at=expires_at, now=now, previous=previous)
