@@ -1,22 +1,34 @@
-"""The public pages under load: gunicorn (2 workers) on PostgreSQL and Redis, driven by wrk.
+"""The public pages: query counts, uncached render times, cached throughput, and a publication under load.
 
-Run with ``make bench`` (not part of ``make test``). DATABASE_URL names the
-PostgreSQL server; the bench drops and recreates its own database on it,
-``irportal_bench_public``. REDIS_URL names the Redis server; the bench uses
-database 13 on it (``BENCH_REDIS_DB``) and empties it first.
+Run with ``make bench-public`` (not part of ``make test``). DATABASE_URL names
+the PostgreSQL server; the bench drops and recreates its own database on it,
+``irportal_bench_public`` (``BENCH_DATABASE`` to change it). REDIS_URL names
+the Redis server; the bench uses database 13 on it (``BENCH_REDIS_DB``) for
+the cache and the Celery broker, and empties it first.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/irportal REDIS_URL=redis://127.0.0.1:6379/0 make bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/irportal REDIS_URL=redis://127.0.0.1:6379/0 make bench-public
 
-Steps: migrate and collectstatic into a temporary directory; load 10
-releases (and 10 events when the events app is installed) and count each
-page's SQL queries uncached and cached, in-process with Django's test client;
-scale up to 10,000 releases, 1,000 events and 100 contacts (bulk inserts of
-published rows with valid revisions, not the per-item workflow) and count
-again; start gunicorn with DEBUG off and the Redis cache, and run wrk for a
-fixed time on each page and on one static file served by whitenoise; then
-again with the public page cache switched off (``PUBLIC_CACHE=off``) for the
-uncached figures. The tables are analysed after loading, as autovacuum would
-have done on a live site. Prints one table and PASS/FAIL for each target.
+1. Migrate and collect static files into a temporary directory; load 10
+   releases (and 10 events) and count each page's SQL queries with an empty
+   cache and cached, in-process with Django's test client.
+2. Scale up to 10,000 releases, 1,000 events and 100 contacts (bulk inserts of
+   published rows with valid revisions, not the per-item workflow), analyse
+   the tables as autovacuum would, and count again.
+3. Time every public page rendered in-process with the public cache off
+   (``PUBLIC_CACHE`` off): a warm-up, then the median of ``RENDERS['runs']``.
+4. Start gunicorn (2 workers, DEBUG off, Redis cache) and one Celery worker,
+   and run wrk on each page from the cache and on one static file served by
+   whitenoise through the same server.
+5. A publication under load: an approved release whose embargo is a few
+   seconds away; wrk requests ``/investors/`` and ``/investors/news/`` in turn
+   for ten seconds around the embargo (``bench/publication.lua`` records each
+   response's second, status and whether it shows the release), and the sweep
+   runs a second after the embargo, as beat would. Every render into the
+   cache is logged (``PUBLIC_CACHE_LOG_RENDERS``) and counted per page,
+   generation and scheduled change.
+
+Prints each figure with PASS or FAIL against its target and exits non-zero
+when one fails.
 """
 
 import argparse
@@ -25,22 +37,44 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "irportal_bench_public"
+BENCH_DB = os.environ.get("BENCH_DATABASE", "irportal_bench_public")
 COMPANY = {"legal_name": "Halvorsen Instruments, Inc.", "short_name": "Halvorsen", "ticker": "HLVI"}
 SCALE = {"releases": 10_000, "events": 1_000, "contacts": 100}
 SMALL = {"releases": 10, "events": 10, "contacts": 100}
 QUIET = ["--log-level", "warning"]
 WRK = {"duration": 10, "threads": 2, "connections": 32}
-TARGETS = {"cached_share_of_static": 0.5, "cached_p99_ms": 25.0, "uncached_rps": 400.0, "uncached_queries": 10}
+WRK_PAGES = ("investors", "news", "release", "rss")
+# These list every release or every event, so their render time grows with the data: measured, no target.
+LIST_EVERYTHING = ("events", "calendar", "sitemap")
+RENDERS = {"warm_up": 3, "runs": 21}
+# The embargo comes `lead` seconds after the release is approved, in the middle of wrk's run; the sweep
+# runs `sweep_after` seconds after it.
+PUBLICATION = {
+    "paths": ("/investors/", "/investors/news/"),
+    "headline": "Halvorsen Instruments Names a New Chief Executive Officer",
+    "lead": 8,
+    "sweep_after": 1,
+}
+TARGETS = {
+    "cached_share_of_static": 0.5,
+    "cached_p99_ms": 25.0,
+    "uncached_queries": 10,
+    "render_ms": 15.0,
+    "renders_per_generation": 1,
+    "publication_p99_ms": 50.0,
+    "missing_after_embargo": 0,
+}
 
 
 # -- environment ------------------------------------------------------------------------------
@@ -275,12 +309,38 @@ def seed_events(total: int) -> None:
         _link_live_revisions(event_model._meta.db_table, revision_model._meta.db_table, "event_id")
 
 
+def public_paths() -> dict[str, str]:
+    """Every public page, by name: the newest release and the next upcoming event stand for their kind."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from events.models import Event
+    from releases.models import Release
+
+    now = timezone.now()
+    newest = Release.objects.public_newest_first(now).first()
+    event = Event.objects.public(now).filter(starts_at__gt=now).order_by("starts_at").first()
+    return {
+        "investors": "/investors/",
+        "news": "/investors/news/",
+        "release": newest.get_absolute_url(),
+        "rss": "/investors/news/feed/",
+        "events": "/investors/events/",
+        "event": event.get_absolute_url(),
+        "event calendar": reverse("events:ics", args=[event.slug]),
+        "calendar": "/investors/events.ics",
+        "sitemap": "/sitemap.xml",
+        "theme": "/investors/theme.css",
+        "robots": "/robots.txt",
+    }
+
+
 def analyze() -> None:
-    """Planner statistics for the bulk-loaded tables, as autovacuum would gather them on a live site."""
+    """Planner statistics and the visibility map of the bulk-loaded tables, as autovacuum makes them on a live site."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
 
 
 # -- measuring --------------------------------------------------------------------------------
@@ -307,28 +367,74 @@ def query_counts(paths: dict[str, str]) -> dict[str, tuple[int, int]]:
     return counts
 
 
+def render_times(paths: dict[str, str]) -> dict[str, float]:
+    """Each page rendered in-process with the public cache off: the median of several runs, in ms."""
+    from django.test import Client, override_settings
+
+    client = Client()
+    times = {}
+    with override_settings(PUBLIC_CACHE=False):
+        for name, path in paths.items():
+            for _ in range(RENDERS["warm_up"]):
+                if client.get(path).status_code != 200:
+                    sys.exit(f"{path} does not answer 200 with the cache off")
+            samples = []
+            for _ in range(RENDERS["runs"]):
+                started = time.perf_counter()
+                client.get(path)
+                samples.append(time.perf_counter() - started)
+            times[name] = statistics.median(samples) * 1000
+    return times
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+def start_gunicorn(env: dict[str, str], port: int, log) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "irportal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", *QUIET],
         cwd=ROOT,
         env=env,
+        stderr=log,
     )
+    wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), process, "gunicorn")
+    return process
+
+
+def start_celery_worker(env: dict[str, str], log) -> subprocess.Popen:
+    """One worker process for the tasks the publication queues (re-rendering the public pages)."""
+    from irportal.celery import app
+
+    command = [sys.executable, "-m", "celery", "-A", "irportal", "worker", "--pool", "solo", "--purge"]
+    process = subprocess.Popen(
+        [*command, "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    wait_until(lambda: app.control.ping(timeout=0.5), process, "the Celery worker")
+    return process
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
+            return True
+    except OSError:
+        return False
+
+
+def wait_until(ready, process: subprocess.Popen, name: str) -> None:
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                sys.exit("gunicorn did not start; see its output above")
-            time.sleep(0.2)
+    while not ready():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            sys.exit(f"{name} did not start; see its log")
+        time.sleep(0.2)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -348,27 +454,13 @@ def _milliseconds(text: str) -> float:
     return float(number) * _UNITS_MS[unit]
 
 
-def run_wrk(url: str) -> dict:
-    """wrk for a fixed time; requests per second, p50 and p99 in ms, and failed responses."""
-    for _ in range(3):  # warm the page (and its cache) before the clock starts
-        urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 - loopback
-    options = [
-        "--latency",
-        "--timeout",
-        "10s",
-        "-t",
-        str(WRK["threads"]),
-        "-c",
-        str(WRK["connections"]),
-        "-d",
-        f"{WRK['duration']}s",
-    ]
-    output = subprocess.run(
-        ["wrk", *options, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def wrk_command(url: str, *extra: str) -> list[str]:
+    options = ["--latency", "--timeout", "10s", "-t", str(WRK["threads"]), "-c", str(WRK["connections"])]
+    return ["wrk", *options, "-d", f"{WRK['duration']}s", *extra, url]
+
+
+def wrk_figures(output: str) -> dict:
+    """Requests per second, p50 and p99 in ms, and failed responses, from wrk's report."""
     percentile = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)$", output, re.M)
@@ -381,86 +473,234 @@ def run_wrk(url: str) -> dict:
     }
 
 
-def load_test(env: dict[str, str], paths: dict[str, str]) -> dict[str, dict]:
+def run_wrk(url: str) -> dict:
+    """wrk for a fixed time on one URL, after warming the page (and its cache)."""
+    for _ in range(3):
+        urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 - loopback
+    return wrk_figures(subprocess.run(wrk_command(url), capture_output=True, text=True, check=True).stdout)
+
+
+def schedule_release(embargo: dt.datetime):
+    """An approved release whose embargo is ``embargo``: the sweep publishes it then (saving it invalidates)."""
+    from irportal.workflow.models import State
+    from releases.content import release_content
+    from releases.models import Release, ReleaseRevision
+
+    template = Release.objects.order_by("-publish_at").first()
+    release = Release.objects.get(pk=template.pk)
+    release.pk = None
+    release.slug = "bench-embargoed-release"
+    release.headline = PUBLICATION["headline"]
+    release.status = State.APPROVED
+    release.publish_at = embargo
+    release.first_published_at = release.last_published_at = None
+    release.live_revision = release.approved_revision = None
+    release.save()
+    content = release_content(release)
+    release.approved_revision = ReleaseRevision.objects.create(
+        release=release,
+        number=1,
+        content=content,
+        content_hash=ReleaseRevision.hash_content(content),
+        created_by=release.created_by,
+        note="Bench data",
+    )
+    release.save()
+    return release
+
+
+def publication_under_load(base_url: str) -> dict:
+    """wrk on the Investor page and the archive for ten seconds around an embargo; the sweep a second after it."""
+    from django.utils import timezone
+
+    from irportal.workflow.sweep import run_sweep
+
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(seconds=PUBLICATION["lead"])
+    release = schedule_release(embargo)
+    for path in PUBLICATION["paths"]:
+        urllib.request.urlopen(base_url + path, timeout=30).read()  # noqa: S310 - loopback
+    half = WRK["duration"] / 2
+    time.sleep(max(0.0, embargo.timestamp() - half - time.time()))
+    script = ROOT / "bench" / "publication.lua"
+    wrk_env = {
+        **os.environ,
+        "BENCH_EMBARGO": str(int(embargo.timestamp())),
+        "BENCH_HEADLINE": release.headline,
+        "BENCH_PATHS": " ".join(PUBLICATION["paths"]),
+    }
+    wrk = subprocess.Popen(wrk_command(base_url, "-s", str(script)), stdout=subprocess.PIPE, text=True, env=wrk_env)
+    time.sleep(max(0.0, embargo.timestamp() + PUBLICATION["sweep_after"] - time.time()))
+    published = run_sweep()["releases.publish"]
+    output, _ = wrk.communicate()
+    if wrk.returncode != 0 or release.pk not in published:
+        sys.exit(f"the publication run failed (wrk exit {wrk.returncode}, swept {published}):\n{output}")
+    pages = {
+        path: {name: int(value) for name, value in re.findall(r"(\w+)=(\d+)", line)}
+        for path, line in re.findall(r"^page (\S+) (.*)$", output, re.M)
+    }
+    return {"wrk": wrk_figures(output), "pages": pages, "embargo": embargo}
+
+
+RENDER_LINE = re.compile(r"rendered path=(\S+) generation=(\S+) until=(\S+)")
+
+
+def renders_per_generation(logs: dict[Path, int], paths) -> dict[str, Counter]:
+    """From the render log lines after each log's offset: renders per page, generation and scheduled change."""
+    counts = {path: Counter() for path in paths}
+    for log, offset in logs.items():
+        with log.open() as lines:
+            lines.seek(offset)
+            text = lines.read()
+        for path, generation, until in RENDER_LINE.findall(text):
+            if path in counts:
+                counts[path][(generation, until)] += 1
+    return counts
+
+
+def load_test(env: dict[str, str], paths: dict[str, str], var_dir: Path) -> tuple[dict, dict, dict]:
     port = free_port()
-    server = start_gunicorn(env, port)
-    try:
-        return {name: run_wrk(f"http://127.0.0.1:{port}{path}") for name, path in paths.items()}
-    finally:
-        stop(server)
+    base_url = f"http://127.0.0.1:{port}"
+    env = {**env, "SITE_URL": base_url, "PUBLIC_CACHE_LOG_RENDERS": "on"}
+    logs = [var_dir / "web.log", var_dir / "worker.log"]
+    with logs[0].open("w") as web_log, logs[1].open("w") as worker_log:
+        server = start_gunicorn(env, port, web_log)
+        worker = start_celery_worker(env, worker_log)
+        try:
+            cached = {name: run_wrk(base_url + path) for name, path in paths.items()}
+            # Only the renders of the publication run count: the logs are read from here on.
+            offsets = {log: log.stat().st_size for log in logs}
+            publication = publication_under_load(base_url)
+        finally:
+            stop(server)
+            stop(worker)
+    return cached, publication, renders_per_generation(offsets, PUBLICATION["paths"])
 
 
-# -- report -----------------------------------------------------------------------------------
+# -- report ---------------------------------------------------------------------------------
 
 
-def report(paths, cached, uncached, counts_small, counts_large, cache_switch: bool) -> bool:
-    static = cached["static file"]["rps"]
+def _check(label: str, ok: bool, detail: str) -> bool:
+    print(f"{'PASS' if ok else 'FAIL'}  {label}: {detail}")
+    return ok
+
+
+def report_queries(paths, counts_small, counts_large) -> list[bool]:
+    print("\nSQL queries per page, in-process (uncached: empty cache; cached: the same request again):")
+    header = f"{'page':<15} {'path':<48} {'uncached @10':>12} {'@' + format(SCALE['releases'], ','):>12} {'cached':>7}"
+    print(header)
+    print("-" * len(header))
+    for name, path in paths.items():
+        (small, _), (large, cached) = counts_small[name], counts_large[name]
+        print(f"{name:<15} {path[:48]:<48} {small:>12} {large:>12} {cached:>7}")
     print()
+    return [
+        _check("/investors/ cached: 0 queries", counts_large["investors"][1] == 0, f"{counts_large['investors'][1]}"),
+        _check(
+            f"every page uncached: <= {TARGETS['uncached_queries']} queries, the same at 10 and "
+            f"{SCALE['releases']:,} releases",
+            all(
+                large <= TARGETS["uncached_queries"] and counts_small[name][0] == large
+                for name, (large, _) in counts_large.items()
+            ),
+            ", ".join(f"{name} {counts_small[name][0]}/{large}" for name, (large, _) in counts_large.items()),
+        ),
+    ]
+
+
+def report_cached(paths, cached) -> list[bool]:
+    static = cached["static file"]["rps"]
     print(
-        f"wrk: {WRK['duration']} s per URL, {WRK['threads']} threads, {WRK['connections']} connections, "
-        f"gunicorn 2 workers, {SCALE['releases']:,} releases"
+        f"\nwrk from the cache: {WRK['duration']} s per URL, {WRK['threads']} threads, {WRK['connections']} "
+        f"connections, gunicorn 2 workers, {SCALE['releases']:,} releases"
     )
-    header = (
-        f"{'page':<14} {'path':<42} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'/static':>7} "
-        f"{'rps off':>8} {'p99 off':>7} {'SQL uncached':>12} {'SQL cached':>10} {'SQL @10':>7}"
-    )
+    header = f"{'page':<14} {'path':<46} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'/static':>7}"
     print(header)
     print("-" * len(header))
     for name, path in paths.items():
         row = cached[name]
-        off = uncached.get(name)
-        small = counts_small.get(name, ("", ""))
-        large = counts_large.get(name, ("", ""))
         print(
-            f"{name:<14} {path[:42]:<42} {row['rps']:>8.0f} {row['p50']:>7.2f} {row['p99']:>7.2f} "
-            f"{row['rps'] / static:>7.2f} {off['rps'] if off else float('nan'):>8.0f} "
-            f"{off['p99'] if off else float('nan'):>7.2f} {large[0]!s:>12} {large[1]!s:>10} {small[0]!s:>7}"
+            f"{name:<14} {path[:46]:<46} {row['rps']:>8.0f} {row['p50']:>7.2f} {row['p99']:>7.2f} "
+            f"{row['rps'] / static:>7.2f}"
         )
-        if row["errors"] or row["socket_errors"] or (off and (off["errors"] or off["socket_errors"])):
-            failed = f"non-2xx/3xx {row['errors']} (cache off: {off and off['errors']})"
-            print(f"  ! {name}: {failed}, socket errors: {row['socket_errors'] or 'none'}")
-    print("(rps off / p99 off: the second gunicorn run, PUBLIC_CACHE=off; SQL @10: uncached with 10 releases)")
-    print("(PUBLIC_CACHE=off turns the page cache off: every request reads everything it shows from the database)")
-    if not cache_switch:
-        print(
-            "note: settings define no PUBLIC_CACHE switch, so the cache-off run is the same code as the first; "
-            "its figures are uncached only if nothing caches the pages."
-        )
-
-    home, home_off = cached["investors"], uncached["investors"]
-    small, large = counts_small["investors"], counts_large["investors"]
-    checks = [
-        (
+        if row["errors"] or row["socket_errors"]:
+            print(f"  ! {name}: non-2xx/3xx {row['errors']}, socket errors: {row['socket_errors'] or 'none'}")
+    print()
+    home = cached["investors"]
+    return [
+        _check(
             f"/investors/ cached >= {TARGETS['cached_share_of_static']:.0%} of the static file's rps",
             home["rps"] >= TARGETS["cached_share_of_static"] * static,
             f"{home['rps']:.0f} vs {static:.0f} ({home['rps'] / static:.0%})",
         ),
-        (
+        _check(
             f"/investors/ cached p99 <= {TARGETS['cached_p99_ms']:.0f} ms",
             home["p99"] <= TARGETS["cached_p99_ms"],
             f"{home['p99']:.2f} ms",
         ),
-        (
-            f"/investors/ uncached >= {TARGETS['uncached_rps']:.0f} rps",
-            home_off["rps"] >= TARGETS["uncached_rps"],
-            f"{home_off['rps']:.0f} rps",
-        ),
-        (
-            f"/investors/ uncached queries <= {TARGETS['uncached_queries']}, the same at 10 and 10,000 releases",
-            large[0] <= TARGETS["uncached_queries"] and small[0] == large[0],
-            f"{small[0]} at 10, {large[0]} at {SCALE['releases']:,}",
-        ),
-        ("/investors/ cached: 0 queries", large[1] == 0, f"{large[1]} queries"),
     ]
+
+
+def report_renders(paths, times) -> list[bool]:
+    print(
+        f"\nrendered in-process with PUBLIC_CACHE off, {SCALE['releases']:,} releases "
+        f"(median of {RENDERS['runs']} after {RENDERS['warm_up']} warm-up runs):"
+    )
+    for name in LIST_EVERYTHING:
+        print(
+            f"      {paths[name]} (lists every item, {SCALE['events']:,} events or {SCALE['releases']:,} releases; "
+            f"no target): {times[name]:.1f} ms"
+        )
+    return [
+        _check(f"{paths[name]} renders in <= {TARGETS['render_ms']:.0f} ms", ms <= TARGETS["render_ms"], f"{ms:.1f} ms")
+        for name, ms in times.items()
+        if name not in LIST_EVERYTHING
+    ]
+
+
+def report_publication(publication, renders) -> list[bool]:
+    figures, pages = publication["wrk"], publication["pages"]
+    print(
+        f"\npublication under load: wrk on {' and '.join(PUBLICATION['paths'])} in turn, {WRK['connections']} "
+        f"connections, {WRK['duration']} s around the embargo ({publication['embargo']:%H:%M:%S} UTC); the sweep "
+        f"{PUBLICATION['sweep_after']} s after it"
+    )
+    print(f"  {figures['rps']:.0f} requests/s, p50 {figures['p50']:.2f} ms, p99 {figures['p99']:.2f} ms")
+    for path, counts in pages.items():
+        print(
+            f"  {path:<18} {counts['responses']:>6} responses, {counts['failed']} not 200, {counts['early']} "
+            f"showing the release before its embargo, {counts['after']} after the embargo second, "
+            f"{counts['missing']} of them without the release"
+        )
+    print("  renders per page, generation and scheduled change (until: the copy's end, - for none):")
+    for path, counts in renders.items():
+        for (generation, until), count in counts.items():
+            print(f"  {path:<18} generation {generation[:8]}  until {until:<26} {count} render(s)")
+    most = max((count for counts in renders.values() for count in counts.values()), default=0)
+    missing = sum(counts["missing"] + counts["early"] + counts["failed"] for counts in pages.values())
     print()
-    for label, ok, detail in checks:
-        print(f"{'PASS' if ok else 'FAIL'}  {label}: {detail}")
-    return all(ok for _, ok, _ in checks)
+    return [
+        _check(
+            f"renders per page per generation = {TARGETS['renders_per_generation']}",
+            all(renders.values()) and most == TARGETS["renders_per_generation"],
+            f"at most {most}",
+        ),
+        _check(
+            f"p99 over the {WRK['duration']} s around the embargo <= {TARGETS['publication_p99_ms']:.0f} ms",
+            figures["p99"] <= TARGETS["publication_p99_ms"],
+            f"{figures['p99']:.2f} ms",
+        ),
+        _check(
+            "responses after the embargo second without the release (or failed, or showing it early) = "
+            f"{TARGETS['missing_after_embargo']}",
+            missing == TARGETS["missing_after_embargo"] and all(counts["after"] for counts in pages.values()),
+            str(missing),
+        ),
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--keep", action="store_true", help="keep the temporary static directory")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (static files, logs)")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (make bench does this)")
@@ -479,38 +719,31 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.contrib.staticfiles.storage import staticfiles_storage
 
     seed(SMALL)
-    from releases.models import Release
-
-    def public_paths() -> dict[str, str]:
-        newest = Release.objects.order_by("-publish_at").first()
-        return {
-            "investors": "/investors/",
-            "news": "/investors/news/",
-            "release": newest.get_absolute_url(),
-            "rss": "/investors/news/feed/",
-        }
-
     counts_small = query_counts(public_paths())
     seed(SCALE)
     analyze()
+    from releases.models import Release
+
     print(f"loaded {Release.objects.count():,} releases in {time.monotonic() - started:.0f} s")
     paths = public_paths()
     counts_large = query_counts(paths)
-    paths["static file"] = staticfiles_storage.url("css/site.css")
+    times = render_times(paths)
+    loaded = {name: paths[name] for name in WRK_PAGES} | {"static file": staticfiles_storage.url("css/site.css")}
+    cached, publication, renders = load_test(env, loaded, var_dir)
 
-    cache_switch = hasattr(settings, "PUBLIC_CACHE")
-    cached = load_test(env, paths)
-    pages = {name: path for name, path in paths.items() if name != "static file"}
-    uncached = load_test({**env, "PUBLIC_CACHE": "off"}, pages)
-    passed = report(paths, cached, uncached, counts_small, counts_large, cache_switch)
+    results = [
+        *report_queries(paths, counts_small, counts_large),
+        *report_cached(loaded, cached),
+        *report_renders(paths, times),
+        *report_publication(publication, renders),
+    ]
     print(f"\nbench took {time.monotonic() - started:.0f} s")
     if not options.keep:
         shutil.rmtree(var_dir, ignore_errors=True)
-    return 0 if passed else 1
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":
