@@ -489,7 +489,7 @@ def schedule_release(embargo: dt.datetime):
     template = Release.objects.order_by("-publish_at").first()
     release = Release.objects.get(pk=template.pk)
     release.pk = None
-    release.slug = "bench-embargoed-release"
+    release.slug = f"bench-embargoed-{embargo:%Y%m%d%H%M%S}"
     release.headline = PUBLICATION["headline"]
     release.status = State.APPROVED
     release.publish_at = embargo

@@ -8,6 +8,7 @@ for path in string.gmatch(os.getenv("BENCH_PATHS"), "%S+") do
 end
 local embargo = tonumber(os.getenv("BENCH_EMBARGO"))
 local headline = os.getenv("BENCH_HEADLINE")
+local fields = {"responses", "failed", "early", "after", "missing"}
 local threads = {}
 
 function setup(thread)
@@ -16,9 +17,12 @@ end
 
 function init(args)
   sent = 0
+  -- One flat table per thread, keyed "<path> <field>": wrk copies flat tables between threads.
   counts = {}
   for _, path in ipairs(paths) do
-    counts[path] = {responses = 0, failed = 0, early = 0, after = 0, missing = 0}
+    for _, field in ipairs(fields) do
+      counts[path .. " " .. field] = 0
+    end
   end
 end
 
@@ -35,19 +39,23 @@ local function page_of(body)
   return "/investors/"
 end
 
+local function count(page, field)
+  counts[page .. " " .. field] = counts[page .. " " .. field] + 1
+end
+
 function response(status, headers, body)
   local now = os.time()
-  local page = counts[page_of(body)]
+  local page = page_of(body)
   local shows = string.find(body, headline, 1, true) ~= nil
-  page.responses = page.responses + 1
+  count(page, "responses")
   if status ~= 200 then
-    page.failed = page.failed + 1
+    count(page, "failed")
   elseif now < embargo and shows then
-    page.early = page.early + 1
+    count(page, "early")
   elseif now > embargo then
-    page.after = page.after + 1
+    count(page, "after")
     if not shows then
-      page.missing = page.missing + 1
+      count(page, "missing")
     end
   end
 end
@@ -55,16 +63,16 @@ end
 function done(summary, latency, requests)
   local totals = {}
   for _, thread in ipairs(threads) do
-    for path, page in pairs(thread:get("counts")) do
-      local total = totals[path] or {responses = 0, failed = 0, early = 0, after = 0, missing = 0}
-      for name, value in pairs(page) do
-        total[name] = total[name] + value
-      end
-      totals[path] = total
+    -- One thread:get per thread: wrk 4.1 crashes when it copies tables between threads many times.
+    for key, value in pairs(thread:get("counts")) do
+      totals[key] = (totals[key] or 0) + value
     end
   end
-  for path, total in pairs(totals) do
-    io.write(string.format("page %s responses=%d failed=%d early=%d after=%d missing=%d\n", path,
-      total.responses, total.failed, total.early, total.after, total.missing))
+  for _, path in ipairs(paths) do
+    local line = "page " .. path
+    for _, field in ipairs(fields) do
+      line = line .. " " .. field .. "=" .. totals[path .. " " .. field]
+    end
+    io.write(line .. "\n")
   end
 end

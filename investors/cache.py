@@ -1,9 +1,9 @@
 """The public cache: pages and feeds served from the shared cache without lying.
 
 A view of the public site is marked with ``public_page`` where its address is
-declared (``investors/urls.py``, ``irportal/urls.py``). Django resolves the
-address once and hands the view to ``PublicCacheMiddleware.process_view``,
-which does everything else in one place:
+declared (``investors/urls.py``, ``irportal/urls.py``); the mark only says
+which query parameters the page reads. ``PublicCacheMiddleware`` does
+everything else, in one place:
 
 - **Look-up.** One round trip to the shared cache (Redis, or files under
   ``var/cache/`` in the embedded default) for the current *generation* and
@@ -48,7 +48,7 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -63,8 +63,8 @@ render_log = logging.getLogger("investors.cache.renders")
 GENERATION_KEY = "public:generation"
 PAGE_KEY_PREFIX = "public:copy:"
 CACHEABLE_STATUS = {200, 410}
-# Headers the cache sets itself on every answer; the copy keeps every other header of the view's response.
-ANSWER_HEADERS = {"content-type", "content-length", "etag", "last-modified", "cache-control", "expires"}
+# Headers the cache sets itself on every answer; the copy keeps every other header of the rendered page.
+ANSWER_HEADERS = {"content-type", "etag", "last-modified", "cache-control", "expires"}
 # What a render that cannot reach the database raises.
 DATABASE_DOWN = (OperationalError, InterfaceError)
 RENDER_LOCK_SECONDS = 10
@@ -170,60 +170,75 @@ def warm_public_pages() -> list[tuple[str, int]]:
 
 
 class PublicCacheMiddleware:
-    """Serves every view marked with ``public_page``: from the cache, rendered once, or stale when the database is down.
+    """Answers the views marked ``public_page``: from the cache, rendered once, or stale when the database is down.
 
-    Django calls ``process_view`` with the view it resolved; a page answered
-    here goes back out through the rest of the middleware, which adds the
-    headers of every page (security, frame options, content security policy).
+    It sits right after the middleware whose headers every answer needs
+    (security, static files, the request id) and before the rest: a cached
+    page is answered without sessions, CSRF or authentication, which a public
+    page never reads. On a miss the rest of the stack renders the page, and
+    the copy keeps what it added (frame options, content security policy).
+    A page that used the visitor's session comes back with ``Vary: Cookie``
+    and is not kept.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        policy = getattr(view_func, "public_page", None)
-        if policy is None or request.method not in {"GET", "HEAD"}:
-            return None
+        policy = _policy(request)
+        if policy is None:
+            return self.get_response(request)
         request.public_page = True  # the templates show nothing of the visitor's session (no messages)
-        render = functools.partial(_render, request, view_func, view_args, view_kwargs)
         if not policy.stores(request):
-            return _uncached(request, render)
-        return _cached(request, policy.key(request), render)
+            return _uncached(request, self.get_response)
+        return _cached(request, policy.key(request), self.get_response)
+
+    def process_exception(self, request, exception):
+        """A public page whose render cannot reach the database: its last copy, marked stale, or 503."""
+        policy = getattr(request.resolver_match.func, "public_page", None) if request.resolver_match else None
+        if policy is None or not isinstance(exception, DATABASE_DOWN):
+            return None
+        logger.warning("database unavailable while rendering %s", request.path, exc_info=exception)
+        return _stale_or_unavailable(_last_copy(policy.key(request)) if policy.stores(request) else None)
 
 
-def _render(request, view_func, args, kwargs):
-    response = view_func(request, *args, **kwargs)
-    if hasattr(response, "render") and callable(response.render):
-        response = response.render()
-    return response
-
-
-def _uncached(request, render):
+def _policy(request) -> PagePolicy | None:
+    """The cache policy of the view this request goes to; the one place the public cache resolves an address."""
+    if request.method not in {"GET", "HEAD"}:
+        return None
     try:
-        response = render()
-    except DATABASE_DOWN:
-        logger.warning("database unavailable; %s answered 503", request.path, exc_info=True)
-        return _unavailable()
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return getattr(match.func, "public_page", None)
+
+
+def _uncached(request, get_response):
+    response = get_response(request)
     response.setdefault("Cache-Control", "no-cache")
     return response
 
 
-def _cached(request, key, render):
+def _cached(request, key, get_response):
     try:
         generation, copy = _look_up(key)
     except Exception:  # without the cache the page is slower, never missing
         logger.exception("public cache unavailable; rendering %s uncached", request.path)
-        return _uncached(request, render)
+        return _uncached(request, get_response)
     if copy is not None and copy.is_fresh(generation, time.time()):
         return _answer(request, copy)
     with _render_lock(key, generation) as first:
         ready = _fresh_copy(key) if first else _wait_for_copy(key, generation)
         if ready is not None:
             return _answer(request, ready)
-        return _render_and_keep(request, key, generation, copy, render)
+        return _render_and_keep(request, key, generation, copy, get_response)
+
+
+def _last_copy(key: str) -> CachedPage | None:
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - no copy to answer with
+        return None
 
 
 def _look_up(key: str) -> tuple[str, CachedPage | None]:
@@ -291,20 +306,21 @@ def _wait_for_copy(key: str, generation: str) -> CachedPage | None:
     return None
 
 
-def _render_and_keep(request, key: str, generation: str, previous: CachedPage | None, render):
+def _render_and_keep(request, key: str, generation: str, previous: CachedPage | None, get_response):
     now = timezone.now()
     try:
         next_change = schedule.next_change(now)
-        response = render()
     except DATABASE_DOWN:
         logger.warning("database unavailable while rendering %s", request.path, exc_info=True)
         return _stale_or_unavailable(previous)
+    # A view that cannot reach the database comes back stale or 503 (process_exception), marked no-store.
+    response = get_response(request)
     expires_at = now.timestamp() + settings.PUBLIC_CACHE_SECONDS
     if next_change is not None:
         expires_at = min(expires_at, next_change.timestamp())
     until = next_change.isoformat() if next_change else "-"
     render_log.info("rendered path=%s generation=%s until=%s", request.path, generation, until)
-    if not _storable(request, response):
+    if not _storable(response):
         return response
     copy = _make_copy(response, generation=generation, expires_at=expires_at, now=now, previous=previous)
     try:
@@ -314,15 +330,13 @@ def _render_and_keep(request, key: str, generation: str, previous: CachedPage | 
     return _answer(request, copy)
 
 
-def _storable(request, response) -> bool:
-    # A page that read the visitor's session (their sign-in, messages) is not the same for everyone.
-    session = getattr(request, "session", None)
+def _storable(response) -> bool:
     return (
         response.status_code in CACHEABLE_STATUS
         and not response.streaming
         and not response.cookies
         and not response.has_header("Vary")
-        and not (session is not None and session.accessed)
+        and "no-store" not in response.get("Cache-Control", "")
     )
 
 

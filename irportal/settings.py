@@ -53,9 +53,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "irportal.audit.middleware.AuditContextMiddleware",
+    # A cached public page is answered here, before anything else is looked at; its copy keeps the
+    # headers the middleware below added when it was rendered (frame options, content security policy).
+    "investors.cache.PublicCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "irportal.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,9 +66,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "irportal.audit.retention.RetentionRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Serves the views marked public_page (process_view): from the shared cache, rendered once per
-    # generation, or stale while the database is down. Every other middleware's headers apply to them.
-    "investors.cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "irportal.urls"
