@@ -48,6 +48,8 @@ def test_no_migrations_are_missing():
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("EMAIL_URL", "pigeon://coop"),
         ("AUDIT_CHECKPOINT_INTERVAL", "1"),
+        ("PUBLIC_CACHE_STALE_SECONDS", "-1"),
+        ("PUBLIC_CACHE_LOG_RENDERS", "sometimes"),
     ],
 )
 def test_malformed_environment_stops_start_up_naming_the_variable(name, value):
