@@ -142,7 +142,7 @@ def invalidate_public_pages() -> None:
         logger.exception("could not start a new public cache generation")
     try:
         # Without retries: a broker that is down costs this request nothing, and visitors render the pages.
-        celery_app.send_task(WARM_TASK, retry=False)
+        celery_app.send_task(WARM_TASK, retry_policy={"max_retries": 0})
     except Exception:  # warming is an optimisation
         logger.warning("could not queue %s; the first visitors render the pages", WARM_TASK, exc_info=True)
 

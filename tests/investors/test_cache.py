@@ -1,19 +1,30 @@
 """The public cache never lies: embargoes, withdrawals, conditional GETs, query counts."""
 
 import datetime as dt
+import logging
 import re
+import time
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from django.utils import timezone
 from django.utils.http import http_date
 
 from company.services import company_profile_update
+from investors import cache as investors_cache
 from investors import schedule
-from investors.cache import GENERATION_KEY, invalidate_public_pages
+from investors.cache import GENERATION_KEY, PagePolicy, invalidate_public_pages, warm_public_pages
+from irportal.celery import app as celery_app
 from irportal.workflow.sweep import run_sweep
 from releases.workflow import release_withdraw
+from tests.conftest import in_parallel, use_broker, wait_for
 from tests.factories import MediaContactFactory, make_release
 from tests.investors.conftest import add_published_copies, publish_now
 
@@ -273,3 +284,87 @@ def test_with_the_cache_switched_off_every_visit_renders_the_page(client, compan
         response = client.get("/investors/")
     assert len(queries) > 0
     assert response["Cache-Control"] == "no-cache"
+
+
+def renders(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "investors.cache.renders"]
+
+
+def copy_of(path: str, host: str = "testserver", secure: bool = False):
+    """The cached copy of ``path`` as a visitor of ``host`` is answered from, and the current generation."""
+    request = RequestFactory().get(path, headers={"host": host}, secure=secure)
+    policy = resolve(path).func.public_page
+    return cache.get(policy.key(request)), cache.get(GENERATION_KEY)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("public_cache", ["redis"], indirect=True)
+def test_a_miss_is_rendered_once_while_the_other_requests_wait_for_its_copy(company, public_cache, caplog):
+    caplog.set_level(logging.INFO, logger="investors.cache.renders")
+    answers = in_parallel(*[lambda: Client().get("/investors/news/") for _ in range(6)])
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.content for answer in answers}) == 1
+    assert len(renders(caplog)) == 1
+
+
+def test_a_request_renders_the_page_itself_when_another_render_takes_too_long(
+    client, company, public_cache, caplog, monkeypatch
+):
+    monkeypatch.setattr(investors_cache, "RENDER_WAIT_SECONDS", 0.3)
+    caplog.set_level(logging.INFO, logger="investors.cache.renders")
+    invalidate_public_pages()
+    request = RequestFactory().get("/investors/")
+    # Another process has started rendering this page in this generation and never finishes.
+    held = investors_cache._lock_key(PagePolicy().key(request), cache.get(GENERATION_KEY))
+    cache.add(held, 1, timeout=60)
+    started = time.monotonic()
+    response = client.get("/investors/")
+    assert response.status_code == 200
+    assert "Halvorsen Instruments, Inc." in response.content.decode()
+    assert time.monotonic() - started >= 0.3
+    assert len(renders(caplog)) == 1
+
+
+def test_warming_renders_the_front_pages_for_the_site_address_through_every_middleware(
+    client, company, public_cache, settings
+):
+    settings.SITE_URL = "https://ir.example.com"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "ir.example.com"]
+    assert warm_public_pages() == [("/investors/", 200), ("/investors/news/", 200), ("/investors/news/feed/", 200)]
+    with CaptureQueriesContext(connection) as queries:
+        for path in ("/investors/", "/investors/news/", "/investors/news/feed/"):
+            response = client.get(path, headers={"host": "ir.example.com"}, secure=True)
+            assert response.status_code == 200
+            assert response["X-Frame-Options"] == "DENY"
+    assert len(queries) == 0
+
+
+def test_after_an_invalidation_a_worker_renders_the_front_pages_before_anybody_asks(
+    client, company, public_cache, celery_worker
+):
+    client.get("/investors/")
+    invalidate_public_pages()
+    host = urlsplit(settings.SITE_URL).netloc
+
+    def front_pages_warm():
+        copies = [copy_of(path, host) for path in ("/investors/", "/investors/news/", "/investors/news/feed/")]
+        return all(copy is not None and copy.generation == generation for copy, generation in copies)
+
+    wait_for(front_pages_warm)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/investors/", headers={"host": host}).status_code == 200
+    assert len(queries) == 0
+
+
+def test_an_invalidation_with_the_broker_down_starts_the_new_generation_at_once(company, public_cache):
+    before = cache.get(GENERATION_KEY)
+    previous = celery_app.conf.broker_url
+    use_broker(celery_app, "redis://127.0.0.1:9/0")
+    try:
+        started = time.monotonic()
+        invalidate_public_pages()
+        elapsed = time.monotonic() - started
+    finally:
+        use_broker(celery_app, previous)
+    assert cache.get(GENERATION_KEY) not in {None, before}
+    assert elapsed < 0.5
