@@ -490,7 +490,7 @@ def schedule_release(embargo: dt.datetime):
     release = Release.objects.get(pk=template.pk)
     release.pk = None
     release.slug = f"bench-embargoed-{embargo:%Y%m%d%H%M%S}"
-    release.headline = PUBLICATION["headline"]
+    release.headline = f"{PUBLICATION['headline']} ({embargo:%H:%M:%S})"  # unique, so no earlier run's release matches
     release.status = State.APPROVED
     release.publish_at = embargo
     release.first_published_at = release.last_published_at = None
