@@ -38,7 +38,7 @@ import logging
 import math
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -74,6 +74,8 @@ RETRY_AFTER_SECONDS = 30
 # Rendered again after every invalidation, so that most visitors never meet a miss.
 WARMED_PAGES = ("investors:home", "news:list", "news:feed")
 WARM_TASK = "investors.tasks.warm_public_pages"
+WARMING_QUEUED_KEY = "public:warming-queued"
+WARMING_QUEUED_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -140,11 +142,19 @@ def invalidate_public_pages() -> None:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # a cache outage must not fail the change that invalidates
         logger.exception("could not start a new public cache generation")
+    _queue_warming()
+
+
+def _queue_warming() -> None:
+    """Queue one warming unless one already waits for a worker: a sweep that changes many rows queues one."""
     try:
-        # Without retries: a broker that is down costs this request nothing, and visitors render the pages.
-        celery_app.send_task(WARM_TASK, retry_policy={"max_retries": 0})
+        if cache.add(WARMING_QUEUED_KEY, 1, timeout=WARMING_QUEUED_SECONDS):
+            # Without retries: a broker that is down costs the change milliseconds, and visitors render the pages.
+            celery_app.send_task(WARM_TASK, retry_policy={"max_retries": 0})
     except Exception:  # warming is an optimisation
         logger.warning("could not queue %s; the first visitors render the pages", WARM_TASK, exc_info=True)
+        with suppress(Exception):
+            cache.delete(WARMING_QUEUED_KEY)
 
 
 def warm_public_pages() -> list[tuple[str, int]]:
@@ -157,6 +167,7 @@ def warm_public_pages() -> list[tuple[str, int]]:
     """
     from django.test import Client  # a full request through the stack, without a socket
 
+    cache.delete(WARMING_QUEUED_KEY)  # changes from now on queue the next warming
     site = urlsplit(settings.SITE_URL)
     client = Client(headers={"host": site.netloc}, raise_request_exception=False)
     answers = []

@@ -368,3 +368,25 @@ def test_an_invalidation_with_the_broker_down_starts_the_new_generation_at_once(
         use_broker(celery_app, previous)
     assert cache.get(GENERATION_KEY) not in {None, before}
     assert elapsed < 0.5
+
+
+def queued_tasks() -> int:
+    with celery_app.connection_for_write() as broker:
+        return broker.default_channel.queue_declare("celery", passive=True).message_count
+
+
+@pytest.mark.parametrize("public_cache", ["redis"], indirect=True)
+def test_a_burst_of_invalidations_queues_one_warming_until_a_worker_starts_it(company, public_cache, redis_url):
+    previous = celery_app.conf.broker_url
+    use_broker(celery_app, redis_url)
+    try:
+        celery_app.control.purge()
+        for _ in range(20):  # a sweep changing twenty rows
+            invalidate_public_pages()
+        assert queued_tasks() == 1
+        warm_public_pages()
+        invalidate_public_pages()
+        assert queued_tasks() == 2
+    finally:
+        celery_app.control.purge()
+        use_broker(celery_app, previous)
