@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -19,7 +19,15 @@ from django.views.generic import ListView, TemplateView
 
 from events import selectors, services, timefmt
 from events.announce import build_announcement
-from events.forms import AnnounceForm, EventForm, ReasonForm, ReplayUrlForm, ReplayWindowForm, ScheduleForm, local
+from events.forms import (
+    AnnounceForm,
+    EventForm,
+    ReasonForm,
+    ReplayUrlForm,
+    ReplayWindowForm,
+    ScheduleForm,
+    local,
+)
 from events.models import Event
 from events.workflow import (
     EVENT,
@@ -31,8 +39,10 @@ from events.workflow import (
     event_submit,
     event_withdraw,
 )
+from irportal.accounts import stepup
 from irportal.audit.models import AuditEntry
 from irportal.audit.permissions import StaffPermissionMixin
+from irportal.forms import ShownRevisionForm
 from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError, WorkflowPermissionDenied
@@ -267,13 +277,36 @@ TRANSITIONS = {
 }
 
 
+# Actions that publish in the company's name: a fresh second factor first (irportal/accounts/stepup.py).
+STEP_UP = {
+    "approve": "Approve this event",
+    "schedule": "Schedule this event",
+    "publish": "Publish this event now",
+    "withdraw": "Withdraw this event",
+}
+
+
 class EventTransitionView(EventMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["transition"] not in TRANSITIONS:
+            raise Http404("No such action")
+        return super().dispatch(request, *args, **kwargs)
+
     def post(self, request, pk, transition):
-        if transition not in TRANSITIONS:
-            return HttpResponseBadRequest("Unknown action.")
         function, success = TRANSITIONS[transition]
         text = request.POST.get("reason", "")
         kwargs = {"event_id": self.event.pk, "actor": request.user}
+        if transition in STEP_UP and transition in engine.allowed_transitions(EVENT, self.event, request.user):
+            if transition == "approve":
+                shown = ShownRevisionForm(request.POST)
+                if not (shown.is_valid() and shown.has_shown_revision()):
+                    messages.error(request, "Nothing was approved: the form does not say which revision you reviewed.")
+                    return HttpResponseBadRequest("The approval does not say which revision it covers; open it again.")
+                kwargs |= shown.cleaned_data
+            try:
+                kwargs["step_up"] = stepup.evidence(request)
+            except stepup.StepUpRequired as required:
+                return stepup.challenge(request, required, action=STEP_UP[transition])
         if transition == "schedule":
             schedule = ScheduleForm(request.POST)
             if not schedule.is_valid():

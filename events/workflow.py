@@ -76,20 +76,38 @@ def event_request_changes(*, event_id: int, actor, comment: str) -> Event:
     return engine.request_changes(EVENT, pk=event_id, actor=actor, comment=comment)
 
 
-def event_approve(*, event_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Event:
-    return engine.approve(EVENT, pk=event_id, actor=actor, comment=comment, publish_at=publish_at)
+def event_approve(
+    *,
+    event_id: int,
+    actor,
+    comment: str = "",
+    publish_at: datetime | None = None,
+    expected_revision: int | None = None,
+    expected_hash: str | None = None,
+    step_up: dict | None = None,
+) -> Event:
+    return engine.approve(
+        EVENT,
+        pk=event_id,
+        actor=actor,
+        comment=comment,
+        publish_at=publish_at,
+        expected_revision=expected_revision,
+        expected_hash=expected_hash,
+        step_up=step_up,
+    )
 
 
-def event_schedule(*, event_id: int, actor, publish_at: datetime) -> Event:
-    return engine.schedule(EVENT, pk=event_id, actor=actor, publish_at=publish_at)
+def event_schedule(*, event_id: int, actor, publish_at: datetime, step_up: dict | None = None) -> Event:
+    return engine.schedule(EVENT, pk=event_id, actor=actor, publish_at=publish_at, step_up=step_up)
 
 
-def event_publish(*, event_id: int, actor) -> Event:
-    return engine.publish(EVENT, pk=event_id, actor=actor)
+def event_publish(*, event_id: int, actor, step_up: dict | None = None) -> Event:
+    return engine.publish(EVENT, pk=event_id, actor=actor, step_up=step_up)
 
 
-def event_withdraw(*, event_id: int, actor, reason: str) -> Event:
-    return engine.withdraw(EVENT, pk=event_id, actor=actor, reason=reason)
+def event_withdraw(*, event_id: int, actor, reason: str, step_up: dict | None = None) -> Event:
+    return engine.withdraw(EVENT, pk=event_id, actor=actor, reason=reason, step_up=step_up)
 
 
 # -- the replay lifecycle ------------------------------------------------------------------------

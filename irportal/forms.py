@@ -39,3 +39,13 @@ def aware(local: datetime | None, zone_name: str) -> datetime | None:
 
 def local(value: datetime | None, zone_name: str) -> datetime | None:
     return value.astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None) if value else None
+
+
+class ShownRevisionForm(forms.Form):
+    """The revision on an approver's screen (hidden fields of the approve form): an approval covers that one."""
+
+    expected_revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    expected_hash = forms.RegexField(required=False, regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+    def has_shown_revision(self) -> bool:
+        return self.cleaned_data["expected_revision"] is not None and bool(self.cleaned_data["expected_hash"])

@@ -23,6 +23,7 @@ urlpatterns = [
     path("investors/events.ics", public_page(event_views.events_ics), name="events_calendar"),
     path("investors/events/", include("events.urls")),
     path("staff/events/", include("events.staff_urls")),
+    path("staff/account/webauthn/", include("irportal.accounts.webauthn_urls")),
     path("staff/", include("irportal.accounts.urls")),
     path("staff/company/", include("irportal.investors.staff_urls")),
     path("compliance/audit/", include("irportal.audit.urls")),

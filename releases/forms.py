@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from irportal.forms import LocalDateTimeField, aware, local
+from irportal.forms import LocalDateTimeField, ShownRevisionForm, aware, local
 from irportal.investors.models import CompanyProfile
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
@@ -133,7 +133,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(ShownRevisionForm):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
     publish_at = CompanyDateTimeField(required=False, label="Publish at (embargo)")
     reason = forms.CharField(required=False, max_length=2000)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError, WorkflowPermissionDenied
@@ -231,27 +232,54 @@ class ReleaseRestoreView(ReleaseMixin, View):
 
 
 TRANSITIONS = {
-    "submit": lambda r, u, d: workflow.release_submit(release_id=r, actor=u, comment=d["comment"]),
-    "request_changes": lambda r, u, d: workflow.release_request_changes(release_id=r, actor=u, comment=d["comment"]),
-    "approve": lambda r, u, d: workflow.release_approve(
-        release_id=r, actor=u, comment=d["comment"], publish_at=d["publish_at"]
+    "submit": lambda r, u, d, s: workflow.release_submit(release_id=r, actor=u, comment=d["comment"]),
+    "request_changes": lambda r, u, d, s: workflow.release_request_changes(release_id=r, actor=u, comment=d["comment"]),
+    "approve": lambda r, u, d, s: workflow.release_approve(
+        release_id=r,
+        actor=u,
+        comment=d["comment"],
+        publish_at=d["publish_at"],
+        expected_revision=d["expected_revision"],
+        expected_hash=d["expected_hash"],
+        step_up=s,
     ),
-    "schedule": lambda r, u, d: workflow.release_schedule(release_id=r, actor=u, publish_at=d["publish_at"]),
-    "publish": lambda r, u, d: workflow.release_publish(release_id=r, actor=u),
-    "withdraw": lambda r, u, d: workflow.release_withdraw(release_id=r, actor=u, reason=d["reason"]),
+    "schedule": lambda r, u, d, s: workflow.release_schedule(
+        release_id=r, actor=u, publish_at=d["publish_at"], step_up=s
+    ),
+    "publish": lambda r, u, d, s: workflow.release_publish(release_id=r, actor=u, step_up=s),
+    "withdraw": lambda r, u, d, s: workflow.release_withdraw(release_id=r, actor=u, reason=d["reason"], step_up=s),
+}
+# Actions that publish in the company's name: a fresh second factor first (irportal/accounts/stepup.py).
+STEP_UP = {
+    "approve": "Approve this release",
+    "schedule": "Schedule this release",
+    "publish": "Publish this release now",
+    "withdraw": "Withdraw this release",
 }
 
 
 class ReleaseTransitionView(ReleaseMixin, View):
-    def post(self, request, pk, transition):
-        if transition not in TRANSITIONS:
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["transition"] not in TRANSITIONS:
             raise Http404("No such action")
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk, transition):
         form = TransitionForm(request.POST)
         if not form.is_valid():
             errors = "; ".join(f"{error}" for field in form.errors.values() for error in field)
             return refused(request, WorkflowError(f"Nothing was changed: {errors}"), self.release.get_staff_url())
+        step_up = None
+        if transition in STEP_UP and transition in engine.allowed_transitions(RELEASE, self.release, request.user):
+            if transition == "approve" and not form.has_shown_revision():
+                message = "Nothing was changed: the form does not say which revision you reviewed; open it again."
+                return refused(request, WorkflowError(message), self.release.get_staff_url())
+            try:
+                step_up = stepup.evidence(request)
+            except stepup.StepUpRequired as required:
+                return stepup.challenge(request, required, action=STEP_UP[transition])
         try:
-            release = TRANSITIONS[transition](pk, request.user, form.cleaned_data)
+            release = TRANSITIONS[transition](pk, request.user, form.cleaned_data, step_up)
         except WorkflowError as exc:
             return refused(request, exc, self.release.get_staff_url())
         messages.success(request, f"The release is now {release.get_status_display().lower()}.")

@@ -30,20 +30,38 @@ def release_request_changes(*, release_id: int, actor, comment: str) -> Release:
     return engine.request_changes(RELEASE, pk=release_id, actor=actor, comment=comment)
 
 
-def release_approve(*, release_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Release:
-    return engine.approve(RELEASE, pk=release_id, actor=actor, comment=comment, publish_at=publish_at)
+def release_approve(
+    *,
+    release_id: int,
+    actor,
+    comment: str = "",
+    publish_at: datetime | None = None,
+    expected_revision: int | None = None,
+    expected_hash: str | None = None,
+    step_up: dict | None = None,
+) -> Release:
+    return engine.approve(
+        RELEASE,
+        pk=release_id,
+        actor=actor,
+        comment=comment,
+        publish_at=publish_at,
+        expected_revision=expected_revision,
+        expected_hash=expected_hash,
+        step_up=step_up,
+    )
 
 
-def release_schedule(*, release_id: int, actor, publish_at: datetime) -> Release:
-    return engine.schedule(RELEASE, pk=release_id, actor=actor, publish_at=publish_at)
+def release_schedule(*, release_id: int, actor, publish_at: datetime, step_up: dict | None = None) -> Release:
+    return engine.schedule(RELEASE, pk=release_id, actor=actor, publish_at=publish_at, step_up=step_up)
 
 
-def release_publish(*, release_id: int, actor) -> Release:
-    return engine.publish(RELEASE, pk=release_id, actor=actor)
+def release_publish(*, release_id: int, actor, step_up: dict | None = None) -> Release:
+    return engine.publish(RELEASE, pk=release_id, actor=actor, step_up=step_up)
 
 
-def release_withdraw(*, release_id: int, actor, reason: str) -> Release:
-    return engine.withdraw(RELEASE, pk=release_id, actor=actor, reason=reason)
+def release_withdraw(*, release_id: int, actor, reason: str, step_up: dict | None = None) -> Release:
+    return engine.withdraw(RELEASE, pk=release_id, actor=actor, reason=reason, step_up=step_up)
 
 
 def releases_publish_due(now: datetime) -> list[int]:

@@ -13,14 +13,16 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from irportal.accounts import mfa
 from irportal.accounts.roles import roles_of
 from irportal.audit.registry import is_registered, register_action
 from irportal.audit.services import audit_record
@@ -135,8 +137,21 @@ def _check_review(spec, item, actor):
     step = item.current_step
     if step is None or not actor.groups.filter(pk=step.group_id).exists():
         raise WorkflowPermissionDenied(f"Only members of {step.group.name if step else 'the step'} review this step.")
-    if actor.pk in (item.created_by_id, item.last_edited_by_id):
-        raise WorkflowPermissionDenied(f"You wrote or last edited this {spec.kind}; someone else must review it.")
+    if actor.pk in _authors_since_publication(item):
+        raise WorkflowPermissionDenied(
+            f"You created this {spec.kind} or edited it since it was last published; someone else must review it."
+        )
+
+
+def _authors_since_publication(item) -> set[int]:
+    """Who may not review: the creator, and everyone who saved a revision after the one the public reads.
+
+    An approval that was never published was voided by the edit after it, so
+    its revisions count too.
+    """
+    since = item.live_revision.number if item.live_revision_id else 0
+    authors = item.revisions.filter(number__gt=since).values_list("created_by_id", flat=True)
+    return {item.created_by_id, item.last_edited_by_id, *authors}
 
 
 def _check_approve(spec, item, actor):
@@ -155,11 +170,23 @@ def _check_publish(spec, item, actor):
     _require_state(spec, item, State.APPROVED, doing="published or scheduled")
 
 
+def _embargo_passed(item) -> bool:
+    """Approved and past its embargo: public already, whatever the sweep has done (see ``public_revision``)."""
+    return item.status == State.APPROVED and item.publish_at is not None and item.publish_at <= timezone.now()
+
+
+def _check_schedule(spec, item, actor):
+    _check_publish(spec, item, actor)
+    if _embargo_passed(item):
+        raise TransitionNotAllowed(
+            f"This {spec.kind} has been public since its embargo passed; it can no longer be rescheduled. "
+            "Withdraw it if it must come down."
+        )
+
+
 def _check_withdraw(spec, item, actor):
     _require_perm(spec, actor, "withdraw")
-    if not item.is_live and not (
-        item.status == State.APPROVED and item.publish_at and item.publish_at <= timezone.now()
-    ):
+    if not item.is_live and not _embargo_passed(item):
         raise TransitionNotAllowed(f"Only a published {spec.kind} can be withdrawn.")
 
 
@@ -167,7 +194,7 @@ _CHECKS = {
     "submit": _check_submit,
     "request_changes": _check_review,
     "approve": _check_approve,
-    "schedule": _check_publish,
+    "schedule": _check_schedule,
     "publish": _check_publish,
     "withdraw": _check_withdraw,
 }
@@ -186,6 +213,22 @@ def allowed_transitions(spec: WorkflowSpec, item, actor) -> set[str]:
 
 
 # -- the transitions ----------------------------------------------------------------------------
+
+
+def _require_step_up(spec, actor, step_up: dict | None) -> dict | None:
+    """Approve, schedule, publish and withdraw: a fresh second factor, for every actor who has one.
+
+    ``step_up`` is the evidence ``irportal.accounts.stepup.evidence`` gave the
+    view; it goes into the action's audit entry.
+    """
+    if step_up is None:
+        if mfa.has_factor(actor):
+            raise WorkflowPermissionDenied("Confirm with your second factor first: it was not checked recently.")
+        return None
+    verified_at = datetime.fromisoformat(step_up["verified_at"])
+    if timezone.now() - verified_at > timedelta(seconds=settings.MFA_STEP_UP_SECONDS):
+        raise WorkflowPermissionDenied("Your second factor was checked too long ago; confirm with it again.")
+    return {"verified_at": step_up["verified_at"], "factor": step_up["factor"]}
 
 
 def _approvals(spec, item):
@@ -293,9 +336,35 @@ def request_changes(spec: WorkflowSpec, *, pk: int, actor, comment: str):
     return _perform(spec, pk=pk, actor=actor, transition="request_changes", apply=apply)
 
 
-def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at: datetime | None = None):
+def approve(
+    spec: WorkflowSpec,
+    *,
+    pk: int,
+    actor,
+    expected_revision: int | None,
+    expected_hash: str | None,
+    comment: str = "",
+    publish_at: datetime | None = None,
+    step_up: dict | None = None,
+):
+    """Approve the current step of the revision the approver was shown.
+
+    ``expected_revision`` and ``expected_hash`` are the revision number and
+    content hash on the approver's screen; views always pass them. ``None``
+    approves the current revision unseen, for callers that show nothing
+    (demo data, scripts).
+    """
+
     def apply(item):
         revision = item.revisions.get(number=item.version)
+        if (expected_revision is not None and expected_revision != revision.number) or (
+            expected_hash is not None and expected_hash != revision.content_hash
+        ):
+            raise TransitionNotAllowed(
+                f"This {spec.kind} changed since you opened it (you saw revision {expected_revision}; it is now at "
+                f"revision {revision.number}). Nothing was approved: open it again and review what it says now."
+            )
+        evidence = _require_step_up(spec, actor, step_up)
         step = item.current_step
         Approval.objects.create(
             content_type=ContentType.objects.get_for_model(spec.model),
@@ -319,6 +388,7 @@ def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at
         return {
             "step": step.name,
             "content_hash": revision.content_hash,
+            "step_up": evidence,
             "next_step": later[0].name if later else None,
             "publish_at": item.publish_at.isoformat() if item.publish_at else None,
         }
@@ -326,14 +396,19 @@ def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at
     return _perform(spec, pk=pk, actor=actor, transition="approve", apply=apply)
 
 
-def schedule(spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime):
+def schedule(spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime, step_up: dict | None = None):
     if publish_at is None:
         raise WorkflowError("Give the date and time from which the release may be public.")
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
         previous = item.publish_at
         item.publish_at = publish_at
-        return {"publish_at": {"before": previous.isoformat() if previous else None, "after": publish_at.isoformat()}}
+        return {
+            "publish_at": {"before": previous.isoformat() if previous else None, "after": publish_at.isoformat()},
+            "content_hash": item.approved_revision.content_hash,
+            "step_up": evidence,
+        }
 
     return _perform(spec, pk=pk, actor=actor, transition="schedule", apply=apply)
 
@@ -351,10 +426,11 @@ def _mark_published(spec, item, *, at, actor):
     return {"content_hash": revision.content_hash, "published_at": at.isoformat()}
 
 
-def publish(spec: WorkflowSpec, *, pk: int, actor):
-    """Publish an approved item now (the approver's "Publish now")."""
+def publish(spec: WorkflowSpec, *, pk: int, actor, step_up: dict | None = None):
+    """Publish an approved item now (the approver's "Publish now"); past its embargo, as of the embargo."""
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
         now = timezone.now()
         at = item.publish_at if item.publish_at and item.publish_at <= now else now
         item.status = State.PUBLISHED
@@ -362,21 +438,28 @@ def publish(spec: WorkflowSpec, *, pk: int, actor):
         item.live_revision = item.approved_revision
         item.first_published_at = item.first_published_at or at
         item.last_published_at = at
-        return _mark_published(spec, item, at=at, actor=actor)
+        return _mark_published(spec, item, at=at, actor=actor) | {"step_up": evidence}
 
     return _perform(spec, pk=pk, actor=actor, transition="publish", apply=apply)
 
 
-def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str):
+def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str, step_up: dict | None = None):
     if not reason.strip():
         raise WorkflowError("Give the reason for the withdrawal: it is kept with the record.")
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
+        if _embargo_passed(item):
+            _publish_at_embargo(spec, item)
         item.status = State.WITHDRAWN
         item.withdrawn_at = timezone.now()
         item.withdrawn_reason = reason.strip()
         _comment(spec, item, actor, Comment.Kind.WITHDRAWN, reason.strip())
-        return {"reason": reason.strip()}
+        return {
+            "reason": reason.strip(),
+            "content_hash": item.live_revision.content_hash if item.live_revision_id else None,
+            "step_up": evidence,
+        }
 
     return _perform(spec, pk=pk, actor=actor, transition="withdraw", apply=apply)
 
@@ -401,17 +484,38 @@ def publish_due(spec: WorkflowSpec, *, now: datetime) -> list[int]:
             if claimed != 1:
                 continue
             item = spec.model.objects.select_related("approved_revision").get(pk=pk)
-            data = _mark_published(spec, item, at=item.publish_at, actor=None)
-            audit_record(
-                action=spec.action("publish"),
-                actor=None,
-                obj=item,
-                changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
-                data={"revision": item.approved_revision.number, "by": "sweep", **data},
-            )
-            after_commit(spec, pk, "publish")
+            _record_embargo_publication(spec, item, by="sweep")
         published.append(pk)
     return published
+
+
+def _record_embargo_publication(spec, item, *, by: str) -> None:
+    """The publication record, audit entry (as the system) and side effects of an embargo that passed."""
+    data = _mark_published(spec, item, at=item.publish_at, actor=None)
+    audit_record(
+        action=spec.action("publish"),
+        actor=None,
+        obj=item,
+        changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
+        data={"revision": item.approved_revision.number, "by": by, **data},
+    )
+    after_commit(spec, item.pk, "publish")
+
+
+def _publish_at_embargo(spec, item) -> None:
+    """Before any other change of an approved item whose embargo has passed: it is published, as of the
+    embargo, exactly as the sweep would have done (the public has been reading it since then)."""
+    item.status = State.PUBLISHED
+    item.live_revision = item.approved_revision
+    item.first_published_at = item.first_published_at or item.publish_at
+    item.last_published_at = item.publish_at
+    spec.model.objects.filter(pk=item.pk).update(
+        status=item.status,
+        live_revision=item.live_revision,
+        first_published_at=item.first_published_at,
+        last_published_at=item.last_published_at,
+    )
+    _record_embargo_publication(spec, item, by="embargo")
 
 
 def new_revision(item, *, content: dict, actor, note: str = ""):
@@ -437,6 +541,9 @@ def working_revision_saved(item, *, actor) -> dict:
     """
     if item.status == State.WITHDRAWN:
         raise TransitionNotAllowed("A withdrawn item is kept as it was; it cannot be edited.")
+    if _embargo_passed(item):
+        # The public reads the approved revision already: this edit is a correction of a published item.
+        _publish_at_embargo(next(spec for spec in _SPECS.values() if isinstance(item, spec.model)), item)
     before = item.status
     item.last_edited_by = actor
     if item.last_published_at and item.publish_at and item.publish_at <= item.last_published_at:
@@ -461,7 +568,10 @@ def record_access(spec: WorkflowSpec, *, item, actor, view: str) -> None:
 
 
 def add_comment(spec: WorkflowSpec, *, pk: int, actor, body: str) -> Comment:
-    require_permission(spec, actor=actor, verb="view", pk=pk)
+    """Comments are part of the review: authors (submit) and reviewers (review) write them. Compliance
+    reviewers and IR Admins read them; their questions go to the team outside the record."""
+    if not any(actor.has_perm(spec.perm(verb)) for verb in ("submit", "review")):
+        require_permission(spec, actor=actor, verb="review", pk=pk)
     if not body.strip():
         raise WorkflowError("Write something first: the comment is empty.")
     with transaction.atomic():

@@ -9,7 +9,7 @@ from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, 
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
 from tests.events.builders import START, make_event, published
-from tests.factories import UserFactory
+from tests.factories import UserFactory, shown_revision, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def form_data(**overrides):
     [(IR_AUTHOR, True), (IR_APPROVER, True), (COMPLIANCE_REVIEWER, True), (IR_ADMIN, True), (None, False)],
 )
 def test_the_event_list_is_for_staff_roles_only(client, company, role, allowed):
-    client.force_login(UserFactory(roles=[role] if role else []))
+    sign_in(client, UserFactory(roles=[role] if role else []))
     response = client.get(reverse("events_staff:list"))
     assert response.status_code == (200 if allowed else 403)
     if not allowed:
@@ -46,13 +46,13 @@ def test_the_event_list_is_for_staff_roles_only(client, company, role, allowed):
 
 @pytest.mark.parametrize("role", [IR_APPROVER, COMPLIANCE_REVIEWER])
 def test_only_authors_create_events(client, company, role):
-    client.force_login(UserFactory(roles=[role]))
+    sign_in(client, UserFactory(roles=[role]))
     assert client.post(reverse("events_staff:create"), form_data()).status_code == 403
     assert not Event.objects.exists()
 
 
 def test_an_author_creates_an_event_in_its_own_zone(client, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(reverse("events_staff:create"), form_data())
     event = Event.objects.get()
     assert response.status_code == 302 and response["Location"] == event.get_staff_url()
@@ -79,7 +79,7 @@ def test_an_author_creates_an_event_in_its_own_zone(client, author, company):
     ],
 )
 def test_bad_input_is_a_form_error_not_a_server_error(client, author, company, overrides, field, message):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(reverse("events_staff:create"), form_data(**overrides))
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
@@ -93,7 +93,7 @@ def event(author, company):
 
 @pytest.mark.parametrize("url", ["ftp://replay.example/x", "javascript:alert(1)", "not a link"])
 def test_a_replay_link_that_is_not_http_is_a_form_error(client, author, event, url):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(reverse("events_staff:replay_url", args=[event.pk]), {"replay_url": url})
     assert response.status_code == 400
     assert response.context["replay_url_form"].errors["replay_url"]
@@ -102,7 +102,7 @@ def test_a_replay_link_that_is_not_http_is_a_form_error(client, author, event, u
 
 @pytest.mark.parametrize(("days", "reason"), [("0", "shorter"), ("400", "longer"), ("14", "")])
 def test_a_bad_window_change_is_a_form_error(client, author, event, days, reason):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(reverse("events_staff:replay_window", args=[event.pk]), {"days": days, "reason": reason})
     assert response.status_code == 400
     assert response.context["window_form"].errors
@@ -111,7 +111,7 @@ def test_a_bad_window_change_is_a_form_error(client, author, event, days, reason
 
 def test_the_window_change_through_the_page_is_audited_with_its_reason(client, author, approver, event):
     published(event, author, approver)
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(
         reverse("events_staff:replay_window", args=[event.pk]), {"days": "14", "reason": "Requested by the host"}
     )
@@ -123,16 +123,16 @@ def test_the_window_change_through_the_page_is_audited_with_its_reason(client, a
 
 def test_an_approver_cancels_through_the_page_and_an_author_cannot(client, author, approver, event):
     published(event, author, approver)
-    client.force_login(author)
+    sign_in(client, author)
     assert client.post(reverse("events_staff:cancel", args=[event.pk]), {"reason": "x"}).status_code == 403
-    client.force_login(approver)
+    sign_in(client, approver)
     response = client.post(reverse("events_staff:cancel", args=[event.pk]), {"reason": "Host cancelled"})
     assert response.status_code == 302
     assert Event.objects.get(pk=event.pk).cancelled_reason == "Host cancelled"
 
 
 def test_an_edit_from_a_stale_form_is_refused_with_409(client, author, event):
-    client.force_login(author)
+    sign_in(client, author)
     data = form_data(slug=event.slug, base_version=str(event.version))
     assert client.post(reverse("events_staff:edit", args=[event.pk]), data).status_code == 302
     response = client.post(reverse("events_staff:edit", args=[event.pk]), data | {"title": "Another title"})
@@ -142,12 +142,14 @@ def test_an_edit_from_a_stale_form_is_refused_with_409(client, author, event):
 
 def test_the_buttons_run_the_workflow_and_the_disclosure_check_says_what_is_missing(client, author, approver, company):
     event = make_event(author, webcast_url="")
-    client.force_login(author)
+    sign_in(client, author)
     client.post(reverse("events_staff:transition", args=[event.pk, "submit"]))
-    client.force_login(approver)
+    sign_in(client, approver)
     page = client.get(event.get_staff_url()).content.decode()
     assert "The webcast access link is missing" in page
-    response = client.post(reverse("events_staff:transition", args=[event.pk, "approve"]), follow=True)
+    response = client.post(
+        reverse("events_staff:transition", args=[event.pk, "approve"]), shown_revision(event), follow=True
+    )
     assert "Cannot approve yet: the webcast access link is missing" in response.content.decode()
     assert Event.objects.get(pk=event.pk).status == State.IN_REVIEW
     client.post(reverse("events_staff:transition", args=[event.pk, "request_changes"]), {"reason": "Add the link"})
@@ -155,16 +157,16 @@ def test_the_buttons_run_the_workflow_and_the_disclosure_check_says_what_is_miss
 
 
 def test_an_author_cannot_approve_through_the_page(client, author, event):
-    client.force_login(author)
+    sign_in(client, author)
     client.post(reverse("events_staff:transition", args=[event.pk, "submit"]))
     assert client.post(reverse("events_staff:transition", args=[event.pk, "approve"])).status_code == 403
-    assert client.post(reverse("events_staff:transition", args=[event.pk, "nonsense"])).status_code == 400
+    assert client.post(reverse("events_staff:transition", args=[event.pk, "nonsense"])).status_code == 404
 
 
 def test_staff_views_of_an_unpublished_event_are_insider_access_records(client, author, approver, event):
-    client.force_login(approver)
+    sign_in(client, approver)
     client.get(event.get_staff_url())
-    client.force_login(author)
+    sign_in(client, author)
     client.get(reverse("events_staff:edit", args=[event.pk]))
     views = [(entry.actor_id, entry.data["view"]) for entry in AuditEntry.objects.filter(action="event.access")]
     assert sorted(views) == sorted([(approver.pk, "detail"), (author.pk, "edit")])
@@ -180,7 +182,7 @@ def test_the_list_shows_replays_going_live_and_expiring_in_the_next_days(client,
     )
     later = published(make_event(author, title="Much later", starts_at=START + timedelta(days=60)), author, approver)
     with time_machine.travel(START - timedelta(days=1), tick=False):
-        client.force_login(author)
+        sign_in(client, author)
         page = client.get(reverse("events_staff:list")).content.decode()
     soon, gone = page.split('data-testid="replays-going-live"')[1].split('data-testid="replays-expiring"')
     assert going_live.title in soon and expiring.title not in soon and later.title not in soon
@@ -188,7 +190,7 @@ def test_the_list_shows_replays_going_live_and_expiring_in_the_next_days(client,
 
 
 def test_the_calendar_shows_the_month_and_refuses_a_bad_month(client, author, event):
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(reverse("events_staff:calendar"), {"month": "2026-12"}).content.decode()
     assert "December 2026" in page and event.title in page
     for month in ("2026-13", "0001-01", "9999-12", "december"):
@@ -196,7 +198,7 @@ def test_the_calendar_shows_the_month_and_refuses_a_bad_month(client, author, ev
 
 
 def test_an_unknown_event_is_a_404_in_the_console(client, author):
-    client.force_login(author)
+    sign_in(client, author)
     assert client.get(reverse("events_staff:detail", args=[999999])).status_code == 404
 
 
@@ -211,7 +213,7 @@ def test_an_approver_schedules_an_approved_event_and_it_goes_public_at_that_time
     event = make_event(author)
     event_submit(event_id=event.pk, actor=author)
     event_approve(event_id=event.pk, actor=approver)
-    client.force_login(approver)
+    sign_in(client, approver)
     url = reverse("events_staff:transition", args=[event.pk, "schedule"])
     assert client.post(url, {"publish_at": "next tuesday"}).status_code == 400
     response = client.post(url, {"publish_at": "2026-12-01T07:00"})

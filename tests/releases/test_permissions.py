@@ -8,7 +8,7 @@ from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
 from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit, release_withdraw
-from tests.factories import UserFactory, make_release, release_fields
+from tests.factories import UserFactory, make_release, release_fields, shown_revision, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def post_action(client, release, action):
         "comment": "Please tighten the second paragraph",
         "reason": "Issued in error",
         "publish_at": "2030-01-02T16:30",
-    }
+    } | shown_revision(release)
     return client.post(reverse("releases:transition", args=[release.pk, action]), data)
 
 
@@ -67,7 +67,7 @@ def test_release_action_matrix(client, company, role, action, state):
     release = release_in(state, author, approver)
     actor = {IR_AUTHOR: author, IR_APPROVER: approver}.get(role) or (UserFactory(roles=[role]) if role else None)
     if actor is not None:
-        client.force_login(actor)
+        sign_in(client, actor)
     denials_before = AuditEntry.objects.filter(action="security.permission_denied").count()
     response = post_action(client, release, action)
     allowed_role, allowed_states = ALLOWED[action]
