@@ -42,7 +42,7 @@ from events.workflow import (
 from irportal.accounts import stepup
 from irportal.audit.models import AuditEntry
 from irportal.audit.permissions import StaffPermissionMixin
-from irportal.forms import ShownRevisionForm
+from irportal.forms import ShownRevisionForm, strip_control_characters
 from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError, WorkflowPermissionDenied
@@ -294,7 +294,7 @@ class EventTransitionView(EventMixin, View):
 
     def post(self, request, pk, transition):
         function, success = TRANSITIONS[transition]
-        text = request.POST.get("reason", "")
+        text = strip_control_characters(request.POST.get("reason", ""), multiline=True)
         kwargs = {"event_id": self.event.pk, "actor": request.user}
         if transition in STEP_UP and transition in engine.allowed_transitions(EVENT, self.event, request.user):
             if transition == "approve":

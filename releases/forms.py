@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from irportal.forms import LocalDateTimeField, ShownRevisionForm, aware, local
+from irportal.forms import CleanTextMixin, LocalDateTimeField, ShownRevisionForm, aware, local
 from irportal.investors.models import CompanyProfile
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
@@ -33,7 +33,7 @@ def _latest_versions(kind: str):
     return BoilerplateVersion.objects.filter(pk__in=latest_ids).select_related("boilerplate")
 
 
-class ReleaseForm(forms.ModelForm):
+class ReleaseForm(CleanTextMixin, forms.ModelForm):
     highlights = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -118,18 +118,18 @@ class ReleaseForm(forms.ModelForm):
         return data
 
 
-class ImageUploadForm(forms.Form):
+class ImageUploadForm(CleanTextMixin, forms.Form):
     image = forms.FileField(help_text="JPEG, PNG or WebP; checked and re-encoded on upload")
     alt_text = forms.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
     caption = forms.CharField(max_length=300, required=False)
 
 
-class AttachmentUploadForm(forms.Form):
+class AttachmentUploadForm(CleanTextMixin, forms.Form):
     file = forms.FileField(help_text="PDF")
     title = forms.CharField(max_length=200)
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextMixin, forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)
 
 
@@ -139,20 +139,20 @@ class TransitionForm(ShownRevisionForm):
     reason = forms.CharField(required=False, max_length=2000)
 
 
-class ReleaseFilterForm(forms.Form):
+class ReleaseFilterForm(CleanTextMixin, forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any state")])
     author = forms.IntegerField(required=False, min_value=1, widget=forms.Select)
     updated_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     updated_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class MediaContactForm(forms.ModelForm):
+class MediaContactForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = MediaContact
         fields = ["name", "title", "organization", "phone", "email", "audience", "order", "is_active"]
 
 
-class BoilerplateForm(forms.Form):
+class BoilerplateForm(CleanTextMixin, forms.Form):
     name = forms.CharField(max_length=120)
     kind = forms.ChoiceField(choices=Boilerplate.Kind.choices)
     title = forms.CharField(max_length=200, help_text='The heading, e.g. "About Example Corp"')

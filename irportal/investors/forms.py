@@ -1,11 +1,12 @@
 from django import forms
 
+from irportal.forms import CleanTextMixin
 from irportal.investors.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
 from irportal.investors.services import PROFILE_FIELDS
 from releases.images import process_image
 
 
-class CompanyProfileForm(forms.ModelForm):
+class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
     accent_colour = forms.CharField(
         required=False,
