@@ -29,17 +29,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.test")
     password = factory.LazyFunction(lambda: _password_hash())
 
-    class Params:
-        # UserFactory(enrolled=True): the user has an authenticator app (TOTP) as second factor.
-        enrolled = factory.Trait(totp=True)
-
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=extracted))
 
     @factory.post_generation
-    def totp(self, create, extracted, **kwargs):
+    def enrolled(self, create, extracted, **kwargs):
+        """UserFactory(enrolled=True): the user has an authenticator app (TOTP) as second factor."""
         if create and extracted:
             enrol_totp(self)
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils import timezone
-from django_otp import devices_for_user
+from django_otp import devices_for_user, oath
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -81,9 +81,15 @@ def mark_verified(request, device, *, purpose: str) -> None:
         audit_record(action="mfa.verify", actor=request.user, obj=request.user, data=data)
 
 
+def is_verified(user) -> bool:
+    """The session's user has given a second factor (False right after the password, before django-otp's
+    middleware has seen the session)."""
+    return bool(getattr(user, "is_verified", None) and user.is_verified())
+
+
 def verified_at(request) -> datetime | None:
     value = request.session.get(VERIFIED_AT)
-    return datetime.fromisoformat(value) if value and request.user.is_verified() else None
+    return datetime.fromisoformat(value) if value and is_verified(request.user) else None
 
 
 class CodeRefused(Exception):
@@ -132,8 +138,10 @@ def new_totp_key() -> str:
 
 def enrol_totp(request, *, key: str, code: str, name: str) -> TOTPDevice:
     """Confirm a new authenticator app with the first code it shows; raises CodeRefused."""
-    device = TOTPDevice(user=request.user, key=key, name=name[:64] or "Authenticator app", confirmed=False)
-    if not device.verify_token(code.strip()):
+    device = TOTPDevice(user=request.user, key=key, name=name[:64] or "Authenticator app", confirmed=True)
+    totp = oath.TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    code = code.strip()
+    if not (code.isdigit() and totp.verify(int(code), device.tolerance)):
         user_login_failed.send(
             sender=__name__,
             credentials={"username": request.user.get_username(), "step": "enrolment"},
@@ -141,7 +149,7 @@ def enrol_totp(request, *, key: str, code: str, name: str) -> TOTPDevice:
         )
         raise CodeRefused("That code is not right. Type the six digits the app shows for IR Portal now.")
     with transaction.atomic():
-        device.confirmed = True
+        device.last_t = totp.t()
         device.save()
         enrolled(request, device)
     mark_verified(request, device, purpose="enrolment")

@@ -65,7 +65,7 @@ class LoginView(auth_views.LoginView):
     def get_success_url(self):
         next_url = self.get_redirect_url()
         user = self.request.user
-        if mfa.has_factor(user) and not user.is_verified():
+        if mfa.has_factor(user) and not mfa.is_verified(user):
             return with_next("accounts:mfa_verify", next_url)
         if mfa.required_for(user) and not mfa.has_factor(user):
             return with_next("accounts:mfa_setup", next_url)
