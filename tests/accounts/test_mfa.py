@@ -1,5 +1,7 @@
 """Two factors at sign-in: who must enrol, the second step, throttling, recovery codes, an IR Admin's reset."""
 
+import re
+
 import pytest
 import time_machine
 from django.core import mail
