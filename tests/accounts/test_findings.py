@@ -10,7 +10,10 @@ from tests.factories import PASSWORD, UserFactory, sign_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["system", "System", "SYSTEM", "ｓｙｓｔｅｍ", "sweep", "Celery", "root", "anonymous"])
+@pytest.mark.parametrize(
+    "name",
+    ["system", "System", "SYSTEM", "\uff53\uff59\uff53\uff54\uff45\uff4d", "sweep", "Celery", "root", "anonymous"],
+)
 def test_the_system_names_cannot_be_given_to_a_user(client, name):
     sign_in(client, UserFactory(roles=[IR_ADMIN]))
     response = client.post(

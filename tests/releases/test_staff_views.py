@@ -236,3 +236,11 @@ def test_the_embargo_is_shown_and_read_in_the_company_time_zone(client, company,
     assert client.post(reverse("releases:edit", args=[release.pk]), data).status_code == 302
     release.refresh_from_db()
     assert release.publish_at == dt.datetime(2027, 3, 14, 9, 30, tzinfo=dt.UTC)  # Phoenix keeps standard time
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unknown_action_is_a_404(client, company, author, method):
+    release = make_release(author)
+    sign_in(client, author)
+    response = getattr(client, method)(reverse("releases:transition", args=[release.pk, "nonsense"]))
+    assert response.status_code == 404
