@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from company.models import CompanyProfile
 from events import selectors, services, timefmt
 from events.announce import build_announcement
 from events.forms import (
@@ -43,7 +44,6 @@ from irportal.accounts import stepup
 from irportal.audit.models import AuditEntry
 from irportal.audit.permissions import StaffPermissionMixin
 from irportal.forms import ShownRevisionForm, strip_control_characters
-from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError, WorkflowPermissionDenied
 from irportal.workflow.models import State

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, PngImagePlugin
 
-from releases.images import process_image
+from company.images import process_image
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
