@@ -6,10 +6,12 @@ to change a release's state.
 """
 
 from datetime import datetime
+from typing import Unpack
 
 from irportal.audit.registry import register_action
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
+from releases.checks import release_checks
 from releases.models import Release
 
 
@@ -19,7 +21,9 @@ def _side_effects(release_id: int, transition: str) -> None:
     notify_transition.delay("release", release_id, transition)
 
 
-RELEASE = engine.register(WorkflowSpec(kind="release", model=Release, after_commit=[_side_effects]))
+RELEASE = engine.register(
+    WorkflowSpec(kind="release", model=Release, checks=release_checks, after_commit=[_side_effects])
+)
 
 
 def release_submit(*, release_id: int, actor, comment: str = "") -> Release:
@@ -30,20 +34,21 @@ def release_request_changes(*, release_id: int, actor, comment: str) -> Release:
     return engine.request_changes(RELEASE, pk=release_id, actor=actor, comment=comment)
 
 
-def release_approve(*, release_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Release:
-    return engine.approve(RELEASE, pk=release_id, actor=actor, comment=comment, publish_at=publish_at)
+def release_approve(*, release_id: int, actor, **options: Unpack[engine.ApprovalOptions]) -> Release:
+    """Approve the current step; ``options`` as ``irportal.workflow.engine.approve`` takes them."""
+    return engine.approve(RELEASE, pk=release_id, actor=actor, **options)
 
 
-def release_schedule(*, release_id: int, actor, publish_at: datetime) -> Release:
-    return engine.schedule(RELEASE, pk=release_id, actor=actor, publish_at=publish_at)
+def release_schedule(*, release_id: int, actor, publish_at: datetime, step_up: dict | None = None) -> Release:
+    return engine.schedule(RELEASE, pk=release_id, actor=actor, publish_at=publish_at, step_up=step_up)
 
 
-def release_publish(*, release_id: int, actor) -> Release:
-    return engine.publish(RELEASE, pk=release_id, actor=actor)
+def release_publish(*, release_id: int, actor, step_up: dict | None = None) -> Release:
+    return engine.publish(RELEASE, pk=release_id, actor=actor, step_up=step_up)
 
 
-def release_withdraw(*, release_id: int, actor, reason: str) -> Release:
-    return engine.withdraw(RELEASE, pk=release_id, actor=actor, reason=reason)
+def release_withdraw(*, release_id: int, actor, reason: str, step_up: dict | None = None) -> Release:
+    return engine.withdraw(RELEASE, pk=release_id, actor=actor, reason=reason, step_up=step_up)
 
 
 def releases_publish_due(now: datetime) -> list[int]:

@@ -11,20 +11,25 @@ transitions are the same for both.
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TypedDict
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from irportal.accounts import mfa
 from irportal.accounts.roles import roles_of
 from irportal.audit import insiders
+from irportal.audit.models import AuditEntry, object_type_of
 from irportal.audit.registry import register_action
-from irportal.audit.services import audit_record
+from irportal.audit.services import audit_record, audit_record_many
+from irportal.workflow.checks import Check
 from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
 from irportal.workflow.signals import state_changed
 
@@ -47,6 +52,17 @@ class WorkflowPermissionDenied(WorkflowError):
     status_code = 403
 
 
+class UnacknowledgedWarnings(TransitionNotAllowed):
+    """Approval refused until the approver acknowledges these warnings (``Check``s); nothing was changed."""
+
+    def __init__(self, warnings: list[Check]):
+        super().__init__(
+            "Acknowledge each warning before approving; not acknowledged: "
+            + "; ".join(check.message for check in warnings)
+        )
+        self.warnings = warnings
+
+
 class EditConflict(WorkflowError):
     """Someone saved the item since this form was opened; nothing was saved."""
 
@@ -63,8 +79,9 @@ class WorkflowSpec:
 
     kind: str
     model: type[models.Model]
-    # Problems that block approval (e.g. an event's missing disclosure facts).
-    approval_blockers: Callable[[models.Model], list[str]] | None = None
+    # The content checks of an item's working copy (``Check``): blockers stop approval (e.g. an event's missing
+    # disclosure facts); each warning shown must be acknowledged by the approver (e.g. an embargo in market hours).
+    checks: Callable[[models.Model], list[Check]] | None = None
     # Called after the commit of each change of state, with (item_id, transition).
     after_commit: list[Callable[[int, str], None]] = field(default_factory=list)
 
@@ -114,6 +131,65 @@ def spec_for(kind: str) -> WorkflowSpec:
 # -- checks: each returns nothing or raises, and never changes anything -------------------------
 
 
+class ReviewFacts:
+    """What the transition checks read besides the item, read once for a whole page of items.
+
+    A list of fifty items asks for the approval chain, the actor's groups, the
+    actor's approvals of those items and their revisions' authors once each,
+    not once per row.
+    """
+
+    def __init__(self, spec: "WorkflowSpec", actor, items=()):
+        self.spec = spec
+        self.actor = actor
+        self._items = {item.pk: item for item in items}
+        self._approved: dict[int, set[tuple[int, int]]] | None = None
+        self._revisions: dict[int, list[tuple[int, int, int]]] | None = None
+
+    @functools.cached_property
+    def chain(self) -> list[ApprovalStep]:
+        return ApprovalStep.chain()
+
+    @functools.cached_property
+    def group_ids(self) -> set[int]:
+        if self.actor is None or not self.actor.is_authenticated:
+            return set()
+        return set(self.actor.groups.values_list("pk", flat=True))
+
+    def authors_since_publication(self, item) -> set[int]:
+        """Who may not review it: the creator, and everyone who saved a revision after the one the public reads.
+
+        An approval that was never published was voided by the edit after it,
+        so its revisions count too.
+        """
+        if self._revisions is None or item.pk not in self._items:
+            self._items.setdefault(item.pk, item)
+            relation = self.spec.model._meta.get_field("revisions")
+            rows = relation.related_model.objects.filter(**{f"{relation.field.name}__in": list(self._items)})
+            self._revisions = {}
+            for item_id, pk, number, author in rows.values_list(
+                relation.field.attname, "pk", "number", "created_by_id"
+            ):
+                self._revisions.setdefault(item_id, []).append((pk, number, author))
+        revisions = self._revisions.get(item.pk, [])
+        since = next((number for pk, number, _ in revisions if pk == item.live_revision_id), 0)
+        return {
+            item.created_by_id,
+            item.last_edited_by_id,
+            *(author for _, number, author in revisions if number > since),
+        }
+
+    def approved_steps(self, item) -> set[int]:
+        """The steps of the item's current review round that the actor approved."""
+        if self._approved is None or item.pk not in self._items:
+            self._items.setdefault(item.pk, item)
+            rows = _approvals_of(self.spec, self._items).filter(approver=self.actor)
+            self._approved = {}
+            for object_id, review_round, step_id in rows.values_list("object_id", "review_round", "step_id"):
+                self._approved.setdefault(object_id, set()).add((review_round, step_id))
+        return {step for review_round, step in self._approved.get(item.pk, set()) if review_round == item.review_round}
+
+
 def _require_perm(spec, actor, verb):
     if actor is None or not actor.is_authenticated or not actor.has_perm(spec.perm(verb)):
         raise WorkflowPermissionDenied(f"Your role does not allow you to {verb} a {spec.kind}.")
@@ -126,45 +202,54 @@ def _require_state(spec, item, *states, doing):
         )
 
 
-def _check_submit(spec, item, actor):
+def _check_submit(spec, item, actor, facts):
     _require_perm(spec, actor, "submit")
     _require_state(spec, item, State.DRAFT, doing="submitted for review")
-    if not ApprovalStep.chain():
+    if not facts.chain:
         raise TransitionNotAllowed("No approval step is configured; ask an IR Admin to set one up.")
 
 
-def _check_review(spec, item, actor):
+def _check_review(spec, item, actor, facts):
     """Shared by approve and request changes: the current step's group, and never one's own work."""
     _require_perm(spec, actor, "review")
     _require_state(spec, item, State.IN_REVIEW, doing="reviewed")
     step = item.current_step
-    if step is None or not actor.groups.filter(pk=step.group_id).exists():
+    if step is None or step.group_id not in facts.group_ids:
         raise WorkflowPermissionDenied(f"Only members of {step.group.name if step else 'the step'} review this step.")
-    if actor.pk in (item.created_by_id, item.last_edited_by_id):
-        raise WorkflowPermissionDenied(f"You wrote or last edited this {spec.kind}; someone else must review it.")
+    if actor.pk in facts.authors_since_publication(item):
+        raise WorkflowPermissionDenied(
+            f"You created this {spec.kind} or edited it since it was last published; someone else must review it."
+        )
 
 
-def _check_approve(spec, item, actor):
-    _check_review(spec, item, actor)
-    earlier = _approvals(spec, item).filter(review_round=item.review_round, approver=actor)
-    if earlier.exclude(step=item.current_step).exists():
+def _check_approve(spec, item, actor, facts):
+    _check_review(spec, item, actor, facts)
+    if facts.approved_steps(item) - {item.current_step_id}:
         raise WorkflowPermissionDenied("You approved an earlier step of this review; another person approves this one.")
-    if spec.approval_blockers is not None:
-        problems = spec.approval_blockers(item)
-        if problems:
-            raise TransitionNotAllowed("Cannot approve yet: " + "; ".join(problems))
 
 
-def _check_publish(spec, item, actor):
+def _check_publish(spec, item, actor, facts):
     _require_perm(spec, actor, "publish")
     _require_state(spec, item, State.APPROVED, doing="published or scheduled")
 
 
-def _check_withdraw(spec, item, actor):
+def _embargo_passed(item) -> bool:
+    """Approved and past its embargo: public already, whatever the sweep has done (see ``public_revision``)."""
+    return item.status == State.APPROVED and item.publish_at is not None and item.publish_at <= timezone.now()
+
+
+def _check_schedule(spec, item, actor, facts):
+    _check_publish(spec, item, actor, facts)
+    if _embargo_passed(item):
+        raise TransitionNotAllowed(
+            f"This {spec.kind} has been public since its embargo passed; it can no longer be rescheduled. "
+            "Withdraw it if it must come down."
+        )
+
+
+def _check_withdraw(spec, item, actor, facts):
     _require_perm(spec, actor, "withdraw")
-    if not item.is_live and not (
-        item.status == State.APPROVED and item.publish_at and item.publish_at <= timezone.now()
-    ):
+    if not item.is_live and not _embargo_passed(item):
         raise TransitionNotAllowed(f"Only a published {spec.kind} can be withdrawn.")
 
 
@@ -172,29 +257,56 @@ _CHECKS = {
     "submit": _check_submit,
     "request_changes": _check_review,
     "approve": _check_approve,
-    "schedule": _check_publish,
+    "schedule": _check_schedule,
     "publish": _check_publish,
     "withdraw": _check_withdraw,
 }
+TRANSITIONS = tuple(_CHECKS)
 
 
-def allowed_transitions(spec: WorkflowSpec, item, actor) -> set[str]:
-    """The buttons to show: the transitions whose checks pass for this actor now."""
+def allowed_transitions(spec: WorkflowSpec, item, actor, facts: ReviewFacts | None = None) -> set[str]:
+    """The buttons to show: the transitions this actor may make now (content checks aside, see ``checks_for``)."""
+    facts = facts or ReviewFacts(spec, actor, [item])
     allowed = set()
     for name, check in _CHECKS.items():
         try:
-            check(spec, item, actor)
+            check(spec, item, actor, facts)
         except WorkflowError:
             continue
         allowed.add(name)
     return allowed
 
 
+def checks_for(spec: WorkflowSpec, item) -> list[Check]:
+    """The content checks of the item's working copy: blockers stop approval, warnings must be acknowledged."""
+    return list(spec.checks(item)) if spec.checks is not None else []
+
+
 # -- the transitions ----------------------------------------------------------------------------
+
+
+def _require_step_up(spec, actor, step_up: dict | None) -> dict | None:
+    """Approve, schedule, publish and withdraw: a fresh second factor, for every actor who has one.
+
+    ``step_up`` is the evidence ``irportal.accounts.stepup.evidence`` gave the
+    view; it goes into the action's audit entry.
+    """
+    if step_up is None:
+        if mfa.has_factor(actor):
+            raise WorkflowPermissionDenied("Confirm with your second factor first: it was not checked recently.")
+        return None
+    verified_at = datetime.fromisoformat(step_up["verified_at"])
+    if timezone.now() - verified_at > timedelta(seconds=settings.MFA_STEP_UP_SECONDS):
+        raise WorkflowPermissionDenied("Your second factor was checked too long ago; confirm with it again.")
+    return {"verified_at": step_up["verified_at"], "factor": step_up["factor"]}
 
 
 def _approvals(spec, item):
     return Approval.objects.filter(content_type=ContentType.objects.get_for_model(spec.model), object_id=item.pk)
+
+
+def _approvals_of(spec, pks):
+    return Approval.objects.filter(content_type=ContentType.objects.get_for_model(spec.model), object_id__in=list(pks))
 
 
 def record_denial(spec: WorkflowSpec, *, pk, actor, transition: str, reason: str) -> None:
@@ -221,7 +333,7 @@ def _perform(spec, *, pk, actor, transition, apply):
     try:
         with transaction.atomic():
             item = spec.model.objects.select_for_update().get(pk=pk)
-            _CHECKS[transition](spec, item, actor)
+            _CHECKS[transition](spec, item, actor, ReviewFacts(spec, actor, [item]))
             before = item.status
             data = apply(item) or {}
             item.save()
@@ -298,9 +410,60 @@ def request_changes(spec: WorkflowSpec, *, pk: int, actor, comment: str):
     return _perform(spec, pk=pk, actor=actor, transition="request_changes", apply=apply)
 
 
-def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at: datetime | None = None):
+class ApprovalOptions(TypedDict, total=False):
+    """What an approval may carry besides the item and the approver (see ``approve``)."""
+
+    expected_revision: int | None
+    expected_hash: str | None
+    comment: str
+    publish_at: datetime | None
+    acknowledged: Collection[str]
+    step_up: dict | None
+
+
+def approve(
+    spec: WorkflowSpec,
+    *,
+    pk: int,
+    actor,
+    expected_revision: int | None = None,
+    expected_hash: str | None = None,
+    comment: str = "",
+    publish_at: datetime | None = None,
+    acknowledged: Collection[str] = (),
+    step_up: dict | None = None,
+):
+    """Approve the current step of the revision the approver was shown.
+
+    ``expected_revision`` and ``expected_hash`` are the revision number and
+    content hash on the approver's screen; views always pass them. ``None``
+    approves the current revision unseen, for callers that show nothing
+    (demo data, scripts). ``acknowledged`` names the warnings (by code) of the
+    content checks the approver read and accepts; every warning must be.
+    """
+
     def apply(item):
         revision = item.revisions.get(number=item.version)
+        if (expected_revision is not None and expected_revision != revision.number) or (
+            expected_hash is not None and expected_hash != revision.content_hash
+        ):
+            raise TransitionNotAllowed(
+                f"This {spec.kind} changed since you opened it (you saw revision {expected_revision}; it is now at "
+                f"revision {revision.number}). Nothing was approved: open it again and review what it says now."
+            )
+        # The checks see the embargo being approved: one the approver sets may fall in market hours.
+        current_embargo = item.publish_at
+        item.publish_at = publish_at or current_embargo
+        checks = checks_for(spec, item)
+        item.publish_at = current_embargo
+        blockers = [check.message for check in checks if check.blocking]
+        if blockers:
+            raise TransitionNotAllowed("Cannot approve yet: " + "; ".join(blockers))
+        warnings = [check for check in checks if not check.blocking]
+        unacknowledged = [check for check in warnings if check.code not in set(acknowledged)]
+        if unacknowledged:
+            raise UnacknowledgedWarnings(unacknowledged)
+        evidence = _require_step_up(spec, actor, step_up)
         step = item.current_step
         Approval.objects.create(
             content_type=ContentType.objects.get_for_model(spec.model),
@@ -310,6 +473,7 @@ def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at
             approver=actor,
             revision_number=revision.number,
             content_hash=revision.content_hash,
+            acknowledged_warnings=[check.as_record() for check in warnings],
         )
         later = [candidate for candidate in ApprovalStep.chain() if candidate.order > step.order]
         if later:
@@ -324,6 +488,8 @@ def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at
         return {
             "step": step.name,
             "content_hash": revision.content_hash,
+            "acknowledged_warnings": [check.as_record() for check in warnings],
+            "step_up": evidence,
             "next_step": later[0].name if later else None,
             "publish_at": item.publish_at.isoformat() if item.publish_at else None,
         }
@@ -331,14 +497,19 @@ def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at
     return _perform(spec, pk=pk, actor=actor, transition="approve", apply=apply)
 
 
-def schedule(spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime):
+def schedule(spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime, step_up: dict | None = None):
     if publish_at is None:
         raise WorkflowError("Give the date and time from which the release may be public.")
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
         previous = item.publish_at
         item.publish_at = publish_at
-        return {"publish_at": {"before": previous.isoformat() if previous else None, "after": publish_at.isoformat()}}
+        return {
+            "publish_at": {"before": previous.isoformat() if previous else None, "after": publish_at.isoformat()},
+            "content_hash": item.approved_revision.content_hash,
+            "step_up": evidence,
+        }
 
     return _perform(spec, pk=pk, actor=actor, transition="schedule", apply=apply)
 
@@ -356,10 +527,11 @@ def _mark_published(spec, item, *, at, actor):
     return {"content_hash": revision.content_hash, "published_at": at.isoformat()}
 
 
-def publish(spec: WorkflowSpec, *, pk: int, actor):
-    """Publish an approved item now (the approver's "Publish now")."""
+def publish(spec: WorkflowSpec, *, pk: int, actor, step_up: dict | None = None):
+    """Publish an approved item now (the approver's "Publish now"); past its embargo, as of the embargo."""
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
         now = timezone.now()
         at = item.publish_at if item.publish_at and item.publish_at <= now else now
         item.status = State.PUBLISHED
@@ -367,21 +539,28 @@ def publish(spec: WorkflowSpec, *, pk: int, actor):
         item.live_revision = item.approved_revision
         item.first_published_at = item.first_published_at or at
         item.last_published_at = at
-        return _mark_published(spec, item, at=at, actor=actor)
+        return _mark_published(spec, item, at=at, actor=actor) | {"step_up": evidence}
 
     return _perform(spec, pk=pk, actor=actor, transition="publish", apply=apply)
 
 
-def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str):
+def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str, step_up: dict | None = None):
     if not reason.strip():
         raise WorkflowError("Give the reason for the withdrawal: it is kept with the record.")
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
+        if _embargo_passed(item):
+            _publish_at_embargo(spec, item)
         item.status = State.WITHDRAWN
         item.withdrawn_at = timezone.now()
         item.withdrawn_reason = reason.strip()
         _comment(spec, item, actor, Comment.Kind.WITHDRAWN, reason.strip())
-        return {"reason": reason.strip()}
+        return {
+            "reason": reason.strip(),
+            "content_hash": item.live_revision.content_hash if item.live_revision_id else None,
+            "step_up": evidence,
+        }
 
     return _perform(spec, pk=pk, actor=actor, transition="withdraw", apply=apply)
 
@@ -406,17 +585,38 @@ def publish_due(spec: WorkflowSpec, *, now: datetime) -> list[int]:
             if claimed != 1:
                 continue
             item = spec.model.objects.select_related("approved_revision").get(pk=pk)
-            data = _mark_published(spec, item, at=item.publish_at, actor=None)
-            audit_record(
-                action=spec.action("publish"),
-                actor=None,
-                obj=item,
-                changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
-                data={"revision": item.approved_revision.number, "by": "sweep", **data},
-            )
-            after_commit(spec, pk, "publish")
+            _record_embargo_publication(spec, item, by="sweep")
         published.append(pk)
     return published
+
+
+def _record_embargo_publication(spec, item, *, by: str) -> None:
+    """The publication record, audit entry (as the system) and side effects of an embargo that passed."""
+    data = _mark_published(spec, item, at=item.publish_at, actor=None)
+    audit_record(
+        action=spec.action("publish"),
+        actor=None,
+        obj=item,
+        changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
+        data={"revision": item.approved_revision.number, "by": by, **data},
+    )
+    after_commit(spec, item.pk, "publish")
+
+
+def _publish_at_embargo(spec, item) -> None:
+    """Before any other change of an approved item whose embargo has passed: it is published, as of the
+    embargo, exactly as the sweep would have done (the public has been reading it since then)."""
+    item.status = State.PUBLISHED
+    item.live_revision = item.approved_revision
+    item.first_published_at = item.first_published_at or item.publish_at
+    item.last_published_at = item.publish_at
+    spec.model.objects.filter(pk=item.pk).update(
+        status=item.status,
+        live_revision=item.live_revision,
+        first_published_at=item.first_published_at,
+        last_published_at=item.last_published_at,
+    )
+    _record_embargo_publication(spec, item, by="embargo")
 
 
 def new_revision(item, *, content: dict, actor, note: str = ""):
@@ -442,6 +642,9 @@ def working_revision_saved(item, *, actor) -> dict:
     """
     if item.status == State.WITHDRAWN:
         raise TransitionNotAllowed("A withdrawn item is kept as it was; it cannot be edited.")
+    if _embargo_passed(item):
+        # The public reads the approved revision already: this edit is a correction of a published item.
+        _publish_at_embargo(next(spec for spec in _SPECS.values() if isinstance(item, spec.model)), item)
     before = item.status
     item.last_edited_by = actor
     if item.last_published_at and item.publish_at and item.publish_at <= item.last_published_at:
@@ -454,19 +657,61 @@ def working_revision_saved(item, *, actor) -> dict:
     return {"status": {"before": before, "after": item.status}} if before != item.status else {}
 
 
+# One access record per person, item and view within this time is enough for an insider list.
+ACCESS_RECORD_EVERY = timedelta(minutes=5)
+
+
 def record_access(spec: WorkflowSpec, *, item, actor, view: str) -> None:
-    """Insider access: a staff view of an item the public cannot read yet goes into the audit log.
+    """Insider access: a staff view of an item the public cannot read yet goes into the audit log."""
+    record_access_many(spec, items=[item], actor=actor, view=view)
+
+
+def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
+    """Insider access for every item of ``items`` the public cannot read yet (a list shows their titles).
 
     Compliance builds the insider list from these entries; the first
-    ``<kind>.publish`` entry closes it.
+    ``<kind>.publish`` entry closes it. A person who opened the same item in
+    the same view within ``ACCESS_RECORD_EVERY`` is already on record.
+    Written in one append, whatever the number of items. Returns how many
+    entries were written.
     """
-    if item.public_revision(timezone.now()) is not None:
-        return
-    audit_record(action=spec.action("access"), actor=actor, obj=item, data={"view": view, "roles": roles_of(actor)})
+    now = timezone.now()
+    unpublished = {str(item.pk): item for item in items if item.public_revision(now) is None}
+    if not unpublished:
+        return 0
+    recent = set(
+        AuditEntry.objects.filter(
+            action=spec.action("access"),
+            actor_id=actor.pk,
+            object_type=object_type_of(spec.model),
+            object_id__in=list(unpublished),
+            timestamp__gte=now - ACCESS_RECORD_EVERY,
+            data__view=view,
+        ).values_list("object_id", flat=True)
+    )
+    fresh = [item for pk, item in unpublished.items() if pk not in recent]
+    audit_record_many(
+        action=spec.action("access"), actor=actor, objects=fresh, data={"view": view, "roles": roles_of(actor)}
+    )
+    return len(fresh)
+
+
+def may_comment(spec: WorkflowSpec, actor) -> bool:
+    """Comments are part of the editorial work: authors and reviewers of the kind; compliance only reads."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and (actor.has_perm(spec.perm("submit")) or actor.has_perm(spec.perm("review")))
+    )
 
 
 def add_comment(spec: WorkflowSpec, *, pk: int, actor, body: str) -> Comment:
-    require_permission(spec, actor=actor, verb="view", pk=pk)
+    """Comments are part of the review: authors (submit) and reviewers (review) write them. Compliance
+    reviewers and IR Admins read them; their questions go to the team outside the record."""
+    if not may_comment(spec, actor):
+        reason = f"Your role does not allow you to comment on a {spec.kind}: its authors and reviewers comment."
+        record_denial(spec, pk=pk, actor=actor, transition="comment", reason=reason)
+        raise WorkflowPermissionDenied(reason)
     if not body.strip():
         raise WorkflowError("Write something first: the comment is empty.")
     with transaction.atomic():

@@ -1,15 +1,17 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
+from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow import engine
 from irportal.workflow.engine import TransitionNotAllowed, WorkflowError, WorkflowPermissionDenied
 from irportal.workflow.models import Approval, ApprovalStep, Comment, Publication, State
 from irportal.workflow.sweep import run_sweep
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.services import release_update
 from releases.workflow import (
@@ -17,11 +19,12 @@ from releases.workflow import (
     release_approve,
     release_publish,
     release_request_changes,
+    release_schedule,
     release_submit,
     release_withdraw,
 )
 from tests.conftest import in_parallel, is_postgres
-from tests.factories import UserFactory, make_release
+from tests.factories import UserFactory, make_release, release_fields, shown_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +51,7 @@ def fresh(user):
 
 def approved(release, author, approver, publish_at=None):
     release_submit(release_id=release.pk, actor=author)
-    return release_approve(release_id=release.pk, actor=approver, publish_at=publish_at)
+    return release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)
 
 
 def actions(release):
@@ -67,7 +70,7 @@ def test_the_author_cannot_approve_their_own_release_and_the_refusal_is_recorded
     author = fresh(author)
     release_submit(release_id=release.pk, actor=author)
     with pytest.raises(WorkflowPermissionDenied, match="someone else"):
-        release_approve(release_id=release.pk, actor=author)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=author)
     assert Release.objects.get(pk=release.pk).status == State.IN_REVIEW
     denial = AuditEntry.objects.get(action="security.permission_denied")
     assert (denial.actor_id, denial.object_id, denial.data["transition"]) == (author.pk, str(release.pk), "approve")
@@ -79,7 +82,7 @@ def test_the_last_editor_cannot_approve(release, author, approver):
     release_update(actor=approver, pk=release.pk, base_version=release.version, headline="Edited by the approver")
     release_submit(release_id=release.pk, actor=author)
     with pytest.raises(WorkflowPermissionDenied):
-        release_approve(release_id=release.pk, actor=approver)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
 
 
 def test_a_superuser_who_wrote_it_cannot_approve_it_either():
@@ -87,7 +90,7 @@ def test_a_superuser_who_wrote_it_cannot_approve_it_either():
     release = make_release(boss)
     release_submit(release_id=release.pk, actor=boss)
     with pytest.raises(WorkflowPermissionDenied):
-        release_approve(release_id=release.pk, actor=boss)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=boss)
 
 
 def test_request_for_changes_needs_a_comment(release, author, approver):
@@ -114,13 +117,13 @@ def test_two_steps_are_approved_in_order_by_different_people(release, author, ap
     lawyer.groups.add(legal)
     approver.groups.add(legal)
     release_submit(release_id=release.pk, actor=author)
-    release = release_approve(release_id=release.pk, actor=approver)
+    release = release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
     assert (release.status, release.current_step.name) == (State.IN_REVIEW, "Legal review")
     with pytest.raises(WorkflowPermissionDenied, match="Only members of Legal"):
-        release_approve(release_id=release.pk, actor=UserFactory(roles=[IR_APPROVER]))
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=UserFactory(roles=[IR_APPROVER]))
     with pytest.raises(WorkflowPermissionDenied, match="earlier step"):
-        release_approve(release_id=release.pk, actor=approver)
-    release = release_approve(release_id=release.pk, actor=lawyer)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
+    release = release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=lawyer)
     assert release.status == State.APPROVED
     assert Approval.objects.count() == 2
 
@@ -156,7 +159,7 @@ def test_withdrawal_needs_a_reason_and_keeps_the_record(release, author, approve
 @pytest.mark.parametrize(
     ("transition", "call"),
     [
-        ("approve", lambda r, a: release_approve(release_id=r.pk, actor=a)),
+        ("approve", lambda r, a: release_approve(acknowledged=EVERY_WARNING, release_id=r.pk, actor=a)),
         ("publish", lambda r, a: release_publish(release_id=r.pk, actor=a)),
         ("withdraw", lambda r, a: release_withdraw(release_id=r.pk, actor=a, reason="x")),
     ],
@@ -246,7 +249,7 @@ def test_state_changes_are_announced_after_the_commit(release, author, approver,
             release_submit(release_id=release.pk, actor=author)
             assert heard == []
         with django_capture_on_commit_callbacks(execute=True):
-            approved_release = release_approve(release_id=release.pk, actor=approver)
+            approved_release = release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
             release_publish(release_id=approved_release.pk, actor=approver)
     finally:
         state_changed.disconnect(listener)
@@ -255,3 +258,78 @@ def test_state_changes_are_announced_after_the_commit(release, author, approver,
         ("release", release.pk, "approve"),
         ("release", release.pk, "publish"),
     ]
+
+
+# -- what the security review found ---------------------------------------------------------------
+
+
+def _in_review(author):
+    release = make_release(author)
+    release_submit(release_id=release.pk, actor=author)
+    return Release.objects.get(pk=release.pk)
+
+
+def test_an_approval_covers_only_the_revision_the_approver_saw(company, author, approver):
+    release = _in_review(author)
+    seen = shown_revision(release)
+    release_update(
+        actor=author,
+        pk=release.pk,
+        base_version=release.version,
+        **release_fields(slug=release.slug, headline="Changed"),
+    )
+    release_submit(release_id=release.pk, actor=author)
+    with pytest.raises(TransitionNotAllowed, match="changed since you opened it") as refused:
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, **seen)
+    assert refused.value.status_code == 409
+    assert Release.objects.get(pk=release.pk).status == State.IN_REVIEW
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, **shown_revision(release))
+    assert Release.objects.get(pk=release.pk).status == State.APPROVED
+
+
+def test_nobody_who_edited_since_the_last_publication_may_approve(company, author, approver):
+    editor = UserFactory(roles=[IR_AUTHOR, IR_APPROVER])
+    release = make_release(author)
+    release_update(
+        actor=editor,
+        pk=release.pk,
+        base_version=release.version,
+        **release_fields(slug=release.slug, headline="Second"),
+    )
+    release = Release.objects.get(pk=release.pk)
+    release_update(
+        actor=author, pk=release.pk, base_version=release.version, **release_fields(slug=release.slug, headline="Third")
+    )
+    release_submit(release_id=release.pk, actor=author)
+    with pytest.raises(WorkflowPermissionDenied, match="edited it since"):
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=editor)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
+    assert Release.objects.get(pk=release.pk).status == State.APPROVED
+
+
+def test_an_item_past_its_embargo_cannot_be_rescheduled_and_a_withdrawal_records_its_publication(
+    company, author, approver
+):
+
+    release = _in_review(author)
+    embargo = timezone.now() + dt.timedelta(hours=1)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=embargo)
+    with time_machine.travel(embargo + dt.timedelta(seconds=1), tick=False):
+        with pytest.raises(TransitionNotAllowed, match="no longer be rescheduled"):
+            release_schedule(release_id=release.pk, actor=approver, publish_at=embargo + dt.timedelta(days=1))
+        assert Release.objects.get(pk=release.pk).public_revision(timezone.now()) is not None
+        assert "schedule" not in engine.allowed_transitions(RELEASE, Release.objects.get(pk=release.pk), approver)
+        release_withdraw(release_id=release.pk, actor=approver, reason="Issued in error")
+    release = Release.objects.get(pk=release.pk)
+    assert release.status == State.WITHDRAWN and release.live_revision_id == release.approved_revision_id
+    assert Publication.objects.filter(object_id=release.pk, published_at=embargo).count() == 1
+    assert AuditEntry.objects.filter(action="release.publish", object_id=str(release.pk), data__by="embargo").exists()
+
+
+@pytest.mark.parametrize("role", [COMPLIANCE_REVIEWER, IR_ADMIN])
+def test_compliance_and_admins_cannot_comment(company, author, role):
+    release = make_release(author)
+    with pytest.raises(WorkflowPermissionDenied):
+        engine.add_comment(RELEASE, pk=release.pk, actor=UserFactory(roles=[role]), body="Looks fine")
+    assert AuditEntry.objects.filter(action="security.permission_denied").count() == 1
+    engine.add_comment(RELEASE, pk=release.pk, actor=author, body="Ready for review")
