@@ -6,13 +6,18 @@ from company.models import CompanyProfile
 
 
 class CompanyTimeZoneMiddleware:
-    """Staff read times in the company's home zone (the profile's): it is the current zone of their requests."""
+    """Staff read times in the company's home zone (the profile's): it is the current zone of their requests.
+
+    Public pages (``request.public_page``, set by the public cache) are the
+    same for every visitor and kept in the cache, so they never ask who the
+    visitor is: reading the session would make every one of them private.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if not getattr(request, "public_page", False) and request.user.is_authenticated:
             timezone.activate(zoneinfo.ZoneInfo(CompanyProfile.load().home_time_zone))
         try:
             return self.get_response(request)

@@ -8,7 +8,7 @@ everything else, in one place:
 - **Look-up.** One round trip to the shared cache (Redis, or files under
   ``var/cache/`` in the embedded default) for the current *generation* and
   the page's copy. A copy made in the current generation, before its expiry,
-  is the answer: no SQL.
+  is the answer, before authentication runs: no SQL.
 - **One render per page and generation.** On a miss one request takes a lock
   in the shared cache (``cache.add``) and renders; the others wait up to
   ``RENDER_WAIT_SECONDS`` for its copy, then render themselves.
@@ -183,13 +183,15 @@ def warm_public_pages() -> list[tuple[str, int]]:
 class PublicCacheMiddleware:
     """Answers the views marked ``public_page``: from the cache, rendered once, or stale when the database is down.
 
-    It sits right after the middleware whose headers every answer needs
-    (security, static files, the request id) and before the rest: a cached
-    page is answered without sessions, CSRF or authentication, which a public
-    page never reads. On a miss the rest of the stack renders the page, and
-    the copy keeps what it added (frame options, content security policy).
-    A page that used the visitor's session comes back with ``Vary: Cookie``
-    and is not kept.
+    It sits right after the middleware whose work every answer needs
+    (security, static files, the request id, the session it leaves alone)
+    and before the rest: a cached page is answered without CSRF,
+    authentication or the staff checks, which a public page never reads. On a
+    miss the rest of the stack renders the page, and the copy keeps what it
+    added (frame options, content security policy). A public page shows
+    nothing of the visitor: no messages (the templates check
+    ``request.public_page``), no sign-in, no CSRF token (a page that sets a
+    cookie is not kept).
     """
 
     def __init__(self, get_response):
@@ -199,7 +201,7 @@ class PublicCacheMiddleware:
         policy = _policy(request)
         if policy is None:
             return self.get_response(request)
-        request.public_page = True  # the templates show nothing of the visitor's session (no messages)
+        request.public_page = True
         if not policy.stores(request):
             return _uncached(request, self.get_response)
         return _cached(request, policy.key(request), self.get_response)

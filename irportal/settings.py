@@ -61,12 +61,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "irportal.audit.middleware.AuditContextMiddleware",
-    # A cached public page is answered here, before anything else is looked at; its copy keeps the
-    # headers the middleware below added when it was rendered (frame options, content security policy).
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    # A cached public page is answered here, before CSRF, authentication and the staff checks run; its copy
+    # keeps the headers the middleware below added when it was rendered (frame options, content security
+    # policy). Sessions sit above it: the middleware below reads the user on every request, which would mark
+    # every page "Vary: Cookie", and public pages show nothing of the visitor (investors/cache.py).
     "investors.cache.PublicCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # A company, an author and an approver, and one release taken through the workflow to publication.
 SETUP = """
 from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, IR_AUTHOR
+from releases.checks import CODES
 from releases.workflow import release_approve, release_publish, release_submit
 from tests.factories import UserFactory, make_company, make_release
 
@@ -30,7 +31,7 @@ approver = UserFactory(username="approver", roles=[IR_APPROVER])
 UserFactory(username="admin", roles=[IR_ADMIN])
 release = make_release(author, slug="{slug}", headline="{headline}")
 release_submit(release_id=release.pk, actor=author)
-release_approve(release_id=release.pk, actor=approver)
+release_approve(acknowledged=CODES, release_id=release.pk, actor=approver)
 release_publish(release_id=release.pk, actor=approver)
 """
 

@@ -80,13 +80,14 @@ def test_a_publication_shows_in_every_process_at_once(sites):
     shell(
         env,
         "from django.contrib.auth import get_user_model\n"
+        "from releases.checks import CODES\n"
         "from releases.workflow import release_approve, release_publish, release_submit\n"
         "from tests.factories import make_release\n"
         "users = get_user_model().objects\n"
         "author, approver = users.get(username='author'), users.get(username='approver')\n"
         f"release = make_release(author, slug='new-cfo', headline='{headline}')\n"
         "release_submit(release_id=release.pk, actor=author)\n"
-        "release_approve(release_id=release.pk, actor=approver)\n"
+        "release_approve(acknowledged=CODES, release_id=release.pk, actor=approver)\n"
         "release_publish(release_id=release.pk, actor=approver)\n",
     )
     for site in processes:
