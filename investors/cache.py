@@ -15,7 +15,8 @@ everything else, in one place:
 - **Expiry.** A copy is valid until the next scheduled change
   (``schedule.next_change``), at most ``PUBLIC_CACHE_SECONDS``, so nothing
   shows before its embargo or after its replay window. It stays in the cache
-  ``PUBLIC_CACHE_STALE_SECONDS`` longer, for the next point only.
+  ``PUBLIC_CACHE_STALE_SECONDS`` longer, to be answered while the database
+  is down, and for nothing else.
 - **Database down.** A render that fails because the database cannot be
   reached answers the page's last copy, marked stale (``Warning``, ``Age``,
   ``Cache-Control: no-store``), or, without one, 503 with ``Retry-After``.

@@ -37,23 +37,12 @@ release_publish(release_id=release.pk, actor=approver)
 
 
 def app_environment(var_dir: Path, **settings: str) -> dict[str, str]:
-    """The embedded default (SQLite and files under ``var_dir``, no Redis) unless ``settings`` say otherwise."""
-    kept = {name: value for name, value in os.environ.items() if name in {"PATH", "HOME", "LANG"}}
-    return kept | {
-        "DJANGO_SETTINGS_MODULE": "irportal.settings",
-        "SECRET_KEY": "test-only-secret-key-for-the-web-processes-0123456789",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "STATIC_MANIFEST": "false",
-        "EMAIL_URL": "locmem://",
-        "IRPORTAL_VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-        **settings,
-    }
+    """The test run's settings (tests/testenv.py) on the embedded default: SQLite and files under ``var_dir``.
+
+    ``settings`` override them, e.g. ``DATABASE_URL`` for PostgreSQL.
+    """
+    shared = {name: value for name, value in os.environ.items() if name not in {"DATABASE_URL", "REDIS_URL"}}
+    return shared | {"IRPORTAL_VAR_DIR": str(var_dir), "LOG_LEVEL": "WARNING", **settings}
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -74,6 +63,17 @@ class Answer:
     status: int
     headers: dict
     text: str
+
+
+def rename_company(env: dict[str, str], legal_name: str) -> None:
+    """The IR Admin changes the company's name (the public pages show it in their header)."""
+    shell(
+        env,
+        "from django.contrib.auth import get_user_model\n"
+        "from company.services import company_profile_update\n"
+        "company_profile_update(actor=get_user_model().objects.get(username='admin'),"
+        f" legal_name={legal_name!r})\n",
+    )
 
 
 def get(url: str) -> Answer:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import _free_port
-from tests.investors.servers import SETUP, app_environment, get, gunicorn, manage, shell
+from tests.investors.servers import SETUP, app_environment, get, gunicorn, manage, rename_company, shell
 
 HEADLINE = "Halvorsen Reports Record Third Quarter"
 SERVER_BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
@@ -80,13 +80,7 @@ def test_public_pages_answer_their_last_copy_or_503_while_postgresql_is_down(clu
         before = get(site + "/investors/")
         assert before.status == 200 and "Halvorsen Instruments, Inc." in before.text
         # A change drops the copy's generation just before the outage: the copy is all the site has left.
-        shell(
-            env,
-            "from django.contrib.auth import get_user_model\n"
-            "from company.services import company_profile_update\n"
-            "company_profile_update(actor=get_user_model().objects.get(username='admin'),"
-            " legal_name='Halvorsen Precision, Inc.')\n",
-        )
+        rename_company(env, "Halvorsen Precision, Inc.")
         cluster.stop()
 
         stale = get(site + "/investors/")

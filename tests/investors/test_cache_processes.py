@@ -7,7 +7,7 @@ processes have the pages in the cache they share.
 
 import pytest
 
-from tests.investors.servers import SETUP, app_environment, get, gunicorn, manage, shell
+from tests.investors.servers import SETUP, app_environment, get, gunicorn, manage, rename_company, shell
 
 HEADLINE = "Halvorsen Opens a Calibration Laboratory in Tempe"
 RELEASE = "/investors/news/calibration-laboratory/"
@@ -53,13 +53,7 @@ def test_a_withdrawal_answers_410_and_leaves_both_lists_in_every_process_at_once
 def test_a_company_profile_edit_shows_in_every_process_at_once(sites):
     env, processes = sites
     assert all("Halvorsen Instruments, Inc." in answer.text for answer in visit_everything(processes, LISTS).values())
-    shell(
-        env,
-        "from django.contrib.auth import get_user_model\n"
-        "from company.services import company_profile_update\n"
-        "company_profile_update(actor=get_user_model().objects.get(username='admin'),"
-        " legal_name='Halvorsen Precision, Inc.')\n",
-    )
+    rename_company(env, "Halvorsen Precision, Inc.")
     for site in processes:
         for path in LISTS:
             assert "Halvorsen Precision, Inc." in get(site + path).text, (site, path)
