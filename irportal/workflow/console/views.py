@@ -375,19 +375,18 @@ class OperationView(DetailView):
         if not request.user.has_perm(self.kind.perm(found.verb)):
             deny(request, self.kind.perm(found.verb))
         form = found.form_class(request.POST, request.FILES, **found.form_kwargs(self.item))
-        try:
-            if not form.is_valid():
-                raise ValidationError("")
-            found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages if any(exc.messages) else []:
-                form.add_error(None, message)
-            context = self.get_context_data(operation_forms={found.name: form})
-            return self.render_to_response(context, status=400)
-        except WorkflowError as exc:
-            return refused(request, exc, self.back())
-        messages.success(request, found.success)
-        return redirect(self.back())
+        if form.is_valid():
+            try:
+                found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except WorkflowError as exc:
+                return refused(request, exc, self.back())
+            else:
+                messages.success(request, found.success)
+                return redirect(self.back())
+        context = self.get_context_data(operation_forms={found.name: form})
+        return self.render_to_response(context, status=400)
 
 
 class FileView(ItemMixin, View):
