@@ -6,6 +6,7 @@ from events import views as event_views
 from irportal import health
 from irportal.investors.cache import public_page
 from irportal.investors.views import robots_txt
+from irportal.ops.metrics import metrics_view
 from releases.sitemaps import InvestorPagesSitemap, NewsSitemap
 
 SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap}
@@ -28,4 +29,5 @@ urlpatterns = [
     path("compliance/audit/", include("irportal.audit.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

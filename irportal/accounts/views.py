@@ -12,6 +12,7 @@ from irportal.accounts.forms import UserCreateForm, UserUpdateForm
 from irportal.accounts.roles import roles_of
 from irportal.audit.permissions import SignedInMixin, StaffPermissionMixin
 from irportal.audit.services import audit_record
+from irportal.ops.heartbeat import beat_status
 
 User = get_user_model()
 
@@ -57,7 +58,7 @@ class ConsoleView(SignedInMixin, TemplateView):
     template_name = "staff/console.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(roles=roles_of(self.request.user), **kwargs)
+        return super().get_context_data(roles=roles_of(self.request.user), beat=beat_status(), **kwargs)
 
 
 class UserListView(StaffPermissionMixin, ListView):
