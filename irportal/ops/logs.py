@@ -4,7 +4,7 @@
 terminal; ``json`` writes one JSON object per line on stdout for a log
 shipper. Both carry the same fields: ``request_id`` on every record made
 while a request or a task runs (the id the audit log records, added by
-``irportal.audit.logging.RequestIdFilter``), and on request lines ``user_id``,
+``irportal.audit.logfilter.RequestIdFilter``), and on request lines ``user_id``,
 ``method``, ``path``, ``status``, ``duration_ms`` and ``view``; on task lines
 ``task_id``, ``task_name``, ``state`` and ``duration_ms``.
 """
