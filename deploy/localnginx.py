@@ -71,14 +71,22 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def write(layout: Layout, *, workers: int = 1) -> Path:
-    """nginx.conf (pid, logs and temporary files under the prefix) including the rendered site."""
+def write(layout: Layout, *, workers: int = 1, plain_port: int | None = None) -> Path:
+    """nginx.conf (pid, logs and temporary files under the prefix) including the rendered site.
+
+    ``plain_port`` adds a plain-HTTP listener to the site's TLS server (the bench measures the cache
+    without the handshake).
+    """
     prefix = layout.prefix
     for folder in ("cache", "temp", "logs"):
         (prefix / folder).mkdir(parents=True, exist_ok=True)
     cert, key = self_signed_certificate(prefix)
     site = prefix / "irportal.conf"
-    site.write_text(render_site(layout, cert, key))
+    text = render_site(layout, cert, key)
+    if plain_port is not None:
+        tls = f"listen 127.0.0.1:{layout.https_port} ssl http2;"
+        text = text.replace(tls, f"{tls}\n    listen 127.0.0.1:{plain_port};")
+    site.write_text(text)
     # The master runs as whoever starts it; as root, workers would drop to nobody, who cannot read the prefix.
     user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
     temp = prefix / "temp"
@@ -110,9 +118,9 @@ def check(layout: Layout) -> subprocess.CompletedProcess:
     )
 
 
-def start(layout: Layout, *, workers: int = 1) -> subprocess.Popen:
+def start(layout: Layout, *, workers: int = 1, plain_port: int | None = None) -> subprocess.Popen:
     """nginx in the foreground (``daemon off``), answering on the layout's ports."""
-    write(layout, workers=workers)
+    write(layout, workers=workers, plain_port=plain_port)
     process = subprocess.Popen(
         [NGINX, "-p", str(layout.prefix), "-c", str(layout.conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
