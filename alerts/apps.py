@@ -8,8 +8,8 @@ class AlertsConfig(AppConfig):
     def ready(self):
         from alerts import metrics, tasks  # noqa: F401 - registers the tasks before any worker or producer starts
         from alerts.signals import on_state_changed
-        from irportal.accounts import navigation
-        from irportal.audit.registry import is_registered, register_action
+        from irportal.accounts import navigation, roles
+        from irportal.audit.registry import register_action
         from irportal.ops.metrics import register_collector
         from irportal.workflow.signals import state_changed
 
@@ -18,8 +18,9 @@ class AlertsConfig(AppConfig):
             ("alerts.confirm", "Confirmed email alerts"),
             ("alerts.unsubscribe", "Unsubscribed from email alerts"),
         ]:
-            if not is_registered(name):
-                register_action(name, label)
+            register_action(name, label)
+        roles.grant(roles.COMPLIANCE_REVIEWER, "alerts.view_subscriber")
+        roles.grant(roles.IR_ADMIN, "alerts.view_subscriber")
         state_changed.connect(on_state_changed, dispatch_uid="alerts.on_state_changed")
         register_collector("alerts", metrics.collect_metrics)
         navigation.register(navigation.NavItem("Email alerts", "alerts_staff:overview", "alerts.view_subscriber", 75))

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
+from company.models import CompanyProfile
 from events.content import event_content
 from events.models import MAX_REPLAY_DAYS, Event, EventRevision
 from events.workflow import EVENT, after_commit
 from irportal.audit.services import audit_record, diff_fields
-from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError
 

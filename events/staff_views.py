@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from company.models import CompanyProfile
 from events import selectors, services, timefmt
 from events.announce import build_announcement
 from events.forms import AnnounceForm, EventForm, ReasonForm, ReplayUrlForm, ReplayWindowForm, ScheduleForm, local
@@ -33,7 +34,6 @@ from events.workflow import (
 )
 from irportal.audit.models import AuditEntry
 from irportal.audit.permissions import StaffPermissionMixin
-from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError, WorkflowPermissionDenied
 from irportal.workflow.models import State

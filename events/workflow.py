@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from events.models import MAX_REPLAY_DAYS, Event, ReplayStatus
 from events.tasks import event_changed
-from irportal.audit.registry import is_registered, register_action
+from irportal.audit.registry import register_action
 from irportal.audit.services import audit_record
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
@@ -32,8 +32,7 @@ EVENT_ACTIONS = {
     "event.replay_url_change": "Event replay link changed",
 }
 for _name, _label in EVENT_ACTIONS.items():
-    if not is_registered(_name):
-        register_action(_name, _label)
+    register_action(_name, _label)
 
 
 def disclosure_problems(event: Event) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from irportal.investors.models import CompanyProfile
+from company.models import CompanyProfile
 from releases.content import clock, wire_date
 from releases.models import Release
 

@@ -6,7 +6,6 @@ words, contacts and boilerplate as they were when approved.
 """
 
 from datetime import date
-from html import escape
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -48,26 +47,6 @@ def release_content(release: Release) -> dict:
         "images": [image.snapshot() for image in release.images.filter(removed=False)],
         "attachments": [attachment.snapshot() for attachment in release.attachments.filter(removed=False)],
     }
-
-
-def contact_lines(groups, spacing: str = "mb-2") -> str:
-    """The ``<dt>``/``<dd>`` lines of contacts grouped by audience (``MediaContact.group_by_audience``).
-
-    Written out here rather than as a template loop: the Investor page lists
-    every active contact, and this is the longest loop of the busiest page.
-    Every value is escaped; the phone number is also a ``tel:`` link.
-    """
-    lines = []
-    for label, members in groups:
-        lines.append(f"<dt>{escape(label)}</dt>")
-        for contact in members:
-            line = ", ".join(escape(contact[part]) for part in ("name", "title", "organization") if contact.get(part))
-            if phone := contact.get("phone"):
-                line += f'<br><a href="tel:{escape(phone.replace(" ", ""))}">{escape(phone)}</a>'
-            if email := contact.get("email"):
-                line += f'<br><a href="mailto:{escape(email)}">{escape(email)}</a>'
-            lines.append(f'<dd class="{escape(spacing)}">{line}</dd>')
-    return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
 
 
 def wire_date(value: date) -> str:

@@ -101,7 +101,9 @@ def _boilerplate(author, name, kind, title, text):
     existing = Boilerplate.objects.filter(name=name).first()
     if existing is not None and existing.latest is not None:
         return existing.latest
-    return services.boilerplate_save(actor=author, pk=None, name=name, kind=kind, title=title, text=text)
+    return services.boilerplate_save(
+        actor=author, pk=None, name=name, kind=kind, title=title, text=text, is_default=True
+    )
 
 
 def seed_demo_releases(*, author, approver, now: dt.datetime) -> None:

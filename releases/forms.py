@@ -3,8 +3,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from company.models import CompanyProfile
 from irportal.forms import LocalDateTimeField, aware, local
-from irportal.investors.models import CompanyProfile
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
 
@@ -157,6 +157,11 @@ class BoilerplateForm(forms.Form):
     kind = forms.ChoiceField(choices=Boilerplate.Kind.choices)
     title = forms.CharField(max_length=200, help_text='The heading, e.g. "About Example Corp"')
     text = forms.CharField(widget=forms.Textarea(attrs={"data-rich-text": "true", "rows": 8}))
+    is_default = forms.BooleanField(
+        required=False,
+        label="Default of its kind",
+        help_text=Boilerplate._meta.get_field("is_default").help_text,
+    )
 
     def clean_text(self):
         text = clean_html(self.cleaned_data["text"])

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from company.images import check_attachment, process_image
 from irportal.audit.permissions import StaffPermissionMixin
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError, WorkflowPermissionDenied
@@ -32,7 +33,6 @@ from releases.forms import (
     ReleaseForm,
     TransitionForm,
 )
-from releases.images import check_attachment, process_image
 from releases.models import Boilerplate, MediaContact, Release, ReleaseAttachment, ReleaseImage
 from releases.workflow import RELEASE
 
@@ -430,6 +430,7 @@ class BoilerplateFormView(StaffPermissionMixin, FormView):
             "kind": boilerplate.kind,
             "title": latest.title if latest else "",
             "text": latest.text if latest else "",
+            "is_default": boilerplate.is_default,
         }
 
     def form_valid(self, form):

@@ -7,7 +7,7 @@ to change a release's state.
 
 from datetime import datetime
 
-from irportal.audit.registry import is_registered, register_action
+from irportal.audit.registry import register_action
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
 from releases.models import Release
@@ -61,5 +61,4 @@ for _name, _label in [
     ("contact.update", "Changed a contact"),
     ("boilerplate.version", "Saved a boilerplate version"),
 ]:
-    if not is_registered(_name):
-        register_action(_name, _label)
+    register_action(_name, _label)

@@ -22,7 +22,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from irportal.accounts.roles import roles_of
-from irportal.audit.registry import is_registered, register_action
+from irportal.audit import insiders
+from irportal.audit.registry import register_action
 from irportal.audit.services import audit_record
 from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
 from irportal.workflow.signals import state_changed
@@ -94,11 +95,15 @@ TRANSITION_LABELS = {
 
 
 def register(spec: WorkflowSpec) -> WorkflowSpec:
-    """Make a kind of item known to the workflow, with its audit action names."""
+    """Make a kind of item known to the workflow: its audit action names and its insider lists."""
     _SPECS[spec.kind] = spec
     for transition, label in TRANSITION_LABELS.items():
-        if not is_registered(spec.action(transition)):
-            register_action(spec.action(transition), f"{spec.kind.capitalize()} {label}")
+        register_action(spec.action(transition), f"{spec.kind.capitalize()} {label}")
+    insiders.register_source(
+        f"{spec.model._meta.app_label}.{spec.model._meta.model_name}",
+        action_prefix=spec.kind,
+        view_permission=spec.perm("view"),
+    )
     return spec
 
 

@@ -8,7 +8,6 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
-from irportal.investors.models import CompanyProfile
 from releases.models import Audience
 from releases.services import boilerplate_save
 from releases.workflow import release_approve, release_publish, release_submit, release_withdraw
@@ -55,10 +54,8 @@ def site(workflow_ready):
         kind="about",
         title="About Halvorsen Instruments",
         text="<p>Halvorsen Instruments builds calibration systems for laboratories.</p>",
+        is_default=True,
     )
-    company = CompanyProfile.load()
-    company.default_about = about.boilerplate
-    company.save()
     MediaContactFactory(name="Dana Ferreira", audience=Audience.INVESTORS)
     MediaContactFactory(name="Priya Natarajan", audience=Audience.MEDIA)
     releases = {}

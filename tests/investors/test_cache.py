@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.http import http_date
 
-from irportal.investors import schedule
-from irportal.investors.cache import GENERATION_KEY, invalidate_public_pages
-from irportal.investors.services import company_profile_update
+from company.services import company_profile_update
+from investors import schedule
+from investors.cache import GENERATION_KEY, invalidate_public_pages
 from irportal.workflow.sweep import run_sweep
 from releases.workflow import release_withdraw
 from tests.factories import MediaContactFactory, make_release

@@ -139,7 +139,7 @@ def test_bad_images_are_refused_with_a_message_and_nothing_changes(client, compa
 
 
 def test_oversized_image_is_refused(client, company, author, monkeypatch):
-    monkeypatch.setattr("releases.images.MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr("company.images.MAX_UPLOAD_BYTES", 100)
     release = make_release(author)
     client.force_login(author)
     response = client.post(
