@@ -12,6 +12,7 @@ from django.utils import timezone
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow.tasks import sweep
+from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_submit
 from tests.conftest import wait_for
 from tests.factories import UserFactory, make_approval_step, make_release
@@ -69,7 +70,12 @@ def test_a_sweep_on_a_worker_logs_json_lines_with_the_request_id_of_its_audit_en
     author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
     release = make_release(author)
     release_submit(release_id=release.pk, actor=author)
-    release_approve(release_id=release.pk, actor=approver, publish_at=timezone.now() + dt.timedelta(minutes=5))
+    release_approve(
+        acknowledged=EVERY_WARNING,
+        release_id=release.pk,
+        actor=approver,
+        publish_at=timezone.now() + dt.timedelta(minutes=5),
+    )
 
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=6), tick=True):
         task_id = sweep.delay().id

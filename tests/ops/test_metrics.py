@@ -11,6 +11,7 @@ from irportal.audit.models import VerificationRun
 from irportal.celery import app as celery_app
 from irportal.ops import heartbeat
 from irportal.ops.metrics import queue_length
+from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_submit
 from tests.factories import make_release
 
@@ -48,7 +49,7 @@ def test_the_scraper_gets_every_named_series(client, settings, company, author, 
     publish_at = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(hours=2)
     release = make_release(author)
     release_submit(release_id=release.pk, actor=author)
-    release_approve(release_id=release.pk, actor=approver, publish_at=publish_at)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)
     subscriber = Subscriber.objects.create(email="reader@example.test")
     for item_id, status in enumerate([DeliveryStatus.PENDING, DeliveryStatus.PENDING, DeliveryStatus.FAILED]):
         Delivery.objects.create(subscriber=subscriber, topic="release.publish", item_id=item_id, status=status)
