@@ -84,15 +84,15 @@ def test_a_sweep_on_a_worker_logs_json_lines_with_the_request_id_of_its_audit_en
 
     def sweep_lines():
         lines = json_lines()
-        return lines_of(lines, "irportal.workflow.sweep") and lines_of(lines, "irportal.task") and lines
+        finished = [line for line in lines_of(lines, "irportal.task") if line["task_id"] == task_id]
+        return lines_of(lines, "irportal.workflow.sweep") and finished and (lines, finished)
 
-    lines = wait_for(sweep_lines)
+    lines, [task] = wait_for(sweep_lines)
     [swept] = lines_of(lines, "irportal.workflow.sweep")
     assert swept["request_id"] == published.request_id
     assert swept["task_id"] == task_id
     assert swept["task_name"] == "irportal.workflow.tasks.sweep"
     assert swept["changed"]["releases.publish"] == 1
-    [task] = [line for line in lines_of(lines, "irportal.task") if line["task_id"] == task_id]
     assert (task["task_name"], task["state"], task["request_id"]) == (
         "irportal.workflow.tasks.sweep",
         "SUCCESS",
