@@ -2,7 +2,7 @@
 
 Run with ``make bench-public`` (not part of ``make test``). DATABASE_URL names
 the PostgreSQL server; the bench drops and recreates its own database on it,
-``irportal_bench_public`` (``BENCH_DATABASE`` to change it). REDIS_URL names
+``irportal_bench_public`` (``BENCH_PUBLIC_DATABASE`` to change it). REDIS_URL names
 the Redis server; the bench uses database 13 on it (``BENCH_REDIS_DB``) for
 the cache and the Celery broker, and empties it first.
 
@@ -26,6 +26,9 @@ the cache and the Celery broker, and empties it first.
    runs a second after the embargo, as beat would. Every render into the
    cache is logged (``PUBLIC_CACHE_LOG_RENDERS``) and counted per page,
    generation and scheduled change.
+6. With nginx installed: ``/investors/`` through nginx's proxy cache
+   (deploy/nginx/irportal.conf) against nginx sending a static file of the
+   same size, each request a new connection.
 
 Prints each figure with PASS or FAIL against its target and exits non-zero
 when one fails.
@@ -37,6 +40,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -48,7 +52,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = os.environ.get("BENCH_DATABASE", "irportal_bench_public")
+BENCH_DB = os.environ.get("BENCH_PUBLIC_DATABASE", "irportal_bench_public")
 COMPANY = {"legal_name": "Halvorsen Instruments, Inc.", "short_name": "Halvorsen", "ticker": "HLVI"}
 SCALE = {"releases": 10_000, "events": 1_000, "contacts": 100}
 SMALL = {"releases": 10, "events": 10, "contacts": 100}
@@ -74,6 +78,7 @@ TARGETS = {
     "renders_per_generation": 1,
     "publication_p99_ms": 50.0,
     "missing_after_embargo": 0,
+    "proxy_share_of_static": 0.5,
 }
 
 
@@ -454,6 +459,11 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+# The proxy bench's nginx has a throwaway self-signed certificate.
+_UNVERIFIED = ssl.create_default_context()
+_UNVERIFIED.check_hostname = False
+_UNVERIFIED.verify_mode = ssl.CERT_NONE
+
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -462,9 +472,10 @@ def _milliseconds(text: str) -> float:
     return float(number) * _UNITS_MS[unit]
 
 
-def wrk_command(url: str, *extra: str) -> list[str]:
+def wrk_command(url: str, *extra: str, headers: tuple[str, ...] = ()) -> list[str]:
     options = ["--latency", "--timeout", "10s", "-t", str(WRK["threads"]), "-c", str(WRK["connections"])]
-    return ["wrk", *options, "-d", f"{WRK['duration']}s", *extra, url]
+    sent = [option for header in headers for option in ("-H", header)]
+    return ["wrk", *sent, *options, "-d", f"{WRK['duration']}s", *extra, url]
 
 
 def wrk_figures(output: str) -> dict:
@@ -481,11 +492,12 @@ def wrk_figures(output: str) -> dict:
     }
 
 
-def run_wrk(url: str) -> dict:
+def run_wrk(url: str, *headers: str) -> dict:
     """wrk for a fixed time on one URL, after warming the page (and its cache)."""
     for _ in range(3):
-        urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 - loopback
-    return wrk_figures(subprocess.run(wrk_command(url), capture_output=True, text=True, check=True).stdout)
+        urllib.request.urlopen(url, timeout=30, context=_UNVERIFIED).read()  # noqa: S310 - loopback
+    command = wrk_command(url, headers=headers)
+    return wrk_figures(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def schedule_release(embargo: dt.datetime):
@@ -582,6 +594,44 @@ def load_test(env: dict[str, str], paths: dict[str, str], var_dir: Path) -> tupl
             stop(server)
             stop(worker)
     return cached, publication, renders_per_generation(offsets, PUBLICATION["paths"])
+
+
+def proxy_test(env: dict[str, str], var_dir: Path) -> dict[str, dict] | None:
+    """/investors/ from nginx's proxy cache against nginx sending a static file of the same size.
+
+    nginx runs deploy/nginx/irportal.conf (deploy/localnginx.py) in front of gunicorn. Both URLs are
+    asked with ``Connection: close``: every request is a new connection, as most visitors' first page is.
+    Measured over plain HTTP (the site's server block with one more, plain, listener), where the cache's
+    own cost shows, and over TLS as deployed, where the handshake dominates both.
+    """
+    sys.path.insert(0, str(ROOT))
+    from deploy import localnginx
+
+    if not localnginx.installed():
+        print("nginx is not installed: no proxy figure (apt-get install nginx)")
+        return None
+    web_port, plain_port = free_port(), free_port()
+    static_dir = var_dir / "proxy-static"
+    static_dir.mkdir(exist_ok=True)
+    layout = localnginx.Layout(var_dir / "nginx", free_port(), free_port(), f"127.0.0.1:{web_port}", static_dir)
+    with (var_dir / "proxied-web.log").open("w") as log:
+        server = start_gunicorn(env, web_port, log)
+    nginx = localnginx.start(layout, workers=2, plain_port=plain_port)
+    try:
+        results = {}
+        for scheme, port in (("http", plain_port), ("https", layout.https_port)):
+            page = f"{scheme}://127.0.0.1:{port}/investors/"
+            size = len(urllib.request.urlopen(page, timeout=30, context=_UNVERIFIED).read())  # noqa: S310 - loopback
+            (static_dir / "same-size.html").write_bytes(b"x" * size)
+            results[scheme] = {
+                "size": size,
+                "page": run_wrk(page, "Connection: close"),
+                "static": run_wrk(f"{scheme}://127.0.0.1:{port}/static/same-size.html", "Connection: close"),
+            }
+        return results
+    finally:
+        localnginx.stop(nginx)
+        stop(server)
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -706,6 +756,30 @@ def report_publication(publication, renders) -> list[bool]:
     ]
 
 
+def report_proxy(proxied) -> list[bool]:
+    if proxied is None:
+        return []
+    print("\nnginx (deploy/nginx/irportal.conf, 2 workers) in front of gunicorn; wrk -H 'Connection: close'")
+    for scheme, figures in proxied.items():
+        page, static_file = figures["page"], figures["static"]
+        print(
+            f"  {scheme:<5} /investors/ from the proxy cache {page['rps']:>7.0f} rps (p99 {page['p99']:.2f} ms), "
+            f"static file of the same {figures['size']:,} bytes {static_file['rps']:>7.0f} rps "
+            f"(p99 {static_file['p99']:.2f} ms): ratio {page['rps'] / static_file['rps']:.2f}"
+        )
+    plain = proxied["http"]
+    share = plain["page"]["rps"] / plain["static"]["rps"]
+    print()
+    return [
+        _check(
+            f"/investors/ through the nginx proxy cache >= {TARGETS['proxy_share_of_static']:.0%} of nginx's "
+            "static file of the same size (Connection: close, plain HTTP)",
+            share >= TARGETS["proxy_share_of_static"],
+            f"{plain['page']['rps']:.0f} vs {plain['static']['rps']:.0f} ({share:.0%})",
+        )
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (static files, logs)")
@@ -742,12 +816,14 @@ def main() -> int:
     times = render_times(paths)
     loaded = {name: paths[name] for name in WRK_PAGES} | {"static file": staticfiles_storage.url("css/site.css")}
     cached, publication, renders = load_test(env, loaded, var_dir)
+    proxied = proxy_test(env, var_dir)
 
     results = [
         *report_queries(paths, counts_small, counts_large),
         *report_cached(loaded, cached),
         *report_renders(paths, times),
         *report_publication(publication, renders),
+        *report_proxy(proxied),
     ]
     print(f"\nbench took {time.monotonic() - started:.0f} s")
     if not options.keep:

@@ -56,6 +56,7 @@ from django.utils.http import http_date
 
 from investors import schedule
 from irportal.celery import app as celery_app
+from irportal.ops import metrics
 
 logger = logging.getLogger(__name__)
 # One line per page rendered into the cache (PUBLIC_CACHE_LOG_RENDERS switches it on).
@@ -240,11 +241,14 @@ def _cached(request, key, get_response):
         logger.exception("public cache unavailable; rendering %s uncached", request.path)
         return _uncached(request, get_response)
     if copy is not None and copy.is_fresh(generation, time.time()):
+        metrics.public_cache_hit()
         return _answer(request, copy)
     with _render_lock(key, generation) as first:
         ready = _fresh_copy(key) if first else _wait_for_copy(key, generation)
         if ready is not None:
+            metrics.public_cache_hit()
             return _answer(request, ready)
+        metrics.public_cache_miss()
         return _render_and_keep(request, key, generation, copy, get_response)
 
 

@@ -28,7 +28,7 @@ from irportal.accounts.roles import roles_of
 from irportal.audit import insiders
 from irportal.audit.models import AuditEntry, object_type_of
 from irportal.audit.registry import register_action
-from irportal.audit.services import audit_record, audit_record_many
+from irportal.audit.services import audit_record, audit_record_many, diff_fields
 from irportal.workflow.checks import Check
 from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
 from irportal.workflow.signals import state_changed
@@ -619,6 +619,12 @@ def _publish_at_embargo(spec, item) -> None:
     _record_embargo_publication(spec, item, by="embargo")
 
 
+def oldest_publish_due(spec: WorkflowSpec, *, now: datetime) -> datetime | None:
+    """When the longest-waiting approved item fell due (its ``publish_at``), if any is still unpublished."""
+    due = spec.model.objects.filter(status=State.APPROVED, publish_at__lte=now)
+    return due.order_by("publish_at").values_list("publish_at", flat=True).first()
+
+
 def new_revision(item, *, content: dict, actor, note: str = ""):
     """Every save is a revision: numbered, hashed, and saved together with the item's workflow fields."""
     item.version += 1
@@ -631,6 +637,43 @@ def new_revision(item, *, content: dict, actor, note: str = ""):
     )
     item.save(update_fields=["version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"])
     return revision
+
+
+def save_working_copy(
+    spec: WorkflowSpec,
+    item,
+    *,
+    actor,
+    action: str,
+    apply: Callable[[], None],
+    content_of: Callable[[models.Model], dict],
+    note: str = "",
+    data: dict | None = None,
+    other_changes: Callable[[], dict] | None = None,
+) -> bool:
+    """An edit of the item's working copy, under the caller's row lock: ``apply()`` changes and saves the fields.
+
+    When the content (``content_of(item)``) changed, or for any action but a
+    plain edit (a restore, an upload), it becomes a new revision with its audit
+    entry, and the item goes back through the workflow
+    (``working_revision_saved``). ``other_changes()`` adds changes of fields
+    kept outside the revision to the entry. Returns whether a revision was made.
+    """
+    before = item.revisions.get(number=item.version).content
+    apply()
+    content = content_of(item)
+    if content == before and action == spec.action("edit"):
+        return False
+    status_change = working_revision_saved(item, actor=actor)
+    revision = new_revision(item, content=content, actor=actor, note=note)
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=item,
+        changes=diff_fields(before, content) | (other_changes() if other_changes else {}) | status_change,
+        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
+    )
+    return True
 
 
 def working_revision_saved(item, *, actor) -> dict:
@@ -667,7 +710,8 @@ def record_access(spec: WorkflowSpec, *, item, actor, view: str) -> None:
 
 
 def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
-    """Insider access for every item of ``items`` the public cannot read yet (a list shows their titles).
+    """Insider access for every item of ``items`` whose working copy the public cannot read yet (a list shows
+    their titles): never published, or with a correction pending.
 
     Compliance builds the insider list from these entries; the first
     ``<kind>.publish`` entry closes it. A person who opened the same item in
@@ -676,7 +720,7 @@ def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
     entries were written.
     """
     now = timezone.now()
-    unpublished = {str(item.pk): item for item in items if item.public_revision(now) is None}
+    unpublished = {str(item.pk): item for item in items if item.shows_unpublished(now)}
     if not unpublished:
         return 0
     recent = set(
