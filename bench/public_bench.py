@@ -411,6 +411,7 @@ def start_gunicorn(env: dict[str, str], port: int, log) -> subprocess.Popen:
         [sys.executable, "-m", "gunicorn", "irportal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", *QUIET],
         cwd=ROOT,
         env=env,
+        stdout=log,
         stderr=log,
     )
     wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), process, "gunicorn")

@@ -218,14 +218,18 @@ class PublicCacheMiddleware:
 
 
 def _policy(request) -> PagePolicy | None:
-    """The cache policy of the view this request goes to; the one place the public cache resolves an address."""
+    """The cache policy of the view this request goes to; the one place the public cache resolves an address.
+
+    The match is kept on the request as Django keeps it, so the request log
+    names the view of a cached page without resolving its address again.
+    """
     if request.method not in {"GET", "HEAD"}:
         return None
     try:
-        match = resolve(request.path_info)
+        request.resolver_match = resolve(request.path_info)
     except Resolver404:
         return None
-    return getattr(match.func, "public_page", None)
+    return getattr(request.resolver_match.func, "public_page", None)
 
 
 def _uncached(request, get_response):
