@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from company.models import CompanyProfile
-from releases.content import clock, wire_date
+from company.timefmt import clock, wire_date
 from releases.models import Release
 
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
