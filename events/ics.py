@@ -43,7 +43,7 @@ def vevent(document: EventDocument, *, stamp: datetime) -> VEvent:
     entry.add("uid", _uid(document))
     entry.add("dtstamp", stamp)
     entry.add("sequence", document.event.live_revision.number if document.event.live_revision_id else 0)
-    entry.add("summary", document.title if not document.cancelled else f"Cancelled: {document.title}")
+    entry.add("summary", document.heading if not document.cancelled else f"Cancelled: {document.heading}")
     entry.add("dtstart", document.starts_at.astimezone(zone))
     if document.ends_at:
         entry.add("dtend", document.ends_at.astimezone(zone))

@@ -141,3 +141,47 @@ def test_the_public_reads_the_live_revision_while_a_correction_is_in_draft(clien
 def test_public_pages_refuse_writes(client, author, approver, company):
     event = published(make_event(author), author, approver)
     assert client.post(f"/investors/events/{event.slug}/").status_code == 405
+
+
+def _ics_summaries(client, path):
+    return " | ".join(str(vevent["summary"]) for vevent in Calendar.from_ical(client.get(path).content).walk("VEVENT"))
+
+
+NAMING_SURFACES = {
+    "event page": lambda client, event: _html(client, f"/investors/events/{event.slug}/"),
+    "event list": lambda client, event: _html(client, "/investors/events/"),
+    "investor page": lambda client, event: _html(client, "/investors/"),
+    "event calendar": lambda client, event: _ics_summaries(client, f"/investors/events/{event.slug}.ics"),
+    "events calendar": lambda client, event: _ics_summaries(client, "/investors/events.ics"),
+}
+
+
+@pytest.mark.parametrize("surface", NAMING_SURFACES)
+def test_the_conference_is_named_once_when_the_title_already_names_it(client, author, approver, company, surface):
+    event = published(
+        make_event(
+            author, title="Presentation at the Winter Technology Conference", organizer="winter TECHNOLOGY conference"
+        ),
+        author,
+        approver,
+    )
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        text = NAMING_SURFACES[surface](client, event)
+    # Every mention of the conference is the one inside the title.
+    assert text.count("Presentation at the Winter Technology Conference") >= 1
+    assert text.casefold().count("winter technology conference") == text.count(
+        "Presentation at the Winter Technology Conference"
+    )
+
+
+@pytest.mark.parametrize("surface", NAMING_SURFACES)
+def test_a_conference_the_title_does_not_name_is_shown_beside_it(client, author, approver, company, surface):
+    event = published(
+        make_event(author, title="Fireside chat with the CFO", organizer="Northeast Growth Conference"),
+        author,
+        approver,
+    )
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        text = NAMING_SURFACES[surface](client, event)
+    assert "Fireside chat with the CFO" in text
+    assert text.count("Northeast Growth Conference") == 1
