@@ -46,10 +46,10 @@ def conference_shown(title: str, organizer: str) -> str:
     return organizer if organizer and organizer.casefold() not in title.casefold() else ""
 
 
-def heading(content: dict) -> str:
+def heading(title: str, organizer: str) -> str:
     """``Fireside chat, Northeast Growth Conference``; just the title when it names the conference itself."""
-    conference = conference_shown(content["title"], content["organizer"])
-    return f"{content['title']}, {conference}" if conference else content["title"]
+    conference = conference_shown(title, organizer)
+    return f"{title}, {conference}" if conference else title
 
 
 def presenter_line(presenters) -> str:
@@ -88,7 +88,7 @@ class EventDocument(SnapshotDocument):
 
     @property
     def heading(self) -> str:
-        return heading(self.content)
+        return heading(self.content["title"], self.content["organizer"])
 
     @property
     def presenter_line(self) -> str:

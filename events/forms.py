@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 
 from company.validators import validate_time_zone
+from events.content import heading
 from events.models import MAX_REPLAY_DAYS, Event, EventKind
 from irportal.forms import LocalDateTimeField, aware, local
 from releases.forms import CompanyDateTimeField
@@ -180,7 +181,7 @@ class AnnounceForm(forms.Form):
     def __init__(self, *args, events_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].queryset = events_queryset
-        self.fields["events"].label_from_instance = lambda event: f"{event.title} ({event.organizer or event.slug})"
+        self.fields["events"].label_from_instance = lambda event: heading(event.title, event.organizer)
         self.helper = _helper()
 
 
