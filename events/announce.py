@@ -15,12 +15,12 @@ from datetime import date, datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.text import slugify
 
 from company.models import CompanyProfile
 from events import timefmt
 from events.content import conference_shown, presenter_line
 from events.models import Event
+from irportal.forms import unique_slug
 
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 
@@ -151,10 +151,11 @@ def announcement_release(
     from releases.services import release_create
 
     announcement = build_announcement(events)
-    base = slugify(f"{announcement.headline} {release_date.isoformat()}")[:100]
-    slug, counter = base, 2
-    while Release.objects.filter(slug=slug).exists():
-        slug, counter = f"{base}-{counter}", counter + 1
+    slug = unique_slug(
+        f"{announcement.headline} {release_date.isoformat()}",
+        taken=lambda slug: Release.objects.filter(slug=slug).exists(),
+        max_length=100,
+    )
     return release_create(
         actor=actor,
         slug=slug,

@@ -2,11 +2,13 @@
 
 Each VEVENT carries its start and end in the event's own time zone (with the
 VTIMEZONE definitions), so a calendar program shows the right local time on
-both sides of a daylight-saving change. A cancelled event keeps its UID with
-``STATUS:CANCELLED`` so subscribers see it cancelled rather than vanish.
+both sides of a daylight-saving change. An event saved without an end gets
+``DEFAULT_DURATION`` (the event form says so). A cancelled event keeps its
+UID with ``STATUS:CANCELLED`` so subscribers see it cancelled rather than
+vanish.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from icalendar import Calendar
@@ -14,6 +16,9 @@ from icalendar import Event as VEvent
 
 from events import timefmt
 from events.content import EventDocument
+
+# How long a calendar entry lasts when the event has no end time.
+DEFAULT_DURATION = timedelta(hours=1)
 
 
 def _uid(document: EventDocument) -> str:
@@ -45,8 +50,7 @@ def vevent(document: EventDocument, *, stamp: datetime) -> VEvent:
     entry.add("sequence", document.event.live_revision.number if document.event.live_revision_id else 0)
     entry.add("summary", document.heading if not document.cancelled else f"Cancelled: {document.heading}")
     entry.add("dtstart", document.starts_at.astimezone(zone))
-    if document.ends_at:
-        entry.add("dtend", document.ends_at.astimezone(zone))
+    entry.add("dtend", (document.ends_at or document.starts_at + DEFAULT_DURATION).astimezone(zone))
     if document.location:
         entry.add("location", document.location)
     entry.add("url", settings.SITE_URL.rstrip("/") + document.url)

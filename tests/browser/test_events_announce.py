@@ -52,10 +52,15 @@ def test_an_author_creates_an_event_and_an_approver_publishes_it(page, people):
     starts = _nine_am_in_phoenix(20)
     sign_in(page, author.username, PASSWORD)
     page.goto("/staff/events/new/")
-    page.get_by_label("Slug").fill("mountain-west-investor-forum")
+    expect(page.get_by_label("Time zone")).to_have_value("America/New_York")  # the company's zone
     page.get_by_label("Title").fill("Presentation at the Mountain West Investor Forum")
+    address = page.get_by_label("Address (slug)")
+    expect(address).to_have_value("presentation-at-the-mountain-west-investor-forum")
+    address.fill("mountain-west-investor-forum")
+    page.get_by_label("Title").fill("Presentation at the Mountain West Investor Forum 2026")
+    expect(address).to_have_value("mountain-west-investor-forum")  # typed by hand: the title no longer changes it
     page.get_by_label("Conference or organizer").fill("Mountain West Investor Forum")
-    page.get_by_label("Time zone").fill("America/Phoenix")
+    page.get_by_label("Time zone").select_option("America/Phoenix")
     page.get_by_label("Starts (local time)").fill(f"{starts:%Y-%m-%dT%H:%M}")
     page.get_by_label("Ends (local time)").fill(f"{starts + timedelta(minutes=40):%Y-%m-%dT%H:%M}")
     page.get_by_label("Location").fill("Phoenix, Ariz.")
