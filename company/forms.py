@@ -1,8 +1,12 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from company.images import process_image
 from company.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
 from company.services import PROFILE_FIELDS
+from irportal.forms import LocalDateTimeField, aware, local
 
 
 class CompanyProfileForm(forms.ModelForm):
@@ -30,3 +34,17 @@ class CompanyProfileForm(forms.ModelForm):
     def clean_logo_upload(self):
         upload = self.cleaned_data.get("logo_upload")
         return process_image(upload) if upload else None
+
+
+class CompanyDateTimeField(LocalDateTimeField):
+    """A date and time typed in the company's home time zone."""
+
+    def to_python(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return value
+        return aware(super().to_python(value), CompanyProfile.load().home_time_zone)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return local(value, CompanyProfile.load().home_time_zone)
+        return value

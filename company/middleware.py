@@ -1,12 +1,20 @@
-from company.timefmt import zone_kept_for_request
+import zoneinfo
+
+from django.utils import timezone
+
+from company.models import CompanyProfile
 
 
-class CompanyTimeMiddleware:
-    """Each request reads the company's zone at most once, when a page first writes a time."""
+class CompanyTimeZoneMiddleware:
+    """Staff read times in the company's home zone (the profile's): it is the current zone of their requests."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with zone_kept_for_request():
+        if request.user.is_authenticated:
+            timezone.activate(zoneinfo.ZoneInfo(CompanyProfile.load().home_time_zone))
+        try:
             return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -7,7 +7,10 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from events import workflow  # noqa: F401 - registers the workflow spec, audit actions and sweep parts
-        from irportal.accounts import navigation, roles
+        from events.console import EventKind
+        from events.dashboard import webcasts_and_replays
+        from irportal.accounts import dashboard, roles
+        from irportal.workflow import console
 
         roles.grant(
             roles.IR_AUTHOR, "events.view_event", "events.add_event", "events.change_event", "events.submit_event"
@@ -19,4 +22,13 @@ class EventsConfig(AppConfig):
         )
         roles.grant(roles.COMPLIANCE_REVIEWER, "events.view_event")
         roles.grant(roles.IR_ADMIN, "events.view_event")
-        navigation.register(navigation.NavItem("Events", "events_staff:list", "events.view_event", order=20))
+        console.register(EventKind())
+        dashboard.register(
+            dashboard.Panel(
+                "webcasts",
+                "staff/dashboard/_webcasts.html",
+                webcasts_and_replays,
+                permission="events.view_event",
+                order=30,
+            )
+        )

@@ -36,7 +36,7 @@ def event_content(event: Event) -> dict:
     }
 
 
-def _instant(value):
+def instant(value):
     return datetime.fromisoformat(value) if value else None
 
 
@@ -75,8 +75,8 @@ class EventDocument(SnapshotDocument):
         self.event = event
         self.now = now
         self.home_zone = home_zone
-        self.starts_at = _instant(content["starts_at"])
-        self.ends_at = _instant(content["ends_at"])
+        self.starts_at = instant(content["starts_at"])
+        self.ends_at = instant(content["ends_at"])
 
     @property
     def kind_label(self) -> str:

@@ -19,13 +19,13 @@ from django.forms import Script
 from django.urls import reverse
 from django.utils import timezone
 
+from company.forms import CompanyDateTimeField
 from company.models import CompanyProfile
 from events import timefmt
 from events.content import heading
 from events.ics import DEFAULT_DURATION
 from events.models import MAX_REPLAY_DAYS, Event, EventKind, replay_timing_problem
 from irportal.forms import LocalDateTimeField, TimeZoneField, aware, local, time_zone_choices, unique_slug
-from releases.forms import CompanyDateTimeField
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 
@@ -150,8 +150,24 @@ class EventForm(forms.Form):
             self.add_error("starts_local", "Give the start as well as the end.")
         if starts_at and ends_at and ends_at < starts_at:
             self.add_error("ends_local", "The event cannot end before it starts.")
+        self._check_replay_fits(data)
         self._warn_past_start(data)
         return data
+
+    def _check_replay_fits(self, data) -> None:
+        """A replay time set by hand must still fit the event once it moves (the service refuses it too)."""
+        event = self.event
+        if event is None or not event.replay_available_at_fixed or self.errors:
+            return
+        problem = replay_timing_problem(
+            starts_at=data.get("starts_at"),
+            ends_at=data.get("ends_at"),
+            available_at=event.replay_available_at,
+            expires_at=event.replay_expires_at,
+            time_zone=data["time_zone"],
+        )
+        if problem:
+            self.add_error(None, f"{problem} Change or clear “Available from” under Replay link first.")
 
     def _fill_slug(self, data) -> None:
         """An empty address is made from the title, unique among events."""

@@ -148,7 +148,7 @@ class Event(WorkflowItem):
         return reverse("events:detail", args=[self.slug])
 
     def get_staff_url(self):
-        return reverse("events_staff:detail", args=[self.pk])
+        return reverse("console:detail", kwargs={"kind": "events", "pk": self.pk})
 
     @property
     def is_cancelled(self) -> bool:

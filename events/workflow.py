@@ -8,6 +8,7 @@ written as the system in the same transaction and the side effects run once,
 after the commit.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from events.tasks import event_changed
 from irportal.audit.registry import register_action
 from irportal.audit.services import audit_record
 from irportal.workflow import engine, sweep
+from irportal.workflow.checks import Check
 from irportal.workflow.engine import WorkflowSpec
 from irportal.workflow.tasks import notify_transition
 
@@ -51,15 +53,18 @@ def disclosure_problems(event: Event) -> list[str]:
     return problems
 
 
+def event_checks(event: Event) -> list[Check]:
+    """A webcast notice without its facts cannot be approved: each missing fact is a blocker."""
+    return [Check("disclosure", problem, blocking=True) for problem in disclosure_problems(event)]
+
+
 def _side_effects(event_id: int, transition: str) -> None:
     if transition in NOTIFIED_TRANSITIONS:
         notify_transition.delay("event", event_id, transition)
     event_changed.delay(event_id, transition)
 
 
-EVENT = engine.register(
-    WorkflowSpec(kind="event", model=Event, approval_blockers=disclosure_problems, after_commit=[_side_effects])
-)
+EVENT = engine.register(WorkflowSpec(kind="event", model=Event, checks=event_checks, after_commit=[_side_effects]))
 
 
 def after_commit(event_id: int, change: str) -> None:
@@ -75,8 +80,12 @@ def event_request_changes(*, event_id: int, actor, comment: str) -> Event:
     return engine.request_changes(EVENT, pk=event_id, actor=actor, comment=comment)
 
 
-def event_approve(*, event_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Event:
-    return engine.approve(EVENT, pk=event_id, actor=actor, comment=comment, publish_at=publish_at)
+def event_approve(
+    *, event_id: int, actor, comment: str = "", publish_at: datetime | None = None, acknowledged: Collection[str] = ()
+) -> Event:
+    return engine.approve(
+        EVENT, pk=event_id, actor=actor, comment=comment, publish_at=publish_at, acknowledged=acknowledged
+    )
 
 
 def event_schedule(*, event_id: int, actor, publish_at: datetime) -> Event:

@@ -8,6 +8,7 @@ from investors.sitemaps import InvestorPagesSitemap, NewsSitemap
 from investors.views.events import events_ics
 from investors.views.home import robots_txt
 from irportal import health
+from irportal.workflow.console import calendar as console_calendar
 
 SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap}
 
@@ -21,12 +22,14 @@ urlpatterns = [
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_page(robots_txt), name="robots"),
     path("staff/alerts/", include("alerts.staff_urls")),
-    path("staff/releases/", include("releases.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),
     path("staff/events/", include("events.staff_urls")),
     path("staff/company/", include("company.urls")),
+    path("staff/", include("releases.staff_urls")),
     path("staff/", include("irportal.accounts.urls")),
+    path("staff/", include("irportal.workflow.console.urls")),
     path("compliance/audit/", include("irportal.audit.urls")),
+    path("feeds/calendar/<str:token>.ics", console_calendar.feed, name="calendar_feed"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

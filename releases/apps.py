@@ -10,7 +10,9 @@ class ReleasesConfig(AppConfig):
 
         from irportal.accounts import navigation, roles
         from irportal.audit import retention
+        from irportal.workflow import console
         from releases import workflow  # noqa: F401 - registers the workflow spec and the sweep part
+        from releases.console import ReleaseKind
         from releases.models import Release, ReleaseRevision
 
         retention.protect(
@@ -43,7 +45,7 @@ class ReleasesConfig(AppConfig):
             *("releases.change_mediacontact", "releases.view_boilerplate", "releases.add_boilerplate"),
             "releases.change_boilerplate",
         )
-        navigation.register(navigation.NavItem("Releases", "releases:list", "releases.view_release", order=10))
+        console.register(ReleaseKind())
         navigation.register(navigation.NavItem("Contacts", "releases:contacts", "releases.view_mediacontact", order=30))
         navigation.register(
             navigation.NavItem("Boilerplates", "releases:boilerplates", "releases.view_boilerplate", order=40)

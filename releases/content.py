@@ -49,12 +49,17 @@ def release_content(release: Release) -> dict:
 
 
 class ReleaseDocument(SnapshotDocument):
-    """A release snapshot for templates: ``doc.headline``, ``doc.wire_dateline`` and so on."""
+    """A release snapshot for templates: ``doc.headline``, ``doc.wire_dateline`` and so on.
 
-    def __init__(self, content: dict, *, release: Release | None = None, revision=None):
+    ``file_base`` is where its images and documents are served: the public
+    address (which checks publication) or the staff console's.
+    """
+
+    def __init__(self, content: dict, *, release: Release | None = None, revision=None, file_base: str = ""):
         super().__init__(content)
         self.release = release
         self.revision = revision
+        self.file_base = file_base or (f"{release.get_absolute_url()}files/" if release is not None else "")
 
     @property
     def release_date(self) -> date:

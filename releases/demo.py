@@ -4,6 +4,7 @@ import datetime as dt
 
 from irportal.workflow.models import State
 from releases import services, workflow
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Boilerplate, MediaContact, Release
 
 ABOUT = (
@@ -141,7 +142,7 @@ def _advance(release, state, *, author, approver, publish_at):
     workflow.release_submit(release_id=release.pk, actor=author)
     if state == State.IN_REVIEW:
         return
-    workflow.release_approve(release_id=release.pk, actor=approver, publish_at=publish_at)
+    workflow.release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)
     if state == State.APPROVED:
         return
     workflow.releases_publish_due(publish_at)

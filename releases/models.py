@@ -190,7 +190,7 @@ class Release(WorkflowItem):
         return reverse("news:detail", args=[self.slug])
 
     def get_staff_url(self):
-        return reverse("releases:detail", args=[self.pk])
+        return reverse("console:detail", kwargs={"kind": "releases", "pk": self.pk})
 
 
 class ReleaseRevision(BaseRevision):

@@ -5,11 +5,13 @@ effects after commit); views, tasks and commands call these and nothing else
 to change a release's state.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
 from irportal.audit.registry import register_action
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
+from releases.checks import release_checks
 from releases.models import Release
 
 
@@ -19,7 +21,9 @@ def _side_effects(release_id: int, transition: str) -> None:
     notify_transition.delay("release", release_id, transition)
 
 
-RELEASE = engine.register(WorkflowSpec(kind="release", model=Release, after_commit=[_side_effects]))
+RELEASE = engine.register(
+    WorkflowSpec(kind="release", model=Release, checks=release_checks, after_commit=[_side_effects])
+)
 
 
 def release_submit(*, release_id: int, actor, comment: str = "") -> Release:
@@ -30,8 +34,12 @@ def release_request_changes(*, release_id: int, actor, comment: str) -> Release:
     return engine.request_changes(RELEASE, pk=release_id, actor=actor, comment=comment)
 
 
-def release_approve(*, release_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Release:
-    return engine.approve(RELEASE, pk=release_id, actor=actor, comment=comment, publish_at=publish_at)
+def release_approve(
+    *, release_id: int, actor, comment: str = "", publish_at: datetime | None = None, acknowledged: Collection[str] = ()
+) -> Release:
+    return engine.approve(
+        RELEASE, pk=release_id, actor=actor, comment=comment, publish_at=publish_at, acknowledged=acknowledged
+    )
 
 
 def release_schedule(*, release_id: int, actor, publish_at: datetime) -> Release:

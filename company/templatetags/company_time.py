@@ -1,13 +1,14 @@
-"""One way to write a time on staff and audit pages: ``{% load company_time %}``.
+"""One way to write a time on staff and audit pages: ``{% load company_time %}{{ value|when }}``.
 
-- ``{{ value|when }}``: ``Dec. 8, 2026, 9:00 am MST``, in the company's home zone (staff pages);
-- ``{{ value|when:"utc" }}``: ``2026-12-08 16:00:00 UTC`` (audit pages);
-- ``{{ value|when:"month" }}``: ``December 2026`` (calendar headings).
+- ``when`` writes company time with the zone's abbreviation (``Dec. 8, 2026, 9:00 am MST``);
+- ``when:"clock"`` only its time of day (``9:00 am MST``), where the day is said around it;
+- ``when:"utc"`` writes UTC, labelled (``2026-12-08 16:00:00 UTC``), for audit pages;
+- ``when:"month"`` the month (``December 2026``), for calendar headings.
 
-Each is a ``<time>`` element whose ``datetime`` attribute is the ISO 8601
-form; the written time always names its zone. The value is an aware
-datetime, a date (for ``month``) or an ISO 8601 string, such as a checkpoint's
-time; an empty value writes nothing.
+Each is a ``<time>`` element carrying the ISO 8601 form. Company time is the
+zone ``company.middleware.CompanyTimeZoneMiddleware`` makes current for
+signed-in staff. The value is an aware datetime, a date (for ``month``) or an
+ISO 8601 string such as a checkpoint's time; an empty value writes nothing.
 """
 
 from datetime import UTC, date, datetime
@@ -16,11 +17,11 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from company.timefmt import company_zone, utc_datetime, wire_datetime
+from company.timefmt import clock, utc_datetime, wire_datetime
 
 register = template.Library()
 
-STYLES = ("company", "utc", "month")
+STYLES = ("", "clock", "utc", "month")
 
 
 def _instant(value) -> datetime | date:
@@ -32,16 +33,17 @@ def _instant(value) -> datetime | date:
 
 
 @register.filter
-def when(value, style: str = "company"):
+def when(value, style: str = ""):
     if style not in STYLES:
-        raise ValueError(f"when: unknown style {style!r}; use one of {', '.join(STYLES)}")
+        raise ValueError(f"when: unknown style {style!r}; use one of {', '.join(repr(s) for s in STYLES)}")
     if value is None or value == "":
         return ""
     value = _instant(value)
     if style == "month":
-        month = value.astimezone(company_zone()) if isinstance(value, datetime) else value
+        month = timezone.localtime(value) if isinstance(value, datetime) else value
         return format_html('<time datetime="{}">{}</time>', f"{month:%Y-%m}", f"{month:%B %Y}")
     if style == "utc":
         return format_html('<time datetime="{}">{}</time>', value.astimezone(UTC).isoformat(), utc_datetime(value))
-    local = value.astimezone(company_zone())
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), wire_datetime(local))
+    local = timezone.localtime(value)
+    text = f"{clock(local)} {local.tzname()}" if style == "clock" else wire_datetime(local)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)

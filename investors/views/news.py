@@ -101,7 +101,7 @@ def news_detail(request, slug):
     doc = public_document(release, now)
     if doc is None:
         raise Http404("No release at this address")
-    return render(request, "public/news/detail.html", {"doc": doc, "image_base": f"{release.get_absolute_url()}files/"})
+    return render(request, "public/news/detail.html", {"doc": doc})
 
 
 def news_file(request, slug, token, rendition):

@@ -150,6 +150,8 @@ class Approval(_ItemRecord):
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     revision_number = models.PositiveIntegerField()
     content_hash = models.CharField(max_length=64)
+    # The warnings of the content checks the approver acknowledged: [{"code": ..., "message": ...}].
+    acknowledged_warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(_ItemRecord.Meta):
@@ -184,3 +186,23 @@ class Comment(_ItemRecord):
 
     class Meta(_ItemRecord.Meta):
         ordering = ["created_at"]
+
+
+class CalendarFeed(models.Model):
+    """A staff member's private address of the publication calendar (ICS), for a calendar program.
+
+    The address carries a random token, stored here only as its SHA-256;
+    making a new address or revoking it ends the old one at once.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"calendar feed of {self.user}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

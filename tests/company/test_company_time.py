@@ -11,8 +11,8 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from company.timefmt import zone_kept_for_request
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN
 from irportal.audit.services import audit_record
 from tests.factories import UserFactory, make_company
@@ -23,33 +23,34 @@ pytestmark = pytest.mark.django_db
 INSTANT = datetime(2026, 12, 8, 16, 0, tzinfo=UTC)
 
 
-def render(text: str, **context) -> str:
-    return Template("{% load company_time %}" + text).render(Context(context))
+def render(text: str, zone: str = "America/Phoenix", **context) -> str:
+    """Rendered as for signed-in staff, whose requests run in the company's zone (``company.middleware``)."""
+    with timezone.override(zone):
+        return Template("{% load company_time %}" + text).render(Context(context))
 
 
 def test_staff_times_are_in_company_time_with_the_zone_abbreviation():
-    make_company(home_time_zone="America/Phoenix")
     assert render("{{ value|when }}", value=INSTANT) == (
         '<time datetime="2026-12-08T09:00:00-07:00">Dec. 8, 2026, 9:00 am MST</time>'
+    )
+    assert render('{{ value|when:"clock" }}', value=INSTANT) == (
+        '<time datetime="2026-12-08T09:00:00-07:00">9:00 am MST</time>'
     )
 
 
 def test_the_abbreviation_is_that_of_the_date_itself():
-    make_company(home_time_zone="America/New_York")
     summer = datetime(2027, 6, 1, 20, 5, tzinfo=UTC)
-    assert render("{{ value|when }}", value=summer).endswith(">June 1, 2027, 4:05 pm EDT</time>")
-    assert render("{{ value|when }}", value=INSTANT).endswith(">Dec. 8, 2026, 11:00 am EST</time>")
+    assert render("{{ value|when }}", "America/New_York", value=summer).endswith(">June 1, 2027, 4:05 pm EDT</time>")
+    assert render("{{ value|when }}", "America/New_York", value=INSTANT).endswith(">Dec. 8, 2026, 11:00 am EST</time>")
 
 
 def test_audit_times_are_utc_and_say_so():
-    make_company(home_time_zone="America/Phoenix")
     assert render('{{ value|when:"utc" }}', value=INSTANT) == (
         '<time datetime="2026-12-08T16:00:00+00:00">2026-12-08 16:00:00 UTC</time>'
     )
 
 
 def test_an_iso_string_a_month_and_nothing():
-    make_company(home_time_zone="America/Phoenix")
     assert render('{{ value|when:"utc" }}', value="2026-12-08T16:00:00.250000Z").endswith(
         ">2026-12-08 16:00:00 UTC</time>"
     )
@@ -66,13 +67,12 @@ def test_an_unknown_style_is_a_programming_error():
         render('{{ value|when:"local" }}', value=INSTANT)
 
 
-def test_a_request_reads_the_company_zone_once_however_many_times_it_writes():
-    make_company(home_time_zone="America/Phoenix")
+def test_writing_times_runs_no_query():
     template = Template("{% load company_time %}{% for value in values %}{{ value|when }} {% endfor %}")
-    with zone_kept_for_request(), CaptureQueriesContext(connection) as queries:
+    with timezone.override("America/Phoenix"), CaptureQueriesContext(connection) as queries:
         text = template.render(Context({"values": [INSTANT] * 50}))
     assert text.count("9:00 am MST") == 50
-    assert len(queries) == 1
+    assert len(queries) == 0
 
 
 def test_the_users_page_writes_the_last_sign_in_in_company_time(client):
@@ -95,14 +95,6 @@ def test_the_audit_log_writes_utc_labelled_utc(client):
 
 
 STAFF_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "staff"
-# Pages that still write times their own way; each leaves this set when it moves to the filter.
-NOT_YET_ON_THE_FILTER = {
-    "events/detail.html",
-    "releases/boilerplates.html",
-    "releases/detail.html",
-    "releases/history.html",
-    "releases/list.html",
-}
 OWN_FORMATTING = re.compile(r"\|\s*(date|time)\s*:")
 
 
@@ -112,7 +104,6 @@ def test_staff_and_audit_templates_write_times_only_through_the_filter():
         for path in STAFF_TEMPLATES.rglob("*.html")
         if OWN_FORMATTING.search(path.read_text())
     )
-    assert set(offenders) == NOT_YET_ON_THE_FILTER, (
-        'Write times with {% load company_time %}{{ value|when }} (staff) or {{ value|when:"utc" }} (audit); '
-        "remove converted pages from NOT_YET_ON_THE_FILTER."
+    assert offenders == [], (
+        'Write times with {% load company_time %}{{ value|when }} (staff) or {{ value|when:"utc" }} (audit).'
     )

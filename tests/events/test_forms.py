@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from events.forms import EventForm
 from events.models import Event
 from events.services import EventError, event_replay_url_set, event_replay_window_change, event_update
 from tests.events.builders import START, make_event
-from tests.events.test_staff_views import form_data
+from tests.events.test_staff_views import form_data, operation_form
 from tests.factories import make_company
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,19 @@ pytestmark = pytest.mark.django_db
 END = START + timedelta(minutes=45)
 
 
+NEW = reverse_lazy("console:create", kwargs={"kind": "events"})
+
+
+def edit_url(event):
+    return reverse("console:edit", kwargs={"kind": "events", "pk": event.pk})
+
+
+def replay_link_url(event):
+    return reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_link"})
+
+
 def create(client, **overrides):
-    return client.post(reverse("events_staff:create"), form_data(**overrides))
+    return client.post(NEW, form_data(**overrides))
 
 
 def test_an_empty_address_is_made_from_the_title_and_kept_unique(client, author, company):
@@ -41,7 +52,7 @@ def test_the_address_stays_editable(client, author, company):
     event = Event.objects.get()
     assert event.slug == "spring-2026"
     data = form_data(slug="spring-conference-2026", base_version=str(event.version))
-    assert client.post(reverse("events_staff:edit", args=[event.pk]), data).status_code == 302
+    assert client.post(edit_url(event), data).status_code == 302
     assert Event.objects.get().slug == "spring-conference-2026"
 
 
@@ -58,17 +69,17 @@ def _help_texts(page: str) -> str:
 
 def test_the_address_help_shows_the_real_address(client, author, company):
     client.force_login(author)
-    new = client.get(reverse("events_staff:create")).content.decode()
+    new = client.get(NEW).content.decode()
     assert "/investors/events/winter-technology-conference-2026/" in _help_texts(new)
     assert "/investors/events//" not in new
     event = make_event(author, slug="winter-2026")
-    edit = client.get(reverse("events_staff:edit", args=[event.pk])).content.decode()
+    edit = client.get(edit_url(event)).content.decode()
     assert "/investors/events/winter-2026/" in _help_texts(edit)
 
 
 def test_the_address_field_brings_its_script_without_inline_code(client, author, company):
     client.force_login(author)
-    page = client.get(reverse("events_staff:create")).content.decode()
+    page = client.get(NEW).content.decode()
     assert len(re.findall(r'<script src="/static/js/slug\.js(?:\?[^"]*)?" defer></script>', page)) == 1
     assert 'data-slug-from="id_title"' in page
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
@@ -83,7 +94,7 @@ def _options(page: str) -> list[tuple[str, list[str]]]:
 def test_the_time_zone_is_a_list_with_the_companys_zone_first(client, author, company):
     make_company(home_time_zone="Asia/Tokyo")
     client.force_login(author)
-    page = client.get(reverse("events_staff:create")).content.decode()
+    page = client.get(NEW).content.decode()
     (first, mine), (_, market), (_, everything) = _options(page)
     assert (first, mine) == ("The company&#x27;s zone", ["Asia/Tokyo"])
     assert market[:5] == [
@@ -101,7 +112,7 @@ def test_the_time_zone_is_a_list_with_the_companys_zone_first(client, author, co
 def test_an_edit_shows_the_events_own_zone_selected(client, author, company):
     event = make_event(author, time_zone="Europe/Zurich")
     client.force_login(author)
-    page = client.get(reverse("events_staff:edit", args=[event.pk])).content.decode()
+    page = client.get(edit_url(event)).content.decode()
     assert re.search(r'<option value="Europe/Zurich" selected>', page)
 
 
@@ -126,7 +137,7 @@ def test_a_start_in_the_past_is_a_warning_to_confirm(client, author, company):
 
 def test_an_event_already_past_is_edited_without_the_warning_until_its_start_moves(client, author, company):
     event = make_event(author)
-    url = reverse("events_staff:edit", args=[event.pk])
+    url = edit_url(event)
     with time_machine.travel(START + timedelta(days=2), tick=False):
         client.force_login(author)
         data = form_data(slug=event.slug, base_version=str(event.version), description="Slides are online.")
@@ -139,12 +150,12 @@ def test_the_replay_cannot_become_available_before_the_event_starts(client, auth
     event = make_event(author)
     client.force_login(author)
     response = client.post(
-        reverse("events_staff:replay_url", args=[event.pk]),
+        replay_link_url(event),
         {"replay_url": "https://replay.example/1", "available_local": "2026-12-07T09:00"},
     )
     assert response.status_code == 400
     assert "cannot become available before the event starts (Tuesday, December 8, 2026, 9:00 am MST)" in " ".join(
-        response.context["replay_url_form"].errors["available_local"]
+        operation_form(response, "replay_link").errors["available_local"]
     )
     assert Event.objects.get(pk=event.pk).replay_url == ""
     with pytest.raises(EventError, match="before the event starts"):
@@ -163,7 +174,7 @@ def test_moving_the_event_after_a_set_replay_time_is_refused(client, author, com
         )
     client.force_login(author)
     data = form_data(slug=event.slug, base_version=str(event.version), starts_local="2026-12-09T09:00", ends_local="")
-    response = client.post(reverse("events_staff:edit", args=[event.pk]), data)
+    response = client.post(edit_url(event), data)
     assert response.status_code == 200
     assert "before the event starts" in " ".join(response.context["form"].non_field_errors())
     assert Event.objects.get(pk=event.pk).starts_at == START
@@ -194,9 +205,7 @@ def test_clearing_available_from_brings_back_the_end_of_the_event(client, author
         actor=author, pk=make_event(author).pk, replay_url="https://r.example", available_at=END + timedelta(hours=3)
     )
     client.force_login(author)
-    response = client.post(
-        reverse("events_staff:replay_url", args=[event.pk]), {"replay_url": "https://r.example", "available_local": ""}
-    )
+    response = client.post(replay_link_url(event), {"replay_url": "https://r.example", "available_local": ""})
     assert response.status_code == 302
     event.refresh_from_db()
     assert (event.replay_available_at_fixed, event.replay_available_at) == (False, END)

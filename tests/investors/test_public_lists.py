@@ -10,6 +10,7 @@ from events.selectors import investor_page_events
 from events.selectors import public_documents as public_event_documents
 from events.services import event_cancel
 from events.workflow import event_approve, event_submit, event_withdraw
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Audience, Release
 from releases.services import release_update
 from releases.workflow import release_approve, release_submit, release_withdraw
@@ -45,12 +46,12 @@ def test_the_lists_show_the_revision_the_public_reads_at_each_moment(client, com
     publish_now(author, approver, slug="on-the-wire", headline="On the wire")
     embargoed = make_release(author, slug="embargoed", headline="Not before the embargo")
     release_submit(release_id=embargoed.pk, actor=author)
-    release_approve(release_id=embargoed.pk, actor=approver, publish_at=embargo)
+    release_approve(acknowledged=EVERY_WARNING, release_id=embargoed.pk, actor=approver, publish_at=embargo)
     # A correction approved for the embargo: the public reads the first wording until then, the second after.
     corrected = publish_now(author, approver, slug="corrected", headline="First wording")
     release_update(actor=author, pk=corrected.pk, base_version=corrected.version, headline="Corrected wording")
     release_submit(release_id=corrected.pk, actor=author)
-    release_approve(release_id=corrected.pk, actor=approver, publish_at=embargo)
+    release_approve(acknowledged=EVERY_WARNING, release_id=corrected.pk, actor=approver, publish_at=embargo)
     withdrawn = publish_now(author, approver, slug="withdrawn", headline="Withdrawn")
     release_withdraw(release_id=withdrawn.pk, actor=approver, reason="Issued in error")
 
