@@ -163,6 +163,7 @@ def test_the_index_counts_what_the_lists_count():
 
 def test_an_embargoed_release_published_by_a_late_sweep_closes_its_list_at_the_embargo(client):
     from irportal.workflow.tasks import sweep
+    from releases.checks import CODES as EVERY_WARNING
     from releases.workflow import release_approve, release_submit
     from tests.factories import make_approval_step, make_company, make_release
 
@@ -173,7 +174,7 @@ def test_an_embargoed_release_published_by_a_late_sweep_closes_its_list_at_the_e
     with time_machine.travel(datetime(2026, 11, 30, 18, 0, tzinfo=UTC), tick=False):
         release = make_release(author)
         release_submit(release_id=release.pk, actor=author)
-        release_approve(release_id=release.pk, actor=approver, publish_at=embargo)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=embargo)
         client.force_login(approver)
         assert client.get(release.get_staff_url()).status_code == 200
     # Read while still embargoed on the reader's side, written down a moment after the embargo passed.
