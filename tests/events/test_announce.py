@@ -112,18 +112,22 @@ def test_one_sentence_when_every_window_agrees_and_it_follows_a_window_change(tw
     assert winter.replay_expires_at - winter.replay_available_at == timedelta(days=30)
 
 
-def test_the_draft_release_is_in_wire_form_and_enters_the_release_workflow(two_events, author, company):
-    MediaContactFactory(name="Dana Ferreira")
-    MediaContactFactory(name="Milo Press", audience=Audience.MEDIA)
-    MediaContactFactory(name="Former Agency", is_active=False)
-    release = announcement_release(
+def draft_announcement(author, events):
+    return announcement_release(
         actor=author,
-        events=list(two_events),
+        events=list(events),
         dateline_city="Phoenix",
         dateline_region="Ariz.",
         release_date=date(2026, 11, 30),
         distribution="BUSINESS WIRE",
     )
+
+
+def test_the_draft_release_is_in_wire_form_and_enters_the_release_workflow(two_events, author, company):
+    MediaContactFactory(name="Dana Ferreira")
+    MediaContactFactory(name="Milo Press", audience=Audience.MEDIA)
+    MediaContactFactory(name="Former Agency", is_active=False)
+    release = draft_announcement(author, two_events)
     assert release.status == State.DRAFT
     body = release.revisions.get(number=1).content["body"]
     assert "<li><strong>Winter Technology Conference</strong>, 9:00 am MST/11:00 am EST, Tuesday" in body
@@ -133,36 +137,15 @@ def test_the_draft_release_is_in_wire_form_and_enters_the_release_workflow(two_e
 
 def test_the_draft_gets_the_latest_default_about_and_forward_looking_texts(two_events, author, company):
     admin = UserFactory(roles=[IR_ADMIN])
-    about = boilerplate_save(
-        actor=admin, pk=None, name="About", kind="about", title="About Halvorsen", text="<p>Old</p>", is_default=True
-    )
-    about = boilerplate_save(
-        actor=admin,
-        pk=about.boilerplate.pk,
-        name="About",
-        kind="about",
-        title="About Halvorsen",
-        text="<p>New</p>",
-        is_default=True,
-    )
-    boilerplate_save(actor=admin, pk=None, name="Other", kind="about", title="About", text="<p>Other</p>")
-    safe_harbor = boilerplate_save(
-        actor=admin,
-        pk=None,
-        name="FLS",
-        kind="safe_harbor",
-        title="Forward-Looking Statements",
-        text="<p>Risks.</p>",
-        is_default=True,
-    )
-    release = announcement_release(
-        actor=author,
-        events=list(two_events),
-        dateline_city="Phoenix",
-        dateline_region="Ariz.",
-        release_date=date(2026, 11, 30),
-        distribution="BUSINESS WIRE",
-    )
+
+    def save(name, kind, text, pk=None, is_default=True):
+        return boilerplate_save(actor=admin, pk=pk, name=name, kind=kind, title=name, text=text, is_default=is_default)
+
+    about = save("About Halvorsen", "about", "<p>Old</p>")
+    about = save("About Halvorsen", "about", "<p>New</p>", pk=about.boilerplate.pk)
+    save("Other", "about", "<p>Other</p>", is_default=False)
+    safe_harbor = save("Forward-Looking Statements", "safe_harbor", "<p>Risks.</p>")
+    release = draft_announcement(author, two_events)
     assert (release.about, release.safe_harbor) == (about, safe_harbor)
     content = release.revisions.get(number=1).content
     assert (content["about"]["text"], content["safe_harbor"]["text"]) == ("<p>New</p>", "<p>Risks.</p>")

@@ -23,22 +23,26 @@ def _html(client, path):
     return response.content.decode()
 
 
-def _ics_descriptions(client, path):
+def _ics(client, path, field):
+    """``field`` (DESCRIPTION, SUMMARY) of every entry in the calendar at ``path``."""
     response = client.get(path)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return " ".join(
-        str(vevent.get("description", "")) for vevent in Calendar.from_ical(response.content).walk("VEVENT")
-    )
+    return " | ".join(str(vevent.get(field, "")) for vevent in Calendar.from_ical(response.content).walk("VEVENT"))
 
 
-SURFACES = {
-    "event page": lambda client, event: _html(client, f"/investors/events/{event.slug}/"),
-    "event list": lambda client, event: _html(client, "/investors/events/"),
-    "investor page": lambda client, event: _html(client, "/investors/"),
-    "event calendar": lambda client, event: _ics_descriptions(client, f"/investors/events/{event.slug}.ics"),
-    "events calendar": lambda client, event: _ics_descriptions(client, "/investors/events.ics"),
-}
+def surfaces(calendar_field: str) -> dict:
+    """Every public place an event is read, its calendars by ``calendar_field``."""
+    return {
+        "event page": lambda client, event: _html(client, f"/investors/events/{event.slug}/"),
+        "event list": lambda client, event: _html(client, "/investors/events/"),
+        "investor page": lambda client, event: _html(client, "/investors/"),
+        "event calendar": lambda client, event: _ics(client, f"/investors/events/{event.slug}.ics", calendar_field),
+        "events calendar": lambda client, event: _ics(client, "/investors/events.ics", calendar_field),
+    }
+
+
+SURFACES = surfaces("description")
 
 
 @pytest.fixture
@@ -144,17 +148,7 @@ def test_public_pages_refuse_writes(client, author, approver, company):
     assert client.post(f"/investors/events/{event.slug}/").status_code == 405
 
 
-def _ics_summaries(client, path):
-    return " | ".join(str(vevent["summary"]) for vevent in Calendar.from_ical(client.get(path).content).walk("VEVENT"))
-
-
-NAMING_SURFACES = {
-    "event page": lambda client, event: _html(client, f"/investors/events/{event.slug}/"),
-    "event list": lambda client, event: _html(client, "/investors/events/"),
-    "investor page": lambda client, event: _html(client, "/investors/"),
-    "event calendar": lambda client, event: _ics_summaries(client, f"/investors/events/{event.slug}.ics"),
-    "events calendar": lambda client, event: _ics_summaries(client, "/investors/events.ics"),
-}
+NAMING_SURFACES = surfaces("summary")
 
 
 @pytest.mark.parametrize("surface", NAMING_SURFACES)
