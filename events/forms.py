@@ -25,7 +25,15 @@ from events import timefmt
 from events.content import heading
 from events.ics import DEFAULT_DURATION
 from events.models import MAX_REPLAY_DAYS, Event, EventKind, replay_timing_problem
-from irportal.forms import LocalDateTimeField, TimeZoneField, aware, local, time_zone_choices, unique_slug
+from irportal.forms import (
+    CleanTextMixin,
+    LocalDateTimeField,
+    TimeZoneField,
+    aware,
+    local,
+    time_zone_choices,
+    unique_slug,
+)
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 
@@ -40,7 +48,7 @@ def _address(slug: str) -> str:
     return reverse("events:detail", args=[slug])
 
 
-class EventForm(forms.Form):
+class EventForm(CleanTextMixin, forms.Form):
     slug = forms.SlugField(max_length=120, required=False, label="Address (slug)")
     title = forms.CharField(
         max_length=200, help_text="The subject, e.g. Presentation at the Winter Technology Conference"
@@ -200,7 +208,7 @@ class EventForm(forms.Form):
         return fields | {"starts_at": data.get("starts_at"), "ends_at": data.get("ends_at")}
 
 
-class ReplayUrlForm(forms.Form):
+class ReplayUrlForm(CleanTextMixin, forms.Form):
     replay_url = forms.CharField(
         max_length=500, required=False, validators=[http_url], label="Replay link", help_text="Empty removes it"
     )
@@ -236,7 +244,7 @@ class ReplayUrlForm(forms.Form):
         return data
 
 
-class ReplayWindowForm(forms.Form):
+class ReplayWindowForm(CleanTextMixin, forms.Form):
     days = forms.IntegerField(
         label="Replay window (days)", validators=[MinValueValidator(1), MaxValueValidator(MAX_REPLAY_DAYS)]
     )
@@ -247,7 +255,7 @@ class ReplayWindowForm(forms.Form):
         self.helper = _helper()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     """Cancel, withdraw and request changes: the text is kept with the record."""
 
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -258,7 +266,7 @@ class ReasonForm(forms.Form):
         self.helper = _helper()
 
 
-class AnnounceForm(forms.Form):
+class AnnounceForm(CleanTextMixin, forms.Form):
     events = forms.ModelMultipleChoiceField(
         queryset=Event.objects.none(), widget=forms.CheckboxSelectMultiple, help_text="Published upcoming events"
     )
@@ -274,7 +282,7 @@ class AnnounceForm(forms.Form):
         self.helper = _helper()
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(CleanTextMixin, forms.Form):
     """When an approved event goes public: a time in the company's home zone."""
 
     publish_at = CompanyDateTimeField(label="Publish at (company time)")

@@ -8,8 +8,8 @@ written as the system in the same transaction and the side effects run once,
 after the commit.
 """
 
-from collections.abc import Collection
 from datetime import datetime
+from typing import Unpack
 
 from django.db import transaction
 from django.db.models import Q
@@ -80,24 +80,21 @@ def event_request_changes(*, event_id: int, actor, comment: str) -> Event:
     return engine.request_changes(EVENT, pk=event_id, actor=actor, comment=comment)
 
 
-def event_approve(
-    *, event_id: int, actor, comment: str = "", publish_at: datetime | None = None, acknowledged: Collection[str] = ()
-) -> Event:
-    return engine.approve(
-        EVENT, pk=event_id, actor=actor, comment=comment, publish_at=publish_at, acknowledged=acknowledged
-    )
+def event_approve(*, event_id: int, actor, **options: Unpack[engine.ApprovalOptions]) -> Event:
+    """Approve the current step; ``options`` as ``irportal.workflow.engine.approve`` takes them."""
+    return engine.approve(EVENT, pk=event_id, actor=actor, **options)
 
 
-def event_schedule(*, event_id: int, actor, publish_at: datetime) -> Event:
-    return engine.schedule(EVENT, pk=event_id, actor=actor, publish_at=publish_at)
+def event_schedule(*, event_id: int, actor, publish_at: datetime, step_up: dict | None = None) -> Event:
+    return engine.schedule(EVENT, pk=event_id, actor=actor, publish_at=publish_at, step_up=step_up)
 
 
-def event_publish(*, event_id: int, actor) -> Event:
-    return engine.publish(EVENT, pk=event_id, actor=actor)
+def event_publish(*, event_id: int, actor, step_up: dict | None = None) -> Event:
+    return engine.publish(EVENT, pk=event_id, actor=actor, step_up=step_up)
 
 
-def event_withdraw(*, event_id: int, actor, reason: str) -> Event:
-    return engine.withdraw(EVENT, pk=event_id, actor=actor, reason=reason)
+def event_withdraw(*, event_id: int, actor, reason: str, step_up: dict | None = None) -> Event:
+    return engine.withdraw(EVENT, pk=event_id, actor=actor, reason=reason, step_up=step_up)
 
 
 # -- the replay lifecycle ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/alerts/", include("alerts.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),
     path("staff/events/", include("events.staff_urls")),
+    path("staff/account/webauthn/", include("irportal.accounts.webauthn_urls")),
     path("staff/company/", include("company.urls")),
     path("staff/", include("releases.staff_urls")),
     path("staff/", include("irportal.accounts.urls")),

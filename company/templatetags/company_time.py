@@ -9,6 +9,7 @@ Each is a ``<time>`` element carrying the ISO 8601 form. Company time is the
 zone ``company.middleware.CompanyTimeZoneMiddleware`` makes current for
 signed-in staff. The value is an aware datetime, a date (for ``month``) or an
 ISO 8601 string such as a checkpoint's time; an empty value writes nothing.
+``company_local`` gives a ``datetime-local`` input its value in company time.
 """
 
 from datetime import UTC, date, datetime
@@ -47,3 +48,9 @@ def when(value, style: str = ""):
     local = timezone.localtime(value)
     text = f"{clock(local)} {local.tzname()}" if style == "clock" else wire_datetime(local)
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
+
+
+@register.filter
+def company_local(value) -> str:
+    """The value of a ``datetime-local`` input: the wall-clock time in company time, to the second."""
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M:%S") if value else ""

@@ -165,7 +165,7 @@ def test_an_embargoed_release_published_by_a_late_sweep_closes_its_list_at_the_e
     from irportal.workflow.tasks import sweep
     from releases.checks import CODES as EVERY_WARNING
     from releases.workflow import release_approve, release_submit
-    from tests.factories import make_approval_step, make_company, make_release
+    from tests.factories import make_approval_step, make_company, make_release, sign_in
 
     make_company()
     make_approval_step()
@@ -175,7 +175,7 @@ def test_an_embargoed_release_published_by_a_late_sweep_closes_its_list_at_the_e
         release = make_release(author)
         release_submit(release_id=release.pk, actor=author)
         release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=embargo)
-        client.force_login(approver)
+        sign_in(client, approver)
         assert client.get(release.get_staff_url()).status_code == 200
     # Read while still embargoed on the reader's side, written down a moment after the embargo passed.
     access(author, object_id=str(release.pk), view="preview", at=datetime(2026, 11, 30, 21, 30, 2, tzinfo=UTC))

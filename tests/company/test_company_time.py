@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN
 from irportal.audit.services import audit_record
-from tests.factories import UserFactory, make_company
+from tests.factories import UserFactory, make_company, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_the_users_page_writes_the_last_sign_in_in_company_time(client):
     make_company(home_time_zone="America/Phoenix")
     admin = UserFactory(roles=[IR_ADMIN])
     UserFactory(username="signed-in", last_login=INSTANT)
-    client.force_login(admin)
+    sign_in(client, admin)
     page = client.get(reverse("accounts:user_list")).content.decode()
     assert '<time datetime="2026-12-08T09:00:00-07:00">Dec. 8, 2026, 9:00 am MST</time>' in page
 
@@ -88,7 +88,7 @@ def test_the_audit_log_writes_utc_labelled_utc(client):
     make_company(home_time_zone="America/Phoenix")
     with time_machine.travel(INSTANT, tick=False):
         entry = audit_record(action="auth.login")
-    client.force_login(UserFactory(roles=[COMPLIANCE_REVIEWER]))
+    sign_in(client, UserFactory(roles=[COMPLIANCE_REVIEWER]))
     written = '<time datetime="2026-12-08T16:00:00+00:00">2026-12-08 16:00:00 UTC</time>'
     for url in (reverse("audit:log"), reverse("audit:entry", args=[entry.sequence])):
         assert written in client.get(url).content.decode()

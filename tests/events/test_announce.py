@@ -11,7 +11,7 @@ from irportal.workflow.models import State
 from releases.models import Audience, Release
 from releases.services import boilerplate_save
 from tests.events.builders import START, make_event, published
-from tests.factories import MediaContactFactory, UserFactory
+from tests.factories import MediaContactFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def test_the_draft_gets_the_latest_default_about_and_forward_looking_texts(two_e
 
 
 def test_the_console_previews_then_creates_the_draft(client, two_events, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     data = {
         "events": [event.pk for event in two_events],
         "dateline_city": "Phoenix",
@@ -178,7 +178,7 @@ def test_only_published_upcoming_events_not_cancelled_can_be_announced(client, a
     past = published(make_event(author, starts_at=START - timedelta(days=60)), author, approver)
     cancelled = published(make_event(author), author, approver)
     event_cancel(actor=approver, pk=cancelled.pk, reason="Called off")
-    client.force_login(author)
+    sign_in(client, author)
     for event in (draft, past, cancelled):
         response = client.post(reverse("events_staff:announce"), {"events": [event.pk], "create": "1"})
         assert response.context["form"].errors["events"]
@@ -186,12 +186,12 @@ def test_only_published_upcoming_events_not_cancelled_can_be_announced(client, a
 
 
 def test_an_approver_cannot_create_an_announcement(client, company):
-    client.force_login(UserFactory(roles=[IR_APPROVER]))
+    sign_in(client, UserFactory(roles=[IR_APPROVER]))
     assert client.get(reverse("events_staff:announce")).status_code == 403
 
 
 def test_the_event_choices_name_the_conference_once(client, two_events, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(reverse("events_staff:announce")).content.decode()
     labels = [" ".join(label.split()) for label in re.findall(r"<label[^>]*>(.*?)</label>", page, re.S)]
     assert "Presentation at the Winter Technology Conference" in labels

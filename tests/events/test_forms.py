@@ -12,7 +12,7 @@ from events.models import Event
 from events.services import EventError, event_replay_url_set, event_replay_window_change, event_update
 from tests.events.builders import START, make_event
 from tests.events.test_staff_views import form_data, operation_form
-from tests.factories import make_company
+from tests.factories import make_company, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def create(client, **overrides):
 
 
 def test_an_empty_address_is_made_from_the_title_and_kept_unique(client, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     title = "Presentation at the Spring Investor Conference \N{EN DASH} Day 2"
     assert create(client, slug="", title=title).status_code == 302
     assert create(client, slug="", title=title).status_code == 302
@@ -47,7 +47,7 @@ def test_an_empty_address_is_made_from_the_title_and_kept_unique(client, author,
 
 
 def test_the_address_stays_editable(client, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     create(client, slug="spring-2026")
     event = Event.objects.get()
     assert event.slug == "spring-2026"
@@ -57,7 +57,7 @@ def test_the_address_stays_editable(client, author, company):
 
 
 def test_a_title_without_letters_or_digits_asks_for_an_address(client, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     response = create(client, slug="", title="\N{EN DASH} & \N{EN DASH}")
     assert "no letters or digits" in " ".join(response.context["form"].errors["slug"])
     assert not Event.objects.exists()
@@ -68,7 +68,7 @@ def _help_texts(page: str) -> str:
 
 
 def test_the_address_help_shows_the_real_address(client, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     new = client.get(NEW).content.decode()
     assert "/investors/events/winter-technology-conference-2026/" in _help_texts(new)
     assert "/investors/events//" not in new
@@ -78,7 +78,7 @@ def test_the_address_help_shows_the_real_address(client, author, company):
 
 
 def test_the_address_field_brings_its_script_without_inline_code(client, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(NEW).content.decode()
     assert len(re.findall(r'<script src="/static/js/slug\.js(?:\?[^"]*)?" defer></script>', page)) == 1
     assert 'data-slug-from="id_title"' in page
@@ -93,7 +93,7 @@ def _options(page: str) -> list[tuple[str, list[str]]]:
 
 def test_the_time_zone_is_a_list_with_the_companys_zone_first(client, author, company):
     make_company(home_time_zone="Asia/Tokyo")
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(NEW).content.decode()
     (first, mine), (_, market), (_, everything) = _options(page)
     assert (first, mine) == ("The company&#x27;s zone", ["Asia/Tokyo"])
@@ -111,7 +111,7 @@ def test_the_time_zone_is_a_list_with_the_companys_zone_first(client, author, co
 
 def test_an_edit_shows_the_events_own_zone_selected(client, author, company):
     event = make_event(author, time_zone="Europe/Zurich")
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(edit_url(event)).content.decode()
     assert re.search(r'<option value="Europe/Zurich" selected>', page)
 
@@ -122,7 +122,7 @@ def test_the_end_time_says_what_happens_without_it():
 
 def test_a_start_in_the_past_is_a_warning_to_confirm(client, author, company):
     with time_machine.travel(START + timedelta(days=2), tick=False):
-        client.force_login(author)
+        sign_in(client, author)
         warned = create(client)
         assert warned.status_code == 200
         assert not Event.objects.exists()
@@ -139,7 +139,7 @@ def test_an_event_already_past_is_edited_without_the_warning_until_its_start_mov
     event = make_event(author)
     url = edit_url(event)
     with time_machine.travel(START + timedelta(days=2), tick=False):
-        client.force_login(author)
+        sign_in(client, author)
         data = form_data(slug=event.slug, base_version=str(event.version), description="Slides are online.")
         assert client.post(url, data).status_code == 302
         moved = form_data(slug=event.slug, base_version=str(event.version + 1), starts_local="2026-12-08T10:00")
@@ -148,7 +148,7 @@ def test_an_event_already_past_is_edited_without_the_warning_until_its_start_mov
 
 def test_the_replay_cannot_become_available_before_the_event_starts(client, author, company):
     event = make_event(author)
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(
         replay_link_url(event),
         {"replay_url": "https://replay.example/1", "available_local": "2026-12-07T09:00"},
@@ -172,7 +172,7 @@ def test_moving_the_event_after_a_set_replay_time_is_refused(client, author, com
         event_update(
             actor=author, pk=event.pk, base_version=event.version, starts_at=START + timedelta(days=1), ends_at=None
         )
-    client.force_login(author)
+    sign_in(client, author)
     data = form_data(slug=event.slug, base_version=str(event.version), starts_local="2026-12-09T09:00", ends_local="")
     response = client.post(edit_url(event), data)
     assert response.status_code == 200
@@ -204,7 +204,7 @@ def test_clearing_available_from_brings_back_the_end_of_the_event(client, author
     event = event_replay_url_set(
         actor=author, pk=make_event(author).pk, replay_url="https://r.example", available_at=END + timedelta(hours=3)
     )
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(replay_link_url(event), {"replay_url": "https://r.example", "available_local": ""})
     assert response.status_code == 302
     event.refresh_from_db()
@@ -227,6 +227,6 @@ def test_clearing_a_set_time_equal_to_the_end_still_follows_the_event(author, co
 
 
 def test_times_are_stored_in_utc_from_the_chosen_zone(client, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     create(client, time_zone="Europe/Zurich", starts_local="2026-12-08T09:00", ends_local="")
     assert Event.objects.get().starts_at == datetime(2026, 12, 8, 8, 0, tzinfo=UTC)

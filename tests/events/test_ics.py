@@ -1,23 +1,26 @@
-"""Calendar entries: every one has an end, the event's own or the stated default duration."""
+"""The calendar writer: every entry has an end (the event's own or the stated default duration), and control
+characters are refused instead of being written into a subscriber's calendar."""
 
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
-from events.ics import DEFAULT_DURATION
+from events.ics import DEFAULT_DURATION, UnsafeCalendarText, calendar_bytes, vevent
+from events.selectors import public_documents
 from tests.events.builders import START, make_event, published
 
 pytestmark = pytest.mark.django_db
 
 
-def vevent(client, event):
+def served_entry(client, event):
     return Calendar.from_ical(client.get(f"/investors/events/{event.slug}.ics").content).walk("VEVENT")[0]
 
 
 def test_an_event_without_an_end_lasts_the_default_duration_in_calendars(client, author, approver, company):
     event = published(make_event(author, ends_at=None), author, approver)
-    entry = vevent(client, event)
+    entry = served_entry(client, event)
     assert timedelta(hours=1) == DEFAULT_DURATION
     assert entry.decoded("dtend") == START + DEFAULT_DURATION
     assert entry["dtend"].params["TZID"] == "America/Phoenix"
@@ -25,4 +28,23 @@ def test_an_event_without_an_end_lasts_the_default_duration_in_calendars(client,
 
 def test_an_event_with_an_end_keeps_it(client, author, approver, company):
     event = published(make_event(author, ends_at=START + timedelta(minutes=40)), author, approver)
-    assert vevent(client, event).decoded("dtend") == START + timedelta(minutes=40)
+    assert served_entry(client, event).decoded("dtend") == START + timedelta(minutes=40)
+
+
+def test_a_bare_carriage_return_in_a_title_is_refused_and_the_feed_leaves_that_event_out(
+    company, author, approver, caplog
+):
+    published(make_event(author, title="Q3 earnings call"), author, approver)
+    bad = published(make_event(author, title="Investor day"), author, approver)
+    # What a row written before forms cleaned their input might hold.
+    revision = bad.live_revision
+    revision.content["title"] = "Investor day\rBEGIN:VEVENT\rSUMMARY:Dividend cut call"
+    type(revision).objects.filter(pk=revision.pk).update(content=revision.content)
+    now = timezone.now()
+    documents = sorted(public_documents(now), key=lambda doc: doc.event.pk)
+    with pytest.raises(UnsafeCalendarText):
+        vevent(documents[1], stamp=now)
+    body = calendar_bytes(documents, name="Events", now=now)
+    assert b"Q3 earnings call" in body and b"Dividend cut call" not in body and b"\r\r" not in body
+    assert body.count(b"BEGIN:VEVENT") == 1
+    assert "left out of the calendar" in caplog.text

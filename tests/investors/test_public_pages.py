@@ -15,7 +15,7 @@ from irportal.accounts.roles import IR_ADMIN
 from irportal.audit.models import AuditEntry
 from releases.models import Audience
 from releases.services import boilerplate_save
-from tests.factories import MediaContactFactory, UserFactory
+from tests.factories import MediaContactFactory, UserFactory, sign_in
 from tests.investors.conftest import publish_now
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_the_accent_colour_comes_from_a_style_sheet(client, company):
     ],
 )
 def test_a_bad_accent_colour_is_a_form_error(client, company, admin, colour, message):
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(reverse("company:profile_edit"), PROFILE_FORM | {"accent_colour": colour})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -143,7 +143,7 @@ def test_a_bad_accent_colour_is_a_form_error(client, company, admin, colour, mes
 
 def test_a_logo_is_reencoded_shown_and_audited(client, company, admin, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(reverse("company:profile_edit"), PROFILE_FORM | {"logo_upload": png_upload()})
     assert response.status_code == 302
     profile = CompanyProfile.load()
@@ -178,7 +178,7 @@ def test_an_old_or_unknown_logo_address_is_404(client, company):
 )
 def test_a_bad_logo_is_a_form_error(client, company, admin, settings, tmp_path, upload, message):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(reverse("company:profile_edit"), PROFILE_FORM | {"logo_upload": upload})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -187,7 +187,7 @@ def test_a_bad_logo_is_a_form_error(client, company, admin, settings, tmp_path, 
 
 def test_the_logo_can_be_removed(client, company, admin, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(admin)
+    sign_in(client, admin)
     client.post(reverse("company:profile_edit"), PROFILE_FORM | {"logo_upload": png_upload()})
     client.post(reverse("company:profile_edit"), PROFILE_FORM | {"remove_logo": "on"})
     assert not CompanyProfile.load().logo

@@ -24,6 +24,9 @@ def test_readyz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     assert response.json()["broker"] == "down"
 
 
-def test_every_response_carries_a_request_id(client):
+def test_every_response_carries_a_request_id(client, settings):
     assert len(client.get("/healthz")["X-Request-ID"]) == 32
+    # A client's own id is not taken; the trusted proxy's is, once the setting says there is one.
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="lb-req-000123")["X-Request-ID"] != "lb-req-000123"
+    settings.AUDIT_TRUST_X_REQUEST_ID = True
     assert client.get("/healthz", HTTP_X_REQUEST_ID="lb-req-000123")["X-Request-ID"] == "lb-req-000123"
