@@ -667,7 +667,8 @@ def record_access(spec: WorkflowSpec, *, item, actor, view: str) -> None:
 
 
 def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
-    """Insider access for every item of ``items`` the public cannot read yet (a list shows their titles).
+    """Insider access for every item of ``items`` whose working copy the public cannot read yet (a list shows
+    their titles): never published, or with a correction pending.
 
     Compliance builds the insider list from these entries; the first
     ``<kind>.publish`` entry closes it. A person who opened the same item in
@@ -676,7 +677,7 @@ def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
     entries were written.
     """
     now = timezone.now()
-    unpublished = {str(item.pk): item for item in items if item.public_revision(now) is None}
+    unpublished = {str(item.pk): item for item in items if item.shows_unpublished(now)}
     if not unpublished:
         return 0
     recent = set(
