@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 
 import pytest
@@ -180,15 +179,3 @@ def test_a_conference_the_title_does_not_name_is_shown_beside_it(client, author,
         text = NAMING_SURFACES[surface](client, event)
     assert "Fireside chat with the CFO" in text
     assert text.count("Northeast Growth Conference") == 1
-
-
-def test_the_public_navigation_lists_events_once_on_event_pages(client, author, approver, company):
-    event = published(make_event(author), author, approver)
-    for path in ("/investors/events/", f"/investors/events/{event.slug}/"):
-        navigation = _html(client, path).split('aria-label="Investor information"', 1)[1].split("</nav>", 1)[0]
-        assert re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', navigation) == [
-            "Investors",
-            "News",
-            "Events",
-            "Email alerts",
-        ]
