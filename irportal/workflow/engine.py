@@ -28,7 +28,7 @@ from irportal.accounts.roles import roles_of
 from irportal.audit import insiders
 from irportal.audit.models import AuditEntry, object_type_of
 from irportal.audit.registry import register_action
-from irportal.audit.services import audit_record, audit_record_many
+from irportal.audit.services import audit_record, audit_record_many, diff_fields
 from irportal.workflow.checks import Check
 from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
 from irportal.workflow.signals import state_changed
@@ -631,6 +631,43 @@ def new_revision(item, *, content: dict, actor, note: str = ""):
     )
     item.save(update_fields=["version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"])
     return revision
+
+
+def save_working_copy(
+    spec: WorkflowSpec,
+    item,
+    *,
+    actor,
+    action: str,
+    apply: Callable[[], None],
+    content_of: Callable[[models.Model], dict],
+    note: str = "",
+    data: dict | None = None,
+    other_changes: Callable[[], dict] | None = None,
+) -> bool:
+    """An edit of the item's working copy, under the caller's row lock: ``apply()`` changes and saves the fields.
+
+    When the content (``content_of(item)``) changed, or for any action but a
+    plain edit (a restore, an upload), it becomes a new revision with its audit
+    entry, and the item goes back through the workflow
+    (``working_revision_saved``). ``other_changes()`` adds changes of fields
+    kept outside the revision to the entry. Returns whether a revision was made.
+    """
+    before = item.revisions.get(number=item.version).content
+    apply()
+    content = content_of(item)
+    if content == before and action == spec.action("edit"):
+        return False
+    status_change = working_revision_saved(item, actor=actor)
+    revision = new_revision(item, content=content, actor=actor, note=note)
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=item,
+        changes=diff_fields(before, content) | (other_changes() if other_changes else {}) | status_change,
+        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
+    )
+    return True
 
 
 def working_revision_saved(item, *, actor) -> dict:
