@@ -619,6 +619,12 @@ def _publish_at_embargo(spec, item) -> None:
     _record_embargo_publication(spec, item, by="embargo")
 
 
+def oldest_publish_due(spec: WorkflowSpec, *, now: datetime) -> datetime | None:
+    """When the longest-waiting approved item fell due (its ``publish_at``), if any is still unpublished."""
+    due = spec.model.objects.filter(status=State.APPROVED, publish_at__lte=now)
+    return due.order_by("publish_at").values_list("publish_at", flat=True).first()
+
+
 def new_revision(item, *, content: dict, actor, note: str = ""):
     """Every save is a revision: numbered, hashed, and saved together with the item's workflow fields."""
     item.version += 1
