@@ -1,31 +1,19 @@
 """RSS 2.0 of the published releases."""
 
-import re
 from datetime import UTC
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.html import strip_tags
 
 from company.models import CompanyProfile
 from releases.models import Release
+from releases.sanitize import plain_text
 from releases.selectors import public_documents
 
 FEED_SIZE = 50
 DESCRIPTION_CHARS = 500
-
-# Tags that end a line or a block: each becomes a space, so words on either side stay apart.
-BREAKS = re.compile(r"<(?:br|/?(?:p|div|li|ul|ol|table|tr|td|th|h[1-6]|blockquote))\b[^>]*>", re.IGNORECASE)
-
-
-def plain_text(markup: str) -> str:
-    """Sanitised HTML as one line of text: breaks become spaces, tags go, runs of white space become one.
-
-    Entities stay as they are: readers take a description as HTML, so ``&lt;`` must reach them escaped.
-    """
-    return " ".join(strip_tags(BREAKS.sub(" ", markup)).split())
 
 
 def shortened(text: str, limit: int) -> str:
