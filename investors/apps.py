@@ -11,7 +11,9 @@ class InvestorsConfig(AppConfig):
         from events.selectors import next_scheduled_change
         from investors import receivers, schedule
         from releases.selectors import next_publication
+        from reports import selectors as reports
 
         schedule.register("releases", next_publication)
+        schedule.register("reports", reports.next_publication)
         schedule.register("events", next_scheduled_change)
         receivers.connect()
