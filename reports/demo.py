@@ -190,7 +190,7 @@ def seed_demo_documents() -> list[Document]:
             kind=kind,
             title=title,
             fiscal_year=fiscal_year,
-            fiscal_quarter=4 if is_slides else None,
+            fiscal_quarter=None,
             document_date=day,
             event=event,
         )
