@@ -94,9 +94,7 @@ def alert_send_confirmation(*, subscriber_id: int) -> bool:
     context = {
         "confirm_url": absolute(reverse("alerts:confirm", args=[token])),
         "already_confirmed": subscriber.status == SubscriberStatus.CONFIRMED,
-        "choices": choice_labels(
-            subscriber.requested_news, subscriber.requested_events, subscriber.requested_reports
-        ),
+        "choices": choice_labels(subscriber.requested_news, subscriber.requested_events, subscriber.requested_reports),
         "hours": settings.ALERTS_CONFIRM_HOURS,
         "alerts_url": absolute(reverse("alerts:subscribe")),
         "company": CompanyProfile.load(),

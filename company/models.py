@@ -70,6 +70,10 @@ class CompanyProfile(models.Model):
     def __str__(self):
         return self.listing
 
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         try:
@@ -82,10 +86,6 @@ class CompanyProfile(models.Model):
     @property
     def fiscal_year_end(self) -> FiscalYearEnd:
         return FiscalYearEnd(self.fiscal_year_end_month, self.fiscal_year_end_day)
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_PK
-        super().save(*args, **kwargs)
 
     @property
     def listing(self) -> str:

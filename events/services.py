@@ -147,19 +147,18 @@ def _save_edit(event: Event, *, actor, action: str, fields: dict, note: str = ""
     if event.first_published_at and fields.get("slug", event.slug) != event.slug:
         fields = {**fields, "slug": event.slug}  # published addresses stay stable
     _apply(event, fields)
-    content = event_content(event)
-    if content == before and action == "event.edit":
-        return event
-    status_change = engine.working_revision_saved(event, actor=actor)
-    revision, content = _new_revision(event, actor, note=note)
-    audit_record(
-        action=action,
+    revision = engine.save_edit(
+        event,
         actor=actor,
-        obj=event,
-        changes=diff_fields(before, content) | diff_fields(replay_before, _replay_snapshot(event)) | status_change,
-        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
+        action=action,
+        before=before,
+        content=event_content(event),
+        note=note,
+        data=data,
+        changes=diff_fields(replay_before, _replay_snapshot(event)),
     )
-    after_commit(event.pk, action.removeprefix("event."))
+    if revision is not None:
+        after_commit(event.pk, action.removeprefix("event."))
     return event
 
 

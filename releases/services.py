@@ -73,17 +73,8 @@ def _save_edit(release: Release, *, actor, action: str, fields: dict, contacts, 
     if release.first_published_at and fields.get("slug", release.slug) != release.slug:
         fields = {**fields, "slug": release.slug}
     _apply(release, fields, contacts)
-    content = release_content(release)
-    if content == before and action == "release.edit":
-        return release
-    status_change = engine.working_revision_saved(release, actor=actor)
-    revision, content = _new_revision(release, actor, note=note)
-    audit_record(
-        action=action,
-        actor=actor,
-        obj=release,
-        changes=diff_fields(before, content) | status_change,
-        data={"revision": revision.number, "content_hash": revision.content_hash, **data},
+    engine.save_edit(
+        release, actor=actor, action=action, before=before, content=release_content(release), note=note, data=data
     )
     return release
 

@@ -11,8 +11,10 @@ class ReportsConfig(AppConfig):
         from irportal.accounts import roles
         from irportal.audit import retention
         from irportal.workflow import console
-        from reports import tasks  # noqa: F401 - registers the tasks before any worker or producer starts
-        from reports import workflow  # noqa: F401 - registers the workflow spec and the sweep part
+        from reports import (
+            tasks,  # noqa: F401 - registers the tasks before any worker or producer starts
+            workflow,  # noqa: F401 - registers the workflow spec and the sweep part
+        )
         from reports.console import DocumentKind
         from reports.models import Document, DocumentFile, DocumentRevision
 

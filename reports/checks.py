@@ -40,8 +40,9 @@ def check_release_timing(document: Document) -> list[Check]:
         return [
             Check(
                 "release_timing",
-                f"This document would be public before its results release (embargoed until "
-                f"{timezone.localtime(release.publish_at):%Y-%m-%d %H:%M %Z}); give it the same embargo or a later one.",
+                "This document would be public before its results release (embargoed until "
+                f"{timezone.localtime(release.publish_at):%Y-%m-%d %H:%M %Z}); "
+                "give it the same embargo or a later one.",
             )
         ]
     return []
@@ -66,9 +67,7 @@ def check_files(document: Document) -> list[Check]:
     warnings = []
     for item in document.files.filter(removed=False):
         if item.thumbnail_state == DocumentFile.Thumbnail.FAILED:
-            warnings.append(
-                Check("thumbnail", f"No thumbnail could be made of “{item.label}”: {item.thumbnail_error}")
-            )
+            warnings.append(Check("thumbnail", f"No thumbnail could be made of “{item.label}”: {item.thumbnail_error}"))
         if item.formula_cells:
             warnings.append(
                 Check(

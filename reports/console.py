@@ -21,7 +21,11 @@ def _remove_file(*, actor, item, data):
 def _staff_link(linked, title: str) -> Link:
     """A linked release or event on the review screen: its console page and whether the public reads it yet."""
     public_now = linked.public_revision(timezone.now()) is not None
-    return Link(linked.get_staff_url(), title, note="public" if public_now else f"{linked.get_status_display().lower()}, not public")
+    return Link(
+        linked.get_staff_url(),
+        title,
+        note="public" if public_now else f"{linked.get_status_display().lower()}, not public",
+    )
 
 
 class DocumentKind(Kind):
@@ -115,4 +119,3 @@ class DocumentKind(Kind):
     def serve_file(self, item, token, rendition):
         stored = DocumentFile.objects.filter(document=item, token=token).first()
         return files.serve(stored, rendition, private=True) if stored is not None else None
-

@@ -168,7 +168,10 @@ def seed_demo_documents() -> list[Document]:
             document_date=reported,
             event=call if latest else None,
         )
-        created += [_publish(results, author=author, approver=approver), _publish(slides, author=author, approver=approver)]
+        created += [
+            _publish(results, author=author, approver=approver),
+            _publish(slides, author=author, approver=approver),
+        ]
     others = [
         (Document.Kind.ANNUAL_REPORT, "Annual report 2025", 2025, dt.date(2026, 3, 2), ["A record year"], None),
         (Document.Kind.PROXY_STATEMENT, "2026 proxy statement", 2025, dt.date(2026, 4, 10), ["Annual meeting"], None),

@@ -124,7 +124,9 @@ def _check_size(upload) -> None:
 def _check_declared_type(upload, extension: str) -> None:
     declared = (upload.content_type or "application/octet-stream").split(";")[0].strip().lower()
     if declared not in DECLARED_TYPES[extension]:
-        raise ValidationError(f"The browser says this .{extension} file is {declared}; upload a real .{extension} file.")
+        raise ValidationError(
+            f"The browser says this .{extension} file is {declared}; upload a real .{extension} file."
+        )
 
 
 def _sha256(upload) -> str:
@@ -174,9 +176,11 @@ def check_pdf(upload) -> CheckedFile:
         found = active_content(reader)
     except ValidationError:
         raise
-    except Exception:  # noqa: BLE001 - a damaged or hostile file can make the parser fail in any way: refused
+    except Exception:
         logger.info("PDF upload %r could not be parsed", upload.name, exc_info=True)
-        raise ValidationError("This PDF could not be read: it is damaged or not really a PDF. Export it again.") from None
+        raise ValidationError(
+            "This PDF could not be read: it is damaged or not really a PDF. Export it again."
+        ) from None
     finally:
         upload.seek(0)
     if found:
@@ -331,9 +335,7 @@ def _check_csv(upload) -> int:
 
 def download(stored, *, format: str, name: str, private: bool) -> FileResponse:
     """A stored file as a download: never shown inline, never sniffed, never able to run anything."""
-    response = FileResponse(
-        stored.open("rb"), as_attachment=True, filename=f"{slugify(name) or 'document'}.{format}"
-    )
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=f"{slugify(name) or 'document'}.{format}")
     return _locked_down(response, CONTENT_TYPES[format], private=private)
 
 

@@ -42,13 +42,13 @@ def parse_filings(text: str) -> list[dict]:
         label, separator, url = line.rpartition("|")
         label, url = label.strip(), url.strip()
         if not separator or not label or not url:
-            raise forms.ValidationError(f"Line {number}: write the name, a bar, then the link: “Form 10-Q | https://…”.")
+            raise forms.ValidationError(
+                f"Line {number}: write the name, a bar, then the link: “Form 10-Q | https://…”."
+            )
         try:
             check_url(url)
         except forms.ValidationError:
-            raise forms.ValidationError(
-                f"Line {number}: “{url}” is not an http:// or https:// address."
-            ) from None
+            raise forms.ValidationError(f"Line {number}: “{url}” is not an http:// or https:// address.") from None
         filings.append({"label": label[:120], "url": url[:500]})
     if len(filings) > MAX_FILINGS:
         raise forms.ValidationError(f"At most {MAX_FILINGS} filings per document.")
@@ -126,7 +126,9 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
             self.fields["main_file"].required = False
             self.fields["main_file"].label = "Replace the main document (PDF)"
             self.initial["filings"] = "\n".join(f"{f['label']} | {f['url']}" for f in self.instance.filings or [])
-            self.initial["fiscal_quarter"] = "" if self.instance.fiscal_quarter is None else self.instance.fiscal_quarter
+            self.initial["fiscal_quarter"] = (
+                "" if self.instance.fiscal_quarter is None else self.instance.fiscal_quarter
+            )
             if self.instance.first_published_at:
                 self.fields["slug"].disabled = True
                 self.fields["slug"].help_text = "Fixed once published: search engines and readers link to it."

@@ -180,7 +180,9 @@ class DocumentFile(models.Model):
         ordering = ["uploaded_at", "pk"]
         indexes = [
             models.Index(
-                fields=["thumbnail_requested_at"], condition=models.Q(thumbnail_state="pending"), name="document_file_thumb"
+                fields=["thumbnail_requested_at"],
+                condition=models.Q(thumbnail_state="pending"),
+                name="document_file_thumb",
             )
         ]
 

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, When
+from django.db.models import Case, F, OuterRef, Subquery, Value, When, Window
+from django.db.models.fields.json import KT
+from django.db.models.functions import RowNumber
 
 from company.models import CompanyProfile
 from events import selectors as event_selectors
 from irportal.workflow.models import State, due_approval
+from releases.models import PUBLIC_DOCUMENT_FIELDS
 from releases.selectors import public_documents as public_release_documents
 from reports.content import DocumentContent, Link, Resolved
 from reports.models import Document, DocumentFile
@@ -29,15 +32,6 @@ QUARTER_ORDER = [Kind.QUARTERLY_RESULTS, Kind.PRESENTATION, Kind.FACT_SHEET, Kin
 FINANCIAL_YEARS_SHOWN = 3
 REPORTS_PAGE_SIZE = 20
 PRESENTATIONS_PAGE_SIZE = 24
-PUBLIC_DOCUMENT_FIELDS = (
-    "slug",
-    "status",
-    "publish_at",
-    "first_published_at",
-    "last_published_at",
-    "live_revision__content",
-    "approved_revision__content",
-)
 
 
 def _public_column(name: str, now: datetime):
@@ -53,16 +47,6 @@ def public(now: datetime):
         public_quarter=_public_column("fiscal_quarter", now),
         public_date=_public_column("document_date", now),
         public_event=_public_column("event_id", now),
-    )
-
-
-def next_publication(now: datetime):
-    """The next embargo to lift after ``now``: when the public pages next change by themselves."""
-    return (
-        Document.objects.filter(status=State.APPROVED, publish_at__gt=now, approved_revision__isnull=False)
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
     )
 
 
@@ -274,24 +258,56 @@ def slides_for_event(event_id: int, now: datetime) -> list[DocumentContent]:
 
 
 def investor_page_documents(now: datetime) -> dict:
-    """For the Investor page: the latest quarter's results, and the newest presentation."""
-    latest = list(
+    """For the Investor page: the latest quarter's results and the newest presentation, in one query.
+
+    A window ranks each kind's public documents (results by fiscal period,
+    then date; presentations by date) and keeps the first of each; the
+    thumbnail's state comes along from the main file the public revision
+    names. Links to the release and the event are left to the financials page.
+    """
+    results_period = Case(
+        When(public_kind=Kind.QUARTERLY_RESULTS, then=F("public_year") * 10 + F("public_quarter")), default=Value(0)
+    )
+    main_token = Case(
+        When(due_approval(now), then=KT("approved_revision__content__main_file__token")),
+        default=KT("live_revision__content__main_file__token"),
+    )
+    firsts = (
         public(now)
-        .filter(public_kind=Kind.QUARTERLY_RESULTS)
-        .order_by("-public_year", "-public_quarter", "-public_date", "-pk")
-        .values_list("pk", flat=True)[:1]
+        .filter(public_kind__in=[Kind.QUARTERLY_RESULTS, Kind.PRESENTATION])
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("public_kind")],
+                order_by=[results_period.desc(), F("public_date").desc(), F("pk").desc()],
+            ),
+            main_token=main_token,
+            main_thumbnail=Subquery(
+                DocumentFile.objects.filter(token=OuterRef("main_token")).values("thumbnail_state")[:1]
+            ),
+        )
+        .filter(rank=1)
+        .select_related("live_revision", "approved_revision")
+        .only(*PUBLIC_DOCUMENT_FIELDS)
     )
-    newest = list(
-        public(now).filter(public_kind=Kind.PRESENTATION).order_by("-public_date", "-pk").values_list("pk", flat=True)[:1]
-    )
-    contents = {doc.document.pk: doc for doc in _contents_in_order(latest + newest, now)}
+    found = {}
+    for document in firsts:
+        thumbnail = DocumentFile(token=document.main_token, thumbnail_state=document.main_thumbnail or "")
+        found[document.public_kind] = DocumentContent(
+            document.public_revision(now).content,
+            document=document,
+            file_base=f"{document.get_absolute_url()}files/",
+            resolved=Resolved(files={thumbnail.token: thumbnail}),
+        )
     return {
-        "latest_results": contents.get(latest[0]) if latest else None,
-        "newest_presentation": contents.get(newest[0]) if newest else None,
+        "latest_results": found.get(Kind.QUARTERLY_RESULTS),
+        "newest_presentation": found.get(Kind.PRESENTATION),
     }
 
 
 def sitemap_documents(now: datetime):
-    return public(now).order_by("-public_year", "-public_date", "-pk").only(
-        "slug", "status", "publish_at", "first_published_at", "last_published_at"
+    return (
+        public(now)
+        .order_by("-public_year", "-public_date", "-pk")
+        .only("slug", "status", "publish_at", "first_published_at", "last_published_at")
     )

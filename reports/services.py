@@ -95,7 +95,9 @@ def _store(document: Document, checked: CheckedFile, *, role: str, label: str, a
 
 
 def _free_slug(document: Document) -> str:
-    base = slugify(f"{period_label(document.fiscal_year, document.fiscal_quarter)} {document.title}")[:100] or "document"
+    base = (
+        slugify(f"{period_label(document.fiscal_year, document.fiscal_quarter)} {document.title}")[:100] or "document"
+    )
     slug, number = base, 1
     while Document.objects.filter(slug=slug).exclude(pk=document.pk).exists():
         number += 1
@@ -133,7 +135,9 @@ def document_create(*, actor, main_file: CheckedFile, **fields) -> Document:
     with _stored_files_undone_on_error() as stored, transaction.atomic():
         document = Document(created_by=actor, last_edited_by=actor)
         _apply(document, fields)
-        _store(document, main_file, role=DocumentFile.Role.MAIN, label=_main_label(document), actor=actor, stored=stored)
+        _store(
+            document, main_file, role=DocumentFile.Role.MAIN, label=_main_label(document), actor=actor, stored=stored
+        )
         revision, content = _new_revision(document, actor, note="Created")
         audit_record(
             action="document.create",
@@ -165,17 +169,8 @@ def _save_edit(document: Document, *, actor, action: str, fields: dict, note: st
     if document.first_published_at and fields.get("slug", document.slug) != document.slug:
         fields = {**fields, "slug": document.slug}  # published addresses stay stable
     _apply(document, fields)
-    content = document_content(document)
-    if content == before and action == "document.edit":
-        return document
-    status_change = engine.working_revision_saved(document, actor=actor)
-    revision, content = _new_revision(document, actor, note=note)
-    audit_record(
-        action=action,
-        actor=actor,
-        obj=document,
-        changes=diff_fields(before, content) | status_change,
-        data={"revision": revision.number, "content_hash": revision.content_hash, **data},
+    engine.save_edit(
+        document, actor=actor, action=action, before=before, content=document_content(document), note=note, data=data
     )
     return document
 
@@ -203,9 +198,7 @@ def document_restore(*, actor, pk: int, number: int) -> Document:
         kept = [item["id"] for item in content["supplementary"]] + [content["main_file"]["id"]]
         document.files.update(removed=True)
         document.files.filter(pk__in=kept).update(removed=False)
-        fields = {
-            name: content[name] for name in ("slug", "kind", "title", "fiscal_year", "fiscal_quarter", "summary")
-        }
+        fields = {name: content[name] for name in ("slug", "kind", "title", "fiscal_year", "fiscal_quarter", "summary")}
         fields.update(document_date=datetime.date.fromisoformat(content["document_date"]), filings=content["filings"])
         document.release_id = (content["release"] or {}).get("id")
         document.event_id = (content["event"] or {}).get("id")

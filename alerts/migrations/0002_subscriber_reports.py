@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0001_initial'),
+        ("alerts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscriber',
-            name='reports',
+            model_name="subscriber",
+            name="reports",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='requested_reports',
+            model_name="subscriber",
+            name="requested_reports",
             field=models.BooleanField(default=False),
         ),
     ]

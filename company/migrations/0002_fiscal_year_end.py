@@ -5,20 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('company', '0001_initial'),
+        ("company", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='companyprofile',
-            name='fiscal_year_end_day',
-            field=models.PositiveSmallIntegerField(default=31, help_text='A fiscal year is named after the calendar year it ends in (a year ending June 30, 2027 is FY2027).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='Fiscal year ends on day'),
+            model_name="companyprofile",
+            name="fiscal_year_end_day",
+            field=models.PositiveSmallIntegerField(
+                default=31,
+                help_text="A fiscal year is named after the calendar year it ends in (a year ending June 30, 2027 is FY2027).",
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)],
+                verbose_name="Fiscal year ends on day",
+            ),
         ),
         migrations.AddField(
-            model_name='companyprofile',
-            name='fiscal_year_end_month',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'January'), (2, 'February'), (3, 'March'), (4, 'April'), (5, 'May'), (6, 'June'), (7, 'July'), (8, 'August'), (9, 'September'), (10, 'October'), (11, 'November'), (12, 'December')], default=12, help_text='With the day below: quarters and names such as “Q1 FY2027” are worked out from it.', verbose_name='Fiscal year ends in'),
+            model_name="companyprofile",
+            name="fiscal_year_end_month",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (1, "January"),
+                    (2, "February"),
+                    (3, "March"),
+                    (4, "April"),
+                    (5, "May"),
+                    (6, "June"),
+                    (7, "July"),
+                    (8, "August"),
+                    (9, "September"),
+                    (10, "October"),
+                    (11, "November"),
+                    (12, "December"),
+                ],
+                default=12,
+                help_text="With the day below: quarters and names such as “Q1 FY2027” are worked out from it.",
+                verbose_name="Fiscal year ends in",
+            ),
         ),
     ]

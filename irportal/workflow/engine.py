@@ -28,7 +28,7 @@ from irportal.accounts.roles import roles_of
 from irportal.audit import insiders
 from irportal.audit.models import AuditEntry, object_type_of
 from irportal.audit.registry import register_action
-from irportal.audit.services import audit_record, audit_record_many
+from irportal.audit.services import audit_record, audit_record_many, diff_fields
 from irportal.workflow.checks import Check
 from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
 from irportal.workflow.signals import state_changed
@@ -126,6 +126,10 @@ def register(spec: WorkflowSpec) -> WorkflowSpec:
 
 def spec_for(kind: str) -> WorkflowSpec:
     return _SPECS[kind]
+
+
+def specs() -> list[WorkflowSpec]:
+    return list(_SPECS.values())
 
 
 # -- checks: each returns nothing or raises, and never changes anything -------------------------
@@ -644,7 +648,7 @@ def working_revision_saved(item, *, actor) -> dict:
         raise TransitionNotAllowed("A withdrawn item is kept as it was; it cannot be edited.")
     if _embargo_passed(item):
         # The public reads the approved revision already: this edit is a correction of a published item.
-        _publish_at_embargo(next(spec for spec in _SPECS.values() if isinstance(item, spec.model)), item)
+        _publish_at_embargo(_spec_of(item), item)
     before = item.status
     item.last_edited_by = actor
     if item.last_published_at and item.publish_at and item.publish_at <= item.last_published_at:
@@ -655,6 +659,32 @@ def working_revision_saved(item, *, actor) -> dict:
         item.current_step = None
         item.approved_revision = None
     return {"status": {"before": before, "after": item.status}} if before != item.status else {}
+
+
+def save_edit(item, *, actor, action: str, before: dict, content: dict, note: str = "", data=None, changes=None):
+    """An edit already applied to ``item`` (under its row lock): a new revision and its audit entry.
+
+    ``before`` is the content of the working revision the edit started from,
+    ``content`` the new one. A plain edit that changes nothing makes no
+    revision and returns None; a restore or an upload always makes one.
+    ``changes`` adds field changes kept outside the revision (an event's replay).
+    """
+    if content == before and action == f"{_spec_of(item).kind}.edit":
+        return None
+    status_change = working_revision_saved(item, actor=actor)
+    revision = new_revision(item, content=content, actor=actor, note=note)
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=item,
+        changes=diff_fields(before, content) | (changes or {}) | status_change,
+        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
+    )
+    return revision
+
+
+def _spec_of(item) -> WorkflowSpec:
+    return next(spec for spec in _SPECS.values() if isinstance(item, spec.model))
 
 
 # One access record per person, item and view within this time is enough for an insider list.

@@ -7,122 +7,340 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('events', '0002_investor_page_indexes'),
-        ('releases', '0005_boilerplate_is_default'),
-        ('workflow', '0004_calendar_feed'),
+        ("events", "0002_investor_page_indexes"),
+        ("releases", "0005_boilerplate_is_default"),
+        ("workflow", "0004_calendar_feed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20)),
-                ('publish_at', models.DateTimeField(blank=True, db_index=True, help_text='The embargo: public from this moment once approved.', null=True)),
-                ('review_round', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=0, editable=False, help_text='Number of the working revision')),
-                ('slug', models.SlugField(help_text='The address: /investors/documents/<slug>/. Made from the period and title when left empty.', max_length=120, unique=True)),
-                ('kind', models.CharField(choices=[('quarterly_results', 'Quarterly results'), ('annual_report', 'Annual report'), ('proxy_statement', 'Proxy statement'), ('presentation', 'Presentation'), ('fact_sheet', 'Fact sheet'), ('other', 'Other document')], default='quarterly_results', max_length=20)),
-                ('title', models.CharField(help_text='E.g. “Third quarter results” or “Investor presentation”', max_length=200)),
-                ('fiscal_year', models.PositiveSmallIntegerField(help_text="Named after the calendar year it ends in (see the company profile's fiscal year end).", validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2999)])),
-                ('fiscal_quarter', models.PositiveSmallIntegerField(blank=True, help_text='Empty for a document about the whole fiscal year (an annual report).', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)])),
-                ('document_date', models.DateField(help_text='The date the document carries, e.g. the day results are reported')),
-                ('summary', models.TextField(blank=True, help_text='One or two sentences, plain text', max_length=1000)),
-                ('filings', models.JSONField(blank=True, default=list)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('current_step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.approvalstep')),
-                ('event', models.ForeignKey(blank=True, help_text='Its webcast and replay are shown with the document.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.event', verbose_name='Results event')),
-                ('last_edited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('release', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='releases.release', verbose_name='Results release')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The embargo: public from this moment once approved.",
+                        null=True,
+                    ),
+                ),
+                ("review_round", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("first_published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("last_published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True, editable=False)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=0, editable=False, help_text="Number of the working revision"),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The address: /investors/documents/<slug>/. Made from the period and title when left empty.",
+                        max_length=120,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quarterly_results", "Quarterly results"),
+                            ("annual_report", "Annual report"),
+                            ("proxy_statement", "Proxy statement"),
+                            ("presentation", "Presentation"),
+                            ("fact_sheet", "Fact sheet"),
+                            ("other", "Other document"),
+                        ],
+                        default="quarterly_results",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="E.g. “Third quarter results” or “Investor presentation”", max_length=200
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Named after the calendar year it ends in (see the company profile's fiscal year end).",
+                        validators=[
+                            django.core.validators.MinValueValidator(1900),
+                            django.core.validators.MaxValueValidator(2999),
+                        ],
+                    ),
+                ),
+                (
+                    "fiscal_quarter",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Empty for a document about the whole fiscal year (an annual report).",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                    ),
+                ),
+                (
+                    "document_date",
+                    models.DateField(help_text="The date the document carries, e.g. the day results are reported"),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="One or two sentences, plain text", max_length=1000),
+                ),
+                ("filings", models.JSONField(blank=True, default=list)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "current_step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.approvalstep",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Its webcast and replay are shown with the document.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="events.event",
+                        verbose_name="Results event",
+                    ),
+                ),
+                (
+                    "last_edited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="releases.release",
+                        verbose_name="Results release",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
-                'permissions': [('submit_document', 'Can submit a document for review'), ('review_document', 'Can approve or request changes to a document'), ('publish_document', 'Can schedule or publish an approved document'), ('withdraw_document', 'Can withdraw a published document')],
+                "ordering": ["-updated_at"],
+                "permissions": [
+                    ("submit_document", "Can submit a document for review"),
+                    ("review_document", "Can approve or request changes to a document"),
+                    ("publish_document", "Can schedule or publish an approved document"),
+                    ("withdraw_document", "Can withdraw a published document"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DocumentRevision',
+            name="DocumentRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('content', models.JSONField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(choices=[('quarterly_results', 'Quarterly results'), ('annual_report', 'Annual report'), ('proxy_statement', 'Proxy statement'), ('presentation', 'Presentation'), ('fact_sheet', 'Fact sheet'), ('other', 'Other document')], editable=False, max_length=20)),
-                ('fiscal_year', models.PositiveSmallIntegerField(editable=False)),
-                ('fiscal_quarter', models.PositiveSmallIntegerField(editable=False, null=True)),
-                ('document_date', models.DateField(editable=False)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='reports.document')),
-                ('event', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.event')),
-                ('release', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='releases.release')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("content", models.JSONField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quarterly_results", "Quarterly results"),
+                            ("annual_report", "Annual report"),
+                            ("proxy_statement", "Proxy statement"),
+                            ("presentation", "Presentation"),
+                            ("fact_sheet", "Fact sheet"),
+                            ("other", "Other document"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(editable=False)),
+                ("fiscal_quarter", models.PositiveSmallIntegerField(editable=False, null=True)),
+                ("document_date", models.DateField(editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="revisions", to="reports.document"
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="releases.release",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
-                'abstract': False,
+                "ordering": ["-number"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='approved_revision',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reports.documentrevision'),
+            model_name="document",
+            name="approved_revision",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="reports.documentrevision",
+            ),
         ),
         migrations.AddField(
-            model_name='document',
-            name='live_revision',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reports.documentrevision'),
+            model_name="document",
+            name="live_revision",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="reports.documentrevision",
+            ),
         ),
         migrations.CreateModel(
-            name='DocumentFile',
+            name="DocumentFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(editable=False, max_length=32, unique=True)),
-                ('role', models.CharField(choices=[('main', 'Main document'), ('supplementary', 'Supplementary file')], max_length=20)),
-                ('format', models.CharField(choices=[('pdf', 'PDF'), ('xlsx', 'Excel workbook'), ('csv', 'CSV')], max_length=10)),
-                ('label', models.CharField(max_length=200)),
-                ('original_name', models.CharField(max_length=255)),
-                ('file', models.FileField(upload_to='documents')),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('pages', models.PositiveIntegerField(blank=True, null=True)),
-                ('formula_cells', models.PositiveIntegerField(default=0)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('removed', models.BooleanField(default=False, help_text='Left out of new revisions; kept for the old ones')),
-                ('thumbnail', models.ImageField(blank=True, upload_to='document-thumbnails')),
-                ('thumbnail_state', models.CharField(choices=[('none', 'No thumbnail'), ('pending', 'Being made'), ('ready', 'Ready'), ('failed', 'Failed')], default='none', max_length=10)),
-                ('thumbnail_error', models.CharField(blank=True, max_length=300)),
-                ('thumbnail_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('thumbnail_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='reports.document')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(editable=False, max_length=32, unique=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("main", "Main document"), ("supplementary", "Supplementary file")], max_length=20
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("pdf", "PDF"), ("xlsx", "Excel workbook"), ("csv", "CSV")], max_length=10
+                    ),
+                ),
+                ("label", models.CharField(max_length=200)),
+                ("original_name", models.CharField(max_length=255)),
+                ("file", models.FileField(upload_to="documents")),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("pages", models.PositiveIntegerField(blank=True, null=True)),
+                ("formula_cells", models.PositiveIntegerField(default=0)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "removed",
+                    models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones"),
+                ),
+                ("thumbnail", models.ImageField(blank=True, upload_to="document-thumbnails")),
+                (
+                    "thumbnail_state",
+                    models.CharField(
+                        choices=[
+                            ("none", "No thumbnail"),
+                            ("pending", "Being made"),
+                            ("ready", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                ("thumbnail_error", models.CharField(blank=True, max_length=300)),
+                ("thumbnail_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("thumbnail_requested_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="files", to="reports.document"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
-                'indexes': [models.Index(condition=models.Q(('thumbnail_state', 'pending')), fields=['thumbnail_requested_at'], name='document_file_thumb')],
+                "ordering": ["uploaded_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("thumbnail_state", "pending")),
+                        fields=["thumbnail_requested_at"],
+                        name="document_file_thumb",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='documentrevision',
-            index=models.Index(fields=['fiscal_year', 'fiscal_quarter'], name='document_revision_period'),
+            model_name="documentrevision",
+            index=models.Index(fields=["fiscal_year", "fiscal_quarter"], name="document_revision_period"),
         ),
         migrations.AddConstraint(
-            model_name='documentrevision',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='document_revision_unique'),
+            model_name="documentrevision",
+            constraint=models.UniqueConstraint(fields=("document", "number"), name="document_revision_unique"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['status', 'publish_at'], name='document_status_publish_at'),
+            model_name="document",
+            index=models.Index(fields=["status", "publish_at"], name="document_status_publish_at"),
         ),
     ]

@@ -12,7 +12,6 @@ from reports.checks import CODES as EVERY_WARNING
 from reports.services import document_update
 from reports.workflow import document_approve, document_publish, document_submit
 from tests.alerts.conftest import confirm_link, path_of
-from tests.alerts.test_views import mocker_free_confirmation, sign_up  # noqa: F401 - fixtures
 from tests.reports.builders import make_document
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,9 @@ def test_publishing_a_document_alerts_reports_subscribers_exactly_once(company, 
     send_all(document)
     send_all(document)
     # A correction published later is the same document: no second alert.
-    document_update(actor=author, pk=document.pk, base_version=document.version, title="Third quarter results (corrected)")
+    document_update(
+        actor=author, pk=document.pk, base_version=document.version, title="Third quarter results (corrected)"
+    )
     publish(document, author, approver)
     send_all(document)
     [message] = mail.outbox
@@ -57,9 +58,18 @@ def test_publishing_a_document_alerts_reports_subscribers_exactly_once(company, 
     assert topics.topic_for("document", "publish").audience == "reports"
 
 
-def test_the_sign_up_offers_financial_reports_and_confirmation_applies_the_choice(client, company, sign_up):
+def test_the_sign_up_offers_financial_reports_and_confirmation_applies_the_choice(
+    client, company, monkeypatch, django_capture_on_commit_callbacks
+):
+    from alerts import tasks
+    from alerts.services import alert_send_confirmation
+
+    # The confirmation mail is sent as the worker would: the task's service, in-process.
+    monkeypatch.setattr(tasks.send_confirmation, "delay", lambda pk: alert_send_confirmation(subscriber_id=pk))
     assert "Financial results, reports and presentations" in client.get(reverse("alerts:subscribe")).content.decode()
-    assert sign_up("holder@example.test", reports=True).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("alerts:subscribe"), {"email": "holder@example.test", "reports": "on"})
+    assert response.status_code == 302
     [message] = mail.outbox
     assert "Financial results, reports and presentations" in message.body
     client.post(path_of(confirm_link(message)))

@@ -37,9 +37,9 @@ def upload_document(page, *, kind: str, title: str, pdf_path, slug: str):
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/staff/documents/*/")
     # The review screen says the thumbnail is being made, then shows it once the worker has made it.
-    expect(page.get_by_test_id("files").get_by_role("img", name=f"Thumbnail: first page of Q3 FY2026 {title}")).to_be_visible(
-        timeout=30_000
-    )
+    expect(
+        page.get_by_test_id("files").get_by_role("img", name=f"Thumbnail: first page of Q3 FY2026 {title}")
+    ).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_test_id("status")).to_have_text("In review")
 
@@ -54,7 +54,9 @@ def test_q3_results_with_slides_from_upload_to_the_financials_page_at_the_embarg
     slides_pdf.write_bytes(good_slides())
 
     sign_in(page, author.username, PASSWORD)
-    upload_document(page, kind="quarterly_results", title="Third quarter results", pdf_path=results_pdf, slug="q3-fy2026-results")
+    upload_document(
+        page, kind="quarterly_results", title="Third quarter results", pdf_path=results_pdf, slug="q3-fy2026-results"
+    )
     upload_document(page, kind="presentation", title="Earnings slides", pdf_path=slides_pdf, slug="q3-fy2026-slides")
     page.get_by_role("button", name="Sign out").click()
 

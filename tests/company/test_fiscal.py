@@ -44,3 +44,28 @@ def test_the_profile_refuses_a_year_end_that_is_not_there_every_year():
     profile.fiscal_year_end_day = 28
     profile.full_clean()
     assert profile.fiscal_year_end == FiscalYearEnd(2, 28)
+
+
+@pytest.mark.django_db
+def test_an_ir_admin_sets_a_june_year_end_and_new_documents_are_named_by_it(client):
+    from django.urls import reverse
+
+    from irportal.accounts.roles import IR_ADMIN
+    from reports.forms import DocumentForm
+    from tests.factories import UserFactory, sign_in
+
+    make_company()
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
+    form = {
+        "legal_name": "Halvorsen Instruments, Inc.", "short_name": "Halvorsen", "exchange": "Nasdaq", "ticker": "HLVI",
+        "home_time_zone": "America/Phoenix", "website": "", "default_replay_days": 7, "accent_colour": "#0b5394",
+        "fiscal_year_end_month": 6, "fiscal_year_end_day": 30,
+    }  # fmt: skip
+    assert client.post(reverse("company:profile_edit"), form).status_code == 302
+    bad = client.post(reverse("company:profile_edit"), form | {"fiscal_year_end_month": 2, "fiscal_year_end_day": 30})
+    assert "does not exist in that month every year" in bad.content.decode()
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC), tick=False):
+        initial = DocumentForm.initial_for_new()
+    assert (initial["fiscal_year"], initial["fiscal_quarter"]) == (2027, 1)  # July to September 2026

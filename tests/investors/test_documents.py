@@ -143,7 +143,9 @@ def test_a_file_left_out_of_the_public_revision_is_not_served(client, company, a
     first = document.files.get()
     from reports.files import check_pdf
 
-    document_update(actor=author, pk=document.pk, base_version=document.version, main_file=check_pdf(upload(good_pdf())))
+    document_update(
+        actor=author, pk=document.pk, base_version=document.version, main_file=check_pdf(upload(good_pdf()))
+    )
     second = document.files.get(removed=False)
     base = document.get_absolute_url()
     assert client.get(f"{base}files/{first.token}/file").status_code == 200  # the public still reads revision 1
@@ -187,8 +189,13 @@ def add_public_copies(template: Document, count: int) -> None:
             "fiscal_quarter": ((offset + number) // 4) % 4 + 1 if quarterly else None,
             "main_file": revision.content["main_file"] | {"token": token},
         }
-        copy_revision = DocumentRevision(document=document, number=1, content=content,
-                                         content_hash=revision.content_hash, created_by_id=revision.created_by_id)  # fmt: skip
+        copy_revision = DocumentRevision(
+            document=document,
+            number=1,
+            content=content,
+            content_hash=revision.content_hash,
+            created_by_id=revision.created_by_id,
+        )
         copy_revision.columns_from_content()
         revisions.append(copy_revision)
     DocumentFile.objects.bulk_create(files)
@@ -204,7 +211,9 @@ def queries(client, path) -> int:
     return len(captured)
 
 
-def test_each_public_list_reads_as_many_queries_at_10_and_at_1000_documents(client, company, author, approver, settings):
+def test_each_public_list_reads_as_many_queries_at_10_and_at_1000_documents(
+    client, company, author, approver, settings
+):
     settings.PUBLIC_CACHE = False
     call = published(make_event(author, slug="call"), author, approver)
     release = make_release(author, slug="results-release")
@@ -227,7 +236,9 @@ def test_the_event_page_shows_its_slides_once_public_and_the_replay_links_them(
     call = make_event(author, slug="q3-call", replay_url="https://webcast.example/hlvi/q3/replay",
                       starts_at=timezone.now() - dt.timedelta(days=1))  # fmt: skip
     call = published(call, author, approver)
-    slides = make_document(author, pdf=good_slides(), slug="q3-slides", kind="presentation", title="Q3 slides", event=call)
+    slides = make_document(
+        author, pdf=good_slides(), slug="q3-slides", kind="presentation", title="Q3 slides", event=call
+    )
     with_thumbnail(slides)
     page = client.get(f"/investors/events/{call.slug}/").content.decode()
     assert "Q3 slides" not in page

@@ -59,15 +59,22 @@ def test_the_documents_kind_brings_no_staff_view_template_or_address_of_its_own(
     assert not [route for route, entry in staff if entry.callback.__module__.startswith("reports")]
     assert not [route for route, _ in staff if "document" in route]
     # Its templates: the content the public page also renders, and one review panel. No list, form or detail.
-    own = sorted(str(path.relative_to(settings.BASE_DIR / "templates")) for path in Path(settings.BASE_DIR / "templates" / "staff" / "reports").iterdir())
+    own = sorted(
+        str(path.relative_to(settings.BASE_DIR / "templates"))
+        for path in Path(settings.BASE_DIR / "templates" / "staff" / "reports").iterdir()
+    )
     assert own == ["staff/reports/_files.html"]
     kind = console.kind_for_slug("documents")
-    assert kind.content_template == "public/reports/_document.html" and kind.review_panels == ("staff/reports/_files.html",)
+    assert kind.content_template == "public/reports/_document.html" and kind.review_panels == (
+        "staff/reports/_files.html",
+    )
     assert not (settings.BASE_DIR / "reports" / "views.py").exists()
     assert not (settings.BASE_DIR / "reports" / "urls.py").exists()
 
 
-def test_an_author_creates_a_document_with_its_pdf_through_the_console(client, company, author, django_capture_on_commit_callbacks):
+def test_an_author_creates_a_document_with_its_pdf_through_the_console(
+    client, company, author, django_capture_on_commit_callbacks
+):
     sign_in(client, author)
     with django_capture_on_commit_callbacks() as queued:
         response = client.post(reverse("console:create", kwargs={"kind": "documents"}), create_form(upload(good_pdf())))
@@ -76,7 +83,9 @@ def test_an_author_creates_a_document_with_its_pdf_through_the_console(client, c
     assert document.slug == "q3-fy2026-third-quarter-results"
     content = document.revisions.get().content
     assert content["period"] == {"label": "Q3 FY2026", "ends_on": "2026-09-30"}
-    assert content["main_file"]["pages"] == 2 and content["filings"] == [{"label": "Form 10-Q", "url": "https://www.sec.gov/"}]
+    assert content["main_file"]["pages"] == 2 and content["filings"] == [
+        {"label": "Form 10-Q", "url": "https://www.sec.gov/"}
+    ]
     main = document.files.get()
     assert (main.role, main.thumbnail_state) == ("main", "pending")
     assert len(queued) >= 1  # the thumbnail task, queued once the upload is committed
@@ -117,7 +126,10 @@ def test_supplementary_files_come_and_go_as_revisions(client, company, author):
     add = reverse("console:operation", kwargs={"kind": "documents", "pk": document.pk, "operation": "add_file"})
     client.post(add, {"file": upload(b"line,amount\nrevenue,84.2\n", "data.csv", "text/csv"), "label": "Data"})
     stored = document.files.get(role="supplementary")
-    assert Document.objects.get(pk=document.pk).revisions.get(number=2).content["supplementary"][0]["token"] == stored.token
+    assert (
+        Document.objects.get(pk=document.pk).revisions.get(number=2).content["supplementary"][0]["token"]
+        == stored.token
+    )
     remove = reverse("console:operation", kwargs={"kind": "documents", "pk": document.pk, "operation": "remove_file"})
     assert client.post(remove, {"file_id": stored.pk}).status_code == 302
     assert Document.objects.get(pk=document.pk).revisions.get(number=3).content["supplementary"] == []
@@ -141,7 +153,9 @@ def test_staff_downloads_are_attachments_with_a_locked_down_type(client, company
     document = make_document(author)
     stored = document.files.get()
     sign_in(client, author)
-    url = reverse("console:file", kwargs={"kind": "documents", "pk": document.pk, "token": stored.token, "rendition": "file"})
+    url = reverse(
+        "console:file", kwargs={"kind": "documents", "pk": document.pk, "token": stored.token, "rendition": "file"}
+    )
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="q3-fy2026-third-quarter-results.pdf"'

@@ -11,7 +11,9 @@ def test_seed_demo_adds_two_years_of_quarters_with_pdfs_that_pass_the_checks_and
     call_command("seed_demo")
     call_command("seed_demo")  # a second run adds nothing
     quarters = set(
-        Document.objects.filter(kind="quarterly_results", status="published").values_list("fiscal_year", "fiscal_quarter")
+        Document.objects.filter(kind="quarterly_results", status="published").values_list(
+            "fiscal_year", "fiscal_quarter"
+        )
     )
     assert len(quarters) == 8 and (2026, 3) in quarters
     assert Document.objects.filter(kind="presentation").count() == 9

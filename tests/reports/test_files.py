@@ -120,7 +120,9 @@ def test_spreadsheets_are_checked_by_extension_type_and_structure():
     )
     macros = xlsx(extra={"xl/vbaProject.bin": b"\x00"})
     assert "macros" in refusal(macros, "tables.xlsx", XLSX_TYPE, check=check_supplementary)
-    assert "PDF, Excel (.xlsx) or CSV" in refusal(b"MZ\x90\x00", "tables.exe", "application/x-msdownload", check=check_supplementary)
+    assert "PDF, Excel (.xlsx) or CSV" in refusal(
+        b"MZ\x90\x00", "tables.exe", "application/x-msdownload", check=check_supplementary
+    )
 
 
 def test_csv_must_be_utf8_text_and_formula_cells_are_counted():
@@ -210,9 +212,7 @@ def test_a_failed_save_deletes_the_file_it_stored(company, author, monkeypatch):
 
     monkeypatch.setattr(engine, "new_revision", broken)
     with pytest.raises(RuntimeError):
-        services.document_create(
-            actor=author, main_file=check_pdf(upload(good_pdf())), **builders.document_fields()
-        )
+        services.document_create(actor=author, main_file=check_pdf(upload(good_pdf())), **builders.document_fields())
     assert Document.objects.count() == 0 and stored_files() == before
 
 
@@ -225,7 +225,9 @@ def test_a_formula_csv_is_accepted_and_only_ever_downloaded(client, company, aut
     assert response.status_code == 302
     stored = document.files.get(role="supplementary")
     download = client.get(
-        reverse("console:file", kwargs={"kind": "documents", "pk": document.pk, "token": stored.token, "rendition": "file"})
+        reverse(
+            "console:file", kwargs={"kind": "documents", "pk": document.pk, "token": stored.token, "rendition": "file"}
+        )
     )
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert download["Content-Disposition"].startswith("attachment;")

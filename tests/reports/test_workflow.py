@@ -5,10 +5,9 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
-
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from irportal.audit.exceptions import RetentionRefused
 from irportal.audit.insiders import insider_list
