@@ -85,3 +85,39 @@ def test_q3_results_with_slides_from_upload_to_the_financials_page_at_the_embarg
     expect(visitor.get_by_test_id("document-thumbnail")).to_be_visible()
     assert set(Document.objects.values_list("status", flat=True)) == {"approved"}
     visitor.context.close()
+
+
+def test_the_financial_pages_and_the_document_screens_have_no_wcag_violations(page, workflow_ready):
+    import json
+
+    from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN
+    from reports.checks import CODES as EVERY_WARNING
+    from reports.thumbnails import document_thumbnail_make
+    from reports.workflow import document_approve, document_publish, document_submit
+    from tests.browser.test_accessibility import violations
+    from tests.reports.builders import make_document
+
+    author = UserFactory(roles=[IR_AUTHOR])
+    approver = UserFactory(roles=[IR_APPROVER])
+    everyone = UserFactory(roles=[IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN], username="jordan")
+    results = make_document(author, slug="q3-fy2026-results")
+    slides = make_document(author, pdf=good_slides(), slug="q3-fy2026-slides", kind="presentation", title="Slides")
+    annual = make_document(author, slug="annual-2025", kind="annual_report", title="Annual report", fiscal_quarter=None)
+    for document in (results, slides, annual):
+        document_thumbnail_make(file_id=document.files.get().pk)
+        document_submit(document_id=document.pk, actor=author)
+        document_approve(document_id=document.pk, actor=approver, acknowledged=EVERY_WARNING)
+        document_publish(document_id=document.pk, actor=approver)
+    public = ["/investors/", "/investors/financials/", "/investors/reports/", "/investors/presentations/",
+              "/investors/documents/q3-fy2026-slides/", "/investors/financials/?year=1999"]  # fmt: skip
+    found = {path: violations(page, path) for path in public}
+    sign_in(page, everyone.username, PASSWORD)
+    for path in [
+        "/staff/documents/",
+        "/staff/documents/new/",
+        results.get_staff_url(),
+        f"{results.get_staff_url()}edit/",
+    ]:
+        found[path] = violations(page, path)
+    failing = {path: found_here for path, found_here in found.items() if found_here}
+    assert failing == {}, json.dumps(failing, indent=1)
