@@ -6,10 +6,11 @@ class AlertsConfig(AppConfig):
     verbose_name = "Email alerts"
 
     def ready(self):
-        from alerts import tasks  # noqa: F401 - registers the tasks before any worker or producer starts
+        from alerts import metrics, tasks  # noqa: F401 - registers the tasks before any worker or producer starts
         from alerts.signals import on_state_changed
         from irportal.accounts import navigation, roles
         from irportal.audit.registry import register_action
+        from irportal.ops.metrics import register_collector
         from irportal.workflow.signals import state_changed
 
         for name, label in [
@@ -21,4 +22,5 @@ class AlertsConfig(AppConfig):
         roles.grant(roles.COMPLIANCE_REVIEWER, "alerts.view_subscriber")
         roles.grant(roles.IR_ADMIN, "alerts.view_subscriber")
         state_changed.connect(on_state_changed, dispatch_uid="alerts.on_state_changed")
+        register_collector("alerts", metrics.collect_metrics)
         navigation.register(navigation.NavItem("Email alerts", "alerts_staff:overview", "alerts.view_subscriber", 75))

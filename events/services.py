@@ -142,22 +142,20 @@ def event_restore(*, actor, pk: int, number: int) -> Event:
 
 def _save_edit(event: Event, *, actor, action: str, fields: dict, note: str = "", data: dict | None = None) -> Event:
     """Apply an edit under the row lock; a new revision (and its audit entry) only when the content changed."""
-    before = event.revisions.get(number=event.version).content
     replay_before = _replay_snapshot(event)
     if event.first_published_at and fields.get("slug", event.slug) != event.slug:
         fields = {**fields, "slug": event.slug}  # published addresses stay stable
-    _apply(event, fields)
-    revision = engine.save_edit(
+    if engine.save_working_copy(
+        EVENT,
         event,
         actor=actor,
         action=action,
-        before=before,
-        content=event_content(event),
+        apply=lambda: _apply(event, fields),
+        content_of=event_content,
         note=note,
         data=data,
-        changes=diff_fields(replay_before, _replay_snapshot(event)),
-    )
-    if revision is not None:
+        other_changes=lambda: diff_fields(replay_before, _replay_snapshot(event)),
+    ):
         after_commit(event.pk, action.removeprefix("event."))
     return event
 

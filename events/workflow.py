@@ -202,6 +202,22 @@ def events_replay_expire_due(now: datetime) -> list[int]:
     return _sweep_replays(events_due_for_replay_expiry(now), event_replay_expire, now)
 
 
-sweep.register("events.publish", events_publish_due)
-sweep.register("events.replay_publish", events_replay_publish_due)
-sweep.register("events.replay_expire", events_replay_expire_due)
+def events_oldest_publish_due(now: datetime) -> datetime | None:
+    return engine.oldest_publish_due(EVENT, now=now)
+
+
+def _oldest(due, column: str) -> datetime | None:
+    return due.order_by(column).values_list(column, flat=True).first()
+
+
+def events_oldest_replay_publication_due(now: datetime) -> datetime | None:
+    return _oldest(events_due_for_replay_publication(now), "replay_available_at")
+
+
+def events_oldest_replay_expiry_due(now: datetime) -> datetime | None:
+    return _oldest(events_due_for_replay_expiry(now), "replay_expires_at")
+
+
+sweep.register("events.publish", events_publish_due, oldest_due=events_oldest_publish_due)
+sweep.register("events.replay_publish", events_replay_publish_due, oldest_due=events_oldest_replay_publication_due)
+sweep.register("events.replay_expire", events_replay_expire_due, oldest_due=events_oldest_replay_expiry_due)

@@ -8,6 +8,7 @@ from investors.sitemaps import DocumentsSitemap, InvestorPagesSitemap, NewsSitem
 from investors.views.events import events_ics
 from investors.views.home import robots_txt
 from irportal import health
+from irportal.ops.metrics import metrics_view
 from irportal.workflow.console import calendar as console_calendar
 
 SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap, "documents": DocumentsSitemap}
@@ -34,4 +35,5 @@ urlpatterns = [
     path("feeds/calendar/<str:token>.ics", console_calendar.feed, name="calendar_feed"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -55,7 +55,11 @@ def releases_publish_due(now: datetime) -> list[int]:
     return engine.publish_due(RELEASE, now=now)
 
 
-sweep.register("releases.publish", releases_publish_due)
+def releases_oldest_due(now: datetime) -> datetime | None:
+    return engine.oldest_publish_due(RELEASE, now=now)
+
+
+sweep.register("releases.publish", releases_publish_due, oldest_due=releases_oldest_due)
 
 for _name, _label in [
     ("contact.create", "Added a contact"),

@@ -165,12 +165,17 @@ def _locked_for_edit(pk: int, base_version: int | None) -> Document:
 
 def _save_edit(document: Document, *, actor, action: str, fields: dict, note: str, data: dict) -> Document:
     """Apply an edit under the row lock; a new revision (and its audit entry) only when the content changed."""
-    before = document.revisions.get(number=document.version).content
     if document.first_published_at and fields.get("slug", document.slug) != document.slug:
         fields = {**fields, "slug": document.slug}  # published addresses stay stable
-    _apply(document, fields)
-    engine.save_edit(
-        document, actor=actor, action=action, before=before, content=document_content(document), note=note, data=data
+    engine.save_working_copy(
+        DOCUMENT,
+        document,
+        actor=actor,
+        action=action,
+        apply=lambda: _apply(document, fields),
+        content_of=document_content,
+        note=note,
+        data=data,
     )
     return document
 

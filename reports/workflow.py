@@ -55,4 +55,8 @@ def documents_publish_due(now: datetime) -> list[int]:
     return engine.publish_due(DOCUMENT, now=now)
 
 
-sweep.register("reports.publish", documents_publish_due)
+def documents_oldest_due(now: datetime) -> datetime | None:
+    return engine.oldest_publish_due(DOCUMENT, now=now)
+
+
+sweep.register("reports.publish", documents_publish_due, oldest_due=documents_oldest_due)

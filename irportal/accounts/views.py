@@ -18,6 +18,7 @@ from irportal.accounts.middleware import mfa_exempt
 from irportal.accounts.roles import roles_of
 from irportal.audit.permissions import SignedInMixin, StaffPermissionMixin
 from irportal.audit.services import audit_record
+from irportal.ops.heartbeat import beat_status
 
 User = get_user_model()
 
@@ -133,9 +134,9 @@ class ConsoleView(SignedInMixin, TemplateView):
     template_name = "staff/console.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user, now = self.request.user, timezone.now()
         return super().get_context_data(
-            roles=roles_of(user), panels=dashboard.panels_for(user, timezone.now()), **kwargs
+            roles=roles_of(user), panels=dashboard.panels_for(user, now), beat=beat_status(now), **kwargs
         )
 
 

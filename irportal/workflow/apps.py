@@ -9,13 +9,15 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         from irportal.accounts import navigation, roles
         from irportal.audit.registry import register_action
-        from irportal.workflow import tasks  # noqa: F401 - registers the tasks before any worker or producer starts
+        from irportal.ops.metrics import register_collector
+        from irportal.workflow import sweep, tasks  # noqa: F401 - registers the tasks before any worker or producer starts
         from irportal.workflow.console.dashboard import may_view_some_kind, register_panels
 
         register_action("workflow.step_change", "Changed an approval step")
         register_action("calendar.feed_create", "Made a private calendar address")
         register_action("calendar.feed_revoke", "Revoked a private calendar address")
 
+        register_collector("sweep", sweep.collect_metrics)
         roles.grant(
             roles.IR_ADMIN, "workflow.view_approvalstep", "workflow.add_approvalstep", "workflow.change_approvalstep"
         )

@@ -623,6 +623,12 @@ def _publish_at_embargo(spec, item) -> None:
     _record_embargo_publication(spec, item, by="embargo")
 
 
+def oldest_publish_due(spec: WorkflowSpec, *, now: datetime) -> datetime | None:
+    """When the longest-waiting approved item fell due (its ``publish_at``), if any is still unpublished."""
+    due = spec.model.objects.filter(status=State.APPROVED, publish_at__lte=now)
+    return due.order_by("publish_at").values_list("publish_at", flat=True).first()
+
+
 def new_revision(item, *, content: dict, actor, note: str = ""):
     """Every save is a revision: numbered, hashed, and saved together with the item's workflow fields."""
     item.version += 1
@@ -637,6 +643,43 @@ def new_revision(item, *, content: dict, actor, note: str = ""):
     return revision
 
 
+def save_working_copy(
+    spec: WorkflowSpec,
+    item,
+    *,
+    actor,
+    action: str,
+    apply: Callable[[], None],
+    content_of: Callable[[models.Model], dict],
+    note: str = "",
+    data: dict | None = None,
+    other_changes: Callable[[], dict] | None = None,
+) -> bool:
+    """An edit of the item's working copy, under the caller's row lock: ``apply()`` changes and saves the fields.
+
+    When the content (``content_of(item)``) changed, or for any action but a
+    plain edit (a restore, an upload), it becomes a new revision with its audit
+    entry, and the item goes back through the workflow
+    (``working_revision_saved``). ``other_changes()`` adds changes of fields
+    kept outside the revision to the entry. Returns whether a revision was made.
+    """
+    before = item.revisions.get(number=item.version).content
+    apply()
+    content = content_of(item)
+    if content == before and action == spec.action("edit"):
+        return False
+    status_change = working_revision_saved(item, actor=actor)
+    revision = new_revision(item, content=content, actor=actor, note=note)
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=item,
+        changes=diff_fields(before, content) | (other_changes() if other_changes else {}) | status_change,
+        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
+    )
+    return True
+
+
 def working_revision_saved(item, *, actor) -> dict:
     """Called by an item's save service, inside its transaction, after a new working revision.
 
@@ -648,7 +691,7 @@ def working_revision_saved(item, *, actor) -> dict:
         raise TransitionNotAllowed("A withdrawn item is kept as it was; it cannot be edited.")
     if _embargo_passed(item):
         # The public reads the approved revision already: this edit is a correction of a published item.
-        _publish_at_embargo(_spec_of(item), item)
+        _publish_at_embargo(next(spec for spec in _SPECS.values() if isinstance(item, spec.model)), item)
     before = item.status
     item.last_edited_by = actor
     if item.last_published_at and item.publish_at and item.publish_at <= item.last_published_at:
@@ -661,32 +704,6 @@ def working_revision_saved(item, *, actor) -> dict:
     return {"status": {"before": before, "after": item.status}} if before != item.status else {}
 
 
-def save_edit(item, *, actor, action: str, before: dict, content: dict, note: str = "", data=None, changes=None):
-    """An edit already applied to ``item`` (under its row lock): a new revision and its audit entry.
-
-    ``before`` is the content of the working revision the edit started from,
-    ``content`` the new one. A plain edit that changes nothing makes no
-    revision and returns None; a restore or an upload always makes one.
-    ``changes`` adds field changes kept outside the revision (an event's replay).
-    """
-    if content == before and action == f"{_spec_of(item).kind}.edit":
-        return None
-    status_change = working_revision_saved(item, actor=actor)
-    revision = new_revision(item, content=content, actor=actor, note=note)
-    audit_record(
-        action=action,
-        actor=actor,
-        obj=item,
-        changes=diff_fields(before, content) | (changes or {}) | status_change,
-        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
-    )
-    return revision
-
-
-def _spec_of(item) -> WorkflowSpec:
-    return next(spec for spec in _SPECS.values() if isinstance(item, spec.model))
-
-
 # One access record per person, item and view within this time is enough for an insider list.
 ACCESS_RECORD_EVERY = timedelta(minutes=5)
 
@@ -697,7 +714,8 @@ def record_access(spec: WorkflowSpec, *, item, actor, view: str) -> None:
 
 
 def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
-    """Insider access for every item of ``items`` the public cannot read yet (a list shows their titles).
+    """Insider access for every item of ``items`` whose working copy the public cannot read yet (a list shows
+    their titles): never published, or with a correction pending.
 
     Compliance builds the insider list from these entries; the first
     ``<kind>.publish`` entry closes it. A person who opened the same item in
@@ -706,7 +724,7 @@ def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
     entries were written.
     """
     now = timezone.now()
-    unpublished = {str(item.pk): item for item in items if item.public_revision(now) is None}
+    unpublished = {str(item.pk): item for item in items if item.shows_unpublished(now)}
     if not unpublished:
         return 0
     recent = set(

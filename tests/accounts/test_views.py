@@ -264,3 +264,23 @@ def test_successful_sign_in_resets_the_failure_count(client):
     assert login_form(client, user.username, PASSWORD).status_code == 302
     client.post(reverse("accounts:logout"))
     assert login_form(client, user.username, "wrong").status_code == 200
+
+
+def test_the_dashboard_shows_a_red_line_while_beat_is_late(client):
+    import datetime as dt
+
+    import time_machine
+
+    from irportal.ops import heartbeat
+
+    swept_at = dt.datetime(2026, 12, 8, 14, 0, 0, tzinfo=dt.UTC)
+    heartbeat.record(heartbeat.BEAT, now=swept_at)
+    author = UserFactory(roles=[IR_AUTHOR])
+    with time_machine.travel(swept_at + dt.timedelta(seconds=45), tick=False):
+        client.force_login(author)
+        assert 'id="beat-late"' not in client.get(reverse("accounts:console")).content.decode()
+    with time_machine.travel(swept_at + dt.timedelta(minutes=5), tick=False):
+        page = client.get(reverse("accounts:console")).content.decode()
+    assert 'class="alert alert-danger" role="alert" id="beat-late"' in page
+    assert "Scheduled publishing is not running" in page
+    assert "last heartbeat 300 s ago" in page

@@ -226,3 +226,14 @@ def test_the_page_reads_the_profile_once_in_a_fixed_number_of_queries(
     with django_assert_num_queries(8) as captured:
         render()
     assert sum("company_companyprofile" in query["sql"] for query in captured.captured_queries) == 1
+
+
+def test_the_public_navigation_names_each_section_once_on_every_page(client, company, author, approver):
+    from tests.events.builders import make_event, published
+
+    event = published(make_event(author), author, approver)
+    for path in ("/investors/", "/investors/news/", "/investors/events/", event.get_absolute_url()):
+        page = client.get(path).content.decode()
+        navigation = re.search(r'<nav aria-label="Investor information"[^>]*>(.*?)</nav>', page, re.S).group(1)
+        labels = re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', navigation)
+        assert labels == ["Investors", "News", "Events", "Email alerts"], path

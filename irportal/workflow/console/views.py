@@ -60,7 +60,9 @@ class ItemMixin(KindMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:  # an anonymous visitor learns nothing, not even whether it exists
             kind = kind_for_slug(kwargs["kind"])
-            items = kind.model.objects.select_related("current_step__group", "created_by", "last_edited_by")
+            items = kind.model.objects.select_related(
+                "current_step__group", "created_by", "last_edited_by", "live_revision", "approved_revision"
+            )
             self.item = get_object_or_404(items, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -85,7 +87,10 @@ class ListView(KindMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         found = ItemFilter(self.request.GET or None, kind=self.kind)
-        items = found.qs.select_related("created_by", "current_step__group")
+        # The revisions the public reads, without their content: whether a row shows unpublished words.
+        items = found.qs.select_related(
+            "created_by", "current_step__group", "live_revision", "approved_revision"
+        ).defer("live_revision__content", "approved_revision__content")
         page = Paginator(items, PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         facts = engine.ReviewFacts(self.kind.workflow, self.request.user, rows)
@@ -370,19 +375,18 @@ class OperationView(DetailView):
         if not request.user.has_perm(self.kind.perm(found.verb)):
             deny(request, self.kind.perm(found.verb))
         form = found.form_class(request.POST, request.FILES, **found.form_kwargs(self.item))
-        try:
-            if not form.is_valid():
-                raise ValidationError("")
-            found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages if any(exc.messages) else []:
-                form.add_error(None, message)
-            context = self.get_context_data(operation_forms={found.name: form})
-            return self.render_to_response(context, status=400)
-        except WorkflowError as exc:
-            return refused(request, exc, self.back())
-        messages.success(request, found.success)
-        return redirect(self.back())
+        if form.is_valid():
+            try:
+                found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except WorkflowError as exc:
+                return refused(request, exc, self.back())
+            else:
+                messages.success(request, found.success)
+                return redirect(self.back())
+        context = self.get_context_data(operation_forms={found.name: form})
+        return self.render_to_response(context, status=400)
 
 
 class FileView(ItemMixin, View):
