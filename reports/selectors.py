@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Case, F, OuterRef, Subquery, Value, When, Window
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import RowNumber
 
 from company.models import CompanyProfile
@@ -268,10 +268,9 @@ def investor_page_documents(now: datetime) -> dict:
     results_period = Case(
         When(public_kind=Kind.QUARTERLY_RESULTS, then=F("public_year") * 10 + F("public_quarter")), default=Value(0)
     )
-    main_token = Case(
-        When(due_approval(now), then=KT("approved_revision__content__main_file__token")),
-        default=KT("live_revision__content__main_file__token"),
-    )
+    approved_token = KeyTextTransform("token", KeyTransform("main_file", "approved_revision__content"))
+    live_token = KeyTextTransform("token", KeyTransform("main_file", "live_revision__content"))
+    main_token = Case(When(due_approval(now), then=approved_token), default=live_token)
     firsts = (
         public(now)
         .filter(public_kind__in=[Kind.QUARTERLY_RESULTS, Kind.PRESENTATION])

@@ -232,8 +232,14 @@ def test_the_public_navigation_names_each_section_once_on_every_page(client, com
     from tests.events.builders import make_event, published
 
     event = published(make_event(author), author, approver)
-    for path in ("/investors/", "/investors/news/", "/investors/events/", event.get_absolute_url()):
+    for path in (
+        "/investors/",
+        "/investors/news/",
+        "/investors/events/",
+        "/investors/financials/",
+        event.get_absolute_url(),
+    ):
         page = client.get(path).content.decode()
         navigation = re.search(r'<nav aria-label="Investor information"[^>]*>(.*?)</nav>', page, re.S).group(1)
         labels = re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', navigation)
-        assert labels == ["Investors", "News", "Events", "Email alerts"], path
+        assert labels == ["Investors", "News", "Events", "Financials", "Email alerts"], path
