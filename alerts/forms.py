@@ -13,9 +13,10 @@ class SubscribeForm(forms.Form):
     )
     news = forms.BooleanField(label="News releases", required=False, initial=True)
     events = forms.BooleanField(label="Events and webcast replays", required=False, initial=True)
+    reports = forms.BooleanField(label="Financial results, reports and presentations", required=False, initial=True)
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("news") and not cleaned.get("events"):
-            raise forms.ValidationError("Choose news releases, events, or both.")
+        if not cleaned.get("news") and not cleaned.get("events") and not cleaned.get("reports"):
+            raise forms.ValidationError("Choose news releases, events, financial reports, or more than one.")
         return cleaned

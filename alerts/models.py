@@ -1,7 +1,7 @@
 """Email alert subscribers and the record of every alert mail.
 
 A ``Subscriber`` holds what sending needs and no more: the address, the
-choice of news and/or events, and where the double opt-in stands. The
+choice of news, events and/or financial reports, and where the double opt-in stands. The
 confirmation token is stored only as its SHA-256. Unsubscribing erases the
 address; the row stays so that the delivery counts stay right.
 
@@ -24,11 +24,12 @@ class SubscriberStatus(models.TextChoices):
 class Audience(models.TextChoices):
     NEWS = "news", "News releases"
     EVENTS = "events", "Events and webcast replays"
+    REPORTS = "reports", "Financial results, reports and presentations"
 
 
 class SubscriberQuerySet(models.QuerySet):
     def receiving(self, audience: str):
-        """Confirmed subscribers who asked for ``audience`` (news or events)."""
+        """Confirmed subscribers who asked for ``audience`` (news, events or reports)."""
         return self.filter(status=SubscriberStatus.CONFIRMED, **{audience: True})
 
 
@@ -40,9 +41,11 @@ class Subscriber(models.Model):
     )
     news = models.BooleanField(default=False)
     events = models.BooleanField(default=False)
+    reports = models.BooleanField(default=False)
     # The choice waiting for confirmation; applied when the link in the mail is used.
     requested_news = models.BooleanField(default=False)
     requested_events = models.BooleanField(default=False)
+    requested_reports = models.BooleanField(default=False)
     confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     confirm_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -65,7 +65,7 @@ def confirm_max_age() -> timedelta:
     return timedelta(hours=settings.ALERTS_CONFIRM_HOURS)
 
 
-def alert_subscribe(*, email: str, news: bool, events: bool, actor) -> Subscriber:
+def alert_subscribe(*, email: str, news: bool, events: bool, actor, reports: bool = False) -> Subscriber:
     """Record the request and queue one confirmation mail; nothing is sent to the address before it is confirmed."""
     from alerts.tasks import send_confirmation
 
@@ -74,8 +74,9 @@ def alert_subscribe(*, email: str, news: bool, events: bool, actor) -> Subscribe
         subscriber, _ = Subscriber.objects.get_or_create(email=email)
         subscriber.requested_news = news
         subscriber.requested_events = events
-        subscriber.save(update_fields=["requested_news", "requested_events"])
-        _audit("alerts.subscribe", subscriber, actor=actor, address=email, news=news, events=events)
+        subscriber.requested_reports = reports
+        subscriber.save(update_fields=["requested_news", "requested_events", "requested_reports"])
+        _audit("alerts.subscribe", subscriber, actor=actor, address=email, news=news, events=events, reports=reports)
         # A broker outage costs this mail (logged), not the answer: the person can simply sign up again.
         transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk), robust=True)
     return subscriber
@@ -93,7 +94,7 @@ def alert_send_confirmation(*, subscriber_id: int) -> bool:
     context = {
         "confirm_url": absolute(reverse("alerts:confirm", args=[token])),
         "already_confirmed": subscriber.status == SubscriberStatus.CONFIRMED,
-        "choices": choice_labels(subscriber.requested_news, subscriber.requested_events),
+        "choices": choice_labels(subscriber.requested_news, subscriber.requested_events, subscriber.requested_reports),
         "hours": settings.ALERTS_CONFIRM_HOURS,
         "alerts_url": absolute(reverse("alerts:subscribe")),
         "company": CompanyProfile.load(),
@@ -104,8 +105,9 @@ def alert_send_confirmation(*, subscriber_id: int) -> bool:
     return True
 
 
-def choice_labels(news: bool, events: bool) -> list[str]:
-    return [label for value, label in Audience.choices if {Audience.NEWS: news, Audience.EVENTS: events}[value]]
+def choice_labels(news: bool, events: bool, reports: bool = False) -> list[str]:
+    chosen = {Audience.NEWS: news, Audience.EVENTS: events, Audience.REPORTS: reports}
+    return [label for value, label in Audience.choices if chosen[value]]
 
 
 def pending_confirmation(token: str) -> Subscriber:
@@ -133,6 +135,7 @@ def alert_confirm(*, token: str, actor) -> Subscriber:
         subscriber.status = SubscriberStatus.CONFIRMED
         subscriber.news = subscriber.requested_news
         subscriber.events = subscriber.requested_events
+        subscriber.reports = subscriber.requested_reports
         subscriber.confirm_token_hash = ""
         subscriber.confirmed_at = timezone.now()
         subscriber.save()
@@ -143,6 +146,7 @@ def alert_confirm(*, token: str, actor) -> Subscriber:
             address=subscriber.email,
             news=subscriber.news,
             events=subscriber.events,
+            reports=subscriber.reports,
             was=before,
         )
     return subscriber
@@ -178,8 +182,8 @@ def alert_unsubscribe(*, token: str, actor) -> Subscriber:
         before = subscriber.status
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
         subscriber.email = None
-        subscriber.news = subscriber.events = False
-        subscriber.requested_news = subscriber.requested_events = False
+        subscriber.news = subscriber.events = subscriber.reports = False
+        subscriber.requested_news = subscriber.requested_events = subscriber.requested_reports = False
         subscriber.confirm_token_hash = ""
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save()

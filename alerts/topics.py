@@ -1,8 +1,8 @@
 """What each kind of publication says in an alert mail, and who receives it.
 
 A topic is a workflow kind and transition (``release.publish``,
-``event.publish``, ``event.replay_publish``) with the audience that receives
-it (news or events subscribers) and a small function that builds the mail's
+``event.publish``, ``event.replay_publish``, ``document.publish``) with the
+audience that receives it (news, events or financial reports subscribers) and a small function that builds the mail's
 subject, text and link from the item's id. The builder returns None when the
 item is not public (any more): then nothing is sent.
 """
@@ -79,6 +79,19 @@ def release_alert(item_id: int) -> AlertContent | None:
     )
 
 
+def document_alert(item_id: int) -> AlertContent | None:
+    from reports.selectors import public_document_by_id
+
+    doc = public_document_by_id(item_id, timezone.now())
+    if doc is None:
+        return None
+    return AlertContent(
+        subject=f"{_company_name()}: {doc.period_label} {doc.title}",
+        summary=doc.summary or f"{doc.kind_label}, {doc.period_text}.",
+        url=absolute(doc.url),
+    )
+
+
 def _public_event(item_id: int):
     if not apps.is_installed("events"):
         return None
@@ -132,3 +145,4 @@ def event_replay_alert(item_id: int) -> AlertContent | None:
 register(Topic("release", "publish", Audience.NEWS, release_alert))
 register(Topic("event", "publish", Audience.EVENTS, event_alert))
 register(Topic("event", "replay_publish", Audience.EVENTS, event_replay_alert))
+register(Topic("document", "publish", Audience.REPORTS, document_alert))

@@ -49,7 +49,11 @@ class SubscribeView(FormView):
         ):
             return self.rate_limited()
         services.alert_subscribe(
-            email=email, news=form.cleaned_data["news"], events=form.cleaned_data["events"], actor=self.request.user
+            email=email,
+            news=form.cleaned_data["news"],
+            events=form.cleaned_data["events"],
+            reports=form.cleaned_data["reports"],
+            actor=self.request.user,
         )
         return redirect("alerts:requested")
 
@@ -71,12 +75,14 @@ def confirm(request, token):
     try:
         if request.method == "POST":
             subscriber = services.alert_confirm(token=token, actor=request.user)
-            choices = services.choice_labels(subscriber.news, subscriber.events)
+            choices = services.choice_labels(subscriber.news, subscriber.events, subscriber.reports)
             return render(request, "public/alerts/confirmed.html", {"choices": choices})
         subscriber = services.pending_confirmation(token)
     except services.TokenError as error:
         return _link_problem(request, error, "This confirmation link cannot be used")
-    choices = services.choice_labels(subscriber.requested_news, subscriber.requested_events)
+    choices = services.choice_labels(
+        subscriber.requested_news, subscriber.requested_events, subscriber.requested_reports
+    )
     return render(request, "public/alerts/confirm.html", {"choices": choices})
 
 
@@ -107,6 +113,7 @@ class OverviewView(StaffPermissionMixin, TemplateView):
             confirmed=Count("pk", filter=Q(status=SubscriberStatus.CONFIRMED)),
             news=Count("pk", filter=Q(status=SubscriberStatus.CONFIRMED, news=True)),
             events=Count("pk", filter=Q(status=SubscriberStatus.CONFIRMED, events=True)),
+            reports=Count("pk", filter=Q(status=SubscriberStatus.CONFIRMED, reports=True)),
             unsubscribed=Count("pk", filter=Q(status=SubscriberStatus.UNSUBSCRIBED)),
         )
         per_status = {status: Count("pk", filter=Q(status=status)) for status in DeliveryStatus.values}

@@ -1,6 +1,10 @@
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from company.fiscal import FiscalYearEnd
 from company.validators import ticker_validator, validate_accent_colour, validate_time_zone
 
 
@@ -42,6 +46,18 @@ class CompanyProfile(models.Model):
         validators=[validate_accent_colour],
         help_text="#rrggbb; colours the header line and the company name, so it must read well on white.",
     )
+    fiscal_year_end_month = models.PositiveSmallIntegerField(
+        default=12,
+        choices=[(number, datetime.date(2001, number, 1).strftime("%B")) for number in range(1, 13)],
+        verbose_name="Fiscal year ends in",
+        help_text="With the day below: quarters and names such as “Q1 FY2027” are worked out from it.",
+    )
+    fiscal_year_end_day = models.PositiveSmallIntegerField(
+        default=31,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        verbose_name="Fiscal year ends on day",
+        help_text="A fiscal year is named after the calendar year it ends in (a year ending June 30, 2027 is FY2027).",
+    )
     logo = models.ImageField(upload_to="company", blank=True, width_field="logo_width", height_field="logo_height")
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -57,6 +73,19 @@ class CompanyProfile(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        try:
+            datetime.date(2001, self.fiscal_year_end_month, self.fiscal_year_end_day)  # a year without Feb. 29
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {"fiscal_year_end_day": "That day does not exist in that month every year; use its last day."}
+            ) from None
+
+    @property
+    def fiscal_year_end(self) -> FiscalYearEnd:
+        return FiscalYearEnd(self.fiscal_year_end_month, self.fiscal_year_end_day)
 
     @property
     def listing(self) -> str:

@@ -16,6 +16,8 @@ PROFILE_FIELDS = (
     "website",
     "default_replay_days",
     "accent_colour",
+    "fiscal_year_end_month",
+    "fiscal_year_end_day",
 )
 LOGO_RENDITION = "thumbnail"
 

@@ -10,8 +10,9 @@ class InvestorsConfig(AppConfig):
     def ready(self):
         from events.selectors import next_scheduled_change
         from investors import receivers, schedule
-        from releases.selectors import next_publication
+        from irportal.workflow.selectors import next_embargo
 
-        schedule.register("releases", next_publication)
+        # Releases and documents (and events) lift their embargoes at publish_at: one query for every kind.
+        schedule.register("embargoes", next_embargo)
         schedule.register("events", next_scheduled_change)
         receivers.connect()

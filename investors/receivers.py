@@ -8,11 +8,13 @@ from events.models import Event
 from investors.cache import invalidate_public_pages
 from irportal.workflow.signals import state_changed
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
+from reports.models import Document
+from reports.signals import thumbnail_changed
 
 # Saved outside a workflow transition, yet shown on public pages (the profile,
 # the contacts, the About text), or able to change what is public (an edit
 # that sends an approved release back to draft before its embargo).
-SHOWN_IN_PUBLIC = (CompanyProfile, MediaContact, Boilerplate, BoilerplateVersion, Release, Event)
+SHOWN_IN_PUBLIC = (CompanyProfile, MediaContact, Boilerplate, BoilerplateVersion, Release, Event, Document)
 
 
 def _on_state_changed(sender, **kwargs):
@@ -25,6 +27,8 @@ def _on_saved_or_deleted(sender, **kwargs):
 
 def connect() -> None:
     state_changed.connect(_on_state_changed, dispatch_uid="investors.public_cache")
+    # A thumbnail made (or failed) after upload appears on the lists without any workflow transition.
+    thumbnail_changed.connect(_on_state_changed, dispatch_uid="investors.public_cache.thumbnail")
     for model in SHOWN_IN_PUBLIC:
         post_save.connect(
             _on_saved_or_deleted, sender=model, dispatch_uid=f"investors.public_cache.save.{model.__name__}"

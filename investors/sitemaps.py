@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from releases.models import Release
+from reports.selectors import sitemap_documents
 
 
 class NewsSitemap(Sitemap):
@@ -24,7 +25,18 @@ class InvestorPagesSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["investors:home", "news:list"]
+        return ["investors:home", "news:list", "investors:financials", "investors:reports", "investors:presentations"]
 
     def location(self, name):
         return reverse(name)
+
+
+class DocumentsSitemap(Sitemap):
+    changefreq = "never"
+    priority = 0.6
+
+    def items(self):
+        return sitemap_documents(timezone.now())
+
+    def lastmod(self, document):
+        return document.last_published_at or document.publish_at

@@ -5,7 +5,7 @@ from django.urls import path
 from company import views as company_views
 from investors import feeds
 from investors.cache import public_page
-from investors.views import events, home, news
+from investors.views import events, home, news, reports
 
 app_name = "investors"
 
@@ -30,8 +30,19 @@ event_patterns = (
     "events",
 )
 
+document_patterns = (
+    [
+        path("<slug:slug>/", public_page(reports.document_detail), name="detail"),
+        path("<slug:slug>/files/<slug:token>/<slug:rendition>", reports.document_file, name="file"),
+    ],
+    "documents",
+)
+
 urlpatterns = [
     path("", public_page(home.InvestorHomeView.as_view()), name="home"),
+    path("financials/", public_page(reports.financials, params=("year",)), name="financials"),
+    path("reports/", public_page(reports.reports, params=("page",)), name="reports"),
+    path("presentations/", public_page(reports.presentations, params=("page",)), name="presentations"),
     path("theme.css", public_page(company_views.theme_css), name="theme"),
     path("logo/<str:name>", company_views.company_logo, name="logo"),
 ]

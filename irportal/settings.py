@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "irportal.workflow",
     "releases",
     "events",
+    "reports",
     "alerts",
     "investors",
 ]
@@ -220,6 +221,13 @@ ALERTS_RATE_LIMIT_WINDOW = envint("ALERTS_RATE_LIMIT_WINDOW", 3600, minimum=60)
 ALERTS_BATCH_SIZE = envint("ALERTS_BATCH_SIZE", 200, minimum=1, maximum=10_000)
 ALERTS_MAX_ATTEMPTS = envint("ALERTS_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
 
+# Financial documents (reports/files.py): the largest file one upload may be, and the most pages a PDF may
+# have. Django streams uploads to a temporary file, so a file over the limit reaches the form and is refused
+# there with a message; the proxy in front must let such a request through (nginx client_max_body_size at
+# least REPORTS_MAX_FILE_MB plus a few megabytes for the rest of the form).
+REPORTS_MAX_FILE_MB = envint("REPORTS_MAX_FILE_MB", 50, minimum=1, maximum=500)
+REPORTS_MAX_PDF_PAGES = envint("REPORTS_MAX_PDF_PAGES", 150, minimum=1, maximum=5000)
+
 # HTTPS and browser protections. SECURE_SSL_REDIRECT is on unless DEBUG; a
 # proxy that redirects by itself can switch it off. The proxy tells Django the
 # original scheme through X-Forwarded-Proto.
@@ -374,6 +382,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.purge_unconfirmed",
         "schedule": 3600.0,
         "options": {"expires": 3000},
+    },
+    "reports-resume-thumbnails": {
+        "task": "reports.tasks.resume_thumbnails",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     "audit-checkpoint": {
         "task": "irportal.audit.tasks.audit_checkpoint",

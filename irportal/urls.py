@@ -4,14 +4,14 @@ from django.views.generic import RedirectView
 
 from investors import urls as public_urls
 from investors.cache import public_page
-from investors.sitemaps import InvestorPagesSitemap, NewsSitemap
+from investors.sitemaps import DocumentsSitemap, InvestorPagesSitemap, NewsSitemap
 from investors.views.events import events_ics
 from investors.views.home import robots_txt
 from irportal import health
 from irportal.ops.metrics import metrics_view
 from irportal.workflow.console import calendar as console_calendar
 
-SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap}
+SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap, "documents": DocumentsSitemap}
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("investors/news/", include(public_urls.news_patterns)),
     path("investors/events.ics", public_page(events_ics), name="events_calendar"),
     path("investors/events/", include(public_urls.event_patterns)),
+    path("investors/documents/", include(public_urls.document_patterns)),
     path("investors/alerts/", include("alerts.urls")),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_page(robots_txt), name="robots"),

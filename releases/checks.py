@@ -127,13 +127,20 @@ def check_attachments(release: Release) -> list[Check]:
 
 
 def check_timing(release: Release, profile: CompanyProfile, now: datetime.datetime) -> list[Check]:
-    if release.publish_at is None:
+    return embargo_timing(release.publish_at, profile, now, noun="release")
+
+
+def embargo_timing(
+    publish_at: datetime.datetime | None, profile: CompanyProfile, now: datetime.datetime, *, noun: str
+) -> list[Check]:
+    """An embargo in the past, in US market hours or too soon after the close (any kind that carries news)."""
+    if publish_at is None:
         return []
-    if release.publish_at <= now:
+    if publish_at <= now:
         return [
-            Check("past", "The embargo time is in the past: the release would be public the moment it is approved.")
+            Check("past", f"The embargo time is in the past: the {noun} would be public the moment it is approved.")
         ]
-    eastern = release.publish_at.astimezone(EASTERN)
+    eastern = publish_at.astimezone(EASTERN)
     if eastern.weekday() >= 5:
         return []
     earliest = AFTER_CLOSE_EARLIEST.get(profile.exchange, datetime.time(16, 15))

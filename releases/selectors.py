@@ -9,22 +9,12 @@ from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 
-from irportal.workflow.models import State, due_approval
+from irportal.workflow.models import due_approval
 from releases.content import ReleaseDocument
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release, ReleaseRevision
 
 MAX_PLAIN_TERMS = 8
 LATEST_COUNT = 5
-
-
-def next_publication(now):
-    """The next embargo to lift after ``now``: when the public pages next change by themselves."""
-    return (
-        Release.objects.filter(status=State.APPROVED, publish_at__gt=now, approved_revision__isnull=False)
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
 
 
 def _text_contains(prefix: str, text: str) -> Q:

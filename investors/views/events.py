@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from events import ics, selectors
+from reports.selectors import slides_for_event
 
 
 @require_safe
@@ -27,7 +28,10 @@ def _public_or_404(slug, now):
 
 @require_safe
 def event_detail(request, slug):
-    return render(request, "public/events/detail.html", {"doc": _public_or_404(slug, timezone.now())})
+    """The event, with its slides once they are public (the replay block links them too)."""
+    now = timezone.now()
+    doc = _public_or_404(slug, now)
+    return render(request, "public/events/detail.html", {"doc": doc, "slides": slides_for_event(doc.event.pk, now)})
 
 
 def _calendar_response(documents, *, name, filename, now):

@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from company.models import CompanyProfile
 from events.selectors import investor_page_events
 from releases.selectors import active_contact_groups, default_about, latest_public_documents
+from reports.selectors import investor_page_documents
 
 
 class InvestorHomeView(TemplateView):
@@ -21,6 +22,7 @@ class InvestorHomeView(TemplateView):
             about=default_about(),
             contact_groups=active_contact_groups(),
             **investor_page_events(now, home_zone=company.home_time_zone),
+            **investor_page_documents(now),
             **kwargs,
         )
 

@@ -11,7 +11,9 @@ configuration is a JSON data block).
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.shortcuts import resolve_url
 from django_otp_webauthn import exceptions
 from django_otp_webauthn import views as webauthn_views
 
@@ -54,14 +56,18 @@ class CompleteAuthenticationView(webauthn_views.CompleteCredentialAuthentication
             raise exceptions.PasswordlessLoginDisabled()
         super().check_can_authenticate()
 
+    purpose = "sign_in"
+
     def complete_auth(self, device):
-        purpose = "step_up" if self.request.user.is_verified() else "sign_in"
-        mfa.mark_verified(self.request, device, purpose=purpose)
+        self.purpose = "step_up" if self.request.user.is_verified() else "sign_in"
+        mfa.mark_verified(self.request, device, purpose=self.purpose)
 
     def get_redirect_url(self):
         return safe_next(self.request, self.request.GET.get("next"))
 
     def get_success_url(self):
+        if self.purpose == "sign_in":  # the second step of signing in: on to the console, or where it was going
+            return self.get_redirect_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
         # No address: the page that asked (a step-up form) carries on by itself.
         return self.get_redirect_url()
 

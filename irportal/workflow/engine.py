@@ -128,6 +128,10 @@ def spec_for(kind: str) -> WorkflowSpec:
     return _SPECS[kind]
 
 
+def specs() -> list[WorkflowSpec]:
+    return list(_SPECS.values())
+
+
 # -- checks: each returns nothing or raises, and never changes anything -------------------------
 
 

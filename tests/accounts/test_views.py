@@ -21,12 +21,13 @@ STAFF_PAGES = {
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard", "Releases", "Events", "Calendar", "Contacts", "Boilerplates"],
-    IR_APPROVER: ["Dashboard", "Releases", "Events", "Calendar", "Contacts", "Boilerplates"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Events", "Calendar", "Audit log", "Email alerts"],
+    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates"],
+    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates"],
+    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Audit log", "Email alerts"],
     IR_ADMIN: [
         "Dashboard",
         "Releases",
+        "Documents",
         "Events",
         "Calendar",
         "Contacts",

@@ -22,7 +22,14 @@ def test_compliance_and_ir_admin_see_counts_but_no_address(client, role):
     response = client.get("/staff/alerts/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert response.context["subscribers"] == {"pending": 1, "confirmed": 2, "news": 2, "events": 1, "unsubscribed": 0}
+    assert response.context["subscribers"] == {
+        "pending": 1,
+        "confirmed": 2,
+        "news": 2,
+        "events": 1,
+        "reports": 0,
+        "unsubscribed": 0,
+    }
     assert [(item["topic"], item["item_id"], item["sent"]) for item in response.context["items"]] == [
         ("release.publish", 7, 1)
     ]

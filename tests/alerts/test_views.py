@@ -118,7 +118,7 @@ def test_a_malformed_address_is_refused_with_a_clear_message(client, bad, messag
 
 def test_choosing_nothing_is_refused(client):
     response = client.post("/investors/alerts/", {"email": "investor@example.test"})
-    assert "Choose news releases, events, or both." in response.content.decode()
+    assert "Choose news releases, events, financial reports, or more than one." in response.content.decode()
     assert not Subscriber.objects.exists()
 
 

@@ -29,6 +29,8 @@ PROFILE_FORM = {
     "website": "https://halvorsen.example",
     "default_replay_days": 7,
     "accent_colour": "#0b5394",
+    "fiscal_year_end_month": 12,
+    "fiscal_year_end_day": 31,
 }
 
 
@@ -219,9 +221,9 @@ def test_the_page_reads_the_profile_once_in_a_fixed_number_of_queries(
         response = InvestorHomeView.as_view()(RequestFactory().get("/investors/"))
         response.render()
 
-    # The profile, the latest releases (their ids, then their documents), the About text, the contacts, and the
-    # two event lists.
-    with django_assert_num_queries(7) as captured:
+    # The profile, the latest releases (their ids, then their documents), the About text, the contacts, the
+    # two event lists, and the latest financial results with the newest presentation (one query).
+    with django_assert_num_queries(8) as captured:
         render()
     assert sum("company_companyprofile" in query["sql"] for query in captured.captured_queries) == 1
 
@@ -230,8 +232,14 @@ def test_the_public_navigation_names_each_section_once_on_every_page(client, com
     from tests.events.builders import make_event, published
 
     event = published(make_event(author), author, approver)
-    for path in ("/investors/", "/investors/news/", "/investors/events/", event.get_absolute_url()):
+    for path in (
+        "/investors/",
+        "/investors/news/",
+        "/investors/events/",
+        "/investors/financials/",
+        event.get_absolute_url(),
+    ):
         page = client.get(path).content.decode()
         navigation = re.search(r'<nav aria-label="Investor information"[^>]*>(.*?)</nav>', page, re.S).group(1)
         labels = re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', navigation)
-        assert labels == ["Investors", "News", "Events", "Email alerts"], path
+        assert labels == ["Investors", "News", "Events", "Financials", "Email alerts"], path

@@ -18,6 +18,8 @@ PROFILE = {
     "home_time_zone": "America/Phoenix",
     "website": "https://example.test",
     "default_replay_days": 7,
+    "fiscal_year_end_month": 12,
+    "fiscal_year_end_day": 31,
 }
 
 

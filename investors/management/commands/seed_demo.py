@@ -18,6 +18,7 @@ from irportal.accounts import services as account_services
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from releases.demo import seed_demo_releases
 from releases.models import Audience, MediaContact
+from reports.demo import seed_demo_documents
 
 User = get_user_model()
 
@@ -133,6 +134,7 @@ class Command(BaseCommand):
             now=timezone.now(),
         )
         seed_demo_events()
+        seed_demo_documents()
         return [(role, username, password, _demo_second_factor(username)) for role, username, password in logins]
 
 

@@ -1,0 +1,160 @@
+"""A document's content as one JSON snapshot, and how pages read it back.
+
+The snapshot is what a revision stores and hashes: the title, the fiscal
+period with its name and end date as they were worked out when it was saved,
+the files with their SHA-256 (so an approval covers the exact bytes), the
+links. ``DocumentContent`` gives templates what they print; what it says
+about the linked release and event is resolved by the caller (public pages:
+only what is public at that moment; the staff console: everything, with its
+state).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from company.fiscal import FiscalYearEnd, period_label
+from company.models import CompanyProfile
+from irportal.workflow.models import SnapshotDocument
+from releases.content import wire_date
+from reports.models import Document, DocumentFile
+
+
+def document_content(document: Document, fiscal_year_end: FiscalYearEnd | None = None) -> dict:
+    fiscal_year_end = fiscal_year_end or CompanyProfile.load().fiscal_year_end
+    files = list(document.files.filter(removed=False))
+    main = next((item for item in files if item.role == DocumentFile.Role.MAIN), None)
+    release, event = document.release, document.event
+    return {
+        "slug": document.slug,
+        "kind": document.kind,
+        "title": document.title,
+        "summary": document.summary,
+        "fiscal_year": document.fiscal_year,
+        "fiscal_quarter": document.fiscal_quarter,
+        "period": {
+            "label": period_label(document.fiscal_year, document.fiscal_quarter),
+            "ends_on": fiscal_year_end.period_end(document.fiscal_year, document.fiscal_quarter).isoformat(),
+        },
+        "document_date": document.document_date.isoformat(),
+        "main_file": main.snapshot() if main else None,
+        "supplementary": [item.snapshot() for item in files if item.role == DocumentFile.Role.SUPPLEMENTARY],
+        "release": {"id": release.pk, "headline": release.headline} if release else None,
+        "event": {"id": event.pk, "title": event.title} if event else None,
+        "filings": [{"label": filing["label"], "url": filing["url"]} for filing in document.filings or []],
+    }
+
+
+@dataclass(frozen=True)
+class Link:
+    """A linked release or event as a page shows it: where it is, what it is called, and (staff) its state."""
+
+    url: str
+    title: str
+    note: str = ""
+    event_doc: object = None  # the public EventDocument, for the webcast and replay
+
+
+@dataclass
+class FileView:
+    """One file of the document as a page offers it."""
+
+    token: str
+    label: str
+    format: str
+    size: int
+    pages: int | None
+    url: str
+    thumbnail_url: str = ""
+    thumbnail_state: str = ""
+    thumbnail_error: str = ""
+
+
+@dataclass
+class Resolved:
+    """What the content's ids point to at the moment a page is made."""
+
+    files: dict = field(default_factory=dict)  # token -> DocumentFile (only thumbnail facts are read)
+    release: Link | None = None
+    event: Link | None = None
+
+
+class DocumentContent(SnapshotDocument):
+    """Read access for templates: ``doc.title``, ``doc.period_label``, ``doc.main``, ``doc.release``...
+
+    ``file_base`` is where its files are served: the public address (which
+    checks publication) or the staff console's.
+    """
+
+    def __init__(self, content: dict, *, document: Document, file_base: str, resolved: Resolved | None = None):
+        super().__init__(content)
+        self.document = document
+        self.file_base = file_base
+        self.resolved = resolved or Resolved()
+
+    @property
+    def url(self) -> str:
+        return self.document.get_absolute_url()
+
+    @property
+    def kind_label(self) -> str:
+        return Document.Kind(self.content["kind"]).label
+
+    @property
+    def period_label(self) -> str:
+        return self.content["period"]["label"]
+
+    @property
+    def period_ends_on(self) -> datetime.date:
+        return datetime.date.fromisoformat(self.content["period"]["ends_on"])
+
+    @property
+    def period_text(self) -> str:
+        """``Q3 FY2026, quarter ended Sept. 30, 2026`` (or ``fiscal year ended``)."""
+        span = "fiscal year" if self.content["fiscal_quarter"] is None else "quarter"
+        return f"{self.period_label}, {span} ended {wire_date(self.period_ends_on)}"
+
+    @property
+    def date(self) -> datetime.date:
+        return datetime.date.fromisoformat(self.content["document_date"])
+
+    @property
+    def date_text(self) -> str:
+        return wire_date(self.date)
+
+    def _file(self, snapshot: dict) -> FileView:
+        stored = self.resolved.files.get(snapshot["token"])
+        view = FileView(
+            token=snapshot["token"],
+            label=snapshot["label"],
+            format=snapshot["format"],
+            size=snapshot["size"],
+            pages=snapshot["pages"],
+            url=f"{self.file_base}{snapshot['token']}/file",
+        )
+        if stored is not None:
+            view.thumbnail_state = stored.thumbnail_state
+            view.thumbnail_error = stored.thumbnail_error
+            if stored.thumbnail_state == DocumentFile.Thumbnail.READY:
+                view.thumbnail_url = f"{self.file_base}{snapshot['token']}/thumbnail"
+        return view
+
+    @property
+    def main(self) -> FileView | None:
+        return self._file(self.content["main_file"]) if self.content["main_file"] else None
+
+    @property
+    def supplementary_files(self) -> list[FileView]:
+        return [self._file(snapshot) for snapshot in self.content["supplementary"]]
+
+    @property
+    def release(self) -> Link | None:
+        return self.resolved.release
+
+    @property
+    def event(self) -> Link | None:
+        return self.resolved.event
+
+    def tokens(self) -> set[str]:
+        """The tokens of every file this revision names: only those are served at its address."""
+        main = self.content["main_file"]
+        return {item["token"] for item in self.content["supplementary"]} | ({main["token"]} if main else set())

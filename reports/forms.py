@@ -1,0 +1,181 @@
+import datetime
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from company.forms import CompanyDateTimeField
+from company.models import CompanyProfile
+from events.models import Event
+from irportal.forms import CleanTextMixin
+from irportal.workflow.models import State
+from releases.models import Release
+from reports.files import check_pdf, check_supplementary
+from reports.models import Document
+
+MAX_FILINGS = 12
+WHOLE_YEAR = ""
+QUARTERS = [(WHOLE_YEAR, "The whole fiscal year"), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
+# Kinds about one quarter, and kinds about a whole fiscal year.
+NEEDS_QUARTER = {Document.Kind.QUARTERLY_RESULTS}
+WHOLE_YEAR_ONLY = {Document.Kind.ANNUAL_REPORT, Document.Kind.PROXY_STATEMENT}
+
+
+class ReleaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, release):
+        return f"{release.headline} ({release.release_date:%Y-%m-%d}, {release.get_status_display().lower()})"
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, event):
+        when = f"{timezone.localtime(event.starts_at):%Y-%m-%d}" if event.starts_at else "date to be set"
+        return f"{event.title} ({when}, {event.get_status_display().lower()})"
+
+
+def parse_filings(text: str) -> list[dict]:
+    """``Label | https://...`` one per line, into ``[{"label", "url"}]``; ValidationError naming the bad line."""
+    filings = []
+    check_url = URLValidator(schemes=["http", "https"])
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        label, separator, url = line.rpartition("|")
+        label, url = label.strip(), url.strip()
+        if not separator or not label or not url:
+            raise forms.ValidationError(
+                f"Line {number}: write the name, a bar, then the link: “Form 10-Q | https://…”."
+            )
+        try:
+            check_url(url)
+        except forms.ValidationError:
+            raise forms.ValidationError(f"Line {number}: “{url}” is not an http:// or https:// address.") from None
+        filings.append({"label": label[:120], "url": url[:500]})
+    if len(filings) > MAX_FILINGS:
+        raise forms.ValidationError(f"At most {MAX_FILINGS} filings per document.")
+    return filings
+
+
+class DocumentForm(CleanTextMixin, forms.ModelForm):
+    fiscal_quarter = forms.TypedChoiceField(
+        choices=QUARTERS,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Fiscal quarter",
+        help_text="Quarterly results need their quarter; annual reports and proxy statements cover the whole year.",
+    )
+    filings = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Filings",
+        help_text="One per line: the name, a bar, the link on the regulator's site, e.g. "
+        "“Form 10-Q | https://www.sec.gov/…”.",
+    )
+    main_file = forms.FileField(
+        label="Main document (PDF)",
+        help_text="Checked on upload: no scripts or other active content, not encrypted, within the page and size "
+        "limits. The first page becomes the thumbnail.",
+    )
+    publish_at = CompanyDateTimeField(
+        required=False,
+        label="Embargo (publish at)",
+        help_text="In the company's home time zone. Leave empty to let the approver choose.",
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "kind",
+            "title",
+            "fiscal_year",
+            "fiscal_quarter",
+            "document_date",
+            "slug",
+            "summary",
+            "main_file",
+            "release",
+            "event",
+            "filings",
+            "publish_at",
+        ]
+        widgets = {
+            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["release"] = ReleaseChoiceField(
+            queryset=Release.objects.exclude(status=State.WITHDRAWN).order_by("-release_date", "-pk"),
+            required=False,
+            label="Results release",
+        )
+        self.fields["event"] = EventChoiceField(
+            queryset=Event.objects.exclude(status=State.WITHDRAWN).order_by("-starts_at", "-pk"),
+            required=False,
+            label="Results event",
+            help_text="Its webcast and replay are shown with the document, and the document on its page.",
+        )
+        year_end = CompanyProfile.load().fiscal_year_end
+        self.fields["fiscal_year"].help_text = (
+            f"Named after the calendar year it ends in; the company's fiscal year ends "
+            f"{datetime.date(2001, year_end.month, 1):%B} {year_end.day} (company profile)."
+        )
+        if self.instance.pk:
+            self.fields["main_file"].required = False
+            self.fields["main_file"].label = "Replace the main document (PDF)"
+            self.initial["filings"] = "\n".join(f"{f['label']} | {f['url']}" for f in self.instance.filings or [])
+            self.initial["fiscal_quarter"] = (
+                "" if self.instance.fiscal_quarter is None else self.instance.fiscal_quarter
+            )
+            if self.instance.first_published_at:
+                self.fields["slug"].disabled = True
+                self.fields["slug"].help_text = "Fixed once published: search engines and readers link to it."
+
+    @classmethod
+    def initial_for_new(cls) -> dict:
+        """The quarter a company reports next: the latest that has ended."""
+        fiscal_year, quarter = CompanyProfile.load().fiscal_year_end.last_completed_quarter(timezone.localdate())
+        return {"fiscal_year": fiscal_year, "fiscal_quarter": quarter, "document_date": timezone.localdate()}
+
+    def clean_main_file(self):
+        upload = self.cleaned_data.get("main_file")
+        return check_pdf(upload) if upload else None
+
+    def clean_filings(self):
+        return parse_filings(self.cleaned_data["filings"])
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug and Document.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another document already uses this address.")
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, quarter = cleaned.get("kind"), cleaned.get("fiscal_quarter")
+        if kind in NEEDS_QUARTER and quarter is None:
+            self.add_error("fiscal_quarter", "Quarterly results are about one quarter: choose it.")
+        if kind in WHOLE_YEAR_ONLY and quarter is not None:
+            label = Document.Kind(kind).label.lower()
+            article = "An" if label[0] in "aeiou" else "A"
+            self.add_error("fiscal_quarter", f"{article} {label} covers the whole fiscal year: choose that.")
+        return cleaned
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("main_file", None)
+        return data
+
+
+class SupplementaryFileForm(CleanTextMixin, forms.Form):
+    file = forms.FileField(help_text="PDF, Excel (.xlsx) or CSV, e.g. the financial tables or a data supplement.")
+    label = forms.CharField(max_length=200, help_text="What it is, e.g. “Financial tables (Excel)”")
+
+    def clean_file(self):
+        return check_supplementary(self.cleaned_data["file"])
+
+
+class FileRemoveForm(forms.Form):
+    file_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -1,0 +1,205 @@
+"""Financial documents: quarterly results, annual reports, proxy statements, presentations, fact sheets.
+
+A ``Document`` row holds the working copy; every save makes a
+``DocumentRevision`` whose ``content`` is the complete snapshot the public
+reads (title, fiscal period, the files with their SHA-256, the links), so
+what is published is exactly what was approved, file bytes included. A
+revision also keeps the fields the public lists sort and group by (kind,
+fiscal year and quarter, date, linked release and event) as columns, taken
+from its content when it is saved: the lists read them from the revision the
+public reads, never from a working copy that is still in draft.
+
+Files (``DocumentFile``) are checked on upload (``reports.files``) and kept
+with every revision that names them; the first page of the main PDF is
+rendered once into a thumbnail by a Celery task (``reports.thumbnails``).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
+
+MIN_FISCAL_YEAR = 1900
+MAX_FISCAL_YEAR = 2999
+
+
+class DocumentQuerySet(WorkflowItemQuerySet):
+    pass
+
+
+class Document(WorkflowItem):
+    class Kind(models.TextChoices):
+        QUARTERLY_RESULTS = "quarterly_results", "Quarterly results"
+        ANNUAL_REPORT = "annual_report", "Annual report"
+        PROXY_STATEMENT = "proxy_statement", "Proxy statement"
+        PRESENTATION = "presentation", "Presentation"
+        FACT_SHEET = "fact_sheet", "Fact sheet"
+        OTHER = "other", "Other document"
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The address: /investors/documents/<slug>/. Made from the period and title when left empty.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUARTERLY_RESULTS)
+    title = models.CharField(max_length=200, help_text="E.g. “Third quarter results” or “Investor presentation”")
+    fiscal_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
+        help_text="Named after the calendar year it ends in (see the company profile's fiscal year end).",
+    )
+    fiscal_quarter = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text="Empty for a document about the whole fiscal year (an annual report).",
+    )
+    document_date = models.DateField(help_text="The date the document carries, e.g. the day results are reported")
+    summary = models.TextField(blank=True, max_length=1000, help_text="One or two sentences, plain text")
+    release = models.ForeignKey(
+        "releases.Release",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Results release",
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Results event",
+        help_text="Its webcast and replay are shown with the document.",
+    )
+    # [{"label": "Form 10-Q", "url": "https://..."}]: links to filings on the regulator's site.
+    filings = models.JSONField(default=list, blank=True)
+    live_revision = models.ForeignKey(
+        "DocumentRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    approved_revision = models.ForeignKey(
+        "DocumentRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [
+            ("submit_document", "Can submit a document for review"),
+            ("review_document", "Can approve or request changes to a document"),
+            ("publish_document", "Can schedule or publish an approved document"),
+            ("withdraw_document", "Can withdraw a published document"),
+        ]
+        indexes = [models.Index(fields=["status", "publish_at"], name="document_status_publish_at")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("documents:detail", args=[self.slug])
+
+    def get_staff_url(self):
+        return reverse("console:detail", kwargs={"kind": "documents", "pk": self.pk})
+
+
+class DocumentRevision(BaseRevision):
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="revisions")
+    # Taken from ``content`` on save (see ``save``): what the public lists filter, sort and group by.
+    kind = models.CharField(max_length=20, choices=Document.Kind.choices, editable=False)
+    fiscal_year = models.PositiveSmallIntegerField(editable=False)
+    fiscal_quarter = models.PositiveSmallIntegerField(null=True, editable=False)
+    document_date = models.DateField(editable=False)
+    release = models.ForeignKey(
+        "releases.Release", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    event = models.ForeignKey("events.Event", null=True, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    class Meta(BaseRevision.Meta):
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="document_revision_unique")]
+        indexes = [models.Index(fields=["fiscal_year", "fiscal_quarter"], name="document_revision_period")]
+
+    def save(self, *args, **kwargs):
+        self.columns_from_content()
+        super().save(*args, **kwargs)
+
+    def columns_from_content(self) -> None:
+        content = self.content
+        self.kind = content["kind"]
+        self.fiscal_year = content["fiscal_year"]
+        self.fiscal_quarter = content["fiscal_quarter"]
+        self.document_date = content["document_date"]
+        self.release_id = (content["release"] or {}).get("id")
+        self.event_id = (content["event"] or {}).get("id")
+
+
+class DocumentFile(models.Model):
+    """An uploaded file: the document's main PDF, or a supplementary PDF, XLSX or CSV file."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", "Main document"
+        SUPPLEMENTARY = "supplementary", "Supplementary file"
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel workbook"
+        CSV = "csv", "CSV"
+
+    class Thumbnail(models.TextChoices):
+        NONE = "none", "No thumbnail"
+        PENDING = "pending", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    label = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="documents")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    # CSV cells that begin like a formula (=, +, -, @) and are not numbers: harmless as a download, but a
+    # spreadsheet program opening the file may evaluate them, so the approver is told (reports.checks).
+    formula_cells = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")
+    thumbnail = models.ImageField(upload_to="document-thumbnails", blank=True)
+    thumbnail_state = models.CharField(max_length=10, choices=Thumbnail.choices, default=Thumbnail.NONE)
+    thumbnail_error = models.CharField(max_length=300, blank=True)
+    thumbnail_attempts = models.PositiveSmallIntegerField(default=0)
+    # When the thumbnail was last asked for or tried: beat asks again for one pending too long.
+    thumbnail_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["thumbnail_requested_at"],
+                condition=models.Q(thumbnail_state="pending"),
+                name="document_file_thumb",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def extension(self) -> str:
+        return self.format
+
+    def snapshot(self) -> dict:
+        return {
+            "id": self.pk,
+            "token": self.token,
+            "label": self.label,
+            "format": self.format,
+            "size": self.size,
+            "pages": self.pages,
+            "sha256": self.sha256,
+        }

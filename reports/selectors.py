@@ -1,0 +1,312 @@
+"""Reads of documents: what the public reads at a moment, in the lists the public site shows.
+
+Visibility is decided at read time from the document's columns and ``now``
+(``Document.objects.public(now)``): an approved document is public from its
+``publish_at`` to the second, with or without the sweep. The lists sort and
+group by the columns of the revision the public reads (approved past its
+embargo, else live), never by the working copy. Each list reads a fixed
+number of queries whatever the number of documents: the ids of one page,
+their revisions, then their files, releases and events in one query each.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Case, F, OuterRef, Subquery, Value, When, Window
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import RowNumber
+
+from company.models import CompanyProfile
+from events import selectors as event_selectors
+from irportal.workflow.models import State, due_approval
+from releases.models import PUBLIC_DOCUMENT_FIELDS
+from releases.selectors import public_documents as public_release_documents
+from reports.content import DocumentContent, Link, Resolved
+from reports.models import Document, DocumentFile
+
+Kind = Document.Kind
+REPORT_KINDS = (Kind.ANNUAL_REPORT, Kind.PROXY_STATEMENT, Kind.FACT_SHEET, Kind.OTHER)
+# In a quarter's block, in this order.
+QUARTER_ORDER = [Kind.QUARTERLY_RESULTS, Kind.PRESENTATION, Kind.FACT_SHEET, Kind.OTHER]
+FINANCIAL_YEARS_SHOWN = 3
+REPORTS_PAGE_SIZE = 20
+PRESENTATIONS_PAGE_SIZE = 24
+
+
+def _public_column(name: str, now: datetime):
+    """The column ``name`` of the revision the public reads at ``now``."""
+    return Case(When(due_approval(now), then=F(f"approved_revision__{name}")), default=F(f"live_revision__{name}"))
+
+
+def public(now: datetime):
+    """Public documents, annotated with the sort and group columns of the revision the public reads."""
+    return Document.objects.public(now).annotate(
+        public_kind=_public_column("kind", now),
+        public_year=_public_column("fiscal_year", now),
+        public_quarter=_public_column("fiscal_quarter", now),
+        public_date=_public_column("document_date", now),
+        public_event=_public_column("event_id", now),
+    )
+
+
+# -- documents as pages show them ----------------------------------------------------------------
+
+
+def _public_link_targets(contents: list[dict], now: datetime) -> tuple[dict, dict]:
+    """The linked releases and events that are public at ``now``, as links, by id (two queries)."""
+    release_ids = {content["release"]["id"] for content in contents if content["release"]}
+    event_ids = {content["event"]["id"] for content in contents if content["event"]}
+    releases = {
+        doc.release.pk: Link(doc.release.get_absolute_url(), doc.headline)
+        for doc in (public_release_documents(release_ids, now) if release_ids else [])
+    }
+    events = {}
+    if event_ids:
+        home_zone = CompanyProfile.load().home_time_zone
+        for event in event_selectors.public_events(now).filter(pk__in=event_ids):
+            doc = event_selectors.document(event, now=now, home_zone=home_zone)
+            if doc is not None:
+                events[event.pk] = Link(doc.url, doc.title, event_doc=doc)
+    return releases, events
+
+
+def public_contents(documents, now: datetime) -> list[DocumentContent]:
+    """What the public reads of each of ``documents`` (loaded with both revisions), with its links resolved."""
+    pairs = [(document, document.public_revision(now)) for document in documents]
+    pairs = [(document, revision.content) for document, revision in pairs if revision is not None]
+    contents = [content for _, content in pairs]
+    releases, events = _public_link_targets(contents, now)
+    tokens = set()
+    for content in contents:
+        tokens |= {item["token"] for item in content["supplementary"]}
+        tokens |= {content["main_file"]["token"]} if content["main_file"] else set()
+    files = {
+        item.token: item
+        for item in DocumentFile.objects.filter(token__in=tokens).only("token", "thumbnail_state", "thumbnail_error")
+    }
+    return [
+        DocumentContent(
+            content,
+            document=document,
+            file_base=f"{document.get_absolute_url()}files/",
+            resolved=Resolved(
+                files=files,
+                release=releases.get((content["release"] or {}).get("id")),
+                event=events.get((content["event"] or {}).get("id")),
+            ),
+        )
+        for document, content in pairs
+    ]
+
+
+def _contents_in_order(ids: list[int], now: datetime) -> list[DocumentContent]:
+    documents = (
+        Document.objects.filter(pk__in=ids)
+        .select_related("live_revision", "approved_revision")
+        .only(*PUBLIC_DOCUMENT_FIELDS)
+        .in_bulk()
+    )
+    return public_contents([documents[pk] for pk in ids if pk in documents], now)
+
+
+def _public_one(documents, now: datetime) -> DocumentContent | None:
+    document = documents.select_related("live_revision", "approved_revision").first()
+    if document is None or document.public_revision(now) is None:
+        return None
+    return public_contents([document], now)[0]
+
+
+def public_document(slug: str, now: datetime) -> DocumentContent | None:
+    return _public_one(Document.objects.filter(slug=slug), now)
+
+
+def public_document_by_id(pk: int, now: datetime) -> DocumentContent | None:
+    return _public_one(Document.objects.filter(pk=pk), now)
+
+
+def withdrawn_document(slug: str) -> Document | None:
+    """A document that was public and has been withdrawn: its address answers 410, not 404."""
+    return Document.objects.filter(slug=slug, status=State.WITHDRAWN, live_revision__isnull=False).first()
+
+
+# -- the financials page: quarters by fiscal year ------------------------------------------------
+
+
+@dataclass
+class Quarter:
+    """One quarter of a fiscal year as the financials page shows it: everything that belongs to it."""
+
+    fiscal_year: int
+    quarter: int
+    documents: list[DocumentContent] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.quarter} FY{self.fiscal_year}"
+
+    @property
+    def anchor(self) -> str:
+        return f"q{self.quarter}-fy{self.fiscal_year}"
+
+    @property
+    def ends_on(self) -> date:
+        return self.documents[0].period_ends_on
+
+    def _of(self, kinds) -> list[DocumentContent]:
+        return [doc for doc in self.documents if doc.content["kind"] in kinds]
+
+    @property
+    def results(self) -> list[DocumentContent]:
+        return self._of({Kind.QUARTERLY_RESULTS})
+
+    @property
+    def presentations(self) -> list[DocumentContent]:
+        return self._of({Kind.PRESENTATION})
+
+    @property
+    def others(self) -> list[DocumentContent]:
+        return self._of({Kind.FACT_SHEET, Kind.OTHER})
+
+    @property
+    def release(self) -> Link | None:
+        return next((doc.release for doc in self.documents if doc.release), None)
+
+    @property
+    def event(self) -> Link | None:
+        return next((doc.event for doc in self.documents if doc.event), None)
+
+    @property
+    def filings(self) -> list[dict]:
+        seen, filings = set(), []
+        for doc in self.documents:
+            for filing in doc.filings:
+                if filing["url"] not in seen:
+                    seen.add(filing["url"])
+                    filings.append(filing)
+        return filings
+
+    @property
+    def supplementary(self) -> list:
+        return [item for doc in self.documents for item in doc.supplementary_files]
+
+
+def financial_years(now: datetime) -> list[int]:
+    """Fiscal years with public quarterly documents, newest first."""
+    return list(
+        public(now)
+        .filter(public_quarter__isnull=False)
+        .order_by("-public_year")
+        .values_list("public_year", flat=True)
+        .distinct()
+    )
+
+
+def financial_quarters(now: datetime, years: list[int]) -> list[tuple[int, list[Quarter]]]:
+    """The quarters of ``years``, newest first, each with its public documents."""
+    ids = list(
+        public(now)
+        .filter(public_quarter__isnull=False, public_year__in=years)
+        .order_by("-public_year", "-public_quarter", "-public_date", "-pk")
+        .values_list("pk", flat=True)
+    )
+    quarters: dict[tuple[int, int], Quarter] = {}
+    for doc in _contents_in_order(ids, now):
+        key = (doc.content["fiscal_year"], doc.content["fiscal_quarter"])
+        quarters.setdefault(key, Quarter(*key)).documents.append(doc)
+    for quarter in quarters.values():
+        quarter.documents.sort(key=lambda doc: QUARTER_ORDER.index(doc.content["kind"]))
+    by_year: dict[int, list[Quarter]] = {}
+    for (fiscal_year, _), quarter in quarters.items():
+        by_year.setdefault(fiscal_year, []).append(quarter)
+    return sorted(by_year.items(), reverse=True)
+
+
+# -- the reports and presentations pages: pages of documents --------------------------------------
+
+
+def _page(queryset, number, size: int, now: datetime):
+    """One page of ids from ``queryset``; ``(None, paginator)`` when the page does not exist."""
+    paginator = Paginator(queryset.values_list("pk", flat=True), size)
+    try:
+        page = paginator.page(number or 1)
+    except Exception:  # noqa: BLE001 - InvalidPage and its kinds: a page that is not there
+        return None, paginator, []
+    return page, paginator, _contents_in_order(list(page.object_list), now)
+
+
+def reports_page(now: datetime, number):
+    """Annual reports, proxy statements and other whole-year documents, newest fiscal year first."""
+    listed = public(now).filter(public_kind__in=REPORT_KINDS, public_quarter__isnull=True)
+    return _page(listed.order_by("-public_year", "-public_date", "-pk"), number, REPORTS_PAGE_SIZE, now)
+
+
+def presentations_page(now: datetime, number):
+    listed = public(now).filter(public_kind=Kind.PRESENTATION)
+    return _page(listed.order_by("-public_date", "-pk"), number, PRESENTATIONS_PAGE_SIZE, now)
+
+
+def slides_for_event(event_id: int, now: datetime) -> list[DocumentContent]:
+    """The public presentations of an event, for its page and its replay."""
+    ids = list(
+        public(now)
+        .filter(public_kind=Kind.PRESENTATION, public_event=event_id)
+        .order_by("-public_date", "-pk")
+        .values_list("pk", flat=True)[:5]
+    )
+    return _contents_in_order(ids, now)
+
+
+def investor_page_documents(now: datetime) -> dict:
+    """For the Investor page: the latest quarter's results and the newest presentation, in one query.
+
+    A window ranks each kind's public documents (results by fiscal period,
+    then date; presentations by date) and keeps the first of each; the
+    thumbnail's state comes along from the main file the public revision
+    names. Links to the release and the event are left to the financials page.
+    """
+    results_period = Case(
+        When(public_kind=Kind.QUARTERLY_RESULTS, then=F("public_year") * 10 + F("public_quarter")), default=Value(0)
+    )
+    approved_token = KeyTextTransform("token", KeyTransform("main_file", "approved_revision__content"))
+    live_token = KeyTextTransform("token", KeyTransform("main_file", "live_revision__content"))
+    main_token = Case(When(due_approval(now), then=approved_token), default=live_token)
+    firsts = (
+        public(now)
+        .filter(public_kind__in=[Kind.QUARTERLY_RESULTS, Kind.PRESENTATION])
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("public_kind")],
+                order_by=[results_period.desc(), F("public_date").desc(), F("pk").desc()],
+            ),
+            main_token=main_token,
+            main_thumbnail=Subquery(
+                DocumentFile.objects.filter(token=OuterRef("main_token")).values("thumbnail_state")[:1]
+            ),
+        )
+        .filter(rank=1)
+        .select_related("live_revision", "approved_revision")
+        .only(*PUBLIC_DOCUMENT_FIELDS)
+    )
+    found = {}
+    for document in firsts:
+        thumbnail = DocumentFile(token=document.main_token, thumbnail_state=document.main_thumbnail or "")
+        found[document.public_kind] = DocumentContent(
+            document.public_revision(now).content,
+            document=document,
+            file_base=f"{document.get_absolute_url()}files/",
+            resolved=Resolved(files={thumbnail.token: thumbnail}),
+        )
+    return {
+        "latest_results": found.get(Kind.QUARTERLY_RESULTS),
+        "newest_presentation": found.get(Kind.PRESENTATION),
+    }
+
+
+def sitemap_documents(now: datetime):
+    return (
+        public(now)
+        .order_by("-public_year", "-public_date", "-pk")
+        .only("slug", "status", "publish_at", "first_published_at", "last_published_at")
+    )

@@ -1,0 +1,268 @@
+"""The public financial pages: what is public is decided at read time, to the second, on every surface;
+files are downloads that cannot run; the lists cost the same number of queries at 10 and at 1,000 documents."""
+
+import datetime as dt
+import re
+import secrets
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from events.workflow import event_approve, event_submit
+from releases.checks import CODES as EVERY_RELEASE_WARNING
+from releases.workflow import release_approve, release_submit
+from reports.checks import CODES as EVERY_WARNING
+from reports.models import Document, DocumentFile, DocumentRevision
+from reports.thumbnails import document_thumbnail_make
+from reports.workflow import document_approve, document_publish, document_submit, document_withdraw
+from tests.events.builders import make_event, published
+from tests.factories import make_release
+from tests.reports.builders import good_slides, make_document
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ("/investors/financials/", "/investors/reports/", "/investors/presentations/", "/investors/")
+
+
+def approve(document, author, approver, publish_at=None):
+    document_submit(document_id=document.pk, actor=author)
+    return document_approve(document_id=document.pk, actor=approver, acknowledged=EVERY_WARNING, publish_at=publish_at)
+
+
+def publish(document, author, approver):
+    approve(document, author, approver)
+    return document_publish(document_id=document.pk, actor=approver)
+
+
+def with_thumbnail(document):
+    main = document.files.get(role="main")
+    assert document_thumbnail_make(file_id=main.pk) == "ready"
+    return DocumentFile.objects.get(pk=main.pk)
+
+
+@pytest.fixture
+def quarter(company, author, approver):
+    """Q3 FY2026 approved to go public at one embargo: results release, results, slides and the annual report;
+    the earnings call is public already."""
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
+    call = published(make_event(author, slug="q3-call", title="Third quarter 2026 results call"), author, approver)
+    release = make_release(author, slug="q3-2026-results", headline="Halvorsen Reports Third Quarter 2026 Results")
+    release_submit(release_id=release.pk, actor=author)
+    release_approve(release_id=release.pk, actor=approver, acknowledged=EVERY_RELEASE_WARNING, publish_at=embargo)
+    results = make_document(author, slug="q3-fy2026-results", release=release, event=call)
+    slides = make_document(
+        author, pdf=good_slides(), slug="q3-fy2026-slides", kind="presentation", title="Earnings slides", event=call
+    )
+    annual = make_document(author, slug="annual-report-2025", kind="annual_report", title="Annual report 2025",
+                           fiscal_year=2025, fiscal_quarter=None, filings=[])  # fmt: skip
+    thumbnails = [with_thumbnail(document) for document in (results, slides, annual)]
+    for document in (results, slides, annual):
+        approve(document, author, approver, publish_at=embargo)
+    return {"embargo": embargo, "documents": (results, slides, annual), "thumbnails": thumbnails, "call": call}
+
+
+def surfaces(quarter) -> dict[str, str]:
+    """Every public address where the embargoed quarter could show: (path -> what it would show)."""
+    results, slides, annual = quarter["documents"]
+    found = {
+        "/investors/financials/": "Q3 FY2026",
+        "/investors/presentations/": "Earnings slides",
+        "/investors/reports/": "Annual report 2025",
+        "/investors/": "Q3 FY2026",
+        f"/investors/events/{quarter['call'].slug}/": "Earnings slides",
+        "/sitemap.xml": "/investors/documents/q3-fy2026-results/",
+    }
+    for document, stored in zip((results, slides, annual), quarter["thumbnails"], strict=True):
+        found[document.get_absolute_url()] = document.title
+        found[f"{document.get_absolute_url()}files/{stored.token}/file"] = "%PDF-"
+        found[f"{document.get_absolute_url()}files/{stored.token}/thumbnail"] = "RIFF"
+    return found
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content)[:8].decode("latin-1")
+    return response.content.decode()
+
+
+def test_an_embargoed_quarter_is_nowhere_until_its_second_and_everywhere_at_it_with_no_sweep(client, quarter):
+    embargo = quarter["embargo"]
+    addresses = surfaces(quarter)
+    with time_machine.travel(embargo - dt.timedelta(seconds=1), tick=False):
+        for path, shown in addresses.items():
+            response = client.get(path)
+            assert response.status_code in (200, 404), path
+            assert shown not in body(response), path
+            if "/investors/documents/" in path:
+                assert response.status_code == 404, path
+    # The pages above are now in the public cache; none of them may outlive the embargo.
+    with time_machine.travel(embargo, tick=False):
+        for path, shown in addresses.items():
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert shown in body(response), path
+    assert set(Document.objects.values_list("status", flat=True)) == {"approved"}  # no sweep ran
+
+
+def test_the_quarter_block_holds_everything_that_belongs_to_it(client, quarter):
+    with time_machine.travel(quarter["embargo"], tick=False):
+        page = client.get("/investors/financials/").content.decode()
+    block = page[page.index('data-quarter="Q3 FY2026"') :]
+    block = block[: block.index("</section>")]
+    assert "Halvorsen Reports Third Quarter 2026 Results" in block  # the release
+    assert "/investors/documents/q3-fy2026-results/" in block and "Earnings slides" in block
+    assert "Third quarter 2026 results call" in block  # the webcast's event
+    assert "Form 10-Q" in block
+    assert "quarter ended September 30, 2026" in block
+
+
+def test_public_files_are_downloads_that_cannot_run(client, quarter):
+    results = quarter["documents"][0]
+    stored = quarter["thumbnails"][0]
+    with time_machine.travel(quarter["embargo"], tick=False):
+        download = client.get(f"{results.get_absolute_url()}files/{stored.token}/file")
+        thumbnail = client.get(f"{results.get_absolute_url()}files/{stored.token}/thumbnail")
+        other = client.get(f"{results.get_absolute_url()}files/{secrets.token_hex(16)}/file")
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    for response in (download, thumbnail):
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert thumbnail["Content-Type"] == "image/webp"
+    assert other.status_code == 404
+
+
+def test_a_file_left_out_of_the_public_revision_is_not_served(client, company, author, approver):
+    from reports.services import document_update
+    from tests.reports.builders import good_pdf, upload
+
+    document = publish(make_document(author, slug="q2-results"), author, approver)
+    first = document.files.get()
+    from reports.files import check_pdf
+
+    document_update(
+        actor=author, pk=document.pk, base_version=document.version, main_file=check_pdf(upload(good_pdf()))
+    )
+    second = document.files.get(removed=False)
+    base = document.get_absolute_url()
+    assert client.get(f"{base}files/{first.token}/file").status_code == 200  # the public still reads revision 1
+    assert client.get(f"{base}files/{second.token}/file").status_code == 404  # the draft correction's file
+
+
+def test_a_withdrawn_document_answers_410_and_its_files_404(client, company, author, approver):
+    document = publish(make_document(author, slug="q1-results"), author, approver)
+    stored = document.files.get()
+    document_withdraw(document_id=document.pk, actor=approver, reason="Posted in error")
+    assert client.get(document.get_absolute_url()).status_code == 410
+    assert client.get(f"{document.get_absolute_url()}files/{stored.token}/file").status_code == 404
+    assert client.get("/investors/documents/never-existed/").status_code == 404
+
+
+def add_public_copies(template: Document, count: int) -> None:
+    """Many published documents at once (a quarter each, four kinds in turn), without the workflow's cost."""
+    revision = template.live_revision
+    main = template.files.get()
+    kinds = ["quarterly_results", "presentation", "annual_report", "proxy_statement"]
+    offset = Document.objects.count()
+    copies = []
+    for number in range(count):
+        copy = Document.objects.get(pk=template.pk)
+        copy.pk, copy.live_revision, copy.slug = None, None, f"copy-{offset + number}"
+        copies.append(copy)
+    created = Document.objects.bulk_create(copies)
+    files, revisions = [], []
+    for number, document in enumerate(created):
+        kind = kinds[number % 4]
+        quarterly = kind in {"quarterly_results", "presentation"}
+        token = secrets.token_hex(16)
+        files.append(DocumentFile(document=document, token=token, role="main", format="pdf", label="Copy",
+                                  original_name="copy.pdf", file=main.file.name, size=main.size, sha256=main.sha256,
+                                  pages=main.pages, uploaded_by_id=main.uploaded_by_id, thumbnail_state="ready",
+                                  thumbnail=main.file.name))  # fmt: skip
+        content = revision.content | {
+            "slug": document.slug,
+            "kind": kind,
+            "fiscal_year": 2026 - (offset + number) // 16,
+            "fiscal_quarter": ((offset + number) // 4) % 4 + 1 if quarterly else None,
+            "main_file": revision.content["main_file"] | {"token": token},
+        }
+        copy_revision = DocumentRevision(
+            document=document,
+            number=1,
+            content=content,
+            content_hash=revision.content_hash,
+            created_by_id=revision.created_by_id,
+        )
+        copy_revision.columns_from_content()
+        revisions.append(copy_revision)
+    DocumentFile.objects.bulk_create(files)
+    for document, copy_revision in zip(created, DocumentRevision.objects.bulk_create(revisions), strict=True):
+        document.live_revision = copy_revision
+    Document.objects.bulk_update(created, ["live_revision"])
+
+
+def queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+def test_each_public_list_reads_as_many_queries_at_10_and_at_1000_documents(
+    client, company, author, approver, settings
+):
+    settings.PUBLIC_CACHE = False
+    call = published(make_event(author, slug="call"), author, approver)
+    release = make_release(author, slug="results-release")
+    release_submit(release_id=release.pk, actor=author)
+    release_approve(release_id=release.pk, actor=approver, acknowledged=EVERY_RELEASE_WARNING)
+    template = publish(make_document(author, slug="template", release=release, event=call), author, approver)
+    add_public_copies(template, 9)
+    at_10 = {path: queries(client, path) for path in LISTS}
+    add_public_copies(Document.objects.get(pk=template.pk), 990)
+    assert Document.objects.public(timezone.now()).count() == 1000
+    at_1000 = {path: queries(client, path) for path in LISTS}
+    assert at_10 == at_1000
+    page = client.get("/investors/financials/").content.decode()
+    assert len(re.findall(r'data-testid="quarter"', page)) == 12  # three fiscal years, not 250
+
+
+def test_the_event_page_shows_its_slides_once_public_and_the_replay_links_them(
+    client, company, author, approver, django_capture_on_commit_callbacks
+):
+    call = make_event(author, slug="q3-call", replay_url="https://webcast.example/hlvi/q3/replay",
+                      starts_at=timezone.now() - dt.timedelta(days=1))  # fmt: skip
+    call = published(call, author, approver)
+    slides = make_document(
+        author, pdf=good_slides(), slug="q3-slides", kind="presentation", title="Q3 slides", event=call
+    )
+    with_thumbnail(slides)
+    page = client.get(f"/investors/events/{call.slug}/").content.decode()
+    assert "Q3 slides" not in page
+    with django_capture_on_commit_callbacks(execute=True):  # publication drops the cached event page
+        publish(slides, author, approver)
+    page = client.get(f"/investors/events/{call.slug}/").content.decode()
+    assert 'data-testid="event-slides"' in page and "Q3 slides" in page
+    replay = page[page.index('data-testid="replay"') :]
+    assert "Slides (PDF)" in replay[: replay.index("</p>")]
+
+
+def test_a_draft_correction_does_not_move_the_public_document_to_another_quarter(client, company, author, approver):
+    from reports.services import document_update
+
+    document = publish(make_document(author, slug="q3-results"), author, approver)
+    document_update(actor=author, pk=document.pk, base_version=document.version, fiscal_quarter=2, title="Wrong")
+    page = client.get("/investors/financials/").content.decode()
+    assert 'data-quarter="Q3 FY2026"' in page and 'data-quarter="Q2 FY2026"' not in page
+    assert "Wrong" not in page
+
+
+def test_an_event_approved_but_embargoed_is_not_shown_with_the_documents(client, company, author, approver):
+    call = make_event(author, slug="embargoed-call", title="Embargoed call")
+    event_submit(event_id=call.pk, actor=author)
+    event_approve(event_id=call.pk, actor=approver, publish_at=timezone.now() + dt.timedelta(days=3))
+    publish(make_document(author, slug="q3-results", event=call), author, approver)
+    assert "Embargoed call" not in client.get("/investors/documents/q3-results/").content.decode()
