@@ -6,11 +6,10 @@ class AlertsConfig(AppConfig):
     verbose_name = "Email alerts"
 
     def ready(self):
-        from alerts import tasks  # noqa: F401 - registers the tasks before any worker or producer starts
-        from alerts.signals import on_state_changed
+        from alerts import tasks
         from irportal.accounts import navigation
         from irportal.audit.registry import is_registered, register_action
-        from irportal.workflow.signals import state_changed
+        from irportal.workflow import outbox
 
         for name, label in [
             ("alerts.subscribe", "Asked for email alerts"),
@@ -19,5 +18,6 @@ class AlertsConfig(AppConfig):
         ]:
             if not is_registered(name):
                 register_action(name, label)
-        state_changed.connect(on_state_changed, dispatch_uid="alerts.on_state_changed")
+        # Each publication with an alert topic is fanned out by a worker, from a row written with the change.
+        outbox.register("alerts.fan_out", tasks.fan_out_change, on_change=tasks.takes_part)
         navigation.register(navigation.NavItem("Email alerts", "alerts_staff:overview", "alerts.view_subscriber", 75))

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from events.content import event_content
 from events.models import MAX_REPLAY_DAYS, Event, EventRevision
-from events.workflow import EVENT, after_commit
+from events.workflow import EVENT, record_change
 from irportal.audit.services import audit_record, diff_fields
 from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
@@ -99,7 +99,7 @@ def event_create(*, actor, replay_days: int | None = None, replay_url: str = "",
             changes=diff_fields({}, content | _replay_snapshot(event)),
             data={"revision": revision.number, "content_hash": revision.content_hash},
         )
-        after_commit(event.pk, "create")
+        record_change(event.pk, "create")
     return event
 
 
@@ -136,14 +136,14 @@ def event_update(*, actor, pk: int, base_version: int | None, **fields) -> Event
             changes=diff_fields(before, content) | diff_fields(replay_before, _replay_snapshot(event)) | status_change,
             data={"revision": revision.number, "content_hash": revision.content_hash},
         )
-        after_commit(event.pk, "edit")
+        record_change(event.pk, "edit")
     return event
 
 
 def _operational_change(event: Event, *, actor, action: str, before: dict, data: dict) -> Event:
     event.save()
     audit_record(action=action, actor=actor, obj=event, changes=diff_fields(before, _replay_snapshot(event)), data=data)
-    after_commit(event.pk, action.removeprefix("event."))
+    record_change(event.pk, action.removeprefix("event."))
     return event
 
 
@@ -204,5 +204,5 @@ def event_cancel(*, actor, pk: int, reason: str) -> Event:
             changes={"cancelled_at": {"before": None, "after": event.cancelled_at.isoformat()}},
             data={"reason": event.cancelled_reason, "was_public": event.is_live},
         )
-        after_commit(event.pk, "cancel")
+        record_change(event.pk, "cancel")
     return event

@@ -4,8 +4,8 @@
 ``event_replay_publish`` and ``event_replay_expire`` are the sweep's: each
 claims one event with a conditional UPDATE, so a second sweep, or a sweep on
 another worker at the same moment, changes nothing; the audit entry is
-written as the system in the same transaction and the side effects run once,
-after the commit.
+written as the system in the same transaction, with the side effects as
+outbox rows.
 """
 
 from datetime import datetime
@@ -13,16 +13,14 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 
+from events import signals
 from events.models import MAX_REPLAY_DAYS, Event, ReplayStatus
-from events.tasks import event_changed
 from irportal.audit.registry import is_registered, register_action
 from irportal.audit.services import audit_record
-from irportal.workflow import engine, sweep
+from irportal.workflow import engine, outbox, sweep
 from irportal.workflow.engine import WorkflowSpec
-from irportal.workflow.tasks import notify_transition
 
 REPLAY_SWEEP_BATCH = 1000
-NOTIFIED_TRANSITIONS = {"submit", "request_changes", "approve", "publish", "withdraw"}
 
 EVENT_ACTIONS = {
     "event.cancel": "Event cancelled",
@@ -52,20 +50,13 @@ def disclosure_problems(event: Event) -> list[str]:
     return problems
 
 
-def _side_effects(event_id: int, transition: str) -> None:
-    if transition in NOTIFIED_TRANSITIONS:
-        notify_transition.delay("event", event_id, transition)
-    event_changed.delay(event_id, transition)
+EVENT = engine.register(WorkflowSpec(kind="event", model=Event, approval_blockers=disclosure_problems))
+outbox.register("events.event_changed", signals.announce, on_change=lambda kind, change: kind == "event")
 
 
-EVENT = engine.register(
-    WorkflowSpec(kind="event", model=Event, approval_blockers=disclosure_problems, after_commit=[_side_effects])
-)
-
-
-def after_commit(event_id: int, change: str) -> None:
-    """Once the surrounding transaction commits: the event's side effects and the ``state_changed`` announcement."""
-    engine.after_commit(EVENT, event_id, change)
+def record_change(event_id: int, change: str) -> None:
+    """In the change's transaction: its side effects, the ``event_changed`` and ``state_changed`` announcements."""
+    outbox.record_change(EVENT.kind, event_id, change)
 
 
 def event_submit(*, event_id: int, actor, comment: str = "") -> Event:
@@ -149,7 +140,7 @@ def _claim(event_id: int, due, *, now: datetime, action: str, after: str, stamp:
                 "replay_expires_at": event.replay_expires_at.isoformat(),
             },
         )
-        after_commit(event_id, action.removeprefix("event."))
+        record_change(event_id, action.removeprefix("event."))
     return True
 
 

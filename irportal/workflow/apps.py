@@ -9,7 +9,9 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         from irportal.accounts import navigation
         from irportal.audit.registry import is_registered, register_action
-        from irportal.workflow import tasks  # noqa: F401 - registers the tasks before any worker or producer starts
+
+        # The tasks before any worker or producer starts; the staff notifications as a side effect of changes.
+        from irportal.workflow import notifications, tasks  # noqa: F401
 
         if not is_registered("workflow.step_change"):
             register_action("workflow.step_change", "Changed an approval step")
