@@ -96,16 +96,25 @@ def _replay_publication_candidates(now):
     """The rows the sweep tries, each branch one range of an index so it reads the due rows, not the table.
 
     Pending replays come from the partial index on ``replay_available_at``;
-    the expiry part moves every closed window out of ``pending``, so old
-    events do not pile up there. The claim re-checks the whole condition.
+    a replay whose window closed before it was ever published stays pending
+    (nothing public changed, so nothing is expired) and is passed over. The
+    claim re-checks the whole condition.
     """
-    pending = Q(replay_status=ReplayStatus.PENDING, replay_available_at__lte=now)
+    pending = Q(replay_status=ReplayStatus.PENDING, replay_available_at__lte=now, replay_expires_at__gt=now)
     reopened = Q(replay_status=ReplayStatus.EXPIRED, replay_expires_at__gt=now, replay_available_at__lte=now)
     return Event.objects.filter(pending | reopened)
 
 
 def _replay_expirable_q(now) -> Q:
-    return Q(replay_status__in=[ReplayStatus.PENDING, ReplayStatus.AVAILABLE], replay_expires_at__lte=now)
+    """A published replay link whose window has closed; one never published is not expired."""
+    return Q(replay_status=ReplayStatus.AVAILABLE, replay_expires_at__lte=now)
+
+
+def _not_before_the_last_change(now) -> Q:
+    """A sweep that started before the row's last replay change cannot undo it (sweeps overlap)."""
+    return (Q(replay_published_at__isnull=True) | Q(replay_published_at__lte=now)) & (
+        Q(replay_expired_at__isnull=True) | Q(replay_expired_at__lte=now)
+    )
 
 
 def events_due_for_replay_publication(now: datetime):
@@ -114,12 +123,19 @@ def events_due_for_replay_publication(now: datetime):
 
 
 def events_due_for_replay_expiry(now: datetime):
-    """Events whose replay window has closed: a published link is taken down, a pending one never goes up."""
+    """Events whose published replay link must come down: its window has closed."""
     return Event.objects.filter(_replay_expirable_q(now))
 
 
 def _claim(event_id: int, due, *, now: datetime, action: str, after: str, stamp: str) -> bool:
-    """Move one event's replay to ``after`` if it is still due: the conditional UPDATE decides."""
+    """Move one event's replay to ``after`` if it is still due: the conditional UPDATE decides.
+
+    It is decided as of the sweep's ``now``, and only if no sweep has changed
+    the replay since that moment: each change stamps its moment on the row
+    (``replay_published_at``, ``replay_expired_at``), so an older sweep that
+    runs late cannot publish a replay a newer one has expired.
+    """
+    due = due.filter(_not_before_the_last_change(now))
     with transaction.atomic():
         before = due.filter(pk=event_id).values_list("replay_status", flat=True).first()
         if before is None:
