@@ -7,8 +7,8 @@ class AlertsConfig(AppConfig):
 
     def ready(self):
         from alerts import tasks
-        from irportal.accounts import navigation
-        from irportal.audit.registry import is_registered, register_action
+        from irportal.accounts import navigation, roles
+        from irportal.audit.registry import register_action
         from irportal.workflow import outbox
 
         for name, label in [
@@ -16,8 +16,9 @@ class AlertsConfig(AppConfig):
             ("alerts.confirm", "Confirmed email alerts"),
             ("alerts.unsubscribe", "Unsubscribed from email alerts"),
         ]:
-            if not is_registered(name):
-                register_action(name, label)
+            register_action(name, label)
+        roles.grant(roles.COMPLIANCE_REVIEWER, "alerts.view_subscriber")
+        roles.grant(roles.IR_ADMIN, "alerts.view_subscriber")
         # Each publication with an alert topic is fanned out by a worker, from a row written with the change.
         outbox.register("alerts.fan_out", tasks.fan_out_change, on_change=tasks.takes_part)
         navigation.register(navigation.NavItem("Email alerts", "alerts_staff:overview", "alerts.view_subscriber", 75))

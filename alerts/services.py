@@ -26,8 +26,8 @@ from django.utils.crypto import salted_hmac
 
 from alerts.models import Audience, Subscriber, SubscriberStatus
 from alerts.topics import absolute
+from company.models import CompanyProfile
 from irportal.audit.services import audit_record
-from irportal.investors.models import CompanyProfile
 
 UNSUBSCRIBE_SALT = "irportal.alerts.unsubscribe"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")

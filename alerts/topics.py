@@ -58,7 +58,7 @@ def absolute(path: str) -> str:
 
 
 def _company_name() -> str:
-    from irportal.investors.models import CompanyProfile
+    from company.models import CompanyProfile
 
     return CompanyProfile.load().legal_name
 

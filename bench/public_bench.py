@@ -116,7 +116,7 @@ def _bench_user():
 
 
 def seed_company_and_contacts(count: int) -> None:
-    from irportal.investors.models import CompanyProfile
+    from company.models import CompanyProfile
     from releases.models import Audience, MediaContact
 
     CompanyProfile(**COMPANY).save()
@@ -420,10 +420,7 @@ def report(paths, cached, uncached, counts_small, counts_large, cache_switch: bo
             failed = f"non-2xx/3xx {row['errors']} (cache off: {off and off['errors']})"
             print(f"  ! {name}: {failed}, socket errors: {row['socket_errors'] or 'none'}")
     print("(rps off / p99 off: the second gunicorn run, PUBLIC_CACHE=off; SQL @10: uncached with 10 releases)")
-    print(
-        "(PUBLIC_CACHE=off turns the page cache off: every request reads the releases and events from the database; "
-        "the company profile and contacts come from their copy per cache generation, see investors/sitedata.py)"
-    )
+    print("(PUBLIC_CACHE=off turns the page cache off: every request reads everything it shows from the database)")
     if not cache_switch:
         print(
             "note: settings define no PUBLIC_CACHE switch, so the cache-off run is the same code as the first; "

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from company.models import CompanyProfile
 from events import timefmt
 from events.content import presenter_line
 from events.models import Event
-from irportal.investors.models import CompanyProfile
 
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 

@@ -7,6 +7,28 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from events import workflow  # noqa: F401 - registers the workflow spec, audit actions and sweep parts
-        from irportal.accounts import navigation
+        from events.console import EventKind
+        from events.dashboard import webcasts_and_replays
+        from irportal.accounts import dashboard, roles
+        from irportal.workflow import console
 
-        navigation.register(navigation.NavItem("Events", "events_staff:list", "events.view_event", order=20))
+        roles.grant(
+            roles.IR_AUTHOR, "events.view_event", "events.add_event", "events.change_event", "events.submit_event"
+        )
+        roles.grant(
+            roles.IR_APPROVER,
+            *("events.view_event", "events.review_event", "events.publish_event"),
+            *("events.withdraw_event", "events.cancel_event"),
+        )
+        roles.grant(roles.COMPLIANCE_REVIEWER, "events.view_event")
+        roles.grant(roles.IR_ADMIN, "events.view_event")
+        console.register(EventKind())
+        dashboard.register(
+            dashboard.Panel(
+                "webcasts",
+                "staff/dashboard/_webcasts.html",
+                webcasts_and_replays,
+                permission="events.view_event",
+                order=30,
+            )
+        )

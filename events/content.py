@@ -8,11 +8,11 @@ and the time of the request, so templates and calendars say the same thing.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from events import timefmt
 from events.models import Event, EventKind
-from irportal.addresses import address
 from irportal.workflow.models import SnapshotDocument
 
 
@@ -36,7 +36,7 @@ def event_content(event: Event) -> dict:
     }
 
 
-def _instant(value):
+def instant(value):
     return datetime.fromisoformat(value) if value else None
 
 
@@ -63,8 +63,8 @@ class EventDocument(SnapshotDocument):
         self.event = event
         self.now = now
         self.home_zone = home_zone
-        self.starts_at = _instant(content["starts_at"])
-        self.ends_at = _instant(content["ends_at"])
+        self.starts_at = instant(content["starts_at"])
+        self.ends_at = instant(content["ends_at"])
 
     @property
     def kind_label(self) -> str:
@@ -76,11 +76,11 @@ class EventDocument(SnapshotDocument):
 
     @property
     def url(self) -> str:
-        return address("events:detail", self.event.slug)
+        return reverse("events:detail", args=[self.event.slug])
 
     @property
     def ics_url(self) -> str:
-        return address("events:ics", self.event.slug)
+        return reverse("events:ics", args=[self.event.slug])
 
     @property
     def cancelled(self) -> bool:

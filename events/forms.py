@@ -10,10 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 
+from company.forms import CompanyDateTimeField
+from company.validators import validate_time_zone
 from events.models import MAX_REPLAY_DAYS, Event, EventKind
 from irportal.forms import LocalDateTimeField, aware, local
-from irportal.investors.validators import validate_time_zone
-from releases.forms import CompanyDateTimeField
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 

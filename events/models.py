@@ -16,8 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from irportal.addresses import address
-from irportal.investors.validators import validate_time_zone
+from company.validators import validate_time_zone
 from irportal.workflow.models import BaseRevision, State, WorkflowItem, WorkflowItemQuerySet
 
 MAX_REPLAY_DAYS = 365
@@ -121,10 +120,10 @@ class Event(WorkflowItem):
         return self.title
 
     def get_absolute_url(self):
-        return address("events:detail", self.slug)
+        return reverse("events:detail", args=[self.slug])
 
     def get_staff_url(self):
-        return reverse("events_staff:detail", args=[self.pk])
+        return reverse("console:detail", kwargs={"kind": "events", "pk": self.pk})
 
     @property
     def is_cancelled(self) -> bool:

@@ -5,11 +5,10 @@ from datetime import datetime, timedelta
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
 
+from company.models import CompanyProfile
 from events.content import EventDocument
 from events.models import Event
-from irportal.db import PreparedQuery
-from irportal.investors.models import CompanyProfile
-from irportal.workflow.models import State, public_contents
+from irportal.workflow.models import State
 
 
 def public_events(now: datetime):
@@ -44,57 +43,32 @@ def upcoming_and_past(documents: list[EventDocument]) -> tuple[list[EventDocumen
 
 
 INVESTOR_PAGE_EVENTS = 5
-# What the Investor page reads of each event besides the public revision's content: the address, the replay
-# and the cancellation.
-COLUMNS = ("id", "slug", "cancelled_at", "replay_url", "replay_available_at", "replay_expires_at")
 
 
-def _listed(now: datetime):
-    return Event.objects.public(now).filter(cancelled_at__isnull=True)
-
-
-# Bounded, whatever the number of events, and each read along an index that stops at the first rows it needs:
-# the events not over yet that finish first (twice as many as shown, then shown soonest first), and the replay
-# windows open now, most recently opened first. Both in one round trip.
-_INVESTOR_PAGE = PreparedQuery(
-    Event,
-    lambda now: (
-        _listed(now)
-        .alias(finishes_at=Coalesce("ends_at", "starts_at"))
-        .filter(finishes_at__gte=now)
-        .order_by("finishes_at", "id")
-        .values_with_public_content(COLUMNS, now)[: INVESTOR_PAGE_EVENTS * 2]
-    ),
-    lambda now: (
-        _listed(now)
-        .filter(replay_available_at__lte=now, replay_expires_at__gt=now)
-        .order_by("-replay_available_at", "-id")
-        .values_with_public_content(COLUMNS, now)[:INVESTOR_PAGE_EVENTS]
-    ),
-)
-
-
-def investor_page_events(now: datetime, *, home_zone: str) -> dict:
+def investor_page_events(now: datetime, *, home_zone: str | None = None) -> dict:
     """For the Investor page: upcoming events with their webcast links, and the replays available now.
 
-    Two bounded queries in one statement (``_INVESTOR_PAGE``), each event
-    then decided from the revision the public reads.
+    Two bounded reads, each along an index that stops at the first rows it
+    needs: the events not over yet that finish first (twice as many as shown,
+    then shown soonest first), and the replay windows open now, most recently
+    opened first.
     """
-    soonest, replaying = _INVESTOR_PAGE.rows(now)
-    upcoming, _ = upcoming_and_past(_row_documents(soonest, now, home_zone))
-    _, past = upcoming_and_past(_row_documents(replaying, now, home_zone))
+    home_zone = home_zone or CompanyProfile.load().home_time_zone
+    listed = public_events(now).filter(cancelled_at__isnull=True)
+    soonest = (
+        listed.alias(finishes_at=Coalesce("ends_at", "starts_at"))
+        .filter(finishes_at__gte=now)
+        .order_by("finishes_at", "id")[: INVESTOR_PAGE_EVENTS * 2]
+    )
+    replaying = listed.filter(replay_available_at__lte=now, replay_expires_at__gt=now).order_by(
+        "-replay_available_at", "-id"
+    )[:INVESTOR_PAGE_EVENTS]
+    upcoming, _ = upcoming_and_past(_documents(soonest, now, home_zone))
+    _, past = upcoming_and_past(_documents(replaying, now, home_zone))
     return {
-        "upcoming_events": [doc for doc in upcoming if not doc.cancelled][:INVESTOR_PAGE_EVENTS],
+        "upcoming_events": upcoming[:INVESTOR_PAGE_EVENTS],
         "replays_now": [doc for doc in past if doc.replay.state == "available"],
     }
-
-
-def _row_documents(rows, now: datetime, home_zone: str) -> list[EventDocument]:
-    documents = (
-        EventDocument(event, content, now=now, home_zone=home_zone)
-        for event, content in public_contents(Event, COLUMNS, rows)
-    )
-    return [doc for doc in documents if doc.starts_at is not None]
 
 
 def _documents(events, now: datetime, home_zone: str) -> list[EventDocument]:

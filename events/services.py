@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from events.content import event_content
+from company.models import CompanyProfile
+from events.content import event_content, instant
 from events.models import MAX_REPLAY_DAYS, Event, EventRevision
 from events.workflow import EVENT, record_change
 from irportal.audit.services import audit_record, diff_fields
-from irportal.investors.models import CompanyProfile
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError
 
@@ -119,24 +119,47 @@ def event_update(*, actor, pk: int, base_version: int | None, **fields) -> Event
         event = _locked(pk)
         if base_version is not None and event.version != base_version:
             raise EditConflict(event)
-        before = event.revisions.get(number=event.version).content
-        replay_before = _replay_snapshot(event)
-        if event.first_published_at and fields.get("slug", event.slug) != event.slug:
-            fields = {**fields, "slug": event.slug}  # published addresses stay stable
-        _apply(event, fields)
-        content = event_content(event)
-        if content == before:
-            return event
-        status_change = engine.working_revision_saved(event, actor=actor)
-        revision, content = _new_revision(event, actor)
-        audit_record(
-            action="event.edit",
+        return _save_edit(event, actor=actor, action="event.edit", fields=fields)
+
+
+def event_restore(*, actor, pk: int, number: int) -> Event:
+    """Make an older revision's content the working copy again, as a new revision."""
+    _permitted(actor, "change", pk)
+    with transaction.atomic():
+        event = _locked(pk)
+        content = event.revisions.get(number=number).content
+        fields = {name: content[name] for name in CONTENT_FIELDS if name in content}
+        fields.update(starts_at=instant(content["starts_at"]), ends_at=instant(content["ends_at"]))
+        return _save_edit(
+            event,
             actor=actor,
-            obj=event,
-            changes=diff_fields(before, content) | diff_fields(replay_before, _replay_snapshot(event)) | status_change,
-            data={"revision": revision.number, "content_hash": revision.content_hash},
+            action="event.restore",
+            fields=fields,
+            note=f"Restored from revision {number}",
+            data={"restored_from": number},
         )
-        record_change(event.pk, "edit")
+
+
+def _save_edit(event: Event, *, actor, action: str, fields: dict, note: str = "", data: dict | None = None) -> Event:
+    """Apply an edit under the row lock; a new revision (and its audit entry) only when the content changed."""
+    before = event.revisions.get(number=event.version).content
+    replay_before = _replay_snapshot(event)
+    if event.first_published_at and fields.get("slug", event.slug) != event.slug:
+        fields = {**fields, "slug": event.slug}  # published addresses stay stable
+    _apply(event, fields)
+    content = event_content(event)
+    if content == before and action == "event.edit":
+        return event
+    status_change = engine.working_revision_saved(event, actor=actor)
+    revision, content = _new_revision(event, actor, note=note)
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=event,
+        changes=diff_fields(before, content) | diff_fields(replay_before, _replay_snapshot(event)) | status_change,
+        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
+    )
+    record_change(event.pk, action.removeprefix("event."))
     return event
 
 

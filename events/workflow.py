@@ -8,6 +8,7 @@ written as the system in the same transaction, with the side effects as
 outbox rows.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db import transaction
@@ -15,9 +16,10 @@ from django.db.models import Q
 
 from events import signals
 from events.models import MAX_REPLAY_DAYS, Event, ReplayStatus
-from irportal.audit.registry import is_registered, register_action
+from irportal.audit.registry import register_action
 from irportal.audit.services import audit_record
 from irportal.workflow import engine, outbox, sweep
+from irportal.workflow.checks import Check
 from irportal.workflow.engine import WorkflowSpec
 
 REPLAY_SWEEP_BATCH = 1000
@@ -30,8 +32,7 @@ EVENT_ACTIONS = {
     "event.replay_url_change": "Event replay link changed",
 }
 for _name, _label in EVENT_ACTIONS.items():
-    if not is_registered(_name):
-        register_action(_name, _label)
+    register_action(_name, _label)
 
 
 def disclosure_problems(event: Event) -> list[str]:
@@ -50,7 +51,12 @@ def disclosure_problems(event: Event) -> list[str]:
     return problems
 
 
-EVENT = engine.register(WorkflowSpec(kind="event", model=Event, approval_blockers=disclosure_problems))
+def event_checks(event: Event) -> list[Check]:
+    """A webcast notice without its facts cannot be approved: each missing fact is a blocker."""
+    return [Check("disclosure", problem, blocking=True) for problem in disclosure_problems(event)]
+
+
+EVENT = engine.register(WorkflowSpec(kind="event", model=Event, checks=event_checks))
 outbox.register("events.event_changed", signals.announce, on_change=lambda kind, change: kind == "event")
 
 
@@ -67,8 +73,12 @@ def event_request_changes(*, event_id: int, actor, comment: str) -> Event:
     return engine.request_changes(EVENT, pk=event_id, actor=actor, comment=comment)
 
 
-def event_approve(*, event_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Event:
-    return engine.approve(EVENT, pk=event_id, actor=actor, comment=comment, publish_at=publish_at)
+def event_approve(
+    *, event_id: int, actor, comment: str = "", publish_at: datetime | None = None, acknowledged: Collection[str] = ()
+) -> Event:
+    return engine.approve(
+        EVENT, pk=event_id, actor=actor, comment=comment, publish_at=publish_at, acknowledged=acknowledged
+    )
 
 
 def event_schedule(*, event_id: int, actor, publish_at: datetime) -> Event:

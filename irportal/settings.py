@@ -38,15 +38,17 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "csp",
     "axes",
     "irportal.audit",
     "irportal.accounts",
+    "company",
     "irportal.workflow",
-    "irportal.investors",
     "releases",
     "events",
     "alerts",
+    "investors",
 ]
 
 MIDDLEWARE = [
@@ -54,7 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A cached public page is answered here, before anything else is looked at; its copy keeps the
     # headers the middleware below added when it was made (frame options, content security policy).
-    "irportal.investors.cache.PublicCacheMiddleware",
+    "investors.cache.PublicCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "irportal.audit.middleware.AuditContextMiddleware",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "company.middleware.CompanyTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "irportal.audit.retention.RetentionRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -80,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "irportal.investors.context_processors.company",
+                "investors.context_processors.company",
             ],
         },
     },
@@ -92,9 +95,6 @@ try:
     _database = dj_database_url.parse(_database_url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60, minimum=0))
 except (ValueError, KeyError) as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL this product understands: {exc}") from None
-# On PostgreSQL the Investor page's lists run as prepared statements (irportal/db.py); no other query is
-# prepared. A connection pooler in transaction mode that cannot keep them (PgBouncer before 1.21) needs this off.
-_prepared_statements = envbool("DATABASE_PREPARED_STATEMENTS", True)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions make SQLite serialise writers at BEGIN, which the
     # audit hash chain relies on; WAL lets readers go on while one writes.
@@ -106,8 +106,6 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_HEALTH_CHECKS"] = True
-    if _prepared_statements:
-        _database.setdefault("OPTIONS", {})["prepare_threshold"] = 0
 else:
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
 DATABASES = {"default": _database}
@@ -128,7 +126,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "irportal"}}
 
-# The public cache (irportal/investors/cache.py): how long a copy is kept at most,
+# The public cache (investors/cache.py): how long a copy is kept at most,
 # and the ceilings of max-age (browsers) and s-maxage (proxies, CDNs). Every
 # one of them is also bounded by the next scheduled change. Publication and
 # withdrawal drop the site's own copies at once; proxies and browsers keep

@@ -2,30 +2,34 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from events import views as event_views
+from investors import urls as public_urls
+from investors.cache import public_page
+from investors.sitemaps import InvestorPagesSitemap, NewsSitemap
+from investors.views.events import events_ics
+from investors.views.home import robots_txt
 from irportal import health
-from irportal.investors.cache import public_page
-from irportal.investors.views import robots_txt
-from releases.sitemaps import InvestorPagesSitemap, NewsSitemap
+from irportal.workflow.console import calendar as console_calendar
 
 SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap}
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
-    path("investors/", include("irportal.investors.urls")),
-    path("investors/news/", include("releases.urls")),
+    path("investors/", include("investors.urls")),
+    path("investors/news/", include(public_urls.news_patterns)),
+    path("investors/events.ics", public_page(events_ics), name="events_calendar"),
+    path("investors/events/", include(public_urls.event_patterns)),
     path("investors/alerts/", include("alerts.urls")),
-    path("staff/alerts/", include("alerts.staff_urls")),
-    path("staff/releases/", include("releases.staff_urls")),
-    path("staff/approval-steps/", include("irportal.workflow.urls")),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_page(robots_txt), name="robots"),
-    path("investors/events.ics", public_page(event_views.events_ics), name="events_calendar"),
-    path("investors/events/", include("events.urls")),
+    path("staff/alerts/", include("alerts.staff_urls")),
+    path("staff/approval-steps/", include("irportal.workflow.urls")),
     path("staff/events/", include("events.staff_urls")),
+    path("staff/company/", include("company.urls")),
+    path("staff/", include("releases.staff_urls")),
     path("staff/", include("irportal.accounts.urls")),
-    path("staff/company/", include("irportal.investors.staff_urls")),
+    path("staff/", include("irportal.workflow.console.urls")),
     path("compliance/audit/", include("irportal.audit.urls")),
+    path("feeds/calendar/<str:token>.ics", console_calendar.feed, name="calendar_feed"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

@@ -8,9 +8,11 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from django.db.models import Q
 
-        from irportal.accounts import navigation
+        from irportal.accounts import navigation, roles
         from irportal.audit import retention
+        from irportal.workflow import console
         from releases import workflow  # noqa: F401 - registers the workflow spec and the sweep part
+        from releases.console import ReleaseKind
         from releases.models import Release, ReleaseRevision
 
         retention.protect(
@@ -25,7 +27,25 @@ class ReleasesConfig(AppConfig):
             reason="the revisions of a release that was public are part of the disclosure record",
         )
 
-        navigation.register(navigation.NavItem("Releases", "releases:list", "releases.view_release", order=10))
+        roles.grant(
+            roles.IR_AUTHOR,
+            *("releases.view_release", "releases.add_release", "releases.change_release", "releases.submit_release"),
+            *("releases.view_mediacontact", "releases.add_mediacontact", "releases.change_mediacontact"),
+            "releases.view_boilerplate",
+        )
+        roles.grant(
+            roles.IR_APPROVER,
+            *("releases.view_release", "releases.review_release", "releases.publish_release"),
+            *("releases.withdraw_release", "releases.view_mediacontact", "releases.view_boilerplate"),
+        )
+        roles.grant(roles.COMPLIANCE_REVIEWER, "releases.view_release")
+        roles.grant(
+            roles.IR_ADMIN,
+            *("releases.view_release", "releases.view_mediacontact", "releases.add_mediacontact"),
+            *("releases.change_mediacontact", "releases.view_boilerplate", "releases.add_boilerplate"),
+            "releases.change_boilerplate",
+        )
+        console.register(ReleaseKind())
         navigation.register(navigation.NavItem("Contacts", "releases:contacts", "releases.view_mediacontact", order=30))
         navigation.register(
             navigation.NavItem("Boilerplates", "releases:boilerplates", "releases.view_boilerplate", order=40)

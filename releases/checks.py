@@ -1,21 +1,37 @@
 """Checks shown to author and approver before approval: each a warning with what to fix.
 
 They do not block approval: an approver may have good reason (a release that
-must go out during market hours), but they decide knowing it.
+must go out during market hours), but they decide knowing it: each warning
+shown must be acknowledged to approve (``irportal.workflow.checks``).
 """
 
 import datetime
 import re
 import zoneinfo
-from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from irportal.investors.models import CompanyProfile
+from company.models import CompanyProfile
+from irportal.workflow.checks import Check
 from releases.content import clock, wire_date
 from releases.models import Release
 
+# Every check's code: what an approver acknowledges.
+CODES = frozenset(
+    {
+        "date",
+        "weekday",
+        "dateline",
+        "listing",
+        "contacts",
+        "about",
+        "safe_harbor",
+        "past",
+        "market_hours",
+        "after_close",
+    }
+)
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
 MARKET_OPEN = datetime.time(9, 30)
 MARKET_CLOSE = datetime.time(16, 0)
@@ -45,19 +61,13 @@ WEEKDAY_DATE = re.compile(
 LISTING = re.compile(r"\((?P<exchange>Nasdaq|NYSE American|NYSE|TSX|LSE)\s*:\s*(?P<ticker>[A-Z][A-Z0-9.\-]{0,9})\)")
 
 
-@dataclass(frozen=True)
-class CheckWarning:
-    code: str
-    message: str
-
-
 def _text(release: Release) -> str:
     return " ".join(
         [release.headline, release.subheadline, " ".join(release.highlights or []), strip_tags(release.body)]
     )
 
 
-def check_weekdays(release: Release) -> list[CheckWarning]:
+def check_weekdays(release: Release) -> list[Check]:
     warnings = []
     for match in WEEKDAY_DATE.finditer(_text(release)):
         month = MONTHS.get(match["month"].lower().rstrip("."))
@@ -67,11 +77,11 @@ def check_weekdays(release: Release) -> list[CheckWarning]:
         try:
             named = datetime.date(year, month, int(match["day"]))
         except ValueError:
-            warnings.append(CheckWarning("date", f"“{match.group(0)}” is not a real date."))
+            warnings.append(Check("date", f"“{match.group(0)}” is not a real date."))
             continue
         if WEEKDAYS[named.weekday()] != match["weekday"]:
             warnings.append(
-                CheckWarning(
+                Check(
                     "weekday",
                     f"The text says “{match.group(0)}”, but {wire_date(named)} is a {WEEKDAYS[named.weekday()]}.",
                 )
@@ -79,13 +89,13 @@ def check_weekdays(release: Release) -> list[CheckWarning]:
     return warnings
 
 
-def check_dateline_matches_embargo(release: Release, profile: CompanyProfile) -> list[CheckWarning]:
+def check_dateline_matches_embargo(release: Release, profile: CompanyProfile) -> list[Check]:
     if release.publish_at is None:
         return []
     local = release.publish_at.astimezone(zoneinfo.ZoneInfo(profile.home_time_zone)).date()
     if local != release.release_date:
         return [
-            CheckWarning(
+            Check(
                 "dateline",
                 f"The dateline says {wire_date(release.release_date)}, but the release goes out on "
                 f"{WEEKDAYS[local.weekday()]}, {wire_date(local)}: make them agree.",
@@ -94,40 +104,34 @@ def check_dateline_matches_embargo(release: Release, profile: CompanyProfile) ->
     return []
 
 
-def check_listing(release: Release, profile: CompanyProfile) -> list[CheckWarning]:
+def check_listing(release: Release, profile: CompanyProfile) -> list[Check]:
     expected = f"({profile.exchange}: {profile.ticker})"
     found = {f"({m['exchange']}: {m['ticker']})" for m in LISTING.finditer(_text(release))}
     if not found:
-        return [
-            CheckWarning("listing", f"The release never names the listing; write the company name with {expected}.")
-        ]
+        return [Check("listing", f"The release never names the listing; write the company name with {expected}.")]
     wrong = sorted(found - {expected})
     if wrong:
-        return [CheckWarning("listing", f"The release says {', '.join(wrong)}; the company profile says {expected}.")]
+        return [Check("listing", f"The release says {', '.join(wrong)}; the company profile says {expected}.")]
     return []
 
 
-def check_attachments(release: Release) -> list[CheckWarning]:
+def check_attachments(release: Release) -> list[Check]:
     warnings = []
     if not release.contacts.exists():
-        warnings.append(
-            CheckWarning("contacts", "No contact is attached: pick at least one investor or media contact.")
-        )
+        warnings.append(Check("contacts", "No contact is attached: pick at least one investor or media contact."))
     if release.about_id is None:
-        warnings.append(CheckWarning("about", "No “About” boilerplate is attached."))
+        warnings.append(Check("about", "No “About” boilerplate is attached."))
     if release.safe_harbor_id is None:
-        warnings.append(CheckWarning("safe_harbor", "No forward-looking statements text is attached."))
+        warnings.append(Check("safe_harbor", "No forward-looking statements text is attached."))
     return warnings
 
 
-def check_timing(release: Release, profile: CompanyProfile, now: datetime.datetime) -> list[CheckWarning]:
+def check_timing(release: Release, profile: CompanyProfile, now: datetime.datetime) -> list[Check]:
     if release.publish_at is None:
         return []
     if release.publish_at <= now:
         return [
-            CheckWarning(
-                "past", "The embargo time is in the past: the release would be public the moment it is approved."
-            )
+            Check("past", "The embargo time is in the past: the release would be public the moment it is approved.")
         ]
     eastern = release.publish_at.astimezone(EASTERN)
     if eastern.weekday() >= 5:
@@ -136,7 +140,7 @@ def check_timing(release: Release, profile: CompanyProfile, now: datetime.dateti
     time_of_day = eastern.time()
     if MARKET_OPEN <= time_of_day < MARKET_CLOSE:
         return [
-            CheckWarning(
+            Check(
                 "market_hours",
                 f"{clock(eastern)} ET is inside US market hours (9:30 am to 4:00 pm ET). "
                 f"Material news goes out before the open or after the close "
@@ -145,7 +149,7 @@ def check_timing(release: Release, profile: CompanyProfile, now: datetime.dateti
         ]
     if MARKET_CLOSE <= time_of_day < earliest:
         return [
-            CheckWarning(
+            Check(
                 "after_close",
                 f"{clock(eastern)} ET is too soon after the close: {profile.exchange} asks for "
                 f"{clock(earliest)} ET or later.",
@@ -154,7 +158,7 @@ def check_timing(release: Release, profile: CompanyProfile, now: datetime.dateti
     return []
 
 
-def release_checks(release: Release, now: datetime.datetime | None = None) -> list[CheckWarning]:
+def release_checks(release: Release, now: datetime.datetime | None = None) -> list[Check]:
     profile = CompanyProfile.load()
     now = now or timezone.now()
     return (

@@ -6,7 +6,6 @@ words, contacts and boilerplate as they were when approved.
 """
 
 from datetime import date
-from html import escape
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -50,26 +49,6 @@ def release_content(release: Release) -> dict:
     }
 
 
-def contact_lines(groups, spacing: str = "mb-2") -> str:
-    """The ``<dt>``/``<dd>`` lines of contacts grouped by audience (``MediaContact.group_by_audience``).
-
-    Written out here rather than as a template loop: the Investor page lists
-    every active contact, and this is the longest loop of the busiest page.
-    Every value is escaped; the phone number is also a ``tel:`` link.
-    """
-    lines = []
-    for label, members in groups:
-        lines.append(f"<dt>{escape(label)}</dt>")
-        for contact in members:
-            line = ", ".join(escape(contact[part]) for part in ("name", "title", "organization") if contact.get(part))
-            if phone := contact.get("phone"):
-                line += f'<br><a href="tel:{escape(phone.replace(" ", ""))}">{escape(phone)}</a>'
-            if email := contact.get("email"):
-                line += f'<br><a href="mailto:{escape(email)}">{escape(email)}</a>'
-            lines.append(f'<dd class="{escape(spacing)}">{line}</dd>')
-    return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
-
-
 def wire_date(value: date) -> str:
     """AP style, as wires print it: ``Sept. 4, 2026``, ``May 12, 2026``."""
     return f"{AP_MONTHS[value.month - 1]} {value.day}, {value.year}"
@@ -82,12 +61,17 @@ def clock(value) -> str:
 
 
 class ReleaseDocument(SnapshotDocument):
-    """A release snapshot for templates: ``doc.headline``, ``doc.wire_dateline`` and so on."""
+    """A release snapshot for templates: ``doc.headline``, ``doc.wire_dateline`` and so on.
 
-    def __init__(self, content: dict, *, release: Release | None = None, revision=None):
+    ``file_base`` is where its images and documents are served: the public
+    address (which checks publication) or the staff console's.
+    """
+
+    def __init__(self, content: dict, *, release: Release | None = None, revision=None, file_base: str = ""):
         super().__init__(content)
         self.release = release
         self.revision = revision
+        self.file_base = file_base or (f"{release.get_absolute_url()}files/" if release is not None else "")
 
     @property
     def release_date(self) -> date:

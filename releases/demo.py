@@ -4,6 +4,7 @@ import datetime as dt
 
 from irportal.workflow.models import State
 from releases import services, workflow
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Boilerplate, MediaContact, Release
 
 ABOUT = (
@@ -101,7 +102,9 @@ def _boilerplate(author, name, kind, title, text):
     existing = Boilerplate.objects.filter(name=name).first()
     if existing is not None and existing.latest is not None:
         return existing.latest
-    return services.boilerplate_save(actor=author, pk=None, name=name, kind=kind, title=title, text=text)
+    return services.boilerplate_save(
+        actor=author, pk=None, name=name, kind=kind, title=title, text=text, is_default=True
+    )
 
 
 def seed_demo_releases(*, author, approver, now: dt.datetime) -> None:
@@ -139,7 +142,7 @@ def _advance(release, state, *, author, approver, publish_at):
     workflow.release_submit(release_id=release.pk, actor=author)
     if state == State.IN_REVIEW:
         return
-    workflow.release_approve(release_id=release.pk, actor=approver, publish_at=publish_at)
+    workflow.release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)
     if state == State.APPROVED:
         return
     workflow.releases_publish_due(publish_at)

@@ -1,26 +1,8 @@
-import datetime
-
 from django import forms
-from django.utils import timezone
 
-from irportal.forms import LocalDateTimeField, aware, local
-from irportal.investors.models import CompanyProfile
+from company.forms import CompanyDateTimeField
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
-
-
-class CompanyDateTimeField(LocalDateTimeField):
-    """A date and time typed in the company's home time zone."""
-
-    def to_python(self, value):
-        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-            return value
-        return aware(super().to_python(value), CompanyProfile.load().home_time_zone)
-
-    def prepare_value(self, value):
-        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-            return local(value, CompanyProfile.load().home_time_zone)
-        return value
 
 
 class BoilerplateChoiceField(forms.ModelChoiceField):
@@ -34,6 +16,10 @@ def _latest_versions(kind: str):
 
 
 class ReleaseForm(forms.ModelForm):
+    class Media:
+        css = {"all": ["vendor/jodit/jodit.min.css"]}
+        js = ["vendor/jodit/jodit.min.js", "js/editor.js"]
+
     highlights = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -49,7 +35,6 @@ class ReleaseForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Release
@@ -87,7 +72,6 @@ class ReleaseForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["highlights"] = "\n".join(self.instance.highlights or [])
-            self.initial["base_version"] = self.instance.version
             if self.instance.first_published_at:
                 self.fields["slug"].disabled = True
                 self.fields["slug"].help_text = "Fixed once published: wires and search engines link to it."
@@ -113,7 +97,6 @@ class ReleaseForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
-        data.pop("base_version", None)
         data.pop("contacts", None)
         return data
 
@@ -129,23 +112,6 @@ class AttachmentUploadForm(forms.Form):
     title = forms.CharField(max_length=200)
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)
-
-
-class TransitionForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
-    publish_at = CompanyDateTimeField(required=False, label="Publish at (embargo)")
-    reason = forms.CharField(required=False, max_length=2000)
-
-
-class ReleaseFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any state")])
-    author = forms.IntegerField(required=False, min_value=1, widget=forms.Select)
-    updated_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    updated_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-
 class MediaContactForm(forms.ModelForm):
     class Meta:
         model = MediaContact
@@ -157,6 +123,11 @@ class BoilerplateForm(forms.Form):
     kind = forms.ChoiceField(choices=Boilerplate.Kind.choices)
     title = forms.CharField(max_length=200, help_text='The heading, e.g. "About Example Corp"')
     text = forms.CharField(widget=forms.Textarea(attrs={"data-rich-text": "true", "rows": 8}))
+    is_default = forms.BooleanField(
+        required=False,
+        label="Default of its kind",
+        help_text=Boilerplate._meta.get_field("is_default").help_text,
+    )
 
     def clean_text(self):
         text = clean_html(self.cleaned_data["text"])

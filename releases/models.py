@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from irportal.addresses import address
 from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
 
 
@@ -73,9 +72,20 @@ class Boilerplate(models.Model):
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     is_active = models.BooleanField(default=True)
+    is_default = models.BooleanField(
+        default=False,
+        verbose_name="Default of its kind",
+        help_text="Attached to new releases and announcements; the default About text is also "
+        "the one on the Investor Information page.",
+    )
 
     class Meta:
         ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(is_default=True), name="boilerplate_one_default_per_kind"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -177,10 +187,10 @@ class Release(WorkflowItem):
         return self.headline
 
     def get_absolute_url(self):
-        return address("news:detail", self.slug)
+        return reverse("news:detail", args=[self.slug])
 
     def get_staff_url(self):
-        return reverse("releases:detail", args=[self.pk])
+        return reverse("console:detail", kwargs={"kind": "releases", "pk": self.pk})
 
 
 class ReleaseRevision(BaseRevision):

@@ -195,15 +195,22 @@ def contact_save(*, actor, form) -> MediaContact:
     return contact
 
 
-def boilerplate_save(*, actor, pk: int | None, name: str, kind: str, title: str, text: str) -> BoilerplateVersion:
+def boilerplate_save(
+    *, actor, pk: int | None, name: str, kind: str, title: str, text: str, is_default: bool = False
+) -> BoilerplateVersion:
     """A new boilerplate, or a new version of one; earlier versions stay as releases quoted them."""
     with transaction.atomic():
+        if is_default:
+            # One default per kind: the one saved as default last takes over.
+            Boilerplate.objects.select_for_update().filter(kind=kind, is_default=True).exclude(pk=pk).update(
+                is_default=False
+            )
         if pk is None:
-            boilerplate = Boilerplate.objects.create(name=name, kind=kind)
+            boilerplate = Boilerplate.objects.create(name=name, kind=kind, is_default=is_default)
             number = 1
         else:
             boilerplate = Boilerplate.objects.select_for_update().get(pk=pk)
-            boilerplate.name, boilerplate.kind = name, kind
+            boilerplate.name, boilerplate.kind, boilerplate.is_default = name, kind, is_default
             boilerplate.save()
             number = (boilerplate.latest.number if boilerplate.latest else 0) + 1
         version = BoilerplateVersion.objects.create(
@@ -213,6 +220,6 @@ def boilerplate_save(*, actor, pk: int | None, name: str, kind: str, title: str,
             action="boilerplate.version",
             actor=actor,
             obj=boilerplate,
-            data={"version": number, "title": title, "text": version.text},
+            data={"version": number, "title": title, "text": version.text, "is_default": is_default},
         )
     return version

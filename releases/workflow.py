@@ -5,14 +5,16 @@ effects written to the outbox); views, tasks and commands call these and nothing
 to change a release's state.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
-from irportal.audit.registry import is_registered, register_action
+from irportal.audit.registry import register_action
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
+from releases.checks import release_checks
 from releases.models import Release
 
-RELEASE = engine.register(WorkflowSpec(kind="release", model=Release))
+RELEASE = engine.register(WorkflowSpec(kind="release", model=Release, checks=release_checks))
 
 
 def release_submit(*, release_id: int, actor, comment: str = "") -> Release:
@@ -23,8 +25,12 @@ def release_request_changes(*, release_id: int, actor, comment: str) -> Release:
     return engine.request_changes(RELEASE, pk=release_id, actor=actor, comment=comment)
 
 
-def release_approve(*, release_id: int, actor, comment: str = "", publish_at: datetime | None = None) -> Release:
-    return engine.approve(RELEASE, pk=release_id, actor=actor, comment=comment, publish_at=publish_at)
+def release_approve(
+    *, release_id: int, actor, comment: str = "", publish_at: datetime | None = None, acknowledged: Collection[str] = ()
+) -> Release:
+    return engine.approve(
+        RELEASE, pk=release_id, actor=actor, comment=comment, publish_at=publish_at, acknowledged=acknowledged
+    )
 
 
 def release_schedule(*, release_id: int, actor, publish_at: datetime) -> Release:
@@ -50,5 +56,4 @@ for _name, _label in [
     ("contact.update", "Changed a contact"),
     ("boilerplate.version", "Saved a boilerplate version"),
 ]:
-    if not is_registered(_name):
-        register_action(_name, _label)
+    register_action(_name, _label)

@@ -77,7 +77,7 @@ def make_release(author=None, **overrides):
 
 def make_company(**overrides):
     """The fictional listed company the tests disclose for."""
-    from irportal.investors.models import CompanyProfile
+    from company.models import CompanyProfile
 
     fields = {
         "legal_name": "Halvorsen Instruments, Inc.",

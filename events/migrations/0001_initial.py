@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import irportal.investors.validators
+import company.validators
 
 
 class Migration(migrations.Migration):
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                         default="America/New_York",
                         help_text="IANA name",
                         max_length=64,
-                        validators=[irportal.investors.validators.validate_time_zone],
+                        validators=[company.validators.validate_time_zone],
                     ),
                 ),
                 ("location", models.CharField(blank=True, help_text='City, or "Virtual"', max_length=120)),

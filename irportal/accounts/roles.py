@@ -2,7 +2,7 @@
 
 A data migration creates the groups; after every ``migrate`` the
 ``post_migrate`` handler grants each role the permissions listed here, so an
-app that adds permissions only has to name them in ``ROLE_PERMISSIONS``.
+app that adds permissions only has to ``grant`` them in its ``ready()``.
 Permissions are only ever added to a role by this sync, never removed: taking
 one away needs a data migration that says so.
 """
@@ -13,63 +13,31 @@ COMPLIANCE_REVIEWER = "Compliance Reviewer"
 IR_ADMIN = "IR Admin"
 ROLES = (IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN)
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    IR_AUTHOR: [
-        "releases.view_release",
-        "releases.add_release",
-        "releases.change_release",
-        "releases.submit_release",
-        "releases.view_mediacontact",
-        "releases.add_mediacontact",
-        "releases.change_mediacontact",
-        "releases.view_boilerplate",
-        "events.view_event",
-        "events.add_event",
-        "events.change_event",
-        "events.submit_event",
-    ],
-    IR_APPROVER: [
-        "releases.view_release",
-        "releases.review_release",
-        "releases.publish_release",
-        "releases.withdraw_release",
-        "releases.view_mediacontact",
-        "releases.view_boilerplate",
-        "events.view_event",
-        "events.review_event",
-        "events.publish_event",
-        "events.withdraw_event",
-        "events.cancel_event",
-    ],
-    COMPLIANCE_REVIEWER: [
-        "audit.view_auditentry",
-        "audit.export_auditentry",
-        "releases.view_release",
-        "events.view_event",
-        "alerts.view_subscriber",
-    ],
+# What each role may do, as ``app_label.codename``. The apps grant their own
+# permissions from ``AppConfig.ready()`` (``grant``); these are the ones of
+# Django's and this layer's models.
+_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    IR_AUTHOR: [],
+    IR_APPROVER: [],
+    COMPLIANCE_REVIEWER: ["audit.view_auditentry", "audit.export_auditentry"],
     IR_ADMIN: [
-        "releases.view_release",
-        "releases.view_mediacontact",
-        "releases.add_mediacontact",
-        "releases.change_mediacontact",
-        "releases.view_boilerplate",
-        "releases.add_boilerplate",
-        "releases.change_boilerplate",
-        "workflow.view_approvalstep",
-        "workflow.add_approvalstep",
-        "workflow.change_approvalstep",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
         "audit.view_auditentry",
         "audit.export_auditentry",
-        "investors.view_companyprofile",
-        "investors.change_companyprofile",
-        "events.view_event",
-        "alerts.view_subscriber",
     ],
 }
+
+
+def grant(role: str, *permissions: str) -> None:
+    """Give ``role`` these permissions at the next sync (every ``migrate``); called from ``AppConfig.ready()``."""
+    granted = _ROLE_PERMISSIONS[role]
+    granted.extend(permission for permission in permissions if permission not in granted)
+
+
+def role_permissions() -> dict[str, list[str]]:
+    return {role: list(permissions) for role, permissions in _ROLE_PERMISSIONS.items()}
 
 
 def grant_permissions(apps, grants: dict[str, list[str]]) -> None:
@@ -102,10 +70,10 @@ def grant_permissions(apps, grants: dict[str, list[str]]) -> None:
 
 
 def sync_roles(sender, apps=None, **kwargs) -> None:
-    """``post_migrate`` handler: every role has at least the permissions of ``ROLE_PERMISSIONS``."""
+    """``post_migrate`` handler: every role has at least the permissions granted to it."""
     if apps is None:
         from django.apps import apps
-    grant_permissions(apps, ROLE_PERMISSIONS)
+    grant_permissions(apps, role_permissions())
 
 
 def roles_of(user) -> list[str]:

@@ -5,9 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
-from irportal.accounts import services
+from irportal.accounts import dashboard, services
 from irportal.accounts.forms import UserCreateForm, UserUpdateForm
 from irportal.accounts.roles import roles_of
 from irportal.audit.permissions import SignedInMixin, StaffPermissionMixin
@@ -54,10 +55,15 @@ class PasswordChangeView(SignedInMixin, auth_views.PasswordChangeView):
 
 
 class ConsoleView(SignedInMixin, TemplateView):
+    """The dashboard: what the user's roles need today, from the panels the apps register."""
+
     template_name = "staff/console.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(roles=roles_of(self.request.user), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            roles=roles_of(user), panels=dashboard.panels_for(user, timezone.now()), **kwargs
+        )
 
 
 class UserListView(StaffPermissionMixin, ListView):

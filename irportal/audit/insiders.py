@@ -1,14 +1,16 @@
 """Insider access lists: who opened a release or event while it was unpublished.
 
-Built only from the audit log. Releases and events write ``<kind>.access``
-for every staff view of an unpublished item, with ``data = {"view": ...,
-"roles": [...]}``. The first ``<kind>.publish`` entry of the item closes its
-list: only access entries with a smaller sequence number count, so a closed
-list never changes afterwards.
+Built only from the audit log. Each kind of item that keeps insider lists
+registers itself (``register_source`` from its app's ``ready()``): its object
+type, its action prefix and the permission that opens its unpublished items.
+It writes ``<kind>.access`` for every staff view of an unpublished item, with
+``data = {"view": ..., "roles": [...]}``. The first ``<kind>.publish`` entry
+of the item closes its list: only access entries with a smaller sequence
+number count, so a closed list never changes afterwards.
 
 Permanent insiders are the users whose permissions let them open every
-unpublished item (``releases.view_release`` or ``events.view_event``, from a
-role or granted directly), and superusers.
+unpublished item of a registered kind (from a role or granted directly), and
+superusers.
 """
 
 from dataclasses import dataclass, field
@@ -20,9 +22,17 @@ from django.db.models import Count, Max, Min, Q
 
 from irportal.audit.models import AuditEntry
 
-# object_type -> the action prefix its entries use
-INSIDER_KINDS = {"releases.release": "release", "events.event": "event"}
-PERMANENT_INSIDER_PERMISSIONS = ("releases.view_release", "events.view_event")
+# object_type ("releases.release") -> the action prefix its entries use ("release")
+INSIDER_KINDS: dict[str, str] = {}
+# The permissions that open every unpublished item of a registered kind.
+PERMANENT_INSIDER_PERMISSIONS: list[str] = []
+
+
+def register_source(object_type: str, *, action_prefix: str, view_permission: str) -> None:
+    """A kind of item whose unpublished readers are insiders; called from its app's ``ready()``."""
+    INSIDER_KINDS[object_type] = action_prefix
+    if view_permission not in PERMANENT_INSIDER_PERMISSIONS:
+        PERMANENT_INSIDER_PERMISSIONS.append(view_permission)
 
 
 @dataclass

@@ -45,27 +45,3 @@ register_action("audit.insider_list_export", "Exported an insider list")
 register_action("security.permission_denied", "Permission denied")
 register_action("security.lockout", "Locked out after failed sign-ins")
 register_action("retention.delete_refused", "Deletion refused (retention)")
-
-# Releases and events write these; they are registered here, once, so that the
-# audit explorer and the insider lists know them before those apps record any.
-_WORKFLOW_ACTIONS = {
-    "create": "Created {}",
-    "edit": "Edited {}",
-    "submit": "Submitted {} for review",
-    "request_changes": "Requested changes to {}",
-    "approve": "Approved {}",
-    "schedule": "Scheduled {}",
-    "publish": "Published {}",
-    "withdraw": "Withdrew {}",
-    "restore": "Restored {}",
-    "comment": "Commented on {}",
-    "upload": "Uploaded a file to {}",
-    "access": "Opened unpublished {}",
-}
-for _kind, _noun in (("release", "release"), ("event", "event")):
-    for _verb, _label in _WORKFLOW_ACTIONS.items():
-        register_action(f"{_kind}.{_verb}", _label.format(_noun))
-register_action("event.cancel", "Cancelled event")
-register_action("event.replay_publish", "Published event replay link")
-register_action("event.replay_expire", "Expired event replay link")
-register_action("event.replay_window_change", "Changed event replay window")

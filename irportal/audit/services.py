@@ -66,6 +66,41 @@ def audit_record(
     serialised on the chain head: a PostgreSQL advisory lock held until the
     surrounding transaction ends; SQLite takes its write lock at BEGIN.
     """
+    entry = _entry(
+        action=action,
+        actor=actor,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        changes=changes,
+        data=data,
+        actor_label=actor_label,
+    )
+    _append([entry])
+    return entry
+
+
+def audit_record_many(*, action: str, actor, objects, data: dict | None = None) -> list[AuditEntry]:
+    """The same entry about each of ``objects`` (e.g. the unpublished items one page listed), chained in one write."""
+    entries = [_entry(action=action, actor=actor, obj=obj, data=data) for obj in objects]
+    if entries:
+        _append(entries)
+    return entries
+
+
+def _entry(
+    *,
+    action: str,
+    actor,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    object_label: str = "",
+    changes: dict | None = None,
+    data: dict | None = None,
+    actor_label: str | None = None,
+) -> AuditEntry:
     if not registry.is_registered(action):
         raise ValueError(f"unregistered audit action {action!r}")
     if obj is not None:
@@ -74,29 +109,36 @@ def audit_record(
         object_label = str(obj)
     actor_id, default_label = _actor_fields(actor)
     request_context = current_context()
+    return AuditEntry(
+        group_id=request_context.group_id,
+        actor_id=actor_id,
+        actor_label=(actor_label or default_label)[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        object_label=str(object_label)[:255],
+        changes=_json_value(changes or {}),
+        data=_json_value(data or {}),
+        ip=request_context.ip,
+        user_agent=request_context.user_agent,
+        request_id=request_context.request_id,
+    )
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain ``entries`` after the head and insert them, holding the chain's lock."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
         head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
-        sequence, prev_hash = (head[0] + 1, head[1]) if head else (1, chain.GENESIS_HASH)
-        entry = AuditEntry(
-            sequence=sequence,
-            timestamp=timezone.now(),
-            group_id=request_context.group_id,
-            actor_id=actor_id,
-            actor_label=(actor_label or default_label)[:150],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id)[:64],
-            object_label=str(object_label)[:255],
-            changes=_json_value(changes or {}),
-            data=_json_value(data or {}),
-            ip=request_context.ip,
-            user_agent=request_context.user_agent,
-            request_id=request_context.request_id,
-            prev_hash=prev_hash,
-        )
-        entry.entry_hash = entry.compute_hash()
-        entry.save(force_insert=True)
-    return entry
+        sequence, prev_hash = (head[0], head[1]) if head else (0, chain.GENESIS_HASH)
+        now = timezone.now()
+        for entry in entries:
+            sequence += 1
+            entry.sequence, entry.timestamp, entry.prev_hash = sequence, now, prev_hash
+            entry.entry_hash = prev_hash = entry.compute_hash()
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries)

@@ -7,15 +7,22 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Approval workflow"
 
     def ready(self):
-        from irportal.accounts import navigation
-        from irportal.audit.registry import is_registered, register_action
+        from irportal.accounts import navigation, roles
+        from irportal.audit.registry import register_action
 
         # The tasks before any worker or producer starts; the staff notifications as a side effect of changes.
         from irportal.workflow import notifications, tasks  # noqa: F401
+        from irportal.workflow.console.dashboard import may_view_some_kind, register_panels
 
-        if not is_registered("workflow.step_change"):
-            register_action("workflow.step_change", "Changed an approval step")
+        register_action("workflow.step_change", "Changed an approval step")
+        register_action("calendar.feed_create", "Made a private calendar address")
+        register_action("calendar.feed_revoke", "Revoked a private calendar address")
 
+        roles.grant(
+            roles.IR_ADMIN, "workflow.view_approvalstep", "workflow.add_approvalstep", "workflow.change_approvalstep"
+        )
+        register_panels()
+        navigation.register(navigation.NavItem("Calendar", "console:calendar", order=25, shown_to=may_view_some_kind))
         navigation.register(
             navigation.NavItem("Approval steps", "workflow:steps", "workflow.change_approvalstep", order=85)
         )

@@ -2,17 +2,19 @@
 
 Each transition is one call that, in one transaction, locks the row, checks
 the actor's permission and the state, writes the change, its audit entry and
-its side effects (as outbox rows, ``irportal.workflow.outbox``). Views, Celery tasks and
-management commands call these functions; nothing else writes ``status``.
+its side effects (as outbox rows, ``irportal.workflow.outbox``). Views, Celery
+tasks and management commands call these functions; nothing else writes
+``status``.
 
 Releases and events describe themselves with a ``WorkflowSpec``; the
 transitions are the same for both.
 """
 
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -21,9 +23,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from irportal.accounts.roles import roles_of
-from irportal.audit.registry import is_registered, register_action
-from irportal.audit.services import audit_record
+from irportal.audit import insiders
+from irportal.audit.models import AuditEntry, object_type_of
+from irportal.audit.registry import register_action
+from irportal.audit.services import audit_record, audit_record_many
 from irportal.workflow import outbox
+from irportal.workflow.checks import Check
 from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
 from irportal.workflow.signals import state_changed
 
@@ -46,6 +51,17 @@ class WorkflowPermissionDenied(WorkflowError):
     status_code = 403
 
 
+class UnacknowledgedWarnings(TransitionNotAllowed):
+    """Approval refused until the approver acknowledges these warnings (``Check``s); nothing was changed."""
+
+    def __init__(self, warnings: list[Check]):
+        super().__init__(
+            "Acknowledge each warning before approving; not acknowledged: "
+            + "; ".join(check.message for check in warnings)
+        )
+        self.warnings = warnings
+
+
 class EditConflict(WorkflowError):
     """Someone saved the item since this form was opened; nothing was saved."""
 
@@ -62,8 +78,9 @@ class WorkflowSpec:
 
     kind: str
     model: type[models.Model]
-    # Problems that block approval (e.g. an event's missing disclosure facts).
-    approval_blockers: Callable[[models.Model], list[str]] | None = None
+    # The content checks of an item's working copy (``Check``): blockers stop approval (e.g. an event's missing
+    # disclosure facts); each warning shown must be acknowledged by the approver (e.g. an embargo in market hours).
+    checks: Callable[[models.Model], list[Check]] | None = None
 
     def perm(self, verb: str) -> str:
         return f"{self.model._meta.app_label}.{verb}_{self.model._meta.model_name}"
@@ -92,11 +109,15 @@ TRANSITION_LABELS = {
 
 
 def register(spec: WorkflowSpec) -> WorkflowSpec:
-    """Make a kind of item known to the workflow, with its audit action names."""
+    """Make a kind of item known to the workflow: its audit action names and its insider lists."""
     _SPECS[spec.kind] = spec
     for transition, label in TRANSITION_LABELS.items():
-        if not is_registered(spec.action(transition)):
-            register_action(spec.action(transition), f"{spec.kind.capitalize()} {label}")
+        register_action(spec.action(transition), f"{spec.kind.capitalize()} {label}")
+    insiders.register_source(
+        f"{spec.model._meta.app_label}.{spec.model._meta.model_name}",
+        action_prefix=spec.kind,
+        view_permission=spec.perm("view"),
+    )
     return spec
 
 
@@ -105,6 +126,40 @@ def spec_for(kind: str) -> WorkflowSpec:
 
 
 # -- checks: each returns nothing or raises, and never changes anything -------------------------
+
+
+class ReviewFacts:
+    """What the transition checks read besides the item, read once for a whole page of items.
+
+    A list of fifty items asks for the approval chain, the actor's groups and
+    the actor's approvals of those items once each, not once per row.
+    """
+
+    def __init__(self, spec: "WorkflowSpec", actor, items=()):
+        self.spec = spec
+        self.actor = actor
+        self._items = {item.pk: item for item in items}
+        self._approved: dict[int, set[tuple[int, int]]] | None = None
+
+    @functools.cached_property
+    def chain(self) -> list[ApprovalStep]:
+        return ApprovalStep.chain()
+
+    @functools.cached_property
+    def group_ids(self) -> set[int]:
+        if self.actor is None or not self.actor.is_authenticated:
+            return set()
+        return set(self.actor.groups.values_list("pk", flat=True))
+
+    def approved_steps(self, item) -> set[int]:
+        """The steps of the item's current review round that the actor approved."""
+        if self._approved is None or item.pk not in self._items:
+            self._items.setdefault(item.pk, item)
+            rows = _approvals_of(self.spec, self._items).filter(approver=self.actor)
+            self._approved = {}
+            for object_id, review_round, step_id in rows.values_list("object_id", "review_round", "step_id"):
+                self._approved.setdefault(object_id, set()).add((review_round, step_id))
+        return {step for review_round, step in self._approved.get(item.pk, set()) if review_round == item.review_round}
 
 
 def _require_perm(spec, actor, verb):
@@ -119,41 +174,36 @@ def _require_state(spec, item, *states, doing):
         )
 
 
-def _check_submit(spec, item, actor):
+def _check_submit(spec, item, actor, facts):
     _require_perm(spec, actor, "submit")
     _require_state(spec, item, State.DRAFT, doing="submitted for review")
-    if not ApprovalStep.chain():
+    if not facts.chain:
         raise TransitionNotAllowed("No approval step is configured; ask an IR Admin to set one up.")
 
 
-def _check_review(spec, item, actor):
+def _check_review(spec, item, actor, facts):
     """Shared by approve and request changes: the current step's group, and never one's own work."""
     _require_perm(spec, actor, "review")
     _require_state(spec, item, State.IN_REVIEW, doing="reviewed")
     step = item.current_step
-    if step is None or not actor.groups.filter(pk=step.group_id).exists():
+    if step is None or step.group_id not in facts.group_ids:
         raise WorkflowPermissionDenied(f"Only members of {step.group.name if step else 'the step'} review this step.")
     if actor.pk in (item.created_by_id, item.last_edited_by_id):
         raise WorkflowPermissionDenied(f"You wrote or last edited this {spec.kind}; someone else must review it.")
 
 
-def _check_approve(spec, item, actor):
-    _check_review(spec, item, actor)
-    earlier = _approvals(spec, item).filter(review_round=item.review_round, approver=actor)
-    if earlier.exclude(step=item.current_step).exists():
+def _check_approve(spec, item, actor, facts):
+    _check_review(spec, item, actor, facts)
+    if facts.approved_steps(item) - {item.current_step_id}:
         raise WorkflowPermissionDenied("You approved an earlier step of this review; another person approves this one.")
-    if spec.approval_blockers is not None:
-        problems = spec.approval_blockers(item)
-        if problems:
-            raise TransitionNotAllowed("Cannot approve yet: " + "; ".join(problems))
 
 
-def _check_publish(spec, item, actor):
+def _check_publish(spec, item, actor, facts):
     _require_perm(spec, actor, "publish")
     _require_state(spec, item, State.APPROVED, doing="published or scheduled")
 
 
-def _check_withdraw(spec, item, actor):
+def _check_withdraw(spec, item, actor, facts):
     _require_perm(spec, actor, "withdraw")
     if not item.is_live and not (
         item.status == State.APPROVED and item.publish_at and item.publish_at <= timezone.now()
@@ -169,18 +219,25 @@ _CHECKS = {
     "publish": _check_publish,
     "withdraw": _check_withdraw,
 }
+TRANSITIONS = tuple(_CHECKS)
 
 
-def allowed_transitions(spec: WorkflowSpec, item, actor) -> set[str]:
-    """The buttons to show: the transitions whose checks pass for this actor now."""
+def allowed_transitions(spec: WorkflowSpec, item, actor, facts: ReviewFacts | None = None) -> set[str]:
+    """The buttons to show: the transitions this actor may make now (content checks aside, see ``checks_for``)."""
+    facts = facts or ReviewFacts(spec, actor, [item])
     allowed = set()
     for name, check in _CHECKS.items():
         try:
-            check(spec, item, actor)
+            check(spec, item, actor, facts)
         except WorkflowError:
             continue
         allowed.add(name)
     return allowed
+
+
+def checks_for(spec: WorkflowSpec, item) -> list[Check]:
+    """The content checks of the item's working copy: blockers stop approval, warnings must be acknowledged."""
+    return list(spec.checks(item)) if spec.checks is not None else []
 
 
 # -- the transitions ----------------------------------------------------------------------------
@@ -188,6 +245,10 @@ def allowed_transitions(spec: WorkflowSpec, item, actor) -> set[str]:
 
 def _approvals(spec, item):
     return Approval.objects.filter(content_type=ContentType.objects.get_for_model(spec.model), object_id=item.pk)
+
+
+def _approvals_of(spec, pks):
+    return Approval.objects.filter(content_type=ContentType.objects.get_for_model(spec.model), object_id__in=list(pks))
 
 
 def record_denial(spec: WorkflowSpec, *, pk, actor, transition: str, reason: str) -> None:
@@ -214,7 +275,7 @@ def _perform(spec, *, pk, actor, transition, apply):
     try:
         with transaction.atomic():
             item = spec.model.objects.select_for_update().get(pk=pk)
-            _CHECKS[transition](spec, item, actor)
+            _CHECKS[transition](spec, item, actor, ReviewFacts(spec, actor, [item]))
             before = item.status
             data = apply(item) or {}
             item.save()
@@ -286,8 +347,30 @@ def request_changes(spec: WorkflowSpec, *, pk: int, actor, comment: str):
     return _perform(spec, pk=pk, actor=actor, transition="request_changes", apply=apply)
 
 
-def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at: datetime | None = None):
+def approve(
+    spec: WorkflowSpec,
+    *,
+    pk: int,
+    actor,
+    comment: str = "",
+    publish_at: datetime | None = None,
+    acknowledged: Collection[str] = (),
+):
+    """Approve the current step; ``acknowledged`` names the warnings (by code) the approver read and accepts."""
+
     def apply(item):
+        # The checks see the embargo being approved: one the approver sets may fall in market hours.
+        current_embargo = item.publish_at
+        item.publish_at = publish_at or current_embargo
+        checks = checks_for(spec, item)
+        item.publish_at = current_embargo
+        blockers = [check.message for check in checks if check.blocking]
+        if blockers:
+            raise TransitionNotAllowed("Cannot approve yet: " + "; ".join(blockers))
+        warnings = [check for check in checks if not check.blocking]
+        unacknowledged = [check for check in warnings if check.code not in set(acknowledged)]
+        if unacknowledged:
+            raise UnacknowledgedWarnings(unacknowledged)
         revision = item.revisions.get(number=item.version)
         step = item.current_step
         Approval.objects.create(
@@ -298,6 +381,7 @@ def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at
             approver=actor,
             revision_number=revision.number,
             content_hash=revision.content_hash,
+            acknowledged_warnings=[check.as_record() for check in warnings],
         )
         later = [candidate for candidate in ApprovalStep.chain() if candidate.order > step.order]
         if later:
@@ -312,6 +396,7 @@ def approve(spec: WorkflowSpec, *, pk: int, actor, comment: str = "", publish_at
         return {
             "step": step.name,
             "content_hash": revision.content_hash,
+            "acknowledged_warnings": [check.as_record() for check in warnings],
             "next_step": later[0].name if later else None,
             "publish_at": item.publish_at.isoformat() if item.publish_at else None,
         }
@@ -442,19 +527,59 @@ def working_revision_saved(item, *, actor) -> dict:
     return {"status": {"before": before, "after": item.status}} if before != item.status else {}
 
 
+# One access record per person, item and view within this time is enough for an insider list.
+ACCESS_RECORD_EVERY = timedelta(minutes=5)
+
+
 def record_access(spec: WorkflowSpec, *, item, actor, view: str) -> None:
-    """Insider access: a staff view of an item the public cannot read yet goes into the audit log.
+    """Insider access: a staff view of an item the public cannot read yet goes into the audit log."""
+    record_access_many(spec, items=[item], actor=actor, view=view)
+
+
+def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
+    """Insider access for every item of ``items`` the public cannot read yet (a list shows their titles).
 
     Compliance builds the insider list from these entries; the first
-    ``<kind>.publish`` entry closes it.
+    ``<kind>.publish`` entry closes it. A person who opened the same item in
+    the same view within ``ACCESS_RECORD_EVERY`` is already on record.
+    Written in one append, whatever the number of items. Returns how many
+    entries were written.
     """
-    if item.public_revision(timezone.now()) is not None:
-        return
-    audit_record(action=spec.action("access"), actor=actor, obj=item, data={"view": view, "roles": roles_of(actor)})
+    now = timezone.now()
+    unpublished = {str(item.pk): item for item in items if item.public_revision(now) is None}
+    if not unpublished:
+        return 0
+    recent = set(
+        AuditEntry.objects.filter(
+            action=spec.action("access"),
+            actor_id=actor.pk,
+            object_type=object_type_of(spec.model),
+            object_id__in=list(unpublished),
+            timestamp__gte=now - ACCESS_RECORD_EVERY,
+            data__view=view,
+        ).values_list("object_id", flat=True)
+    )
+    fresh = [item for pk, item in unpublished.items() if pk not in recent]
+    audit_record_many(
+        action=spec.action("access"), actor=actor, objects=fresh, data={"view": view, "roles": roles_of(actor)}
+    )
+    return len(fresh)
+
+
+def may_comment(spec: WorkflowSpec, actor) -> bool:
+    """Comments are part of the editorial work: authors and reviewers of the kind; compliance only reads."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and (actor.has_perm(spec.perm("submit")) or actor.has_perm(spec.perm("review")))
+    )
 
 
 def add_comment(spec: WorkflowSpec, *, pk: int, actor, body: str) -> Comment:
-    require_permission(spec, actor=actor, verb="view", pk=pk)
+    if not may_comment(spec, actor):
+        reason = f"Your role does not allow you to comment on a {spec.kind}: its authors and reviewers comment."
+        record_denial(spec, pk=pk, actor=actor, transition="comment", reason=reason)
+        raise WorkflowPermissionDenied(reason)
     if not body.strip():
         raise WorkflowError("Write something first: the comment is empty.")
     with transaction.atomic():

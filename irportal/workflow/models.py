@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import DEFERRED, Case, OuterRef, Q, Subquery, When
+from django.db.models import Q
 from django.utils import timezone
 
 from irportal.audit.chain import canonical_json
@@ -54,38 +54,6 @@ class WorkflowItemQuerySet(models.QuerySet):
     def public(self, now):
         """Items the public may read at ``now``, decided from the columns alone (no sweep needed)."""
         return self.filter(due_approval(now) | (Q(live_revision__isnull=False) & ~Q(status=State.WITHDRAWN)))
-
-    def values_with_public_content(self, columns: tuple[str, ...], now, key: str | None = None):
-        """Rows of ``columns`` and the content (or its ``key``) of the revision the public reads at ``now``.
-
-        For lists of ``public(now)`` items: the approved revision once its
-        embargo has come (``due_approval``, as in ``public_revision``), the live
-        one otherwise, read by a subquery rather than a join, which PostgreSQL
-        plans several times faster. ``public_contents`` makes items of the rows.
-        """
-        revisions = self.model._meta.get_field("live_revision").related_model.objects.order_by()
-        value = f"content__{key}" if key else "content"
-
-        def content(revision_id: str):
-            return Subquery(revisions.filter(pk=OuterRef(revision_id)).values(value))
-
-        public_content = Case(
-            When(due_approval(now), then=content("approved_revision_id")), default=content("live_revision_id")
-        )
-        return self.annotate(public_content=public_content).values_list(*columns, "public_content")
-
-
-def public_contents(model, columns: tuple[str, ...], rows):
-    """``(item, content)`` for each row of ``values_with_public_content``.
-
-    The items are built from the row alone and have only ``columns``; reading
-    another field would query the database for it.
-    """
-    fields = model._meta.concrete_fields
-    for *row, content in rows:
-        if content is not None:
-            named = dict(zip(columns, row, strict=True))
-            yield model.from_db(None, (), [named.get(field.attname, DEFERRED) for field in fields]), content
 
 
 class WorkflowItem(models.Model):
@@ -183,6 +151,8 @@ class Approval(_ItemRecord):
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     revision_number = models.PositiveIntegerField()
     content_hash = models.CharField(max_length=64)
+    # The warnings of the content checks the approver acknowledged: [{"code": ..., "message": ...}].
+    acknowledged_warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(_ItemRecord.Meta):
@@ -217,6 +187,26 @@ class Comment(_ItemRecord):
 
     class Meta(_ItemRecord.Meta):
         ordering = ["created_at"]
+
+
+class CalendarFeed(models.Model):
+    """A staff member's private address of the publication calendar (ICS), for a calendar program.
+
+    The address carries a random token, stored here only as its SHA-256;
+    making a new address or revoking it ends the old one at once.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"calendar feed of {self.user}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class OutboxMessage(models.Model):

@@ -21,4 +21,4 @@ def test_compliance_reviewer_can_read_the_log_and_change_nothing():
 
 
 def test_ir_admin_manages_users_and_the_company_profile():
-    assert {"auth.add_user", "auth.change_user", "investors.change_companyprofile"} <= perms(IR_ADMIN)
+    assert {"auth.add_user", "auth.change_user", "company.change_companyprofile"} <= perms(IR_ADMIN)

@@ -21,13 +21,14 @@ STAFF_PAGES = {
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard", "Releases", "Events", "Contacts", "Boilerplates"],
-    IR_APPROVER: ["Dashboard", "Releases", "Events", "Contacts", "Boilerplates"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Events", "Audit log", "Email alerts"],
+    IR_AUTHOR: ["Dashboard", "Releases", "Events", "Calendar", "Contacts", "Boilerplates"],
+    IR_APPROVER: ["Dashboard", "Releases", "Events", "Calendar", "Contacts", "Boilerplates"],
+    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Events", "Calendar", "Audit log", "Email alerts"],
     IR_ADMIN: [
         "Dashboard",
         "Releases",
         "Events",
+        "Calendar",
         "Contacts",
         "Boilerplates",
         "Audit log",

@@ -12,6 +12,7 @@ from alerts.delivery import alert_prepare, alert_send_batch, alerts_stalled_batc
 from alerts.models import Delivery, DeliveryStatus, SentMessage, SubscriberStatus
 from alerts.services import alert_unsubscribe, unsubscribe_token
 from alerts.tasks import fan_out, send_batch
+from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_withdraw
 from tests.alerts import backends
 from tests.alerts.conftest import alerts_to, make_subscriber
@@ -203,7 +204,7 @@ def test_a_correction_of_a_published_release_sends_no_second_alert(release):
     author, approver = UserFactory(roles=["IR Author"]), UserFactory(roles=["IR Approver"])
     release_update(actor=author, pk=release.pk, base_version=None, headline="Corrected headline")
     release_submit(release_id=release.pk, actor=author)
-    release_approve(release_id=release.pk, actor=approver)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
     release_publish(release_id=release.pk, actor=approver)
     send_all(release)
     assert len(mail.outbox) == 1

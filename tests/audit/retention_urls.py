@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
-from irportal.investors.models import CompanyProfile
+from company.models import CompanyProfile
 
 
 def delete_profile(request):

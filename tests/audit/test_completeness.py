@@ -10,6 +10,7 @@ from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, 
 from irportal.audit.context import RequestContext, activate, deactivate
 from irportal.audit.models import AuditEntry
 from irportal.audit.services import audit_record
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from tests.factories import PASSWORD, UserFactory
 
@@ -116,30 +117,33 @@ def test_release_actions_through_the_console(web, company):
     authoring.force_login(author)
     reviewing.force_login(approver)
     for n in range(K):
-        authoring.post(reverse("releases:create"), form_data(slug=f"complete-{n}"))
+        authoring.post(reverse("console:create", kwargs={"kind": "releases"}), form_data(slug=f"complete-{n}"))
     releases = list(Release.objects.order_by("pk"))
     first = releases[0]
     for n in range(K):
         authoring.post(
-            reverse("releases:edit", args=[first.pk]),
+            reverse("console:edit", kwargs={"kind": "releases", "pk": first.pk}),
             form_data(slug=first.slug, headline=f"Edit {n}")
             | {"base_version": Release.objects.get(pk=first.pk).version},
         )
         authoring.post(
-            reverse("releases:image_upload", args=[first.pk]), {"image": image_upload(), "alt_text": f"Chart {n}"}
+            reverse("console:operation", kwargs={"kind": "releases", "pk": first.pk, "operation": "add_image"}),
+            {"image": image_upload(), "alt_text": f"Chart {n}"},
         )
-        authoring.post(reverse("releases:comment", args=[first.pk]), {"body": f"Note {n}"})
-        reviewing.get(reverse("releases:preview", args=[first.pk]))
+        authoring.post(reverse("console:comment", kwargs={"kind": "releases", "pk": first.pk}), {"body": f"Note {n}"})
+        reviewing.get(reverse("console:preview", kwargs={"kind": "releases", "pk": first.pk}))
 
     def act(client, release, transition, **data):
-        response = client.post(reverse("releases:transition", args=[release.pk, transition]), data)
+        response = client.post(
+            reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": transition}), data
+        )
         assert response.status_code == 302, response.content.decode()[:300]
 
     for release in releases:
         act(authoring, release, "submit")
         act(reviewing, release, "request_changes", comment="Tighten the lead")
         act(authoring, release, "submit")
-        act(reviewing, release, "approve")
+        act(reviewing, release, "approve", acknowledge=sorted(EVERY_WARNING))
         act(reviewing, release, "schedule", publish_at="2031-03-03T16:30")
         act(reviewing, release, "publish")
         act(reviewing, release, "withdraw", reason="Issued in error")
@@ -149,7 +153,8 @@ def test_release_actions_through_the_console(web, company):
         "release.edit": (K, author),
         "release.upload": (K, author),
         "release.comment": (K, author),
-        "release.access": (K, approver),
+        # One insider record per person, item and view within a few minutes: K previews in a row are one.
+        "release.access": (1, approver),
         "release.submit": (2 * K, author),
         "release.request_changes": (K, approver),
         "release.approve": (K, approver),
@@ -196,31 +201,37 @@ def test_event_actions_through_the_console_and_the_sweep(web, company):
     authoring.force_login(author)
     reviewing.force_login(approver)
     for n in range(K + 1):
-        response = authoring.post(reverse("events_staff:create"), form_data(slug=f"complete-event-{n}"))
+        response = authoring.post(
+            reverse("console:create", kwargs={"kind": "events"}), form_data(slug=f"complete-event-{n}")
+        )
         assert response.status_code == 302, response.content.decode()[:500]
     *events, looked_at = list(Event.objects.order_by("pk"))
     first = events[0]
     for n in range(K):
         response = authoring.post(
-            reverse("events_staff:edit", args=[first.pk]),
+            reverse("console:edit", kwargs={"kind": "events", "pk": first.pk}),
             form_data(slug=first.slug, title=f"Presentation, take {n}")
             | {"base_version": Event.objects.get(pk=first.pk).version},
         )
         assert response.status_code == 302, response.content.decode()[:500]
-        reviewing.get(reverse("events_staff:detail", args=[looked_at.pk]))
+        reviewing.get(reverse("console:detail", kwargs={"kind": "events", "pk": looked_at.pk}))
 
     def act(client, event, name, **data):
         path = {
-            "replay_url": reverse("events_staff:replay_url", args=[event.pk]),
-            "replay_window": reverse("events_staff:replay_window", args=[event.pk]),
-            "cancel": reverse("events_staff:cancel", args=[event.pk]),
-        }.get(name) or reverse("events_staff:transition", args=[event.pk, name])
+            "replay_url": reverse(
+                "console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_link"}
+            ),
+            "replay_window": reverse(
+                "console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_window"}
+            ),
+            "cancel": reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "cancel"}),
+        }.get(name) or reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": name})
         response = client.post(path, data)
         assert response.status_code == 302, f"{name}: {response.status_code}"
 
     for event in events:
         act(authoring, event, "submit")
-        act(reviewing, event, "request_changes", reason="Name the presenter's title")
+        act(reviewing, event, "request_changes", comment="Name the presenter's title")
         act(authoring, event, "submit")
         act(reviewing, event, "approve")
         act(reviewing, event, "schedule", publish_at="2026-12-01T07:00")
@@ -250,7 +261,7 @@ def test_event_actions_through_the_console_and_the_sweep(web, company):
             assert (entry.actor_id, entry.ip, entry.object_type) == (actor.pk, ADDRESS, "events.event")
             assert entry.timestamp.utcoffset().total_seconds() == 0
     looked = [e for e in entries("event.access") if e.object_id == str(looked_at.pk)]
-    assert len(looked) == K
+    assert len(looked) == 1  # K looks within a few minutes: one insider record
     assert {(e.actor_id, e.ip) for e in looked} == {(approver.pk, ADDRESS)}
 
     live = Event.objects.get(pk=events[0].pk)

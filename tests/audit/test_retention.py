@@ -5,11 +5,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.test import RequestFactory
 
+from company.models import CompanyProfile
 from irportal.audit import retention
 from irportal.audit.exceptions import RetentionRefused
 from irportal.audit.models import AuditEntry
 from irportal.audit.services import audit_record
-from irportal.investors.models import CompanyProfile
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_refuse_if_protected_records_the_attempt(protected_profiles):
     with pytest.raises(RetentionRefused):
         retention.refuse_if_protected(profile, actor=user)
     entry = AuditEntry.objects.get(action="retention.delete_refused")
-    assert (entry.actor_id, entry.object_type, entry.object_id) == (user.pk, "investors.companyprofile", "1")
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (user.pk, "company.companyprofile", "1")
     assert entry.data == {"reason": "listed profiles are records"}
 
 
@@ -112,7 +112,7 @@ def test_a_delete_view_is_refused_with_a_message_and_the_attempt_survives_the_ro
     assert "cannot be deleted" in response.content.decode()
     assert CompanyProfile.objects.exists()
     entry = AuditEntry.objects.get(action="retention.delete_refused")
-    assert (entry.actor_id, entry.object_type) == (user.pk, "investors.companyprofile")
+    assert (entry.actor_id, entry.object_type) == (user.pk, "company.companyprofile")
 
 
 def test_deleting_an_audit_entry_is_a_retention_refusal():
@@ -130,6 +130,6 @@ def test_retention_report_lists_what_is_inside_the_minimum(protected_profiles, c
     call_command("retention_report")
     output = capsys.readouterr().out
     assert "minimum retention: 7 years" in output
-    assert "investors.companyprofile: 1 protected (listed profiles are records); 1 inside the 7-year minimum" in output
+    assert "company.companyprofile: 1 protected (listed profiles are records); 1 inside the 7-year minimum" in output
     assert "audit.auditentry: 1 protected (audit entries are kept for good); 1 inside the 7-year minimum" in output
     assert "deletable through the app: none" in output

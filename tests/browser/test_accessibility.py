@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
-from irportal.investors.models import CompanyProfile
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Audience
 from releases.services import boilerplate_save
 from releases.workflow import release_approve, release_publish, release_submit, release_withdraw
@@ -55,10 +55,8 @@ def site(workflow_ready):
         kind="about",
         title="About Halvorsen Instruments",
         text="<p>Halvorsen Instruments builds calibration systems for laboratories.</p>",
+        is_default=True,
     )
-    company = CompanyProfile.load()
-    company.default_about = about.boilerplate
-    company.save()
     MediaContactFactory(name="Dana Ferreira", audience=Audience.INVESTORS)
     MediaContactFactory(name="Priya Natarajan", audience=Audience.MEDIA)
     releases = {}
@@ -68,12 +66,17 @@ def site(workflow_ready):
     ]:
         release = make_release(author, slug=slug, headline=headline, about=about)
         release_submit(release_id=release.pk, actor=author)
-        release_approve(release_id=release.pk, actor=approver)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
         releases[slug] = release_publish(release_id=release.pk, actor=approver)
     release_withdraw(release_id=releases["withdrawn-note"].pk, actor=approver, reason="Issued in error")
     embargoed = make_release(author, slug="embargoed", headline="Halvorsen Instruments to Present at a Conference")
     release_submit(release_id=embargoed.pk, actor=author)
-    release_approve(release_id=embargoed.pk, actor=approver, publish_at=timezone.now() + dt.timedelta(days=1))
+    release_approve(
+        acknowledged=EVERY_WARNING,
+        release_id=embargoed.pk,
+        actor=approver,
+        publish_at=timezone.now() + dt.timedelta(days=1),
+    )
     releases["embargoed"] = embargoed
     return {"releases": releases, "staff": everyone}
 

@@ -38,7 +38,7 @@ def form_data(**overrides):
 )
 def test_the_event_list_is_for_staff_roles_only(client, company, role, allowed):
     client.force_login(UserFactory(roles=[role] if role else []))
-    response = client.get(reverse("events_staff:list"))
+    response = client.get(reverse("console:list", kwargs={"kind": "events"}))
     assert response.status_code == (200 if allowed else 403)
     if not allowed:
         assert AuditEntry.objects.filter(action="security.permission_denied").exists()
@@ -47,13 +47,13 @@ def test_the_event_list_is_for_staff_roles_only(client, company, role, allowed):
 @pytest.mark.parametrize("role", [IR_APPROVER, COMPLIANCE_REVIEWER])
 def test_only_authors_create_events(client, company, role):
     client.force_login(UserFactory(roles=[role]))
-    assert client.post(reverse("events_staff:create"), form_data()).status_code == 403
+    assert client.post(reverse("console:create", kwargs={"kind": "events"}), form_data()).status_code == 403
     assert not Event.objects.exists()
 
 
 def test_an_author_creates_an_event_in_its_own_zone(client, author, company):
     client.force_login(author)
-    response = client.post(reverse("events_staff:create"), form_data())
+    response = client.post(reverse("console:create", kwargs={"kind": "events"}), form_data())
     event = Event.objects.get()
     assert response.status_code == 302 and response["Location"] == event.get_staff_url()
     assert (event.starts_at, event.ends_at) == (START, START + timedelta(minutes=45))
@@ -80,7 +80,7 @@ def test_an_author_creates_an_event_in_its_own_zone(client, author, company):
 )
 def test_bad_input_is_a_form_error_not_a_server_error(client, author, company, overrides, field, message):
     client.force_login(author)
-    response = client.post(reverse("events_staff:create"), form_data(**overrides))
+    response = client.post(reverse("console:create", kwargs={"kind": "events"}), form_data(**overrides))
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
     assert not Event.objects.exists()
@@ -91,21 +91,32 @@ def event(author, company):
     return make_event(author)
 
 
+def operation_form(response, name):
+    """The form of one of the event's operations on the review screen the response rendered."""
+    return next(entry["form"] for entry in response.context["operations"] if entry["operation"].name == name)
+
+
 @pytest.mark.parametrize("url", ["ftp://replay.example/x", "javascript:alert(1)", "not a link"])
 def test_a_replay_link_that_is_not_http_is_a_form_error(client, author, event, url):
     client.force_login(author)
-    response = client.post(reverse("events_staff:replay_url", args=[event.pk]), {"replay_url": url})
+    response = client.post(
+        reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_link"}),
+        {"replay_url": url},
+    )
     assert response.status_code == 400
-    assert response.context["replay_url_form"].errors["replay_url"]
+    assert operation_form(response, "replay_link").errors["replay_url"]
     assert Event.objects.get(pk=event.pk).replay_url == ""
 
 
 @pytest.mark.parametrize(("days", "reason"), [("0", "shorter"), ("400", "longer"), ("14", "")])
 def test_a_bad_window_change_is_a_form_error(client, author, event, days, reason):
     client.force_login(author)
-    response = client.post(reverse("events_staff:replay_window", args=[event.pk]), {"days": days, "reason": reason})
+    response = client.post(
+        reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_window"}),
+        {"days": days, "reason": reason},
+    )
     assert response.status_code == 400
-    assert response.context["window_form"].errors
+    assert operation_form(response, "replay_window").errors
     assert Event.objects.get(pk=event.pk).replay_days == 7
 
 
@@ -113,7 +124,8 @@ def test_the_window_change_through_the_page_is_audited_with_its_reason(client, a
     published(event, author, approver)
     client.force_login(author)
     response = client.post(
-        reverse("events_staff:replay_window", args=[event.pk]), {"days": "14", "reason": "Requested by the host"}
+        reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_window"}),
+        {"days": "14", "reason": "Requested by the host"},
     )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="event.replay_window_change")
@@ -124,9 +136,18 @@ def test_the_window_change_through_the_page_is_audited_with_its_reason(client, a
 def test_an_approver_cancels_through_the_page_and_an_author_cannot(client, author, approver, event):
     published(event, author, approver)
     client.force_login(author)
-    assert client.post(reverse("events_staff:cancel", args=[event.pk]), {"reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "cancel"}),
+            {"reason": "x"},
+        ).status_code
+        == 403
+    )
     client.force_login(approver)
-    response = client.post(reverse("events_staff:cancel", args=[event.pk]), {"reason": "Host cancelled"})
+    response = client.post(
+        reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "cancel"}),
+        {"reason": "Host cancelled"},
+    )
     assert response.status_code == 302
     assert Event.objects.get(pk=event.pk).cancelled_reason == "Host cancelled"
 
@@ -134,8 +155,10 @@ def test_an_approver_cancels_through_the_page_and_an_author_cannot(client, autho
 def test_an_edit_from_a_stale_form_is_refused_with_409(client, author, event):
     client.force_login(author)
     data = form_data(slug=event.slug, base_version=str(event.version))
-    assert client.post(reverse("events_staff:edit", args=[event.pk]), data).status_code == 302
-    response = client.post(reverse("events_staff:edit", args=[event.pk]), data | {"title": "Another title"})
+    assert client.post(reverse("console:edit", kwargs={"kind": "events", "pk": event.pk}), data).status_code == 302
+    response = client.post(
+        reverse("console:edit", kwargs={"kind": "events", "pk": event.pk}), data | {"title": "Another title"}
+    )
     assert response.status_code == 409
     assert Event.objects.get(pk=event.pk).title == "Presentation at the Spring Investor Conference"
 
@@ -143,29 +166,44 @@ def test_an_edit_from_a_stale_form_is_refused_with_409(client, author, event):
 def test_the_buttons_run_the_workflow_and_the_disclosure_check_says_what_is_missing(client, author, approver, company):
     event = make_event(author, webcast_url="")
     client.force_login(author)
-    client.post(reverse("events_staff:transition", args=[event.pk, "submit"]))
+    client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))
     client.force_login(approver)
     page = client.get(event.get_staff_url()).content.decode()
     assert "The webcast access link is missing" in page
-    response = client.post(reverse("events_staff:transition", args=[event.pk, "approve"]), follow=True)
+    response = client.post(
+        reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "approve"}), follow=True
+    )
     assert "Cannot approve yet: the webcast access link is missing" in response.content.decode()
     assert Event.objects.get(pk=event.pk).status == State.IN_REVIEW
-    client.post(reverse("events_staff:transition", args=[event.pk, "request_changes"]), {"reason": "Add the link"})
+    client.post(
+        reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "request_changes"}),
+        {"comment": "Add the link"},
+    )
     assert Event.objects.get(pk=event.pk).status == State.DRAFT
 
 
 def test_an_author_cannot_approve_through_the_page(client, author, event):
     client.force_login(author)
-    client.post(reverse("events_staff:transition", args=[event.pk, "submit"]))
-    assert client.post(reverse("events_staff:transition", args=[event.pk, "approve"])).status_code == 403
-    assert client.post(reverse("events_staff:transition", args=[event.pk, "nonsense"])).status_code == 400
+    client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))
+    assert (
+        client.post(
+            reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "approve"})
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "nonsense"})
+        ).status_code
+        == 404
+    )
 
 
 def test_staff_views_of_an_unpublished_event_are_insider_access_records(client, author, approver, event):
     client.force_login(approver)
     client.get(event.get_staff_url())
     client.force_login(author)
-    client.get(reverse("events_staff:edit", args=[event.pk]))
+    client.get(reverse("console:edit", kwargs={"kind": "events", "pk": event.pk}))
     views = [(entry.actor_id, entry.data["view"]) for entry in AuditEntry.objects.filter(action="event.access")]
     assert sorted(views) == sorted([(approver.pk, "detail"), (author.pk, "edit")])
     published(event, author, approver)
@@ -173,31 +211,39 @@ def test_staff_views_of_an_unpublished_event_are_insider_access_records(client, 
     assert AuditEntry.objects.filter(action="event.access").count() == 2
 
 
-def test_the_list_shows_replays_going_live_and_expiring_in_the_next_days(client, author, approver, company):
+def test_the_dashboard_shows_webcasts_and_replays_closing_within_two_days(client, author, approver, company):
     going_live = published(make_event(author, title="Going live soon"), author, approver)
     expiring = published(
-        make_event(author, title="Expiring soon", starts_at=START - timedelta(days=5)), author, approver
+        make_event(
+            author,
+            title="Expiring soon",
+            starts_at=START - timedelta(days=6, hours=12),
+            replay_url="https://webcast.example/hlvi/replay",
+        ),
+        author,
+        approver,
     )
     later = published(make_event(author, title="Much later", starts_at=START + timedelta(days=60)), author, approver)
     with time_machine.travel(START - timedelta(days=1), tick=False):
         client.force_login(author)
-        page = client.get(reverse("events_staff:list")).content.decode()
-    soon, gone = page.split('data-testid="replays-going-live"')[1].split('data-testid="replays-expiring"')
-    assert going_live.title in soon and expiring.title not in soon and later.title not in soon
-    assert expiring.title in gone.split("</section>")[0]
+        page = client.get(reverse("accounts:console")).content.decode()
+    panel = page.split('data-panel="webcasts"')[1].split("</section>")[0]
+    webcasts, closing = panel.split('data-testid="replays-closing"')
+    assert going_live.title in webcasts and expiring.title not in webcasts and later.title not in webcasts
+    assert expiring.title in closing and going_live.title not in closing
 
 
 def test_the_calendar_shows_the_month_and_refuses_a_bad_month(client, author, event):
     client.force_login(author)
-    page = client.get(reverse("events_staff:calendar"), {"month": "2026-12"}).content.decode()
+    page = client.get(reverse("console:calendar"), {"month": "2026-12"}).content.decode()
     assert "December 2026" in page and event.title in page
     for month in ("2026-13", "0001-01", "9999-12", "december"):
-        assert client.get(reverse("events_staff:calendar"), {"month": month}).status_code == 400
+        assert client.get(reverse("console:calendar"), {"month": month}).status_code == 400
 
 
 def test_an_unknown_event_is_a_404_in_the_console(client, author):
     client.force_login(author)
-    assert client.get(reverse("events_staff:detail", args=[999999])).status_code == 404
+    assert client.get(reverse("console:detail", kwargs={"kind": "events", "pk": 999999})).status_code == 404
 
 
 def test_times_are_stored_in_utc(author, company):
@@ -212,7 +258,7 @@ def test_an_approver_schedules_an_approved_event_and_it_goes_public_at_that_time
     event_submit(event_id=event.pk, actor=author)
     event_approve(event_id=event.pk, actor=approver)
     client.force_login(approver)
-    url = reverse("events_staff:transition", args=[event.pk, "schedule"])
+    url = reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "schedule"})
     assert client.post(url, {"publish_at": "next tuesday"}).status_code == 400
     response = client.post(url, {"publish_at": "2026-12-01T07:00"})
     assert response.status_code == 302

@@ -8,13 +8,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from company.services import company_profile_update
 from events.models import Event, ReplayStatus
 from events.services import event_replay_url_set, event_replay_window_change
 from events.signals import event_changed
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.celery import app
-from irportal.investors.services import company_profile_update
 from irportal.workflow.models import ApprovalStep
 from tests.conftest import wait_for
 from tests.events.builders import make_event, published

@@ -21,6 +21,7 @@ from irportal.audit.models import AuditEntry
 from irportal.audit.verify import verify_chain
 from irportal.celery import app
 from irportal.workflow.models import OutboxMessage
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit
 from tests.alerts.conftest import make_subscriber
@@ -44,7 +45,7 @@ def subscribers(count: int) -> list[str]:
 def approved_release(author, approver, *, publish_at=None) -> Release:
     release = make_release(author)
     release_submit(release_id=release.pk, actor=author)
-    return release_approve(release_id=release.pk, actor=approver, publish_at=publish_at)
+    return release_approve(release_id=release.pk, actor=approver, publish_at=publish_at, acknowledged=EVERY_WARNING)
 
 
 def reading(query):

@@ -9,10 +9,11 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.http import http_date
 
-from irportal.investors import schedule
-from irportal.investors.cache import GENERATION_KEY, invalidate_public_pages
-from irportal.investors.services import company_profile_update
+from company.services import company_profile_update
+from investors import schedule
+from investors.cache import GENERATION_KEY, invalidate_public_pages
 from irportal.workflow.sweep import run_sweep
+from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_withdraw
 from tests.factories import MediaContactFactory, make_release
 from tests.investors.conftest import add_published_copies, publish_now
@@ -112,7 +113,7 @@ def test_publication_by_the_sweep_drops_the_cached_pages_at_once(
     release = make_release(author, headline="Halvorsen Names a New Chief Financial Officer")
     release_submit(release_id=release.pk, actor=author)
     publish_at = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
-    release_approve(release_id=release.pk, actor=approver, publish_at=publish_at)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)
     with time_machine.travel(publish_at - dt.timedelta(seconds=1), tick=False):
         assert not shows(client, "/investors/", "Chief Financial Officer")
     generation = cache.get(GENERATION_KEY)

@@ -5,15 +5,14 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image
 
+from company.models import CompanyProfile
+from investors.views.home import InvestorHomeView
 from irportal.accounts.roles import IR_ADMIN
 from irportal.audit.models import AuditEntry
-from irportal.investors.models import CompanyProfile
-from irportal.investors.views import InvestorHomeView
 from releases.models import Audience
 from releases.services import boilerplate_save
 from tests.factories import MediaContactFactory, UserFactory
@@ -51,16 +50,15 @@ def test_the_page_has_what_an_ir_team_expects(client, company, author, approver,
     publish_now(author, approver, headline="Halvorsen Reports Record Third Quarter")
     MediaContactFactory(name="Ira Investor", audience=Audience.INVESTORS, email="ir@halvorsen.example")
     MediaContactFactory(name="Mia Media", audience=Audience.MEDIA)
-    about = boilerplate_save(
+    boilerplate_save(
         actor=admin,
         pk=None,
         name="About Halvorsen",
         kind="about",
         title="About Halvorsen Instruments",
         text="<p>Halvorsen builds calibration instruments.</p>",
+        is_default=True,
     )
-    company.default_about = about.boilerplate
-    company.save()
     page = client.get("/investors/").content.decode()
     assert "Halvorsen Instruments, Inc. is listed on Nasdaq under the symbol <strong>HLVI</strong>" in page
     assert "Halvorsen Reports Record Third Quarter" in page
@@ -76,10 +74,8 @@ def test_the_page_has_what_an_ir_team_expects(client, company, author, approver,
 
 def test_the_about_text_follows_the_latest_version_of_the_chosen_boilerplate(client, company, admin):
     first = boilerplate_save(
-        actor=admin, pk=None, name="About", kind="about", title="About Halvorsen", text="<p>Old</p>"
+        actor=admin, pk=None, name="About", kind="about", title="About Halvorsen", text="<p>Old</p>", is_default=True
     )
-    company.default_about = first.boilerplate
-    company.save()
     boilerplate_save(
         actor=admin,
         pk=first.boilerplate.pk,
@@ -87,6 +83,7 @@ def test_the_about_text_follows_the_latest_version_of_the_chosen_boilerplate(cli
         kind="about",
         title="About Halvorsen",
         text="<p>New words</p>",
+        is_default=True,
     )
     page = client.get("/investors/").content.decode()
     assert "<p>New words</p>" in page
@@ -113,16 +110,6 @@ def test_a_release_page_is_an_article_card(client, company, author, approver):
     assert '<meta property="og:title" content="Halvorsen Declares Dividend">' in page
     assert '<meta property="og:description" content="Ten cents a share">' in page
     assert f'<meta property="article:published_time" content="{release.first_published_at.isoformat()}">' in page
-
-
-def test_the_events_section_renders_nothing_until_the_events_app_fills_it(rf, company, settings):
-    request = rf.get("/investors/")
-    html = render_to_string("public/investors.html", {"company": company, "latest_releases": []}, request=request)
-    assert "Latest news" in html
-    source = (settings.BASE_DIR / "templates" / "public" / "investors.html").read_text()
-    assert re.search(
-        r'{% if events_section %}\s*{% include "public/events/_investor_section.html" %}\s*{% endif %}', source
-    )
 
 
 def test_the_accent_colour_comes_from_a_style_sheet(client, company):
@@ -166,13 +153,14 @@ def test_a_logo_is_reencoded_shown_and_audited(client, company, admin, settings,
         assert "exif" not in stored.info
     client.logout()
     page = client.get("/investors/").content.decode()
-    assert f'<img class="ir-logo" src="{profile.logo_url}" alt="" width="400" height="100">' in page
-    assert f'<meta property="og:image" content="http://testserver{profile.logo_url}">' in page
-    logo = client.get(profile.logo_url)
+    logo_url = reverse("investors:logo", args=[profile.logo_name])
+    assert f'<img class="ir-logo" src="{logo_url}" alt="" width="400" height="100">' in page
+    assert f'<meta property="og:image" content="http://testserver{logo_url}">' in page
+    logo = client.get(logo_url)
     assert logo.status_code == 200
     assert "immutable" in logo["Cache-Control"]
     assert b"".join(logo.streaming_content).startswith(b"\x89PNG")
-    entry = AuditEntry.objects.get(action="investors.profile_update")
+    entry = AuditEntry.objects.get(action="company.profile_update")
     assert entry.changes["logo"]["after"] == profile.logo.name
 
 
@@ -222,17 +210,17 @@ def test_the_sitemap_lists_published_pages_only(client, embargoed, author, appro
     assert "http://testserver/investors/" in sitemap
 
 
-def test_the_view_reads_the_profile_once_and_keeps_it_for_the_cache_generation(company, django_assert_num_queries):
+def test_the_page_reads_the_profile_once_in_a_fixed_number_of_queries(
+    company, author, approver, django_assert_num_queries
+):
+    publish_now(author, approver, headline="Halvorsen Reports Record Third Quarter")
+
     def render():
         response = InvestorHomeView.as_view()(RequestFactory().get("/investors/"))
         response.render()
 
-    # The profile and the contacts (kept for the generation), the latest releases, the events (one statement).
-    with django_assert_num_queries(4) as captured:
+    # The profile, the latest releases (their ids, then their documents), the About text, the contacts, and the
+    # two event lists.
+    with django_assert_num_queries(7) as captured:
         render()
-    assert sum("investors_companyprofile" in query["sql"] for query in captured.captured_queries) == 1
-    # Again: the releases and events are read, the profile and the contacts come from the cache.
-    with django_assert_num_queries(2) as captured:
-        render()
-    tables = " ".join(query["sql"] for query in captured.captured_queries)
-    assert "investors_companyprofile" not in tables and "releases_mediacontact" not in tables
+    assert sum("company_companyprofile" in query["sql"] for query in captured.captured_queries) == 1

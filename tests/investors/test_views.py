@@ -1,10 +1,11 @@
 import pytest
 from django.urls import reverse
 
+from company.models import CompanyProfile
 from irportal.accounts.roles import IR_ADMIN
 from irportal.audit.models import AuditEntry
-from irportal.investors.models import CompanyProfile
 from releases.models import Audience
+from releases.selectors import default_about
 from tests.factories import MediaContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_profile_edit_is_audited_with_the_changed_fields(client):
     client.force_login(admin)
     response = client.post(reverse("company:profile_edit"), PROFILE | {"ticker": "EXM", "default_replay_days": 10})
     assert response.status_code == 302
-    entry = AuditEntry.objects.get(action="investors.profile_update")
+    entry = AuditEntry.objects.get(action="company.profile_update")
     assert entry.changes == {
         "default_replay_days": {"before": 7, "after": 10},
         "ticker": {"before": "EXMP", "after": "EXM"},
@@ -68,7 +69,7 @@ def test_bad_profile_values_are_form_errors(client, field, value, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert getattr(CompanyProfile.load(), field) == PROFILE[field]
-    assert not AuditEntry.objects.filter(action="investors.profile_update").exists()
+    assert not AuditEntry.objects.filter(action="company.profile_update").exists()
 
 
 def test_seed_demo_loads_a_company_users_per_role_and_contacts(tmp_path, settings):
@@ -77,7 +78,7 @@ def test_seed_demo_loads_a_company_users_per_role_and_contacts(tmp_path, setting
     settings.VAR_DIR = tmp_path
     call_command("seed_demo", "--if-empty")
     assert CompanyProfile.load().ticker == "HLVI"
-    assert CompanyProfile.load().default_about.name == "About Halvorsen Instruments"
+    assert default_about().boilerplate.name == "About Halvorsen Instruments"
     logins = (tmp_path / "demo-logins.txt").read_text().splitlines()
     assert len(logins) == 4
     from releases.models import Release

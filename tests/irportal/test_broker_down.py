@@ -26,7 +26,9 @@ def test_a_release_is_submitted_while_the_broker_is_down(
     release = make_release(author)
     client.force_login(author)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("releases:transition", args=[release.pk, "submit"]))
+        response = client.post(
+            reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": "submit"})
+        )
     assert response.status_code == 302
     assert Release.objects.get(pk=release.pk).status == "in_review"
 

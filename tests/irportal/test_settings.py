@@ -48,22 +48,12 @@ def test_no_migrations_are_missing():
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("EMAIL_URL", "pigeon://coop"),
         ("AUDIT_CHECKPOINT_INTERVAL", "1"),
-        ("DATABASE_PREPARED_STATEMENTS", "sometimes"),
     ],
 )
 def test_malformed_environment_stops_start_up_naming_the_variable(name, value):
     result = run_manage("check", **(PRODUCTION | {name: value}))
     assert result.returncode != 0
     assert name in result.stderr
-
-
-@pytest.mark.parametrize(("value", "threshold"), [("true", "0"), ("false", "None")])
-def test_prepared_statements_can_be_switched_off_for_poolers(value, threshold):
-    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
-    postgres = {"DATABASE_URL": "postgres://nobody@db.invalid:5432/ir", "DATABASE_PREPARED_STATEMENTS": value}
-    result = run_manage("shell", "-c", show, **(PRODUCTION | postgres))
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == threshold
 
 
 def test_missing_secret_key_with_debug_off_stops_start_up():

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_submit
 from tests.factories import make_release
 
@@ -13,4 +14,4 @@ def embargoed(company, author, approver):
     publish_at = timezone.now().replace(microsecond=0) + dt.timedelta(hours=2)
     release = make_release(author, slug="q3-results", headline="Halvorsen Reports Record Third Quarter")
     release_submit(release_id=release.pk, actor=author)
-    return release_approve(release_id=release.pk, actor=approver, publish_at=publish_at)
+    return release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)

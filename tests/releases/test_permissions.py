@@ -6,6 +6,7 @@ from django.urls import reverse
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit, release_withdraw
 from tests.factories import UserFactory, make_release, release_fields
@@ -34,7 +35,7 @@ def release_in(state, author, approver) -> Release:
     release_submit(release_id=release.pk, actor=author)
     if state == State.IN_REVIEW:
         return Release.objects.get(pk=release.pk)
-    release_approve(release_id=release.pk, actor=approver)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
     if state == State.APPROVED:
         return Release.objects.get(pk=release.pk)
     release_publish(release_id=release.pk, actor=approver)
@@ -50,13 +51,16 @@ def post_action(client, release, action):
             "highlights": "One\nTwo",
             "release_date": "2026-11-30",
         }
-        return client.post(reverse("releases:edit", args=[release.pk]), data)
+        return client.post(reverse("console:edit", kwargs={"kind": "releases", "pk": release.pk}), data)
     data = {
         "comment": "Please tighten the second paragraph",
         "reason": "Issued in error",
         "publish_at": "2030-01-02T16:30",
+        "acknowledge": sorted(EVERY_WARNING),  # the approver read every warning shown
     }
-    return client.post(reverse("releases:transition", args=[release.pk, action]), data)
+    return client.post(
+        reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": action}), data
+    )
 
 
 @pytest.mark.parametrize("state", STATES)

@@ -3,6 +3,7 @@ from django.db.models import ProtectedError
 
 from irportal.audit.models import AuditEntry
 from irportal.audit.retention import RetentionRefused, refuse_if_protected
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit
 from tests.factories import make_release
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_a_release_that_was_public_cannot_be_deleted(company, author, approver):
     release = make_release(author)
     release_submit(release_id=release.pk, actor=author)
-    release_approve(release_id=release.pk, actor=approver)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
     release_publish(release_id=release.pk, actor=approver)
     with pytest.raises(RetentionRefused):
         refuse_if_protected(Release.objects.get(pk=release.pk), actor=approver)

@@ -50,9 +50,11 @@ def test_payload_saved_through_the_form_renders_inert(client, company, author, p
     release = make_release(author)
     client.force_login(author)
     data = form_data(slug=release.slug, headline=payload[:300], subheadline=payload[:500], body=payload + "<p>Safe</p>")
-    response = client.post(reverse("releases:edit", args=[release.pk]), data | {"base_version": release.version})
+    response = client.post(
+        reverse("console:edit", kwargs={"kind": "releases", "pk": release.pk}), data | {"base_version": release.version}
+    )
     assert response.status_code in {200, 302}
-    preview = client.get(reverse("releases:preview", args=[release.pk])).content.decode()
+    preview = client.get(reverse("console:preview", kwargs={"kind": "releases", "pk": release.pk})).content.decode()
     article = preview[preview.index("<article") : preview.index("</article>")]
     assert active_content(article) == []
     assert active_content(Release.objects.get(pk=release.pk).body) == []

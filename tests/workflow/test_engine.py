@@ -10,6 +10,7 @@ from irportal.workflow import engine
 from irportal.workflow.engine import TransitionNotAllowed, WorkflowError, WorkflowPermissionDenied
 from irportal.workflow.models import Approval, ApprovalStep, Comment, Publication, State
 from irportal.workflow.sweep import run_sweep
+from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.services import release_update
 from releases.workflow import (
@@ -48,7 +49,7 @@ def fresh(user):
 
 def approved(release, author, approver, publish_at=None):
     release_submit(release_id=release.pk, actor=author)
-    return release_approve(release_id=release.pk, actor=approver, publish_at=publish_at)
+    return release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)
 
 
 def actions(release):
@@ -67,7 +68,7 @@ def test_the_author_cannot_approve_their_own_release_and_the_refusal_is_recorded
     author = fresh(author)
     release_submit(release_id=release.pk, actor=author)
     with pytest.raises(WorkflowPermissionDenied, match="someone else"):
-        release_approve(release_id=release.pk, actor=author)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=author)
     assert Release.objects.get(pk=release.pk).status == State.IN_REVIEW
     denial = AuditEntry.objects.get(action="security.permission_denied")
     assert (denial.actor_id, denial.object_id, denial.data["transition"]) == (author.pk, str(release.pk), "approve")
@@ -79,7 +80,7 @@ def test_the_last_editor_cannot_approve(release, author, approver):
     release_update(actor=approver, pk=release.pk, base_version=release.version, headline="Edited by the approver")
     release_submit(release_id=release.pk, actor=author)
     with pytest.raises(WorkflowPermissionDenied):
-        release_approve(release_id=release.pk, actor=approver)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
 
 
 def test_a_superuser_who_wrote_it_cannot_approve_it_either():
@@ -87,7 +88,7 @@ def test_a_superuser_who_wrote_it_cannot_approve_it_either():
     release = make_release(boss)
     release_submit(release_id=release.pk, actor=boss)
     with pytest.raises(WorkflowPermissionDenied):
-        release_approve(release_id=release.pk, actor=boss)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=boss)
 
 
 def test_request_for_changes_needs_a_comment(release, author, approver):
@@ -114,13 +115,13 @@ def test_two_steps_are_approved_in_order_by_different_people(release, author, ap
     lawyer.groups.add(legal)
     approver.groups.add(legal)
     release_submit(release_id=release.pk, actor=author)
-    release = release_approve(release_id=release.pk, actor=approver)
+    release = release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
     assert (release.status, release.current_step.name) == (State.IN_REVIEW, "Legal review")
     with pytest.raises(WorkflowPermissionDenied, match="Only members of Legal"):
-        release_approve(release_id=release.pk, actor=UserFactory(roles=[IR_APPROVER]))
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=UserFactory(roles=[IR_APPROVER]))
     with pytest.raises(WorkflowPermissionDenied, match="earlier step"):
-        release_approve(release_id=release.pk, actor=approver)
-    release = release_approve(release_id=release.pk, actor=lawyer)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
+    release = release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=lawyer)
     assert release.status == State.APPROVED
     assert Approval.objects.count() == 2
 
@@ -156,7 +157,7 @@ def test_withdrawal_needs_a_reason_and_keeps_the_record(release, author, approve
 @pytest.mark.parametrize(
     ("transition", "call"),
     [
-        ("approve", lambda r, a: release_approve(release_id=r.pk, actor=a)),
+        ("approve", lambda r, a: release_approve(acknowledged=EVERY_WARNING, release_id=r.pk, actor=a)),
         ("publish", lambda r, a: release_publish(release_id=r.pk, actor=a)),
         ("withdraw", lambda r, a: release_withdraw(release_id=r.pk, actor=a, reason="x")),
     ],
@@ -246,7 +247,7 @@ def test_state_changes_are_announced_after_the_commit(release, author, approver,
             release_submit(release_id=release.pk, actor=author)
             assert heard == []
         with django_capture_on_commit_callbacks(execute=True):
-            approved_release = release_approve(release_id=release.pk, actor=approver)
+            approved_release = release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
             release_publish(release_id=approved_release.pk, actor=approver)
     finally:
         state_changed.disconnect(listener)

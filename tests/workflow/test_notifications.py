@@ -3,6 +3,7 @@ from django.core import mail
 
 from irportal.accounts.roles import IR_APPROVER
 from irportal.workflow.notifications import notify_transition
+from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_publish, release_request_changes, release_submit
 from tests.factories import UserFactory, make_release
 
@@ -29,7 +30,7 @@ def test_the_author_hears_of_the_decision(release, author, approver, transition)
     if transition == "request_changes":
         release_request_changes(release_id=release.pk, actor=approver, comment="Shorter headline")
     else:
-        release_approve(release_id=release.pk, actor=approver)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
         if transition == "publish":
             release_publish(release_id=release.pk, actor=approver)
     assert notify_transition("release", release.pk, transition) == 1

@@ -1,14 +1,14 @@
 from django.db import migrations
 
-from irportal.accounts.roles import ROLE_PERMISSIONS, grant_permissions
+from irportal.accounts.roles import ROLES, grant_permissions, role_permissions
 
 
 def create_roles(apps, schema_editor):
-    grant_permissions(apps, ROLE_PERMISSIONS)
+    grant_permissions(apps, role_permissions())
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLE_PERMISSIONS)).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLES)).delete()
 
 
 class Migration(migrations.Migration):

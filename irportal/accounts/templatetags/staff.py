@@ -7,4 +7,5 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def staff_navigation(context):
-    return navigation.items_for(context["request"].user)
+    request = context["request"]
+    return navigation.items_for(request.user, request.path)

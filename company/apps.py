@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class CompanyConfig(AppConfig):
+    """The listed company the site discloses for: its profile, the validators and the image processing others use."""
+
+    name = "company"
+    verbose_name = "Company profile"
+
+    def ready(self):
+        from irportal.accounts import navigation, roles
+        from irportal.audit.registry import register_action
+
+        register_action("company.profile_update", "Changed company profile")
+        # The name profile changes were recorded under before the profile had an app of its own.
+        register_action("investors.profile_update", "Changed company profile")
+        roles.grant(roles.IR_ADMIN, "company.view_companyprofile", "company.change_companyprofile")
+        navigation.register(
+            navigation.NavItem("Company profile", "company:profile_edit", "company.change_companyprofile", order=90)
+        )

@@ -1,0 +1,50 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from company.images import process_image
+from company.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
+from company.services import PROFILE_FIELDS
+from irportal.forms import LocalDateTimeField, aware, local
+
+
+class CompanyProfileForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+    accent_colour = forms.CharField(
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=CompanyProfile._meta.get_field("accent_colour").help_text,
+    )
+    logo_upload = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="JPEG, PNG or WebP; re-encoded without metadata and scaled to at most 400 pixels.",
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
+    class Meta:
+        model = CompanyProfile
+        fields = PROFILE_FIELDS
+
+    def clean_accent_colour(self):
+        return self.cleaned_data.get("accent_colour") or DEFAULT_ACCENT_COLOUR
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        return process_image(upload) if upload else None
+
+
+class CompanyDateTimeField(LocalDateTimeField):
+    """A date and time typed in the company's home time zone."""
+
+    def to_python(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return value
+        return aware(super().to_python(value), CompanyProfile.load().home_time_zone)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return local(value, CompanyProfile.load().home_time_zone)
+        return value

@@ -1,0 +1,81 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from company.validators import ticker_validator, validate_accent_colour, validate_time_zone
+
+
+class Exchange(models.TextChoices):
+    NASDAQ = "Nasdaq", "Nasdaq"
+    NYSE = "NYSE", "New York Stock Exchange"
+    NYSE_AMERICAN = "NYSE American", "NYSE American"
+    TSX = "TSX", "Toronto Stock Exchange"
+    LSE = "LSE", "London Stock Exchange"
+
+
+DEFAULT_ACCENT_COLOUR = "#0b5394"
+
+
+class CompanyProfile(models.Model):
+    """The listed company this site discloses for: one per site (primary key 1)."""
+
+    SINGLETON_PK = 1
+
+    legal_name = models.CharField(max_length=200, help_text="As on the wire, e.g. Example Corp")
+    short_name = models.CharField(max_length=100, help_text='Used in running text, e.g. "Example"')
+    exchange = models.CharField(max_length=20, choices=Exchange.choices, default=Exchange.NASDAQ)
+    ticker = models.CharField(max_length=10, validators=[ticker_validator])
+    home_time_zone = models.CharField(
+        max_length=64,
+        default="America/New_York",
+        validators=[validate_time_zone],
+        help_text="IANA name of the head office's zone; event times are shown in it beside their own.",
+    )
+    website = models.URLField(blank=True)
+    default_replay_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How many days an event's webcast replay stays public unless the event says otherwise.",
+    )
+    accent_colour = models.CharField(
+        max_length=7,
+        default=DEFAULT_ACCENT_COLOUR,
+        validators=[validate_accent_colour],
+        help_text="#rrggbb; colours the header line and the company name, so it must read well on white.",
+    )
+    logo = models.ImageField(upload_to="company", blank=True, width_field="logo_width", height_field="logo_height")
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ("view", "change")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="company_profile_singleton")]
+
+    def __str__(self):
+        return self.listing
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @property
+    def listing(self) -> str:
+        """The name with its listing, as a wire writes it: ``Example Corp (Nasdaq: EXMP)``."""
+        return f"{self.legal_name} ({self.exchange}: {self.ticker})"
+
+    @property
+    def style_version(self) -> int:
+        """Changes with every save, so the address of the colour style sheet does: browsers never keep an old one."""
+        return int(self.updated_at.timestamp()) if self.updated_at else 0
+
+    @property
+    def logo_name(self) -> str:
+        """The logo file's name, which its public address ends with: a new logo is a new address."""
+        return self.logo.name.rsplit("/", 1)[-1] if self.logo else ""
+
+    @classmethod
+    def load(cls) -> "CompanyProfile":
+        profile = cls.objects.filter(pk=cls.SINGLETON_PK).first()
+        if profile is None:
+            profile = cls(legal_name="Company name not set", short_name="Company", ticker="TICKER")
+        return profile

@@ -1,0 +1,129 @@
+"""Demo data for a fictional listed company, so a fresh install has something to show."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from company.models import CompanyProfile
+from company.services import company_profile_update
+from events.demo import seed_demo_events
+from irportal.accounts import services as account_services
+from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
+from releases.demo import seed_demo_releases
+from releases.models import Audience, MediaContact
+
+User = get_user_model()
+
+DEMO_USERS = [
+    ("author", "Avery", "Lindqvist", IR_AUTHOR),
+    ("approver", "Morgan", "Okafor", IR_APPROVER),
+    ("compliance", "Riley", "Castellanos", COMPLIANCE_REVIEWER),
+    ("admin", "Jordan", "Whitfield", IR_ADMIN),
+]
+
+DEMO_CONTACTS = [
+    (
+        "Dana Ferreira",
+        "Vice President, Investor Relations",
+        "",
+        "+1 480 555 0142",
+        "ir@halvorsen.example",
+        Audience.INVESTORS,
+        1,
+    ),
+    (
+        "Sam Achterberg",
+        "Managing Director",
+        "Bluestone IR Partners",
+        "+1 212 555 0187",
+        "halvorsen@bluestone-ir.example",
+        Audience.INVESTORS,
+        2,
+    ),
+    (
+        "Priya Natarajan",
+        "Director, Corporate Communications",
+        "",
+        "+1 480 555 0166",
+        "media@halvorsen.example",
+        Audience.MEDIA,
+        1,
+    ),
+]
+
+
+def demo_logins_path():
+    return settings.VAR_DIR / "demo-logins.txt"
+
+
+class Command(BaseCommand):
+    help = "Load demo data for the fictional Halvorsen Instruments, Inc.; with --if-empty only into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when users or a company profile exist")
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and (User.objects.exists() or CompanyProfile.objects.exists()):
+            self.stdout.write("Database already has data; demo data not loaded.")
+            return
+        logins = self._seed()
+        path = demo_logins_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{role:<20} {username:<12} {password}\n" for role, username, password in logins))
+        path.chmod(0o600)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /staff/ with:"))
+        self.stdout.write(path.read_text())
+
+    @transaction.atomic
+    def _seed(self) -> list[tuple[str, str, str]]:
+        company_profile_update(
+            actor=None,
+            legal_name="Halvorsen Instruments, Inc.",
+            short_name="Halvorsen",
+            exchange="Nasdaq",
+            ticker="HLVI",
+            home_time_zone="America/Phoenix",
+            website="https://www.halvorsen-instruments.example",
+            default_replay_days=7,
+        )
+        for name, title, organization, phone, email, audience, order in DEMO_CONTACTS:
+            MediaContact.objects.get_or_create(
+                name=name,
+                defaults={
+                    "title": title,
+                    "organization": organization,
+                    "phone": phone,
+                    "email": email,
+                    "audience": audience,
+                    "order": order,
+                },
+            )
+        logins = []
+        for username, first, last, role in DEMO_USERS:
+            password = secrets.token_urlsafe(12)
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                account_services.user_create(
+                    actor=None,
+                    username=username,
+                    password=password,
+                    roles=[role],
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@halvorsen.example",
+                )
+            else:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            logins.append((role, username, password))
+        seed_demo_releases(
+            author=User.objects.get(username="author"),
+            approver=User.objects.get(username="approver"),
+            now=timezone.now(),
+        )
+        seed_demo_events()
+        return logins

@@ -1,0 +1,34 @@
+"""What drops the public cache: every committed change the public pages show."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from company.models import CompanyProfile
+from events.models import Event
+from investors.cache import invalidate_public_pages
+from irportal.workflow.signals import state_changed
+from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
+
+# Saved outside a workflow transition, yet shown on public pages (the profile,
+# the contacts, the About text), or able to change what is public (an edit
+# that sends an approved release back to draft before its embargo).
+SHOWN_IN_PUBLIC = (CompanyProfile, MediaContact, Boilerplate, BoilerplateVersion, Release, Event)
+
+
+def _on_state_changed(sender, **kwargs):
+    invalidate_public_pages()
+
+
+def _on_saved_or_deleted(sender, **kwargs):
+    transaction.on_commit(invalidate_public_pages)
+
+
+def connect() -> None:
+    state_changed.connect(_on_state_changed, dispatch_uid="investors.public_cache")
+    for model in SHOWN_IN_PUBLIC:
+        post_save.connect(
+            _on_saved_or_deleted, sender=model, dispatch_uid=f"investors.public_cache.save.{model.__name__}"
+        )
+        post_delete.connect(
+            _on_saved_or_deleted, sender=model, dispatch_uid=f"investors.public_cache.delete.{model.__name__}"
+        )

@@ -1,0 +1,37 @@
+"""The public site's addresses (stable: wires and search engines link to them), each page in the public cache."""
+
+from django.urls import path
+
+from company import views as company_views
+from investors import feeds
+from investors.cache import public_page
+from investors.views import events, home, news
+
+app_name = "investors"
+
+news_patterns = (
+    [
+        path(
+            "", public_page(news.NewsListView.as_view(), params=("year", "page"), uncached_params=("q",)), name="list"
+        ),
+        path("feed/", public_page(feeds.NewsFeed()), name="feed"),
+        path("<slug:slug>/", public_page(news.news_detail), name="detail"),
+        path("<slug:slug>/files/<slug:token>/<slug:rendition>", news.news_file, name="file"),
+    ],
+    "news",
+)
+
+event_patterns = (
+    [
+        path("", public_page(events.event_list), name="list"),
+        path("<slug:slug>/", public_page(events.event_detail), name="detail"),
+        path("<slug:slug>.ics", public_page(events.event_ics), name="ics"),
+    ],
+    "events",
+)
+
+urlpatterns = [
+    path("", public_page(home.InvestorHomeView.as_view()), name="home"),
+    path("theme.css", public_page(company_views.theme_css), name="theme"),
+    path("logo/<str:name>", company_views.company_logo, name="logo"),
+]

@@ -1,0 +1,34 @@
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from company.models import CompanyProfile
+from events.selectors import investor_page_events
+from releases.selectors import active_contact_groups, default_about, latest_public_documents
+
+
+class InvestorHomeView(TemplateView):
+    """The Investor Information page: latest news, upcoming events and replays, the About text, contacts."""
+
+    template_name = "public/investors.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        company = CompanyProfile.load()
+        return super().get_context_data(
+            company=company,
+            latest_releases=latest_public_documents(now),
+            about=default_about(),
+            contact_groups=active_contact_groups(),
+            **investor_page_events(now, home_zone=company.home_time_zone),
+            **kwargs,
+        )
+
+
+def robots_txt(request):
+    return render(
+        request,
+        "public/robots.txt",
+        {"sitemap_url": request.build_absolute_uri("/sitemap.xml")},
+        content_type="text/plain; charset=utf-8",
+    )

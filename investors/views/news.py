@@ -1,0 +1,119 @@
+"""The public news pages: the archive, one release, its files.
+
+Anything not public answers the same 404 as an address that never existed; a
+withdrawn release answers 410.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import MINYEAR
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models.functions import ExtractYear
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from irportal.workflow.models import State
+from releases.models import Release, ReleaseAttachment, ReleaseImage
+from releases.selectors import public_document, public_documents, public_release, search_public
+
+PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 200
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+@dataclass
+class SearchText:
+    text: str
+    shortened: bool
+
+
+def clean_search_text(raw: str) -> SearchText:
+    """What a visitor typed, without control characters, at most ``MAX_QUERY_LENGTH`` characters."""
+    text = " ".join(_CONTROL_CHARACTERS.sub(" ", raw).split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return SearchText(text=text, shortened=False)
+    shortened = text[: MAX_QUERY_LENGTH + 1]
+    # Cut between words, so the last word is not searched for half-typed.
+    shortened = shortened.rsplit(" ", 1)[0] if " " in shortened else shortened[:MAX_QUERY_LENGTH]
+    return SearchText(text=shortened.strip(), shortened=True)
+
+
+class NewsListView(TemplateView):
+    """The archive: newest first, by year, searchable, paginated; a page that does not exist answers 404."""
+
+    template_name = "public/news/list.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=404 if context["page"] is None else 200)
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        releases = Release.objects.public_newest_first(now)
+        years = list(
+            releases.annotate(year=ExtractYear("public_since_at"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        year = self.request.GET.get("year", "")
+        if year.isdigit() and len(year) == 4 and int(year) >= MINYEAR:  # "0000" is no year a date can have
+            releases = releases.filter(public_since_at__year=int(year))
+        else:
+            year = ""
+        search = clean_search_text(self.request.GET.get("q", ""))
+        if search.text:
+            releases = search_public(releases, search.text, now)
+        paginator = Paginator(releases.values_list("pk", flat=True), PAGE_SIZE)
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage:
+            page = None
+        documents = public_documents(page.object_list, now) if page else []
+        return super().get_context_data(
+            page=page,
+            paginator=paginator,
+            documents=documents,
+            years=years,
+            year=year,
+            q=search.text,
+            query_shortened=search.shortened,
+            max_query_length=MAX_QUERY_LENGTH,
+            **kwargs,
+        )
+
+
+def _public_release(slug: str) -> Release:
+    release = public_release(slug)
+    if release is None:
+        raise Http404("No release at this address")
+    return release
+
+
+def news_detail(request, slug):
+    now = timezone.now()
+    release = _public_release(slug)
+    if release.status == State.WITHDRAWN and release.live_revision_id:
+        return render(request, "public/news/withdrawn.html", {"release": release}, status=410)
+    doc = public_document(release, now)
+    if doc is None:
+        raise Http404("No release at this address")
+    return render(request, "public/news/detail.html", {"doc": doc})
+
+
+def news_file(request, slug, token, rendition):
+    """An image or attachment, only while a public revision of its release includes it."""
+    release = _public_release(slug)
+    doc = public_document(release, timezone.now())
+    if doc is None:
+        raise Http404("No such file")
+    if token in {image["token"] for image in doc.images} and rendition in {"large", "thumbnail"}:
+        image = ReleaseImage.objects.get(release=release, token=token)
+        return FileResponse(getattr(image, rendition).open("rb"))
+    if token in {attachment["token"] for attachment in doc.attachments} and rendition == "file":
+        attachment = ReleaseAttachment.objects.get(release=release, token=token)
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=f"{attachment.title}.pdf")
+    raise Http404("No such file")

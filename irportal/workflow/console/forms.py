@@ -1,0 +1,71 @@
+"""The console's own forms: list filters, the workflow actions and comments; each kind brings its content form."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from company.forms import CompanyDateTimeField
+from irportal.workflow.models import State
+
+
+class ItemFilter(django_filters.FilterSet):
+    """Search, state, author, date of the last change and sort: the same for every kind."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.ChoiceFilter(choices=State.choices, empty_label="Any state", label="State")
+    author = django_filters.ModelChoiceFilter(
+        field_name="created_by", queryset=get_user_model().objects.none(), empty_label="Any author", label="Author"
+    )
+    changed = django_filters.DateFromToRangeFilter(
+        field_name="updated_at",
+        label="Changed between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("updated_at", "changed"), ("publish_at", "embargo"), ("created_at", "created")),
+        field_labels={"updated_at": "Last change", "publish_at": "Embargo", "created_at": "Created"},
+        label="Sort by",
+        empty_label="Last change, newest first",
+    )
+
+    def __init__(self, data=None, *args, kind, **kwargs):
+        self.kind = kind
+        super().__init__(data, *args, queryset=kind.model.objects.all(), **kwargs)
+        self.filters["author"].queryset = (
+            get_user_model().objects.filter(pk__in=kind.model.objects.values("created_by")).order_by("username")
+        )
+        self.filters["author"].field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+    def search(self, queryset, name, value):
+        words = value.split()[:8]
+        condition = Q()
+        for word in words:
+            match = Q()
+            for field in self.kind.search_fields:
+                match |= Q(**{f"{field}__icontains": word})
+            condition &= match
+        return queryset.filter(condition)
+
+    @property
+    def qs(self):
+        items = super().qs
+        chosen = self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("ordering")
+        return items if chosen else items.order_by("-updated_at", "-pk")
+
+
+class TransitionForm(forms.Form):
+    """What a workflow action may carry: a comment, an embargo, a reason, the acknowledged warnings."""
+
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    publish_at = CompanyDateTimeField(required=False, label="Publish at (embargo)")
+    reason = forms.CharField(required=False, max_length=2000)
+    acknowledge = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def clean_acknowledge(self):
+        """The codes of the warnings the approver ticked; the engine decides whether they cover the warnings."""
+        return {str(code)[:40] for code in self.cleaned_data["acknowledge"] or []}
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)

@@ -1,0 +1,353 @@
+"""The staff console's views: the same for every kind (see ``irportal.workflow.console``).
+
+Every view checks the kind's permission on the server (refusals audited);
+every change goes through the workflow engine or the kind's service
+functions; every staff read of content the public cannot read yet is an
+insider-access record. A refused change answers one way for every kind: the
+reason on a page with the 4xx status of the refusal, nothing changed.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from irportal.audit.permissions import StaffPermissionMixin, deny
+from irportal.workflow import engine
+from irportal.workflow.console import kind_for_slug
+from irportal.workflow.console.diff import revision_diff
+from irportal.workflow.console.forms import CommentForm, ItemFilter, TransitionForm
+from irportal.workflow.engine import EditConflict, WorkflowError
+from irportal.workflow.models import State
+
+PAGE_SIZE = 50
+# Checks are about a working copy on its way to approval; a published or withdrawn item has none to show.
+CHECKED_STATES = {State.DRAFT, State.IN_REVIEW}
+
+
+def refused(request, exc: WorkflowError, back: str):
+    """A change that could not be made: the reason and the way back, with the refusal's status; nothing was saved."""
+    return render(request, "staff/refused.html", {"message": str(exc), "back": back}, status=exc.status_code)
+
+
+class KindMixin(StaffPermissionMixin):
+    """The kind named in the address, and its permission ``verb`` checked before anything else."""
+
+    verb = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.kind = kind_for_slug(kwargs["kind"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_required(self):
+        return (self.kind.perm(self.verb),)
+
+    def get_context_data(self, **kwargs):
+        kwargs["kind"] = self.kind  # the Kind, in place of the slug the address gave
+        return super().get_context_data(**kwargs)
+
+
+class ItemMixin(KindMixin):
+    """One item; a GET of it while the public cannot read it is recorded under ``access_view``."""
+
+    access_view = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:  # an anonymous visitor learns nothing, not even whether it exists
+            kind = kind_for_slug(kwargs["kind"])
+            items = kind.model.objects.select_related("current_step__group", "created_by", "last_edited_by")
+            self.item = get_object_or_404(items, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.record_access()
+        return super().get(request, *args, **kwargs)
+
+    def record_access(self):
+        if self.access_view:
+            engine.record_access(self.kind.workflow, item=self.item, actor=self.request.user, view=self.access_view)
+
+    def get_context_data(self, **kwargs):
+        kwargs["item"] = self.item
+        return super().get_context_data(**kwargs)
+
+    def back(self) -> str:
+        return self.kind.url("detail", self.item)
+
+
+class ListView(KindMixin, TemplateView):
+    template_name = "staff/console/list.html"
+
+    def get_context_data(self, **kwargs):
+        found = ItemFilter(self.request.GET or None, kind=self.kind)
+        items = found.qs.select_related("created_by", "current_step__group")
+        page = Paginator(items, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        facts = engine.ReviewFacts(self.kind.workflow, self.request.user, rows)
+        for item in rows:
+            item.console_actions = sorted(
+                engine.allowed_transitions(self.kind.workflow, item, self.request.user, facts),
+                key=engine.TRANSITIONS.index,
+            )
+        # The list shows the titles of unpublished items: each is an insider read.
+        engine.record_access_many(self.kind.workflow, items=rows, actor=self.request.user, view="list")
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(filter=found, page=page, rows=rows, query=query.urlencode(), **kwargs)
+
+
+class FormViewMixin:
+    """Create and edit: the kind's form on one template; the editor keeps every word on an error or a conflict."""
+
+    template_name = "staff/console/form.html"
+
+    def render_form(self, form, *, status=200, **context):
+        context = self.get_context_data(form=form, **context)
+        return self.render_to_response(context, status=status)
+
+
+class CreateView(FormViewMixin, KindMixin, TemplateView):
+    verb = "add"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(self.kind.form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.kind.form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(form)
+        try:
+            item = self.kind.create(actor=request.user, form=form)
+        except WorkflowError as exc:
+            return refused(request, exc, self.kind.url("list"))
+        messages.success(request, f"The {self.kind.label} was saved as a draft.")
+        return redirect(self.kind.url("detail", item))
+
+
+class EditView(FormViewMixin, ItemMixin, TemplateView):
+    verb = "change"
+    access_view = "edit"
+
+    def get(self, request, *args, **kwargs):
+        self.record_access()
+        return self.render_form(self.kind.form(item=self.item), base_version=self.item.version)
+
+    def post(self, request, *args, **kwargs):
+        form = self.kind.form(request.POST, request.FILES, item=self.item)
+        try:
+            base_version = int(request.POST.get("base_version", ""))
+        except ValueError:
+            return refused(
+                request, WorkflowError("The form is missing the revision it was opened on; open it again."), self.back()
+            )
+        if not form.is_valid():
+            return self.render_form(form, base_version=base_version)
+        try:
+            self.kind.update(actor=request.user, item=self.item, form=form, base_version=base_version)
+        except EditConflict as conflict:
+            return self.conflict(form, conflict, base_version)
+        except WorkflowError as exc:
+            return refused(request, exc, self.back())
+        messages.success(request, "Your changes were saved as a new revision.")
+        return redirect(self.back())
+
+    def conflict(self, form, conflict: EditConflict, base_version: int):
+        """Keep the editor's text; say what the other save changed; saving again replaces it knowingly."""
+        latest = conflict.item
+        theirs = latest.revisions.get(number=latest.version).content
+        started_from = latest.revisions.filter(number=base_version).first()
+        changes = revision_diff(started_from.content, theirs, self.kind) if started_from else []
+        return self.render_form(form, base_version=latest.version, conflict=conflict, changes=changes, status=409)
+
+
+class DetailView(ItemMixin, TemplateView):
+    """The review screen: the content as the public will read it, beside the checks, approvals and actions."""
+
+    template_name = "staff/console/detail.html"
+    access_view = "detail"
+
+    def get_context_data(self, *, operation_forms=None, **kwargs):
+        kind, item, user = self.kind, self.item, self.request.user
+        revision = item.revisions.get(number=item.version)
+        checks = engine.checks_for(kind.workflow, item) if item.status in CHECKED_STATES else []
+        can_change = user.has_perm(kind.perm("change")) and item.status != State.WITHDRAWN
+        operations = []
+        for operation in kind.operations:
+            if user.has_perm(kind.perm(operation.verb)) and operation.available(item):
+                form = (operation_forms or {}).get(operation.name) or operation.form_class(
+                    initial=operation.initial(item), **operation.form_kwargs(item)
+                )
+                operations.append({"operation": operation, "form": form})
+        return super().get_context_data(
+            doc=kind.document(item, revision, now=timezone.now()),
+            revision=revision,
+            content_template=kind.content_template,
+            public_now=item.public_revision(timezone.now()) is not None,
+            checks=checks,
+            blockers=[check for check in checks if check.blocking],
+            warnings=[check for check in checks if not check.blocking],
+            actions=engine.allowed_transitions(kind.workflow, item, user),
+            can_change=can_change,
+            operations=operations,
+            comments=engine.comments_for(kind.workflow, item),
+            approvals=engine.approvals_for(kind.workflow, item),
+            revisions=item.revisions.select_related("created_by")[:10],
+            can_comment=engine.may_comment(kind.workflow, user),
+            comment_form=CommentForm(),
+            **kwargs,
+        )
+
+
+class PreviewView(ItemMixin, TemplateView):
+    """The working revision on the public page's own frame: exactly what the public will read once published."""
+
+    template_name = "staff/console/preview.html"
+    access_view = "preview"
+
+    def get_context_data(self, **kwargs):
+        revision = self.item.revisions.get(number=self.item.version)
+        return super().get_context_data(
+            doc=self.kind.document(self.item, revision, now=timezone.now()),
+            revision=revision,
+            preview=True,
+            content_template=self.kind.content_template,
+            **kwargs,
+        )
+
+
+class HistoryView(ItemMixin, TemplateView):
+    """Every revision; two of them compared field by field, word by word."""
+
+    template_name = "staff/console/history.html"
+    access_view = "history"
+
+    def get_context_data(self, **kwargs):
+        revisions = list(self.item.revisions.select_related("created_by"))
+        numbers = {revision.number: revision for revision in revisions}
+        context = super().get_context_data(
+            revisions=revisions,
+            can_restore=self.request.user.has_perm(self.kind.perm("change")) and self.item.status != State.WITHDRAWN,
+            **kwargs,
+        )
+        a, b = self.request.GET.get("a", ""), self.request.GET.get("b", "")
+        if a.isdigit() and b.isdigit() and int(a) in numbers and int(b) in numbers:
+            older, newer = numbers[int(a)], numbers[int(b)]
+            context.update(a=older, b=newer, changes=revision_diff(older.content, newer.content, self.kind))
+        elif a or b:
+            context["diff_error"] = f"Pick two revisions of this {self.kind.label} to compare."
+        return context
+
+
+class RestoreView(ItemMixin, View):
+    verb = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, number, **kwargs):
+        if not self.item.revisions.filter(number=number).exists():
+            raise Http404("No such revision")
+        try:
+            self.kind.restore(actor=request.user, item=self.item, number=number)
+        except WorkflowError as exc:
+            return refused(request, exc, self.back())
+        messages.success(request, f"Revision {number} is the working copy again, as a new revision.")
+        return redirect(self.back())
+
+
+def _perform(spec, transition: str, *, pk: int, actor, data: dict):
+    """The engine's transition, with what the form carried that it takes."""
+    if transition == "submit":
+        return engine.submit(spec, pk=pk, actor=actor, comment=data["comment"])
+    if transition == "request_changes":
+        return engine.request_changes(spec, pk=pk, actor=actor, comment=data["comment"])
+    if transition == "approve":
+        return engine.approve(
+            spec,
+            pk=pk,
+            actor=actor,
+            comment=data["comment"],
+            publish_at=data["publish_at"],
+            acknowledged=data["acknowledge"],
+        )
+    if transition == "schedule":
+        return engine.schedule(spec, pk=pk, actor=actor, publish_at=data["publish_at"])
+    if transition == "publish":
+        return engine.publish(spec, pk=pk, actor=actor)
+    return engine.withdraw(spec, pk=pk, actor=actor, reason=data["reason"])
+
+
+class TransitionView(ItemMixin, View):
+    """POST only: a GET of an action's address answers 405, an action that does not exist 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, transition, **kwargs):
+        if transition not in engine.TRANSITIONS:
+            raise Http404("No such action")
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(f"{error}" for field in form.errors.values() for error in field)
+            return refused(request, WorkflowError(f"Nothing was changed: {errors}"), self.back())
+        try:
+            item = _perform(self.kind.workflow, transition, pk=self.item.pk, actor=request.user, data=form.cleaned_data)
+        except WorkflowError as exc:
+            return refused(request, exc, self.back())
+        messages.success(request, f"The {self.kind.label} is now {item.get_status_display().lower()}.")
+        return redirect(self.back())
+
+
+class CommentView(ItemMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            return refused(request, WorkflowError("Write something first: the comment is empty."), self.back())
+        try:
+            engine.add_comment(self.kind.workflow, pk=self.item.pk, actor=request.user, body=form.cleaned_data["body"])
+        except WorkflowError as exc:
+            return refused(request, exc, self.back())
+        return redirect(self.back() + "#comments")
+
+
+class OperationView(DetailView):
+    """POST one of the kind's own operations; a bad value brings the review screen back with the error (400)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, operation, **kwargs):
+        found = {op.name: op for op in self.kind.operations}.get(operation)
+        if found is None or not found.available(self.item):
+            raise Http404("No such operation")
+        if not request.user.has_perm(self.kind.perm(found.verb)):
+            deny(request, self.kind.perm(found.verb))
+        form = found.form_class(request.POST, request.FILES, **found.form_kwargs(self.item))
+        try:
+            if not form.is_valid():
+                raise ValidationError("")
+            found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages if any(exc.messages) else []:
+                form.add_error(None, message)
+            context = self.get_context_data(operation_forms={found.name: form})
+            return self.render_to_response(context, status=400)
+        except WorkflowError as exc:
+            return refused(request, exc, self.back())
+        messages.success(request, found.success)
+        return redirect(self.back())
+
+
+class FileView(ItemMixin, View):
+    """A file (image, document) of any revision, for staff; the public address checks publication itself."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, token, rendition, **kwargs):
+        response = self.kind.serve_file(self.item, token, rendition)
+        if response is None:
+            raise Http404("No such file")
+        engine.record_access(self.kind.workflow, item=self.item, actor=request.user, view="file")
+        return response

@@ -1,0 +1,127 @@
+"""Reads of releases: what the public reads at a moment, searched and listed; the standing texts.
+
+Visibility is decided at read time from the release's columns and ``now``
+(``Release.objects.public(now)``): an approved release is public from its
+``publish_at`` to the second, with or without the sweep.
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, Case, F, FloatField, OuterRef, Q, Subquery, When
+from django.db.models.expressions import RawSQL
+
+from irportal.workflow.models import State, due_approval
+from releases.content import ReleaseDocument
+from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release, ReleaseRevision
+
+MAX_PLAIN_TERMS = 8
+LATEST_COUNT = 5
+
+
+def next_publication(now):
+    """The next embargo to lift after ``now``: when the public pages next change by themselves."""
+    return (
+        Release.objects.filter(status=State.APPROVED, publish_at__gt=now, approved_revision__isnull=False)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+
+
+def _text_contains(prefix: str, text: str) -> Q:
+    """Every word of ``text`` in the headline, subheadline or body (at most ``MAX_PLAIN_TERMS`` words)."""
+    words = list(dict.fromkeys(text.lower().split()))[:MAX_PLAIN_TERMS]
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(**{f"{prefix}__content__headline__icontains": word})
+            | Q(**{f"{prefix}__content__subheadline__icontains": word})
+            | Q(**{f"{prefix}__content__body__icontains": word})
+        )
+    return condition
+
+
+# On PostgreSQL each revision carries ``search_document``, a generated tsvector
+# column with a GIN index (migration releases 0004). The SQL is constant; the
+# visitor's text is always a query parameter.
+MATCH_SQL = "search_document @@ websearch_to_tsquery('english'::regconfig, %s)"
+RANK_SQL = "ts_rank(search_document, websearch_to_tsquery('english'::regconfig, %s))"
+
+
+def search_match(text: str) -> RawSQL:
+    """Revisions whose search document matches ``text`` (PostgreSQL full-text search)."""
+    return RawSQL(MATCH_SQL, [text], BooleanField())  # noqa: S611 - constant SQL, text as a parameter
+
+
+def search_public(releases, text: str, now):
+    """Public releases whose public revision matches ``text``.
+
+    On PostgreSQL: full-text search, best match first. Elsewhere: a plain
+    case-insensitive match, newest first. Only the revision the public reads
+    is searched, never an unpublished correction.
+    """
+    due = due_approval(now)
+    if connection.vendor != "postgresql":
+        return releases.filter(
+            (due & _text_contains("approved_revision", text)) | (~due & _text_contains("live_revision", text))
+        )
+    rank = RawSQL(RANK_SQL, [text], FloatField())  # noqa: S611 - constant SQL, text as a parameter
+    public_revision = Case(When(due, then=F("approved_revision_id")), default=F("live_revision_id"))
+    return (
+        releases.annotate(public_revision_id=public_revision)
+        .filter(public_revision_id__in=ReleaseRevision.objects.filter(search_match(text)).values("pk"))
+        .annotate(
+            rank=Subquery(
+                ReleaseRevision.objects.filter(pk=OuterRef("public_revision_id")).annotate(rank=rank).values("rank")[:1]
+            )
+        )
+        .order_by("-rank", "-public_since_at", "-pk")
+    )
+
+
+def public_document(release: Release, now) -> ReleaseDocument | None:
+    revision = release.public_revision(now)
+    if revision is None:
+        return None
+    return ReleaseDocument(revision.content, release=release, revision=revision)
+
+
+def public_documents(release_ids, now) -> list[ReleaseDocument]:
+    """The public documents of these releases, in this order, read in one query.
+
+    Lists choose and order their releases by id first (no revision content is
+    read for the thousands of releases they sort), then read the few shown.
+    """
+    ids = list(release_ids)
+    releases = Release.objects.filter(pk__in=ids).for_public_documents().in_bulk()
+    documents = (public_document(releases[pk], now) for pk in ids if pk in releases)
+    return [document for document in documents if document is not None]
+
+
+def latest_public_documents(now, count: int = LATEST_COUNT) -> list[ReleaseDocument]:
+    """The newest public releases, for the Investor page."""
+    return public_documents(Release.objects.public_newest_first(now).values_list("pk", flat=True)[:count], now)
+
+
+def public_release(slug: str) -> Release | None:
+    """The release at this address with both revisions the public may read; whether it is public is the caller's."""
+    return Release.objects.filter(slug=slug).select_related("live_revision", "approved_revision").first()
+
+
+def default_boilerplate(kind: str) -> BoilerplateVersion | None:
+    """The latest version of the active default boilerplate of ``kind`` (the Investor page's About text)."""
+    return (
+        BoilerplateVersion.objects.filter(
+            boilerplate__kind=kind, boilerplate__is_default=True, boilerplate__is_active=True
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def default_about() -> BoilerplateVersion | None:
+    return default_boilerplate(Boilerplate.Kind.ABOUT)
+
+
+def active_contact_groups() -> list[tuple[str, list[MediaContact]]]:
+    """Every active contact, grouped by audience as a release prints them."""
+    return MediaContact.group_by_audience(MediaContact.objects.filter(is_active=True).order_by("audience", "order"))

@@ -1,0 +1,141 @@
+"""What the public lists show is what the public reads of releases and events say, at every moment."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from events.selectors import investor_page_events
+from events.selectors import public_documents as public_event_documents
+from events.services import event_cancel
+from events.workflow import event_approve, event_submit, event_withdraw
+from releases.checks import CODES as EVERY_WARNING
+from releases.models import Audience, Release
+from releases.services import release_update
+from releases.workflow import release_approve, release_submit, release_withdraw
+from tests.events.builders import START, make_event, published
+from tests.factories import MediaContactFactory, make_release
+from tests.investors.conftest import publish_now
+
+pytestmark = pytest.mark.django_db
+
+
+def public_reading(now, count=None) -> list[tuple]:
+    """(slug, headline) of every public release at ``now``, newest first, read straight from the workflow's rule."""
+    releases = sorted(Release.objects.public(now), key=lambda release: (release.public_since, release.pk), reverse=True)
+    rows = [(release.slug, release.public_revision(now).content["headline"]) for release in releases]
+    return rows[:count] if count else rows
+
+
+def shown(client, path, now, context_name) -> list[tuple]:
+    with time_machine.travel(now, tick=False):
+        response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    rows = [(doc.release.slug, doc.headline) for doc in response.context[context_name]]
+    for slug, _ in rows:
+        assert f"/investors/news/{slug}/" in page
+    return rows
+
+
+def test_the_lists_show_the_revision_the_public_reads_at_each_moment(client, company, author, approver, settings):
+    settings.PUBLIC_CACHE = False
+    now = timezone.now().replace(microsecond=0)
+    embargo = now + dt.timedelta(hours=2)
+    publish_now(author, approver, slug="on-the-wire", headline="On the wire")
+    embargoed = make_release(author, slug="embargoed", headline="Not before the embargo")
+    release_submit(release_id=embargoed.pk, actor=author)
+    release_approve(acknowledged=EVERY_WARNING, release_id=embargoed.pk, actor=approver, publish_at=embargo)
+    # A correction approved for the embargo: the public reads the first wording until then, the second after.
+    corrected = publish_now(author, approver, slug="corrected", headline="First wording")
+    release_update(actor=author, pk=corrected.pk, base_version=corrected.version, headline="Corrected wording")
+    release_submit(release_id=corrected.pk, actor=author)
+    release_approve(acknowledged=EVERY_WARNING, release_id=corrected.pk, actor=approver, publish_at=embargo)
+    withdrawn = publish_now(author, approver, slug="withdrawn", headline="Withdrawn")
+    release_withdraw(release_id=withdrawn.pk, actor=approver, reason="Issued in error")
+
+    before, after = embargo - dt.timedelta(seconds=1), embargo
+    seen = {}
+    for moment in (now, before, after, embargo + dt.timedelta(days=1)):
+        expected = public_reading(moment)
+        assert shown(client, "/investors/", moment, "latest_releases") == expected[:5], moment
+        assert shown(client, "/investors/news/", moment, "documents") == expected, moment
+        seen[moment] = [headline for _, headline in expected]
+    assert "Not before the embargo" not in seen[before] and "Not before the embargo" in seen[after]
+    assert "First wording" in seen[before] and "Corrected wording" not in seen[before]
+    assert "Corrected wording" in seen[after] and "First wording" not in seen[after]
+    assert "Withdrawn" not in seen[before] + seen[after]
+
+
+def reference_events(now, home_zone):
+    """The Investor page's events computed the slow way: every public document, filtered and sorted in Python."""
+    docs = public_event_documents(now, home_zone)
+    upcoming = sorted((d for d in docs if d.is_upcoming and not d.cancelled), key=lambda d: d.starts_at)
+    replays = sorted(
+        (d for d in docs if not d.is_upcoming and d.replay.state == "available"),
+        key=lambda d: d.starts_at,
+        reverse=True,
+    )
+    return [d.event.slug for d in upcoming[:5]], [d.event.slug for d in replays[:5]]
+
+
+def test_upcoming_events_and_open_replays_match_the_full_public_reading(company, author, approver):
+    replay = {"replay_url": "https://webcast.example/hlvi/replay", "replay_days": 7}
+
+    def public_event(slug, day, **fields):
+        event = make_event(author, slug=slug, starts_at=START + dt.timedelta(days=day), **fields)
+        return published(event, author, approver)
+
+    for number, day in enumerate((0, 1, 3, 9)):
+        public_event(f"call-{number}", day, **replay)
+    public_event("no-replay", 2)
+    cancelled = public_event("cancelled", 4, **replay)
+    event_cancel(actor=approver, pk=cancelled.pk, reason="The conference was called off")
+    withdrawn = public_event("withdrawn", 5)
+    event_withdraw(event_id=withdrawn.pk, actor=approver, reason="Announced in error")
+    embargoed = make_event(author, slug="embargoed", starts_at=START + dt.timedelta(days=6))
+    event_submit(event_id=embargoed.pk, actor=author)
+    event_approve(event_id=embargoed.pk, actor=approver, publish_at=START + dt.timedelta(days=1))
+
+    moments = [START + dt.timedelta(hours=hours) for hours in (-2, 0, 0.5, 1, 30, 80, 24 * 12, 24 * 30)]
+    seen_replays = set()
+    for moment in moments:
+        found = investor_page_events(moment, home_zone=company.home_time_zone)
+        upcoming = [doc.event.slug for doc in found["upcoming_events"]]
+        replays = [doc.event.slug for doc in found["replays_now"]]
+        assert (upcoming, replays) == reference_events(moment, company.home_time_zone), moment
+        seen_replays.update(replays)
+        assert "withdrawn" not in upcoming and "cancelled" not in upcoming
+        # Public from its embargo (a day before it starts) until it is over.
+        assert ("embargoed" in upcoming) == (START + dt.timedelta(days=1) <= moment < START + dt.timedelta(days=6))
+    assert {"call-0", "call-1"} <= seen_replays
+
+
+def test_contacts_are_escaped_and_dialable(client, company):
+    MediaContactFactory(
+        name="<script>alert(1)</script>", title="IR & Treasury", phone="+1 480 555 0100", audience=Audience.INVESTORS
+    )
+    page = client.get("/investors/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;, IR &amp; Treasury" in page
+    assert '<a href="tel:+14805550100">+1 480 555 0100</a>' in page
+
+
+def test_a_contact_added_shows_at_once(client, company, django_capture_on_commit_callbacks):
+    MediaContactFactory(name="Ira Investor", audience=Audience.INVESTORS)
+    assert "Ira Investor" in client.get("/investors/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        MediaContactFactory(name="Mia Media", audience=Audience.MEDIA)
+    page = client.get("/investors/").content.decode()
+    assert "Ira Investor" in page and "Mia Media" in page
+
+
+def test_without_the_cache_the_page_reads_the_database(client, company, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    MediaContactFactory(name="Ira Investor", audience=Audience.INVESTORS)
+    response = client.get("/investors/")
+    assert response.status_code == 200
+    assert "Ira Investor" in response.content.decode() and company.legal_name in response.content.decode()
