@@ -14,20 +14,11 @@ from alerts.services import alert_unsubscribe, unsubscribe_token
 from alerts.tasks import fan_out, send_batch
 from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_withdraw
-from tests.alerts import backends
 from tests.alerts.conftest import alerts_to, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
 TOPIC = "release.publish"
-
-
-@pytest.fixture
-def scripted_smtp(settings):
-    settings.EMAIL_BACKEND = "tests.alerts.backends.ScriptedBackend"
-    backends.script.clear()
-    yield backends.script
-    backends.script.clear()
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ from irportal.workflow.models import OutboxMessage
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit
-from tests.alerts import backends
-from tests.conftest import use_broker
 from tests.factories import make_release
 
 pytestmark = pytest.mark.django_db
@@ -36,22 +34,6 @@ def handed_over(monkeypatch):
     handed = []
     monkeypatch.setattr(outbox, "hand_to_worker", lambda name, *args: handed.append((name, *args)) or True)
     return handed
-
-
-@pytest.fixture
-def broker_down():
-    previous = app.conf.broker_url
-    use_broker(app, "redis://127.0.0.1:9/0")
-    yield
-    use_broker(app, previous)
-
-
-@pytest.fixture
-def scripted_smtp(settings):
-    settings.EMAIL_BACKEND = "tests.alerts.backends.ScriptedBackend"
-    backends.script.clear()
-    yield backends.script
-    backends.script.clear()
 
 
 def rows(**filters):
