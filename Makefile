@@ -32,7 +32,7 @@ run: $(STAMP) var/secret_key
 	$(LOCAL_ENV) python manage.py migrate --noinput
 	$(LOCAL_ENV) python manage.py collectstatic --noinput --verbosity 0
 	$(LOCAL_ENV) python manage.py seed_demo --if-empty
-	@echo "IR Portal on http://127.0.0.1:8000/investors/ -- staff console http://127.0.0.1:8000/staff/"
+	@bind="$${WEB_BIND:-127.0.0.1:8000}"; echo "IR Portal on http://$$bind/investors/ -- staff console http://$$bind/staff/"
 	@echo "Demo sign-ins (also in var/demo-logins.txt):"
 	@cat var/demo-logins.txt 2>/dev/null || echo "  (none: the database already had users)"
 	$(LOCAL_ENV) honcho start -f Procfile

@@ -6,9 +6,10 @@ class AlertsConfig(AppConfig):
     verbose_name = "Email alerts"
 
     def ready(self):
-        from alerts import tasks
+        from alerts import metrics, tasks
         from irportal.accounts import navigation, roles
         from irportal.audit.registry import register_action
+        from irportal.ops.metrics import register_collector
         from irportal.workflow import outbox
 
         for name, label in [
@@ -21,4 +22,5 @@ class AlertsConfig(AppConfig):
         roles.grant(roles.IR_ADMIN, "alerts.view_subscriber")
         # Each publication with an alert topic is fanned out by a worker, from a row written with the change.
         outbox.register("alerts.fan_out", tasks.fan_out_change, on_change=tasks.takes_part)
+        register_collector("alerts", metrics.collect_metrics)
         navigation.register(navigation.NavItem("Email alerts", "alerts_staff:overview", "alerts.view_subscriber", 75))

@@ -6,10 +6,10 @@ from django.utils import timezone
 from company.images import process_image
 from company.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
 from company.services import PROFILE_FIELDS
-from irportal.forms import LocalDateTimeField, aware, local
+from irportal.forms import CleanTextMixin, LocalDateTimeField, aware, local
 
 
-class CompanyProfileForm(forms.ModelForm):
+class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
     accent_colour = forms.CharField(
         required=False,

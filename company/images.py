@@ -34,6 +34,12 @@ def process_image(upload) -> ProcessedImage:
             width, height = probe.size
     except Image.DecompressionBombError:
         raise ValidationError(f"The image has far more pixels than the limit of {MAX_PIXELS:,} pixels.") from None
+    except ValueError:
+        # Pillow refuses PNG text or colour-profile chunks that decompress past its limits (MAX_TEXT_CHUNK,
+        # MAX_TEXT_MEMORY in PngImagePlugin) rather than expand them.
+        raise ValidationError(
+            "The image carries oversized embedded text or colour-profile data; save it again without metadata."
+        ) from None
     except (UnidentifiedImageError, OSError):
         raise ValidationError("This file is not an image this site accepts (JPEG, PNG or WebP).") from None
     if image_format not in ALLOWED_FORMATS:
@@ -45,6 +51,8 @@ def process_image(upload) -> ProcessedImage:
         with Image.open(upload) as source:
             source.load()
             image = source.convert("RGBA" if source.mode in {"RGBA", "LA", "P"} and image_format != "JPEG" else "RGB")
+        # Pillow's encoders write what ``info`` holds (a JPEG comment, an ICC profile, PNG text): drop it all.
+        image.info = {}
     except (OSError, ValueError, Image.DecompressionBombError):
         raise ValidationError("The image could not be read; it may be damaged.") from None
     extension = ALLOWED_FORMATS[image_format]
@@ -53,7 +61,7 @@ def process_image(upload) -> ProcessedImage:
         copy = image.copy()
         copy.thumbnail((longest, longest), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
-        # Saving a fresh image writes no EXIF, XMP or ICC metadata from the upload.
+        # Saved with an empty ``info``: no EXIF, XMP, ICC profile, comment or text from the upload.
         copy.save(buffer, format=image_format, **_encoder_options(image_format))
         renditions[name] = ContentFile(buffer.getvalue())
         sizes[name] = copy.size

@@ -6,7 +6,6 @@ from company.models import CompanyProfile
 from events import services, timefmt
 from events.content import EventDocument
 from events.forms import EventForm, ReasonForm, ReplayUrlForm, ReplayWindowForm
-from events.models import Event
 from events.workflow import EVENT
 from irportal.forms import local
 from irportal.workflow.console import CalendarEntry, Kind, Link, Operation
@@ -113,7 +112,7 @@ class EventKind(Kind):
     def calendar_entries(self, start, end):
         entries = super().calendar_entries(start, end)
         home = CompanyProfile.load().home_time_zone
-        events = Event.objects.exclude(status="withdrawn").filter(cancelled_at__isnull=True)
+        events = self.calendar_items().exclude(status="withdrawn").filter(cancelled_at__isnull=True)
         for event in events.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at"):
             title = f"{event.title} ({timefmt.dual_time(event.starts_at, event.time_zone, home)})"
             entries.append(

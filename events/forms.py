@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from company.forms import CompanyDateTimeField
 from company.validators import validate_time_zone
 from events.models import MAX_REPLAY_DAYS, Event, EventKind
-from irportal.forms import LocalDateTimeField, aware, local
+from irportal.forms import CleanTextMixin, LocalDateTimeField, aware, local
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 
@@ -24,7 +24,7 @@ def _helper() -> FormHelper:
     return helper
 
 
-class EventForm(forms.Form):
+class EventForm(CleanTextMixin, forms.Form):
     slug = forms.SlugField(max_length=120, help_text="The address: /investors/events/<slug>/")
     title = forms.CharField(
         max_length=200, help_text="The subject, e.g. Presentation at the Winter Technology Conference"
@@ -124,7 +124,7 @@ class EventForm(forms.Form):
         return fields | {"starts_at": data.get("starts_at"), "ends_at": data.get("ends_at")}
 
 
-class ReplayUrlForm(forms.Form):
+class ReplayUrlForm(CleanTextMixin, forms.Form):
     replay_url = forms.CharField(
         max_length=500, required=False, validators=[http_url], label="Replay link", help_text="Empty removes it"
     )
@@ -146,7 +146,7 @@ class ReplayUrlForm(forms.Form):
         return data
 
 
-class ReplayWindowForm(forms.Form):
+class ReplayWindowForm(CleanTextMixin, forms.Form):
     days = forms.IntegerField(
         label="Replay window (days)", validators=[MinValueValidator(1), MaxValueValidator(MAX_REPLAY_DAYS)]
     )
@@ -157,7 +157,7 @@ class ReplayWindowForm(forms.Form):
         self.helper = _helper()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     """Cancel, withdraw and request changes: the text is kept with the record."""
 
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -168,7 +168,7 @@ class ReasonForm(forms.Form):
         self.helper = _helper()
 
 
-class AnnounceForm(forms.Form):
+class AnnounceForm(CleanTextMixin, forms.Form):
     events = forms.ModelMultipleChoiceField(
         queryset=Event.objects.none(), widget=forms.CheckboxSelectMultiple, help_text="Published upcoming events"
     )
@@ -184,7 +184,7 @@ class AnnounceForm(forms.Form):
         self.helper = _helper()
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(CleanTextMixin, forms.Form):
     """When an approved event goes public: a time in the company's home zone."""
 
     publish_at = CompanyDateTimeField(label="Publish at (company time)")

@@ -6,6 +6,8 @@ both sides of a daylight-saving change. A cancelled event keeps its UID with
 ``STATUS:CANCELLED`` so subscribers see it cancelled rather than vanish.
 """
 
+import logging
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -14,6 +16,23 @@ from icalendar import Event as VEvent
 
 from events import timefmt
 from events.content import EventDocument
+
+logger = logging.getLogger(__name__)
+
+# A control character in a calendar line can end the line early and start another (a fake event in every
+# subscriber's calendar). Forms take them out on input; this writer refuses any that reach it anyway.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+class UnsafeCalendarText(ValueError):
+    """Text with a control character, which the calendar writer will not write."""
+
+
+def _text(value: str, *, field: str, multiline: bool = False) -> str:
+    if (_CONTROL_MULTILINE if multiline else _CONTROL).search(value):
+        raise UnsafeCalendarText(f"the {field} contains a control character")
+    return value
 
 
 def _uid(document: EventDocument) -> str:
@@ -43,14 +62,15 @@ def vevent(document: EventDocument, *, stamp: datetime) -> VEvent:
     entry.add("uid", _uid(document))
     entry.add("dtstamp", stamp)
     entry.add("sequence", document.event.live_revision.number if document.event.live_revision_id else 0)
-    entry.add("summary", document.title if not document.cancelled else f"Cancelled: {document.title}")
+    title = _text(document.title, field="title")
+    entry.add("summary", title if not document.cancelled else f"Cancelled: {title}")
     entry.add("dtstart", document.starts_at.astimezone(zone))
     if document.ends_at:
         entry.add("dtend", document.ends_at.astimezone(zone))
     if document.location:
-        entry.add("location", document.location)
-    entry.add("url", settings.SITE_URL.rstrip("/") + document.url)
-    entry.add("description", _description(document))
+        entry.add("location", _text(document.location, field="location"))
+    entry.add("url", _text(settings.SITE_URL.rstrip("/") + document.url, field="address"))
+    entry.add("description", _text(_description(document), field="description", multiline=True))
     entry.add("status", "CANCELLED" if document.cancelled else "CONFIRMED")
     return entry
 
@@ -63,7 +83,12 @@ def calendar_bytes(documents: list[EventDocument], *, name: str, now: datetime) 
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     for document in documents:
-        if document.starts_at is not None:
+        if document.starts_at is None:
+            continue
+        try:
             calendar.add_component(vevent(document, stamp=now))
+        except UnsafeCalendarText as refused:
+            # One bad row must not take every subscriber's calendar down: it is left out, loudly.
+            logger.error("event %s left out of the calendar: %s", document.event.pk, refused)
     calendar.add_missing_timezones()
     return calendar.to_ical()

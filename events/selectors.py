@@ -1,6 +1,6 @@
 """Reads: which events the public sees at a moment, and what staff should look at next."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
@@ -74,21 +74,6 @@ def investor_page_events(now: datetime, *, home_zone: str | None = None) -> dict
 def _documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
     documents = [document(event, now=now, home_zone=home_zone) for event in events]
     return [doc for doc in documents if doc is not None and doc.starts_at is not None]
-
-
-def replays_changing_soon(now: datetime, *, days: int = 7) -> dict:
-    """For staff: replays that go live, and replays that expire, within the next ``days``."""
-    horizon = now + timedelta(days=days)
-    live = Event.objects.filter(cancelled_at__isnull=True).exclude(status="withdrawn")
-    return {
-        "going_live": live.filter(replay_available_at__gte=now, replay_available_at__lt=horizon).order_by(
-            "replay_available_at"
-        ),
-        "expiring": live.filter(replay_expires_at__gte=now, replay_expires_at__lt=horizon)
-        .filter(Q(replay_available_at__lt=now))
-        .order_by("replay_expires_at"),
-        "days": days,
-    }
 
 
 SCHEDULED_FIELDS = ("starts_at", "ends_at", "replay_available_at", "replay_expires_at")

@@ -142,24 +142,21 @@ def event_restore(*, actor, pk: int, number: int) -> Event:
 
 def _save_edit(event: Event, *, actor, action: str, fields: dict, note: str = "", data: dict | None = None) -> Event:
     """Apply an edit under the row lock; a new revision (and its audit entry) only when the content changed."""
-    before = event.revisions.get(number=event.version).content
     replay_before = _replay_snapshot(event)
     if event.first_published_at and fields.get("slug", event.slug) != event.slug:
         fields = {**fields, "slug": event.slug}  # published addresses stay stable
-    _apply(event, fields)
-    content = event_content(event)
-    if content == before and action == "event.edit":
-        return event
-    status_change = engine.working_revision_saved(event, actor=actor)
-    revision, content = _new_revision(event, actor, note=note)
-    audit_record(
-        action=action,
+    if engine.save_working_copy(
+        EVENT,
+        event,
         actor=actor,
-        obj=event,
-        changes=diff_fields(before, content) | diff_fields(replay_before, _replay_snapshot(event)) | status_change,
-        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
-    )
-    record_change(event.pk, action.removeprefix("event."))
+        action=action,
+        apply=lambda: _apply(event, fields),
+        content_of=event_content,
+        note=note,
+        data=data,
+        other_changes=lambda: diff_fields(replay_before, _replay_snapshot(event)),
+    ):
+        record_change(event.pk, action.removeprefix("event."))
     return event
 
 

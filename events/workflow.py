@@ -8,8 +8,8 @@ written as the system in the same transaction, with the side effects as
 outbox rows.
 """
 
-from collections.abc import Collection
 from datetime import datetime
+from typing import Unpack
 
 from django.db import transaction
 from django.db.models import Q
@@ -73,24 +73,21 @@ def event_request_changes(*, event_id: int, actor, comment: str) -> Event:
     return engine.request_changes(EVENT, pk=event_id, actor=actor, comment=comment)
 
 
-def event_approve(
-    *, event_id: int, actor, comment: str = "", publish_at: datetime | None = None, acknowledged: Collection[str] = ()
-) -> Event:
-    return engine.approve(
-        EVENT, pk=event_id, actor=actor, comment=comment, publish_at=publish_at, acknowledged=acknowledged
-    )
+def event_approve(*, event_id: int, actor, **options: Unpack[engine.ApprovalOptions]) -> Event:
+    """Approve the current step; ``options`` as ``irportal.workflow.engine.approve`` takes them."""
+    return engine.approve(EVENT, pk=event_id, actor=actor, **options)
 
 
-def event_schedule(*, event_id: int, actor, publish_at: datetime) -> Event:
-    return engine.schedule(EVENT, pk=event_id, actor=actor, publish_at=publish_at)
+def event_schedule(*, event_id: int, actor, publish_at: datetime, step_up: dict | None = None) -> Event:
+    return engine.schedule(EVENT, pk=event_id, actor=actor, publish_at=publish_at, step_up=step_up)
 
 
-def event_publish(*, event_id: int, actor) -> Event:
-    return engine.publish(EVENT, pk=event_id, actor=actor)
+def event_publish(*, event_id: int, actor, step_up: dict | None = None) -> Event:
+    return engine.publish(EVENT, pk=event_id, actor=actor, step_up=step_up)
 
 
-def event_withdraw(*, event_id: int, actor, reason: str) -> Event:
-    return engine.withdraw(EVENT, pk=event_id, actor=actor, reason=reason)
+def event_withdraw(*, event_id: int, actor, reason: str, step_up: dict | None = None) -> Event:
+    return engine.withdraw(EVENT, pk=event_id, actor=actor, reason=reason, step_up=step_up)
 
 
 # -- the replay lifecycle ------------------------------------------------------------------------
@@ -214,6 +211,22 @@ def events_replay_expire_due(now: datetime) -> list[int]:
     return _sweep_replays(events_due_for_replay_expiry(now), event_replay_expire, now)
 
 
-sweep.register("events.publish", events_publish_due)
-sweep.register("events.replay_publish", events_replay_publish_due)
-sweep.register("events.replay_expire", events_replay_expire_due)
+def events_oldest_publish_due(now: datetime) -> datetime | None:
+    return engine.oldest_publish_due(EVENT, now=now)
+
+
+def _oldest(due, column: str) -> datetime | None:
+    return due.order_by(column).values_list(column, flat=True).first()
+
+
+def events_oldest_replay_publication_due(now: datetime) -> datetime | None:
+    return _oldest(events_due_for_replay_publication(now), "replay_available_at")
+
+
+def events_oldest_replay_expiry_due(now: datetime) -> datetime | None:
+    return _oldest(events_due_for_replay_expiry(now), "replay_expires_at")
+
+
+sweep.register("events.publish", events_publish_due, oldest_due=events_oldest_publish_due)
+sweep.register("events.replay_publish", events_replay_publish_due, oldest_due=events_oldest_replay_publication_due)
+sweep.register("events.replay_expire", events_replay_expire_due, oldest_due=events_oldest_replay_expiry_due)

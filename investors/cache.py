@@ -35,6 +35,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from investors import schedule
+from irportal.ops import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +209,7 @@ class PublicCacheMiddleware:
         now = timezone.now()
         copy = found.get(key)
         if copy is not None and copy.generation == found.get(GENERATION_KEY) and now.timestamp() < copy.expires_at:
+            metrics.public_cache_hit()
             return _answer(request, copy, now)
         return None
 
@@ -224,8 +226,9 @@ def _serve(request, key, view_func, args, kwargs):
         return view_func(request, *args, **kwargs)
     copy = found.get(key)
     if copy is not None and copy.generation == generation and now.timestamp() < copy.expires_at:
+        metrics.public_cache_hit()
         return _answer(request, copy, now)
-
+    metrics.public_cache_miss()
     next_change = schedule.next_change(now)
     expires_at = now.timestamp() + settings.PUBLIC_CACHE_SECONDS
     if next_change is not None:

@@ -65,6 +65,17 @@ def envtimezone(name: str, default: str) -> str:
     return value
 
 
+def webauthn_origin_for(site_url: str) -> str:
+    """The WebAuthn origin for a site address: the same origin, except that plain HTTP on a loopback
+    address becomes http://localhost (browsers offer WebAuthn only on https:// and on localhost)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(site_url)
+    if parts.scheme == "http" and parts.hostname in {"127.0.0.1", "::1", "localhost"}:
+        return f"http://localhost:{parts.port}" if parts.port else "http://localhost"
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def email_settings(name: str, default_dir: str) -> dict:
     """Translate EMAIL_URL into Django's EMAIL_* settings.
 

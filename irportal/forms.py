@@ -1,5 +1,6 @@
-"""Form fields shared by the staff console: wall-clock times and the zones they are meant in."""
+"""Shared by the staff console's forms: text without control characters, wall-clock times and their zones."""
 
+import re
 import zoneinfo
 from datetime import UTC, datetime
 
@@ -32,10 +33,64 @@ def aware(local: datetime | None, zone_name: str) -> datetime | None:
         return None
     zone = zoneinfo.ZoneInfo(zone_name)
     value = local.replace(tzinfo=zone)
-    if value.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
+    try:
+        round_trip = value.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:
+        raise ValidationError("Enter a date between the years 1 and 9999 in this time zone.", code="invalid") from None
+    if round_trip != local:
         raise ValidationError(f"{local:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks skip that hour.")
     return value
 
 
 def local(value: datetime | None, zone_name: str) -> datetime | None:
     return value.astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None) if value else None
+
+
+# Every C0 and C1 control character and DEL; tab and newline are text in a field of several lines.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_control_characters(value: str, *, multiline: bool) -> str:
+    """``value`` without control characters. In several lines, line ends become ``\\n`` and tabs stay."""
+    if multiline:
+        return _CONTROL_MULTILINE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL.sub("", value)
+
+
+class CleanTextMixin:
+    """For every staff form: control characters are taken out of what was typed before any field sees it.
+
+    A bare carriage return in a title would otherwise reach places that read
+    it as a line break (a calendar file, an email header, a CSV row). Fields
+    with a multi-line widget keep their line breaks and tabs; passwords are
+    left exactly as typed.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key not in data or isinstance(field.widget, forms.PasswordInput):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            cleaned = [strip_control_characters(v, multiline=multiline) if isinstance(v, str) else v for v in values]
+            if hasattr(data, "setlist"):
+                data.setlist(key, cleaned)
+            else:
+                data[key] = cleaned[0]
+        self.data = data
+
+
+class ShownRevisionForm(CleanTextMixin, forms.Form):
+    """The revision on an approver's screen (hidden fields of the approve form): an approval covers that one."""
+
+    expected_revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    expected_hash = forms.RegexField(required=False, regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+    def has_shown_revision(self) -> bool:
+        return self.cleaned_data["expected_revision"] is not None and bool(self.cleaned_data["expected_hash"])

@@ -1,12 +1,14 @@
-"""Liveness and readiness for load balancers and orchestrators."""
+"""Liveness and readiness for load balancers, orchestrators and monitoring."""
 
 from pathlib import Path
 
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from irportal.celery import app as celery_app
+from irportal.ops.heartbeat import beat_status, worker_status
 
 
 @never_cache
@@ -36,11 +38,26 @@ def _broker_ok() -> bool:
         return False
 
 
+def _heartbeats() -> dict[str, str]:
+    """Worker and beat, from their heartbeats: ``ok``, or why not (late, never seen, unknown without a database)."""
+    now = timezone.now()
+    try:
+        statuses = [worker_status(now), beat_status(now)]
+    except Exception:  # noqa: BLE001 - without the database nothing is known of them
+        return {"worker": "unknown", "beat": "unknown"}
+    return {status.name: status.message for status in statuses}
+
+
 @never_cache
 def readyz(request):
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    ready = all(checks.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", **{name: "ok" if ok else "down" for name, ok in checks.items()}},
-        status=200 if ready else 503,
-    )
+    """Every part separately; 503 naming the parts that are not ``ok`` (``failing``)."""
+    parts = {
+        "database": "ok" if _database_ok() else "down",
+        "broker": "ok" if _broker_ok() else "down",
+        **_heartbeats(),
+    }
+    failing = [name for name, state in parts.items() if state != "ok"]
+    body = {"status": "unavailable" if failing else "ok", **parts}
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)

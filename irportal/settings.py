@@ -7,12 +7,14 @@ DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from irportal.env import email_settings, envbool, envint, envlist, envstr, envtimezone
+from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, ROLES
+from irportal.env import email_settings, envbool, envint, envlist, envstr, envtimezone, webauthn_origin_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("IRPORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -41,6 +43,11 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "irportal.ops",
     "irportal.audit",
     "irportal.accounts",
     "company",
@@ -52,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id (the one the audit log records) and the request's log line and latency, for every request.
+    "irportal.audit.middleware.AuditContextMiddleware",
+    "irportal.ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A cached public page is answered here, before anything else is looked at; its copy keeps the
@@ -59,12 +69,16 @@ MIDDLEWARE = [
     "investors.cache.PublicCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "irportal.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "company.middleware.CompanyTimeZoneMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: idle and absolute timeouts, the session list, and the second factor in front of every
+    # staff page (irportal/accounts/middleware.py).
+    "irportal.accounts.middleware.StaffSessionMiddleware",
+    "irportal.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "irportal.audit.retention.RetentionRefusalMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -197,6 +211,8 @@ OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 24, minimum=1, maximum=24 * 14
 # proxy that redirects by itself can switch it off. The proxy tells Django the
 # original scheme through X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# Health checks and the metrics scraper talk to gunicorn directly, over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 if envbool("SECURE_PROXY_SSL_HEADER", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
@@ -209,6 +225,35 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# Sessions live in the database (one row per session, so one can be ended from another browser); a staff
+# session ends SESSION_COOKIE_AGE seconds after sign-in whatever happens, and after SESSION_IDLE_SECONDS
+# without a request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+if SESSION_IDLE_SECONDS >= SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        f"SESSION_IDLE_SECONDS ({SESSION_IDLE_SECONDS}) must be shorter than SESSION_COOKIE_AGE ({SESSION_COOKIE_AGE})"
+    )
+
+# Two factors (irportal/accounts/mfa.py): django-otp's TOTP and recovery codes, and django-otp-webauthn's
+# passkeys and security keys. Members of MFA_REQUIRED_ROLES reach no staff page until they have enrolled a
+# factor; everyone else may enrol one. Approve, schedule, publish and withdraw ask for the factor again when
+# the last verification is older than MFA_STEP_UP_SECONDS.
+MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", [IR_APPROVER, IR_ADMIN])
+if set(MFA_REQUIRED_ROLES) - set(ROLES):
+    raise ImproperlyConfigured(f"MFA_REQUIRED_ROLES names roles that do not exist; the roles are {', '.join(ROLES)}")
+MFA_STEP_UP_SECONDS = envint("MFA_STEP_UP_SECONDS", 300, minimum=30, maximum=3600)
+OTP_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "IR Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# WebAuthn is bound to one origin. Browsers allow it on https:// and on http://localhost only, so the
+# embedded default (SITE_URL http://127.0.0.1:8000) offers passkeys at http://localhost:8000.
+_webauthn_origin = envstr("WEBAUTHN_ORIGIN", webauthn_origin_for(SITE_URL))
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_webauthn_origin]
+OTP_WEBAUTHN_RP_ID = urlsplit(_webauthn_origin).hostname
+OTP_WEBAUTHN_RP_NAME = envstr("WEBAUTHN_RP_NAME", "IR Portal")
+# Passkeys are a second factor here, after the password; never a way in on their own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 X_FRAME_OPTIONS = "DENY"
 
 # Content security policy: no inline script, no third-party origin.
@@ -236,6 +281,9 @@ AUDIT_CHECKPOINT_INTERVAL = envint("AUDIT_CHECKPOINT_INTERVAL", 300, minimum=10)
 # Take the client address from X-Forwarded-For (the address the nearest proxy
 # appended) only when a trusted proxy sets it.
 AUDIT_TRUST_X_FORWARDED_FOR = envbool("AUDIT_TRUST_X_FORWARDED_FOR", False)
+# Keep a request id sent by the proxy in X-Request-ID (a UUID or 8 to 64 letters, digits and hyphens) only
+# when a trusted proxy sets it; otherwise every request gets a fresh one.
+AUDIT_TRUST_X_REQUEST_ID = envbool("AUDIT_TRUST_X_REQUEST_ID", False)
 # Chain health: how often beat walks the whole chain, and how long one walk may take.
 AUDIT_VERIFY_INTERVAL = envint("AUDIT_VERIFY_INTERVAL", 3600, minimum=60)
 AUDIT_VERIFY_TIME_LIMIT = envint("AUDIT_VERIFY_TIME_LIMIT", 1800, minimum=60)
@@ -250,6 +298,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failures per client address across every username (password spraying), counted from the audit log's
+# failed sign-ins within AXES_COOLOFF_MINUTES (irportal/accounts/throttle.py). Higher than the per-username
+# limit so that colleagues behind one office address do not lock each other out.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = envint("SIGN_IN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -302,6 +354,8 @@ CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=5)
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Worker and beat log through LOGGING below, like web; print() is not a log line.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep": {
@@ -336,11 +390,39 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Logs: web, worker and beat write one line per record on stdout; LOG_FORMAT=json makes each a JSON
+# object (irportal/ops/logs.py), with the request id the audit log records.
+LOG_FORMAT = envstr("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "irportal.audit.logfilter.RequestIdFilter"},
+        "task": {"()": "irportal.ops.logs.TaskFilter"},
+    },
+    "formatters": {
+        "plain": {"()": "irportal.ops.logs.PlainFormatter"},
+        "json": {"()": "irportal.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "task"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Metrics (irportal/ops/metrics.py) at /metrics for a scraper presenting this bearer token; unset, /metrics is 404.
+METRICS_TOKEN = envstr("METRICS_TOKEN")
+# Several gunicorn workers: a directory, emptied before gunicorn starts, where each worker writes its counters.
+PROMETHEUS_MULTIPROC_DIR = envstr("PROMETHEUS_MULTIPROC_DIR")
+if PROMETHEUS_MULTIPROC_DIR is not None and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR must be an existing directory; got {PROMETHEUS_MULTIPROC_DIR!r}"
+    )

@@ -8,6 +8,7 @@ from investors.sitemaps import InvestorPagesSitemap, NewsSitemap
 from investors.views.events import events_ics
 from investors.views.home import robots_txt
 from irportal import health
+from irportal.ops.metrics import metrics_view
 from irportal.workflow.console import calendar as console_calendar
 
 SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap}
@@ -24,6 +25,7 @@ urlpatterns = [
     path("staff/alerts/", include("alerts.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),
     path("staff/events/", include("events.staff_urls")),
+    path("staff/account/webauthn/", include("irportal.accounts.webauthn_urls")),
     path("staff/company/", include("company.urls")),
     path("staff/", include("releases.staff_urls")),
     path("staff/", include("irportal.accounts.urls")),
@@ -32,4 +34,5 @@ urlpatterns = [
     path("feeds/calendar/<str:token>.ics", console_calendar.feed, name="calendar_feed"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -1,6 +1,7 @@
 from django import forms
 
 from company.forms import CompanyDateTimeField
+from irportal.forms import CleanTextMixin
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
 
@@ -15,7 +16,7 @@ def _latest_versions(kind: str):
     return BoilerplateVersion.objects.filter(pk__in=latest_ids).select_related("boilerplate")
 
 
-class ReleaseForm(forms.ModelForm):
+class ReleaseForm(CleanTextMixin, forms.ModelForm):
     class Media:
         css = {"all": ["vendor/jodit/jodit.min.css"]}
         js = ["vendor/jodit/jodit.min.js", "js/editor.js"]
@@ -101,24 +102,24 @@ class ReleaseForm(forms.ModelForm):
         return data
 
 
-class ImageUploadForm(forms.Form):
+class ImageUploadForm(CleanTextMixin, forms.Form):
     image = forms.FileField(help_text="JPEG, PNG or WebP; checked and re-encoded on upload")
     alt_text = forms.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
     caption = forms.CharField(max_length=300, required=False)
 
 
-class AttachmentUploadForm(forms.Form):
+class AttachmentUploadForm(CleanTextMixin, forms.Form):
     file = forms.FileField(help_text="PDF")
     title = forms.CharField(max_length=200)
 
 
-class MediaContactForm(forms.ModelForm):
+class MediaContactForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = MediaContact
         fields = ["name", "title", "organization", "phone", "email", "audience", "order", "is_active"]
 
 
-class BoilerplateForm(forms.Form):
+class BoilerplateForm(CleanTextMixin, forms.Form):
     name = forms.CharField(max_length=120)
     kind = forms.ChoiceField(choices=Boilerplate.Kind.choices)
     title = forms.CharField(max_length=200, help_text='The heading, e.g. "About Example Corp"')

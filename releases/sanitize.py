@@ -18,11 +18,17 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def _drop_data_attributes(tag: str, attribute: str, value: str) -> str | None:
+    """No ``data-*`` attribute survives: front-end libraries (Bootstrap's ``data-bs-*``) read them as code."""
+    return None if attribute.lower().startswith("data-") else value
+
+
 def clean_html(html: str) -> str:
     return nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_drop_data_attributes,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -69,21 +69,17 @@ def release_create(*, actor, contacts: list[MediaContact] | None = None, **field
 
 def _save_edit(release: Release, *, actor, action: str, fields: dict, contacts, note: str, data: dict):
     """Apply an edit under the row lock; a new revision only when the content changed."""
-    before = release.revisions.get(number=release.version).content
     if release.first_published_at and fields.get("slug", release.slug) != release.slug:
-        fields = {**fields, "slug": release.slug}
-    _apply(release, fields, contacts)
-    content = release_content(release)
-    if content == before and action == "release.edit":
-        return release
-    status_change = engine.working_revision_saved(release, actor=actor)
-    revision, content = _new_revision(release, actor, note=note)
-    audit_record(
-        action=action,
+        fields = {**fields, "slug": release.slug}  # published addresses stay stable
+    engine.save_working_copy(
+        RELEASE,
+        release,
         actor=actor,
-        obj=release,
-        changes=diff_fields(before, content) | status_change,
-        data={"revision": revision.number, "content_hash": revision.content_hash, **data},
+        action=action,
+        apply=lambda: _apply(release, fields, contacts),
+        content_of=release_content,
+        note=note,
+        data=data,
     )
     return release
 

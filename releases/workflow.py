@@ -5,8 +5,8 @@ effects written to the outbox); views, tasks and commands call these and nothing
 to change a release's state.
 """
 
-from collections.abc import Collection
 from datetime import datetime
+from typing import Unpack
 
 from irportal.audit.registry import register_action
 from irportal.workflow import engine, sweep
@@ -25,31 +25,32 @@ def release_request_changes(*, release_id: int, actor, comment: str) -> Release:
     return engine.request_changes(RELEASE, pk=release_id, actor=actor, comment=comment)
 
 
-def release_approve(
-    *, release_id: int, actor, comment: str = "", publish_at: datetime | None = None, acknowledged: Collection[str] = ()
-) -> Release:
-    return engine.approve(
-        RELEASE, pk=release_id, actor=actor, comment=comment, publish_at=publish_at, acknowledged=acknowledged
-    )
+def release_approve(*, release_id: int, actor, **options: Unpack[engine.ApprovalOptions]) -> Release:
+    """Approve the current step; ``options`` as ``irportal.workflow.engine.approve`` takes them."""
+    return engine.approve(RELEASE, pk=release_id, actor=actor, **options)
 
 
-def release_schedule(*, release_id: int, actor, publish_at: datetime) -> Release:
-    return engine.schedule(RELEASE, pk=release_id, actor=actor, publish_at=publish_at)
+def release_schedule(*, release_id: int, actor, publish_at: datetime, step_up: dict | None = None) -> Release:
+    return engine.schedule(RELEASE, pk=release_id, actor=actor, publish_at=publish_at, step_up=step_up)
 
 
-def release_publish(*, release_id: int, actor) -> Release:
-    return engine.publish(RELEASE, pk=release_id, actor=actor)
+def release_publish(*, release_id: int, actor, step_up: dict | None = None) -> Release:
+    return engine.publish(RELEASE, pk=release_id, actor=actor, step_up=step_up)
 
 
-def release_withdraw(*, release_id: int, actor, reason: str) -> Release:
-    return engine.withdraw(RELEASE, pk=release_id, actor=actor, reason=reason)
+def release_withdraw(*, release_id: int, actor, reason: str, step_up: dict | None = None) -> Release:
+    return engine.withdraw(RELEASE, pk=release_id, actor=actor, reason=reason, step_up=step_up)
 
 
 def releases_publish_due(now: datetime) -> list[int]:
     return engine.publish_due(RELEASE, now=now)
 
 
-sweep.register("releases.publish", releases_publish_due)
+def releases_oldest_due(now: datetime) -> datetime | None:
+    return engine.oldest_publish_due(RELEASE, now=now)
+
+
+sweep.register("releases.publish", releases_publish_due, oldest_due=releases_oldest_due)
 
 for _name, _label in [
     ("contact.create", "Added a contact"),

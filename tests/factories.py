@@ -34,6 +34,70 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=extracted))
 
+    @factory.post_generation
+    def enrolled(self, create, extracted, **kwargs):
+        """UserFactory(enrolled=True): the user has an authenticator app (TOTP) as second factor."""
+        if create and extracted:
+            enrol_totp(self)
+
+
+def enrol_totp(user):
+    """Give ``user`` a confirmed authenticator app (TOTP device); tests compute its codes with ``totp_code``."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+
+
+def totp_code(device, at=None) -> str:
+    """The six digits the authenticator app shows at ``at`` (now by default)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at if at is not None else time.time()
+    return f"{totp.token():06d}"
+
+
+def sign_in(client, user, *, verified_at=None):
+    """Sign ``client`` in as ``user`` with both factors, as the sign-in pages would.
+
+    A user whose role requires a second factor is given an authenticator app
+    first; the session is marked verified with it at ``verified_at`` (now by
+    default), which also counts as the last step-up. Plain
+    ``client.force_login`` is a password-only session: use it to test what
+    the second factor guards.
+    """
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from irportal.accounts import mfa
+
+    client.force_login(user)
+    if mfa.required_for(user) or mfa.has_factor(user):
+        device = enrol_totp(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[mfa.VERIFIED_AT] = (verified_at or timezone.now()).isoformat()
+        session[mfa.VERIFIED_FACTOR] = mfa.TOTP
+        session.save()
+    return user
+
+
+def shown_revision(item) -> dict:
+    """The hidden fields of an approve form: the revision (and its hash) the approver is looking at."""
+    item = type(item).objects.get(pk=item.pk)
+    revision = item.revisions.get(number=item.version)
+    return {"expected_revision": revision.number, "expected_hash": revision.content_hash}
+
+
+def fresh_step_up() -> dict:
+    """The evidence a view hands the workflow after a second factor checked just now."""
+    from django.utils import timezone
+
+    return {"verified_at": timezone.now().isoformat(), "factor": "totp"}
+
 
 class MediaContactFactory(factory.django.DjangoModelFactory):
     class Meta:

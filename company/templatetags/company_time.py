@@ -31,3 +31,9 @@ def when(value, style: str = ""):
         clock = f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'} {local.tzname()}"
         text = clock if style == "clock" else f"{AP_MONTHS[local.month - 1]} {local.day}, {local.year}, {clock}"
     return format_html('<time datetime="{}">{}</time>', value.isoformat(), text)
+
+
+@register.filter
+def company_local(value) -> str:
+    """The value of a ``datetime-local`` input: the wall-clock time in company time, to the second."""
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M:%S") if value else ""

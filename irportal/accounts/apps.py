@@ -22,10 +22,19 @@ class AccountsConfig(AppConfig):
             ("accounts.user_create", "Created user"),
             ("accounts.user_update", "Changed user"),
             ("accounts.roles_change", "Changed roles"),
+            ("auth.session_end", "Ended a session"),
+            ("auth.sessions_end_all", "Ended sessions"),
+            ("auth.session_timeout", "Session timed out"),
+            ("mfa.enrol", "Added a second factor"),
+            ("mfa.verify", "Used a second factor"),
+            ("mfa.recovery_code_use", "Used a recovery code"),
+            ("mfa.recovery_codes_new", "Made new recovery codes"),
+            ("mfa.remove", "Removed a second factor"),
+            ("mfa.reset", "Reset a user's second factors"),
+            ("security.step_up_required", "Second factor asked for again (step-up)"),
         ]:
             register_action(name, label)
-        # This app has no models, so post_migrate is never sent for it: hang the
-        # sync on django.contrib.auth's, which every migrate and flush sends.
+        # Hang the sync on django.contrib.auth's post_migrate, which every migrate and flush sends.
         post_migrate.connect(sync_roles, sender=apps.get_app_config("auth"), dispatch_uid="sync_roles")
         navigation.register(navigation.NavItem("Users", "accounts:user_list", "auth.change_user", order=80))
         navigation.register(navigation.NavItem("Audit log", "audit:log", "audit.view_auditentry", order=70))

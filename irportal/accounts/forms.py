@@ -1,9 +1,12 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group
 
 from irportal.accounts.roles import IR_ADMIN, ROLES
+from irportal.forms import CleanTextMixin
 
 User = get_user_model()
 
@@ -18,15 +21,32 @@ def _roles_field() -> forms.ModelMultipleChoiceField:
     )
 
 
-class UserCreateForm(UserCreationForm):
+# Names the audit log uses for actors that are not people (the scheduler, visitors) or that read as such.
+RESERVED_USERNAMES = {"system", "anonymous", "sweep", "celery", "beat", "worker", "root", "scheduler"}
+
+
+def is_reserved_username(username: str) -> bool:
+    folded = unicodedata.normalize("NFKC", username).casefold().strip()
+    return folded in RESERVED_USERNAMES
+
+
+class UserCreateForm(CleanTextMixin, UserCreationForm):
     roles = _roles_field()
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "first_name", "last_name", "email")
 
+    def clean_username(self):
+        username = super().clean_username()
+        if is_reserved_username(username):
+            raise forms.ValidationError(
+                "This name is reserved: the audit log uses it for the system. Choose another username."
+            )
+        return username
 
-class UserUpdateForm(forms.ModelForm):
+
+class UserUpdateForm(CleanTextMixin, forms.ModelForm):
     roles = _roles_field()
 
     class Meta:

@@ -2,8 +2,11 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 
+from irportal.accounts import mfa, sessions
 from irportal.accounts.roles import ROLES, roles_of
 from irportal.audit.services import audit_record, diff_fields
 
@@ -60,3 +63,22 @@ def user_update(*, actor, user, roles: list[str], **profile) -> User:
             changes=diff_fields({"roles": roles_before}, {"roles": sorted(roles)}),
         )
     return user
+
+
+@transaction.atomic
+def user_factors_reset(*, actor, user) -> list[dict]:
+    """An IR Admin removes every second factor of ``user`` (a lost phone, a stolen key).
+
+    The user's sessions end, the user must enrol again at the next sign-in
+    (if the role requires a factor), and is told by email, so that a reset
+    they did not ask for does not go unnoticed.
+    """
+    removed = mfa.remove_all_devices(user)
+    audit_record(action="mfa.reset", actor=actor, obj=user, data={"removed": removed})
+    sessions.end_all(actor=actor, user=user, reason="second factors reset")
+    if user.email:
+        message = render_to_string("email/accounts/factors_reset.txt", {"user": user, "actor": actor})
+        transaction.on_commit(
+            lambda: send_mail("Your IR Portal sign-in factors were reset", message, None, [user.email])
+        )
+    return removed

@@ -1,25 +1,83 @@
+import unicodedata
+from urllib.parse import unquote, urlencode
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, ListView, TemplateView
 
-from irportal.accounts import dashboard, services
+from irportal.accounts import dashboard, mfa, services, sessions, throttle
 from irportal.accounts.forms import UserCreateForm, UserUpdateForm
+from irportal.accounts.middleware import mfa_exempt
 from irportal.accounts.roles import roles_of
 from irportal.audit.permissions import SignedInMixin, StaffPermissionMixin
 from irportal.audit.services import audit_record
+from irportal.ops.heartbeat import beat_status
 
 User = get_user_model()
 
 
+def safe_next(request, value: str | None) -> str:
+    """``value`` if it is a path on this site, else "".
+
+    Only a local absolute path is accepted: not ``//host`` or ``/\\host`` (which
+    browsers read as another site), also once percent-decoded and with Unicode
+    look-alikes folded (``。`` is a full stop to a browser), and nothing with
+    spaces or control characters.
+    """
+    value = value or ""
+    folded = unicodedata.normalize("NFKC", unquote(value))
+    for candidate in (value, folded):
+        if not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+            return ""
+        if any(char.isspace() or unicodedata.category(char)[0] == "C" for char in candidate):
+            return ""
+    allowed = url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return value if allowed else ""
+
+
+def with_next(url_name: str, next_url: str) -> str:
+    url = reverse(url_name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+@mfa_exempt
 class LoginView(auth_views.LoginView):
+    """The first step, username and password; then the second factor, or its enrolment where the role needs one."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        return safe_next(self.request, self.request.POST.get("next", self.request.GET.get("next")))
+
+    def post(self, request, *args, **kwargs):
+        if throttle.address_locked(request):
+            return locked_out(request, credentials={"username": request.POST.get("username", "")}, scope="address")
+        return super().post(request, *args, **kwargs)
+
+    def get_success_url(self):
+        next_url = self.get_redirect_url()
+        user = self.request.user
+        if mfa.has_factor(user) and not mfa.is_verified(user):
+            return with_next("accounts:mfa_verify", next_url)
+        if mfa.required_for(user) and not mfa.has_factor(user):
+            return with_next("accounts:mfa_setup", next_url)
+        return next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@mfa_exempt
+class LogoutView(auth_views.LogoutView):
+    def get_redirect_url(self):
+        return safe_next(self.request, self.request.POST.get("next", self.request.GET.get("next")))
 
 
 LOCKED_OUT_MESSAGE = (
@@ -28,12 +86,21 @@ LOCKED_OUT_MESSAGE = (
 )
 
 
-def locked_out(request, original_response=None, credentials=None):
+def locked_out(request, original_response=None, credentials=None, scope="username"):
     """django-axes lockout answer: the sign-in page again, with one message for every username.
 
     The same words whether or not the account exists, so a lockout tells an
-    attacker nothing about which usernames are real.
+    attacker nothing about which usernames are real. A lockout at the second
+    step ends the half-signed-in session: the next try starts from the password.
     """
+    if scope == "address":
+        audit_record(
+            action="security.lockout",
+            actor=request.user,
+            data={"username": str((credentials or {}).get("username", ""))[:150], "scope": "address"},
+        )
+    if request.user.is_authenticated:
+        logout(request)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {
         "form": AuthenticationForm(request),
@@ -48,9 +115,16 @@ class PasswordChangeView(SignedInMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:console")
 
     def form_valid(self, form):
+        old_key = self.request.session.session_key
+        # Django gives the session a new key here, so that the old cookie stops working.
         response = super().form_valid(form)
-        audit_record(action="auth.password_change", actor=self.request.user, obj=self.request.user)
-        messages.success(self.request, "Your password was changed.")
+        user = self.request.user
+        sessions.rekeyed(old_key, self.request.session.session_key)
+        audit_record(action="auth.password_change", actor=user, obj=user)
+        ended = sessions.end_all(actor=user, user=user, keep=self.request.session.session_key, reason="password change")
+        messages.success(
+            self.request, f"Your password was changed. {ended} other session{'s' if ended != 1 else ''} ended."
+        )
         return response
 
 
@@ -60,9 +134,9 @@ class ConsoleView(SignedInMixin, TemplateView):
     template_name = "staff/console.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user, now = self.request.user, timezone.now()
         return super().get_context_data(
-            roles=roles_of(user), panels=dashboard.panels_for(user, timezone.now()), **kwargs
+            roles=roles_of(user), panels=dashboard.panels_for(user, now), beat=beat_status(now), **kwargs
         )
 
 
@@ -109,7 +183,12 @@ class UserUpdateView(StaffPermissionMixin, FormView):
         return super().get_form_kwargs() | {"instance": self.target, "editor": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(target=self.target, **kwargs)
+        return super().get_context_data(
+            target=self.target,
+            target_factors=len(mfa.primary_devices(self.target)),
+            target_sessions=sessions.active_for(self.target).count(),
+            **kwargs,
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data

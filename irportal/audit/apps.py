@@ -7,12 +7,23 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log"
 
     def ready(self):
+        from celery import signals
         from django.db.models import Q
 
         from irportal.audit import (
+            context,
+            health,
+            restore,
             retention,
             tasks,  # noqa: F401 - registers the tasks before any worker or producer starts
         )
+        from irportal.audit.checkpoint import checkpoint_path
         from irportal.audit.models import AuditEntry
+        from irportal.ops import backup, metrics
 
         retention.protect(AuditEntry, when=Q(), reason="audit entries are kept for good", retained_from="timestamp")
+        signals.task_prerun.connect(context.task_started, dispatch_uid="irportal.audit.task_started", weak=False)
+        signals.task_postrun.connect(context.task_finished, dispatch_uid="irportal.audit.task_finished", weak=False)
+        metrics.register_collector("audit", health.collect_metrics)
+        backup.register_file("audit-checkpoints.log", checkpoint_path)
+        backup.register_after_restore(restore.record_restore)

@@ -33,15 +33,29 @@ def _csv_cell(value):
     return value
 
 
-def csv_lines(columns, rows):
+# A spreadsheet reads a cell that starts with one of these as a formula (or as the start of one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell a spreadsheet shows as text: a leading ' before anything it would read as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_lines(columns, rows, *, cell=_csv_cell):
     writer = csv.writer(_Echo())
     yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([_csv_cell(value) for value in row])
+        yield writer.writerow([cell(value) for value in row])
 
 
-def audit_csv_lines(records):
-    return csv_lines(EXPORT_COLUMNS, ([record[name] for name in EXPORT_COLUMNS] for record in records))
+def audit_csv_lines(records, *, for_spreadsheets: bool = False):
+    """The exact values (for verification with the hash fields), or, ``for_spreadsheets``, with every cell
+    a spreadsheet would evaluate made text; that file no longer verifies against the hashes."""
+    cell = (lambda value: spreadsheet_safe(_csv_cell(value))) if for_spreadsheets else _csv_cell
+    return csv_lines(EXPORT_COLUMNS, ([record[name] for name in EXPORT_COLUMNS] for record in records), cell=cell)
 
 
 def attachment(lines, *, stem: str, extension: str, content_type: str) -> StreamingHttpResponse:

@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from irportal.audit import registry
+from irportal.forms import CleanTextMixin
 
 OBJECT_TYPE = RegexValidator(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", "Use app.model, for example releases.release.")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -58,7 +59,7 @@ def action_choices() -> list[tuple[str, str]]:
     return [("", "Any action"), ("Families", families), ("Actions", actions)]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(CleanTextMixin, forms.Form):
     actor = forms.CharField(required=False, max_length=150, help_text="A username, or system or anonymous", label="Who")
     action = forms.ChoiceField(required=False, choices=())
     object_type = forms.CharField(required=False, max_length=100, validators=[OBJECT_TYPE], label="Object type")

@@ -1,6 +1,10 @@
 """Chain health: run a verification, keep its result, raise the alarm when it fails."""
 
+from datetime import datetime
+
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from prometheus_client.core import GaugeMetricFamily
 
 from irportal.audit.checkpoint import CheckpointFileError, last_checkpoint, read_checkpoints
 from irportal.audit.models import VerificationRun
@@ -64,3 +68,25 @@ def chain_health() -> dict:
         "last_checkpoint": checkpoint,
         "checkpoint_problem": checkpoint_problem,
     }
+
+
+def collect_metrics(now: datetime):
+    """Scrape-time figures: when the chain was last verified (and whether it held), how old the newest checkpoint is."""
+    run = VerificationRun.objects.order_by("-finished_at", "-id").values_list("finished_at", "ok").first()
+    verified = GaugeMetricFamily(
+        "irportal_audit_last_verification_timestamp_seconds", "When the newest chain verification finished (Unix time)"
+    )
+    intact = GaugeMetricFamily("irportal_audit_last_verification_ok", "1 when the newest chain verification passed")
+    if run is not None:
+        verified.add_metric([], run[0].timestamp())
+        intact.add_metric([], 1 if run[1] else 0)
+    yield verified
+    yield intact
+    age = GaugeMetricFamily("irportal_audit_checkpoint_age_seconds", "Seconds since the newest checkpoint was written")
+    try:
+        checkpoint = last_checkpoint()
+    except CheckpointFileError:
+        checkpoint = None
+    if checkpoint is not None:
+        age.add_metric([], max(0.0, (now - parse_datetime(checkpoint.at)).total_seconds()))
+    yield age

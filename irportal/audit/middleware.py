@@ -6,7 +6,8 @@ from django.conf import settings
 
 from irportal.audit import context
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A UUID, or 8 to 64 letters, digits and hyphens.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 def client_ip(request) -> str:
@@ -28,8 +29,12 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = uuid.uuid4().hex
+        if settings.AUDIT_TRUST_X_REQUEST_ID:
+            # Only the trusted proxy in front sets this header; from anyone else it is ignored.
+            incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+            if _REQUEST_ID.fullmatch(incoming):
+                request_id = incoming
         request.request_id = request_id
         token = context.activate(
             context.RequestContext(

@@ -47,36 +47,17 @@ def diff_fields(before: dict, after: dict) -> dict:
     }
 
 
-def audit_record(
-    *,
-    action: str,
-    actor=None,
-    obj=None,
-    object_type: str = "",
-    object_id: str = "",
-    object_label: str = "",
-    changes: dict | None = None,
-    data: dict | None = None,
-    actor_label: str | None = None,
-) -> AuditEntry:
+def audit_record(*, action: str, actor=None, obj=None, **fields) -> AuditEntry:
     """Append one entry to the audit log, inside the caller's transaction.
 
     ``actor`` is a user, an anonymous user (a visitor) or None (the system).
-    ``obj`` fills the object fields from a model instance. Writers are
-    serialised on the chain head: a PostgreSQL advisory lock held until the
-    surrounding transaction ends; SQLite takes its write lock at BEGIN.
+    ``obj`` fills the object fields from a model instance; ``fields`` are the
+    others ``_entry`` takes (``object_type``, ``object_id``, ``object_label``,
+    ``changes``, ``data``, ``actor_label``). Writers are serialised on the
+    chain head: a PostgreSQL advisory lock held until the surrounding
+    transaction ends; SQLite takes its write lock at BEGIN.
     """
-    entry = _entry(
-        action=action,
-        actor=actor,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        object_label=object_label,
-        changes=changes,
-        data=data,
-        actor_label=actor_label,
-    )
+    entry = _entry(action=action, actor=actor, obj=obj, **fields)
     _append([entry])
     return entry
 

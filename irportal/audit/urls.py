@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:sequence>/", views.AuditEntryView.as_view(), name="entry"),
     path("object/<str:object_type>/<str:object_id>/", views.ObjectHistoryView.as_view(), name="object"),
     path("export.csv", views.AuditExportView.as_view(extension="csv"), name="export_csv"),
+    path(
+        "export-spreadsheet.csv",
+        views.AuditExportView.as_view(extension="csv", for_spreadsheets=True),
+        name="export_csv_spreadsheet",
+    ),
     path("export.jsonl", views.AuditExportView.as_view(extension="jsonl"), name="export_jsonl"),
     path("insiders/", views.InsiderListIndexView.as_view(), name="insiders"),
     path("insiders/<str:object_type>/<str:object_id>/", views.InsiderListView.as_view(), name="insider_list"),

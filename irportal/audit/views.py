@@ -160,6 +160,8 @@ class AuditExportView(FilteredLogMixin, View):
 
     permission_required = EXPORT
     extension = ""
+    # The CSV for opening in a spreadsheet: cells a spreadsheet would evaluate are made text.
+    for_spreadsheets = False
 
     def get(self, request):
         form = self.get_filters()
@@ -168,7 +170,7 @@ class AuditExportView(FilteredLogMixin, View):
         record = audit_record(
             action="audit.export",
             actor=request.user,
-            data={"format": self.extension, **form.active_filters()},
+            data={"format": "csv-spreadsheet" if self.for_spreadsheets else self.extension, **form.active_filters()},
         )
         records = export_records(filtered_entries(form.cleaned_data), through=record.sequence)
         if self.extension == "jsonl":
@@ -179,7 +181,10 @@ class AuditExportView(FilteredLogMixin, View):
                 content_type=exports.JSONL_CONTENT_TYPE,
             )
         return exports.attachment(
-            exports.audit_csv_lines(records), stem="audit-log", extension="csv", content_type=exports.CSV_CONTENT_TYPE
+            exports.audit_csv_lines(records, for_spreadsheets=self.for_spreadsheets),
+            stem="audit-log-spreadsheet-safe" if self.for_spreadsheets else "audit-log",
+            extension="csv",
+            content_type=exports.CSV_CONTENT_TYPE,
         )
 
 

@@ -15,18 +15,21 @@ import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from irportal.accounts import mfa
 from irportal.accounts.roles import roles_of
 from irportal.audit import insiders
 from irportal.audit.models import AuditEntry, object_type_of
 from irportal.audit.registry import register_action
-from irportal.audit.services import audit_record, audit_record_many
+from irportal.audit.services import audit_record, audit_record_many, diff_fields
 from irportal.workflow import outbox
 from irportal.workflow.checks import Check
 from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
@@ -131,8 +134,9 @@ def spec_for(kind: str) -> WorkflowSpec:
 class ReviewFacts:
     """What the transition checks read besides the item, read once for a whole page of items.
 
-    A list of fifty items asks for the approval chain, the actor's groups and
-    the actor's approvals of those items once each, not once per row.
+    A list of fifty items asks for the approval chain, the actor's groups, the
+    actor's approvals of those items and their revisions' authors once each,
+    not once per row.
     """
 
     def __init__(self, spec: "WorkflowSpec", actor, items=()):
@@ -140,6 +144,7 @@ class ReviewFacts:
         self.actor = actor
         self._items = {item.pk: item for item in items}
         self._approved: dict[int, set[tuple[int, int]]] | None = None
+        self._revisions: dict[int, list[tuple[int, int, int]]] | None = None
 
     @functools.cached_property
     def chain(self) -> list[ApprovalStep]:
@@ -150,6 +155,29 @@ class ReviewFacts:
         if self.actor is None or not self.actor.is_authenticated:
             return set()
         return set(self.actor.groups.values_list("pk", flat=True))
+
+    def authors_since_publication(self, item) -> set[int]:
+        """Who may not review it: the creator, and everyone who saved a revision after the one the public reads.
+
+        An approval that was never published was voided by the edit after it,
+        so its revisions count too.
+        """
+        if self._revisions is None or item.pk not in self._items:
+            self._items.setdefault(item.pk, item)
+            relation = self.spec.model._meta.get_field("revisions")
+            rows = relation.related_model.objects.filter(**{f"{relation.field.name}__in": list(self._items)})
+            self._revisions = {}
+            for item_id, pk, number, author in rows.values_list(
+                relation.field.attname, "pk", "number", "created_by_id"
+            ):
+                self._revisions.setdefault(item_id, []).append((pk, number, author))
+        revisions = self._revisions.get(item.pk, [])
+        since = next((number for pk, number, _ in revisions if pk == item.live_revision_id), 0)
+        return {
+            item.created_by_id,
+            item.last_edited_by_id,
+            *(author for _, number, author in revisions if number > since),
+        }
 
     def approved_steps(self, item) -> set[int]:
         """The steps of the item's current review round that the actor approved."""
@@ -188,8 +216,10 @@ def _check_review(spec, item, actor, facts):
     step = item.current_step
     if step is None or step.group_id not in facts.group_ids:
         raise WorkflowPermissionDenied(f"Only members of {step.group.name if step else 'the step'} review this step.")
-    if actor.pk in (item.created_by_id, item.last_edited_by_id):
-        raise WorkflowPermissionDenied(f"You wrote or last edited this {spec.kind}; someone else must review it.")
+    if actor.pk in facts.authors_since_publication(item):
+        raise WorkflowPermissionDenied(
+            f"You created this {spec.kind} or edited it since it was last published; someone else must review it."
+        )
 
 
 def _check_approve(spec, item, actor, facts):
@@ -203,11 +233,23 @@ def _check_publish(spec, item, actor, facts):
     _require_state(spec, item, State.APPROVED, doing="published or scheduled")
 
 
+def _embargo_passed(item) -> bool:
+    """Approved and past its embargo: public already, whatever the sweep has done (see ``public_revision``)."""
+    return item.status == State.APPROVED and item.publish_at is not None and item.publish_at <= timezone.now()
+
+
+def _check_schedule(spec, item, actor, facts):
+    _check_publish(spec, item, actor, facts)
+    if _embargo_passed(item):
+        raise TransitionNotAllowed(
+            f"This {spec.kind} has been public since its embargo passed; it can no longer be rescheduled. "
+            "Withdraw it if it must come down."
+        )
+
+
 def _check_withdraw(spec, item, actor, facts):
     _require_perm(spec, actor, "withdraw")
-    if not item.is_live and not (
-        item.status == State.APPROVED and item.publish_at and item.publish_at <= timezone.now()
-    ):
+    if not item.is_live and not _embargo_passed(item):
         raise TransitionNotAllowed(f"Only a published {spec.kind} can be withdrawn.")
 
 
@@ -215,7 +257,7 @@ _CHECKS = {
     "submit": _check_submit,
     "request_changes": _check_review,
     "approve": _check_approve,
-    "schedule": _check_publish,
+    "schedule": _check_schedule,
     "publish": _check_publish,
     "withdraw": _check_withdraw,
 }
@@ -241,6 +283,22 @@ def checks_for(spec: WorkflowSpec, item) -> list[Check]:
 
 
 # -- the transitions ----------------------------------------------------------------------------
+
+
+def _require_step_up(spec, actor, step_up: dict | None) -> dict | None:
+    """Approve, schedule, publish and withdraw: a fresh second factor, for every actor who has one.
+
+    ``step_up`` is the evidence ``irportal.accounts.stepup.evidence`` gave the
+    view; it goes into the action's audit entry.
+    """
+    if step_up is None:
+        if mfa.has_factor(actor):
+            raise WorkflowPermissionDenied("Confirm with your second factor first: it was not checked recently.")
+        return None
+    verified_at = datetime.fromisoformat(step_up["verified_at"])
+    if timezone.now() - verified_at > timedelta(seconds=settings.MFA_STEP_UP_SECONDS):
+        raise WorkflowPermissionDenied("Your second factor was checked too long ago; confirm with it again.")
+    return {"verified_at": step_up["verified_at"], "factor": step_up["factor"]}
 
 
 def _approvals(spec, item):
@@ -347,18 +405,47 @@ def request_changes(spec: WorkflowSpec, *, pk: int, actor, comment: str):
     return _perform(spec, pk=pk, actor=actor, transition="request_changes", apply=apply)
 
 
+class ApprovalOptions(TypedDict, total=False):
+    """What an approval may carry besides the item and the approver (see ``approve``)."""
+
+    expected_revision: int | None
+    expected_hash: str | None
+    comment: str
+    publish_at: datetime | None
+    acknowledged: Collection[str]
+    step_up: dict | None
+
+
 def approve(
     spec: WorkflowSpec,
     *,
     pk: int,
     actor,
+    expected_revision: int | None = None,
+    expected_hash: str | None = None,
     comment: str = "",
     publish_at: datetime | None = None,
     acknowledged: Collection[str] = (),
+    step_up: dict | None = None,
 ):
-    """Approve the current step; ``acknowledged`` names the warnings (by code) the approver read and accepts."""
+    """Approve the current step of the revision the approver was shown.
+
+    ``expected_revision`` and ``expected_hash`` are the revision number and
+    content hash on the approver's screen; views always pass them. ``None``
+    approves the current revision unseen, for callers that show nothing
+    (demo data, scripts). ``acknowledged`` names the warnings (by code) of the
+    content checks the approver read and accepts; every warning must be.
+    """
 
     def apply(item):
+        revision = item.revisions.get(number=item.version)
+        if (expected_revision is not None and expected_revision != revision.number) or (
+            expected_hash is not None and expected_hash != revision.content_hash
+        ):
+            raise TransitionNotAllowed(
+                f"This {spec.kind} changed since you opened it (you saw revision {expected_revision}; it is now at "
+                f"revision {revision.number}). Nothing was approved: open it again and review what it says now."
+            )
         # The checks see the embargo being approved: one the approver sets may fall in market hours.
         current_embargo = item.publish_at
         item.publish_at = publish_at or current_embargo
@@ -371,7 +458,7 @@ def approve(
         unacknowledged = [check for check in warnings if check.code not in set(acknowledged)]
         if unacknowledged:
             raise UnacknowledgedWarnings(unacknowledged)
-        revision = item.revisions.get(number=item.version)
+        evidence = _require_step_up(spec, actor, step_up)
         step = item.current_step
         Approval.objects.create(
             content_type=ContentType.objects.get_for_model(spec.model),
@@ -397,6 +484,7 @@ def approve(
             "step": step.name,
             "content_hash": revision.content_hash,
             "acknowledged_warnings": [check.as_record() for check in warnings],
+            "step_up": evidence,
             "next_step": later[0].name if later else None,
             "publish_at": item.publish_at.isoformat() if item.publish_at else None,
         }
@@ -404,14 +492,19 @@ def approve(
     return _perform(spec, pk=pk, actor=actor, transition="approve", apply=apply)
 
 
-def schedule(spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime):
+def schedule(spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime, step_up: dict | None = None):
     if publish_at is None:
         raise WorkflowError("Give the date and time from which the release may be public.")
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
         previous = item.publish_at
         item.publish_at = publish_at
-        return {"publish_at": {"before": previous.isoformat() if previous else None, "after": publish_at.isoformat()}}
+        return {
+            "publish_at": {"before": previous.isoformat() if previous else None, "after": publish_at.isoformat()},
+            "content_hash": item.approved_revision.content_hash,
+            "step_up": evidence,
+        }
 
     return _perform(spec, pk=pk, actor=actor, transition="schedule", apply=apply)
 
@@ -429,10 +522,11 @@ def _mark_published(spec, item, *, at, actor):
     return {"content_hash": revision.content_hash, "published_at": at.isoformat()}
 
 
-def publish(spec: WorkflowSpec, *, pk: int, actor):
-    """Publish an approved item now (the approver's "Publish now")."""
+def publish(spec: WorkflowSpec, *, pk: int, actor, step_up: dict | None = None):
+    """Publish an approved item now (the approver's "Publish now"); past its embargo, as of the embargo."""
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
         now = timezone.now()
         at = item.publish_at if item.publish_at and item.publish_at <= now else now
         item.status = State.PUBLISHED
@@ -440,21 +534,28 @@ def publish(spec: WorkflowSpec, *, pk: int, actor):
         item.live_revision = item.approved_revision
         item.first_published_at = item.first_published_at or at
         item.last_published_at = at
-        return _mark_published(spec, item, at=at, actor=actor)
+        return _mark_published(spec, item, at=at, actor=actor) | {"step_up": evidence}
 
     return _perform(spec, pk=pk, actor=actor, transition="publish", apply=apply)
 
 
-def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str):
+def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str, step_up: dict | None = None):
     if not reason.strip():
         raise WorkflowError("Give the reason for the withdrawal: it is kept with the record.")
 
     def apply(item):
+        evidence = _require_step_up(spec, actor, step_up)
+        if _embargo_passed(item):
+            _publish_at_embargo(spec, item)
         item.status = State.WITHDRAWN
         item.withdrawn_at = timezone.now()
         item.withdrawn_reason = reason.strip()
         _comment(spec, item, actor, Comment.Kind.WITHDRAWN, reason.strip())
-        return {"reason": reason.strip()}
+        return {
+            "reason": reason.strip(),
+            "content_hash": item.live_revision.content_hash if item.live_revision_id else None,
+            "step_up": evidence,
+        }
 
     return _perform(spec, pk=pk, actor=actor, transition="withdraw", apply=apply)
 
@@ -479,17 +580,44 @@ def publish_due(spec: WorkflowSpec, *, now: datetime) -> list[int]:
             if claimed != 1:
                 continue
             item = spec.model.objects.select_related("approved_revision").get(pk=pk)
-            data = _mark_published(spec, item, at=item.publish_at, actor=None)
-            audit_record(
-                action=spec.action("publish"),
-                actor=None,
-                obj=item,
-                changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
-                data={"revision": item.approved_revision.number, "by": "sweep", **data},
-            )
-            outbox.record_change(spec.kind, pk, "publish")
+            _record_embargo_publication(spec, item, by="sweep")
         published.append(pk)
     return published
+
+
+def _record_embargo_publication(spec, item, *, by: str) -> None:
+    """The publication record, audit entry (as the system) and side effects of an embargo that passed."""
+    data = _mark_published(spec, item, at=item.publish_at, actor=None)
+    audit_record(
+        action=spec.action("publish"),
+        actor=None,
+        obj=item,
+        changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
+        data={"revision": item.approved_revision.number, "by": by, **data},
+    )
+    outbox.record_change(spec.kind, item.pk, "publish")
+
+
+def _publish_at_embargo(spec, item) -> None:
+    """Before any other change of an approved item whose embargo has passed: it is published, as of the
+    embargo, exactly as the sweep would have done (the public has been reading it since then)."""
+    item.status = State.PUBLISHED
+    item.live_revision = item.approved_revision
+    item.first_published_at = item.first_published_at or item.publish_at
+    item.last_published_at = item.publish_at
+    spec.model.objects.filter(pk=item.pk).update(
+        status=item.status,
+        live_revision=item.live_revision,
+        first_published_at=item.first_published_at,
+        last_published_at=item.last_published_at,
+    )
+    _record_embargo_publication(spec, item, by="embargo")
+
+
+def oldest_publish_due(spec: WorkflowSpec, *, now: datetime) -> datetime | None:
+    """When the longest-waiting approved item fell due (its ``publish_at``), if any is still unpublished."""
+    due = spec.model.objects.filter(status=State.APPROVED, publish_at__lte=now)
+    return due.order_by("publish_at").values_list("publish_at", flat=True).first()
 
 
 def new_revision(item, *, content: dict, actor, note: str = ""):
@@ -506,6 +634,43 @@ def new_revision(item, *, content: dict, actor, note: str = ""):
     return revision
 
 
+def save_working_copy(
+    spec: WorkflowSpec,
+    item,
+    *,
+    actor,
+    action: str,
+    apply: Callable[[], None],
+    content_of: Callable[[models.Model], dict],
+    note: str = "",
+    data: dict | None = None,
+    other_changes: Callable[[], dict] | None = None,
+) -> bool:
+    """An edit of the item's working copy, under the caller's row lock: ``apply()`` changes and saves the fields.
+
+    When the content (``content_of(item)``) changed, or for any action but a
+    plain edit (a restore, an upload), it becomes a new revision with its audit
+    entry, and the item goes back through the workflow
+    (``working_revision_saved``). ``other_changes()`` adds changes of fields
+    kept outside the revision to the entry. Returns whether a revision was made.
+    """
+    before = item.revisions.get(number=item.version).content
+    apply()
+    content = content_of(item)
+    if content == before and action == spec.action("edit"):
+        return False
+    status_change = working_revision_saved(item, actor=actor)
+    revision = new_revision(item, content=content, actor=actor, note=note)
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=item,
+        changes=diff_fields(before, content) | (other_changes() if other_changes else {}) | status_change,
+        data={"revision": revision.number, "content_hash": revision.content_hash, **(data or {})},
+    )
+    return True
+
+
 def working_revision_saved(item, *, actor) -> dict:
     """Called by an item's save service, inside its transaction, after a new working revision.
 
@@ -515,6 +680,9 @@ def working_revision_saved(item, *, actor) -> dict:
     """
     if item.status == State.WITHDRAWN:
         raise TransitionNotAllowed("A withdrawn item is kept as it was; it cannot be edited.")
+    if _embargo_passed(item):
+        # The public reads the approved revision already: this edit is a correction of a published item.
+        _publish_at_embargo(next(spec for spec in _SPECS.values() if isinstance(item, spec.model)), item)
     before = item.status
     item.last_edited_by = actor
     if item.last_published_at and item.publish_at and item.publish_at <= item.last_published_at:
@@ -537,7 +705,8 @@ def record_access(spec: WorkflowSpec, *, item, actor, view: str) -> None:
 
 
 def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
-    """Insider access for every item of ``items`` the public cannot read yet (a list shows their titles).
+    """Insider access for every item of ``items`` whose working copy the public cannot read yet (a list shows
+    their titles): never published, or with a correction pending.
 
     Compliance builds the insider list from these entries; the first
     ``<kind>.publish`` entry closes it. A person who opened the same item in
@@ -546,7 +715,7 @@ def record_access_many(spec: WorkflowSpec, *, items, actor, view: str) -> int:
     entries were written.
     """
     now = timezone.now()
-    unpublished = {str(item.pk): item for item in items if item.public_revision(now) is None}
+    unpublished = {str(item.pk): item for item in items if item.shows_unpublished(now)}
     if not unpublished:
         return 0
     recent = set(
@@ -576,6 +745,8 @@ def may_comment(spec: WorkflowSpec, actor) -> bool:
 
 
 def add_comment(spec: WorkflowSpec, *, pk: int, actor, body: str) -> Comment:
+    """Comments are part of the review: authors (submit) and reviewers (review) write them. Compliance
+    reviewers and IR Admins read them; their questions go to the team outside the record."""
     if not may_comment(spec, actor):
         reason = f"Your role does not allow you to comment on a {spec.kind}: its authors and reviewers comment."
         record_denial(spec, pk=pk, actor=actor, transition="comment", reason=reason)

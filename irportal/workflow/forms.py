@@ -1,9 +1,10 @@
 from django import forms
 
+from irportal.forms import CleanTextMixin
 from irportal.workflow.models import ApprovalStep
 
 
-class ApprovalStepForm(forms.ModelForm):
+class ApprovalStepForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ApprovalStep
         fields = ["name", "group", "order", "is_active"]

@@ -90,6 +90,14 @@ class WorkflowItem(models.Model):
             return self.approved_revision
         return self.live_revision
 
+    def shows_unpublished(self, now) -> bool:
+        """Whether its working copy says what the public cannot read: never published, or a correction pending.
+
+        Staff who read it then are insiders (``engine.record_access``).
+        """
+        public = self.public_revision(now)
+        return public is None or public.number != self.version
+
     @property
     def public_since(self):
         return self.first_published_at or self.publish_at

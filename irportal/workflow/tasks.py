@@ -2,13 +2,17 @@
 
 from celery import shared_task
 
+from irportal.ops import heartbeat
 from irportal.workflow import outbox
 from irportal.workflow.sweep import run_sweep
 
 
 @shared_task(name="irportal.workflow.tasks.sweep", time_limit=120, soft_time_limit=100)
 def sweep() -> dict[str, int]:
-    return {name: len(changed) for name, changed in run_sweep().items()}
+    """Beat's sweep; each run is beat's heartbeat (``/readyz`` and the dashboard say when it is late)."""
+    changed = {name: len(ids) for name, ids in run_sweep().items()}
+    heartbeat.record(heartbeat.BEAT)
+    return changed
 
 
 @shared_task(

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -74,14 +74,14 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client):
 
 def test_logout_is_audited(client):
     user = UserFactory(roles=[IR_AUTHOR])
-    client.force_login(user)
+    sign_in(client, user)
     client.post(reverse("accounts:logout"))
     assert AuditEntry.objects.filter(action="auth.logout", actor_id=user.pk).count() == 1
 
 
 def test_password_change_is_audited(client):
     user = UserFactory(roles=[IR_AUTHOR])
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(
         reverse("accounts:password_change"),
         {
@@ -104,7 +104,7 @@ def test_staff_page_permissions_are_checked_on_the_server(client, url_name, role
         assert response["Location"].startswith(reverse("accounts:login"))
         return
     user = UserFactory(roles=[role])
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(url)
     if role in STAFF_PAGES[url_name]:
         assert response.status_code == 200
@@ -116,7 +116,7 @@ def test_staff_page_permissions_are_checked_on_the_server(client, url_name, role
 
 @pytest.mark.parametrize("role", list(NAVIGATION))
 def test_navigation_shows_each_role_only_what_it_may_use(client, role):
-    client.force_login(UserFactory(roles=[role]))
+    sign_in(client, UserFactory(roles=[role]))
     response = client.get(reverse("accounts:console"))
     navigation = re.search(r'<ul[^>]*data-testid="staff-nav">(.*?)</ul>', response.content.decode(), re.S).group(1)
     assert re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', navigation) == NAVIGATION[role]
@@ -124,7 +124,7 @@ def test_navigation_shows_each_role_only_what_it_may_use(client, role):
 
 def test_admin_creates_a_user_with_a_role_and_it_is_audited(client):
     admin = UserFactory(roles=[IR_ADMIN])
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(
         reverse("accounts:user_create"),
         {
@@ -148,7 +148,7 @@ def test_admin_creates_a_user_with_a_role_and_it_is_audited(client):
 def test_role_change_is_audited_with_before_and_after(client):
     admin = UserFactory(roles=[IR_ADMIN])
     target = UserFactory(roles=[IR_AUTHOR])
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(
         reverse("accounts:user_update", args=[target.pk]),
         {
@@ -167,7 +167,7 @@ def test_role_change_is_audited_with_before_and_after(client):
 
 def test_admin_cannot_remove_their_own_admin_role(client):
     admin = UserFactory(roles=[IR_ADMIN])
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(
         reverse("accounts:user_update", args=[admin.pk]),
         {"first_name": "A", "last_name": "B", "email": admin.email, "is_active": "on", "roles": [IR_AUTHOR]},
@@ -179,7 +179,7 @@ def test_admin_cannot_remove_their_own_admin_role(client):
 
 
 def test_unknown_user_id_is_a_404_not_a_500(client):
-    client.force_login(UserFactory(roles=[IR_ADMIN]))
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
     assert client.get(reverse("accounts:user_update", args=[999999])).status_code == 404
 
 
@@ -263,3 +263,23 @@ def test_successful_sign_in_resets_the_failure_count(client):
     assert login_form(client, user.username, PASSWORD).status_code == 302
     client.post(reverse("accounts:logout"))
     assert login_form(client, user.username, "wrong").status_code == 200
+
+
+def test_the_dashboard_shows_a_red_line_while_beat_is_late(client):
+    import datetime as dt
+
+    import time_machine
+
+    from irportal.ops import heartbeat
+
+    swept_at = dt.datetime(2026, 12, 8, 14, 0, 0, tzinfo=dt.UTC)
+    heartbeat.record(heartbeat.BEAT, now=swept_at)
+    author = UserFactory(roles=[IR_AUTHOR])
+    with time_machine.travel(swept_at + dt.timedelta(seconds=45), tick=False):
+        client.force_login(author)
+        assert 'id="beat-late"' not in client.get(reverse("accounts:console")).content.decode()
+    with time_machine.travel(swept_at + dt.timedelta(minutes=5), tick=False):
+        page = client.get(reverse("accounts:console")).content.decode()
+    assert 'class="alert alert-danger" role="alert" id="beat-late"' in page
+    assert "Scheduled publishing is not running" in page
+    assert "last heartbeat 300 s ago" in page

@@ -7,7 +7,7 @@ from alerts.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
 from alerts.services import alerts_purge_unconfirmed
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_AUTHOR
 from tests.alerts.conftest import make_subscriber
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_compliance_and_ir_admin_see_counts_but_no_address(client, role):
     make_subscriber("other@example.test")
     Subscriber.objects.create(email="waiting@example.test")
     Delivery.objects.create(subscriber=confirmed, topic="release.publish", item_id=7, status=DeliveryStatus.SENT)
-    client.force_login(UserFactory(roles=[role]))
+    sign_in(client, UserFactory(roles=[role]))
     response = client.get("/staff/alerts/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -30,7 +30,7 @@ def test_compliance_and_ir_admin_see_counts_but_no_address(client, role):
 
 
 def test_an_author_may_not_see_the_alert_counts(client):
-    client.force_login(UserFactory(roles=[IR_AUTHOR]))
+    sign_in(client, UserFactory(roles=[IR_AUTHOR]))
     assert client.get("/staff/alerts/").status_code == 403
 
 

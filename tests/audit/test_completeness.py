@@ -12,7 +12,7 @@ from irportal.audit.models import AuditEntry
 from irportal.audit.services import audit_record
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, shown_revision, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_lockouts(web):
 
 def test_password_changes(web):
     user = UserFactory(roles=[IR_AUTHOR])
-    web.force_login(user)
+    sign_in(web, user)
     password = PASSWORD
     for n in range(K):
         new = f"another long passphrase {n}"
@@ -81,7 +81,7 @@ def test_password_changes(web):
 
 def test_role_changes(web):
     admin, target = UserFactory(roles=[IR_ADMIN]), UserFactory(roles=[IR_AUTHOR])
-    web.force_login(admin)
+    sign_in(web, admin)
     for role in (IR_APPROVER, IR_AUTHOR, COMPLIANCE_REVIEWER):
         web.post(
             reverse("accounts:user_update", args=[target.pk]),
@@ -92,7 +92,7 @@ def test_role_changes(web):
 
 def test_permission_denials(web):
     author = UserFactory(roles=[IR_AUTHOR])
-    web.force_login(author)
+    sign_in(web, author)
     for url in (reverse("accounts:user_list"), reverse("audit:log"), reverse("audit:export_jsonl")):
         assert web.get(url).status_code == 403
     assert_k_entries("security.permission_denied", actor=author)
@@ -100,7 +100,7 @@ def test_permission_denials(web):
 
 def test_explorer_openings_and_exports(web):
     reviewer = UserFactory(roles=[COMPLIANCE_REVIEWER])
-    web.force_login(reviewer)
+    sign_in(web, reviewer)
     for _ in range(K):
         web.get(reverse("audit:log"))
     for url in ("audit:export_csv", "audit:export_jsonl", "audit:export_csv"):
@@ -114,8 +114,8 @@ def test_release_actions_through_the_console(web, company):
 
     author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
     authoring, reviewing = Client(REMOTE_ADDR=ADDRESS), Client(REMOTE_ADDR=ADDRESS)
-    authoring.force_login(author)
-    reviewing.force_login(approver)
+    sign_in(authoring, author)
+    sign_in(reviewing, approver)
     for n in range(K):
         authoring.post(reverse("console:create", kwargs={"kind": "releases"}), form_data(slug=f"complete-{n}"))
     releases = list(Release.objects.order_by("pk"))
@@ -143,7 +143,7 @@ def test_release_actions_through_the_console(web, company):
         act(authoring, release, "submit")
         act(reviewing, release, "request_changes", comment="Tighten the lead")
         act(authoring, release, "submit")
-        act(reviewing, release, "approve", acknowledge=sorted(EVERY_WARNING))
+        act(reviewing, release, "approve", acknowledge=sorted(EVERY_WARNING), **shown_revision(release))
         act(reviewing, release, "schedule", publish_at="2031-03-03T16:30")
         act(reviewing, release, "publish")
         act(reviewing, release, "withdraw", reason="Issued in error")
@@ -198,8 +198,8 @@ def test_event_actions_through_the_console_and_the_sweep(web, company):
 
     author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
     authoring, reviewing = Client(REMOTE_ADDR=ADDRESS), Client(REMOTE_ADDR=ADDRESS)
-    authoring.force_login(author)
-    reviewing.force_login(approver)
+    sign_in(authoring, author)
+    sign_in(reviewing, approver)
     for n in range(K + 1):
         response = authoring.post(
             reverse("console:create", kwargs={"kind": "events"}), form_data(slug=f"complete-event-{n}")
@@ -233,7 +233,7 @@ def test_event_actions_through_the_console_and_the_sweep(web, company):
         act(authoring, event, "submit")
         act(reviewing, event, "request_changes", comment="Name the presenter's title")
         act(authoring, event, "submit")
-        act(reviewing, event, "approve")
+        act(reviewing, event, "approve", **shown_revision(event))
         act(reviewing, event, "schedule", publish_at="2026-12-01T07:00")
         act(reviewing, event, "publish")
         act(authoring, event, "replay_url", replay_url=f"https://webcast.example/replay/{event.pk}")

@@ -10,7 +10,7 @@ from irportal.audit import retention
 from irportal.audit.exceptions import RetentionRefused
 from irportal.audit.models import AuditEntry
 from irportal.audit.services import audit_record
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_middleware_does_not_record_a_refusal_twice():
 def test_a_delete_view_is_refused_with_a_message_and_the_attempt_survives_the_rollback(client, protected_profiles):
     make_profile()
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post("/delete-profile/")
     assert response.status_code == 403
     assert "cannot be deleted" in response.content.decode()

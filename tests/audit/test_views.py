@@ -17,7 +17,7 @@ from irportal.audit.models import AuditEntry
 from irportal.audit.selectors import PAGE_SIZE
 from irportal.audit.services import audit_record
 from tests.conftest import audit_guards_lifted
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ LOG = reverse("audit:log")
 @pytest.fixture
 def reviewer(client):
     user = UserFactory(roles=[COMPLIANCE_REVIEWER], username="reviewer")
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 
@@ -339,7 +339,7 @@ def test_export_with_a_malformed_filter_is_a_form_error(client, reviewer):
 @pytest.mark.parametrize("url_name", ["audit:export_csv", "audit:export_jsonl", "audit:insiders"])
 def test_an_author_cannot_export_and_the_attempt_is_recorded(client, url_name):
     author = UserFactory(roles=[IR_AUTHOR])
-    client.force_login(author)
+    sign_in(client, author)
     assert client.get(reverse(url_name)).status_code == 403
     denial = AuditEntry.objects.get(action="security.permission_denied")
     assert denial.actor_id == author.pk
@@ -350,13 +350,13 @@ def test_viewing_without_the_export_permission_hides_and_refuses_export(client):
 
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
-    client.force_login(user)
+    sign_in(client, user)
     assert "export.jsonl" not in client.get(LOG).content.decode()
     assert client.get(reverse("audit:export_jsonl")).status_code == 403
 
 
 def test_ir_admin_can_export(client):
-    client.force_login(UserFactory(roles=[IR_ADMIN]))
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
     assert client.get(reverse("audit:export_jsonl")).status_code == 200
 
 

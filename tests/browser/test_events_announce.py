@@ -57,7 +57,7 @@ def test_an_author_creates_an_event_and_an_approver_publishes_it(page, people):
     page.get_by_label("Location").fill("Phoenix, Ariz.")
     page.get_by_label("Presenters").fill("Ingrid Halvorsen, President and CEO")
     page.get_by_label("Live webcast link").fill("https://webcast.example/hlvi/mountain-west")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_test_id("status")).to_have_text("In review")
     event_url = page.url

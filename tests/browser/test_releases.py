@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.workflow.sweep import run_sweep
 from releases.models import Release
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import acknowledge_every_warning, sign_in
 from tests.factories import PASSWORD, UserFactory, make_release
 from tests.releases.xss import PAYLOADS
 
@@ -64,10 +64,10 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     assert "<table>" in release.body and "84.2" in release.body
     page.locator("#id_image").set_input_files(str(chart_png(tmp_path)))
     page.locator("#id_alt_text").fill("Revenue by quarter")
-    page.get_by_role("button", name="Add image").click()
-    page.wait_for_url("**/#files")
+    page.get_by_role("button", name="Add an image").click()
+    expect(page.get_by_test_id("files").get_by_role("img", name="Revenue by quarter")).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
-    expect(page.get_by_test_id("release-status")).to_have_text("In review")
+    expect(page.get_by_test_id("status")).to_have_text("In review")
     page.get_by_role("button", name="Sign out").click()
 
     # The approver asks for a change.
@@ -75,7 +75,7 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     page.goto(f"/staff/releases/{release.pk}/")
     page.get_by_label("What needs to change (required)").fill("Add the year-ago quarter to the headline.")
     page.get_by_role("button", name="Request changes").click()
-    expect(page.get_by_test_id("release-status")).to_have_text("Draft")
+    expect(page.get_by_test_id("status")).to_have_text("Draft")
     page.get_by_role("button", name="Sign out").click()
 
     # The author edits and resubmits.
@@ -91,9 +91,10 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     sign_in(page, approver.username, PASSWORD)
     page.goto(f"/staff/releases/{release.pk}/")
     publish_at = (timezone.now() + dt.timedelta(seconds=4)).astimezone(zoneinfo.ZoneInfo("America/Phoenix"))
-    page.get_by_label("Publish at (company time; optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_label("Publish at, company time (optional embargo)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    acknowledge_every_warning(page)
     page.get_by_role("button", name="Approve").click()
-    expect(page.get_by_test_id("release-status")).to_have_text("Approved")
+    expect(page.get_by_test_id("status")).to_have_text("Approved")
 
     visitor = browser.new_context(base_url=live_server.url).new_page()
     assert visitor.goto("/investors/news/halvorsen-q3-2026/").status == 404

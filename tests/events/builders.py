@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from events.models import Event
 from events.services import event_create
 from events.workflow import event_approve, event_publish, event_submit
+from tests.factories import fresh_step_up
 
 _numbers = itertools.count(1)
 
@@ -37,5 +38,5 @@ def make_event(author, *, replay_days=None, replay_url="", **overrides) -> Event
 
 def published(event, author, approver) -> Event:
     event_submit(event_id=event.pk, actor=author)
-    event_approve(event_id=event.pk, actor=approver)
-    return event_publish(event_id=event.pk, actor=approver)
+    event_approve(event_id=event.pk, actor=approver, step_up=fresh_step_up())
+    return event_publish(event_id=event.pk, actor=approver, step_up=fresh_step_up())

@@ -9,7 +9,7 @@ from irportal.accounts.roles import IR_APPROVER
 from irportal.workflow.models import State
 from releases.models import Release
 from tests.events.builders import START, make_event, published
-from tests.factories import MediaContactFactory, UserFactory
+from tests.factories import MediaContactFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_the_draft_release_is_in_wire_form_and_enters_the_release_workflow(two_e
 
 
 def test_the_console_previews_then_creates_the_draft(client, two_events, author):
-    client.force_login(author)
+    sign_in(client, author)
     data = {
         "events": [event.pk for event in two_events],
         "dateline_city": "Phoenix",
@@ -105,7 +105,7 @@ def test_only_published_upcoming_events_not_cancelled_can_be_announced(client, a
     past = published(make_event(author, starts_at=START - timedelta(days=60)), author, approver)
     cancelled = published(make_event(author), author, approver)
     event_cancel(actor=approver, pk=cancelled.pk, reason="Called off")
-    client.force_login(author)
+    sign_in(client, author)
     for event in (draft, past, cancelled):
         response = client.post(reverse("events_staff:announce"), {"events": [event.pk], "create": "1"})
         assert response.context["form"].errors["events"]
@@ -113,5 +113,5 @@ def test_only_published_upcoming_events_not_cancelled_can_be_announced(client, a
 
 
 def test_an_approver_cannot_create_an_announcement(client, company):
-    client.force_login(UserFactory(roles=[IR_APPROVER]))
+    sign_in(client, UserFactory(roles=[IR_APPROVER]))
     assert client.get(reverse("events_staff:announce")).status_code == 403

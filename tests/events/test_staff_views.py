@@ -9,7 +9,7 @@ from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, 
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
 from tests.events.builders import START, make_event, published
-from tests.factories import UserFactory
+from tests.factories import UserFactory, shown_revision, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def form_data(**overrides):
     [(IR_AUTHOR, True), (IR_APPROVER, True), (COMPLIANCE_REVIEWER, True), (IR_ADMIN, True), (None, False)],
 )
 def test_the_event_list_is_for_staff_roles_only(client, company, role, allowed):
-    client.force_login(UserFactory(roles=[role] if role else []))
+    sign_in(client, UserFactory(roles=[role] if role else []))
     response = client.get(reverse("console:list", kwargs={"kind": "events"}))
     assert response.status_code == (200 if allowed else 403)
     if not allowed:
@@ -46,13 +46,13 @@ def test_the_event_list_is_for_staff_roles_only(client, company, role, allowed):
 
 @pytest.mark.parametrize("role", [IR_APPROVER, COMPLIANCE_REVIEWER])
 def test_only_authors_create_events(client, company, role):
-    client.force_login(UserFactory(roles=[role]))
+    sign_in(client, UserFactory(roles=[role]))
     assert client.post(reverse("console:create", kwargs={"kind": "events"}), form_data()).status_code == 403
     assert not Event.objects.exists()
 
 
 def test_an_author_creates_an_event_in_its_own_zone(client, author, company):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(reverse("console:create", kwargs={"kind": "events"}), form_data())
     event = Event.objects.get()
     assert response.status_code == 302 and response["Location"] == event.get_staff_url()
@@ -79,7 +79,7 @@ def test_an_author_creates_an_event_in_its_own_zone(client, author, company):
     ],
 )
 def test_bad_input_is_a_form_error_not_a_server_error(client, author, company, overrides, field, message):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(reverse("console:create", kwargs={"kind": "events"}), form_data(**overrides))
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
@@ -98,7 +98,7 @@ def operation_form(response, name):
 
 @pytest.mark.parametrize("url", ["ftp://replay.example/x", "javascript:alert(1)", "not a link"])
 def test_a_replay_link_that_is_not_http_is_a_form_error(client, author, event, url):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_link"}),
         {"replay_url": url},
@@ -110,7 +110,7 @@ def test_a_replay_link_that_is_not_http_is_a_form_error(client, author, event, u
 
 @pytest.mark.parametrize(("days", "reason"), [("0", "shorter"), ("400", "longer"), ("14", "")])
 def test_a_bad_window_change_is_a_form_error(client, author, event, days, reason):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_window"}),
         {"days": days, "reason": reason},
@@ -122,7 +122,7 @@ def test_a_bad_window_change_is_a_form_error(client, author, event, days, reason
 
 def test_the_window_change_through_the_page_is_audited_with_its_reason(client, author, approver, event):
     published(event, author, approver)
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_window"}),
         {"days": "14", "reason": "Requested by the host"},
@@ -135,7 +135,7 @@ def test_the_window_change_through_the_page_is_audited_with_its_reason(client, a
 
 def test_an_approver_cancels_through_the_page_and_an_author_cannot(client, author, approver, event):
     published(event, author, approver)
-    client.force_login(author)
+    sign_in(client, author)
     assert (
         client.post(
             reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "cancel"}),
@@ -143,7 +143,7 @@ def test_an_approver_cancels_through_the_page_and_an_author_cannot(client, autho
         ).status_code
         == 403
     )
-    client.force_login(approver)
+    sign_in(client, approver)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "cancel"}),
         {"reason": "Host cancelled"},
@@ -153,7 +153,7 @@ def test_an_approver_cancels_through_the_page_and_an_author_cannot(client, autho
 
 
 def test_an_edit_from_a_stale_form_is_refused_with_409(client, author, event):
-    client.force_login(author)
+    sign_in(client, author)
     data = form_data(slug=event.slug, base_version=str(event.version))
     assert client.post(reverse("console:edit", kwargs={"kind": "events", "pk": event.pk}), data).status_code == 302
     response = client.post(
@@ -165,13 +165,15 @@ def test_an_edit_from_a_stale_form_is_refused_with_409(client, author, event):
 
 def test_the_buttons_run_the_workflow_and_the_disclosure_check_says_what_is_missing(client, author, approver, company):
     event = make_event(author, webcast_url="")
-    client.force_login(author)
+    sign_in(client, author)
     client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))
-    client.force_login(approver)
+    sign_in(client, approver)
     page = client.get(event.get_staff_url()).content.decode()
     assert "The webcast access link is missing" in page
     response = client.post(
-        reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "approve"}), follow=True
+        reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "approve"}),
+        shown_revision(event),
+        follow=True,
     )
     assert "Cannot approve yet: the webcast access link is missing" in response.content.decode()
     assert Event.objects.get(pk=event.pk).status == State.IN_REVIEW
@@ -183,7 +185,7 @@ def test_the_buttons_run_the_workflow_and_the_disclosure_check_says_what_is_miss
 
 
 def test_an_author_cannot_approve_through_the_page(client, author, event):
-    client.force_login(author)
+    sign_in(client, author)
     client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))
     assert (
         client.post(
@@ -200,9 +202,9 @@ def test_an_author_cannot_approve_through_the_page(client, author, event):
 
 
 def test_staff_views_of_an_unpublished_event_are_insider_access_records(client, author, approver, event):
-    client.force_login(approver)
+    sign_in(client, approver)
     client.get(event.get_staff_url())
-    client.force_login(author)
+    sign_in(client, author)
     client.get(reverse("console:edit", kwargs={"kind": "events", "pk": event.pk}))
     views = [(entry.actor_id, entry.data["view"]) for entry in AuditEntry.objects.filter(action="event.access")]
     assert sorted(views) == sorted([(approver.pk, "detail"), (author.pk, "edit")])
@@ -225,7 +227,7 @@ def test_the_dashboard_shows_webcasts_and_replays_closing_within_two_days(client
     )
     later = published(make_event(author, title="Much later", starts_at=START + timedelta(days=60)), author, approver)
     with time_machine.travel(START - timedelta(days=1), tick=False):
-        client.force_login(author)
+        sign_in(client, author)
         page = client.get(reverse("accounts:console")).content.decode()
     panel = page.split('data-panel="webcasts"')[1].split("</section>")[0]
     webcasts, closing = panel.split('data-testid="replays-closing"')
@@ -234,7 +236,7 @@ def test_the_dashboard_shows_webcasts_and_replays_closing_within_two_days(client
 
 
 def test_the_calendar_shows_the_month_and_refuses_a_bad_month(client, author, event):
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(reverse("console:calendar"), {"month": "2026-12"}).content.decode()
     assert "December 2026" in page and event.title in page
     for month in ("2026-13", "0001-01", "9999-12", "december"):
@@ -242,7 +244,7 @@ def test_the_calendar_shows_the_month_and_refuses_a_bad_month(client, author, ev
 
 
 def test_an_unknown_event_is_a_404_in_the_console(client, author):
-    client.force_login(author)
+    sign_in(client, author)
     assert client.get(reverse("console:detail", kwargs={"kind": "events", "pk": 999999})).status_code == 404
 
 
@@ -257,7 +259,7 @@ def test_an_approver_schedules_an_approved_event_and_it_goes_public_at_that_time
     event = make_event(author)
     event_submit(event_id=event.pk, actor=author)
     event_approve(event_id=event.pk, actor=approver)
-    client.force_login(approver)
+    sign_in(client, approver)
     url = reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "schedule"})
     assert client.post(url, {"publish_at": "next tuesday"}).status_code == 400
     response = client.post(url, {"publish_at": "2026-12-01T07:00"})

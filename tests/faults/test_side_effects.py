@@ -26,7 +26,7 @@ from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit
 from tests.alerts.conftest import make_subscriber
 from tests.conftest import wait_for
-from tests.factories import UserFactory, make_company, make_release
+from tests.factories import UserFactory, make_company, make_release, sign_in
 
 pytestmark = pytest.mark.faults
 
@@ -86,9 +86,11 @@ def kill_redis_when_idle(stack) -> None:
 
     broker = redis.Redis.from_url(stack.redis.url)
     wait_for(
-        lambda: not OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
-        and broker.llen("celery") == 0
-        and broker.hlen("unacked") == 0
+        lambda: (
+            not OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
+            and broker.llen("celery") == 0
+            and broker.hlen("unacked") == 0
+        )
     )
     stack.redis.kill()
 
@@ -135,7 +137,7 @@ def test_with_the_broker_stopped_publishing_answers_at_once_and_beat_sends_every
     stack.start_worker(beat=True)
     kill_redis_when_idle(stack)
     client = Client()
-    client.force_login(approver)
+    sign_in(client, approver)
     started = time.monotonic()
     response = client.post(
         reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": "publish"})

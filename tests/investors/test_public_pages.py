@@ -15,7 +15,7 @@ from irportal.accounts.roles import IR_ADMIN
 from irportal.audit.models import AuditEntry
 from releases.models import Audience
 from releases.services import boilerplate_save
-from tests.factories import MediaContactFactory, UserFactory
+from tests.factories import MediaContactFactory, UserFactory, sign_in
 from tests.investors.conftest import publish_now
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_the_accent_colour_comes_from_a_style_sheet(client, company):
     ],
 )
 def test_a_bad_accent_colour_is_a_form_error(client, company, admin, colour, message):
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(reverse("company:profile_edit"), PROFILE_FORM | {"accent_colour": colour})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -143,7 +143,7 @@ def test_a_bad_accent_colour_is_a_form_error(client, company, admin, colour, mes
 
 def test_a_logo_is_reencoded_shown_and_audited(client, company, admin, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(reverse("company:profile_edit"), PROFILE_FORM | {"logo_upload": png_upload()})
     assert response.status_code == 302
     profile = CompanyProfile.load()
@@ -178,7 +178,7 @@ def test_an_old_or_unknown_logo_address_is_404(client, company):
 )
 def test_a_bad_logo_is_a_form_error(client, company, admin, settings, tmp_path, upload, message):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(reverse("company:profile_edit"), PROFILE_FORM | {"logo_upload": upload})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -187,7 +187,7 @@ def test_a_bad_logo_is_a_form_error(client, company, admin, settings, tmp_path, 
 
 def test_the_logo_can_be_removed(client, company, admin, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    client.force_login(admin)
+    sign_in(client, admin)
     client.post(reverse("company:profile_edit"), PROFILE_FORM | {"logo_upload": png_upload()})
     client.post(reverse("company:profile_edit"), PROFILE_FORM | {"remove_logo": "on"})
     assert not CompanyProfile.load().logo
@@ -224,3 +224,14 @@ def test_the_page_reads_the_profile_once_in_a_fixed_number_of_queries(
     with django_assert_num_queries(7) as captured:
         render()
     assert sum("company_companyprofile" in query["sql"] for query in captured.captured_queries) == 1
+
+
+def test_the_public_navigation_names_each_section_once_on_every_page(client, company, author, approver):
+    from tests.events.builders import make_event, published
+
+    event = published(make_event(author), author, approver)
+    for path in ("/investors/", "/investors/news/", "/investors/events/", event.get_absolute_url()):
+        page = client.get(path).content.decode()
+        navigation = re.search(r'<nav aria-label="Investor information"[^>]*>(.*?)</nav>', page, re.S).group(1)
+        labels = re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', navigation)
+        assert labels == ["Investors", "News", "Events", "Email alerts"], path

@@ -6,7 +6,7 @@ from irportal.accounts.roles import IR_ADMIN
 from irportal.audit.models import AuditEntry
 from releases.models import Audience
 from releases.selectors import default_about
-from tests.factories import MediaContactFactory, UserFactory
+from tests.factories import MediaContactFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_investor_page_shows_the_listing_and_contacts_by_audience(client):
 def test_profile_edit_is_audited_with_the_changed_fields(client):
     CompanyProfile(**PROFILE).save()
     admin = UserFactory(roles=[IR_ADMIN])
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(reverse("company:profile_edit"), PROFILE | {"ticker": "EXM", "default_replay_days": 10})
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="company.profile_update")
@@ -64,7 +64,7 @@ def test_profile_edit_is_audited_with_the_changed_fields(client):
 )
 def test_bad_profile_values_are_form_errors(client, field, value, message):
     CompanyProfile(**PROFILE).save()
-    client.force_login(UserFactory(roles=[IR_ADMIN]))
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
     response = client.post(reverse("company:profile_edit"), PROFILE | {field: value})
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from alerts.models import Subscriber
 from irportal.workflow.models import OutboxMessage
 from releases.models import Release
-from tests.factories import make_release
+from tests.factories import make_release, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_a_release_is_submitted_while_the_broker_is_down(
     client, company, author, broker_down, django_capture_on_commit_callbacks
 ):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": "submit"})

@@ -1,8 +1,18 @@
+import datetime as dt
+
 import pytest
+import time_machine
 
 from irportal.celery import app as celery_app
+from irportal.ops import heartbeat
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fresh_heartbeats():
+    heartbeat.record(heartbeat.BEAT)
+    heartbeat.record_worker("worker@test")
 
 
 def test_healthz_answers_while_the_process_lives(client):
@@ -11,19 +21,49 @@ def test_healthz_answers_while_the_process_lives(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_checks_database_and_broker(client):
+def test_readyz_checks_database_broker_worker_and_beat(client, fresh_heartbeats):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok", "beat": "ok"}
 
 
-def test_readyz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
+def test_readyz_is_503_when_the_broker_is_unreachable(client, monkeypatch, fresh_heartbeats):
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["broker"] == "down"
+    assert response.json()["failing"] == ["broker"]
 
 
-def test_every_response_carries_a_request_id(client):
+def test_every_response_carries_a_request_id(client, settings):
     assert len(client.get("/healthz")["X-Request-ID"]) == 32
+    # A client's own id is not taken; the trusted proxy's is, once the setting says there is one.
+    assert client.get("/healthz", HTTP_X_REQUEST_ID="lb-req-000123")["X-Request-ID"] != "lb-req-000123"
+    settings.AUDIT_TRUST_X_REQUEST_ID = True
     assert client.get("/healthz", HTTP_X_REQUEST_ID="lb-req-000123")["X-Request-ID"] == "lb-req-000123"
+
+
+BEAT_AT = dt.datetime(2026, 12, 8, 14, 0, 0, tzinfo=dt.UTC)
+
+
+def test_readyz_turns_503_naming_beat_when_its_heartbeat_is_older_than_two_sweep_intervals(client):
+    heartbeat.record(heartbeat.BEAT, now=BEAT_AT)
+    with time_machine.travel(BEAT_AT + dt.timedelta(seconds=60), tick=False):
+        heartbeat.record_worker("worker@test")
+        assert client.get("/readyz").status_code == 200
+    with time_machine.travel(BEAT_AT + dt.timedelta(seconds=61), tick=False):
+        heartbeat.record_worker("worker@test")
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["beat"]
+    assert body["beat"] == "late: last heartbeat 61 s ago (limit 60 s)"
+    assert (body["database"], body["broker"], body["worker"]) == ("ok", "ok", "ok")
+
+
+def test_readyz_names_the_worker_when_no_worker_has_written_a_heartbeat(client):
+    heartbeat.record(heartbeat.BEAT)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["worker"]
+    assert response.json()["worker"] == "no worker heartbeat yet"

@@ -9,7 +9,7 @@ from irportal.workflow.models import State
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit, release_withdraw
-from tests.factories import UserFactory, make_release, release_fields
+from tests.factories import UserFactory, enrol_totp, make_release, release_fields, shown_revision, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def post_action(client, release, action):
         "reason": "Issued in error",
         "publish_at": "2030-01-02T16:30",
         "acknowledge": sorted(EVERY_WARNING),  # the approver read every warning shown
-    }
+    } | shown_revision(release)
     return client.post(
         reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": action}), data
     )
@@ -71,7 +71,7 @@ def test_release_action_matrix(client, company, role, action, state):
     release = release_in(state, author, approver)
     actor = {IR_AUTHOR: author, IR_APPROVER: approver}.get(role) or (UserFactory(roles=[role]) if role else None)
     if actor is not None:
-        client.force_login(actor)
+        sign_in(client, actor)
     denials_before = AuditEntry.objects.filter(action="security.permission_denied").count()
     response = post_action(client, release, action)
     allowed_role, allowed_states = ALLOWED[action]
@@ -90,3 +90,39 @@ def test_release_action_matrix(client, company, role, action, state):
     else:
         assert response.status_code == 409
         assert after.version == release.version and after.status == release.status
+
+
+STEP_UP_ACTIONS = {
+    "approve": State.IN_REVIEW,
+    "schedule": State.APPROVED,
+    "publish": State.APPROVED,
+    "withdraw": State.PUBLISHED,
+}
+
+
+@pytest.mark.parametrize("session", ["stale factor", "password only"])
+@pytest.mark.parametrize("action", list(STEP_UP_ACTIONS))
+def test_every_step_up_action_without_a_fresh_factor_is_refused_logged_and_changes_nothing(
+    client, company, action, session
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
+    release = release_in(STEP_UP_ACTIONS[action], author, approver)
+    if session == "stale factor":
+        sign_in(client, approver, verified_at=timezone.now() - timedelta(minutes=10))
+    else:
+        enrol_totp(approver)
+        client.force_login(approver)
+    entries_before = AuditEntry.objects.count()
+    response = post_action(client, release, action)
+    after = Release.objects.get(pk=release.pk)
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:mfa_verify"))
+    refusal = AuditEntry.objects.filter(sequence__gt=entries_before).get()
+    assert refusal.action in ("security.step_up_required", "security.permission_denied")
+    assert refusal.actor_id == approver.pk
+    assert (after.version, after.status, after.publish_at) == (release.version, release.status, release.publish_at)

@@ -6,7 +6,7 @@ from irportal.audit.retention import RetentionRefused, refuse_if_protected
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.workflow import release_approve, release_publish, release_submit
-from tests.factories import make_release
+from tests.factories import make_release, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def test_compliance_sees_the_history_and_insider_links(client, company, author):
     from tests.factories import UserFactory
 
     release = make_release(author)
-    client.force_login(UserFactory(roles=[COMPLIANCE_REVIEWER]))
+    sign_in(client, UserFactory(roles=[COMPLIANCE_REVIEWER]))
     page = client.get(release.get_staff_url()).content.decode()
     assert f"/compliance/audit/object/releases.release/{release.pk}/" in page
-    client.force_login(author)
+    sign_in(client, author)
     assert "/compliance/audit/object/" not in client.get(release.get_staff_url()).content.decode()

@@ -9,7 +9,7 @@ from PIL import Image
 
 from irportal.audit.models import AuditEntry
 from releases.models import Release, ReleaseImage
-from tests.factories import make_release, release_fields
+from tests.factories import make_release, release_fields, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def png_bomb(width=50_000, height=50_000) -> bytes:
 
 
 def test_author_creates_a_release_and_its_first_revision(client, company, author):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(reverse("console:create", kwargs={"kind": "releases"}), form_data(slug="new-one"))
     release = Release.objects.get(slug="new-one")
     assert response.status_code == 302
@@ -61,7 +61,7 @@ def test_author_creates_a_release_and_its_first_revision(client, company, author
 
 
 def test_missing_field_is_a_form_error_and_nothing_is_saved(client, company, author):
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(reverse("console:create", kwargs={"kind": "releases"}), form_data(headline=""))
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
@@ -70,7 +70,7 @@ def test_missing_field_is_a_form_error_and_nothing_is_saved(client, company, aut
 
 
 def test_body_is_sanitised_on_save(client, company, author):
-    client.force_login(author)
+    sign_in(client, author)
     client.post(
         reverse("console:create", kwargs={"kind": "releases"}),
         form_data(
@@ -86,7 +86,7 @@ def test_body_is_sanitised_on_save(client, company, author):
 def test_stale_form_gets_a_conflict_page_that_keeps_the_text(client, company, author):
     release = make_release(author)
     stale = release.version
-    client.force_login(author)
+    sign_in(client, author)
     client.post(
         reverse("console:edit", kwargs={"kind": "releases", "pk": release.pk}),
         form_data(slug=release.slug, headline="First editor wins") | {"base_version": stale},
@@ -106,7 +106,7 @@ def test_stale_form_gets_a_conflict_page_that_keeps_the_text(client, company, au
 
 def test_image_upload_is_re_encoded_without_metadata_and_makes_a_revision(client, company, author):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "releases", "pk": release.pk, "operation": "add_image"}),
         {"image": image_upload("photo.jpg", "JPEG", (2400, 1200), make="SecretCam"), "alt_text": "Factory floor"},
@@ -130,7 +130,7 @@ def test_image_upload_is_re_encoded_without_metadata_and_makes_a_revision(client
 )
 def test_bad_images_are_refused_with_a_message_and_nothing_changes(client, company, author, upload, message):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "releases", "pk": release.pk, "operation": "add_image"}),
         {"image": upload, "alt_text": "x"},
@@ -144,7 +144,7 @@ def test_bad_images_are_refused_with_a_message_and_nothing_changes(client, compa
 def test_oversized_image_is_refused(client, company, author, monkeypatch):
     monkeypatch.setattr("company.images.MAX_UPLOAD_BYTES", 100)
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "releases", "pk": release.pk, "operation": "add_image"}),
         {"image": image_upload(), "alt_text": "x"},
@@ -155,7 +155,7 @@ def test_oversized_image_is_refused(client, company, author, monkeypatch):
 
 def test_attachment_must_be_a_pdf(client, company, author):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     fake = SimpleUploadedFile("results.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = client.post(
         reverse("console:operation", kwargs={"kind": "releases", "pk": release.pk, "operation": "add_attachment"}),
@@ -173,7 +173,7 @@ def test_attachment_must_be_a_pdf(client, company, author):
 
 def test_transition_not_allowed_in_the_state_is_a_clear_409(client, company, author, approver):
     release = make_release(author)
-    client.force_login(approver)
+    sign_in(client, approver)
     response = client.post(
         reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": "publish"})
     )
@@ -183,7 +183,7 @@ def test_transition_not_allowed_in_the_state_is_a_clear_409(client, company, aut
 
 def test_unknown_transition_and_bad_date_are_4xx(client, company, author):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     assert (
         client.post(
             reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": "teleport"})
@@ -200,7 +200,7 @@ def test_unknown_transition_and_bad_date_are_4xx(client, company, author):
 
 def test_every_staff_view_of_an_unpublished_release_is_an_access_record(client, company, author):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     for name in ["detail", "edit", "preview", "history"]:
         assert client.get(reverse(f"console:{name}", kwargs={"kind": "releases", "pk": release.pk})).status_code == 200
     views = list(AuditEntry.objects.filter(action="release.access").order_by("sequence").values_list("data", flat=True))
@@ -209,7 +209,7 @@ def test_every_staff_view_of_an_unpublished_release_is_an_access_record(client, 
 
 def test_history_shows_a_readable_diff_and_restore_makes_a_new_revision(client, company, author):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     client.post(
         reverse("console:edit", kwargs={"kind": "releases", "pk": release.pk}),
         form_data(slug=release.slug, headline="Halvorsen Reports Third Quarter Profit") | {"base_version": 1},
@@ -232,7 +232,7 @@ def test_history_shows_a_readable_diff_and_restore_makes_a_new_revision(client, 
 
 def test_preview_is_the_public_page(client, company, author):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(reverse("console:preview", kwargs={"kind": "releases", "pk": release.pk})).content.decode()
     assert "PHOENIX, Ariz., Nov. 30, 2026 (BUSINESS WIRE) --" in page
     assert "Preview of revision 1" in page
@@ -240,7 +240,7 @@ def test_preview_is_the_public_page(client, company, author):
 
 def test_edit_form_shows_highlights_one_per_line_and_saving_it_unchanged_changes_nothing(client, company, author):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(reverse("console:edit", kwargs={"kind": "releases", "pk": release.pk}))
     form = page.context["form"]
     assert form["highlights"].value() == "Revenue of $84.2 million\nGross margin of 58.1%"
@@ -258,10 +258,20 @@ def test_the_embargo_is_shown_and_read_in_the_company_time_zone(client, company,
     import datetime as dt
 
     release = make_release(author, publish_at=dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC))
-    client.force_login(author)
+    sign_in(client, author)
     page = client.get(reverse("console:edit", kwargs={"kind": "releases", "pk": release.pk})).content.decode()
     assert 'value="2026-11-30T16:30"' in page  # 4:30 pm in Phoenix
     data = form_data(slug=release.slug, publish_at="2027-03-14T02:30") | {"base_version": release.version}
     assert client.post(reverse("console:edit", kwargs={"kind": "releases", "pk": release.pk}), data).status_code == 302
     release.refresh_from_db()
     assert release.publish_at == dt.datetime(2027, 3, 14, 9, 30, tzinfo=dt.UTC)  # Phoenix keeps standard time
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unknown_action_is_a_404(client, company, author, method):
+    release = make_release(author)
+    sign_in(client, author)
+    response = getattr(client, method)(
+        reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": "nonsense"})
+    )
+    assert response.status_code == 404

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from releases.models import Release
-from tests.factories import make_release
+from tests.factories import make_release, sign_in
 from tests.releases.test_staff_views import form_data
 from tests.releases.xss import PAYLOADS
 
@@ -48,7 +48,7 @@ def test_there_are_at_least_a_hundred_payloads():
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payload_saved_through_the_form_renders_inert(client, company, author, payload):
     release = make_release(author)
-    client.force_login(author)
+    sign_in(client, author)
     data = form_data(slug=release.slug, headline=payload[:300], subheadline=payload[:500], body=payload + "<p>Safe</p>")
     response = client.post(
         reverse("console:edit", kwargs={"kind": "releases", "pk": release.pk}), data | {"base_version": release.version}

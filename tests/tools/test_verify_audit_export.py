@@ -14,7 +14,7 @@ from irportal.audit.checkpoint import write_checkpoint
 from irportal.audit.context import RequestContext, activate, deactivate
 from irportal.audit.services import audit_record
 from tests.conftest import audit_guards_lifted
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def run_tool(*args) -> tuple[int, str]:
 
 @pytest.fixture
 def reviewer_client(client):
-    client.force_login(UserFactory(roles=[COMPLIANCE_REVIEWER]))
+    sign_in(client, UserFactory(roles=[COMPLIANCE_REVIEWER]))
     return client
 
 
@@ -168,7 +168,7 @@ def test_tail_cut_in_the_database_is_named_against_the_checkpoint(varied_log, tm
     with audit_guards_lifted() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE sequence >= 7")
     reviewer = UserFactory(roles=[COMPLIANCE_REVIEWER])
-    client.force_login(reviewer)  # the sign-in and the export are a new #7 and #8
+    sign_in(client, reviewer)  # the sign-in and the export are a new #7 and #8
     code, output = run_tool(export(client, tmp_path), "--checkpoints", settings.AUDIT_CHECKPOINT_FILE)
     assert code == 1
     assert "BROKEN at #8" in output

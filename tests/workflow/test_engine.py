@@ -1,10 +1,11 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
+from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow import engine
 from irportal.workflow.engine import TransitionNotAllowed, WorkflowError, WorkflowPermissionDenied
@@ -18,11 +19,12 @@ from releases.workflow import (
     release_approve,
     release_publish,
     release_request_changes,
+    release_schedule,
     release_submit,
     release_withdraw,
 )
 from tests.conftest import in_parallel, is_postgres
-from tests.factories import UserFactory, make_release
+from tests.factories import UserFactory, make_release, release_fields, shown_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +258,78 @@ def test_state_changes_are_announced_after_the_commit(release, author, approver,
         ("release", release.pk, "approve"),
         ("release", release.pk, "publish"),
     ]
+
+
+# -- what the security review found ---------------------------------------------------------------
+
+
+def _in_review(author):
+    release = make_release(author)
+    release_submit(release_id=release.pk, actor=author)
+    return Release.objects.get(pk=release.pk)
+
+
+def test_an_approval_covers_only_the_revision_the_approver_saw(company, author, approver):
+    release = _in_review(author)
+    seen = shown_revision(release)
+    release_update(
+        actor=author,
+        pk=release.pk,
+        base_version=release.version,
+        **release_fields(slug=release.slug, headline="Changed"),
+    )
+    release_submit(release_id=release.pk, actor=author)
+    with pytest.raises(TransitionNotAllowed, match="changed since you opened it") as refused:
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, **seen)
+    assert refused.value.status_code == 409
+    assert Release.objects.get(pk=release.pk).status == State.IN_REVIEW
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, **shown_revision(release))
+    assert Release.objects.get(pk=release.pk).status == State.APPROVED
+
+
+def test_nobody_who_edited_since_the_last_publication_may_approve(company, author, approver):
+    editor = UserFactory(roles=[IR_AUTHOR, IR_APPROVER])
+    release = make_release(author)
+    release_update(
+        actor=editor,
+        pk=release.pk,
+        base_version=release.version,
+        **release_fields(slug=release.slug, headline="Second"),
+    )
+    release = Release.objects.get(pk=release.pk)
+    release_update(
+        actor=author, pk=release.pk, base_version=release.version, **release_fields(slug=release.slug, headline="Third")
+    )
+    release_submit(release_id=release.pk, actor=author)
+    with pytest.raises(WorkflowPermissionDenied, match="edited it since"):
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=editor)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver)
+    assert Release.objects.get(pk=release.pk).status == State.APPROVED
+
+
+def test_an_item_past_its_embargo_cannot_be_rescheduled_and_a_withdrawal_records_its_publication(
+    company, author, approver
+):
+
+    release = _in_review(author)
+    embargo = timezone.now() + dt.timedelta(hours=1)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=embargo)
+    with time_machine.travel(embargo + dt.timedelta(seconds=1), tick=False):
+        with pytest.raises(TransitionNotAllowed, match="no longer be rescheduled"):
+            release_schedule(release_id=release.pk, actor=approver, publish_at=embargo + dt.timedelta(days=1))
+        assert Release.objects.get(pk=release.pk).public_revision(timezone.now()) is not None
+        assert "schedule" not in engine.allowed_transitions(RELEASE, Release.objects.get(pk=release.pk), approver)
+        release_withdraw(release_id=release.pk, actor=approver, reason="Issued in error")
+    release = Release.objects.get(pk=release.pk)
+    assert release.status == State.WITHDRAWN and release.live_revision_id == release.approved_revision_id
+    assert Publication.objects.filter(object_id=release.pk, published_at=embargo).count() == 1
+    assert AuditEntry.objects.filter(action="release.publish", object_id=str(release.pk), data__by="embargo").exists()
+
+
+@pytest.mark.parametrize("role", [COMPLIANCE_REVIEWER, IR_ADMIN])
+def test_compliance_and_admins_cannot_comment(company, author, role):
+    release = make_release(author)
+    with pytest.raises(WorkflowPermissionDenied):
+        engine.add_comment(RELEASE, pk=release.pk, actor=UserFactory(roles=[role]), body="Looks fine")
+    assert AuditEntry.objects.filter(action="security.permission_denied").count() == 1
+    engine.add_comment(RELEASE, pk=release.pk, actor=author, body="Ready for review")

@@ -1,5 +1,6 @@
 """Demo data for a fictional listed company, so a fresh install has something to show."""
 
+import base64
 import secrets
 
 from django.conf import settings
@@ -7,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from company.models import CompanyProfile
 from company.services import company_profile_update
 from events.demo import seed_demo_events
+from irportal.accounts import mfa
 from irportal.accounts import services as account_services
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from releases.demo import seed_demo_releases
@@ -73,13 +76,15 @@ class Command(BaseCommand):
         logins = self._seed()
         path = demo_logins_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(f"{role:<20} {username:<12} {password}\n" for role, username, password in logins))
+        path.write_text(
+            "".join(f"{role:<20} {username:<12} {password}{factor}\n" for role, username, password, factor in logins)
+        )
         path.chmod(0o600)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at /staff/ with:"))
         self.stdout.write(path.read_text())
 
     @transaction.atomic
-    def _seed(self) -> list[tuple[str, str, str]]:
+    def _seed(self) -> list[tuple[str, str, str, str]]:
         company_profile_update(
             actor=None,
             legal_name="Halvorsen Instruments, Inc.",
@@ -103,6 +108,8 @@ class Command(BaseCommand):
                 },
             )
         logins = []
+        # A second run gives the demo users new passwords and new authenticator secrets.
+        TOTPDevice.objects.filter(user__username__in=[user[0] for user in DEMO_USERS]).delete()
         for username, first, last, role in DEMO_USERS:
             password = secrets.token_urlsafe(12)
             user = User.objects.filter(username=username).first()
@@ -126,4 +133,16 @@ class Command(BaseCommand):
             now=timezone.now(),
         )
         seed_demo_events()
-        return logins
+        return [(role, username, password, _demo_second_factor(username)) for role, username, password in logins]
+
+
+def _demo_second_factor(username: str) -> str:
+    """Demo only: users whose role needs a second factor get an authenticator app here, its secret printed
+    with their password so that `make run` can be signed in to (add it to any TOTP app, e.g. with the URI).
+    Real users enrol their own factor at their first sign-in."""
+    user = User.objects.get(username=username)
+    if not mfa.required_for(user):
+        return ""
+    device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    secret = base64.b32encode(device.bin_key).decode()
+    return f"  authenticator secret {secret}  {device.config_url}"

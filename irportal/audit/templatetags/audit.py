@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 
 from irportal.audit.insiders import INSIDER_KINDS
 from irportal.audit.models import object_type_of
@@ -22,3 +23,18 @@ def insider_list_url(obj) -> str:
     if object_type not in INSIDER_KINDS:
         return ""
     return reverse("audit:insider_list", args=[object_type, str(obj.pk)])
+
+
+@register.simple_tag
+def actor(entry) -> str:
+    """Who did it: a person's username, or a badge for the system and for anonymous visitors.
+
+    Entries without a user are the system's (the scheduler, workers) or a
+    visitor's; they are shown as badges so that no user, whatever their name,
+    looks like the system.
+    """
+    if entry.actor_id is None and entry.actor_label == "system":
+        return format_html('<span class="badge text-bg-dark" data-actor="system">System</span>')
+    if entry.actor_id is None:
+        return format_html('<span class="badge text-bg-light border" data-actor="anonymous">Anonymous visitor</span>')
+    return format_html('<span data-actor="user">{}</span>', entry.actor_label)

@@ -147,9 +147,15 @@ class Kind:
         """A file of any revision of ``item``, for staff; None when there is no such file."""
         return None
 
+    def calendar_items(self):
+        """The kind's items with what deciding "shown to the public yet?" reads, without revision content."""
+        return self.model.objects.select_related("live_revision", "approved_revision").defer(
+            "live_revision__content", "approved_revision__content"
+        )
+
     def calendar_entries(self, start: datetime, end: datetime) -> list[CalendarEntry]:
         """The kind's dated things between ``start`` and ``end``: by default, embargoes of approved items."""
-        approved = self.model.objects.filter(status="approved", publish_at__gte=start, publish_at__lt=end)
+        approved = self.calendar_items().filter(status="approved", publish_at__gte=start, publish_at__lt=end)
         return [
             CalendarEntry(item.publish_at, "embargo", self.title_of(item), self.url("detail", item), item=item)
             for item in approved.order_by("publish_at")

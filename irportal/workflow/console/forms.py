@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from company.forms import CompanyDateTimeField
+from irportal.forms import CleanTextMixin, ShownRevisionForm
 from irportal.workflow.models import State
 
 
@@ -17,10 +18,17 @@ class ItemFilter(django_filters.FilterSet):
     author = django_filters.ModelChoiceFilter(
         field_name="created_by", queryset=get_user_model().objects.none(), empty_label="Any author", label="Author"
     )
-    changed = django_filters.DateFromToRangeFilter(
+    changed_from = django_filters.DateFilter(
         field_name="updated_at",
-        label="Changed between",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        lookup_expr="date__gte",
+        label="Changed on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    changed_to = django_filters.DateFilter(
+        field_name="updated_at",
+        lookup_expr="date__lte",
+        label="Changed on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     ordering = django_filters.OrderingFilter(
         fields=(("updated_at", "changed"), ("publish_at", "embargo"), ("created_at", "created")),
@@ -54,8 +62,9 @@ class ItemFilter(django_filters.FilterSet):
         return items if chosen else items.order_by("-updated_at", "-pk")
 
 
-class TransitionForm(forms.Form):
-    """What a workflow action may carry: a comment, an embargo, a reason, the acknowledged warnings."""
+class TransitionForm(ShownRevisionForm):
+    """What a workflow action may carry: a comment, an embargo, a reason, the acknowledged warnings, and (to
+    approve) the revision the approver was shown."""
 
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
     publish_at = CompanyDateTimeField(required=False, label="Publish at (embargo)")
@@ -67,5 +76,5 @@ class TransitionForm(forms.Form):
         return {str(code)[:40] for code in self.cleaned_data["acknowledge"] or []}
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextMixin, forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin, deny
 from irportal.workflow import engine
 from irportal.workflow.console import kind_for_slug
@@ -59,7 +60,9 @@ class ItemMixin(KindMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:  # an anonymous visitor learns nothing, not even whether it exists
             kind = kind_for_slug(kwargs["kind"])
-            items = kind.model.objects.select_related("current_step__group", "created_by", "last_edited_by")
+            items = kind.model.objects.select_related(
+                "current_step__group", "created_by", "last_edited_by", "live_revision", "approved_revision"
+            )
             self.item = get_object_or_404(items, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -84,7 +87,10 @@ class ListView(KindMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         found = ItemFilter(self.request.GET or None, kind=self.kind)
-        items = found.qs.select_related("created_by", "current_step__group")
+        # The revisions the public reads, without their content: whether a row shows unpublished words.
+        items = found.qs.select_related(
+            "created_by", "current_step__group", "live_revision", "approved_revision"
+        ).defer("live_revision__content", "approved_revision__content")
         page = Paginator(items, PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = list(page.object_list)
         facts = engine.ReviewFacts(self.kind.workflow, self.request.user, rows)
@@ -170,10 +176,14 @@ class DetailView(ItemMixin, TemplateView):
     template_name = "staff/console/detail.html"
     access_view = "detail"
 
-    def get_context_data(self, *, operation_forms=None, **kwargs):
+    def get_context_data(self, *, operation_forms=None, approve_warnings=(), approve_values=None, **kwargs):
+        """``approve_warnings``: warnings the approval raised that the page did not show (an embargo in market
+        hours), asked for with ``approve_values``, what the approver typed."""
         kind, item, user = self.kind, self.item, self.request.user
         revision = item.revisions.get(number=item.version)
         checks = engine.checks_for(kind.workflow, item) if item.status in CHECKED_STATES else []
+        shown = {check.code for check in checks}
+        checks += [check for check in approve_warnings if check.code not in shown]
         can_change = user.has_perm(kind.perm("change")) and item.status != State.WITHDRAWN
         operations = []
         for operation in kind.operations:
@@ -198,6 +208,7 @@ class DetailView(ItemMixin, TemplateView):
             revisions=item.revisions.select_related("created_by")[:10],
             can_comment=engine.may_comment(kind.workflow, user),
             comment_form=CommentForm(),
+            approve_values=approve_values or {},
             **kwargs,
         )
 
@@ -257,7 +268,7 @@ class RestoreView(ItemMixin, View):
         return redirect(self.back())
 
 
-def _perform(spec, transition: str, *, pk: int, actor, data: dict):
+def _perform(spec, transition: str, *, pk: int, actor, data: dict, step_up: dict | None):
     """The engine's transition, with what the form carried that it takes."""
     if transition == "submit":
         return engine.submit(spec, pk=pk, actor=actor, comment=data["comment"])
@@ -271,12 +282,24 @@ def _perform(spec, transition: str, *, pk: int, actor, data: dict):
             comment=data["comment"],
             publish_at=data["publish_at"],
             acknowledged=data["acknowledge"],
+            expected_revision=data["expected_revision"],
+            expected_hash=data["expected_hash"],
+            step_up=step_up,
         )
     if transition == "schedule":
-        return engine.schedule(spec, pk=pk, actor=actor, publish_at=data["publish_at"])
+        return engine.schedule(spec, pk=pk, actor=actor, publish_at=data["publish_at"], step_up=step_up)
     if transition == "publish":
-        return engine.publish(spec, pk=pk, actor=actor)
-    return engine.withdraw(spec, pk=pk, actor=actor, reason=data["reason"])
+        return engine.publish(spec, pk=pk, actor=actor, step_up=step_up)
+    return engine.withdraw(spec, pk=pk, actor=actor, reason=data["reason"], step_up=step_up)
+
+
+# Actions that publish in the company's name: a fresh second factor first (irportal/accounts/stepup.py).
+STEP_UP = {
+    "approve": "Approve this {}",
+    "schedule": "Schedule this {}",
+    "publish": "Publish this {} now",
+    "withdraw": "Withdraw this {}",
+}
 
 
 class TransitionView(ItemMixin, View):
@@ -284,15 +307,42 @@ class TransitionView(ItemMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request, *args, transition, **kwargs):
-        if transition not in engine.TRANSITIONS:
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["transition"] not in engine.TRANSITIONS:
             raise Http404("No such action")
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, transition, **kwargs):
         form = TransitionForm(request.POST)
         if not form.is_valid():
             errors = "; ".join(f"{error}" for field in form.errors.values() for error in field)
             return refused(request, WorkflowError(f"Nothing was changed: {errors}"), self.back())
+        step_up = None
+        if transition in STEP_UP and transition in engine.allowed_transitions(
+            self.kind.workflow, self.item, request.user
+        ):
+            if transition == "approve" and not form.has_shown_revision():
+                message = "Nothing was changed: the form does not say which revision you reviewed; open it again."
+                return refused(request, WorkflowError(message), self.back())
+            try:
+                step_up = stepup.evidence(request)
+            except stepup.StepUpRequired as required:
+                return stepup.challenge(request, required, action=STEP_UP[transition].format(self.kind.label))
         try:
-            item = _perform(self.kind.workflow, transition, pk=self.item.pk, actor=request.user, data=form.cleaned_data)
+            item = _perform(
+                self.kind.workflow,
+                transition,
+                pk=self.item.pk,
+                actor=request.user,
+                data=form.cleaned_data,
+                step_up=step_up,
+            )
+        except engine.UnacknowledgedWarnings as exc:
+            # The embargo chosen raised a warning the page did not show: show it, keep what was typed.
+            context = DetailView(request=request, kwargs=self.kwargs, kind=self.kind, item=self.item).get_context_data(
+                approve_warnings=exc.warnings, approve_values=form.cleaned_data, refusal=str(exc)
+            )
+            return render(request, DetailView.template_name, context, status=exc.status_code)
         except WorkflowError as exc:
             return refused(request, exc, self.back())
         messages.success(request, f"The {self.kind.label} is now {item.get_status_display().lower()}.")
@@ -325,19 +375,18 @@ class OperationView(DetailView):
         if not request.user.has_perm(self.kind.perm(found.verb)):
             deny(request, self.kind.perm(found.verb))
         form = found.form_class(request.POST, request.FILES, **found.form_kwargs(self.item))
-        try:
-            if not form.is_valid():
-                raise ValidationError("")
-            found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages if any(exc.messages) else []:
-                form.add_error(None, message)
-            context = self.get_context_data(operation_forms={found.name: form})
-            return self.render_to_response(context, status=400)
-        except WorkflowError as exc:
-            return refused(request, exc, self.back())
-        messages.success(request, found.success)
-        return redirect(self.back())
+        if form.is_valid():
+            try:
+                found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except WorkflowError as exc:
+                return refused(request, exc, self.back())
+            else:
+                messages.success(request, found.success)
+                return redirect(self.back())
+        context = self.get_context_data(operation_forms={found.name: form})
+        return self.render_to_response(context, status=400)
 
 
 class FileView(ItemMixin, View):

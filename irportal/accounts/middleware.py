@@ -1,0 +1,93 @@
+"""Staff sessions: timeouts, the session list, and the second factor in front of every staff page."""
+
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from irportal.accounts import mfa, sessions
+from irportal.audit.services import audit_record
+
+# The console and the compliance pages; the public site needs no second factor.
+GUARDED_PREFIXES = ("/staff/", "/compliance/")
+
+
+def mfa_exempt(view):
+    """Mark a view reachable before the second factor (sign-in, its second step, enrolment, sign-out)."""
+    view.mfa_exempt = True
+    return view
+
+
+class StaffSessionMiddleware:
+    """End sessions idle for ``SESSION_IDLE_SECONDS`` or older than ``SESSION_COOKIE_AGE``; note the last request.
+
+    The session's row (``UserSession``) is written at most once a minute.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now()
+            expired = self._expired(request, now)
+            if expired:
+                audit_record(action="auth.session_timeout", actor=user, obj=user, data={"reason": expired})
+                logout(request)
+            else:
+                sessions.touch(request, now)
+        return self.get_response(request)
+
+    @staticmethod
+    def _expired(request, now) -> str:
+        started = request.session.get(sessions.STARTED_AT)
+        seen = request.session.get(sessions.SEEN_AT)
+        if started and now - datetime.fromisoformat(started) > timedelta(seconds=settings.SESSION_COOKIE_AGE):
+            return "absolute"
+        if seen and now - datetime.fromisoformat(seen) > timedelta(seconds=settings.SESSION_IDLE_SECONDS):
+            return "idle"
+        return ""
+
+
+class SecondFactorMiddleware:
+    """Before any staff page: a user with a factor must have used it in this session; a user whose role
+    requires one and has none is sent to enrol. Views marked ``mfa_exempt`` are reachable before that.
+
+    A refused request that would have changed something (not GET/HEAD) is written to the log.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or not request.path.startswith(GUARDED_PREFIXES):
+            return None
+        if getattr(view_func, "mfa_exempt", False) or getattr(
+            getattr(view_func, "view_class", None), "mfa_exempt", False
+        ):
+            return None
+        if user.is_verified():
+            return None
+        if mfa.has_factor(user):
+            target, reason = "accounts:mfa_verify", "second factor not yet given in this session"
+        elif mfa.required_for(user):
+            target, reason = "accounts:mfa_setup", "second factor required for this role and not enrolled"
+        else:
+            return None
+        if request.method in ("GET", "HEAD"):
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        audit_record(
+            action="security.permission_denied",
+            actor=user,
+            data={"path": request.path[:500], "method": request.method, "permission": None, "reason": reason},
+        )
+        return redirect(target)

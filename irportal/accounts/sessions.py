@@ -1,0 +1,122 @@
+"""A user's active sessions: recorded at sign-in, touched at most once a minute, ended on request.
+
+Ending a session deletes its row in Django's session table, so the browser
+holding it is signed out on its next request, wherever it is.
+"""
+
+import re
+from datetime import datetime, timedelta
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from irportal.accounts.models import UserSession
+from irportal.audit.context import current_context
+from irportal.audit.services import audit_record
+
+STARTED_AT = "session_started_at"
+SEEN_AT = "session_seen_at"
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def started(request, user) -> None:
+    """At sign-in: stamp the session and record where it was opened."""
+    now = timezone.now()
+    request.session[STARTED_AT] = now.isoformat()
+    request.session[SEEN_AT] = now.isoformat()
+    if request.session.session_key is None:
+        request.session.save()
+    context = current_context()
+    UserSession.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={"user": user, "ip": context.ip, "user_agent": context.user_agent, "last_seen": now},
+    )
+
+
+def touch(request, now: datetime) -> None:
+    """Note this request as the session's last use, at most once a minute."""
+    seen = request.session.get(SEEN_AT)
+    if seen and now - datetime.fromisoformat(seen) < TOUCH_EVERY:
+        return
+    request.session[SEEN_AT] = now.isoformat()
+    key = request.session.session_key
+    if key and not UserSession.objects.filter(session_key=key).update(last_seen=now):
+        context = current_context()
+        UserSession.objects.create(
+            session_key=key, user=request.user, ip=context.ip, user_agent=context.user_agent, last_seen=now
+        )
+
+
+def active_for(user):
+    """The user's sessions that can still be used, most recently used first."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return UserSession.objects.filter(user=user, session_key__in=live)
+
+
+def _end(user, keys: list[str]) -> int:
+    Session.objects.filter(session_key__in=keys).delete()
+    return UserSession.objects.filter(user=user, session_key__in=keys).delete()[0]
+
+
+@transaction.atomic
+def end_session(*, actor, user, session_id: int) -> bool:
+    row = UserSession.objects.filter(user=user, pk=session_id).first()
+    if row is None:
+        return False
+    _end(user, [row.session_key])
+    audit_record(
+        action="auth.session_end",
+        actor=actor,
+        obj=user,
+        data={"session": row.pk, "ip": row.ip, "device": device_label(row.user_agent)},
+    )
+    return True
+
+
+@transaction.atomic
+def end_all(*, actor, user, keep: str | None = None, reason: str) -> int:
+    """End every session of ``user`` but ``keep`` (a session key); one audit entry says how many and why."""
+    keys = list(
+        UserSession.objects.filter(user=user).exclude(session_key=keep or "").values_list("session_key", flat=True)
+    )
+    ended = _end(user, keys)
+    audit_record(
+        action="auth.sessions_end_all",
+        actor=actor,
+        obj=user,
+        data={"ended": ended, "kept_current": keep is not None, "reason": reason},
+    )
+    return ended
+
+
+_BROWSERS = [
+    ("Edge", r"Edg(?:e|A|iOS)?/"),
+    ("Opera", r"OPR/"),
+    ("Firefox", r"Firefox/|FxiOS/"),
+    ("Chrome", r"Chrome/|CriOS/|Chromium/"),
+    ("Safari", r"Safari/"),
+]
+_SYSTEMS = [
+    ("iOS", r"iPhone|iPad|iPod"),
+    ("Android", r"Android"),
+    ("Windows", r"Windows"),
+    ("macOS", r"Mac OS X|Macintosh"),
+    ("ChromeOS", r"CrOS"),
+    ("Linux", r"Linux|X11"),
+]
+
+
+def device_label(user_agent: str) -> str:
+    """A person's name for the browser and system in a User-Agent, e.g. "Firefox on Windows"."""
+    browser = next((name for name, pattern in _BROWSERS if re.search(pattern, user_agent)), "")
+    system = next((name for name, pattern in _SYSTEMS if re.search(pattern, user_agent)), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown browser"
+
+
+def rekeyed(old_key: str | None, new_key: str | None) -> None:
+    """Django gave the session a new key (password change): keep its row."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)

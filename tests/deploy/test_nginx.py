@@ -1,0 +1,193 @@
+"""deploy/nginx/irportal.conf in front of gunicorn, both real, on loopback (deploy/localnginx.py renders the site)."""
+
+import http.client
+import os
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from deploy import localnginx
+from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
+from releases.workflow import release_withdraw
+from tests.conftest import is_postgres, wait_for
+from tests.factories import UserFactory, make_approval_step, make_company
+from tests.investors.conftest import publish_now
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "ir.example.com"
+PROXY_SECONDS = 2
+
+needs_nginx = pytest.mark.skipif(not localnginx.installed(), reason="nginx is not installed (apt-get install nginx)")
+
+
+@needs_nginx
+def test_the_site_passes_nginx_t(tmp_path):
+    layout = localnginx.Layout(tmp_path, localnginx.free_port(), localnginx.free_port(), "127.0.0.1:8000", tmp_path)
+    result = localnginx.check(layout)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _start_gunicorn(port: int, var_dir: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
+        "SECURE_SSL_REDIRECT": "true",
+        "SECURE_PROXY_SSL_HEADER": "true",
+        "SESSION_COOKIE_SECURE": "true",
+        "CSRF_COOKIE_SECURE": "true",
+        "PUBLIC_CACHE_PROXY_SECONDS": str(PROXY_SECONDS),
+        "WEB_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "IRPORTAL_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "irportal.wsgi", "--config", "deploy/gunicorn.conf.py"], cwd=ROOT, env=env
+    )
+
+    def answers():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return True
+        except OSError:
+            assert process.poll() is None, "gunicorn exited"
+            return False
+
+    wait_for(answers, timeout=30)
+    return process
+
+
+class Proxy:
+    """Requests to nginx's HTTPS server as a browser on the real host name would send them."""
+
+    def __init__(self, layout: localnginx.Layout, upstream_port: int):
+        self.layout = layout
+        self.upstream_port = upstream_port
+        self.context = ssl.create_default_context()
+        self.context.check_hostname = False
+        self.context.verify_mode = ssl.CERT_NONE
+
+    def get(self, path: str, *, headers: dict | None = None, port: int | None = None, tls: bool = True):
+        port = port or self.layout.https_port
+        if tls:
+            conn = http.client.HTTPSConnection("127.0.0.1", port, context=self.context, timeout=10)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
+        response = conn.getresponse()
+        response.text = response.read().decode()
+        conn.close()
+        return response
+
+
+@pytest.fixture
+def proxy(transactional_db, tmp_path):
+    if not localnginx.installed():
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    if not is_postgres() or not settings.REDIS_URL:
+        pytest.skip("gunicorn shares the test's database and cache: needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+    web_port = localnginx.free_port()
+    gunicorn = _start_gunicorn(web_port, tmp_path / "var")
+    static = tmp_path / "static"
+    static.mkdir()
+    layout = localnginx.Layout(
+        tmp_path / "nginx", localnginx.free_port(), localnginx.free_port(), f"127.0.0.1:{web_port}", static
+    )
+    nginx = localnginx.start(layout)
+    try:
+        yield Proxy(layout, web_port)
+    finally:
+        localnginx.stop(nginx)
+        gunicorn.terminate()
+        gunicorn.wait(timeout=20)
+
+
+@pytest.fixture
+def published(transactional_db):
+    make_company()
+    make_approval_step()
+    author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
+    release = publish_now(author, approver, slug="q3-results")
+    return release, approver
+
+
+def test_public_pages_are_kept_for_their_s_maxage(proxy, published):
+    first = proxy.get("/investors/")
+    assert first.status == 200
+    assert first.getheader("X-Cache-Status") == "MISS"
+    assert f"s-maxage={PROXY_SECONDS}" in first.getheader("Cache-Control")
+    assert proxy.get("/investors/").getheader("X-Cache-Status") == "HIT"
+    started = time.monotonic()
+    wait_for(lambda: proxy.get("/investors/").getheader("X-Cache-Status") != "HIT", timeout=PROXY_SECONDS + 5)
+    assert time.monotonic() - started >= PROXY_SECONDS - 1
+
+
+def test_staff_and_compliance_pages_are_never_cached(proxy, published):
+    for path in ("/staff/login/", "/compliance/audit/"):
+        statuses = [proxy.get(path).getheader("X-Cache-Status") for _ in range(3)]
+        assert statuses == [None, None, None], path
+
+
+def test_a_response_that_sets_a_cookie_is_never_kept(proxy, published):
+    # The alert sign-up form sets the CSRF cookie.
+    responses = [proxy.get("/investors/alerts/") for _ in range(3)]
+    assert all("csrftoken=" in (response.getheader("Set-Cookie") or "") for response in responses)
+    assert [response.getheader("X-Cache-Status") for response in responses] == ["MISS", "MISS", "MISS"]
+
+
+def test_a_signed_in_request_never_reads_the_cache_nor_fills_it(proxy, published):
+    _, approver = published
+    client = Client()
+    client.force_login(approver)
+    cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
+    assert proxy.get("/investors/").getheader("X-Cache-Status") == "MISS"
+    assert proxy.get("/investors/").getheader("X-Cache-Status") == "HIT"
+    assert proxy.get("/investors/", headers=cookie).getheader("X-Cache-Status") == "BYPASS"
+    assert proxy.get("/investors/news/", headers=cookie).getheader("X-Cache-Status") == "BYPASS"
+    assert proxy.get("/investors/news/").getheader("X-Cache-Status") == "MISS"
+
+
+def test_the_app_sees_https_from_x_forwarded_proto(proxy, published):
+    feed = proxy.get("/investors/news/feed/")
+    assert feed.status == 200
+    assert f"https://{HOST}/investors/news/q3-results/" in feed.text
+    # Without the proxy's header the same app redirects to HTTPS (SECURE_SSL_REDIRECT): the header is what it trusts.
+    direct = proxy.get("/investors/news/feed/", port=proxy.upstream_port, tls=False)
+    assert direct.status == 301
+    assert direct.getheader("Location") == f"https://{HOST}/investors/news/feed/"
+    # A client cannot claim HTTPS over plain HTTP: nginx answers port 80 with its own redirect.
+    plain = proxy.get("/investors/", port=proxy.layout.http_port, tls=False, headers={"X-Forwarded-Proto": "https"})
+    assert plain.status == 301
+    assert plain.getheader("Location") == f"https://{HOST}/investors/"
+
+
+def test_a_withdrawn_release_is_gone_from_behind_the_proxy_within_the_ceiling(proxy, published):
+    release, approver = published
+    path = "/investors/news/q3-results/"
+    assert proxy.get(path).status == 200
+    assert proxy.get(path).getheader("X-Cache-Status") == "HIT"
+
+    release_withdraw(release_id=release.pk, actor=approver, reason="Issued in error")
+    withdrawn_at = time.monotonic()
+    gone = wait_for(lambda: (response := proxy.get(path)).status == 410 and response, timeout=PROXY_SECONDS + 5)
+    assert time.monotonic() - withdrawn_at <= PROXY_SECONDS + 1
+    assert "withdrawn" in gone.text.lower()

@@ -1,0 +1,100 @@
+import copy
+import datetime as dt
+import io
+import json
+import logging.config
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
+from irportal.audit.models import AuditEntry
+from irportal.workflow.tasks import sweep
+from releases.checks import CODES as EVERY_WARNING
+from releases.workflow import release_approve, release_submit
+from tests.conftest import wait_for
+from tests.factories import UserFactory, make_approval_step, make_release
+
+
+@pytest.fixture
+def json_lines():
+    """Logging as LOG_FORMAT=json configures it (on a buffer for stdout); returns a reader of the lines so far."""
+    stdout = io.StringIO()
+    config = copy.deepcopy(django_settings.LOGGING)
+    config["handlers"]["console"]["formatter"] = "json"
+    config["handlers"]["console"]["stream"] = stdout
+    logging.config.dictConfig(config)
+    yield lambda: [json.loads(line) for line in stdout.getvalue().splitlines()]
+    logging.config.dictConfig(django_settings.LOGGING)
+
+
+def lines_of(lines, logger):
+    return [line for line in lines if line["logger"] == logger]
+
+
+@pytest.mark.django_db
+def test_a_refused_staff_request_logs_one_json_line_with_the_audit_entrys_request_id(client, json_lines):
+    author = UserFactory(roles=[IR_AUTHOR])
+    client.force_login(author)
+    response = client.get("/staff/users/")
+    assert response.status_code == 403
+
+    refusal = AuditEntry.objects.get(action="security.permission_denied")
+    [line] = lines_of(json_lines(), "irportal.request")
+    assert line["request_id"] == refusal.request_id == response["X-Request-ID"]
+    assert line["status"] == 403
+    assert line["path"] == "/staff/users/"
+    assert line["method"] == "GET"
+    assert line["user_id"] == author.pk
+    assert line["view"] == "accounts:user_list"
+    assert line["duration_ms"] > 0
+    assert line["level"] == "INFO"
+    assert line["time"].endswith("Z")
+
+
+@pytest.mark.django_db
+def test_a_cached_public_page_logs_its_view_without_a_user(client, company, json_lines):
+    client.get("/investors/")
+    client.get("/investors/")
+    first, second = lines_of(json_lines(), "irportal.request")
+    assert first["view"] == second["view"] == "investors:home"
+    assert second["user_id"] is None
+    assert first["request_id"] != second["request_id"]
+
+
+@pytest.mark.redis
+def test_a_sweep_on_a_worker_logs_json_lines_with_the_request_id_of_its_audit_entries(celery_worker, json_lines):
+    make_approval_step()
+    author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
+    release = make_release(author)
+    release_submit(release_id=release.pk, actor=author)
+    release_approve(
+        acknowledged=EVERY_WARNING,
+        release_id=release.pk,
+        actor=approver,
+        publish_at=timezone.now() + dt.timedelta(minutes=5),
+    )
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6), tick=True):
+        task_id = sweep.delay().id
+        published = wait_for(lambda: AuditEntry.objects.filter(action="release.publish").first())
+    assert published.request_id == task_id
+
+    def sweep_lines():
+        lines = json_lines()
+        finished = [line for line in lines_of(lines, "irportal.task") if line["task_id"] == task_id]
+        return lines_of(lines, "irportal.workflow.sweep") and finished and (lines, finished)
+
+    lines, [task] = wait_for(sweep_lines)
+    [swept] = lines_of(lines, "irportal.workflow.sweep")
+    assert swept["request_id"] == published.request_id
+    assert swept["task_id"] == task_id
+    assert swept["task_name"] == "irportal.workflow.tasks.sweep"
+    assert swept["changed"]["releases.publish"] == 1
+    assert (task["task_name"], task["state"], task["request_id"]) == (
+        "irportal.workflow.tasks.sweep",
+        "SUCCESS",
+        task_id,
+    )
