@@ -126,7 +126,9 @@ def record_change(kind: str, item_id: int, transition: str) -> None:
         ]
     )
     if messages:
-        transaction.on_commit(lambda: dispatch([(message.pk, message.handler) for message in messages]))
+        # Robust: whatever happens here (the database gone again a moment after the commit), the change
+        # stands and its caller gets its answer; beat hands on what was not done.
+        transaction.on_commit(lambda: dispatch([(message.pk, message.handler) for message in messages]), robust=True)
 
 
 def dispatch(messages: list[tuple[int, str]]) -> None:

@@ -64,6 +64,31 @@ def test_after_the_commit_the_announcement_runs_here_and_the_rest_goes_to_a_work
     assert handed_over == [(outbox.RUN_TASK, notify.pk)]
 
 
+def test_a_receiver_of_the_announcement_that_fails_leaves_it_to_be_sent_again(
+    release, author, handed_over, django_capture_on_commit_callbacks
+):
+    from irportal.workflow.signals import state_changed
+
+    heard = []
+
+    def failing_once(sender, **kwargs):
+        heard.append(kwargs["transition"])
+        if len(heard) == 1:
+            raise ConnectionError("cache unreachable")
+
+    state_changed.connect(failing_once)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            release_submit(release_id=release.pk, actor=author)
+        announcement = OutboxMessage.objects.get(handler="workflow.state_changed")
+        assert (announcement.status, announcement.last_error) == (PENDING, "ConnectionError: cache unreachable")
+        assert Release.objects.get(pk=release.pk).status == "in_review"
+        assert outbox.run(announcement.pk) is True
+    finally:
+        state_changed.disconnect(failing_once)
+    assert heard == ["submit", "submit"]
+
+
 def test_with_the_broker_down_the_change_is_made_at_once_and_its_side_effects_wait(
     release, author, broker_down, django_capture_on_commit_callbacks
 ):
