@@ -4,8 +4,14 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
+# Where `make run` serves (the Procfile's gunicorn binds it); a wildcard bind is visited on 127.0.0.1.
+WEB_BIND ?= 127.0.0.1:8000
+export WEB_BIND
+WEB_ADDRESS = http://$(patsubst 0.0.0.0:%,127.0.0.1:%,$(WEB_BIND))
+
 # The embedded default: plain HTTP on 127.0.0.1, a per-clone secret key under var/.
 LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" \
+	SITE_URL="$${SITE_URL:-$(WEB_ADDRESS)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
 	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-false}" \
@@ -32,7 +38,7 @@ run: $(STAMP) var/secret_key
 	$(LOCAL_ENV) python manage.py migrate --noinput
 	$(LOCAL_ENV) python manage.py collectstatic --noinput --verbosity 0
 	$(LOCAL_ENV) python manage.py seed_demo --if-empty
-	@bind="$${WEB_BIND:-127.0.0.1:8000}"; echo "IR Portal on http://$$bind/investors/ -- staff console http://$$bind/staff/"
+	@echo "IR Portal on $(WEB_ADDRESS)/investors/ -- staff console $(WEB_ADDRESS)/staff/"
 	@echo "Demo sign-ins (also in var/demo-logins.txt):"
 	@cat var/demo-logins.txt 2>/dev/null || echo "  (none: the database already had users)"
 	$(LOCAL_ENV) honcho start -f Procfile

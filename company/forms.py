@@ -6,7 +6,7 @@ from django.utils import timezone
 from company.images import process_image
 from company.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
 from company.services import PROFILE_FIELDS
-from irportal.forms import CleanTextMixin, LocalDateTimeField, aware, local
+from irportal.forms import CleanTextMixin, LocalDateTimeField, TimeZoneField, aware, local, time_zone_choices
 
 
 class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
@@ -23,10 +23,17 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
         help_text="JPEG, PNG or WebP; re-encoded without metadata and scaled to at most 400 pixels.",
     )
     remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    home_time_zone = TimeZoneField(
+        label="Home time zone", help_text=CompanyProfile._meta.get_field("home_time_zone").help_text
+    )
 
     class Meta:
         model = CompanyProfile
         fields = PROFILE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_time_zone"].choices = time_zone_choices(self.instance.home_time_zone or "America/New_York")
 
     def clean_accent_colour(self):
         return self.cleaned_data.get("accent_colour") or DEFAULT_ACCENT_COLOUR

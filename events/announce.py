@@ -1,10 +1,12 @@
 """The announcement of upcoming events: a draft release in wire form, made from the events themselves.
 
-One bullet per event (date, time in the event's and the home zone,
-conference, city, presenters), where the live webcast is, and a replay
-sentence made from each event's own replay window, so what the release
-promises is what the sweep does. The draft then goes through the normal
-release workflow.
+One bullet per event in wire order (the conference, the time in the event's
+and the home zone, the date and city, then who presents), where the live
+webcast is (the Investor Relations section of the company's own website,
+from the company profile), and a replay sentence made from each event's own
+replay window, so what the release promises is what the sweep does. The
+draft gets the default About and forward-looking-statements texts and every
+active contact, then goes through the normal release workflow.
 """
 
 from dataclasses import dataclass
@@ -13,12 +15,12 @@ from datetime import date, datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.text import slugify
 
 from company.models import CompanyProfile
 from events import timefmt
-from events.content import presenter_line
+from events.content import conference_shown, presenter_line
 from events.models import Event
+from irportal.forms import unique_slug
 
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 
@@ -53,21 +55,27 @@ def public_content(event: Event) -> dict:
 
 
 def event_bullet(content: dict, home_zone: str) -> str:
-    """``Tuesday, Dec. 8, 2026 at 9:00 am MST/11:00 am EST: Conference, City. Presenter: Name, Title.``"""
+    """``<strong>Conference</strong>, 9:00 am MST/11:00 am EST, Tuesday, Dec. 8, 2026, City.<br>Presenter: ...``
+
+    The title follows the conference's name only when it says something the name does not
+    (``Conference: Fireside chat with the CFO``).
+    """
     starts_at, zone_name = datetime.fromisoformat(content["starts_at"]), content["time_zone"]
     local = starts_at.astimezone(timefmt.zone(zone_name))
-    parts = [
-        f"{timefmt.wire_date(local.date())} at {timefmt.dual_time(starts_at, zone_name, home_zone)}: "
-        f"<strong>{escape(_event_name(content))}</strong>"
-    ]
+    conference = conference_shown(content["title"], content["organizer"])
+    name = f"<strong>{escape(_event_name(content))}</strong>"
+    if conference:
+        name += f": {escape(content['title'])}"
+    parts = [name, timefmt.dual_time(starts_at, zone_name, home_zone), timefmt.wire_date(local.date())]
     if content["location"]:
-        parts.append(f", {escape(content['location'])}")
-    if not parts[-1].endswith("."):
-        parts.append(".")
+        parts.append(escape(content["location"]))
+    line = ", ".join(parts)
+    if not line.endswith("."):
+        line += "."
     if content["presenters"]:
         label = "Presenter" if len(content["presenters"]) == 1 else "Presenters"
-        parts.append(f" {label}: {escape(presenter_line(content['presenters']))}.")
-    return "".join(parts)
+        line += f"<br>{label}: {escape(presenter_line(content['presenters']))}"
+    return line
 
 
 def replay_sentences(events: list[Event]) -> list[str]:
@@ -89,6 +97,26 @@ def replay_sentences(events: list[Event]) -> list[str]:
     return sentences
 
 
+def _shown_address(url: str) -> str:
+    """An address as a release prints it: ``www.example.com``, ``ir.example.com/investors/`` (no scheme)."""
+    address = url.split("://", 1)[-1]
+    host, slash, path = address.partition("/")
+    return host if slash and not path else address
+
+
+def webcast_place(company: CompanyProfile) -> str:
+    """Where the webcast is: the Investor Relations section of the company's website, as the profile names it;
+    this site's Investor Information page only when the profile has no website."""
+    owner = f"{escape(company.short_name)}'s"
+    if company.website:
+        return (
+            f"the Investor Relations section of {owner} website at "
+            f'<a href="{escape(company.website)}">{escape(_shown_address(company.website))}</a>'
+        )
+    page = settings.SITE_URL.rstrip("/") + reverse("investors:home")
+    return f'{owner} Investor Information page at <a href="{escape(page)}">{escape(_shown_address(page))}</a>'
+
+
 def build_announcement(events: list[Event], *, company: CompanyProfile | None = None) -> Announcement:
     company = company or CompanyProfile.load()
     events = sorted(events, key=lambda event: public_content(event)["starts_at"])
@@ -101,11 +129,9 @@ def build_announcement(events: list[Event], *, company: CompanyProfile | None = 
     lead = (
         f"{escape(company.listing)} today announced that members of its management team will present at {conferences}:"
     )
-    events_url = settings.SITE_URL.rstrip("/") + reverse("events:list")
     webcast = (
-        f"A live webcast of {'each presentation' if several else 'the presentation'} will be available on the "
-        f'Events page of the {escape(company.short_name)} investor relations website at <a href="{events_url}">'
-        f"{events_url}</a>."
+        f"A live webcast of {'each presentation' if several else 'the presentation'} will be available on "
+        f"{webcast_place(company)}."
     )
     return Announcement(
         headline=headline,
@@ -120,14 +146,16 @@ def announcement_release(
     *, actor, events: list[Event], dateline_city: str, dateline_region: str, release_date: date, distribution: str
 ):
     """Create the draft release (the release workflow takes it from there)."""
-    from releases.models import Audience, MediaContact, Release
+    from releases.models import Boilerplate, MediaContact, Release
+    from releases.selectors import default_boilerplate
     from releases.services import release_create
 
     announcement = build_announcement(events)
-    base = slugify(f"{announcement.headline} {release_date.isoformat()}")[:100]
-    slug, counter = base, 2
-    while Release.objects.filter(slug=slug).exists():
-        slug, counter = f"{base}-{counter}", counter + 1
+    slug = unique_slug(
+        f"{announcement.headline} {release_date.isoformat()}",
+        taken=lambda slug: Release.objects.filter(slug=slug).exists(),
+        max_length=100,
+    )
     return release_create(
         actor=actor,
         slug=slug,
@@ -139,5 +167,7 @@ def announcement_release(
         release_date=release_date,
         distribution=distribution,
         body=announcement.body_html(),
-        contacts=list(MediaContact.objects.filter(is_active=True, audience=Audience.INVESTORS)),
+        about=default_boilerplate(Boilerplate.Kind.ABOUT),
+        safe_harbor=default_boilerplate(Boilerplate.Kind.SAFE_HARBOR),
+        contacts=list(MediaContact.objects.filter(is_active=True)),
     )

@@ -40,6 +40,18 @@ def instant(value):
     return datetime.fromisoformat(value) if value else None
 
 
+def conference_shown(title: str, organizer: str) -> str:
+    """The conference or organizer, unless the title already names it (any case): nothing is said twice."""
+    organizer = (organizer or "").strip()
+    return organizer if organizer and organizer.casefold() not in title.casefold() else ""
+
+
+def heading(title: str, organizer: str) -> str:
+    """``Fireside chat, Northeast Growth Conference``; just the title when it names the conference itself."""
+    conference = conference_shown(title, organizer)
+    return f"{title}, {conference}" if conference else title
+
+
 def presenter_line(presenters) -> str:
     return "; ".join(f"{p['name']}, {p['title']}" if p.get("title") else p["name"] for p in presenters)
 
@@ -69,6 +81,14 @@ class EventDocument(SnapshotDocument):
     @property
     def kind_label(self) -> str:
         return EventKind(self.content["kind"]).label if self.content["kind"] in EventKind.values else ""
+
+    @property
+    def conference(self) -> str:
+        return conference_shown(self.content["title"], self.content["organizer"])
+
+    @property
+    def heading(self) -> str:
+        return heading(self.content["title"], self.content["organizer"])
 
     @property
     def presenter_line(self) -> str:

@@ -2,18 +2,38 @@
 
 Times are typed as the event's local wall-clock time and stored in UTC; a
 local time that does not exist in the event's zone (the hour skipped when
-clocks go forward) is refused with an explanation.
+clocks go forward) is refused with an explanation. A start in the past is a
+warning the author confirms (events are sometimes recorded after the fact).
+The address (slug) is made from the title when left empty; a small script
+(``static/js/slug.js``, included through the form's media) fills it in as
+the title is typed.
 """
+
+from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.forms import Script
+from django.urls import reverse
+from django.utils import timezone
 
 from company.forms import CompanyDateTimeField
-from company.validators import validate_time_zone
-from events.models import MAX_REPLAY_DAYS, Event, EventKind
-from irportal.forms import CleanTextMixin, LocalDateTimeField, aware, local
+from company.models import CompanyProfile
+from events import timefmt
+from events.content import heading
+from events.ics import DEFAULT_DURATION
+from events.models import MAX_REPLAY_DAYS, Event, EventKind, replay_timing_problem
+from irportal.forms import (
+    CleanTextMixin,
+    LocalDateTimeField,
+    TimeZoneField,
+    aware,
+    local,
+    time_zone_choices,
+    unique_slug,
+)
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 
@@ -24,18 +44,33 @@ def _helper() -> FormHelper:
     return helper
 
 
+def _address(slug: str) -> str:
+    return reverse("events:detail", args=[slug])
+
+
 class EventForm(CleanTextMixin, forms.Form):
-    slug = forms.SlugField(max_length=120, help_text="The address: /investors/events/<slug>/")
+    slug = forms.SlugField(max_length=120, required=False, label="Address (slug)")
     title = forms.CharField(
         max_length=200, help_text="The subject, e.g. Presentation at the Winter Technology Conference"
     )
     kind = forms.ChoiceField(choices=EventKind.choices)
-    organizer = forms.CharField(max_length=200, required=False, label="Conference or organizer")
-    time_zone = forms.CharField(
-        max_length=64, initial="America/New_York", help_text="The event's own zone, an IANA name, e.g. America/Phoenix"
+    organizer = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Conference or organizer",
+        help_text="Shown beside the title unless the title already names it.",
     )
+    time_zone = TimeZoneField(help_text="The event's own zone: where it takes place (or is broadcast from).")
     starts_local = LocalDateTimeField(label="Starts (local time)", required=False)
-    ends_local = LocalDateTimeField(label="Ends (local time)", required=False)
+    ends_local = LocalDateTimeField(
+        label="Ends (local time)",
+        required=False,
+        help_text=f"Calendars need an end: without it, calendar entries last {DEFAULT_DURATION.seconds // 60} "
+        "minutes and the replay becomes available from the start.",
+    )
+    confirm_past = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="Save anyway: the event has already taken place"
+    )
     location = forms.CharField(max_length=120, required=False, help_text='City, or "Virtual"')
     presenters = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -50,15 +85,26 @@ class EventForm(CleanTextMixin, forms.Form):
         help_text="How long the replay stays public; later changes need a reason.",
     )
 
+    class Media:
+        js = [Script("js/slug.js", defer=True)]
+
     def __init__(self, *args, event: Event | None = None, **kwargs):
         self.event = event
+        self.home_zone = CompanyProfile.load().home_time_zone
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        self.fields["time_zone"].choices = time_zone_choices(self.home_zone)
+        self.fields["time_zone"].initial = self.home_zone
+        slug = self.fields["slug"]
+        slug.widget.attrs["data-slug-from"] = self["title"].auto_id
+        example = _address("winter-technology-conference-2026")
+        slug.help_text = f"The last part of the public address, e.g. {example}. Left empty, it is made from the title."
         if event is not None:
             del self.fields["replay_days"]
+            slug.help_text = f"The public address: {_address(event.slug)}. Change it only before publication."
             if event.first_published_at:
-                self.fields["slug"].disabled = True
-                self.fields["slug"].help_text = "A published address stays as it is."
+                slug.disabled = True
+                slug.help_text = f"The public address, {_address(event.slug)}, stays as it is once published."
 
     @staticmethod
     def initial_for(event: Event) -> dict:
@@ -78,17 +124,13 @@ class EventForm(CleanTextMixin, forms.Form):
             "description": event.description,
         }
 
-    def clean_time_zone(self):
-        value = self.cleaned_data["time_zone"].strip()
-        validate_time_zone(value)
-        return value
+    def _others(self):
+        others = Event.objects.all()
+        return others.exclude(pk=self.event.pk) if self.event is not None else others
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        clash = Event.objects.filter(slug=slug)
-        if self.event is not None:
-            clash = clash.exclude(pk=self.event.pk)
-        if clash.exists():
+        if slug and self._others().filter(slug=slug).exists():
             raise ValidationError("Another event already uses this address.")
         return slug
 
@@ -102,6 +144,7 @@ class EventForm(CleanTextMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._fill_slug(data)
         zone_name = data.get("time_zone")
         if zone_name is None:
             return data
@@ -115,7 +158,48 @@ class EventForm(CleanTextMixin, forms.Form):
             self.add_error("starts_local", "Give the start as well as the end.")
         if starts_at and ends_at and ends_at < starts_at:
             self.add_error("ends_local", "The event cannot end before it starts.")
+        self._check_replay_fits(data)
+        self._warn_past_start(data)
         return data
+
+    def _check_replay_fits(self, data) -> None:
+        """A replay time set by hand must still fit the event once it moves (the service refuses it too)."""
+        event = self.event
+        if event is None or not event.replay_available_at_fixed or self.errors:
+            return
+        problem = replay_timing_problem(
+            starts_at=data.get("starts_at"),
+            ends_at=data.get("ends_at"),
+            available_at=event.replay_available_at,
+            expires_at=event.replay_expires_at,
+            time_zone=data["time_zone"],
+        )
+        if problem:
+            self.add_error(None, f"{problem} Change or clear “Available from” under Replay link first.")
+
+    def _fill_slug(self, data) -> None:
+        """An empty address is made from the title, unique among events."""
+        if data.get("slug") or "slug" in self.errors or self.fields["slug"].disabled or not data.get("title"):
+            return
+        slug = unique_slug(data["title"], taken=lambda slug: self._others().filter(slug=slug).exists(), max_length=120)
+        if slug:
+            data["slug"] = slug
+        else:
+            self.add_error("slug", "The title has no letters or digits to make an address from: give one here.")
+
+    def _warn_past_start(self, data) -> None:
+        """A start in the past, new or changed, is saved only once the author confirms it."""
+        starts_at = data.get("starts_at")
+        unchanged = self.event is not None and starts_at == self.event.starts_at
+        if starts_at is None or starts_at >= timezone.now() or unchanged or data.get("confirm_past"):
+            return
+        self.fields["confirm_past"].widget = forms.CheckboxInput()
+        when = timefmt.when(starts_at, data["time_zone"], self.home_zone)
+        self.add_error(
+            "confirm_past",
+            f"The start, {when}, is in the past. Check the date; if the event has indeed taken place, "
+            "tick “Save anyway”.",
+        )
 
     def content_fields(self) -> dict:
         data = self.cleaned_data
@@ -129,7 +213,9 @@ class ReplayUrlForm(CleanTextMixin, forms.Form):
         max_length=500, required=False, validators=[http_url], label="Replay link", help_text="Empty removes it"
     )
     available_local = LocalDateTimeField(
-        label="Available from (event's local time)", required=False, help_text="Leave empty for the end of the event"
+        label="Available from (event's local time)",
+        required=False,
+        help_text="Empty: from the end of the event (and it follows the event if the event moves).",
     )
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -143,6 +229,18 @@ class ReplayUrlForm(CleanTextMixin, forms.Form):
             data["available_at"] = aware(data.get("available_local"), self.event.time_zone)
         except ValidationError as exc:
             self.add_error("available_local", exc)
+            return data
+        event, available_at = self.event, data["available_at"]
+        if available_at is not None:
+            problem = replay_timing_problem(
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                available_at=available_at,
+                expires_at=available_at + timedelta(days=event.replay_days),
+                time_zone=event.time_zone,
+            )
+            if problem:
+                self.add_error("available_local", problem)
         return data
 
 
@@ -180,7 +278,7 @@ class AnnounceForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, events_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].queryset = events_queryset
-        self.fields["events"].label_from_instance = lambda event: f"{event.title} ({event.organizer or event.slug})"
+        self.fields["events"].label_from_instance = lambda event: heading(event.title, event.organizer)
         self.helper = _helper()
 
 

@@ -2,13 +2,15 @@
 
 Each VEVENT carries its start and end in the event's own time zone (with the
 VTIMEZONE definitions), so a calendar program shows the right local time on
-both sides of a daylight-saving change. A cancelled event keeps its UID with
-``STATUS:CANCELLED`` so subscribers see it cancelled rather than vanish.
+both sides of a daylight-saving change. An event saved without an end gets
+``DEFAULT_DURATION`` (the event form says so). A cancelled event keeps its
+UID with ``STATUS:CANCELLED`` so subscribers see it cancelled rather than
+vanish.
 """
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from icalendar import Calendar
@@ -16,6 +18,9 @@ from icalendar import Event as VEvent
 
 from events import timefmt
 from events.content import EventDocument
+
+# How long a calendar entry lasts when the event has no end time.
+DEFAULT_DURATION = timedelta(hours=1)
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +67,10 @@ def vevent(document: EventDocument, *, stamp: datetime) -> VEvent:
     entry.add("uid", _uid(document))
     entry.add("dtstamp", stamp)
     entry.add("sequence", document.event.live_revision.number if document.event.live_revision_id else 0)
-    title = _text(document.title, field="title")
+    title = _text(document.heading, field="title")
     entry.add("summary", title if not document.cancelled else f"Cancelled: {title}")
     entry.add("dtstart", document.starts_at.astimezone(zone))
-    if document.ends_at:
-        entry.add("dtend", document.ends_at.astimezone(zone))
+    entry.add("dtend", (document.ends_at or document.starts_at + DEFAULT_DURATION).astimezone(zone))
     if document.location:
         entry.add("location", _text(document.location, field="location"))
     entry.add("url", _text(settings.SITE_URL.rstrip("/") + document.url, field="address"))

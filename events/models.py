@@ -17,9 +17,34 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from company.validators import validate_time_zone
+from events import timefmt
 from irportal.workflow.models import BaseRevision, State, WorkflowItem, WorkflowItemQuerySet
 
 MAX_REPLAY_DAYS = 365
+
+
+def _local_moment(instant, zone_name: str) -> str:
+    local = instant.astimezone(timefmt.zone(zone_name))
+    return f"{timefmt.long_date(local.date())}, {timefmt.clock_with_zone(local)}"
+
+
+def replay_timing_problem(*, starts_at, ends_at, available_at, expires_at, time_zone: str) -> str:
+    """Why a replay window does not fit its event, or "" when it does.
+
+    A replay cannot be public before the event starts, and its window cannot close before the event is over
+    (either would show "Replay expired" on an event still to come).
+    """
+    if starts_at is None or available_at is None:
+        return ""
+    if available_at < starts_at:
+        return f"The replay cannot become available before the event starts ({_local_moment(starts_at, time_zone)})."
+    finished_at = ends_at or starts_at
+    if expires_at is not None and expires_at <= finished_at:
+        return (
+            f"The replay window would close before the event ends ({_local_moment(finished_at, time_zone)}): "
+            "make the window longer."
+        )
+    return ""
 
 
 class EventKind(models.TextChoices):
@@ -135,6 +160,15 @@ class Event(WorkflowItem):
             self.replay_available_at = self.ends_at or self.starts_at
         self.replay_expires_at = (
             self.replay_available_at + timedelta(days=self.replay_days) if self.replay_available_at else None
+        )
+
+    def replay_timing_problem(self) -> str:
+        return replay_timing_problem(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            available_at=self.replay_available_at,
+            expires_at=self.replay_expires_at,
+            time_zone=self.time_zone,
         )
 
     def replay_visible(self, now) -> bool:

@@ -54,9 +54,16 @@ def _replay_snapshot(event: Event) -> dict:
     return {
         "replay_url": event.replay_url,
         "replay_available_at": event.replay_available_at,
+        "replay_available_at_fixed": event.replay_available_at_fixed,
         "replay_days": event.replay_days,
         "replay_expires_at": event.replay_expires_at,
     }
+
+
+def _check_replay_fits(event: Event) -> None:
+    problem = event.replay_timing_problem()
+    if problem:
+        raise EventError(problem)
 
 
 def _apply(event: Event, fields: dict) -> None:
@@ -74,6 +81,7 @@ def _apply(event: Event, fields: dict) -> None:
     ]
     event.full_clean(exclude=["created_by", "last_edited_by"])
     event.schedule_replay()
+    _check_replay_fits(event)
     event.save()
 
 
@@ -168,7 +176,8 @@ def _operational_change(event: Event, *, actor, action: str, before: dict, data:
 
 
 def event_replay_url_set(*, actor, pk: int, replay_url: str, available_at: datetime | None = None) -> Event:
-    """Set or change the replay link, and optionally when it becomes available (default: the end of the event)."""
+    """Set or change the replay link and when it becomes available: ``available_at``, or without it the end of
+    the event (so clearing a time set earlier makes the replay follow the event again)."""
     replay_url = (replay_url or "").strip()
     _check_http_url(replay_url, "replay link")
     _permitted(actor, "change", pk)
@@ -176,10 +185,11 @@ def event_replay_url_set(*, actor, pk: int, replay_url: str, available_at: datet
         event = _locked(pk)
         before = _replay_snapshot(event)
         event.replay_url = replay_url
+        event.replay_available_at_fixed = available_at is not None
         if available_at is not None:
             event.replay_available_at = available_at
-            event.replay_available_at_fixed = True
         event.schedule_replay()
+        _check_replay_fits(event)
         if _replay_snapshot(event) == before:
             return event
         return _operational_change(event, actor=actor, action="event.replay_url_change", before=before, data={})
@@ -198,6 +208,7 @@ def event_replay_window_change(*, actor, pk: int, days: int, reason: str) -> Eve
             raise EventError(f"The replay window is already {days} days.")
         event.replay_days = days
         event.schedule_replay()
+        _check_replay_fits(event)
         return _operational_change(
             event, actor=actor, action="event.replay_window_change", before=before, data={"reason": reason.strip()}
         )

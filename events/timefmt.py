@@ -8,17 +8,11 @@ of a daylight-saving change.
 import zoneinfo
 from datetime import date, datetime
 
-AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+from company.timefmt import AP_MONTHS, clock
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
-
-
-def clock(local: datetime) -> str:
-    """``9:00 am``, ``12:30 pm``: twelve-hour clock, lower-case, no leading zero."""
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
 
 
 def clock_with_zone(local: datetime) -> str:

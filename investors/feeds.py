@@ -1,14 +1,26 @@
+"""RSS 2.0 of the published releases."""
+
+from datetime import UTC
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.html import strip_tags
 
 from company.models import CompanyProfile
 from releases.models import Release
+from releases.sanitize import plain_text
 from releases.selectors import public_documents
 
 FEED_SIZE = 50
+DESCRIPTION_CHARS = 500
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut between words (never inside a word or an entity)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 class NewsFeed(Feed):
@@ -36,13 +48,19 @@ class NewsFeed(Feed):
         return document.headline
 
     def item_description(self, document):
-        return document.subheadline or strip_tags(document.body)[:500]
+        return document.subheadline or shortened(plain_text(document.body), DESCRIPTION_CHARS)
 
     def item_link(self, document):
         return document.release.get_absolute_url()
 
+    # The guid is an identifier, not the address: the address depends on the host and scheme the feed is
+    # read on (and would change with a domain move), and a reader must never see a release twice. The
+    # release's id and the moment it first became public are fixed for good.
+    item_guid_is_permalink = False
+
     def item_guid(self, document):
-        return document.release.get_absolute_url()
+        release = document.release
+        return f"release-{release.pk}-{release.public_since.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
     def item_pubdate(self, document):
         return document.release.public_since

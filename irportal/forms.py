@@ -1,11 +1,37 @@
-"""Shared by the staff console's forms: text without control characters, wall-clock times and their zones."""
+"""Shared by the staff console's forms: text without control characters, wall-clock times and their zones,
+addresses made from titles."""
 
 import re
 import zoneinfo
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+# Where investor events usually happen: offered right after the company's own zone.
+MARKET_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Zurich",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Hong_Kong",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -94,3 +120,32 @@ class ShownRevisionForm(CleanTextMixin, forms.Form):
 
     def has_shown_revision(self) -> bool:
         return self.cleaned_data["expected_revision"] is not None and bool(self.cleaned_data["expected_hash"])
+
+
+def time_zone_choices(first: str) -> list:
+    """Grouped choices: ``first`` (the company's zone), then the usual market zones, then every other zone."""
+
+    def options(names):
+        return [(name, name.replace("_", " ")) for name in names]
+
+    market = [name for name in MARKET_ZONES if name != first]
+    others = sorted(zoneinfo.available_timezones() - {first, *market})
+    return [("The company's zone", options([first])), ("Market zones", options(market)), ("All zones", options(others))]
+
+
+class TimeZoneField(forms.ChoiceField):
+    """An IANA zone picked from a list; the form sets ``choices`` with ``time_zone_choices``."""
+
+    default_error_messages = {
+        "invalid_choice": "%(value)s is not a known time zone; choose one from the list.",
+    }
+
+
+def unique_slug(text: str, *, taken: Callable[[str], bool], max_length: int) -> str:
+    """``slugify(text)``, with ``-2``, ``-3``... added until ``taken`` says the address is free."""
+    base = slugify(text)[:max_length].strip("-_")
+    slug, number = base, 2
+    while taken(slug):
+        suffix = f"-{number}"
+        slug, number = f"{base[: max_length - len(suffix)].rstrip('-_')}{suffix}", number + 1
+    return slug

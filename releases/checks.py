@@ -10,12 +10,12 @@ import re
 import zoneinfo
 
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from company.models import CompanyProfile
+from company.timefmt import clock, wire_date
 from irportal.workflow.checks import Check
-from releases.content import clock, wire_date
 from releases.models import Release
+from releases.sanitize import plain_text
 
 # Every check's code: what an approver acknowledges.
 CODES = frozenset(
@@ -63,7 +63,7 @@ LISTING = re.compile(r"\((?P<exchange>Nasdaq|NYSE American|NYSE|TSX|LSE)\s*:\s*(
 
 def _text(release: Release) -> str:
     return " ".join(
-        [release.headline, release.subheadline, " ".join(release.highlights or []), strip_tags(release.body)]
+        [release.headline, release.subheadline, " ".join(release.highlights or []), plain_text(release.body)]
     )
 
 

@@ -10,10 +10,9 @@ from datetime import date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from company.timefmt import wire_date
 from irportal.workflow.models import SnapshotDocument
 from releases.models import MediaContact, Release
-
-AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
 
 
 def _boilerplate(version) -> dict | None:
@@ -47,17 +46,6 @@ def release_content(release: Release) -> dict:
         "images": [image.snapshot() for image in release.images.filter(removed=False)],
         "attachments": [attachment.snapshot() for attachment in release.attachments.filter(removed=False)],
     }
-
-
-def wire_date(value: date) -> str:
-    """AP style, as wires print it: ``Sept. 4, 2026``, ``May 12, 2026``."""
-    return f"{AP_MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
-def clock(value) -> str:
-    """``9:00 am``, ``4:05 pm``: the way a release writes a time of day."""
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
 
 
 class ReleaseDocument(SnapshotDocument):

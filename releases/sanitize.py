@@ -1,6 +1,9 @@
 """Rich text is cleaned on save with nh3: an allow-list that keeps what a wire release uses."""
 
+import re
+
 import nh3
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "sup", "sub", "span",
@@ -33,3 +36,15 @@ def clean_html(html: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()
+
+
+# Tags that end a line or a block: each becomes a space, so words on either side stay apart.
+BREAKS = re.compile(r"<(?:br|/?(?:p|div|li|ul|ol|table|tr|td|th|h[1-6]|blockquote))\b[^>]*>", re.IGNORECASE)
+
+
+def plain_text(markup: str) -> str:
+    """Sanitised HTML as one line of text: breaks become spaces, tags go, runs of white space become one.
+
+    Entities stay as they are: readers take a description as HTML, so ``&lt;`` must reach them escaped.
+    """
+    return " ".join(strip_tags(BREAKS.sub(" ", markup)).split())

@@ -1,36 +1,53 @@
 """One way to write a time on staff and audit pages: ``{% load company_time %}{{ value|when }}``.
 
-``when`` writes company time with the zone's abbreviation ("Dec. 8, 2026,
-9:00 am MST"), ``when:"clock"`` only its time of day ("9:00 am MST", where
-the day is said around it); ``when:"utc"`` writes UTC, labelled
-("2026-12-08 16:00:00 UTC"). Both in a ``<time>`` element carrying the ISO 8601 instant. Company
-time is the zone ``company.middleware.CompanyTimeZoneMiddleware`` makes
-current for signed-in staff.
+- ``when`` writes company time with the zone's abbreviation (``Dec. 8, 2026, 9:00 am MST``);
+- ``when:"clock"`` only its time of day (``9:00 am MST``), where the day is said around it;
+- ``when:"utc"`` writes UTC, labelled (``2026-12-08 16:00:00 UTC``), for audit pages;
+- ``when:"month"`` the month (``December 2026``), for calendar headings.
+
+Each is a ``<time>`` element carrying the ISO 8601 form. Company time is the
+zone ``company.middleware.CompanyTimeZoneMiddleware`` makes current for
+signed-in staff. The value is an aware datetime, a date (for ``month``) or an
+ISO 8601 string such as a checkpoint's time; an empty value writes nothing.
+``company_local`` gives a ``datetime-local`` input its value in company time.
 """
 
-from datetime import UTC
+from datetime import UTC, date, datetime
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from company.timefmt import clock, utc_datetime, wire_datetime
+
 register = template.Library()
 
-AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+STYLES = ("", "clock", "utc", "month")
+
+
+def _instant(value) -> datetime | date:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 @register.filter
 def when(value, style: str = ""):
+    if style not in STYLES:
+        raise ValueError(f"when: unknown style {style!r}; use one of {', '.join(repr(s) for s in STYLES)}")
     if value is None or value == "":
         return ""
+    value = _instant(value)
+    if style == "month":
+        month = timezone.localtime(value) if isinstance(value, datetime) else value
+        return format_html('<time datetime="{}">{}</time>', f"{month:%Y-%m}", f"{month:%B %Y}")
     if style == "utc":
-        text = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    else:
-        local = timezone.localtime(value)
-        hour = local.hour % 12 or 12
-        clock = f"{hour}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'} {local.tzname()}"
-        text = clock if style == "clock" else f"{AP_MONTHS[local.month - 1]} {local.day}, {local.year}, {clock}"
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), text)
+        return format_html('<time datetime="{}">{}</time>', value.astimezone(UTC).isoformat(), utc_datetime(value))
+    local = timezone.localtime(value)
+    text = f"{clock(local)} {local.tzname()}" if style == "clock" else wire_datetime(local)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from company.models import CompanyProfile
-from releases.content import AP_MONTHS, clock
+from company.timefmt import wire_datetime
 
 register = template.Library()
 
@@ -24,8 +24,7 @@ def public_time(context, value):
         return ""
     company = context.get("company")
     local = home_time(value, getattr(company, "home_time_zone", None))
-    text = f"{AP_MONTHS[local.month - 1]} {local.day}, {local.year}, {clock(local)} {local.tzname()}"
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), text)
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), wire_datetime(local))
 
 
 @register.simple_tag

@@ -5,8 +5,10 @@ registers itself (``register_source`` from its app's ``ready()``): its object
 type, its action prefix and the permission that opens its unpublished items.
 It writes ``<kind>.access`` for every staff view of an unpublished item, with
 ``data = {"view": ..., "roles": [...]}``. The first ``<kind>.publish`` entry
-of the item closes its list: only access entries with a smaller sequence
-number count, so a closed list never changes afterwards.
+of the item closes its list at the moment the item became public (its
+``published_at``, the embargo time even when the sweep wrote the entry
+later): only access entries written before that moment and before that
+entry count, so a closed list never changes afterwards.
 
 Permanent insiders are the users whose permissions let them open every
 unpublished item of a registered kind (from a role or granted directly), and
@@ -18,7 +20,9 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, DateTimeField, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from irportal.audit.models import AuditEntry
 
@@ -58,6 +62,10 @@ class InsiderList:
     def closed(self) -> bool:
         return self.closed_by is not None
 
+    @property
+    def closed_at(self) -> datetime | None:
+        return publication_moment(self.closed_by) if self.closed_by else None
+
 
 def access_action(object_type: str) -> str:
     return f"{INSIDER_KINDS[object_type]}.access"
@@ -76,14 +84,40 @@ def closing_entry(object_type: str, object_id: str) -> AuditEntry | None:
     )
 
 
+def publication_moment(entry: AuditEntry) -> datetime:
+    """When the item of a publish entry became public: its ``published_at``, else the entry's own time."""
+    published_at = entry.data.get("published_at") if isinstance(entry.data, dict) else None
+    return datetime.fromisoformat(published_at) if published_at else entry.timestamp
+
+
+def _counted_accesses():
+    """The access entries the lists count: each written before its item's first publish entry and before
+    the moment that entry says the item became public."""
+    closing = AuditEntry.objects.filter(
+        object_type=OuterRef("object_type"),
+        object_id=OuterRef("object_id"),
+        action__in=[f"{kind}.publish" for kind in INSIDER_KINDS.values()],
+    ).order_by("sequence")
+    # Both sides of the time comparison in the same form, so that SQLite, which keeps times as text,
+    # compares equal moments as equal.
+    moment = Coalesce(Cast(KT("data__published_at"), DateTimeField()), Cast("timestamp", DateTimeField()))
+    return (
+        AuditEntry.objects.filter(action__in=[f"{kind}.access" for kind in INSIDER_KINDS.values()])
+        .alias(
+            at=Cast("timestamp", DateTimeField()),
+            closing_sequence=Subquery(closing.values("sequence")[:1]),
+            closing_moment=Subquery(closing.annotate(moment=moment).values("moment")[:1]),
+        )
+        .filter(Q(closing_sequence__isnull=True) | Q(sequence__lt=F("closing_sequence"), at__lt=F("closing_moment")))
+    )
+
+
 def insider_list(object_type: str, object_id: str) -> InsiderList:
     """The list for one release or event: one row per person, in order of first access."""
     closed_by = closing_entry(object_type, object_id)
-    accesses = AuditEntry.objects.filter(
+    accesses = _counted_accesses().filter(
         object_type=object_type, object_id=object_id, action=access_action(object_type)
     )
-    if closed_by is not None:
-        accesses = accesses.filter(sequence__lt=closed_by.sequence)
     insiders: dict[tuple, Insider] = {}
     label = closed_by.object_label if closed_by else ""
     rows = accesses.order_by("sequence").values_list("actor_id", "actor_label", "timestamp", "data", "object_label")
@@ -124,11 +158,15 @@ class InsiderListSummary:
     last_access: datetime
     closed_by: AuditEntry | None = None
 
+    @property
+    def closed_at(self) -> datetime | None:
+        return publication_moment(self.closed_by) if self.closed_by else None
+
 
 def insider_list_index() -> list[InsiderListSummary]:
     """Every release and event that has an insider list, most recently accessed first."""
     groups = list(
-        AuditEntry.objects.filter(action__in=[f"{kind}.access" for kind in INSIDER_KINDS.values()])
+        _counted_accesses()
         .values("object_type", "object_id")
         .annotate(
             last_sequence=Max("sequence"),

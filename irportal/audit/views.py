@@ -262,7 +262,7 @@ class InsiderListExportView(InsiderListMixin, View):
         insider_list = self.load_list()
         self.record("audit.insider_list_export", insider_list, format="csv")
         closed = insider_list.closed_by
-        status = f"closed at publication {_utc(closed.timestamp)}" if closed else "open (unpublished)"
+        status = f"closed at publication {_utc(insider_list.closed_at)}" if closed else "open (unpublished)"
         common = [object_type, object_id, insider_list.object_label, status, closed.sequence if closed else ""]
         rows = [
             [

@@ -123,3 +123,65 @@ def test_permanent_insiders_are_the_users_whose_role_opens_every_item(view_relea
     assert insiders["author"].permissions == ["events.view_event", "releases.view_release"]
     assert insiders["direct"].roles == []
     assert author.pk == insiders["author"].user.pk
+
+
+def test_the_list_closes_at_the_moment_the_item_became_public_not_when_the_sweep_wrote_it():
+    alice, bob, carol = (UserFactory(username=name) for name in ("alice", "bob", "carol"))
+    public_from = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
+    access(alice, at=datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
+    access(carol, at=public_from)  # the very moment it became public
+    access(bob, at=datetime(2026, 4, 1, 9, 45, tzinfo=UTC))  # public already, before the sweep wrote it down
+    with time_machine.travel(datetime(2026, 4, 1, 10, 0, tzinfo=UTC), tick=False):
+        audit_record(
+            action="release.publish",
+            object_type="releases.release",
+            object_id="1",
+            data={"by": "sweep", "published_at": public_from.isoformat()},
+        )
+    result = insider_list("releases.release", "1")
+    assert [p.actor_label for p in result.insiders] == ["alice"]
+    assert result.closed_at == public_from
+    summary = {(item.object_type, item.object_id): item for item in insider_list_index()}[("releases.release", "1")]
+    assert (summary.people, summary.accesses, summary.last_access, summary.closed_at) == (
+        1,
+        1,
+        datetime(2026, 4, 1, 9, 0, tzinfo=UTC),
+        public_from,
+    )
+
+
+def test_the_index_counts_what_the_lists_count():
+    alice = UserFactory(username="alice")
+    access(alice, object_id="1")
+    publish(object_id="1")
+    access(UserFactory(username="latecomer"), object_id="1", at=datetime(2026, 5, 1, tzinfo=UTC))
+    access(alice, object_id="2")
+    index = {(item.object_type, item.object_id): item for item in insider_list_index()}
+    assert (index[("releases.release", "1")].people, index[("releases.release", "1")].accesses) == (1, 1)
+    assert (index[("releases.release", "2")].people, index[("releases.release", "2")].accesses) == (1, 1)
+
+
+def test_an_embargoed_release_published_by_a_late_sweep_closes_its_list_at_the_embargo(client):
+    from irportal.workflow.tasks import sweep
+    from releases.checks import CODES as EVERY_WARNING
+    from releases.workflow import release_approve, release_submit
+    from tests.factories import make_approval_step, make_company, make_release, sign_in
+
+    make_company()
+    make_approval_step()
+    author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
+    embargo = datetime(2026, 11, 30, 21, 30, tzinfo=UTC)
+    with time_machine.travel(datetime(2026, 11, 30, 18, 0, tzinfo=UTC), tick=False):
+        release = make_release(author)
+        release_submit(release_id=release.pk, actor=author)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=embargo)
+        sign_in(client, approver)
+        assert client.get(release.get_staff_url()).status_code == 200
+    # Read while still embargoed on the reader's side, written down a moment after the embargo passed.
+    access(author, object_id=str(release.pk), view="preview", at=datetime(2026, 11, 30, 21, 30, 2, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 11, 30, 21, 31, tzinfo=UTC), tick=False):
+        sweep()
+    result = insider_list("releases.release", str(release.pk))
+    assert result.closed_at == embargo
+    assert result.closed_by.timestamp == datetime(2026, 11, 30, 21, 31, tzinfo=UTC)
+    assert [p.actor_label for p in result.insiders] == [approver.username]

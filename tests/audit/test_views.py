@@ -273,7 +273,9 @@ def test_page_shows_the_last_good_verification_and_checkpoint(client, reviewer):
     run_verification(source="schedule")
     page = client.get(LOG).content.decode()
     assert "Chain intact" in page
-    assert f"Last checkpoint: #{checkpoint.sequence} at {checkpoint.at}" in page
+    at = datetime.fromisoformat(checkpoint.at)
+    written = f'<time datetime="{at.isoformat()}">{at:%Y-%m-%d %H:%M:%S} UTC</time>'
+    assert f"Last checkpoint: #{checkpoint.sequence} at {written}" in page
 
 
 def test_failed_verification_is_an_alarm_on_the_page(client, reviewer):

@@ -1,13 +1,34 @@
-"""The calendar writer refuses control characters instead of writing them into a subscriber's calendar."""
+"""The calendar writer: every entry has an end (the event's own or the stated default duration), and control
+characters are refused instead of being written into a subscriber's calendar."""
+
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from icalendar import Calendar
 
-from events.ics import UnsafeCalendarText, calendar_bytes, vevent
+from events.ics import DEFAULT_DURATION, UnsafeCalendarText, calendar_bytes, vevent
 from events.selectors import public_documents
-from tests.events.builders import make_event, published
+from tests.events.builders import START, make_event, published
 
 pytestmark = pytest.mark.django_db
+
+
+def served_entry(client, event):
+    return Calendar.from_ical(client.get(f"/investors/events/{event.slug}.ics").content).walk("VEVENT")[0]
+
+
+def test_an_event_without_an_end_lasts_the_default_duration_in_calendars(client, author, approver, company):
+    event = published(make_event(author, ends_at=None), author, approver)
+    entry = served_entry(client, event)
+    assert timedelta(hours=1) == DEFAULT_DURATION
+    assert entry.decoded("dtend") == START + DEFAULT_DURATION
+    assert entry["dtend"].params["TZID"] == "America/Phoenix"
+
+
+def test_an_event_with_an_end_keeps_it(client, author, approver, company):
+    event = published(make_event(author, ends_at=START + timedelta(minutes=40)), author, approver)
+    assert served_entry(client, event).decoded("dtend") == START + timedelta(minutes=40)
 
 
 def test_a_bare_carriage_return_in_a_title_is_refused_and_the_feed_leaves_that_event_out(

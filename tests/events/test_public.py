@@ -22,22 +22,26 @@ def _html(client, path):
     return response.content.decode()
 
 
-def _ics_descriptions(client, path):
+def _ics(client, path, field):
+    """``field`` (DESCRIPTION, SUMMARY) of every entry in the calendar at ``path``."""
     response = client.get(path)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return " ".join(
-        str(vevent.get("description", "")) for vevent in Calendar.from_ical(response.content).walk("VEVENT")
-    )
+    return " | ".join(str(vevent.get(field, "")) for vevent in Calendar.from_ical(response.content).walk("VEVENT"))
 
 
-SURFACES = {
-    "event page": lambda client, event: _html(client, f"/investors/events/{event.slug}/"),
-    "event list": lambda client, event: _html(client, "/investors/events/"),
-    "investor page": lambda client, event: _html(client, "/investors/"),
-    "event calendar": lambda client, event: _ics_descriptions(client, f"/investors/events/{event.slug}.ics"),
-    "events calendar": lambda client, event: _ics_descriptions(client, "/investors/events.ics"),
-}
+def surfaces(calendar_field: str) -> dict:
+    """Every public place an event is read, its calendars by ``calendar_field``."""
+    return {
+        "event page": lambda client, event: _html(client, f"/investors/events/{event.slug}/"),
+        "event list": lambda client, event: _html(client, "/investors/events/"),
+        "investor page": lambda client, event: _html(client, "/investors/"),
+        "event calendar": lambda client, event: _ics(client, f"/investors/events/{event.slug}.ics", calendar_field),
+        "events calendar": lambda client, event: _ics(client, "/investors/events.ics", calendar_field),
+    }
+
+
+SURFACES = surfaces("description")
 
 
 @pytest.fixture
@@ -141,3 +145,37 @@ def test_the_public_reads_the_live_revision_while_a_correction_is_in_draft(clien
 def test_public_pages_refuse_writes(client, author, approver, company):
     event = published(make_event(author), author, approver)
     assert client.post(f"/investors/events/{event.slug}/").status_code == 405
+
+
+NAMING_SURFACES = surfaces("summary")
+
+
+@pytest.mark.parametrize("surface", NAMING_SURFACES)
+def test_the_conference_is_named_once_when_the_title_already_names_it(client, author, approver, company, surface):
+    event = published(
+        make_event(
+            author, title="Presentation at the Winter Technology Conference", organizer="winter TECHNOLOGY conference"
+        ),
+        author,
+        approver,
+    )
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        text = NAMING_SURFACES[surface](client, event)
+    # Every mention of the conference is the one inside the title.
+    assert text.count("Presentation at the Winter Technology Conference") >= 1
+    assert text.casefold().count("winter technology conference") == text.count(
+        "Presentation at the Winter Technology Conference"
+    )
+
+
+@pytest.mark.parametrize("surface", NAMING_SURFACES)
+def test_a_conference_the_title_does_not_name_is_shown_beside_it(client, author, approver, company, surface):
+    event = published(
+        make_event(author, title="Fireside chat with the CFO", organizer="Northeast Growth Conference"),
+        author,
+        approver,
+    )
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        text = NAMING_SURFACES[surface](client, event)
+    assert "Fireside chat with the CFO" in text
+    assert text.count("Northeast Growth Conference") == 1

@@ -91,3 +91,12 @@ def test_nyse_after_close_guidance_is_later(complete, company):
     warnings = release_checks(complete, now=NOW)
     assert [w.code for w in warnings] == ["after_close"]
     assert "4:15 pm ET" in warnings[0].message
+
+
+def test_a_wrong_weekday_at_the_start_of_a_paragraph_is_caught(complete):
+    # Tags removed without a space would run "results" into "Monday" and hide the date from the check.
+    complete.body = (
+        "<p>Halvorsen Instruments, Inc. (Nasdaq: HLVI) will report results</p>"
+        "<p>Monday, Dec. 8, 2026 after the close.</p>"
+    )
+    assert "weekday" in codes(complete)
