@@ -8,7 +8,10 @@ address; the row stays so that the delivery counts stay right.
 A ``Delivery`` is one alert to one subscriber about one published item. Its
 unique constraint on (subscriber, topic, item) is what makes an alert go out
 exactly once: rows are created with a conditional insert and each is claimed
-with a conditional UPDATE before its mail is sent.
+with a conditional UPDATE, which gives the attempt its Message-ID, before its
+mail is sent. ``SentMessage`` is the send log: the Message-ID of every mail
+the server accepted, written the moment it answered, which recovery checks
+before it sends again.
 """
 
 from django.db import models
@@ -81,6 +84,12 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The Message-ID of the latest attempt, set when the row is claimed, before the mail is sent.
+    message_id = models.CharField(max_length=255, blank=True)
+    # A pending row waits for beat until then after a failed try (null: it may be claimed now).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a batch task for the row was last queued; beat queues another when none has come for it.
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -92,7 +101,23 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["topic", "item_id", "status"], name="alert_delivery_item_status"),
             models.Index(fields=["status"], condition=Q(status="sending"), name="alert_delivery_sending"),
+            models.Index(fields=["queued_at"], condition=Q(status="pending"), name="alert_delivery_pending"),
         ]
 
     def __str__(self):
         return f"{self.topic} {self.item_id} to subscriber {self.subscriber_id}"
+
+
+class SentMessage(models.Model):
+    """The send log: one row per alert mail the SMTP server accepted, by the attempt's Message-ID."""
+
+    message_id = models.CharField(max_length=255, unique=True)
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        default_permissions = ()
+
+    def __str__(self):
+        return self.message_id

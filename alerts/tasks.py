@@ -1,50 +1,84 @@
-"""Celery tasks of the email alerts: each loads its arguments, calls one service and returns."""
+"""Celery tasks of the email alerts: each loads its arguments, calls one service and returns.
+
+No task waits more than a minute before a retry (``retry_backoff_max``):
+longer waits are kept in the database, where beat finds them
+(``resume_stalled``), not in a broker that may lose them.
+"""
 
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
 
-from alerts import delivery, services
+from alerts import delivery, services, topics
+from irportal.workflow.outbox import TRANSIENT_DB_ERRORS, hand_to_worker
 
-SMTP_RETRY = {
-    "autoretry_for": (SMTPException, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-}
+BACKOFF = {"retry_backoff": True, "retry_backoff_max": 60, "retry_jitter": True}
 
 
-@shared_task(name="alerts.tasks.send_confirmation", max_retries=6, time_limit=60, soft_time_limit=50, **SMTP_RETRY)
+@shared_task(
+    name="alerts.tasks.send_confirmation",
+    max_retries=6,
+    time_limit=60,
+    soft_time_limit=50,
+    autoretry_for=(SMTPException, OSError),
+    **BACKOFF,
+)
 def send_confirmation(subscriber_id: int) -> bool:
     return services.alert_send_confirmation(subscriber_id=subscriber_id)
 
 
-@shared_task(name="alerts.tasks.fan_out", time_limit=300, soft_time_limit=240)
-def fan_out(topic_name: str, item_id: int) -> int:
-    batches = delivery.alert_prepare(topic_name=topic_name, item_id=item_id)
-    for first, last in batches:
-        send_batch.delay(topic_name, item_id, first, last)
+def _queue(batches: list[tuple[str, int, int, int]]) -> int:
+    """Queue a batch task for each (topic, item, first, last) while the broker answers; beat queues the rest."""
+    for batch in batches:
+        if not hand_to_worker(delivery.SEND_BATCH_TASK, *batch):
+            break
     return len(batches)
 
 
+def queue_batches(topic_name: str, item_id: int) -> int:
+    """Create the publication's deliveries and queue their batches."""
+    batches = delivery.alert_prepare(topic_name=topic_name, item_id=item_id)
+    return _queue([(topic_name, item_id, first, last) for first, last in batches])
+
+
+def takes_part(kind: str, transition: str) -> bool:
+    """Whether a change is fanned out: it has an alert topic."""
+    return topics.topic_for(kind, transition) is not None
+
+
+def fan_out_change(payload: dict) -> int:
+    """The outbox's ``alerts.fan_out``: a publication with an alert topic, fanned out to its subscribers."""
+    topic = topics.topic_for(payload["kind"], payload["transition"])
+    return queue_batches(topic.name, payload["item_id"]) if topic is not None else 0
+
+
 @shared_task(
-    name="alerts.tasks.send_batch",
-    max_retries=settings.ALERTS_MAX_ATTEMPTS + 2,
+    name="alerts.tasks.fan_out",
     time_limit=300,
     soft_time_limit=240,
-    **SMTP_RETRY,
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    max_retries=8,
+    **BACKOFF,
+)
+def fan_out(topic_name: str, item_id: int) -> int:
+    return queue_batches(topic_name, item_id)
+
+
+@shared_task(
+    name=delivery.SEND_BATCH_TASK,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=240,
+    autoretry_for=(SMTPException, OSError, *TRANSIENT_DB_ERRORS),
+    **BACKOFF,
 )
 def send_batch(topic_name: str, item_id: int, first: int, last: int) -> dict[str, int]:
     return delivery.alert_send_batch(topic_name=topic_name, item_id=item_id, first=first, last=last)
 
 
-@shared_task(name="alerts.tasks.resume_stalled", time_limit=120, soft_time_limit=100)
+@shared_task(name="alerts.tasks.resume_stalled", time_limit=60, soft_time_limit=50)
 def resume_stalled() -> int:
-    batches = delivery.alerts_stalled_batches()
-    for topic_name, item_id, first, last in batches:
-        send_batch.delay(topic_name, item_id, first, last)
-    return len(batches)
+    return _queue(delivery.alerts_stalled_batches())
 
 
 @shared_task(name="alerts.tasks.purge_unconfirmed", time_limit=120, soft_time_limit=100)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from company.models import CompanyProfile
 from events.content import event_content, instant
 from events.models import MAX_REPLAY_DAYS, Event, EventRevision
-from events.workflow import EVENT, after_commit
+from events.workflow import EVENT, record_change
 from irportal.audit.services import audit_record, diff_fields
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError
@@ -107,7 +107,7 @@ def event_create(*, actor, replay_days: int | None = None, replay_url: str = "",
             changes=diff_fields({}, content | _replay_snapshot(event)),
             data={"revision": revision.number, "content_hash": revision.content_hash},
         )
-        after_commit(event.pk, "create")
+        record_change(event.pk, "create")
     return event
 
 
@@ -164,14 +164,14 @@ def _save_edit(event: Event, *, actor, action: str, fields: dict, note: str = ""
         data=data,
         other_changes=lambda: diff_fields(replay_before, _replay_snapshot(event)),
     ):
-        after_commit(event.pk, action.removeprefix("event."))
+        record_change(event.pk, action.removeprefix("event."))
     return event
 
 
 def _operational_change(event: Event, *, actor, action: str, before: dict, data: dict) -> Event:
     event.save()
     audit_record(action=action, actor=actor, obj=event, changes=diff_fields(before, _replay_snapshot(event)), data=data)
-    after_commit(event.pk, action.removeprefix("event."))
+    record_change(event.pk, action.removeprefix("event."))
     return event
 
 
@@ -235,5 +235,5 @@ def event_cancel(*, actor, pk: int, reason: str) -> Event:
             changes={"cancelled_at": {"before": None, "after": event.cancelled_at.isoformat()}},
             data={"reason": event.cancelled_reason, "was_public": event.is_live},
         )
-        after_commit(event.pk, "cancel")
+        record_change(event.pk, "cancel")
     return event

@@ -4,8 +4,8 @@
 ``event_replay_publish`` and ``event_replay_expire`` are the sweep's: each
 claims one event with a conditional UPDATE, so a second sweep, or a sweep on
 another worker at the same moment, changes nothing; the audit entry is
-written as the system in the same transaction and the side effects run once,
-after the commit.
+written as the system in the same transaction, with the side effects as
+outbox rows.
 """
 
 from datetime import datetime
@@ -14,17 +14,15 @@ from typing import Unpack
 from django.db import transaction
 from django.db.models import Q
 
+from events import signals
 from events.models import MAX_REPLAY_DAYS, Event, ReplayStatus
-from events.tasks import event_changed
 from irportal.audit.registry import register_action
 from irportal.audit.services import audit_record
-from irportal.workflow import engine, sweep
+from irportal.workflow import engine, outbox, sweep
 from irportal.workflow.checks import Check
 from irportal.workflow.engine import WorkflowSpec
-from irportal.workflow.tasks import notify_transition
 
 REPLAY_SWEEP_BATCH = 1000
-NOTIFIED_TRANSITIONS = {"submit", "request_changes", "approve", "publish", "withdraw"}
 
 EVENT_ACTIONS = {
     "event.cancel": "Event cancelled",
@@ -58,18 +56,13 @@ def event_checks(event: Event) -> list[Check]:
     return [Check("disclosure", problem, blocking=True) for problem in disclosure_problems(event)]
 
 
-def _side_effects(event_id: int, transition: str) -> None:
-    if transition in NOTIFIED_TRANSITIONS:
-        notify_transition.delay("event", event_id, transition)
-    event_changed.delay(event_id, transition)
+EVENT = engine.register(WorkflowSpec(kind="event", model=Event, checks=event_checks))
+outbox.register("events.event_changed", signals.announce, on_change=lambda kind, change: kind == "event")
 
 
-EVENT = engine.register(WorkflowSpec(kind="event", model=Event, checks=event_checks, after_commit=[_side_effects]))
-
-
-def after_commit(event_id: int, change: str) -> None:
-    """Once the surrounding transaction commits: the event's side effects and the ``state_changed`` announcement."""
-    engine.after_commit(EVENT, event_id, change)
+def record_change(event_id: int, change: str) -> None:
+    """In the change's transaction: its side effects, the ``event_changed`` and ``state_changed`` announcements."""
+    outbox.record_change(EVENT.kind, event_id, change)
 
 
 def event_submit(*, event_id: int, actor, comment: str = "") -> Event:
@@ -110,16 +103,25 @@ def _replay_publication_candidates(now):
     """The rows the sweep tries, each branch one range of an index so it reads the due rows, not the table.
 
     Pending replays come from the partial index on ``replay_available_at``;
-    the expiry part moves every closed window out of ``pending``, so old
-    events do not pile up there. The claim re-checks the whole condition.
+    a replay whose window closed before it was ever published stays pending
+    (nothing public changed, so nothing is expired) and is passed over. The
+    claim re-checks the whole condition.
     """
-    pending = Q(replay_status=ReplayStatus.PENDING, replay_available_at__lte=now)
+    pending = Q(replay_status=ReplayStatus.PENDING, replay_available_at__lte=now, replay_expires_at__gt=now)
     reopened = Q(replay_status=ReplayStatus.EXPIRED, replay_expires_at__gt=now, replay_available_at__lte=now)
     return Event.objects.filter(pending | reopened)
 
 
 def _replay_expirable_q(now) -> Q:
-    return Q(replay_status__in=[ReplayStatus.PENDING, ReplayStatus.AVAILABLE], replay_expires_at__lte=now)
+    """A published replay link whose window has closed; one never published is not expired."""
+    return Q(replay_status=ReplayStatus.AVAILABLE, replay_expires_at__lte=now)
+
+
+def _not_before_the_last_change(now) -> Q:
+    """A sweep that started before the row's last replay change cannot undo it (sweeps overlap)."""
+    return (Q(replay_published_at__isnull=True) | Q(replay_published_at__lte=now)) & (
+        Q(replay_expired_at__isnull=True) | Q(replay_expired_at__lte=now)
+    )
 
 
 def events_due_for_replay_publication(now: datetime):
@@ -128,12 +130,19 @@ def events_due_for_replay_publication(now: datetime):
 
 
 def events_due_for_replay_expiry(now: datetime):
-    """Events whose replay window has closed: a published link is taken down, a pending one never goes up."""
+    """Events whose published replay link must come down: its window has closed."""
     return Event.objects.filter(_replay_expirable_q(now))
 
 
 def _claim(event_id: int, due, *, now: datetime, action: str, after: str, stamp: str) -> bool:
-    """Move one event's replay to ``after`` if it is still due: the conditional UPDATE decides."""
+    """Move one event's replay to ``after`` if it is still due: the conditional UPDATE decides.
+
+    It is decided as of the sweep's ``now``, and only if no sweep has changed
+    the replay since that moment: each change stamps its moment on the row
+    (``replay_published_at``, ``replay_expired_at``), so an older sweep that
+    runs late cannot publish a replay a newer one has expired.
+    """
+    due = due.filter(_not_before_the_last_change(now))
     with transaction.atomic():
         before = due.filter(pk=event_id).values_list("replay_status", flat=True).first()
         if before is None:
@@ -154,7 +163,7 @@ def _claim(event_id: int, due, *, now: datetime, action: str, after: str, stamp:
                 "replay_expires_at": event.replay_expires_at.isoformat(),
             },
         )
-        after_commit(event_id, action.removeprefix("event."))
+        record_change(event_id, action.removeprefix("event."))
     return True
 
 

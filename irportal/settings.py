@@ -219,7 +219,11 @@ ALERTS_RATE_LIMIT_PER_IP = envint("ALERTS_RATE_LIMIT_PER_IP", 20, minimum=1)
 ALERTS_RATE_LIMIT_PER_ADDRESS = envint("ALERTS_RATE_LIMIT_PER_ADDRESS", 3, minimum=1)
 ALERTS_RATE_LIMIT_WINDOW = envint("ALERTS_RATE_LIMIT_WINDOW", 3600, minimum=60)
 ALERTS_BATCH_SIZE = envint("ALERTS_BATCH_SIZE", 200, minimum=1, maximum=10_000)
-ALERTS_MAX_ATTEMPTS = envint("ALERTS_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
+# Tries of one alert mail before it is marked failed: at once, then after 30 s, 1, 2 and every 4 minutes,
+# so 20 tries cover about an hour and a quarter of mail server outage.
+ALERTS_MAX_ATTEMPTS = envint("ALERTS_MAX_ATTEMPTS", 20, minimum=1, maximum=200)
+# A side effect of a change (irportal/workflow/outbox.py) still failing this long after the change is marked failed.
+OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 24, minimum=1, maximum=24 * 14)
 
 # Financial documents (reports/files.py): the largest file one upload may be, and the most pages a PDF may
 # have. Django streams uploads to a temporary file, so a file over the limit reaches the form and is refused
@@ -338,8 +342,19 @@ AXES_VERBOSE = False
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Longer than any task may run; tasks never carry an ETA beyond a minute.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a worker took and has not acknowledged goes back to the queue after this. It must be
+        # longer than any task may run (hard time limits: at most 300 s, audit_verify excepted, which is
+        # acknowledged when it starts) plus the longest countdown a task waits before it runs (60 s), or a
+        # task still running or waiting would be handed to a second worker. Seven minutes: what a killed
+        # worker held comes back then, though nothing waits for it: beat hands every side effect and alert
+        # still owed to a worker again from the database within five minutes.
+        "visibility_timeout": 420,
+        # A broker that is down answers at once or within a second: a request that commits a change
+        # never waits on it (irportal/workflow/outbox.py hands work over with one quick try).
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -373,10 +388,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    "outbox-redispatch": {
+        "task": "irportal.workflow.tasks.outbox_redispatch",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     "alerts-resume-stalled": {
         "task": "alerts.tasks.resume_stalled",
-        "schedule": 600.0,
-        "options": {"expires": 540},
+        "schedule": 30.0,
+        "options": {"expires": 25},
     },
     "alerts-purge-unconfirmed": {
         "task": "alerts.tasks.purge_unconfirmed",

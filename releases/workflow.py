@@ -1,7 +1,7 @@
 """Releases in the approval workflow: ``release_submit``, ``release_approve`` and the rest.
 
 Each is one call of the shared engine (lock, check, change, audit, side
-effects after commit); views, tasks and commands call these and nothing else
+effects written to the outbox); views, tasks and commands call these and nothing else
 to change a release's state.
 """
 
@@ -14,16 +14,7 @@ from irportal.workflow.engine import WorkflowSpec
 from releases.checks import release_checks
 from releases.models import Release
 
-
-def _side_effects(release_id: int, transition: str) -> None:
-    from irportal.workflow.tasks import notify_transition
-
-    notify_transition.delay("release", release_id, transition)
-
-
-RELEASE = engine.register(
-    WorkflowSpec(kind="release", model=Release, checks=release_checks, after_commit=[_side_effects])
-)
+RELEASE = engine.register(WorkflowSpec(kind="release", model=Release, checks=release_checks))
 
 
 def release_submit(*, release_id: int, actor, comment: str = "") -> Release:

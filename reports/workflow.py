@@ -1,7 +1,7 @@
 """Documents in the approval workflow: ``document_submit``, ``document_approve`` and the rest.
 
 Each is one call of the shared engine (lock, check, change, audit, side
-effects after commit); views, tasks and commands call these and nothing else
+effects written to the outbox); views, tasks and commands call these and nothing else
 to change a document's state. The sweep publishes approved documents whose
 embargo has come, exactly once.
 """
@@ -14,16 +14,7 @@ from irportal.workflow.engine import WorkflowSpec
 from reports.checks import document_checks
 from reports.models import Document
 
-
-def _side_effects(document_id: int, transition: str) -> None:
-    from irportal.workflow.tasks import notify_transition
-
-    notify_transition.delay("document", document_id, transition)
-
-
-DOCUMENT = engine.register(
-    WorkflowSpec(kind="document", model=Document, checks=document_checks, after_commit=[_side_effects])
-)
+DOCUMENT = engine.register(WorkflowSpec(kind="document", model=Document, checks=document_checks))
 
 
 def document_submit(*, document_id: int, actor, comment: str = "") -> Document:

@@ -129,6 +129,28 @@ def celery_worker(redis_url, transactional_db):
         use_broker(app, previous)
 
 
+@pytest.fixture
+def broker_down():
+    """The broker unreachable: nothing listens where the producer sends."""
+    from irportal.celery import app
+
+    previous = app.conf.broker_url
+    use_broker(app, "redis://127.0.0.1:9/0")
+    yield
+    use_broker(app, previous)
+
+
+@pytest.fixture
+def scripted_smtp(settings):
+    """A mail backend that fails on cue (``tests.alerts.backends``): append exceptions, or None to deliver."""
+    from tests.alerts import backends
+
+    settings.EMAIL_BACKEND = "tests.alerts.backends.ScriptedBackend"
+    backends.script.clear()
+    yield backends.script
+    backends.script.clear()
+
+
 def use_broker(app, url: str) -> None:
     """Point the producer at another broker: drop the pooled connections made for the old one."""
     app.conf.broker_url = url

@@ -17,6 +17,9 @@ def audit_checkpoint() -> int | None:
     name="irportal.audit.tasks.audit_verify",
     time_limit=settings.AUDIT_VERIFY_TIME_LIMIT,
     soft_time_limit=settings.AUDIT_VERIFY_TIME_LIMIT - 30,
+    # Acknowledged when it starts: it may run longer than the broker's visibility timeout, and a walk
+    # lost with its worker is simply made again at the next interval.
+    acks_late=False,
 )
 def audit_verify() -> bool:
     """Walk the whole chain against the checkpoints and keep the result (beat runs this periodically)."""

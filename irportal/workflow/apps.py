@@ -10,7 +10,9 @@ class WorkflowConfig(AppConfig):
         from irportal.accounts import navigation, roles
         from irportal.audit.registry import register_action
         from irportal.ops.metrics import register_collector
-        from irportal.workflow import sweep, tasks  # noqa: F401 - registers the tasks before any worker or producer starts
+
+        # The tasks before any worker or producer starts; the staff notifications as a side effect of changes.
+        from irportal.workflow import notifications, sweep, tasks  # noqa: F401
         from irportal.workflow.console.dashboard import may_view_some_kind, register_panels
 
         register_action("workflow.step_change", "Changed an approval step")

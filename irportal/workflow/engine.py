@@ -1,9 +1,10 @@
 """The workflow's transitions: the only code that changes an item's state.
 
 Each transition is one call that, in one transaction, locks the row, checks
-the actor's permission and the state, writes the change and its audit entry,
-and schedules side effects for after the commit. Views, Celery tasks and
-management commands call these functions; nothing else writes ``status``.
+the actor's permission and the state, writes the change, its audit entry and
+its side effects (as outbox rows, ``irportal.workflow.outbox``). Views, Celery
+tasks and management commands call these functions; nothing else writes
+``status``.
 
 Releases and events describe themselves with a ``WorkflowSpec``; the
 transitions are the same for both.
@@ -12,7 +13,7 @@ transitions are the same for both.
 import functools
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypedDict
 
@@ -29,6 +30,7 @@ from irportal.audit import insiders
 from irportal.audit.models import AuditEntry, object_type_of
 from irportal.audit.registry import register_action
 from irportal.audit.services import audit_record, audit_record_many, diff_fields
+from irportal.workflow import outbox
 from irportal.workflow.checks import Check
 from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
 from irportal.workflow.signals import state_changed
@@ -82,8 +84,6 @@ class WorkflowSpec:
     # The content checks of an item's working copy (``Check``): blockers stop approval (e.g. an event's missing
     # disclosure facts); each warning shown must be acknowledged by the approver (e.g. an embargo in market hours).
     checks: Callable[[models.Model], list[Check]] | None = None
-    # Called after the commit of each change of state, with (item_id, transition).
-    after_commit: list[Callable[[int, str], None]] = field(default_factory=list)
 
     def perm(self, verb: str) -> str:
         return f"{self.model._meta.app_label}.{verb}_{self.model._meta.model_name}"
@@ -348,33 +348,28 @@ def _perform(spec, *, pk, actor, transition, apply):
                 changes={"status": {"before": before, "after": item.status}} if before != item.status else {},
                 data={"revision": item.version, **data},
             )
-            after_commit(spec, item.pk, transition)
+            outbox.record_change(spec.kind, item.pk, transition)
             return item
     except WorkflowPermissionDenied as exc:
         record_denial(spec, pk=pk, actor=actor, transition=transition, reason=str(exc))
         raise
 
 
-def after_commit(spec: WorkflowSpec, pk: int, transition: str) -> None:
-    """Schedule the spec's side effects and the ``state_changed`` announcement for after the commit."""
-    for callback in [*spec.after_commit, functools.partial(_announce, spec)]:
-        transaction.on_commit(lambda callback=callback: _run_side_effect(callback, spec, pk, transition))
+def _announce(payload: dict) -> None:
+    """The ``state_changed`` announcement, run by the outbox right after the commit; a failed receiver raises."""
+    spec = spec_for(payload["kind"])
+    failures = [
+        (receiver, error)
+        for receiver, error in state_changed.send_robust(sender=spec.model, **payload)
+        if isinstance(error, Exception)
+    ]
+    for receiver, error in failures:
+        logger.error("%r failed on %s", receiver, payload, exc_info=error)
+    if failures:
+        raise failures[0][1]
 
 
-def _announce(spec, pk, transition):
-    for receiver, error in state_changed.send_robust(
-        sender=spec.model, kind=spec.kind, item_id=pk, transition=transition
-    ):
-        if isinstance(error, Exception):
-            logger.error("%r failed on %s %s %s", receiver, spec.kind, pk, transition, exc_info=error)
-
-
-def _run_side_effect(callback, spec, pk, transition):
-    """The change is committed whatever happens here: a broker outage costs a notification, not the request."""
-    try:
-        callback(pk, transition)
-    except Exception:
-        logger.exception("side effect %r of %s %s %s failed", callback, spec.kind, pk, transition)
+outbox.register("workflow.state_changed", _announce, on_change=lambda kind, transition: True, inline=True)
 
 
 def _comment(spec, item, actor, kind, body):
@@ -604,7 +599,7 @@ def _record_embargo_publication(spec, item, *, by: str) -> None:
         changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
         data={"revision": item.approved_revision.number, "by": by, **data},
     )
-    after_commit(spec, item.pk, "publish")
+    outbox.record_change(spec.kind, item.pk, "publish")
 
 
 def _publish_at_embargo(spec, item) -> None:

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from irportal.audit.chain import canonical_json
 
@@ -214,3 +215,32 @@ class CalendarFeed(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class OutboxMessage(models.Model):
+    """One side effect of a committed change, kept until a handler has done it (``irportal.workflow.outbox``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    handler = models.CharField(max_length=60)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When beat hands the row to a worker if it is not done by then: shortly after the change, or when a retry is due.
+    redispatch_at = models.DateTimeField()
+    # Set while a worker runs the handler; beat releases a claim whose worker died.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["redispatch_at"], condition=Q(status="pending"), name="outbox_pending")]
+
+    def __str__(self):
+        return f"{self.handler} {self.payload}"

@@ -3,9 +3,12 @@
 ``state_changed`` is sent once per change of state of a workflow item
 (transition by a person, or publication by the sweep), with ``kind``
 ("release", "event"), ``item_id`` and ``transition`` ("publish", "withdraw",
-...). Receivers run after the commit: the public cache listens to drop what it
-holds, email alerts listen to publications. A receiver that fails is logged
-and does not undo the change.
+...). It is the outbox's ``workflow.state_changed`` side effect: written with
+the change, sent right after the commit by the process that made it, and sent
+again from a worker if a receiver failed. So receivers are quick, local and
+safe to run twice (the public cache listens to start a new generation). Work
+that takes time or talks to the outside registers an outbox handler of its
+own (``irportal.workflow.outbox.register``), as email alerts do.
 """
 
 from django.dispatch import Signal

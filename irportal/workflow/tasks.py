@@ -1,10 +1,9 @@
-from smtplib import SMTPException
+"""Celery tasks of the workflow: the scheduler sweep and the outbox's two tasks."""
 
 from celery import shared_task
-from django.core.mail import send_mass_mail
 
 from irportal.ops import heartbeat
-from irportal.workflow import engine, notifications
+from irportal.workflow import outbox
 from irportal.workflow.sweep import run_sweep
 
 
@@ -17,22 +16,18 @@ def sweep() -> dict[str, int]:
 
 
 @shared_task(
-    name="irportal.workflow.tasks.notify_transition",
-    autoretry_for=(SMTPException, OSError),
+    name=outbox.RUN_TASK,
+    time_limit=outbox.RUN_TIME_LIMIT,
+    soft_time_limit=outbox.RUN_TIME_LIMIT - 20,
+    autoretry_for=outbox.TRANSIENT_DB_ERRORS,
     retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=6,
-    time_limit=60,
-    soft_time_limit=50,
+    retry_backoff_max=60,
+    max_retries=5,
 )
-def notify_transition(kind: str, pk: int, transition: str) -> int:
-    """Email the people the change concerns: the next step's reviewers, or the author."""
-    spec = engine.spec_for(kind)
-    item = (
-        spec.model.objects.filter(pk=pk).select_related("current_step__group", "created_by", "last_edited_by").first()
-    )
-    if item is None:
-        return 0
-    addresses = notifications.recipients(item, transition)
-    subject, body = notifications.message(kind, item, transition)
-    return send_mass_mail([(subject, body, None, [address]) for address in addresses])
+def run_outbox_message(message_id: int) -> bool:
+    return outbox.run(message_id)
+
+
+@shared_task(name="irportal.workflow.tasks.outbox_redispatch", time_limit=60, soft_time_limit=50)
+def outbox_redispatch() -> dict[str, int]:
+    return outbox.redispatch()

@@ -7,7 +7,7 @@ from alerts.models import Subscriber, SubscriberStatus
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_publish, release_submit
-from tests.factories import UserFactory, make_release
+from tests.factories import UserFactory, make_approval_step, make_release
 
 CONFIRM_LINK = re.compile(r"http://[^\s]+/investors/alerts/confirm/[A-Za-z0-9_-]+/")
 
@@ -35,6 +35,7 @@ def publish_release():
     """Take a new release through the workflow to published, as IR staff would."""
 
     def publish(after_each_step=lambda: None, **fields):
+        make_approval_step()  # a transactional test that ran before may have flushed the default one
         author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
         release = make_release(author, **fields)
         release_submit(release_id=release.pk, actor=author)

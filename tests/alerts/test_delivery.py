@@ -9,25 +9,16 @@ from django.utils import timezone
 
 from alerts import delivery
 from alerts.delivery import alert_prepare, alert_send_batch, alerts_stalled_batches
-from alerts.models import Delivery, DeliveryStatus, SubscriberStatus
+from alerts.models import Delivery, DeliveryStatus, SentMessage, SubscriberStatus
 from alerts.services import alert_unsubscribe, unsubscribe_token
 from alerts.tasks import fan_out, send_batch
 from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_withdraw
-from tests.alerts import backends
 from tests.alerts.conftest import alerts_to, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
 TOPIC = "release.publish"
-
-
-@pytest.fixture
-def scripted_smtp(settings):
-    settings.EMAIL_BACKEND = "tests.alerts.backends.ScriptedBackend"
-    backends.script.clear()
-    yield backends.script
-    backends.script.clear()
 
 
 @pytest.fixture
@@ -119,9 +110,14 @@ def test_a_transient_smtp_error_is_retried_by_the_task_and_sends_each_alert_once
     assert [d.attempts for d in Delivery.objects.order_by("subscriber_id")] == [1, 2, 1]
 
 
-def test_the_batch_task_retries_smtp_errors_with_exponential_backoff():
-    assert smtplib.SMTPException in send_batch.autoretry_for and OSError in send_batch.autoretry_for
-    assert send_batch.retry_backoff is True and send_batch.retry_backoff_max == 600
+def test_the_batch_task_retries_smtp_and_database_errors_with_backoff_of_at_most_a_minute():
+    from django.db import InterfaceError, OperationalError
+
+    for error in (smtplib.SMTPException, OSError, OperationalError, InterfaceError):
+        assert error in send_batch.autoretry_for
+    assert OperationalError in fan_out.autoretry_for and InterfaceError in fan_out.autoretry_for
+    # No countdown beyond a minute: longer waits are kept on the rows, for beat.
+    assert send_batch.retry_backoff is True and send_batch.retry_backoff_max == 60
     assert send_batch.time_limit and send_batch.soft_time_limit
 
 
@@ -220,24 +216,38 @@ def test_rows_a_lost_task_left_behind_are_found_for_beat_to_queue_again(release,
     ]
 
 
-def test_publishing_a_release_queues_the_fan_out(publish_release, monkeypatch, django_capture_on_commit_callbacks):
+def test_publishing_a_release_writes_its_fan_out_with_it_and_the_fan_out_queues_the_batches(
+    publish_release, monkeypatch
+):
+    from alerts import tasks
+    from irportal.workflow import outbox
+    from irportal.workflow.models import OutboxMessage
+
+    subscriber = make_subscriber("holder@example.test")
+    release = publish_release()
+    [message] = OutboxMessage.objects.filter(handler="alerts.fan_out")
+    assert message.payload == {"kind": "release", "item_id": release.pk, "transition": "publish"}
     queued = []
-    monkeypatch.setattr(fan_out, "delay", lambda *args: queued.append(args))
-    with django_capture_on_commit_callbacks(execute=True):
-        release = publish_release()
-    assert queued == [(TOPIC, release.pk)]
+    monkeypatch.setattr(tasks, "hand_to_worker", lambda *args: queued.append(args) or True)
+    assert outbox.run(message.pk) is True
+    assert queued == [(delivery.SEND_BATCH_TASK, TOPIC, release.pk, subscriber.pk, subscriber.pk)]
+    assert Delivery.objects.get().status == DeliveryStatus.PENDING
+    assert outbox.run(message.pk) is False  # a second delivery of the row finds it done
+    assert Delivery.objects.count() == 1 and len(queued) == 1
 
 
 def test_beat_queues_stalled_rows_again_and_the_batch_sends_them_once(release, monkeypatch):
+    from alerts import tasks
     from alerts.tasks import resume_stalled
 
     subscriber = make_subscriber("holder@example.test")
     alert_prepare(topic_name=TOPIC, item_id=release.pk)
-    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(hours=2))
+    Delivery.objects.update(queued_at=timezone.now() - dt.timedelta(minutes=3))
     queued = []
-    monkeypatch.setattr(send_batch, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(tasks, "hand_to_worker", lambda name, *args: queued.append(args) or True)
     assert resume_stalled.apply().get() == 1
     assert queued == [(TOPIC, release.pk, subscriber.pk, subscriber.pk)]
+    assert resume_stalled.apply().get() == 0  # queued now: not again before its grace has passed
     for args in queued * 2:
         alert_send_batch(topic_name=args[0], item_id=args[1], first=args[2], last=args[3])
     assert len(mail.outbox) == 1
@@ -251,3 +261,118 @@ def test_beat_runs_the_alert_housekeeping_tasks():
     ours = {"alerts.tasks.resume_stalled", "alerts.tasks.purge_unconfirmed"}
     assert ours <= {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert ours <= set(app.tasks)
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """A mail server that is not there: SMTP to a local port nobody listens on."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    return settings
+
+
+def test_a_mail_server_that_cannot_be_reached_counts_a_try_and_keeps_the_error_on_every_row(release, smtp_down):
+    for n in range(2):
+        make_subscriber(f"holder{n}@example.test")
+    [(first, last)] = alert_prepare(topic_name=TOPIC, item_id=release.pk)
+    with pytest.raises(OSError):
+        alert_send_batch(topic_name=TOPIC, item_id=release.pk, first=first, last=last)
+    rows = list(Delivery.objects.values_list("status", "attempts", "next_attempt_at"))
+    assert rows == [(DeliveryStatus.PENDING, 1, None)] * 2  # the first retry comes at once
+    assert all("refused" in error.lower() for error in Delivery.objects.values_list("last_error", flat=True))
+    with pytest.raises(OSError):
+        alert_send_batch(topic_name=TOPIC, item_id=release.pk, first=first, last=last)
+    # The second failed try waits for beat: 30 seconds.
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
+    assert all(row.next_attempt_at > timezone.now() for row in Delivery.objects.all())
+    assert alert_send_batch(topic_name=TOPIC, item_id=release.pk, first=first, last=last) == {
+        "sent": 0,
+        "failed": 0,
+        "skipped": 0,
+    }
+
+
+def test_a_mail_server_down_beyond_the_last_try_leaves_failed_rows_with_the_reason(release, smtp_down, settings):
+    """Beat makes each retry due when its time has come; after ALERTS_MAX_ATTEMPTS tries the row is failed."""
+    import time_machine
+
+    settings.ALERTS_MAX_ATTEMPTS = 6
+    make_subscriber("holder@example.test")
+    alert_prepare(topic_name=TOPIC, item_id=release.pk)
+    moment = timezone.now()
+    tries = 0
+    while Delivery.objects.get().status == DeliveryStatus.PENDING and tries < 20:
+        with time_machine.travel(moment, tick=False):
+            for topic_name, item_id, first, last in alerts_stalled_batches(now=moment + dt.timedelta(minutes=3)):
+                with pytest.raises(OSError):
+                    alert_send_batch(topic_name=topic_name, item_id=item_id, first=first, last=last)
+                tries += 1
+        moment += dt.timedelta(minutes=4)
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts, tries) == (DeliveryStatus.FAILED, 6, 6)
+    assert "refused" in row.last_error.lower()
+    assert not mail.outbox
+
+
+def test_each_try_has_its_message_id_on_the_row_before_the_mail_goes_out(release, monkeypatch):
+    make_subscriber("holder@example.test")
+    [(first, last)] = alert_prepare(topic_name=TOPIC, item_id=release.pk)
+    seen_on_the_row = []
+    original_send = delivery.EmailMessage.send
+
+    def send(message, *args, **kwargs):
+        seen_on_the_row.append(Delivery.objects.get().message_id)
+        return original_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(delivery.EmailMessage, "send", send)
+    alert_send_batch(topic_name=TOPIC, item_id=release.pk, first=first, last=last)
+    [message] = mail.outbox
+    row = Delivery.objects.get()
+    assert seen_on_the_row == [row.message_id] == [message.extra_headers["Message-ID"]]
+    assert row.message_id.endswith("@127.0.0.1>")
+    assert SentMessage.objects.get().message_id == row.message_id
+
+
+def _left_sending(release, *, logged: bool):
+    """A row whose worker died after claiming it: with or without the send log's record of its mail."""
+    subscriber = make_subscriber("holder@example.test")
+    alert_prepare(topic_name=TOPIC, item_id=release.pk)
+    row = Delivery.objects.get()
+    claimed_at = timezone.now() - dt.timedelta(minutes=4)
+    Delivery.objects.filter(pk=row.pk).update(
+        status=DeliveryStatus.SENDING, claimed_at=claimed_at, attempts=1, message_id="<first-try@example.test>"
+    )
+    if logged:
+        SentMessage.objects.create(message_id="<first-try@example.test>", delivery=row)
+    return subscriber
+
+
+def test_a_row_left_sending_whose_mail_the_send_log_has_is_marked_sent_and_not_sent_again(release):
+    _left_sending(release, logged=True)
+    assert alerts_stalled_batches() == []
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts, row.sent_at is not None) == (DeliveryStatus.SENT, 1, True)
+    assert not mail.outbox
+
+
+def test_a_row_left_sending_that_the_send_log_lacks_is_sent_again_with_a_new_message_id(release):
+    subscriber = _left_sending(release, logged=False)
+    [(topic_name, item_id, first, last)] = alerts_stalled_batches()
+    assert (first, last) == (subscriber.pk, subscriber.pk)
+    alert_send_batch(topic_name=topic_name, item_id=item_id, first=first, last=last)
+    [message] = mail.outbox
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts) == (DeliveryStatus.SENT, 2)
+    assert message.extra_headers["Message-ID"] == row.message_id != "<first-try@example.test>"
+
+
+def test_a_row_claimed_within_its_lease_is_left_to_its_worker(release):
+    _left_sending(release, logged=False)
+    Delivery.objects.update(claimed_at=timezone.now() - dt.timedelta(minutes=2))
+    assert alerts_stalled_batches() == []
+    assert Delivery.objects.get().status == DeliveryStatus.SENDING

@@ -172,9 +172,32 @@ def test_two_sweeps_in_parallel_change_each_replay_exactly_once(approval_step, c
     assert AuditEntry.objects.filter(action="event.replay_publish").count() == 10
 
 
-def test_a_window_that_closes_before_any_link_arrives_is_closed_by_the_sweep(author, approver, company):
-    event = published(make_event(author), author, approver)
+def test_a_replay_never_published_is_not_expired_when_its_window_closes(author, approver, company):
+    no_link = published(make_event(author), author, approver)
+    draft = make_event(author, replay_url="https://replay.example/draft")
+    expires = END + timedelta(days=7)
+    assert run_sweep(expires)["events.replay_expire"] == []
+    for event in (no_link, draft):
+        event.refresh_from_db()
+        assert (event.replay_status, event.replay_expired_at) == (ReplayStatus.PENDING, None)
+        assert actions(event) == []
+    # A link and a longer window given afterwards still bring the replay up.
+    with time_machine.travel(expires, tick=False):
+        event_replay_url_set(actor=author, pk=no_link.pk, replay_url="https://replay.example/late")
+        event_replay_window_change(actor=author, pk=no_link.pk, days=14, reason="The recording came late")
+    assert run_sweep(expires)["events.replay_publish"] == [no_link.pk]
+
+
+def test_a_sweep_that_started_before_the_expiry_cannot_publish_the_replay_again_after_it(author, approver, company):
+    """Two sweeps overlap: the older one (started a second before the window closed) runs its publication
+    part after the newer one has expired the replay."""
+    from events.workflow import events_replay_publish_due
+
+    event = _with_replay(author, approver)
+    run_sweep(END)
     expires = END + timedelta(days=7)
     assert run_sweep(expires)["events.replay_expire"] == [event.pk]
-    assert Event.objects.get(pk=event.pk).replay_status == ReplayStatus.EXPIRED
-    assert run_sweep(expires)["events.replay_expire"] == []
+    assert events_replay_publish_due(expires - timedelta(seconds=1)) == []
+    event.refresh_from_db()
+    assert (event.replay_status, event.replay_expired_at) == (ReplayStatus.EXPIRED, expires)
+    assert actions(event) == ["event.replay_url_change", "event.replay_publish", "event.replay_expire"]

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 
 from irportal.accounts.roles import IR_APPROVER
-from irportal.workflow.tasks import notify_transition
+from irportal.workflow.notifications import notify_transition
 from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_publish, release_request_changes, release_submit
 from tests.factories import UserFactory, make_release

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("alerts", "0001_initial"),
+        ("alerts", "0002_send_log_and_retry_times"),
     ]
 
     operations = [
