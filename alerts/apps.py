@@ -7,7 +7,7 @@ class AlertsConfig(AppConfig):
 
     def ready(self):
         from alerts import metrics, tasks
-        from irportal.accounts import navigation, roles
+        from irportal.accounts import dashboard, navigation, roles
         from irportal.audit.registry import register_action
         from irportal.ops.metrics import register_collector
         from irportal.workflow import outbox
@@ -24,3 +24,12 @@ class AlertsConfig(AppConfig):
         outbox.register("alerts.fan_out", tasks.fan_out_change, on_change=tasks.takes_part)
         register_collector("alerts", metrics.collect_metrics)
         navigation.register(navigation.NavItem("Email alerts", "alerts_staff:overview", "alerts.view_subscriber", 75))
+        dashboard.register(
+            dashboard.Panel(
+                "backlog",
+                "staff/dashboard/_backlog.html",
+                metrics.backlog,
+                permission="auth.change_user",  # the IR Admin's: who runs the site for the team
+                order=60,
+            )
+        )

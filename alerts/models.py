@@ -102,6 +102,8 @@ class Delivery(models.Model):
             models.Index(fields=["topic", "item_id", "status"], name="alert_delivery_item_status"),
             models.Index(fields=["status"], condition=Q(status="sending"), name="alert_delivery_sending"),
             models.Index(fields=["queued_at"], condition=Q(status="pending"), name="alert_delivery_pending"),
+            # Few, counted at every metrics scrape and on the admin's dashboard.
+            models.Index(fields=["status"], condition=Q(status="failed"), name="alert_delivery_failed"),
         ]
 
     def __str__(self):

@@ -189,10 +189,6 @@ class DocumentFile(models.Model):
     def __str__(self):
         return self.label
 
-    @property
-    def extension(self) -> str:
-        return self.format
-
     def snapshot(self) -> dict:
         return {
             "id": self.pk,

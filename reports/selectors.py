@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, OuterRef, Subquery, Value, When, Window
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from company.models import CompanyProfile
 from events import selectors as event_selectors
@@ -152,6 +153,11 @@ class Quarter:
     @property
     def ends_on(self) -> date:
         return self.documents[0].period_ends_on
+
+    @property
+    def ended(self) -> bool:
+        """Whether the quarter is over (a company may publish an outlook or slides before it is)."""
+        return self.ends_on < timezone.localdate()
 
     def _of(self, kinds) -> list[DocumentContent]:
         return [doc for doc in self.documents if doc.content["kind"] in kinds]

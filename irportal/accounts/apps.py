@@ -10,8 +10,9 @@ class AccountsConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from irportal.accounts import navigation, signals  # noqa: F401
+        from irportal.accounts import dashboard, navigation, signals  # noqa: F401
         from irportal.accounts.roles import sync_roles
+        from irportal.audit.health import chain_health
         from irportal.audit.registry import register_action
 
         for name, label in [
@@ -37,4 +38,14 @@ class AccountsConfig(AppConfig):
         # Hang the sync on django.contrib.auth's post_migrate, which every migrate and flush sends.
         post_migrate.connect(sync_roles, sender=apps.get_app_config("auth"), dispatch_uid="sync_roles")
         navigation.register(navigation.NavItem("Users", "accounts:user_list", "auth.change_user", order=80))
+        # Compliance's panel: when the audit chain was last verified, and its last checkpoint.
+        dashboard.register(
+            dashboard.Panel(
+                "chain",
+                "staff/dashboard/_chain.html",
+                lambda user, now: {"health": chain_health()},
+                permission="audit.view_auditentry",
+                order=5,
+            )
+        )
         navigation.register(navigation.NavItem("Audit log", "audit:log", "audit.view_auditentry", order=70))

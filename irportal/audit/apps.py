@@ -25,5 +25,6 @@ class AuditConfig(AppConfig):
         signals.task_prerun.connect(context.task_started, dispatch_uid="irportal.audit.task_started", weak=False)
         signals.task_postrun.connect(context.task_finished, dispatch_uid="irportal.audit.task_finished", weak=False)
         metrics.register_collector("audit", health.collect_metrics)
+
         backup.register_file("audit-checkpoints.log", checkpoint_path)
         backup.register_after_restore(restore.record_restore)

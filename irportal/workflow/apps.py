@@ -12,7 +12,7 @@ class WorkflowConfig(AppConfig):
         from irportal.ops.metrics import register_collector
 
         # The tasks before any worker or producer starts; the staff notifications as a side effect of changes.
-        from irportal.workflow import notifications, sweep, tasks  # noqa: F401
+        from irportal.workflow import notifications, outbox, sweep, tasks  # noqa: F401
         from irportal.workflow.console.dashboard import may_view_some_kind, register_panels
 
         register_action("workflow.step_change", "Changed an approval step")
@@ -20,6 +20,7 @@ class WorkflowConfig(AppConfig):
         register_action("calendar.feed_revoke", "Revoked a private calendar address")
 
         register_collector("sweep", sweep.collect_metrics)
+        register_collector("outbox", outbox.collect_metrics)
         roles.grant(
             roles.IR_ADMIN, "workflow.view_approvalstep", "workflow.add_approvalstep", "workflow.change_approvalstep"
         )

@@ -240,7 +240,10 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["pk"]
         default_permissions = ()
-        indexes = [models.Index(fields=["redispatch_at"], condition=Q(status="pending"), name="outbox_pending")]
+        indexes = [
+            models.Index(fields=["redispatch_at"], condition=Q(status="pending"), name="outbox_pending"),
+            models.Index(fields=["status"], condition=Q(status="failed"), name="outbox_failed"),
+        ]
 
     def __str__(self):
         return f"{self.handler} {self.payload}"

@@ -31,12 +31,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from prometheus_client.core import GaugeMetricFamily
 
 from irportal.celery import app
 from irportal.workflow.models import OutboxMessage
@@ -210,3 +211,18 @@ def _give_up(unclaimed, now) -> int:
         failed += unclaimed.filter(pk=message.pk).update(status=OutboxMessage.Status.FAILED, last_error=reason)
         logger.error("side effect %s failed for good: %s", message, reason)
     return failed
+
+
+def collect_metrics(now: datetime):
+    """For the operator's metrics: side effects waiting, failed for good, and the age of the oldest waiting."""
+    waiting = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+    counts = GaugeMetricFamily(
+        "irportal_outbox_messages", "Side effects of changes not done yet, or failed", labels=["state"]
+    )
+    counts.add_metric(["pending"], waiting.count())
+    counts.add_metric(["failed"], OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count())
+    yield counts
+    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    age = GaugeMetricFamily("irportal_outbox_oldest_pending_seconds", "Age of the oldest side effect not done yet")
+    age.add_metric([], (now - oldest).total_seconds() if oldest else 0.0)
+    yield age

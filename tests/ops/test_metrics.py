@@ -76,6 +76,9 @@ def test_the_scraper_gets_every_named_series(client, settings, company, author, 
     assert found[("irportal_request_duration_seconds_count", (("view", "investors:home"),))] >= 2
     assert found[("irportal_public_cache_requests_total", (("result", "hit"),))] >= 1
     assert found[("irportal_public_cache_requests_total", (("result", "miss"),))] >= 1
+    assert found[("irportal_outbox_messages", (("state", "pending"),))] >= 1  # the approval's notification
+    assert found[("irportal_outbox_messages", (("state", "failed"),))] == 0
+    assert found[("irportal_outbox_oldest_pending_seconds", ())] >= 90
 
 
 def test_queue_length_counts_what_waits_in_the_broker():

@@ -119,3 +119,17 @@ def test_checks_warn_about_results_dated_before_their_quarter_ended(company, aut
     assert messages == [
         "Results for Q3 FY2026 are dated Sept. 1, 2026, but that quarter ends Sept. 30, 2026: check the period."
     ]
+
+
+def test_a_quarter_not_over_yet_is_ending_not_ended():
+    from types import SimpleNamespace
+
+    import time_machine
+
+    from reports.selectors import Quarter
+
+    quarter = Quarter(2026, 4, documents=[SimpleNamespace(period_ends_on=dt.date(2026, 12, 31))])
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
+        assert not quarter.ended
+    with time_machine.travel(dt.datetime(2027, 1, 2, 12, tzinfo=dt.UTC), tick=False):
+        assert quarter.ended

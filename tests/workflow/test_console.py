@@ -23,8 +23,11 @@ from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.services import release_update
 from releases.workflow import release_approve, release_publish, release_submit
+from reports.models import Document
+from reports.workflow import document_submit
 from tests.events.builders import make_event, published
 from tests.factories import UserFactory, fresh_step_up, make_release, shown_revision, sign_in
+from tests.reports.builders import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +39,16 @@ def console_url(name, kind, **kwargs):
 def make_item(kind, author, n):
     if kind == "releases":
         return make_release(author, slug=f"release-{n}", headline=f"Halvorsen news number {n}")
+    if kind == "documents":
+        return make_document(author, slug=f"document-{n}", title=f"Results number {n}")
     return make_event(author, slug=f"event-{n}", title=f"Presentation number {n}")
 
 
 def submit(item, author):
     if isinstance(item, Release):
         return release_submit(release_id=item.pk, actor=author)
+    if isinstance(item, Document):
+        return document_submit(document_id=item.pk, actor=author)
     return event_submit(event_id=item.pk, actor=author)
 
 
@@ -77,7 +84,7 @@ def count_queries(client, path) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("kind", ["releases", "events"])
+@pytest.mark.parametrize("kind", ["releases", "events", "documents"])
 def test_a_list_reads_as_many_queries_for_5_rows_as_for_100(client, company, author, kind):
     reader = UserFactory(roles=[IR_APPROVER])
     for n in range(5):
@@ -98,13 +105,13 @@ def test_a_list_reads_as_many_queries_for_5_rows_as_for_100(client, company, aut
 def test_the_dashboard_reads_as_many_queries_for_5_items_as_for_100(client, company, author):
     approver = UserFactory(roles=[IR_APPROVER])
     for n in range(5):
-        submit(make_item("releases", author, n), author)
-        submit(make_item("events", author, n), author)
+        for kind in ("releases", "events", "documents"):
+            submit(make_item(kind, author, n), author)
     sign_in(client, approver)
     few = count_queries(client, reverse("accounts:console"))
     for n in range(5, 100):
-        submit(make_item("releases", author, n), author)
-        submit(make_item("events", author, n), author)
+        for kind in ("releases", "events", "documents"):
+            submit(make_item(kind, author, n), author)
     many = count_queries(client, reverse("accounts:console"))
     assert few == many
     waiting = client.get(reverse("accounts:console")).content.decode().split('data-testid="waiting"')[1]
