@@ -151,8 +151,7 @@ def event_restore(*, actor, pk: int, number: int) -> Event:
 def _save_edit(event: Event, *, actor, action: str, fields: dict, note: str = "", data: dict | None = None) -> Event:
     """Apply an edit under the row lock; a new revision (and its audit entry) only when the content changed."""
     replay_before = _replay_snapshot(event)
-    if event.first_published_at and fields.get("slug", event.slug) != event.slug:
-        fields = {**fields, "slug": event.slug}  # published addresses stay stable
+    fields = engine.keep_published_address(event, fields)
     if engine.save_working_copy(
         EVENT,
         event,

@@ -69,8 +69,7 @@ def release_create(*, actor, contacts: list[MediaContact] | None = None, **field
 
 def _save_edit(release: Release, *, actor, action: str, fields: dict, contacts, note: str, data: dict):
     """Apply an edit under the row lock; a new revision only when the content changed."""
-    if release.first_published_at and fields.get("slug", release.slug) != release.slug:
-        fields = {**fields, "slug": release.slug}  # published addresses stay stable
+    fields = engine.keep_published_address(release, fields)
     engine.save_working_copy(
         RELEASE,
         release,

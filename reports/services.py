@@ -165,8 +165,7 @@ def _locked_for_edit(pk: int, base_version: int | None) -> Document:
 
 def _save_edit(document: Document, *, actor, action: str, fields: dict, note: str, data: dict) -> Document:
     """Apply an edit under the row lock; a new revision (and its audit entry) only when the content changed."""
-    if document.first_published_at and fields.get("slug", document.slug) != document.slug:
-        fields = {**fields, "slug": document.slug}  # published addresses stay stable
+    fields = engine.keep_published_address(document, fields)
     engine.save_working_copy(
         DOCUMENT,
         document,

@@ -638,6 +638,13 @@ def new_revision(item, *, content: dict, actor, note: str = ""):
     return revision
 
 
+def keep_published_address(item, fields: dict) -> dict:
+    """The edit's fields, with a published item's ``slug`` kept as it is: wires and search engines link to it."""
+    if item.first_published_at and fields.get("slug", item.slug) != item.slug:
+        return {**fields, "slug": item.slug}
+    return fields
+
+
 def save_working_copy(
     spec: WorkflowSpec,
     item,
