@@ -139,11 +139,11 @@ def invalidate_public_pages() -> None:
 
     The generation is a fresh random token rather than a counter, so a cache
     that lost the key (eviction, restart) can never bring an old copy back.
+    Raises when the cache cannot keep the new generation: a withdrawal's
+    announcement (an outbox row) is then tried again until it can, rather
+    than leaving old copies to come back when the cache does.
     """
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # a cache outage must not fail the change that invalidates
-        logger.exception("could not start a new public cache generation")
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     _queue_warming()
 
 

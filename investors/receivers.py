@@ -18,17 +18,19 @@ SHOWN_IN_PUBLIC = (CompanyProfile, MediaContact, Boilerplate, BoilerplateVersion
 
 
 def _on_state_changed(sender, **kwargs):
+    """Run by the outbox: a cache that cannot be reached fails it, and it is tried again."""
     invalidate_public_pages()
 
 
 def _on_saved_or_deleted(sender, **kwargs):
-    transaction.on_commit(invalidate_public_pages)
+    """Best effort after the save: a copy outlives a missed invalidation by at most ``PUBLIC_CACHE_SECONDS``."""
+    transaction.on_commit(invalidate_public_pages, robust=True)
 
 
 def connect() -> None:
     state_changed.connect(_on_state_changed, dispatch_uid="investors.public_cache")
     # A thumbnail made (or failed) after upload appears on the lists without any workflow transition.
-    thumbnail_changed.connect(_on_state_changed, dispatch_uid="investors.public_cache.thumbnail")
+    thumbnail_changed.connect(_on_saved_or_deleted, dispatch_uid="investors.public_cache.thumbnail")
     for model in SHOWN_IN_PUBLIC:
         post_save.connect(
             _on_saved_or_deleted, sender=model, dispatch_uid=f"investors.public_cache.save.{model.__name__}"

@@ -116,6 +116,30 @@ def test_a_withdrawal_drops_the_cached_pages_at_once(
         assert client.get(f"/investors/news/{embargoed.slug}/").status_code == 410
 
 
+def test_a_withdrawal_the_cache_missed_is_invalidated_when_the_cache_is_back(
+    client, embargoed, approver, public_cache, settings, django_capture_on_commit_callbacks
+):
+    from irportal.workflow import outbox
+    from irportal.workflow.models import OutboxMessage
+
+    with time_machine.travel(embargoed.publish_at + dt.timedelta(minutes=1), tick=False):
+        run_sweep()
+        assert shows(client, "/investors/", f"/investors/news/{embargoed.slug}/")
+        working = settings.CACHES
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            release_withdraw(release_id=embargoed.pk, actor=approver, reason="Issued in error")
+        announcement = OutboxMessage.objects.filter(handler="workflow.state_changed").latest("pk")
+        assert announcement.status == OutboxMessage.Status.PENDING and announcement.last_error
+        # The cache is back with the copies it held: the announcement, tried again, drops them.
+        settings.CACHES = working
+        assert shows(client, "/investors/", f"/investors/news/{embargoed.slug}/")
+        assert outbox.run(announcement.pk) is True
+        assert not shows(client, "/investors/", f"/investors/news/{embargoed.slug}/")
+
+
 def test_publication_by_the_sweep_drops_the_cached_pages_at_once(
     client, company, author, approver, public_cache, django_capture_on_commit_callbacks
 ):
