@@ -266,3 +266,59 @@ def test_an_event_approved_but_embargoed_is_not_shown_with_the_documents(client,
     event_approve(event_id=call.pk, actor=approver, publish_at=timezone.now() + dt.timedelta(days=3))
     publish(make_document(author, slug="q3-results", event=call), author, approver)
     assert "Embargoed call" not in client.get("/investors/documents/q3-results/").content.decode()
+
+
+def reference_firsts(now) -> dict[str, str | None]:
+    """The Investor page's two documents the slow way: every public document through the ORM, ranked in Python."""
+    read = [(document, document.public_revision(now).content) for document in Document.objects.public(now)]
+    results = [(c["fiscal_year"], c["fiscal_quarter"], c["document_date"], d.pk, d) for d, c in read
+               if c["kind"] == "quarterly_results"]  # fmt: skip
+    slides = [(c["document_date"], d.pk, d) for d, c in read if c["kind"] == "presentation"]
+    return {
+        "latest_results": max(results, key=lambda row: row[:4])[-1].slug if results else None,
+        "newest_presentation": max(slides, key=lambda row: row[:2])[-1].slug if slides else None,
+    }
+
+
+def test_the_investor_page_documents_are_the_public_reading_at_every_moment(company, author, approver):
+    from reports.selectors import investor_page_documents
+    from reports.services import document_update
+
+    now = timezone.now().replace(microsecond=0)
+    embargo = now + dt.timedelta(hours=2)
+    q2 = publish(make_document(author, slug="q2-results", fiscal_quarter=2, title="Q2"), author, approver)
+    old_slides = publish(
+        make_document(
+            author, slug="old-slides", kind="presentation", title="Old slides", document_date=dt.date(2026, 8, 1)
+        ),
+        author,
+        approver,
+    )
+    # Embargoed: Q3 results and new slides go public at the embargo, to the second.
+    approve(make_document(author, slug="q3-results", title="Q3"), author, approver, publish_at=embargo)
+    approve(
+        make_document(author, slug="new-slides", kind="presentation", title="New", document_date=dt.date(2026, 11, 1)),
+        author,
+        approver,
+        publish_at=embargo,
+    )
+    # A correction approved for the embargo turns the old slides into a fact sheet then; a draft correction
+    # that would make Q2 a Q4 never counts.
+    document_update(actor=author, pk=old_slides.pk, base_version=old_slides.version, kind="fact_sheet")
+    approve(Document.objects.get(pk=old_slides.pk), author, approver, publish_at=embargo)
+    document_update(actor=author, pk=q2.pk, base_version=q2.version, fiscal_quarter=4)
+    withdrawn = publish(
+        make_document(author, slug="withdrawn-q1", fiscal_year=2027, fiscal_quarter=1), author, approver
+    )
+    document_withdraw(document_id=withdrawn.pk, actor=approver, reason="Issued in error")
+
+    seen = {}
+    for moment in (now, embargo - dt.timedelta(seconds=1), embargo, embargo + dt.timedelta(days=1)):
+        found = investor_page_documents(moment)
+        shown = {name: doc.document.slug if doc else None for name, doc in found.items()}
+        assert shown == reference_firsts(moment), moment
+        seen[moment] = shown
+    assert seen[now] == {"latest_results": "q2-results", "newest_presentation": "old-slides"}
+    assert seen[embargo] == {"latest_results": "q3-results", "newest_presentation": "new-slides"}
+    # The panel shows the revision the public reads, not the draft.
+    assert investor_page_documents(embargo)["latest_results"].content["fiscal_quarter"] == 3
