@@ -221,9 +221,10 @@ def test_the_page_reads_the_profile_once_in_a_fixed_number_of_queries(
         response = InvestorHomeView.as_view()(RequestFactory().get("/investors/"))
         response.render()
 
-    # The profile, the latest releases (their ids, then their documents), the About text, the contacts, the
-    # two event lists, and the latest financial results with the newest presentation (one query).
-    with django_assert_num_queries(8) as captured:
+    # The profile, the latest releases with their revisions, the About text, the contacts, the two event
+    # lists, and the latest financial results with the newest presentation (one query; one more for their
+    # thumbnails when they have files).
+    with django_assert_num_queries(7) as captured:
         render()
     assert sum("company_companyprofile" in query["sql"] for query in captured.captured_queries) == 1
 
