@@ -54,8 +54,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = os.environ.get("BENCH_PUBLIC_DATABASE", "irportal_bench_public")
 COMPANY = {"legal_name": "Halvorsen Instruments, Inc.", "short_name": "Halvorsen", "ticker": "HLVI"}
-SCALE = {"releases": 10_000, "events": 1_000, "contacts": 100}
-SMALL = {"releases": 10, "events": 10, "contacts": 100}
+SCALE = {"releases": 10_000, "events": 1_000, "contacts": 100, "documents": 200}
+SMALL = {"releases": 10, "events": 10, "contacts": 100, "documents": 10}
 QUIET = ["--log-level", "warning"]
 WRK = {"duration": 10, "threads": 2, "connections": 32}
 WRK_PAGES = ("investors", "news", "release", "rss")
@@ -145,6 +145,8 @@ def seed(scale: dict[str, int]) -> None:
     seed_releases(scale["releases"])
     if apps.is_installed("events"):
         seed_events(scale["events"])
+    if apps.is_installed("reports"):
+        seed_documents(scale["documents"])
 
 
 def _bench_user():
@@ -314,6 +316,85 @@ def seed_events(total: int) -> None:
         _link_live_revisions(event_model._meta.db_table, revision_model._meta.db_table, "event_id")
 
 
+# Each fiscal year's documents, newest first: four quarters' results and slides, the annual report, the proxy.
+FISCAL_YEAR_DOCUMENTS = [("quarterly_results", q) for q in (4, 3, 2, 1)] + [("presentation", q) for q in (4, 3, 2, 1)]
+FISCAL_YEAR_DOCUMENTS += [("annual_report", None), ("proxy_statement", None)]
+
+
+def seed_documents(total: int) -> None:
+    """Ten documents a fiscal year, going back from the current one, each with its main PDF (a row, no file)."""
+    import secrets
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from irportal.workflow.models import State
+    from reports.content import document_content
+    from reports.models import Document, DocumentFile, DocumentRevision
+
+    have = Document.objects.count()
+    if have >= total:
+        return
+    user = _bench_user()
+    now = timezone.now().replace(microsecond=0)
+    published_at = now - dt.timedelta(days=1)
+    with transaction.atomic():
+        documents = []
+        for n in range(have, total):
+            kind, quarter = FISCAL_YEAR_DOCUMENTS[n % len(FISCAL_YEAR_DOCUMENTS)]
+            year = now.year - n // len(FISCAL_YEAR_DOCUMENTS)
+            documents.append(
+                Document(
+                    slug=f"bench-document-{n:04d}",
+                    kind=kind,
+                    title=f"{Document.Kind(kind).label} {n}",
+                    fiscal_year=year,
+                    fiscal_quarter=quarter,
+                    document_date=dt.date(year, 3 * (quarter or 4), 1) - dt.timedelta(days=1),
+                    summary="Revenue of $84.2 million, up 12%.",
+                    status=State.PUBLISHED,
+                    publish_at=published_at,
+                    first_published_at=published_at,
+                    last_published_at=published_at,
+                    created_by=user,
+                    last_edited_by=user,
+                    version=1,
+                )
+            )
+        Document.objects.bulk_create(documents, batch_size=1000)
+        new = list(Document.objects.filter(live_revision__isnull=True))
+        DocumentFile.objects.bulk_create(
+            DocumentFile(
+                document=document,
+                token=secrets.token_hex(16),
+                role=DocumentFile.Role.MAIN,
+                format=DocumentFile.Format.PDF,
+                label=document.title,
+                original_name=f"{document.slug}.pdf",
+                file=f"documents/{document.slug}.pdf",
+                size=480_000,
+                sha256="0" * 64,
+                pages=24,
+                uploaded_by=user,
+            )
+            for document in new
+        )
+        revisions = []
+        for document in new:
+            revision = DocumentRevision(
+                document=document,
+                number=1,
+                content=(content := document_content(document)),
+                content_hash=DocumentRevision.hash_content(content),
+                created_by=user,
+                note="Bench data",
+            )
+            revision.columns_from_content()
+            revisions.append(revision)
+        DocumentRevision.objects.bulk_create(revisions, batch_size=1000)
+        _link_live_revisions(Document._meta.db_table, DocumentRevision._meta.db_table, "document_id")
+
+
 def public_paths() -> dict[str, str]:
     """Every public page, by name: the newest release and the next upcoming event stand for their kind."""
     from django.urls import reverse
@@ -321,9 +402,11 @@ def public_paths() -> dict[str, str]:
 
     from events.models import Event
     from releases.models import Release
+    from reports.models import Document
 
     now = timezone.now()
     newest = Release.objects.public_newest_first(now).first()
+    document = Document.objects.public(now).order_by("-fiscal_year", "pk").first()
     event = Event.objects.public(now).filter(starts_at__gt=now).order_by("starts_at").first()
     return {
         "investors": "/investors/",
@@ -334,6 +417,10 @@ def public_paths() -> dict[str, str]:
         "event": event.get_absolute_url(),
         "event calendar": reverse("events:ics", args=[event.slug]),
         "calendar": "/investors/events.ics",
+        "financials": "/investors/financials/",
+        "reports": "/investors/reports/",
+        "presentations": "/investors/presentations/",
+        "document": document.get_absolute_url(),
         "sitemap": "/sitemap.xml",
         "theme": "/investors/theme.css",
         "robots": "/robots.txt",

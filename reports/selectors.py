@@ -71,6 +71,14 @@ def _public_link_targets(contents: list[dict], now: datetime) -> tuple[dict, dic
     return releases, events
 
 
+def _files_by_token(tokens) -> dict[str, DocumentFile]:
+    """The files these revisions name, with their thumbnails' state (one query; none for no tokens)."""
+    if not tokens:
+        return {}
+    files = DocumentFile.objects.filter(token__in=tokens).only("token", "thumbnail_state", "thumbnail_error")
+    return {item.token: item for item in files}
+
+
 def public_contents(documents, now: datetime) -> list[DocumentContent]:
     """What the public reads of each of ``documents`` (loaded with both revisions), with its links resolved."""
     pairs = [(document, document.public_revision(now)) for document in documents]
@@ -81,10 +89,7 @@ def public_contents(documents, now: datetime) -> list[DocumentContent]:
     for content in contents:
         tokens |= {item["token"] for item in content["supplementary"]}
         tokens |= {content["main_file"]["token"]} if content["main_file"] else set()
-    files = {
-        item.token: item
-        for item in DocumentFile.objects.filter(token__in=tokens).only("token", "thumbnail_state", "thumbnail_error")
-    }
+    files = _files_by_token(tokens)
     return [
         DocumentContent(
             content,
@@ -310,11 +315,7 @@ def investor_page_documents(now: datetime) -> dict:
         for document in Document.objects.raw(LATEST_PER_KIND_SQL, params)
     ]
     tokens = [content["main_file"]["token"] for _, content in firsts if content["main_file"]]
-    files = (
-        {item.token: item for item in DocumentFile.objects.filter(token__in=tokens).only("token", "thumbnail_state")}
-        if tokens
-        else {}
-    )
+    files = _files_by_token(tokens)
     found = {
         content["kind"]: DocumentContent(
             content, document=document, file_base=f"{document.get_absolute_url()}files/", resolved=Resolved(files=files)
