@@ -183,6 +183,21 @@ def _spread(index: int, total: int, *, span_days: int) -> dt.datetime:
     return timezone.now().replace(microsecond=0) - dt.timedelta(minutes=5) - step * index
 
 
+def _published(at: dt.datetime, user) -> dict:
+    """The workflow columns of an item published at ``at`` (its revision 1 is linked afterwards)."""
+    from irportal.workflow.models import State
+
+    return {
+        "status": State.PUBLISHED,
+        "publish_at": at,
+        "first_published_at": at,
+        "last_published_at": at,
+        "created_by": user,
+        "last_edited_by": user,
+        "version": 1,
+    }
+
+
 def _link_live_revisions(item_table: str, revision_table: str, fk: str) -> None:
     from django.db import connection
 
@@ -197,7 +212,6 @@ def _link_live_revisions(item_table: str, revision_table: str, fk: str) -> None:
 def seed_releases(total: int) -> None:
     from django.db import transaction
 
-    from irportal.workflow.models import State
     from releases.content import release_content
     from releases.models import MediaContact, Release, ReleaseRevision
 
@@ -222,13 +236,7 @@ def seed_releases(total: int) -> None:
                     distribution="BUSINESS WIRE",
                     body="<p>Halvorsen Instruments, Inc. (Nasdaq: HLVI) today announced results.</p>"
                     "<table><tr><th>Quarter</th><th>Revenue</th></tr><tr><td>Q3</td><td>84.2</td></tr></table>",
-                    status=State.PUBLISHED,
-                    publish_at=at,
-                    first_published_at=at,
-                    last_published_at=at,
-                    created_by=user,
-                    last_edited_by=user,
-                    version=1,
+                    **_published(at, user),
                 )
             )
         Release.objects.bulk_create(releases, batch_size=1000)
@@ -265,7 +273,6 @@ def seed_events(total: int) -> None:
     from django.utils import timezone
 
     from events.content import event_content
-    from irportal.workflow.models import State
 
     event_model = apps.get_model("events", "Event")
     revision_model = apps.get_model("events", "EventRevision")
@@ -290,13 +297,7 @@ def seed_events(total: int) -> None:
                 presenters=[{"name": "Dana Ferreira", "title": "Vice President, Investor Relations"}],
                 webcast_url=f"https://webcast.example/halvorsen/{n}",
                 replay_url=f"https://webcast.example/halvorsen/{n}/replay" if starts < now else "",
-                status=State.PUBLISHED,
-                publish_at=now - dt.timedelta(days=400),
-                first_published_at=now - dt.timedelta(days=400),
-                last_published_at=now - dt.timedelta(days=400),
-                created_by=user,
-                last_edited_by=user,
-                version=1,
+                **_published(now - dt.timedelta(days=400), user),
             )
             event.schedule_replay()
             events.append(event)
@@ -328,7 +329,6 @@ def seed_documents(total: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from irportal.workflow.models import State
     from reports.content import document_content
     from reports.models import Document, DocumentFile, DocumentRevision
 
@@ -337,7 +337,6 @@ def seed_documents(total: int) -> None:
         return
     user = _bench_user()
     now = timezone.now().replace(microsecond=0)
-    published_at = now - dt.timedelta(days=1)
     with transaction.atomic():
         documents = []
         for n in range(have, total):
@@ -352,13 +351,7 @@ def seed_documents(total: int) -> None:
                     fiscal_quarter=quarter,
                     document_date=dt.date(year, 3 * (quarter or 4), 1) - dt.timedelta(days=1),
                     summary="Revenue of $84.2 million, up 12%.",
-                    status=State.PUBLISHED,
-                    publish_at=published_at,
-                    first_published_at=published_at,
-                    last_published_at=published_at,
-                    created_by=user,
-                    last_edited_by=user,
-                    version=1,
+                    **_published(now - dt.timedelta(days=1), user),
                 )
             )
         Document.objects.bulk_create(documents, batch_size=1000)
