@@ -363,6 +363,9 @@ else:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # The worker looks for new messages ten times a second (kombu's default is once): the demo data's
+        # side effects, and every publication's, then run within moments under `make run`.
+        "polling_interval": 0.1,
     }
     for _folder in ("queue", "control", "processed"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)

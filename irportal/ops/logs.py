@@ -26,12 +26,16 @@ task_logger = logging.getLogger("irportal.task")
 CONTEXT_FIELDS = ("request_id", "task_id", "task_name", "user_id", "view", "status", "duration_ms", "state")
 
 
-class JsonFormatter(_JsonFormatter):
-    """One JSON object per line: time (UTC, ISO 8601), level, logger, message and the record's extra fields."""
+class UtcTimes:
+    """Record times in UTC, ISO 8601 with a Z, whatever the process's zone (Django sets it to ``TIME_ZONE``)."""
 
     converter = time.gmtime
     default_time_format = "%Y-%m-%dT%H:%M:%S"
     default_msec_format = "%s.%03dZ"
+
+
+class JsonFormatter(UtcTimes, _JsonFormatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message and the record's extra fields."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -39,8 +43,8 @@ class JsonFormatter(_JsonFormatter):
         super().__init__(*args, **kwargs)
 
 
-class PlainFormatter(logging.Formatter):
-    """The terminal's format: the message, then ``key=value`` for each context field present."""
+class PlainFormatter(UtcTimes, logging.Formatter):
+    """The terminal's format: UTC time, level, logger, the message, then ``key=value`` for each context field."""
 
     def __init__(self, *args, **kwargs):
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")

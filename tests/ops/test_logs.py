@@ -98,3 +98,14 @@ def test_a_sweep_on_a_worker_logs_json_lines_with_the_request_id_of_its_audit_en
         "SUCCESS",
         task_id,
     )
+
+
+def test_both_formats_write_the_time_in_utc_whatever_the_process_zone():
+    from irportal.ops.logs import JsonFormatter, PlainFormatter
+
+    # Django sets the process's zone to TIME_ZONE (the company's, America/New_York in the tests).
+    record = logging.LogRecord("irportal.test", logging.INFO, __file__, 1, "swept", None, None)
+    record.created = dt.datetime(2026, 11, 30, 3, 51, 4, 250000, tzinfo=dt.UTC).timestamp()
+    record.msecs = 250.0
+    assert PlainFormatter().format(record).startswith("2026-11-30T03:51:04.250Z INFO irportal.test swept")
+    assert json.loads(JsonFormatter().format(record))["time"] == "2026-11-30T03:51:04.250Z"
