@@ -66,4 +66,4 @@ class NewsFeed(Feed):
         return document.release.public_since
 
     def item_updateddate(self, document):
-        return document.release.last_published_at
+        return document.published_at

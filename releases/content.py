@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from company.timefmt import wire_date
-from irportal.workflow.models import SnapshotDocument
+from irportal.workflow.models import SnapshotDocument, State
 from releases.models import MediaContact, Release
 
 
@@ -83,9 +83,24 @@ class ReleaseDocument(SnapshotDocument):
         return mark_safe(format_html("<p>{}</p>", dateline) + body)  # noqa: S308 - body was sanitised on save
 
     @property
+    def published_at(self):
+        """When the revision shown went public: the embargo of an approved revision whose embargo has come,
+        before the sweep marks it published as after, else the release's last publication."""
+        release = self.release
+        if release is None:
+            return None
+        if (
+            release.status == State.APPROVED
+            and self.revision is not None
+            and self.revision.pk == release.approved_revision_id
+        ):
+            return release.publish_at
+        return release.last_published_at
+
+    @property
     def is_correction(self) -> bool:
         release = self.release
-        return bool(release and release.first_published_at and release.last_published_at != release.first_published_at)
+        return bool(release and release.first_published_at and self.published_at != release.first_published_at)
 
     @property
     def contact_groups(self):

@@ -139,3 +139,36 @@ def test_without_the_cache_the_page_reads_the_database(client, company, settings
     response = client.get("/investors/")
     assert response.status_code == 200
     assert "Ira Investor" in response.content.decode() and company.legal_name in response.content.decode()
+
+
+def test_a_correction_is_labelled_corrected_from_its_embargo_second_with_or_without_the_sweep(
+    client, company, author, approver, settings
+):
+    from django.utils.feedgenerator import rfc2822_date
+
+    from irportal.workflow.sweep import run_sweep
+
+    settings.PUBLIC_CACHE = False
+    first = timezone.now().replace(microsecond=0)
+    with time_machine.travel(first, tick=False):
+        release = publish_now(author, approver, slug="corrected", headline="First wording")
+    embargo = first + dt.timedelta(hours=2)
+    release_update(actor=author, pk=release.pk, base_version=release.version, headline="Corrected wording")
+    release_submit(release_id=release.pk, actor=author)
+    release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=embargo)
+
+    def read(moment):
+        with time_machine.travel(moment, tick=False):
+            page = client.get("/investors/news/corrected/").content.decode()
+            feed = client.get("/investors/news/feed/").content.decode()
+        return page, feed
+
+    page, _ = read(embargo - dt.timedelta(seconds=1))
+    assert "First wording" in page and "· Corrected" not in page
+    corrected_at = f'Corrected <time datetime="{embargo.isoformat()}">'
+    page, feed = read(embargo)  # the public reads the correction; no sweep has run
+    assert "Corrected wording" in page and corrected_at in page
+    assert f"<lastBuildDate>{rfc2822_date(embargo)}</lastBuildDate>" in feed  # the item's update time
+    with time_machine.travel(embargo + dt.timedelta(seconds=1), tick=False):
+        run_sweep()
+    assert read(embargo + dt.timedelta(seconds=1)) == read(embargo)
