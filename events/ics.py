@@ -66,7 +66,9 @@ def vevent(document: EventDocument, *, stamp: datetime) -> VEvent:
     entry = VEvent()
     entry.add("uid", _uid(document))
     entry.add("dtstamp", stamp)
-    entry.add("sequence", document.event.live_revision.number if document.event.live_revision_id else 0)
+    # The number of the revision the public reads now: a correction counts from its embargo, swept or not.
+    public = document.event.public_revision(document.now)
+    entry.add("sequence", public.number if public is not None else 0)
     title = _text(document.heading, field="title")
     entry.add("summary", title if not document.cancelled else f"Cancelled: {title}")
     entry.add("dtstart", document.starts_at.astimezone(zone))

@@ -17,9 +17,16 @@ from reports.signals import thumbnail_changed
 SHOWN_IN_PUBLIC = (CompanyProfile, MediaContact, Boilerplate, BoilerplateVersion, Release, Event, Document)
 
 
-def _on_state_changed(sender, **kwargs):
-    """Run by the outbox: a cache that cannot be reached fails it, and it is tried again."""
-    invalidate_public_pages()
+def _on_state_changed(sender, public_already=False, **kwargs):
+    """Run by the outbox: a cache that cannot be reached fails it, and it is tried again.
+
+    Not for the publication of an item whose embargo had passed: the public has read it since its embargo
+    second (visibility, the "Corrected" label and the feed's and sitemap's times are decided at read time)
+    and the copies made since then say what a new render would. Dropping them at the sweep would send every
+    visitor to a render a second after the embargo, the busiest moment of the day.
+    """
+    if not public_already:
+        invalidate_public_pages()
 
 
 def _on_saved_or_deleted(sender, **kwargs):

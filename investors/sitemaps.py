@@ -17,7 +17,7 @@ class NewsSitemap(Sitemap):
         )
 
     def lastmod(self, release):
-        return release.last_published_at or release.publish_at
+        return release.public_changed_at(timezone.now())
 
 
 class InvestorPagesSitemap(Sitemap):
@@ -39,4 +39,4 @@ class DocumentsSitemap(Sitemap):
         return sitemap_documents(timezone.now())
 
     def lastmod(self, document):
-        return document.last_published_at or document.publish_at
+        return document.public_changed_at(timezone.now())

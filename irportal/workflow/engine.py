@@ -599,7 +599,7 @@ def _record_embargo_publication(spec, item, *, by: str) -> None:
         changes={"status": {"before": State.APPROVED, "after": State.PUBLISHED}},
         data={"revision": item.approved_revision.number, "by": by, **data},
     )
-    outbox.record_change(spec.kind, item.pk, "publish")
+    outbox.record_change(spec.kind, item.pk, "publish", public_already=True)
 
 
 def _publish_at_embargo(spec, item) -> None:

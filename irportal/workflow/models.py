@@ -82,13 +82,24 @@ class WorkflowItem(models.Model):
     def is_live(self) -> bool:
         return self.live_revision_id is not None and self.status != State.WITHDRAWN
 
+    def is_due(self, now) -> bool:
+        """Approved and past its embargo: the public reads the approved revision, swept or not."""
+        return self.status == State.APPROVED and self.publish_at is not None and self.publish_at <= now
+
     def public_revision(self, now):
         """The revision the public reads at ``now``, decided from the columns, with or without a sweep."""
         if self.status == State.WITHDRAWN:
             return None
-        if self.status == State.APPROVED and self.publish_at is not None and self.publish_at <= now:
+        if self.is_due(now):
             return self.approved_revision
         return self.live_revision
+
+    def public_changed_at(self, now):
+        """When what the public reads at ``now`` went public: the embargo of a due approval, swept or not,
+        else the last publication."""
+        if self.is_due(now):
+            return self.publish_at
+        return self.last_published_at or self.publish_at
 
     def shows_unpublished(self, now) -> bool:
         """Whether its working copy says what the public cannot read: never published, or a correction pending.

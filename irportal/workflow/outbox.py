@@ -112,14 +112,20 @@ def hand_to_worker(task_name: str, *args) -> bool:
     return True
 
 
-def record_change(kind: str, item_id: int, transition: str) -> None:
-    """In the transaction of a change: one row per side effect of it, handed on after the commit."""
+def record_change(kind: str, item_id: int, transition: str, *, public_already: bool = False) -> None:
+    """In the transaction of a change: one row per side effect of it, handed on after the commit.
+
+    ``public_already``: the change marks what the public has been reading since an embargo passed (the
+    sweep's publication); receivers of ``state_changed`` get it, and the public cache keeps its copies.
+    """
     now = timezone.now()
     handlers = sorted(
         (handler for handler in _HANDLERS.values() if handler.on_change(kind, transition)),
         key=lambda handler: not handler.inline,
     )
     payload = {"kind": kind, "item_id": item_id, "transition": transition}
+    if public_already:
+        payload["public_already"] = True
     messages = OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(handler=handler.name, payload=payload, redispatch_at=now + REDISPATCH_AFTER)

@@ -48,3 +48,33 @@ def test_a_bare_carriage_return_in_a_title_is_refused_and_the_feed_leaves_that_e
     assert b"Q3 earnings call" in body and b"Dividend cut call" not in body and b"\r\r" not in body
     assert body.count(b"BEGIN:VEVENT") == 1
     assert "left out of the calendar" in caplog.text
+
+
+def test_a_correction_reaches_calendars_at_its_embargo_with_a_higher_sequence_swept_or_not(
+    client, author, approver, company, settings
+):
+    import time_machine
+
+    from events.models import Event
+    from events.services import event_update
+    from events.workflow import event_approve, event_submit
+    from irportal.workflow.sweep import run_sweep
+
+    settings.PUBLIC_CACHE = False
+    event = published(make_event(author), author, approver)
+    first = int(served_entry(client, event)["sequence"])
+    embargo = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+    moved = {"starts_at": START + timedelta(hours=2), "ends_at": START + timedelta(hours=3)}
+    event_update(actor=author, pk=event.pk, base_version=event.version, **moved)
+    event_submit(event_id=event.pk, actor=author)
+    event_approve(event_id=event.pk, actor=approver, publish_at=embargo)
+    with time_machine.travel(embargo - timedelta(seconds=1), tick=False):
+        before = served_entry(client, event)
+    with time_machine.travel(embargo, tick=False):
+        at_embargo = served_entry(client, event)  # no sweep has run
+        run_sweep()
+        swept = served_entry(client, event)
+    assert int(before["sequence"]) == first and before.decoded("dtstart") == START
+    assert int(at_embargo["sequence"]) == Event.objects.get(pk=event.pk).version > first
+    assert at_embargo.decoded("dtstart") == START + timedelta(hours=2)
+    assert int(swept["sequence"]) == int(at_embargo["sequence"])

@@ -140,8 +140,8 @@ def test_a_withdrawal_the_cache_missed_is_invalidated_when_the_cache_is_back(
         assert not shows(client, "/investors/", f"/investors/news/{embargoed.slug}/")
 
 
-def test_publication_by_the_sweep_drops_the_cached_pages_at_once(
-    client, company, author, approver, public_cache, django_capture_on_commit_callbacks
+def test_the_sweep_keeps_the_copies_made_since_the_embargo_which_say_what_a_new_render_would(
+    client, company, author, approver, public_cache, settings, django_capture_on_commit_callbacks
 ):
     from releases.workflow import release_approve, release_submit
 
@@ -149,14 +149,23 @@ def test_publication_by_the_sweep_drops_the_cached_pages_at_once(
     release_submit(release_id=release.pk, actor=author)
     publish_at = timezone.now().replace(microsecond=0) + dt.timedelta(minutes=5)
     release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)
+    pages = [*PUBLIC_PAGES, release.get_absolute_url()]
     with time_machine.travel(publish_at - dt.timedelta(seconds=1), tick=False):
         assert not shows(client, "/investors/", "Chief Financial Officer")
+    with time_machine.travel(publish_at, tick=False):  # the copies before the embargo ended at it
+        kept = {path: client.get(path).content for path in pages}
+    assert "Chief Financial Officer" in kept["/investors/"].decode()
     generation = cache.get(GENERATION_KEY)
     with time_machine.travel(publish_at + dt.timedelta(seconds=10), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            run_sweep()
-        assert cache.get(GENERATION_KEY) != generation
-        assert shows(client, "/investors/", "Chief Financial Officer")
+            assert run_sweep()["releases.publish"] == [release.pk]
+        assert cache.get(GENERATION_KEY) == generation
+        with CaptureQueriesContext(connection) as queries:
+            served = {path: client.get(path).content for path in pages}
+        settings.PUBLIC_CACHE = False
+        rendered = {path: client.get(path).content for path in pages}
+    assert len(queries) == 0  # every page from its copy
+    assert served == kept == rendered
 
 
 def test_profile_and_contact_changes_show_at_once(client, company, public_cache, django_capture_on_commit_callbacks):

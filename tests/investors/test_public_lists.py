@@ -152,23 +152,26 @@ def test_a_correction_is_labelled_corrected_from_its_embargo_second_with_or_with
     first = timezone.now().replace(microsecond=0)
     with time_machine.travel(first, tick=False):
         release = publish_now(author, approver, slug="corrected", headline="First wording")
-    embargo = first + dt.timedelta(hours=2)
+    embargo = first + dt.timedelta(days=2)  # a later day, for the sitemap's dates
     release_update(actor=author, pk=release.pk, base_version=release.version, headline="Corrected wording")
     release_submit(release_id=release.pk, actor=author)
     release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=embargo)
 
     def read(moment):
         with time_machine.travel(moment, tick=False):
-            page = client.get("/investors/news/corrected/").content.decode()
-            feed = client.get("/investors/news/feed/").content.decode()
-        return page, feed
+            return tuple(
+                client.get(path).content.decode()
+                for path in ("/investors/news/corrected/", "/investors/news/feed/", "/sitemap.xml")
+            )
 
-    page, _ = read(embargo - dt.timedelta(seconds=1))
+    page, _, sitemap = read(embargo - dt.timedelta(seconds=1))
     assert "First wording" in page and "· Corrected" not in page
+    assert f"<lastmod>{timezone.localdate(first).isoformat()}</lastmod>" in sitemap
     corrected_at = f'Corrected <time datetime="{embargo.isoformat()}">'
-    page, feed = read(embargo)  # the public reads the correction; no sweep has run
+    page, feed, sitemap = read(embargo)  # the public reads the correction; no sweep has run
     assert "Corrected wording" in page and corrected_at in page
     assert f"<lastBuildDate>{rfc2822_date(embargo)}</lastBuildDate>" in feed  # the item's update time
+    assert f"<lastmod>{timezone.localdate(embargo).isoformat()}</lastmod>" in sitemap
     with time_machine.travel(embargo + dt.timedelta(seconds=1), tick=False):
         run_sweep()
     assert read(embargo + dt.timedelta(seconds=1)) == read(embargo)
