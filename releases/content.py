@@ -84,8 +84,8 @@ class ReleaseDocument(SnapshotDocument):
 
     @property
     def published_at(self):
-        """When the revision shown went public: the embargo of an approved revision whose embargo has come,
-        before the sweep marks it published as after, else the release's last publication."""
+        """When the revision shown goes or went public: for the approved revision, its embargo (the public
+        reads it from that second, before the sweep marks it published as after); else the last publication."""
         release = self.release
         if release is None:
             return None

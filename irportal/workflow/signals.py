@@ -2,7 +2,7 @@
 
 ``state_changed`` is sent once per change of state of a workflow item
 (transition by a person, or publication by the sweep), with ``kind``
-("release", "event"), ``item_id`` and ``transition`` ("publish", "withdraw",
+("release", "event", "document"), ``item_id`` and ``transition`` ("publish", "withdraw",
 ...), and ``public_already=True`` when the change is the publication of an
 item the public has read since its embargo passed (by the sweep, or just
 before another change of it): nothing the public reads changes. It is the
