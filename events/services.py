@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from company.models import CompanyProfile
 from events.content import event_content, instant
-from events.models import MAX_REPLAY_DAYS, Event, EventRevision
+from events.models import MAX_REPLAY_DAYS, Event
 from events.workflow import EVENT, record_change
 from irportal.audit.services import audit_record, diff_fields
 from irportal.workflow import engine
@@ -85,11 +85,6 @@ def _apply(event: Event, fields: dict) -> None:
     event.save()
 
 
-def _new_revision(event: Event, actor, note: str = "") -> tuple[EventRevision, dict]:
-    content = event_content(event)
-    return engine.new_revision(event, content=content, actor=actor, note=note), content
-
-
 def event_create(*, actor, replay_days: int | None = None, replay_url: str = "", **fields) -> Event:
     """A new draft event; the replay window defaults to the company's."""
     engine.require_permission(EVENT, actor=actor, verb="add")
@@ -99,13 +94,12 @@ def event_create(*, actor, replay_days: int | None = None, replay_url: str = "",
     with transaction.atomic():
         event = Event(created_by=actor, last_edited_by=actor, replay_days=replay_days, replay_url=replay_url)
         _apply(event, fields)
-        revision, content = _new_revision(event, actor, note="Created")
-        audit_record(
-            action="event.create",
+        engine.save_first_revision(
+            EVENT,
+            event,
             actor=actor,
-            obj=event,
-            changes=diff_fields({}, content | _replay_snapshot(event)),
-            data={"revision": revision.number, "content_hash": revision.content_hash},
+            content_of=event_content,
+            other_changes=lambda: diff_fields({}, _replay_snapshot(event)),
         )
         record_change(event.pk, "create")
     return event

@@ -14,7 +14,7 @@ from irportal.audit.services import audit_record, diff_fields
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict
 from releases.content import release_content
-from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release, ReleaseRevision
+from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
 from releases.workflow import RELEASE
 
@@ -46,24 +46,12 @@ def _apply(release: Release, fields: dict, contacts) -> None:
         release.contacts.set(contacts)
 
 
-def _new_revision(release: Release, actor, note: str = "") -> tuple[ReleaseRevision, dict]:
-    content = release_content(release)
-    return engine.new_revision(release, content=content, actor=actor, note=note), content
-
-
 def release_create(*, actor, contacts: list[MediaContact] | None = None, **fields) -> Release:
     engine.require_permission(RELEASE, actor=actor, verb="add")
     with transaction.atomic():
         release = Release(created_by=actor, last_edited_by=actor)
         _apply(release, fields, contacts)
-        revision, content = _new_revision(release, actor, note="Created")
-        audit_record(
-            action="release.create",
-            actor=actor,
-            obj=release,
-            changes=diff_fields({}, content),
-            data={"revision": revision.number, "content_hash": revision.content_hash},
-        )
+        engine.save_first_revision(RELEASE, release, actor=actor, content_of=release_content)
     return release
 
 

@@ -21,12 +21,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from company.fiscal import period_label
-from irportal.audit.services import audit_record, diff_fields
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError
 from reports.content import document_content
 from reports.files import CheckedFile
-from reports.models import Document, DocumentFile, DocumentRevision
+from reports.models import Document, DocumentFile
 from reports.workflow import DOCUMENT
 
 EDITABLE_FIELDS = (
@@ -120,11 +119,6 @@ def _apply(document: Document, fields: dict) -> None:
     document.save()
 
 
-def _new_revision(document: Document, actor, note: str = "") -> tuple[DocumentRevision, dict]:
-    content = document_content(document)
-    return engine.new_revision(document, content=content, actor=actor, note=note), content
-
-
 def _main_label(document: Document) -> str:
     return f"{period_label(document.fiscal_year, document.fiscal_quarter)} {document.title}"
 
@@ -138,14 +132,7 @@ def document_create(*, actor, main_file: CheckedFile, **fields) -> Document:
         _store(
             document, main_file, role=DocumentFile.Role.MAIN, label=_main_label(document), actor=actor, stored=stored
         )
-        revision, content = _new_revision(document, actor, note="Created")
-        audit_record(
-            action="document.create",
-            actor=actor,
-            obj=document,
-            changes=diff_fields({}, content),
-            data={"revision": revision.number, "content_hash": revision.content_hash},
-        )
+        engine.save_first_revision(DOCUMENT, document, actor=actor, content_of=document_content)
     return document
 
 

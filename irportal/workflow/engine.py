@@ -645,6 +645,30 @@ def keep_published_address(item, fields: dict) -> dict:
     return fields
 
 
+def save_first_revision(
+    spec: WorkflowSpec,
+    item,
+    *,
+    actor,
+    content_of: Callable[[models.Model], dict],
+    other_changes: Callable[[], dict] | None = None,
+):
+    """A new item, in the caller's transaction after its fields are applied: revision 1 and its audit entry.
+
+    ``other_changes()`` adds fields kept outside the revision to the entry, as in ``save_working_copy``.
+    """
+    content = content_of(item)
+    revision = new_revision(item, content=content, actor=actor, note="Created")
+    audit_record(
+        action=spec.action("create"),
+        actor=actor,
+        obj=item,
+        changes=diff_fields({}, content) | (other_changes() if other_changes else {}),
+        data={"revision": revision.number, "content_hash": revision.content_hash},
+    )
+    return revision
+
+
 def save_working_copy(
     spec: WorkflowSpec,
     item,
