@@ -186,10 +186,3 @@ def kinds() -> list[Kind]:
 
 def kind_for_slug(slug: str) -> Kind:
     return _KINDS[slug]
-
-
-def kind_for_model(model) -> Kind:
-    for kind in _KINDS.values():
-        if kind.model is model or isinstance(model, kind.model):
-            return kind
-    raise LookupError(f"{model} is not on the console")
