@@ -183,8 +183,8 @@ def test_the_app_sees_https_from_x_forwarded_proto(proxy, published):
 def test_a_withdrawn_release_is_gone_from_behind_the_proxy_within_the_ceiling(proxy, published):
     release, approver = published
     path = "/investors/news/q3-results/"
-    cached_from = time.monotonic()  # the proxy's copy is made by the next request, no earlier
     assert proxy.get(path).status == 200
+    cached_from = time.monotonic()  # the proxy's copy was made by the time its first answer arrived, no later
     assert proxy.get(path).getheader("X-Cache-Status") == "HIT"
 
     release_withdraw(release_id=release.pk, actor=approver, reason="Issued in error")
