@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
 
+from irportal.workflow.models import PUBLIC_STATE_FIELDS
 from releases.models import Release
 from reports.selectors import sitemap_documents
 
@@ -12,9 +13,7 @@ class NewsSitemap(Sitemap):
 
     def items(self):
         # Only what the sitemap prints: no revision content, whatever the number of releases.
-        return Release.objects.public_newest_first(timezone.now()).only(
-            "slug", "status", "publish_at", "first_published_at", "last_published_at"
-        )
+        return Release.objects.public_newest_first(timezone.now()).only("slug", *PUBLIC_STATE_FIELDS)
 
     def lastmod(self, release):
         return release.public_changed_at(timezone.now())

@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
+from irportal.workflow.models import (
+    PUBLIC_STATE_FIELDS,
+    BaseRevision,
+    WorkflowItem,
+    WorkflowItemQuerySet,
+    opening_moment,
+)
 
 
 class Audience(models.TextChoices):
@@ -115,22 +121,14 @@ class BoilerplateVersion(models.Model):
 
 # What a public document of a release is made of: the columns that choose the revision the public
 # reads, those its dates and address come from, and the revisions' content (not their search index).
-PUBLIC_DOCUMENT_FIELDS = (
-    "slug",
-    "status",
-    "publish_at",
-    "first_published_at",
-    "last_published_at",
-    "live_revision__content",
-    "approved_revision__content",
-)
+PUBLIC_DOCUMENT_FIELDS = ("slug", *PUBLIC_STATE_FIELDS, "live_revision__content", "approved_revision__content")
 
 
 class ReleaseQuerySet(WorkflowItemQuerySet):
     def public_newest_first(self, now):
         return (
             self.public(now)
-            .annotate(public_since_at=Coalesce("first_published_at", "publish_at"))
+            .annotate(public_since_at=Coalesce("first_published_at", opening_moment()))
             .order_by("-public_since_at", "-pk")
         )
 

@@ -345,7 +345,8 @@ class TransitionView(ItemMixin, View):
             return render(request, DetailView.template_name, context, status=exc.status_code)
         except WorkflowError as exc:
             return refused(request, exc, self.back())
-        messages.success(request, f"The {self.kind.label} is now {item.get_status_display().lower()}.")
+        notes = "".join(f" {note}" for note in getattr(item, "transition_notes", ()))
+        messages.success(request, f"The {self.kind.label} is now {item.get_status_display().lower()}.{notes}")
         return redirect(self.back())
 
 
