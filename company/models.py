@@ -78,7 +78,7 @@ class CompanyProfile(models.Model):
         super().clean()
         try:
             datetime.date(2001, self.fiscal_year_end_month, self.fiscal_year_end_day)  # a year without Feb. 29
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a day past the largest C integer
             raise ValidationError(
                 {"fiscal_year_end_day": "That day does not exist in that month every year; use its last day."}
             ) from None
