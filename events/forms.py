@@ -273,7 +273,7 @@ class AnnounceForm(CleanTextMixin, forms.Form):
     dateline_city = forms.CharField(max_length=80)
     dateline_region = forms.CharField(max_length=80, help_text="State or country, e.g. Ariz.")
     release_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    distribution = forms.CharField(max_length=80, initial="BUSINESS WIRE")
+    distribution = forms.CharField(max_length=80, help_text="The wire, as the dateline prints it")
 
     def __init__(self, *args, events_queryset, **kwargs):
         super().__init__(*args, **kwargs)
