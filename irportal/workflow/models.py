@@ -95,6 +95,9 @@ class WorkflowItem(models.Model):
         default=False, editable=False, help_text="Held past its embargo until the gate opens (e.g. the newswire)"
     )
     gate_opens_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(
+        default=False, editable=False, help_text="Made for the demo company; removed with the demo content"
+    )
 
     class Meta:
         abstract = True
