@@ -186,7 +186,7 @@ class DetailView(ItemMixin, TemplateView):
         checks += [check for check in approve_warnings if check.code not in shown]
         can_change = user.has_perm(kind.perm("change")) and item.status != State.WITHDRAWN
         operations = []
-        for operation in kind.operations:
+        for operation in kind.all_operations:
             if user.has_perm(kind.perm(operation.verb)) and operation.available(item):
                 form = (operation_forms or {}).get(operation.name) or operation.form_class(
                     initial=operation.initial(item), **operation.form_kwargs(item)
@@ -370,7 +370,7 @@ class OperationView(DetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, operation, **kwargs):
-        found = {op.name: op for op in self.kind.operations}.get(operation)
+        found = {op.name: op for op in self.kind.all_operations}.get(operation)
         if found is None or not found.available(self.item):
             raise Http404("No such operation")
         if not request.user.has_perm(self.kind.perm(found.verb)):
