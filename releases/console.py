@@ -101,6 +101,7 @@ class ReleaseKind(Kind):
         "contacts": "Contacts",
         "images": "Images",
         "attachments": "Documents",
+        "website_only": "Website only",
     }
     operations = (
         Operation(

@@ -151,6 +151,11 @@ class Release(WorkflowItem):
     dateline_region = models.CharField(max_length=80, help_text="State or country, e.g. Ariz. or Germany")
     release_date = models.DateField()
     distribution = models.CharField(max_length=80, default="BUSINESS WIRE", help_text="The wire, e.g. GLOBE NEWSWIRE")
+    website_only = models.BooleanField(
+        default=False,
+        verbose_name="Website only",
+        help_text="Not sent to the newswire: news the company publishes on its own website alone.",
+    )
     body = models.TextField(help_text="Sanitised HTML: paragraphs, lists, links, tables")
     about = models.ForeignKey(
         BoilerplateVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="About"

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_demo_mark'),
+        ("events", "0003_demo_mark"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='gate_opens_at',
+            model_name="event",
+            name="gate_opens_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='event',
-            name='held',
-            field=models.BooleanField(default=False, editable=False, help_text='Held past its embargo until the gate opens (e.g. the newswire)'),
+            model_name="event",
+            name="held",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="Held past its embargo until the gate opens (e.g. the newswire)",
+            ),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('releases', '0007_demo_marks'),
+        ("releases", "0007_demo_marks"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='release',
-            name='gate_opens_at',
+            model_name="release",
+            name="gate_opens_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='release',
-            name='held',
-            field=models.BooleanField(default=False, editable=False, help_text='Held past its embargo until the gate opens (e.g. the newswire)'),
+            model_name="release",
+            name="held",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="Held past its embargo until the gate opens (e.g. the newswire)",
+            ),
         ),
     ]

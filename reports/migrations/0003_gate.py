@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_demo_mark'),
+        ("reports", "0002_demo_mark"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='gate_opens_at',
+            model_name="document",
+            name="gate_opens_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='document',
-            name='held',
-            field=models.BooleanField(default=False, editable=False, help_text='Held past its embargo until the gate opens (e.g. the newswire)'),
+            model_name="document",
+            name="held",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="Held past its embargo until the gate opens (e.g. the newswire)",
+            ),
         ),
     ]

@@ -21,9 +21,11 @@ STAFF_PAGES = {
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates"],
-    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Audit log", "Email alerts"],
+    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Newswire"],
+    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Newswire"],
+    COMPLIANCE_REVIEWER: [
+        *("Dashboard", "Releases", "Documents", "Events", "Calendar", "Newswire", "Audit log", "Email alerts"),
+    ],
     IR_ADMIN: [
         "Dashboard",
         "Releases",
@@ -32,6 +34,7 @@ NAVIGATION = {
         "Calendar",
         "Contacts",
         "Boilerplates",
+        "Newswire",
         "Audit log",
         "Email alerts",
         "Users",

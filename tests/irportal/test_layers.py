@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ("irportal", "company", "releases", "events", "reports", "alerts", "investors")
+PACKAGES = ("irportal", "company", "releases", "events", "reports", "wire", "alerts", "investors")
 
 
 def copy_of_the_project(destination: Path) -> Path:
