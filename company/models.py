@@ -5,7 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from company.fiscal import FiscalYearEnd
-from company.validators import ticker_validator, validate_accent_colour, validate_time_zone
+from company.validators import (
+    normalize_cik,
+    ticker_validator,
+    validate_accent_colour,
+    validate_cik,
+    validate_time_zone,
+)
 
 
 class Exchange(models.TextChoices):
@@ -35,6 +41,14 @@ class CompanyProfile(models.Model):
         help_text="IANA name of the head office's zone; event times are shown in it beside their own.",
     )
     website = models.URLField(blank=True)
+    cik = models.CharField(
+        "CIK",
+        max_length=10,
+        blank=True,
+        validators=[validate_cik],
+        help_text="The SEC's Central Index Key: with it the site imports the company's filings from EDGAR "
+        "and shows them under Filings. Leave empty for a company that does not file with the SEC.",
+    )
     default_replay_days = models.PositiveSmallIntegerField(
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
@@ -73,6 +87,10 @@ class CompanyProfile(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.cik = normalize_cik(self.cik)
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         super().clean()

@@ -14,6 +14,7 @@ PROFILE_FIELDS = (
     "ticker",
     "home_time_zone",
     "website",
+    "cik",
     "default_replay_days",
     "accent_colour",
     "fiscal_year_end_month",
