@@ -10,7 +10,9 @@ from irportal.forms import CleanTextMixin, LocalDateTimeField, TimeZoneField, aw
 
 
 class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.CharField(
+        required=False, max_length=200, help_text=CompanyProfile._meta.get_field("website").help_text
+    )
     accent_colour = forms.CharField(
         required=False,
         max_length=7,

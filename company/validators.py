@@ -2,7 +2,7 @@ import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 
 ticker_validator = RegexValidator(r"^[A-Z][A-Z0-9.\-]{0,9}$", "Use the exchange symbol in capitals, e.g. EXMP.")
 
@@ -63,3 +63,24 @@ def validate_accent_colour(value: str) -> None:
             "Choose a darker shade.",
             params={"value": value, "contrast": contrast},
         )
+
+
+def website_url(written: str) -> str:
+    """A website as the company writes it (``www.example.com``) as a link: ``https://www.example.com``."""
+    written = (written or "").strip()
+    if not written or "://" in written:
+        return written
+    return f"https://{written}"
+
+
+def validate_website(value: str) -> None:
+    """A web address, with or without ``https://``: ``www.example.com``, ``example.com/investors``."""
+    if not value:
+        return
+    scheme = value.split("://", 1)[0].lower() if "://" in value else "https"
+    if scheme not in {"http", "https"} or any(character.isspace() for character in value):
+        raise ValidationError("Enter the website's address, e.g. www.example.com.")
+    try:
+        URLValidator(schemes=["http", "https"])(website_url(value))
+    except ValidationError:
+        raise ValidationError("Enter the website's address, e.g. www.example.com.") from None

@@ -98,20 +98,18 @@ def replay_sentences(events: list[Event]) -> list[str]:
 
 
 def _shown_address(url: str) -> str:
-    """An address as a release prints it: ``www.example.com``, ``ir.example.com/investors/`` (no scheme)."""
-    address = url.split("://", 1)[-1]
-    host, slash, path = address.partition("/")
-    return host if slash and not path else address
+    """This site's address as a release prints it: ``ir.example.com/investors/`` (no scheme)."""
+    return url.split("://", 1)[-1]
 
 
 def webcast_place(company: CompanyProfile) -> str:
-    """Where the webcast is: the Investor Relations section of the company's website, as the profile names it;
-    this site's Investor Information page only when the profile has no website."""
+    """Where the webcast is: the investor section of the company's website, named and written as the profile
+    says (``www.example.com`` stays so); this site's Investor Information page when the profile has no website."""
     owner = f"{escape(company.short_name)}'s"
     if company.website:
         return (
-            f"the Investor Relations section of {owner} website at "
-            f'<a href="{escape(company.website)}">{escape(_shown_address(company.website))}</a>'
+            f"the {escape(company.investor_section_name)} section of {owner} website at "
+            f'<a href="{escape(company.website_url)}">{escape(company.website)}</a>'
         )
     page = settings.SITE_URL.rstrip("/") + reverse("investors:home")
     return f'{owner} Investor Information page at <a href="{escape(page)}">{escape(_shown_address(page))}</a>'

@@ -18,10 +18,6 @@ from irportal.audit.permissions import StaffPermissionMixin
 from irportal.workflow.engine import WorkflowPermissionDenied
 
 
-def _home_zone() -> str:
-    return CompanyProfile.load().home_time_zone
-
-
 class AnnounceView(StaffPermissionMixin, View):
     """Pick upcoming events, preview the announcement, create it as a draft release."""
 
@@ -35,7 +31,13 @@ class AnnounceView(StaffPermissionMixin, View):
             .select_related("live_revision", "approved_revision")
             .order_by("starts_at")
         )
-        initial = {"release_date": timezone.now().astimezone(timefmt.zone(_home_zone())).date()}
+        company = CompanyProfile.load()
+        initial = {
+            "release_date": timezone.now().astimezone(timefmt.zone(company.home_time_zone)).date(),
+            "dateline_city": company.dateline_city,
+            "dateline_region": company.dateline_region,
+            "distribution": company.distribution,
+        }
         return AnnounceForm(data, events_queryset=choices, initial=initial)
 
     def get(self, request):

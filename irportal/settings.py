@@ -26,6 +26,9 @@ if SECRET_KEY is None:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105 - DEBUG only
+# Earlier keys, still accepted for signatures made with them while SECRET_KEY is rotated
+# (docs/security/key-management.md); comma-separated, newest first.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     # The request id (the one the audit log records) and the request's log line and latency, for every request.
     "irportal.audit.middleware.AuditContextMiddleware",
     "irportal.ops.logs.RequestLogMiddleware",
+    # Staff and compliance answers are never stored by browsers or proxies (irportal/accounts/middleware.py).
+    "irportal.accounts.middleware.StaffNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -5,6 +5,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from company.images import check_attachment, process_image
+from company.models import CompanyProfile
 from irportal.workflow.console import Kind, Link, Operation
 from releases import services
 from releases.content import ReleaseDocument
@@ -131,9 +132,12 @@ class ReleaseKind(Kind):
     def form(self, data=None, files=None, *, item=None):
         if item is not None:
             return ReleaseForm(data, files, instance=item)
+        company = CompanyProfile.load()
         initial = {
             "release_date": timezone.localdate(),
-            "distribution": "BUSINESS WIRE",
+            "dateline_city": company.dateline_city,
+            "dateline_region": company.dateline_region,
+            "distribution": company.distribution,
             "about": default_boilerplate("about"),
             "safe_harbor": default_boilerplate("safe_harbor"),
         }

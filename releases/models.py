@@ -29,6 +29,7 @@ class MediaContact(models.Model):
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.INVESTORS)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first")
     is_active = models.BooleanField(default=True)
+    is_demo = models.BooleanField(default=False, editable=False, help_text="Made for the demo company")
 
     class Meta:
         ordering = ["audience", "order", "name"]
@@ -78,6 +79,7 @@ class Boilerplate(models.Model):
         help_text="Attached to new releases and announcements; the default About text is also "
         "the one on the Investor Information page.",
     )
+    is_demo = models.BooleanField(default=False, editable=False, help_text="Written for the demo company")
 
     class Meta:
         ordering = ["kind", "name"]

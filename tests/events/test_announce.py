@@ -74,12 +74,13 @@ def test_the_title_follows_the_conference_only_when_it_says_more(author, approve
     assert bullets[1].startswith("<strong>Investor Day 2027</strong>, 9:00 am MST/11:00 am EST, Tuesday, Dec. 8, 2026")
 
 
-def test_the_webcast_is_on_the_investor_relations_section_of_the_company_website(two_events, company):
-    company.website = "https://www.halvorsen-instruments.example/"
+def test_the_webcast_is_on_the_investor_section_of_the_company_website_as_written(two_events, company):
+    company.website = "www.halvorsen-instruments.example"
+    company.investor_section_name = "Investors"
     company.save()
     assert build_announcement(list(two_events), company=company).webcast_sentence == (
-        "A live webcast of each presentation will be available on the Investor Relations section of "
-        'Halvorsen\'s website at <a href="https://www.halvorsen-instruments.example/">'
+        "A live webcast of each presentation will be available on the Investors section of "
+        'Halvorsen\'s website at <a href="https://www.halvorsen-instruments.example">'
         "www.halvorsen-instruments.example</a>."
     )
 
@@ -160,7 +161,7 @@ def test_the_console_previews_then_creates_the_draft(client, two_events, author,
         "release_date": "2026-11-30",
         "distribution": "BUSINESS WIRE",
     }
-    company.website = "https://www.halvorsen-instruments.example"
+    company.website = "www.halvorsen-instruments.example"
     company.save()
     preview = client.post(reverse("events_staff:announce"), data, HTTP_HOST="localhost")
     assert "9:00 am MST/11:00 am EST" in preview.content.decode()

@@ -7,7 +7,7 @@ import company.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("company", "0002_fiscal_year_end"),
+        ("company", "0003_release_profile_and_demo"),
     ]
 
     operations = [
