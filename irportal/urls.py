@@ -20,6 +20,7 @@ urlpatterns = [
     path("investors/events.ics", public_page(events_ics), name="events_calendar"),
     path("investors/events/", include(public_urls.event_patterns)),
     path("investors/documents/", include(public_urls.document_patterns)),
+    path("investors/filings/", include(public_urls.filing_patterns)),
     path("investors/alerts/", include("alerts.urls")),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_page(robots_txt), name="robots"),
