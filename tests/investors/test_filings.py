@@ -130,7 +130,7 @@ def test_the_feed_lists_the_latest_filings(client, filer, settings):
     response = client.get("/investors/filings/feed/")
 
     assert response.status_code == 200
-    items = ET.fromstring(response.content).findall("./channel/item")
+    items = ET.fromstring(response.content).findall("./channel/item")  # noqa: S314 -- the site's own feed
     assert [item.findtext("title") for item in items] == ["8-K", "10-K: Annual report"]
     assert items[0].findtext("guid") == "sec-filing-0001990217-26-000002"
     assert items[0].findtext("link").endswith("/0001990217-26-000002-index.htm")
