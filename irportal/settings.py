@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "irportal.audit",
     "irportal.accounts",
     "company",
+    "filings",
     "irportal.workflow",
     "releases",
     "events",
@@ -237,6 +238,19 @@ OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 24, minimum=1, maximum=24 * 14
 REPORTS_MAX_FILE_MB = envint("REPORTS_MAX_FILE_MB", 50, minimum=1, maximum=500)
 REPORTS_MAX_PDF_PAGES = envint("REPORTS_MAX_PDF_PAGES", 150, minimum=1, maximum=5000)
 
+# SEC filings from EDGAR (filings/services.py), for the CIK on the company profile. The SEC asks automated
+# access to name who asks in the User-Agent: the company's legal name and EDGAR_CONTACT_EMAIL. Without a contact
+# address no request is made and the import shows as stale on /readyz. At most EDGAR_REQUESTS_PER_MINUTE
+# requests in any minute, counted in the database for every process; the filing index is asked for again
+# EDGAR_IMPORT_INTERVAL seconds after it was last confirmed; the import is stale when it has not been confirmed
+# for EDGAR_STALE_SECONDS. The addresses change only to point the import at a stand-in server.
+EDGAR_CONTACT_EMAIL = envstr("EDGAR_CONTACT_EMAIL", "")
+EDGAR_REQUESTS_PER_MINUTE = envint("EDGAR_REQUESTS_PER_MINUTE", 6, minimum=1, maximum=600)
+EDGAR_IMPORT_INTERVAL = envint("EDGAR_IMPORT_INTERVAL", 900, minimum=60)
+EDGAR_STALE_SECONDS = envint("EDGAR_STALE_SECONDS", 6 * 3600, minimum=120)
+EDGAR_DATA_URL = envstr("EDGAR_DATA_URL", "https://data.sec.gov").rstrip("/")
+EDGAR_ARCHIVES_URL = envstr("EDGAR_ARCHIVES_URL", "https://www.sec.gov").rstrip("/")
+
 # HTTPS and browser protections. SECURE_SSL_REDIRECT is on unless DEBUG; a
 # proxy that redirects by itself can switch it off. The proxy tells Django the
 # original scheme through X-Forwarded-Proto.
@@ -413,6 +427,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reports-resume-thumbnails": {
         "task": "reports.tasks.resume_thumbnails",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "filings-edgar-import": {
+        "task": "filings.tasks.edgar_import",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

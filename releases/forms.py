@@ -1,7 +1,7 @@
 from django import forms
 
 from company.forms import CompanyDateTimeField
-from irportal.forms import CleanTextMixin
+from irportal.forms import CleanTextMixin, DateField
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
 
@@ -54,8 +54,8 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
             "contacts",
             "publish_at",
         ]
+        field_classes = {"release_date": DateField}
         widgets = {
-            "release_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "body": forms.Textarea(attrs={"data-rich-text": "true", "rows": 16}),
         }
 

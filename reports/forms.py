@@ -7,7 +7,7 @@ from django.utils import timezone
 from company.forms import CompanyDateTimeField
 from company.models import CompanyProfile
 from events.models import Event
-from irportal.forms import CleanTextMixin
+from irportal.forms import CleanTextMixin, DateField
 from irportal.workflow.models import State
 from releases.models import Release
 from reports.files import check_pdf, check_supplementary
@@ -98,8 +98,8 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
             "filings",
             "publish_at",
         ]
+        field_classes = {"document_date": DateField}
         widgets = {
-            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
