@@ -458,6 +458,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "irportal.audit.logfilter.RequestIdFilter"},
         "task": {"()": "irportal.ops.logs.TaskFilter"},
+        "redact": {"()": "irportal.ops.logs.RedactFilter"},
     },
     "formatters": {
         "plain": {"()": "irportal.ops.logs.PlainFormatter"},
@@ -468,7 +469,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id", "task"],
+            "filters": ["request_id", "task", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},

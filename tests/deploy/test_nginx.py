@@ -198,3 +198,16 @@ def test_a_withdrawn_release_is_gone_from_behind_the_proxy_within_the_ceiling(pr
         assert asked_at - cached_from <= PROXY_SECONDS + 1, f"still served {asked_at - cached_from:.2f} s after caching"
         time.sleep(0.05)
     assert "withdrawn" in response.text.lower()
+
+
+def test_nginx_logs_no_bearer_token(proxy, published):
+    token = "Zq7X1t0kV3nB9sPq2mW8yR4cL6dF5hJ0aE3uI7oK1gT"
+    referer = {"Referer": f"https://{HOST}/investors/alerts/confirm/{token}/"}
+    for path in (f"/feeds/calendar/{token}.ics", f"/investors/alerts/unsubscribe/{token}/"):
+        proxy.get(path, headers=referer)
+    wait_for(lambda: proxy.layout.access_log.read_text().count("\n") >= 2, timeout=5)
+    written = proxy.layout.access_log.read_text()
+    assert token not in written and token[:8] not in written
+    assert "GET /feeds/calendar/[redacted].ics HTTP/1.1" in written
+    assert "GET /investors/alerts/unsubscribe/[redacted]/ HTTP/1.1" in written
+    assert f'"https://{HOST}/investors/alerts/confirm/[redacted]/"' in written
