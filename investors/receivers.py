@@ -11,6 +11,7 @@ from irportal.workflow.signals import state_changed
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from reports.models import Document
 from reports.signals import thumbnail_changed
+from stock.signals import stock_changed
 
 # Saved outside a workflow transition, yet shown on public pages (the profile,
 # the contacts, the About text), or able to change what is public (an edit
@@ -41,6 +42,8 @@ def connect() -> None:
     thumbnail_changed.connect(_on_saved_or_deleted, dispatch_uid="investors.public_cache.thumbnail")
     # Filings imported from EDGAR (sent after the import's commit).
     filings_changed.connect(_on_saved_or_deleted, dispatch_uid="investors.public_cache.filings")
+    # Prices imported, dividends, splits and analysts changed on the console.
+    stock_changed.connect(_on_saved_or_deleted, dispatch_uid="investors.public_cache.stock")
     for model in SHOWN_IN_PUBLIC:
         post_save.connect(
             _on_saved_or_deleted, sender=model, dispatch_uid=f"investors.public_cache.save.{model.__name__}"

@@ -5,7 +5,7 @@ from django.urls import path
 from company import views as company_views
 from investors import feeds
 from investors.cache import public_page
-from investors.views import events, filings, home, news, reports
+from investors.views import events, filings, home, news, reports, stock
 
 app_name = "investors"
 
@@ -44,6 +44,15 @@ filing_patterns = (
         path("feed/", public_page(feeds.FilingsFeed()), name="feed"),
     ],
     "filings",
+)
+
+stock_patterns = (
+    [
+        path("", public_page(stock.stock_overview, params=("range", "date")), name="overview"),
+        path("dividends/", public_page(stock.dividends), name="dividends"),
+        path("analysts/", public_page(stock.analysts), name="analysts"),
+    ],
+    "stock",
 )
 
 urlpatterns = [
