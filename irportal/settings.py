@@ -4,6 +4,7 @@ See the configuration table in README.md. Nothing secret is committed: with
 DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
+import ipaddress
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -322,11 +323,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Audit log: append-only checkpoints of the chain head, kept outside the database.
 AUDIT_CHECKPOINT_FILE = Path(envstr("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.log")))
 AUDIT_CHECKPOINT_INTERVAL = envint("AUDIT_CHECKPOINT_INTERVAL", 300, minimum=10)
-# Take the client address from X-Forwarded-For (the address the nearest proxy
-# appended) only when a trusted proxy sets it.
-AUDIT_TRUST_X_FORWARDED_FOR = envbool("AUDIT_TRUST_X_FORWARDED_FOR", False)
-# Keep a request id sent by the proxy in X-Request-ID (a UUID or 8 to 64 letters, digits and hyphens) only
-# when a trusted proxy sets it; otherwise every request gets a fresh one.
+# The proxies in front of the app (addresses or networks; 127.0.0.1 for the nginx site on the same host). Only
+# on a request from one of them are X-Forwarded-For (the client's address: for the audit log, the sign-in and
+# alert limits), X-Forwarded-Proto and X-Request-ID believed; from anyone else they are dropped
+# (irportal/audit/middleware.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must list addresses or networks; got {_proxy!r}") from None
+if envbool("AUDIT_TRUST_X_FORWARDED_FOR", False):
+    raise ImproperlyConfigured(
+        "AUDIT_TRUST_X_FORWARDED_FOR trusted X-Forwarded-For from anyone and is gone: remove it and set "
+        "TRUSTED_PROXIES to the proxy's address (127.0.0.1 for the nginx site)"
+    )
+# Keep a request id sent by the proxy in X-Request-ID (a UUID or 8 to 64 letters, digits and hyphens);
+# otherwise every request gets a fresh one.
 AUDIT_TRUST_X_REQUEST_ID = envbool("AUDIT_TRUST_X_REQUEST_ID", False)
 # Chain health: how often beat walks the whole chain, and how long one walk may take.
 AUDIT_VERIFY_INTERVAL = envint("AUDIT_VERIFY_INTERVAL", 3600, minimum=60)

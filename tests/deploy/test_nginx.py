@@ -52,6 +52,7 @@ def _start_gunicorn(port: int, var_dir: Path) -> subprocess.Popen:
         "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
         "SECURE_SSL_REDIRECT": "true",
         "SECURE_PROXY_SSL_HEADER": "true",
+        "TRUSTED_PROXIES": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "true",
         "CSRF_COOKIE_SECURE": "true",
         "PUBLIC_CACHE_PROXY_SECONDS": str(PROXY_SECONDS),
