@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from irportal.celery import app as celery_app
+from irportal.ops import imports
 from irportal.ops.heartbeat import beat_status, worker_status
 
 
@@ -48,9 +49,22 @@ def _heartbeats() -> dict[str, str]:
     return {status.name: status.message for status in statuses}
 
 
+def _imports() -> dict[str, str]:
+    """Each configured import from an outside service (EDGAR, prices): ``ok`` or why it is stale."""
+    try:
+        return {state.name: state.message for state in imports.active_statuses(timezone.now())}
+    except Exception:  # noqa: BLE001 - without the database nothing is known of them
+        return {}
+
+
 @never_cache
 def readyz(request):
-    """Every part separately; 503 naming the parts that are not ``ok`` (``failing``)."""
+    """Every part separately; 503 naming the parts that are not ``ok`` (``failing``).
+
+    Imports from outside services are listed under ``imports`` and a stale one under ``stale``, without
+    making the site unready: the public pages go on answering from what was stored, so a load balancer
+    must not take web instances out because EDGAR or a price feed is down.
+    """
     parts = {
         "database": "ok" if _database_ok() else "down",
         "broker": "ok" if _broker_ok() else "down",
@@ -60,4 +74,10 @@ def readyz(request):
     body = {"status": "unavailable" if failing else "ok", **parts}
     if failing:
         body["failing"] = failing
+    imported = _imports()
+    if imported:
+        body["imports"] = imported
+        stale = [name for name, state in imported.items() if state != "ok"]
+        if stale:
+            body["stale"] = stale
     return JsonResponse(body, status=503 if failing else 200)

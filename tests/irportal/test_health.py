@@ -40,6 +40,7 @@ def test_every_response_carries_a_request_id(client, settings):
     # A client's own id is not taken; the trusted proxy's is, once the setting says there is one.
     assert client.get("/healthz", HTTP_X_REQUEST_ID="lb-req-000123")["X-Request-ID"] != "lb-req-000123"
     settings.AUDIT_TRUST_X_REQUEST_ID = True
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's address
     assert client.get("/healthz", HTTP_X_REQUEST_ID="lb-req-000123")["X-Request-ID"] == "lb-req-000123"
 
 
