@@ -232,12 +232,24 @@ ALERTS_MAX_ATTEMPTS = envint("ALERTS_MAX_ATTEMPTS", 20, minimum=1, maximum=200)
 # A side effect of a change (irportal/workflow/outbox.py) still failing this long after the change is marked failed.
 OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 24, minimum=1, maximum=24 * 14)
 
-# Financial documents (reports/files.py): the largest file one upload may be, and the most pages a PDF may
-# have. Django streams uploads to a temporary file, so a file over the limit reaches the form and is refused
-# there with a message; the proxy in front must let such a request through (nginx client_max_body_size at
-# least REPORTS_MAX_FILE_MB plus a few megabytes for the rest of the form).
-REPORTS_MAX_FILE_MB = envint("REPORTS_MAX_FILE_MB", 50, minimum=1, maximum=500)
-REPORTS_MAX_PDF_PAGES = envint("REPORTS_MAX_PDF_PAGES", 150, minimum=1, maximum=5000)
+# Uploads (company/files.py, one check for every file staff upload): the largest file one upload may be, and
+# the most pages a PDF may have. Django streams uploads to a temporary file, so a file over the limit reaches
+# the form and is refused there with a message; the proxy in front must let such a request through (nginx
+# client_max_body_size at least UPLOAD_MAX_FILE_MB plus a few megabytes for the rest of the form).
+UPLOAD_MAX_FILE_MB = envint("UPLOAD_MAX_FILE_MB", 50, minimum=1, maximum=500)
+UPLOAD_MAX_PDF_PAGES = envint("UPLOAD_MAX_PDF_PAGES", 150, minimum=1, maximum=5000)
+# A PDF is parsed in a child process that is killed after this many seconds (the upload is then refused).
+UPLOAD_PDF_CHECK_SECONDS = envint("UPLOAD_PDF_CHECK_SECONDS", 20, minimum=1, maximum=300)
+# What a spreadsheet (.xlsx, a zip archive) may unpack to, in all and in parts.
+UPLOAD_MAX_UNPACKED_MB = envint("UPLOAD_MAX_UNPACKED_MB", 200, minimum=1, maximum=2000)
+UPLOAD_MAX_ARCHIVE_ENTRIES = envint("UPLOAD_MAX_ARCHIVE_ENTRIES", 2000, minimum=10, maximum=100_000)
+# The malware scanner: ClamAV's daemon, as tcp://host:port or unix:///path/to/clamd.ctl. Unset, uploads are
+# accepted and marked "not scanned"; set, a file the scanner finds something in, or that it cannot scan
+# (down, timed out, over its StreamMaxLength), is refused.
+CLAMD_ADDRESS = envstr("CLAMD_ADDRESS")
+if CLAMD_ADDRESS is not None and not CLAMD_ADDRESS.startswith(("tcp://", "unix://")):
+    raise ImproperlyConfigured(f"CLAMD_ADDRESS must start with tcp:// or unix://; got {CLAMD_ADDRESS!r}")
+CLAMD_TIMEOUT_SECONDS = envint("CLAMD_TIMEOUT_SECONDS", 30, minimum=1, maximum=600)
 
 # SEC filings from EDGAR (filings/services.py), for the CIK on the company profile. The SEC asks automated
 # access to name who asks in the User-Agent: the company's legal name and EDGAR_CONTACT_EMAIL. Without a contact
