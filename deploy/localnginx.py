@@ -40,6 +40,10 @@ class Layout:
     def conf(self) -> Path:
         return self.prefix / "nginx.conf"
 
+    @property
+    def access_log(self) -> Path:
+        return self.prefix / "logs" / "irportal.access.log"
+
 
 def render_site(layout: Layout, cert: Path, key: Path) -> str:
     """The site file with this machine's values; each replaced value must still be in the file."""
@@ -52,6 +56,7 @@ def render_site(layout: Layout, cert: Path, key: Path) -> str:
         "server 127.0.0.1:8000;": f"server {layout.upstream};",
         "/srv/irportal/var/static/": f"{layout.static_dir}/",
         "/var/cache/nginx/irportal": str(layout.prefix / "cache"),
+        "/var/log/nginx/irportal.access.log": str(layout.access_log),
     }
     for literal, value in replacements.items():
         if literal not in text:

@@ -27,6 +27,7 @@ from events.ics import DEFAULT_DURATION
 from events.models import MAX_REPLAY_DAYS, Event, EventKind, replay_timing_problem
 from irportal.forms import (
     CleanTextMixin,
+    DateField,
     LocalDateTimeField,
     TimeZoneField,
     aware,
@@ -290,7 +291,7 @@ class AnnounceForm(CleanTextMixin, forms.Form):
     )
     dateline_city = forms.CharField(max_length=80)
     dateline_region = forms.CharField(max_length=80, help_text="State or country, e.g. Ariz.")
-    release_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    release_date = DateField()
     distribution = forms.CharField(max_length=80, help_text="The wire, as the dateline prints it")
 
     def __init__(self, *args, events_queryset, home_zone: str, **kwargs):

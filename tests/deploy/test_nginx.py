@@ -52,6 +52,7 @@ def _start_gunicorn(port: int, var_dir: Path) -> subprocess.Popen:
         "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
         "SECURE_SSL_REDIRECT": "true",
         "SECURE_PROXY_SSL_HEADER": "true",
+        "TRUSTED_PROXIES": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "true",
         "CSRF_COOKIE_SECURE": "true",
         "PUBLIC_CACHE_PROXY_SECONDS": str(PROXY_SECONDS),
@@ -198,3 +199,16 @@ def test_a_withdrawn_release_is_gone_from_behind_the_proxy_within_the_ceiling(pr
         assert asked_at - cached_from <= PROXY_SECONDS + 1, f"still served {asked_at - cached_from:.2f} s after caching"
         time.sleep(0.05)
     assert "withdrawn" in response.text.lower()
+
+
+def test_nginx_logs_no_bearer_token(proxy, published):
+    token = "Zq7X1t0kV3nB9sPq2mW8yR4cL6dF5hJ0aE3uI7oK1gT"
+    referer = {"Referer": f"https://{HOST}/investors/alerts/confirm/{token}/"}
+    for path in (f"/feeds/calendar/{token}.ics", f"/investors/alerts/unsubscribe/{token}/"):
+        proxy.get(path, headers=referer)
+    wait_for(lambda: proxy.layout.access_log.read_text().count("\n") >= 2, timeout=5)
+    written = proxy.layout.access_log.read_text()
+    assert token not in written and token[:8] not in written
+    assert "GET /feeds/calendar/[redacted].ics HTTP/1.1" in written
+    assert "GET /investors/alerts/unsubscribe/[redacted]/ HTTP/1.1" in written
+    assert f'"https://{HOST}/investors/alerts/confirm/[redacted]/"' in written

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from company.files import record_refusals
 from company.timefmt import utc_datetime, wire_datetime
 from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin, deny
@@ -113,6 +114,7 @@ class FormViewMixin:
     template_name = "staff/console/form.html"
 
     def render_form(self, form, *, status=200, **context):
+        record_refusals(form, actor=self.request.user)
         context = self.get_context_data(form=form, **context)
         return self.render_to_response(context, status=status)
 
@@ -397,6 +399,7 @@ class OperationView(DetailView):
             else:
                 messages.success(request, found.success)
                 return redirect(self.back())
+        record_refusals(form, actor=request.user)
         context = self.get_context_data(operation_forms={found.name: form})
         return self.render_to_response(context, status=400)
 
