@@ -233,9 +233,8 @@ def nginx_alone(tmp_path):
     static = tmp_path / "static"
     static.mkdir()
     (static / "app.css").write_text("body { margin: 0; }\n")
-    layout = localnginx.Layout(
-        tmp_path / "nginx", localnginx.free_port(), localnginx.free_port(), f"127.0.0.1:{localnginx.free_port()}", static
-    )
+    nowhere = f"127.0.0.1:{localnginx.free_port()}"
+    layout = localnginx.Layout(tmp_path / "nginx", localnginx.free_port(), localnginx.free_port(), nowhere, static)
     process = localnginx.start(layout)
     try:
         yield Proxy(layout, upstream_port=0)
