@@ -50,6 +50,8 @@ def test_no_migrations_are_missing():
         ("AUDIT_CHECKPOINT_INTERVAL", "1"),
         ("PUBLIC_CACHE_STALE_SECONDS", "-1"),
         ("PUBLIC_CACHE_LOG_RENDERS", "sometimes"),
+        ("TRUSTED_PROXIES", "127.0.0.1,nginx.internal"),
+        ("AUDIT_TRUST_X_FORWARDED_FOR", "true"),
     ],
 )
 def test_malformed_environment_stops_start_up_naming_the_variable(name, value):
