@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from company.files import CSV, check_upload
 from company.forms import CompanyDateTimeField
 from irportal.forms import CleanTextMixin
 from stock.models import AnalystCoverage, Dividend, StockSplit
@@ -19,10 +20,12 @@ class PricesUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        """The site's one upload check (name, size, type, UTF-8, no DDE formula, malware scan), then this page's
+        size: ten years of daily prices take about 500 KB."""
+        checked = check_upload(self.cleaned_data["file"], accept=CSV)
+        if checked.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB; ten years of daily prices take about 500 KB."))
-        return upload
+        return checked
 
 
 class PublicFromForm(CleanTextMixin, forms.ModelForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, View
 
+from company.files import record_refusals
 from irportal.audit.permissions import StaffPermissionMixin, deny
 from irportal.audit.retention import refuse_if_protected
 from irportal.ops import imports
@@ -188,9 +189,11 @@ class PricesView(StaffPermissionMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
+        checked = form.cleaned_data["file"]
         try:
-            stored = services.prices_upload(actor=self.request.user, data=upload.read(), filename=upload.name)
+            stored = services.prices_upload(
+                actor=self.request.user, data=checked.upload.read(), filename=checked.upload.name
+            )
         except PricesRejected as rejected:
             form.add_error("file", _("Nothing was imported: fix these rows and upload the file again."))
             return self.render_to_response(self.get_context_data(form=form, rejected=rejected.errors), status=400)
@@ -202,6 +205,7 @@ class PricesView(StaffPermissionMixin, FormView):
         return redirect("stock_console:prices")
 
     def form_invalid(self, form):
+        record_refusals(form, actor=self.request.user)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get_context_data(self, **kwargs):

@@ -133,3 +133,14 @@ def test_analysts_are_kept_on_the_console(client, company):
     assert response.status_code == 302
     assert "Brightwater Securities" in client.get("/staff/stock/analysts/").content.decode()
     assert AuditEntry.objects.filter(action="stock.analyst_create").exists()
+
+
+def test_a_file_that_is_not_a_csv_is_refused_by_the_upload_check_and_audited(client, company):
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
+
+    response = upload(client, b"%PDF-1.7\n", name="prices.pdf")
+
+    assert response.status_code == 400
+    assert "This must be a CSV file (.csv)." in response.content.decode()
+    assert not DailyPrice.objects.exists()
+    assert AuditEntry.objects.filter(action="security.upload_refused").exists()
