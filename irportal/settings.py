@@ -5,6 +5,7 @@ DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
 import ipaddress
+import re
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -133,6 +134,15 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
 DATABASES = {"default": _database}
+# PostgreSQL: the role web, worker and beat connect as (in their DATABASE_URL). Set it where migrations and
+# restores run, as the schema's owner: they then grant this role reading and appending to the audit log and
+# reading and writing the other tables, and nothing that could alter the audit table
+# (irportal/audit/database_roles.py).
+DATABASE_RUNTIME_ROLE = envstr("DATABASE_RUNTIME_ROLE")
+if DATABASE_RUNTIME_ROLE is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_RUNTIME_ROLE):
+    raise ImproperlyConfigured(
+        f"DATABASE_RUNTIME_ROLE must be a role name (lower-case letters, digits, _); got {DATABASE_RUNTIME_ROLE!r}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
