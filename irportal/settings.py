@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, ROLES
+from irportal.accounts.roles import ROLES
 from irportal.env import email_settings, envbool, envint, envlist, envstr, envtimezone, webauthn_origin_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -174,6 +174,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The company's names and ticker, the product's name and the user's own names (company/password_validation.py).
+    {"NAME": "company.password_validation.ContextWordsValidator"},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -255,19 +257,28 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 # without a request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Sessions one user may have at once; signing in once more ends the least recently used (irportal/accounts/sessions.py).
+SESSION_LIMIT = envint("SESSION_LIMIT", 3, minimum=1, maximum=20)
 if SESSION_IDLE_SECONDS >= SESSION_COOKIE_AGE:
     raise ImproperlyConfigured(
         f"SESSION_IDLE_SECONDS ({SESSION_IDLE_SECONDS}) must be shorter than SESSION_COOKIE_AGE ({SESSION_COOKIE_AGE})"
     )
 
 # Two factors (irportal/accounts/mfa.py): django-otp's TOTP and recovery codes, and django-otp-webauthn's
-# passkeys and security keys. Members of MFA_REQUIRED_ROLES reach no staff page until they have enrolled a
-# factor; everyone else may enrol one. Approve, schedule, publish and withdraw ask for the factor again when
-# the last verification is older than MFA_STEP_UP_SECONDS.
-MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", [IR_APPROVER, IR_ADMIN])
+# passkeys and security keys. Members of MFA_REQUIRED_ROLES (every staff role unless narrowed) reach no
+# staff page until they have enrolled a factor; everyone else may enrol one. Approve, schedule, publish and
+# withdraw ask for the factor again when the last verification is older than MFA_STEP_UP_SECONDS.
+MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", list(ROLES))
 if set(MFA_REQUIRED_ROLES) - set(ROLES):
     raise ImproperlyConfigured(f"MFA_REQUIRED_ROLES names roles that do not exist; the roles are {', '.join(ROLES)}")
 MFA_STEP_UP_SECONDS = envint("MFA_STEP_UP_SECONDS", 300, minimum=30, maximum=3600)
+# Changing one's factors or ending one's other sessions needs the password and a factor again (re-authentication),
+# at most this long before, for one change.
+MFA_REAUTH_SECONDS = envint("MFA_REAUTH_SECONDS", 300, minimum=30, maximum=1800)
+# Invitations, password resets and factor resets are one-time links (irportal/accounts/links.py): how long one
+# works, and how long after it was used a user without a factor may add their first one in that session.
+ACCOUNT_LINK_HOURS = envint("ACCOUNT_LINK_HOURS", 48, minimum=1, maximum=24 * 14)
+ACCOUNT_LINK_SETUP_MINUTES = envint("ACCOUNT_LINK_SETUP_MINUTES", 30, minimum=5, maximum=24 * 60)
 OTP_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "IR Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

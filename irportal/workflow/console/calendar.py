@@ -4,7 +4,8 @@ Staff read it in the console (``/staff/calendar/``) in company time, and
 may subscribe a calendar program to a private address of their own (an ICS
 feed). That address is a secret that works without signing in, so it names
 an item the public cannot read yet only by its kind and number, never by its
-title; it can be replaced or revoked at any time (audited).
+title; it can be replaced or revoked at any time (audited), and it ends when the
+user's sessions are ended everywhere else (``revoke_feed_when_sessions_end``).
 """
 
 import calendar as month_grid
@@ -150,6 +151,13 @@ class CalendarFeedManageView(SignedInMixin, View):
         else:
             messages.success(request, "Your private calendar address no longer works.")
         return redirect("console:calendar")
+
+
+def revoke_feed_when_sessions_end(sender, *, actor, user, reason, **kwargs):
+    """The private address works without signing in: when a user's sessions are ended everywhere else (signing
+    out other sessions, a password change, a change of factors, a deactivation), it stops working too."""
+    if CalendarFeed.objects.filter(user=user).delete()[0]:
+        audit_record(action="calendar.feed_revoke", actor=actor, obj=user, data={"reason": reason})
 
 
 def feed(request, token: str):
