@@ -3,14 +3,16 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from company.images import process_image
+from company.files import IMAGES, check_upload
 from company.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
 from company.services import PROFILE_FIELDS
 from irportal.forms import CleanTextMixin, LocalDateTimeField, TimeZoneField, aware, local, time_zone_choices
 
 
 class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.CharField(
+        required=False, max_length=200, help_text=CompanyProfile._meta.get_field("website").help_text
+    )
     accent_colour = forms.CharField(
         required=False,
         max_length=7,
@@ -40,7 +42,7 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
 
     def clean_logo_upload(self):
         upload = self.cleaned_data.get("logo_upload")
-        return process_image(upload) if upload else None
+        return check_upload(upload, accept=IMAGES).image if upload else None
 
 
 class CompanyDateTimeField(LocalDateTimeField):

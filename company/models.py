@@ -1,11 +1,20 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from company.fiscal import FiscalYearEnd
-from company.validators import ticker_validator, validate_accent_colour, validate_time_zone
+from company.validators import (
+    normalize_cik,
+    ticker_validator,
+    validate_accent_colour,
+    validate_cik,
+    validate_time_zone,
+    validate_website,
+    website_url,
+)
 
 
 class Exchange(models.TextChoices):
@@ -16,7 +25,47 @@ class Exchange(models.TextChoices):
     LSE = "LSE", "London Stock Exchange"
 
 
+class Newswire(models.TextChoices):
+    """The wire a company's releases cross: the common US, Canadian and European wires, or another one.
+
+    The value is the wire's stable key (for the wire's transmission settings); ``DISTRIBUTION_LINES`` is the
+    name as the wire prints it in a release's dateline, e.g. ``(GLOBE NEWSWIRE)``.
+    """
+
+    BUSINESS_WIRE = "business_wire", "Business Wire"
+    GLOBENEWSWIRE = "globenewswire", "GlobeNewswire"
+    PR_NEWSWIRE = "pr_newswire", "PR Newswire"
+    ACCESSWIRE = "accesswire", "ACCESSWIRE"
+    CNW = "cnw", "Canada Newswire (CNW)"
+    NEWSFILE = "newsfile", "Newsfile (Canada)"
+    RNS = "rns", "RNS, London Stock Exchange"
+    EQS = "eqs", "EQS Newswire (Europe)"
+    CISION = "cision", "Cision (Europe)"
+    OTHER = "other", "Another wire"
+
+
+DISTRIBUTION_LINES = {
+    Newswire.BUSINESS_WIRE: "BUSINESS WIRE",
+    Newswire.GLOBENEWSWIRE: "GLOBE NEWSWIRE",
+    Newswire.PR_NEWSWIRE: "PRNewswire",
+    Newswire.ACCESSWIRE: "ACCESSWIRE",
+    Newswire.CNW: "CNW",
+    Newswire.NEWSFILE: "Newsfile Corp.",
+    Newswire.RNS: "RNS",
+    Newswire.EQS: "EQS Newswire",
+    Newswire.CISION: "Cision",
+}
+
+
+class DateStyle(models.TextChoices):
+    """How the company writes a date, everywhere: release bullets, public pages, feeds, calendars, the console."""
+
+    AP = "ap", "Friday, Dec. 11, 2026 (AP style, as wires print it)"
+    LONG = "long", "Friday, December 11, 2026 (month written out)"
+
+
 DEFAULT_ACCENT_COLOUR = "#0b5394"
+DEFAULT_INVESTOR_SECTION = "Investor Relations"
 
 
 class CompanyProfile(models.Model):
@@ -34,7 +83,62 @@ class CompanyProfile(models.Model):
         validators=[validate_time_zone],
         help_text="IANA name of the head office's zone; event times are shown in it beside their own.",
     )
-    website = models.URLField(blank=True)
+    website = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name="Website",
+        validators=[validate_website],
+        help_text="As the company writes it, e.g. www.example.com: releases print it exactly so.",
+    )
+    lead_description = models.CharField(
+        max_length=300,
+        blank=True,
+        verbose_name="Description in a release's lead",
+        help_text="What follows the name and ticker in a release's first sentence, e.g. "
+        "“a biotechnology company that develops treatments for rare liver diseases”.",
+    )
+    dateline_city = models.CharField(
+        max_length=80, blank=True, verbose_name="Dateline city", help_text="The headquarters' city, e.g. Tempe"
+    )
+    dateline_region = models.CharField(
+        max_length=80,
+        blank=True,
+        verbose_name="Dateline state or country",
+        help_text="As a dateline writes it, e.g. Ariz. or Germany",
+    )
+    investor_section_name = models.CharField(
+        max_length=80,
+        default=DEFAULT_INVESTOR_SECTION,
+        verbose_name="Name of the website's investor section",
+        help_text="As the company's website names it, e.g. Investor Relations, Investor Information or Investors.",
+    )
+    newswire = models.CharField(
+        max_length=20,
+        choices=Newswire.choices,
+        default=Newswire.BUSINESS_WIRE,
+        help_text="The wire the company's releases cross; its name goes in the dateline.",
+    )
+    newswire_other = models.CharField(
+        max_length=80,
+        blank=True,
+        verbose_name="Name of the other wire",
+        help_text="With “Another wire”: its name as its datelines print it.",
+    )
+    date_style = models.CharField(
+        max_length=10,
+        choices=DateStyle.choices,
+        default=DateStyle.AP,
+        verbose_name="How dates are written",
+        help_text="Used in releases, on the public pages, in feeds and calendars, and on the console.",
+    )
+    cik = models.CharField(
+        "CIK",
+        max_length=10,
+        blank=True,
+        validators=[validate_cik],
+        help_text="The SEC's Central Index Key: with it the site imports the company's filings from EDGAR "
+        "and shows them under Filings. Leave empty for a company that does not file with the SEC.",
+    )
     default_replay_days = models.PositiveSmallIntegerField(
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
@@ -74,14 +178,38 @@ class CompanyProfile(models.Model):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        self.cik = normalize_cik(self.cik)
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()
         try:
             datetime.date(2001, self.fiscal_year_end_month, self.fiscal_year_end_day)  # a year without Feb. 29
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a day past the largest C integer
             raise ValidationError(
                 {"fiscal_year_end_day": "That day does not exist in that month every year; use its last day."}
             ) from None
+        if self.newswire == Newswire.OTHER and not self.newswire_other.strip():
+            raise ValidationError({"newswire_other": "Name the wire as its datelines print it."})
+
+    @property
+    def distribution(self) -> str:
+        """The wire's name as a release's dateline prints it: ``GLOBE NEWSWIRE``."""
+        if self.newswire == Newswire.OTHER:
+            return self.newswire_other.strip()
+        return DISTRIBUTION_LINES.get(self.newswire, "")
+
+    @property
+    def website_url(self) -> str:
+        """The website as a link (with its scheme), for the one written as ``www.example.com``."""
+        return website_url(self.website)
+
+    @property
+    def missing_for_releases(self) -> list[str]:
+        """The profile's fields a generated release needs and that are still empty, by their labels."""
+        needed = ("lead_description", "dateline_city", "dateline_region", "website", "investor_section_name")
+        return [str(self._meta.get_field(name).verbose_name) for name in needed if not getattr(self, name).strip()]
 
     @property
     def fiscal_year_end(self) -> FiscalYearEnd:
@@ -108,3 +236,15 @@ class CompanyProfile(models.Model):
         if profile is None:
             profile = cls(legal_name="Company name not set", short_name="Company", ticker="TICKER")
         return profile
+
+
+class DemoAccount(models.Model):
+    """A sign-in made for the demo company (``seed_demo``): switched off when the demo content is removed."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demo_account")
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"demo sign-in {self.user_id}"

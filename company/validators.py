@@ -2,9 +2,26 @@ import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 
 ticker_validator = RegexValidator(r"^[A-Z][A-Z0-9.\-]{0,9}$", "Use the exchange symbol in capitals, e.g. EXMP.")
+
+_CIK = re.compile(r"^[0-9]{1,10}$")
+
+
+def normalize_cik(value: str) -> str:
+    """A Central Index Key as EDGAR's addresses spell it: ten digits, leading zeros added (``320193`` ->
+    ``0000320193``); anything that is not one to ten digits is returned unchanged for the validator to refuse."""
+    value = (value or "").strip()
+    return value.zfill(10) if _CIK.match(value) else value
+
+
+def validate_cik(value: str) -> None:
+    """The SEC's Central Index Key of the company: one to ten digits, not zero."""
+    if not _CIK.match(value or "") or int(value) == 0:
+        raise ValidationError(
+            "Enter the company's Central Index Key (CIK) as EDGAR shows it: up to ten digits, e.g. 0000320193."
+        )
 
 
 def validate_time_zone(value: str) -> None:
@@ -46,3 +63,24 @@ def validate_accent_colour(value: str) -> None:
             "Choose a darker shade.",
             params={"value": value, "contrast": contrast},
         )
+
+
+def website_url(written: str) -> str:
+    """A website as the company writes it (``www.example.com``) as a link: ``https://www.example.com``."""
+    written = (written or "").strip()
+    if not written or "://" in written:
+        return written
+    return f"https://{written}"
+
+
+def validate_website(value: str) -> None:
+    """A web address, with or without ``https://``: ``www.example.com``, ``example.com/investors``."""
+    if not value:
+        return
+    scheme = value.split("://", 1)[0].lower() if "://" in value else "https"
+    if scheme not in {"http", "https"} or any(character.isspace() for character in value):
+        raise ValidationError("Enter the website's address, e.g. www.example.com.")
+    try:
+        URLValidator(schemes=["http", "https"])(website_url(value))
+    except ValidationError:
+        raise ValidationError("Enter the website's address, e.g. www.example.com.") from None

@@ -11,12 +11,19 @@ from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+# What deploy/irportal.env.example writes where a secret goes. A value still holding one was copied and never
+# filled in: refused, so that nobody runs with a key or a password the whole world can read.
+PLACEHOLDERS = ("replace-with", "replace-me")
 
 
 def envstr(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
+    if any(placeholder in value.lower() for placeholder in PLACEHOLDERS):
+        raise ImproperlyConfigured(
+            f"{name} still holds the placeholder of deploy/irportal.env.example: put the real value in its place"
+        )
     return value
 
 

@@ -4,7 +4,7 @@ addresses made from titles."""
 import re
 import zoneinfo
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,6 +34,24 @@ MARKET_ZONES = (
 )
 
 
+# Every date and time staff type lies in these years: far enough back for any record a company keeps and ahead
+# for any embargo, and clear of the ends of Python's calendar (years 1 and 9999), where moving a time into
+# another zone overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def validate_year(value: date) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(f"Enter a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.", code="out_of_range")
+
+
+class DateField(forms.DateField):
+    """A calendar date within ``EARLIEST_YEAR`` and ``LATEST_YEAR``, typed in the browser's date picker."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_validators = [validate_year]
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A wall-clock time with no zone: the form, or a subclass, says which zone it is meant in."""
 
@@ -50,6 +68,7 @@ class LocalDateTimeField(forms.DateTimeField):
             raise ValidationError("Enter a date and time, e.g. 2026-12-08 09:00.", code="invalid") from None
         if parsed.tzinfo is not None:
             raise ValidationError("Enter the local time without a zone; the zone is its own field.", code="invalid")
+        validate_year(parsed)
         return parsed
 
 
@@ -59,10 +78,7 @@ def aware(local: datetime | None, zone_name: str) -> datetime | None:
         return None
     zone = zoneinfo.ZoneInfo(zone_name)
     value = local.replace(tzinfo=zone)
-    try:
-        round_trip = value.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    except OverflowError:
-        raise ValidationError("Enter a date between the years 1 and 9999 in this time zone.", code="invalid") from None
+    round_trip = value.astimezone(UTC).astimezone(zone).replace(tzinfo=None)  # in range: see EARLIEST_YEAR
     if round_trip != local:
         raise ValidationError(f"{local:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks skip that hour.")
     return value

@@ -4,6 +4,7 @@ See the configuration table in README.md. Nothing secret is committed: with
 DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
+import ipaddress
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -26,6 +27,9 @@ if SECRET_KEY is None:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105 - DEBUG only
+# Earlier keys, still accepted for signatures made with them while SECRET_KEY is rotated
+# (docs/security/key-management.md); comma-separated, newest first.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
     "irportal.audit",
     "irportal.accounts",
     "company",
+    "filings",
     "irportal.workflow",
     "releases",
     "events",
@@ -63,6 +68,8 @@ MIDDLEWARE = [
     # The request id (the one the audit log records) and the request's log line and latency, for every request.
     "irportal.audit.middleware.AuditContextMiddleware",
     "irportal.ops.logs.RequestLogMiddleware",
+    # Staff and compliance answers are never stored by browsers or proxies (irportal/accounts/middleware.py).
+    "irportal.accounts.middleware.StaffNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -227,12 +234,37 @@ ALERTS_MAX_ATTEMPTS = envint("ALERTS_MAX_ATTEMPTS", 20, minimum=1, maximum=200)
 # A side effect of a change (irportal/workflow/outbox.py) still failing this long after the change is marked failed.
 OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 24, minimum=1, maximum=24 * 14)
 
-# Financial documents (reports/files.py): the largest file one upload may be, and the most pages a PDF may
-# have. Django streams uploads to a temporary file, so a file over the limit reaches the form and is refused
-# there with a message; the proxy in front must let such a request through (nginx client_max_body_size at
-# least REPORTS_MAX_FILE_MB plus a few megabytes for the rest of the form).
-REPORTS_MAX_FILE_MB = envint("REPORTS_MAX_FILE_MB", 50, minimum=1, maximum=500)
-REPORTS_MAX_PDF_PAGES = envint("REPORTS_MAX_PDF_PAGES", 150, minimum=1, maximum=5000)
+# Uploads (company/files.py, one check for every file staff upload): the largest file one upload may be, and
+# the most pages a PDF may have. Django streams uploads to a temporary file, so a file over the limit reaches
+# the form and is refused there with a message; the proxy in front must let such a request through (nginx
+# client_max_body_size at least UPLOAD_MAX_FILE_MB plus a few megabytes for the rest of the form).
+UPLOAD_MAX_FILE_MB = envint("UPLOAD_MAX_FILE_MB", 50, minimum=1, maximum=500)
+UPLOAD_MAX_PDF_PAGES = envint("UPLOAD_MAX_PDF_PAGES", 150, minimum=1, maximum=5000)
+# A PDF is parsed in a child process that is killed after this many seconds (the upload is then refused).
+UPLOAD_PDF_CHECK_SECONDS = envint("UPLOAD_PDF_CHECK_SECONDS", 20, minimum=1, maximum=300)
+# What a spreadsheet (.xlsx, a zip archive) may unpack to, in all and in parts.
+UPLOAD_MAX_UNPACKED_MB = envint("UPLOAD_MAX_UNPACKED_MB", 200, minimum=1, maximum=2000)
+UPLOAD_MAX_ARCHIVE_ENTRIES = envint("UPLOAD_MAX_ARCHIVE_ENTRIES", 2000, minimum=10, maximum=100_000)
+# The malware scanner: ClamAV's daemon, as tcp://host:port or unix:///path/to/clamd.ctl. Unset, uploads are
+# accepted and marked "not scanned"; set, a file the scanner finds something in, or that it cannot scan
+# (down, timed out, over its StreamMaxLength), is refused.
+CLAMD_ADDRESS = envstr("CLAMD_ADDRESS")
+if CLAMD_ADDRESS is not None and not CLAMD_ADDRESS.startswith(("tcp://", "unix://")):
+    raise ImproperlyConfigured(f"CLAMD_ADDRESS must start with tcp:// or unix://; got {CLAMD_ADDRESS!r}")
+CLAMD_TIMEOUT_SECONDS = envint("CLAMD_TIMEOUT_SECONDS", 30, minimum=1, maximum=600)
+
+# SEC filings from EDGAR (filings/services.py), for the CIK on the company profile. The SEC asks automated
+# access to name who asks in the User-Agent: the company's legal name and EDGAR_CONTACT_EMAIL. Without a contact
+# address no request is made and the import shows as stale on /readyz. At most EDGAR_REQUESTS_PER_MINUTE
+# requests in any minute, counted in the database for every process; the filing index is asked for again
+# EDGAR_IMPORT_INTERVAL seconds after it was last confirmed; the import is stale when it has not been confirmed
+# for EDGAR_STALE_SECONDS. The addresses change only to point the import at a stand-in server.
+EDGAR_CONTACT_EMAIL = envstr("EDGAR_CONTACT_EMAIL", "")
+EDGAR_REQUESTS_PER_MINUTE = envint("EDGAR_REQUESTS_PER_MINUTE", 6, minimum=1, maximum=600)
+EDGAR_IMPORT_INTERVAL = envint("EDGAR_IMPORT_INTERVAL", 900, minimum=60)
+EDGAR_STALE_SECONDS = envint("EDGAR_STALE_SECONDS", 6 * 3600, minimum=120)
+EDGAR_DATA_URL = envstr("EDGAR_DATA_URL", "https://data.sec.gov").rstrip("/")
+EDGAR_ARCHIVES_URL = envstr("EDGAR_ARCHIVES_URL", "https://www.sec.gov").rstrip("/")
 
 # HTTPS and browser protections. SECURE_SSL_REDIRECT is on unless DEBUG; a
 # proxy that redirects by itself can switch it off. The proxy tells Django the
@@ -314,11 +346,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Audit log: append-only checkpoints of the chain head, kept outside the database.
 AUDIT_CHECKPOINT_FILE = Path(envstr("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.log")))
 AUDIT_CHECKPOINT_INTERVAL = envint("AUDIT_CHECKPOINT_INTERVAL", 300, minimum=10)
-# Take the client address from X-Forwarded-For (the address the nearest proxy
-# appended) only when a trusted proxy sets it.
-AUDIT_TRUST_X_FORWARDED_FOR = envbool("AUDIT_TRUST_X_FORWARDED_FOR", False)
-# Keep a request id sent by the proxy in X-Request-ID (a UUID or 8 to 64 letters, digits and hyphens) only
-# when a trusted proxy sets it; otherwise every request gets a fresh one.
+# The proxies in front of the app (addresses or networks; 127.0.0.1 for the nginx site on the same host). Only
+# on a request from one of them are X-Forwarded-For (the client's address: for the audit log, the sign-in and
+# alert limits), X-Forwarded-Proto and X-Request-ID believed; from anyone else they are dropped
+# (irportal/audit/middleware.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must list addresses or networks; got {_proxy!r}") from None
+if envbool("AUDIT_TRUST_X_FORWARDED_FOR", False):
+    raise ImproperlyConfigured(
+        "AUDIT_TRUST_X_FORWARDED_FOR trusted X-Forwarded-For from anyone and is gone: remove it and set "
+        "TRUSTED_PROXIES to the proxy's address (127.0.0.1 for the nginx site)"
+    )
+# Keep a request id sent by the proxy in X-Request-ID (a UUID or 8 to 64 letters, digits and hyphens);
+# otherwise every request gets a fresh one.
 AUDIT_TRUST_X_REQUEST_ID = envbool("AUDIT_TRUST_X_REQUEST_ID", False)
 # Chain health: how often beat walks the whole chain, and how long one walk may take.
 AUDIT_VERIFY_INTERVAL = envint("AUDIT_VERIFY_INTERVAL", 3600, minimum=60)
@@ -422,6 +466,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "filings-edgar-import": {
+        "task": "filings.tasks.edgar_import",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "audit-checkpoint": {
         "task": "irportal.audit.tasks.audit_checkpoint",
         "schedule": float(AUDIT_CHECKPOINT_INTERVAL),
@@ -445,6 +494,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "irportal.audit.logfilter.RequestIdFilter"},
         "task": {"()": "irportal.ops.logs.TaskFilter"},
+        "redact": {"()": "irportal.ops.logs.RedactFilter"},
     },
     "formatters": {
         "plain": {"()": "irportal.ops.logs.PlainFormatter"},
@@ -455,7 +505,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id", "task"],
+            "filters": ["request_id", "task", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
@@ -468,6 +518,16 @@ LOGGING = {
 
 # Metrics (irportal/ops/metrics.py) at /metrics for a scraper presenting this bearer token; unset, /metrics is 404.
 METRICS_TOKEN = envstr("METRICS_TOKEN")
+# /readyz answers everyone with its status code; which part fails only to staff, the metrics token, or a client
+# in these networks (loopback and private addresses: monitoring that talks to gunicorn on the private network).
+HEALTH_DETAIL_NETWORKS = envlist(
+    "HEALTH_DETAIL_NETWORKS", ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+)
+for _network in HEALTH_DETAIL_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"HEALTH_DETAIL_NETWORKS must list networks; got {_network!r}") from None
 # Several gunicorn workers: a directory, emptied before gunicorn starts, where each worker writes its counters.
 PROMETHEUS_MULTIPROC_DIR = envstr("PROMETHEUS_MULTIPROC_DIR")
 if PROMETHEUS_MULTIPROC_DIR is not None and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():

@@ -1,7 +1,8 @@
 from django import forms
 
+from company.files import IMAGES, PDF, check_upload
 from company.forms import CompanyDateTimeField
-from irportal.forms import CleanTextMixin
+from irportal.forms import CleanTextMixin, DateField
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
 
@@ -54,8 +55,8 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
             "contacts",
             "publish_at",
         ]
+        field_classes = {"release_date": DateField}
         widgets = {
-            "release_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "body": forms.Textarea(attrs={"data-rich-text": "true", "rows": 16}),
         }
 
@@ -107,10 +108,19 @@ class ImageUploadForm(CleanTextMixin, forms.Form):
     alt_text = forms.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
     caption = forms.CharField(max_length=300, required=False)
 
+    def clean_image(self):
+        return check_upload(self.cleaned_data["image"], accept=IMAGES)
+
 
 class AttachmentUploadForm(CleanTextMixin, forms.Form):
-    file = forms.FileField(help_text="PDF")
+    file = forms.FileField(
+        help_text="PDF; checked on upload: no scripts or other active content, not encrypted, within the page and "
+        "size limits."
+    )
     title = forms.CharField(max_length=200)
+
+    def clean_file(self):
+        return check_upload(self.cleaned_data["file"], accept=PDF)
 
 
 class MediaContactForm(CleanTextMixin, forms.ModelForm):

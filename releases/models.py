@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from company.malware import Scan
 from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
 
 
@@ -29,6 +30,7 @@ class MediaContact(models.Model):
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.INVESTORS)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first")
     is_active = models.BooleanField(default=True)
+    is_demo = models.BooleanField(default=False, editable=False, help_text="Made for the demo company")
 
     class Meta:
         ordering = ["audience", "order", "name"]
@@ -78,6 +80,7 @@ class Boilerplate(models.Model):
         help_text="Attached to new releases and announcements; the default About text is also "
         "the one on the Investor Information page.",
     )
+    is_demo = models.BooleanField(default=False, editable=False, help_text="Written for the demo company")
 
     class Meta:
         ordering = ["kind", "name"]
@@ -240,6 +243,8 @@ class ReleaseAttachment(ReleaseFile):
     file = models.FileField(upload_to="release-attachments")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    scan = models.CharField(max_length=20, choices=Scan.choices, default=Scan.NOT_SCANNED)
 
     def __str__(self):
         return self.title

@@ -10,11 +10,12 @@ from datetime import MINYEAR
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from company.files import download, inline_image
 from irportal.workflow.models import State
 from releases.models import Release, ReleaseAttachment, ReleaseImage
 from releases.selectors import public_document, public_documents, public_release, search_public
@@ -112,8 +113,8 @@ def news_file(request, slug, token, rendition):
         raise Http404("No such file")
     if token in {image["token"] for image in doc.images} and rendition in {"large", "thumbnail"}:
         image = ReleaseImage.objects.get(release=release, token=token)
-        return FileResponse(getattr(image, rendition).open("rb"))
+        return inline_image(getattr(image, rendition), private=False)
     if token in {attachment["token"] for attachment in doc.attachments} and rendition == "file":
         attachment = ReleaseAttachment.objects.get(release=release, token=token)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=f"{attachment.title}.pdf")
+        return download(attachment.file, format="pdf", name=attachment.title, private=False)
     raise Http404("No such file")

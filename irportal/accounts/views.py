@@ -16,7 +16,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from irportal.accounts import dashboard, mfa, services, sessions, stepup, throttle
 from irportal.accounts.forms import UserCreateForm, UserUpdateForm
-from irportal.accounts.middleware import mfa_exempt
+from irportal.accounts.middleware import CLEAR_SITE_DATA, mfa_exempt
 from irportal.accounts.roles import roles_of
 from irportal.audit.permissions import SignedInMixin, StaffPermissionMixin
 from irportal.audit.services import audit_record
@@ -78,6 +78,11 @@ class LoginView(auth_views.LoginView):
 
 @mfa_exempt
 class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
     def get_redirect_url(self):
         return safe_next(self.request, self.request.POST.get("next", self.request.GET.get("next")))
 

@@ -44,6 +44,11 @@ def spreadsheet_safe(value):
     return value
 
 
+def spreadsheet_cell(value):
+    """A cell as a spreadsheet should show it: JSON for structures, text for anything it would evaluate."""
+    return spreadsheet_safe(_csv_cell(value))
+
+
 def csv_lines(columns, rows, *, cell=_csv_cell):
     writer = csv.writer(_Echo())
     yield writer.writerow(columns)
@@ -54,7 +59,7 @@ def csv_lines(columns, rows, *, cell=_csv_cell):
 def audit_csv_lines(records, *, for_spreadsheets: bool = False):
     """The exact values (for verification with the hash fields), or, ``for_spreadsheets``, with every cell
     a spreadsheet would evaluate made text; that file no longer verifies against the hashes."""
-    cell = (lambda value: spreadsheet_safe(_csv_cell(value))) if for_spreadsheets else _csv_cell
+    cell = spreadsheet_cell if for_spreadsheets else _csv_cell
     return csv_lines(EXPORT_COLUMNS, ([record[name] for name in EXPORT_COLUMNS] for record in records), cell=cell)
 
 

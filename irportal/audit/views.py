@@ -283,7 +283,8 @@ class InsiderListExportView(InsiderListMixin, View):
             for person in insiders.permanent_insiders()
         ]
         return exports.attachment(
-            exports.csv_lines(INSIDER_COLUMNS, rows),
+            # Read in spreadsheets, and headlines and usernames are typed by people: nothing in it is evaluated.
+            exports.csv_lines(INSIDER_COLUMNS, rows, cell=exports.spreadsheet_cell),
             stem=_FILENAME_UNSAFE.sub("_", f"insider-list-{object_type}-{object_id}"),
             extension="csv",
             content_type=exports.CSV_CONTENT_TYPE,

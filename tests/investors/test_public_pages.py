@@ -26,9 +26,12 @@ PROFILE_FORM = {
     "exchange": "Nasdaq",
     "ticker": "HLVI",
     "home_time_zone": "America/Phoenix",
-    "website": "https://halvorsen.example",
+    "website": "halvorsen.example",
     "default_replay_days": 7,
     "accent_colour": "#0b5394",
+    "newswire": "business_wire",
+    "investor_section_name": "Investor Relations",
+    "date_style": "ap",
     "fiscal_year_end_month": 12,
     "fiscal_year_end_day": 31,
 }

@@ -16,9 +16,12 @@ PROFILE = {
     "exchange": "Nasdaq",
     "ticker": "EXMP",
     "home_time_zone": "America/Phoenix",
-    "website": "https://example.test",
+    "website": "example.test",
     "default_replay_days": 7,
     "fiscal_year_end_month": 12,
+    "newswire": "business_wire",
+    "investor_section_name": "Investor Relations",
+    "date_style": "ap",
     "fiscal_year_end_day": 31,
 }
 

@@ -35,7 +35,7 @@ def test_a_date_the_zone_cannot_hold_is_a_form_error(company, author, typed):
     event = make_event(author, time_zone="Asia/Tokyo" if typed.startswith("0001") else "America/New_York")
     form = ReplayUrlForm({"replay_url": "https://webcast.example/r", "available_local": typed}, event=event)
     assert not form.is_valid()
-    assert "between the years 1 and 9999" in str(form.errors)
+    assert "between the years 1900 and 2999" in str(form.errors)
 
 
 def test_a_schedule_date_past_the_calendar_is_a_form_error(company):
@@ -43,4 +43,4 @@ def test_a_schedule_date_past_the_calendar_is_a_form_error(company):
 
     form = ScheduleForm({"publish_at": "9999-12-31T23:30"})
     assert not form.is_valid()
-    assert "between the years 1 and 9999" in str(form.errors)
+    assert "between the years 1900 and 2999" in str(form.errors)

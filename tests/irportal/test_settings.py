@@ -50,6 +50,8 @@ def test_no_migrations_are_missing():
         ("AUDIT_CHECKPOINT_INTERVAL", "1"),
         ("PUBLIC_CACHE_STALE_SECONDS", "-1"),
         ("PUBLIC_CACHE_LOG_RENDERS", "sometimes"),
+        ("TRUSTED_PROXIES", "127.0.0.1,nginx.internal"),
+        ("AUDIT_TRUST_X_FORWARDED_FOR", "true"),
     ],
 )
 def test_malformed_environment_stops_start_up_naming_the_variable(name, value):
@@ -62,3 +64,25 @@ def test_missing_secret_key_with_debug_off_stops_start_up():
     result = run_manage("check", DEBUG="false", ALLOWED_HOSTS="ir.example.com")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def example_environment() -> dict[str, str]:
+    """deploy/irportal.env.example as systemd reads it."""
+    lines = (ROOT / "deploy" / "irportal.env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "EMAIL_URL", "METRICS_TOKEN"])
+def test_a_placeholder_secret_from_the_example_environment_stops_start_up(name):
+    value = example_environment()[name]
+    result = run_manage("check", **(PRODUCTION | {name: value}))
+    assert result.returncode != 0
+    assert name in result.stderr
+    assert "placeholder" in result.stderr
+    assert value not in result.stderr  # the message names the variable, not what it holds
+
+
+def test_the_example_environment_as_copied_does_not_start():
+    result = run_manage("check", **example_environment())
+    assert result.returncode != 0
+    assert "placeholder" in result.stderr

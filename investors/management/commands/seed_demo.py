@@ -93,7 +93,12 @@ class Command(BaseCommand):
             exchange="Nasdaq",
             ticker="HLVI",
             home_time_zone="America/Phoenix",
-            website="https://www.halvorsen-instruments.example",
+            website="www.halvorsen-instruments.example",
+            lead_description="a maker of precision calibration and measurement systems",
+            dateline_city="Tempe",
+            dateline_region="Ariz.",
+            investor_section_name="Investors",
+            newswire="globenewswire",
             default_replay_days=7,
         )
         for name, title, organization, phone, email, audience, order in DEMO_CONTACTS:

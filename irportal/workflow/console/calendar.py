@@ -66,7 +66,7 @@ class CalendarView(SignedInMixin, TemplateView):
                 month = datetime.strptime(request.GET["month"], "%Y-%m").date() if "month" in request.GET else today
                 first = month.replace(day=1)
                 days, view = None, "month"
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a week at the end of year 9999
             return HttpResponse("Give the month as YYYY-MM or the week as YYYY-Www.", status=400)
         if not 1900 <= first.year <= 9000:
             return HttpResponse("Give a date between 1900 and 9000.", status=400)

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from company.files import record_refusals
+from company.timefmt import utc_datetime, wire_datetime
 from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin, deny
 from irportal.workflow import engine
@@ -112,6 +114,7 @@ class FormViewMixin:
     template_name = "staff/console/form.html"
 
     def render_form(self, form, *, status=200, **context):
+        record_refusals(form, actor=self.request.user)
         context = self.get_context_data(form=form, **context)
         return self.render_to_response(context, status=status)
 
@@ -302,6 +305,17 @@ STEP_UP = {
 }
 
 
+def transition_message(kind, item) -> str:
+    """What the person who acted reads next: the new state, and for an approval whether and when it goes public."""
+    message = f"The {kind.label} is now {item.get_status_display().lower()}."
+    if item.status == State.APPROVED and item.publish_at is None:
+        message += " It is not public: schedule it or publish it now."
+    elif item.status == State.APPROVED and item.publish_at > timezone.now():
+        local = timezone.localtime(item.publish_at)
+        message += f" It goes public at {wire_datetime(local)} ({utc_datetime(item.publish_at)})."
+    return message
+
+
 class TransitionView(ItemMixin, View):
     """POST only: a GET of an action's address answers 405, an action that does not exist 404."""
 
@@ -345,7 +359,7 @@ class TransitionView(ItemMixin, View):
             return render(request, DetailView.template_name, context, status=exc.status_code)
         except WorkflowError as exc:
             return refused(request, exc, self.back())
-        messages.success(request, f"The {self.kind.label} is now {item.get_status_display().lower()}.")
+        messages.success(request, transition_message(self.kind, item))
         return redirect(self.back())
 
 
@@ -394,6 +408,7 @@ class OperationView(DetailView):
             else:
                 messages.success(request, found.success)
                 return redirect(self.back())
+        record_refusals(form, actor=request.user)
         context = self.get_context_data(operation_forms={found.name: form})
         return self.render_to_response(context, status=400)
 

@@ -1,0 +1,116 @@
+"""The company profile's release facts: description, dateline, investor section, newswire, website as written."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from company.models import CompanyProfile, Newswire
+from irportal.accounts.roles import IR_ADMIN, IR_AUTHOR
+from irportal.audit.models import AuditEntry
+from tests.factories import UserFactory, make_company, sign_in
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "legal_name": "Corvane Therapeutics, Inc.",
+    "short_name": "Corvane",
+    "exchange": "Nasdaq",
+    "ticker": "CRVN",
+    "lead_description": "a biotechnology company that develops treatments for rare liver diseases",
+    "website": "www.corvane.example",
+    "investor_section_name": "Investors",
+    "dateline_city": "Cambridge",
+    "dateline_region": "Mass.",
+    "newswire": "globenewswire",
+    "newswire_other": "",
+    "home_time_zone": "America/New_York",
+    "date_style": "ap",
+    "default_replay_days": 7,
+    "accent_colour": "#0b5394",
+    "fiscal_year_end_month": 12,
+    "fiscal_year_end_day": 31,
+}
+
+
+@pytest.fixture
+def admin_client(client):
+    make_company()
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
+    return client
+
+
+def test_an_ir_admin_saves_the_facts_every_release_needs_and_the_change_is_audited(admin_client):
+    response = admin_client.post(reverse("company:profile_edit"), FORM)
+    assert response.status_code == 302
+    profile = CompanyProfile.load()
+    assert profile.lead_description == FORM["lead_description"]
+    assert (profile.dateline_city, profile.dateline_region) == ("Cambridge", "Mass.")
+    assert profile.investor_section_name == "Investors"
+    assert profile.newswire == Newswire.GLOBENEWSWIRE
+    assert profile.distribution == "GLOBE NEWSWIRE"
+    assert profile.missing_for_releases == []
+    changes = AuditEntry.objects.get(action="company.profile_update").changes
+    assert changes["newswire"] == {"before": "business_wire", "after": "globenewswire"}
+    assert changes["dateline_city"] == {"before": "", "after": "Cambridge"}
+
+
+def test_the_website_is_kept_as_written_and_linked_with_its_scheme(admin_client):
+    admin_client.post(reverse("company:profile_edit"), FORM)
+    profile = CompanyProfile.load()
+    assert profile.website == "www.corvane.example"
+    assert profile.website_url == "https://www.corvane.example"
+    page = admin_client.get(reverse("investors:home")).content.decode()
+    assert '<a href="https://www.corvane.example">www.corvane.example</a>' in page
+
+
+@pytest.mark.parametrize("website", ["javascript:alert(1)", "ftp://files.corvane.example", "not a website", "www"])
+def test_a_website_that_is_not_a_web_address_is_a_form_error(admin_client, website):
+    response = admin_client.post(reverse("company:profile_edit"), FORM | {"website": website})
+    assert response.status_code == 200
+    assert "Enter the website&#x27;s address, e.g. www.example.com." in response.content.decode()
+    assert CompanyProfile.load().website == ""
+
+
+def test_another_wire_must_be_named_and_its_name_goes_in_the_dateline(admin_client):
+    unnamed = admin_client.post(reverse("company:profile_edit"), FORM | {"newswire": "other"})
+    assert unnamed.status_code == 200
+    assert "Name the wire as its datelines print it." in unnamed.content.decode()
+    named = admin_client.post(reverse("company:profile_edit"), FORM | {"newswire": "other", "newswire_other": "JCN"})
+    assert named.status_code == 302
+    assert CompanyProfile.load().distribution == "JCN"
+
+
+def test_an_incomplete_profile_names_what_releases_still_need():
+    profile = make_company()
+    assert profile.missing_for_releases == [
+        "Description in a release's lead",
+        "Dateline city",
+        "Dateline state or country",
+        "Website",
+    ]
+
+
+def test_a_new_release_starts_with_the_profiles_dateline_and_wire(client):
+    make_company(dateline_city="Cambridge", dateline_region="Mass.", newswire="pr_newswire")
+    sign_in(client, UserFactory(roles=[IR_AUTHOR]))
+    form = client.get(reverse("console:create", kwargs={"kind": "releases"})).context["form"]
+    assert (form.initial["dateline_city"], form.initial["dateline_region"]) == ("Cambridge", "Mass.")
+    assert form.initial["distribution"] == "PRNewswire"
+
+
+@pytest.mark.parametrize(
+    ("stored", "written"),
+    [
+        ("https://www.corvane.example", "www.corvane.example"),
+        ("https://www.corvane.example/", "www.corvane.example"),
+        ("https://corvane.example/investors", "corvane.example/investors"),
+        ("http://corvane.example", "http://corvane.example"),
+    ],
+)
+def test_the_migration_keeps_the_website_as_releases_printed_it(stored, written):
+    make_company(website=stored)
+    migration = importlib.import_module("company.migrations.0003_release_profile_and_demo")
+    migration.website_as_written(apps, None)
+    assert CompanyProfile.load().website == written
