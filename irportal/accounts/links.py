@@ -65,7 +65,7 @@ def _hash(token: str) -> str:
 
 
 def address_of(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("accounts:link_open", args=[token])
+    return settings.STAFF_SITE_URL + reverse("accounts:link_open", args=[token])
 
 
 def link_create(*, actor, user, purpose: str) -> tuple[AccountLink, str]:

@@ -183,7 +183,7 @@ def feed(request, token: str):
         if entry.ends_at:
             vevent.add("dtend", entry.ends_at)
         vevent.add("summary", f"{ENTRY_LABELS[entry.kind]}: {title}")
-        vevent.add("url", site + entry.url)
+        vevent.add("url", settings.STAFF_SITE_URL + entry.url)  # staff addresses, on the staff host when it has one
         ical.add_component(vevent)
     response = HttpResponse(ical.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
