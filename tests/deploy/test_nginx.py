@@ -269,6 +269,17 @@ def test_every_answer_nginx_makes_itself_carries_the_security_headers(nginx_alon
     assert "nginx" not in answers["app down"][0].text.lower()
 
 
+def test_trace_is_answered_by_nginx_with_405(nginx_alone):
+    conn = http.client.HTTPSConnection("127.0.0.1", nginx_alone.layout.https_port, context=nginx_alone.context)
+    conn.request("TRACE", "/staff/", headers={"Host": HOST, "Cookie": "sessionid=abc"})
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    assert response.status == 405
+    assert "sessionid" not in body
+    assert_security_headers(response, "TRACE")
+
+
 def test_a_request_too_large_is_refused_with_the_security_headers(nginx_alone):
     conn = http.client.HTTPSConnection("127.0.0.1", nginx_alone.layout.https_port, context=nginx_alone.context)
     conn.request("POST", "/investors/alerts/", body=b"x" * (2 * 1024 * 1024), headers={"Host": HOST})
