@@ -30,13 +30,14 @@ class EventKind(Kind):
     slug = "events"
     label = "event"
     label_plural = "events"
+    date_field = "starts_at"
     title_field = "title"
     search_fields = ("title", "organizer", "slug", "location")
     form_class = EventForm
     content_template = "public/events/_event.html"
     nav_order = 20
     list_links = (Link("Announce events", "events_staff:announce", "releases.add_release"),)
-    review_panels = ("staff/events/_replay_facts.html",)
+    review_panels = ("staff/events/_replay_facts.html", "staff/events/_announcements.html")
     diff_labels = {
         "title": "Title",
         "kind": "Kind",

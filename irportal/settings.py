@@ -507,6 +507,16 @@ LOGGING = {
 
 # Metrics (irportal/ops/metrics.py) at /metrics for a scraper presenting this bearer token; unset, /metrics is 404.
 METRICS_TOKEN = envstr("METRICS_TOKEN")
+# /readyz answers everyone with its status code; which part fails only to staff, the metrics token, or a client
+# in these networks (loopback and private addresses: monitoring that talks to gunicorn on the private network).
+HEALTH_DETAIL_NETWORKS = envlist(
+    "HEALTH_DETAIL_NETWORKS", ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+)
+for _network in HEALTH_DETAIL_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"HEALTH_DETAIL_NETWORKS must list networks; got {_network!r}") from None
 # Several gunicorn workers: a directory, emptied before gunicorn starts, where each worker writes its counters.
 PROMETHEUS_MULTIPROC_DIR = envstr("PROMETHEUS_MULTIPROC_DIR")
 if PROMETHEUS_MULTIPROC_DIR is not None and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():

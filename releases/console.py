@@ -80,6 +80,7 @@ class ReleaseKind(Kind):
     slug = "releases"
     label = "release"
     label_plural = "releases"
+    date_field = "release_date"
     title_field = "headline"
     title_label = "Headline"
     search_fields = ("headline", "subheadline", "slug", "body")

@@ -184,6 +184,23 @@ def test_the_buttons_run_the_workflow_and_the_disclosure_check_says_what_is_miss
     assert Event.objects.get(pk=event.pk).status == State.DRAFT
 
 
+def test_approving_with_the_embargo_left_empty_says_the_event_is_not_public(client, author, approver, company):
+    event = make_event(author)
+    sign_in(client, author)
+    client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))
+    sign_in(client, approver)
+    review = client.get(event.get_staff_url()).content.decode()
+    assert "(optional embargo)" not in review
+    assert "Left empty, approval does not publish it: it waits, not public, until someone schedules it" in review
+    response = client.post(
+        reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "approve"}),
+        shown_revision(event),
+        follow=True,
+    )
+    assert "The event is now approved. It is not public: schedule it or publish it now." in (response.content.decode())
+    assert not Event.objects.public(datetime.now(UTC)).filter(pk=event.pk).exists()
+
+
 def test_an_author_cannot_approve_through_the_page(client, author, event):
     sign_in(client, author)
     client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))

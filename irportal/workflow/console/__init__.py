@@ -87,6 +87,8 @@ class Kind:
     label_plural: str  # "releases"
     title_field: str  # the model field a row is named by
     title_label: str = "Title"
+    # The date (or time) that tells two items of the same name apart: an event's start, a release's dateline date.
+    date_field: str = ""
     search_fields: tuple[str, ...] = ()
     form_class: type[forms.Form]
     content_template: str  # renders ``doc`` as the public page shows it

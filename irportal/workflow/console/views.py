@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from company.files import record_refusals
+from company.timefmt import utc_datetime, wire_datetime
 from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin, deny
 from irportal.workflow import engine
@@ -304,6 +305,17 @@ STEP_UP = {
 }
 
 
+def transition_message(kind, item) -> str:
+    """What the person who acted reads next: the new state, and for an approval whether and when it goes public."""
+    message = f"The {kind.label} is now {item.get_status_display().lower()}."
+    if item.status == State.APPROVED and item.publish_at is None:
+        message += " It is not public: schedule it or publish it now."
+    elif item.status == State.APPROVED and item.publish_at > timezone.now():
+        local = timezone.localtime(item.publish_at)
+        message += f" It goes public at {wire_datetime(local)} ({utc_datetime(item.publish_at)})."
+    return message
+
+
 class TransitionView(ItemMixin, View):
     """POST only: a GET of an action's address answers 405, an action that does not exist 404."""
 
@@ -347,7 +359,7 @@ class TransitionView(ItemMixin, View):
             return render(request, DetailView.template_name, context, status=exc.status_code)
         except WorkflowError as exc:
             return refused(request, exc, self.back())
-        messages.success(request, f"The {self.kind.label} is now {item.get_status_display().lower()}.")
+        messages.success(request, transition_message(self.kind, item))
         return redirect(self.back())
 
 
