@@ -169,7 +169,7 @@ else:
     # Django's default of 300 entries keeps each store quick (it lists the directory to cull).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "irportal.cache_backends.JsonFileCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
