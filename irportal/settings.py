@@ -5,6 +5,7 @@ DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
 import ipaddress
+import re
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "irportal.accounts",
     "company",
     "filings",
+    "stock",
     "irportal.workflow",
     "releases",
     "events",
@@ -135,6 +137,15 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
 DATABASES = {"default": _database}
+# PostgreSQL: the role web, worker and beat connect as (in their DATABASE_URL). Set it where migrations and
+# restores run, as the schema's owner: they then grant this role reading and appending to the audit log and
+# reading and writing the other tables, and nothing that could alter the audit table
+# (irportal/audit/database_roles.py).
+DATABASE_RUNTIME_ROLE = envstr("DATABASE_RUNTIME_ROLE")
+if DATABASE_RUNTIME_ROLE is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_RUNTIME_ROLE):
+    raise ImproperlyConfigured(
+        f"DATABASE_RUNTIME_ROLE must be a role name (lower-case letters, digits, _); got {DATABASE_RUNTIME_ROLE!r}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
@@ -158,7 +169,7 @@ else:
     # Django's default of 300 entries keeps each store quick (it lists the directory to cull).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "irportal.cache_backends.JsonFileCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
@@ -285,6 +296,17 @@ EDGAR_IMPORT_INTERVAL = envint("EDGAR_IMPORT_INTERVAL", 900, minimum=60)
 EDGAR_STALE_SECONDS = envint("EDGAR_STALE_SECONDS", 6 * 3600, minimum=120)
 EDGAR_DATA_URL = envstr("EDGAR_DATA_URL", "https://data.sec.gov").rstrip("/")
 EDGAR_ARCHIVES_URL = envstr("EDGAR_ARCHIVES_URL", "https://www.sec.gov").rstrip("/")
+
+# Share prices (stock/providers.py): a CSV at STOCK_PRICES_URL (date, open, high, low, close, volume), read every
+# STOCK_PRICES_INTERVAL seconds, or a vendor's provider class named in STOCK_PRICE_PROVIDER. The import is stale on
+# /readyz when not confirmed for STOCK_PRICES_STALE_SECONDS; the public page says its prices are out of date when
+# the latest close is older than STOCK_STALE_DAYS calendar days.
+STOCK_PRICES_URL = envstr("STOCK_PRICES_URL", "")
+STOCK_PRICE_PROVIDER = envstr("STOCK_PRICE_PROVIDER", "")
+STOCK_PRICES_INTERVAL = envint("STOCK_PRICES_INTERVAL", 3600, minimum=60)
+STOCK_PRICES_STALE_SECONDS = envint("STOCK_PRICES_STALE_SECONDS", 26 * 3600, minimum=120)
+STOCK_PRICES_USER_AGENT = envstr("STOCK_PRICES_USER_AGENT", "IR Portal price import")
+STOCK_STALE_DAYS = envint("STOCK_STALE_DAYS", 4, minimum=1, maximum=60)
 
 # HTTPS and browser protections. SECURE_SSL_REDIRECT is on unless DEBUG; a
 # proxy that redirects by itself can switch it off. The proxy tells Django the
@@ -498,6 +520,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "filings.tasks.edgar_import",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "stock-prices-import": {
+        "task": "stock.tasks.prices_import",
+        "schedule": float(STOCK_PRICES_INTERVAL),
+        "options": {"expires": min(STOCK_PRICES_INTERVAL, 300)},
     },
     "audit-checkpoint": {
         "task": "irportal.audit.tasks.audit_checkpoint",
