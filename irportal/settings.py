@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "irportal.accounts",
     "company",
     "filings",
+    "stock",
     "irportal.workflow",
     "releases",
     "events",
@@ -296,6 +297,17 @@ EDGAR_STALE_SECONDS = envint("EDGAR_STALE_SECONDS", 6 * 3600, minimum=120)
 EDGAR_DATA_URL = envstr("EDGAR_DATA_URL", "https://data.sec.gov").rstrip("/")
 EDGAR_ARCHIVES_URL = envstr("EDGAR_ARCHIVES_URL", "https://www.sec.gov").rstrip("/")
 
+# Share prices (stock/providers.py): a CSV at STOCK_PRICES_URL (date, open, high, low, close, volume), read every
+# STOCK_PRICES_INTERVAL seconds, or a vendor's provider class named in STOCK_PRICE_PROVIDER. The import is stale on
+# /readyz when not confirmed for STOCK_PRICES_STALE_SECONDS; the public page says its prices are out of date when
+# the latest close is older than STOCK_STALE_DAYS calendar days.
+STOCK_PRICES_URL = envstr("STOCK_PRICES_URL", "")
+STOCK_PRICE_PROVIDER = envstr("STOCK_PRICE_PROVIDER", "")
+STOCK_PRICES_INTERVAL = envint("STOCK_PRICES_INTERVAL", 3600, minimum=60)
+STOCK_PRICES_STALE_SECONDS = envint("STOCK_PRICES_STALE_SECONDS", 26 * 3600, minimum=120)
+STOCK_PRICES_USER_AGENT = envstr("STOCK_PRICES_USER_AGENT", "IR Portal price import")
+STOCK_STALE_DAYS = envint("STOCK_STALE_DAYS", 4, minimum=1, maximum=60)
+
 # HTTPS and browser protections. SECURE_SSL_REDIRECT is on unless DEBUG; a
 # proxy that redirects by itself can switch it off. The proxy tells Django the
 # original scheme through X-Forwarded-Proto.
@@ -508,6 +520,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "filings.tasks.edgar_import",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "stock-prices-import": {
+        "task": "stock.tasks.prices_import",
+        "schedule": float(STOCK_PRICES_INTERVAL),
+        "options": {"expires": min(STOCK_PRICES_INTERVAL, 300)},
     },
     "audit-checkpoint": {
         "task": "irportal.audit.tasks.audit_checkpoint",

@@ -165,7 +165,8 @@ def test_a_signed_in_request_never_reads_the_cache_nor_fills_it(proxy, published
     _, approver = published
     client = Client()
     client.force_login(approver)
-    cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
+    # The name production uses over HTTPS (the app behind nginx has secure cookies).
+    cookie = {"Cookie": f"theme=dark; __Host-sessionid={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
     assert proxy.get("/investors/").getheader("X-Cache-Status") == "MISS"
     assert proxy.get("/investors/").getheader("X-Cache-Status") == "HIT"
     assert proxy.get("/investors/", headers=cookie).getheader("X-Cache-Status") == "BYPASS"
@@ -210,13 +211,15 @@ def test_a_withdrawn_release_is_gone_from_behind_the_proxy_within_the_ceiling(pr
 def test_nginx_logs_no_bearer_token(proxy, published):
     token = "Zq7X1t0kV3nB9sPq2mW8yR4cL6dF5hJ0aE3uI7oK1gT"
     referer = {"Referer": f"https://{HOST}/investors/alerts/confirm/{token}/"}
-    for path in (f"/feeds/calendar/{token}.ics", f"/investors/alerts/unsubscribe/{token}/"):
+    paths = (f"/feeds/calendar/{token}.ics", f"/investors/alerts/unsubscribe/{token}/", f"/staff/account/link/{token}/")
+    for path in paths:
         proxy.get(path, headers=referer)
-    wait_for(lambda: proxy.layout.access_log.read_text().count("\n") >= 2, timeout=5)
+    wait_for(lambda: proxy.layout.access_log.read_text().count("\n") >= len(paths), timeout=5)
     written = proxy.layout.access_log.read_text()
     assert token not in written and token[:8] not in written
     assert "GET /feeds/calendar/[redacted].ics HTTP/1.1" in written
     assert "GET /investors/alerts/unsubscribe/[redacted]/ HTTP/1.1" in written
+    assert "GET /staff/account/link/[redacted]/ HTTP/1.1" in written
     assert f'"https://{HOST}/investors/alerts/confirm/[redacted]/"' in written
 
 

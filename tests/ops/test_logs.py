@@ -153,6 +153,7 @@ def test_bearer_tokens_in_addresses_are_never_written_to_the_log(client, company
         f"/feeds/calendar/{TOKEN}.ics",
         f"/investors/alerts/confirm/{TOKEN}/",
         f"/investors/alerts/unsubscribe/{TOKEN}/",
+        f"/staff/account/link/{TOKEN}/",
     ]
     for address in addresses:
         assert client.get(address).status_code in {200, 400, 404, 410}
