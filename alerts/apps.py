@@ -9,6 +9,7 @@ class AlertsConfig(AppConfig):
         from alerts import metrics, tasks
         from irportal.accounts import dashboard, navigation, roles
         from irportal.audit.registry import register_action
+        from irportal.ops.logs import secret_in_path
         from irportal.ops.metrics import register_collector
         from irportal.workflow import outbox
 
@@ -18,6 +19,8 @@ class AlertsConfig(AppConfig):
             ("alerts.unsubscribe", "Unsubscribed from email alerts"),
         ]:
             register_action(name, label)
+        # The links in alert mails carry their token in the path: never written to a log.
+        secret_in_path("/alerts/confirm/", "/alerts/unsubscribe/")
         roles.grant(roles.COMPLIANCE_REVIEWER, "alerts.view_subscriber")
         roles.grant(roles.IR_ADMIN, "alerts.view_subscriber")
         # Each publication with an alert topic is fanned out by a worker, from a row written with the change.

@@ -12,6 +12,7 @@ class CompanyConfig(AppConfig):
         from irportal.audit.registry import register_action
 
         register_action("company.profile_update", "Changed company profile")
+        register_action("security.upload_refused", "Upload refused (file checks or malware scan)")
         # The name profile changes were recorded under before the profile had an app of its own.
         register_action("investors.profile_update", "Changed company profile")
         roles.grant(roles.IR_ADMIN, "company.view_companyprofile", "company.change_companyprofile")

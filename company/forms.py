@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from company.images import process_image
+from company.files import IMAGES, check_upload
 from company.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
 from company.services import PROFILE_FIELDS
 from irportal.forms import CleanTextMixin, LocalDateTimeField, TimeZoneField, aware, local, time_zone_choices
@@ -42,7 +42,7 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
 
     def clean_logo_upload(self):
         upload = self.cleaned_data.get("logo_upload")
-        return process_image(upload) if upload else None
+        return check_upload(upload, accept=IMAGES).image if upload else None
 
 
 class CompanyDateTimeField(LocalDateTimeField):

@@ -74,17 +74,3 @@ def _encoder_options(image_format: str) -> dict:
     if image_format == "WEBP":
         return {"quality": 85, "method": 4}
     return {"optimize": True}
-
-
-PDF_MAGIC = b"%PDF-"
-MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
-
-
-def check_attachment(upload) -> None:
-    """Attachments are PDF documents (financial statements, presentations)."""
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        raise ValidationError("Attachments must be PDF documents.")

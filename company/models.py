@@ -7,8 +7,10 @@ from django.db import models
 
 from company.fiscal import FiscalYearEnd
 from company.validators import (
+    normalize_cik,
     ticker_validator,
     validate_accent_colour,
+    validate_cik,
     validate_time_zone,
     validate_website,
     website_url,
@@ -129,6 +131,14 @@ class CompanyProfile(models.Model):
         verbose_name="How dates are written",
         help_text="Used in releases, on the public pages, in feeds and calendars, and on the console.",
     )
+    cik = models.CharField(
+        "CIK",
+        max_length=10,
+        blank=True,
+        validators=[validate_cik],
+        help_text="The SEC's Central Index Key: with it the site imports the company's filings from EDGAR "
+        "and shows them under Filings. Leave empty for a company that does not file with the SEC.",
+    )
     default_replay_days = models.PositiveSmallIntegerField(
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
@@ -167,6 +177,10 @@ class CompanyProfile(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.cik = normalize_cik(self.cik)
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         super().clean()

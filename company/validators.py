@@ -6,6 +6,23 @@ from django.core.validators import RegexValidator, URLValidator
 
 ticker_validator = RegexValidator(r"^[A-Z][A-Z0-9.\-]{0,9}$", "Use the exchange symbol in capitals, e.g. EXMP.")
 
+_CIK = re.compile(r"^[0-9]{1,10}$")
+
+
+def normalize_cik(value: str) -> str:
+    """A Central Index Key as EDGAR's addresses spell it: ten digits, leading zeros added (``320193`` ->
+    ``0000320193``); anything that is not one to ten digits is returned unchanged for the validator to refuse."""
+    value = (value or "").strip()
+    return value.zfill(10) if _CIK.match(value) else value
+
+
+def validate_cik(value: str) -> None:
+    """The SEC's Central Index Key of the company: one to ten digits, not zero."""
+    if not _CIK.match(value or "") or int(value) == 0:
+        raise ValidationError(
+            "Enter the company's Central Index Key (CIK) as EDGAR shows it: up to ten digits, e.g. 0000320193."
+        )
+
 
 def validate_time_zone(value: str) -> None:
     try:

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
+from company.files import record_refusals
 from company.forms import CompanyProfileForm
 from company.models import CompanyProfile
 from company.services import company_profile_update
@@ -36,6 +37,10 @@ class CompanyProfileEditView(StaffPermissionMixin, FormView):
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": CompanyProfile.load()}
+
+    def form_invalid(self, form):
+        record_refusals(form, actor=self.request.user)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         values = dict(form.cleaned_data)

@@ -40,6 +40,10 @@ class Layout:
     def conf(self) -> Path:
         return self.prefix / "nginx.conf"
 
+    @property
+    def access_log(self) -> Path:
+        return self.prefix / "logs" / "irportal.access.log"
+
 
 def render_site(layout: Layout, cert: Path, key: Path) -> str:
     """The site file with this machine's values; each replaced value must still be in the file."""
@@ -51,7 +55,9 @@ def render_site(layout: Layout, cert: Path, key: Path) -> str:
         "/etc/ssl/irportal/privkey.pem": str(key),
         "server 127.0.0.1:8000;": f"server {layout.upstream};",
         "/srv/irportal/var/static/": f"{layout.static_dir}/",
+        "/srv/irportal/deploy/nginx/": f"{SITE.parent}/",
         "/var/cache/nginx/irportal": str(layout.prefix / "cache"),
+        "/var/log/nginx/irportal.access.log": str(layout.access_log),
     }
     for literal, value in replacements.items():
         if literal not in text:

@@ -1,26 +1,44 @@
-"""The announcement of upcoming events: a draft release in wire form, made from the events themselves.
+"""The announcement of upcoming events: the release a wire would carry, made from the events and the profile.
 
-One bullet per event in wire order (the conference, the time in the event's
-and the home zone, the date and city, then who presents), where the live
-webcast is (the Investor Relations section of the company's own website,
-from the company profile), and a replay sentence made from each event's own
-replay window, so what the release promises is what the sweep does. The
-draft gets the default About and forward-looking-statements texts and every
-active contact, then goes through the normal release workflow.
+For a company whose profile is complete it needs no edit: the lead names the
+company with its listing and its description; one bullet per event in date
+order (the conference, linked to the event's page; the time in the event's
+zone and the company's, one zone when they are the same; the date; the city;
+who presents); the webcast sentence names the investor section of the
+company's website as the profile writes it; the replay sentence says how long
+each replay stays up, from each event's own window, so the release promises
+what the sweep does. The draft gets the default About and forward-looking
+texts, every active contact (grouped by audience where the release is shown)
+and the profile's dateline and wire, then goes through the release workflow.
+
+Events need not be public to be announced: the bullets are written from each
+event's working revision, and each event is linked to the release
+(``EventAnnouncement``, with the revision it was written from). The release's
+checks warn when an announced event will not be public at the release's
+second, changed since, or was cancelled. ``announcement_release`` is the one
+function that creates an announcement.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from company.models import CompanyProfile
 from events import timefmt
 from events.content import conference_shown, presenter_line
-from events.models import Event
+from events.models import Event, EventAnnouncement, EventRevision
+from irportal.audit.services import audit_record
 from irportal.forms import unique_slug
+from irportal.workflow.models import State
+from releases.checks import Announced
+from releases.models import Boilerplate, MediaContact, Release
+from releases.selectors import default_boilerplate
+from releases.services import release_create
 
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 
@@ -45,17 +63,22 @@ class Announcement:
         return f"<p>{self.lead}</p><ul>{items}</ul><p>{self.webcast_sentence} {replay}</p>"
 
 
+def announced_revision(event: Event) -> EventRevision:
+    """The revision a bullet is written from: the event's working revision, what its review approves."""
+    return event.revisions.get(number=event.version)
+
+
 def _event_name(content: dict) -> str:
     return content["organizer"] or content["title"]
 
 
-def public_content(event: Event) -> dict:
-    """What the public reads of the event: the announcement repeats exactly that."""
-    return (event.live_revision or event.approved_revision).content
+def event_page_url(content: dict) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("events:detail", args=[content["slug"]])
 
 
 def event_bullet(content: dict, home_zone: str) -> str:
-    """``<strong>Conference</strong>, 9:00 am MST/11:00 am EST, Tuesday, Dec. 8, 2026, City.<br>Presenter: ...``
+    """``<a href=…><strong>Conference</strong></a>, 11:00 am EST/9:00 am MST, Tuesday, Dec. 8, 2026, City.``
+    then ``<br>Presenter: …``.
 
     The title follows the conference's name only when it says something the name does not
     (``Conference: Fireside chat with the CFO``).
@@ -63,7 +86,7 @@ def event_bullet(content: dict, home_zone: str) -> str:
     starts_at, zone_name = datetime.fromisoformat(content["starts_at"]), content["time_zone"]
     local = starts_at.astimezone(timefmt.zone(zone_name))
     conference = conference_shown(content["title"], content["organizer"])
-    name = f"<strong>{escape(_event_name(content))}</strong>"
+    name = f'<a href="{escape(event_page_url(content))}"><strong>{escape(_event_name(content))}</strong></a>'
     if conference:
         name += f": {escape(content['title'])}"
     parts = [name, timefmt.dual_time(starts_at, zone_name, home_zone), timefmt.wire_date(local.date())]
@@ -78,7 +101,7 @@ def event_bullet(content: dict, home_zone: str) -> str:
     return line
 
 
-def replay_sentences(events: list[Event]) -> list[str]:
+def replay_sentences(events: list[Event], contents: dict[int, dict]) -> list[str]:
     """Each event's replay promise, from its own window: one sentence when all windows agree."""
     windows = {event.replay_days for event in events}
     from_end = all(not event.replay_available_at_fixed for event in events)
@@ -91,7 +114,7 @@ def replay_sentences(events: list[Event]) -> list[str]:
         if event.replay_available_at_fixed and event.replay_available_at:
             start = f"from {timefmt.local_date(event.replay_available_at, event.time_zone)}"
         sentences.append(
-            f"A replay of the {escape(_event_name(public_content(event)))} webcast will be available for "
+            f"A replay of the {escape(_event_name(contents[event.pk]))} webcast will be available for "
             f"{days_phrase(event.replay_days)} {start}."
         )
     return sentences
@@ -115,17 +138,26 @@ def webcast_place(company: CompanyProfile) -> str:
     return f'{owner} Investor Information page at <a href="{escape(page)}">{escape(_shown_address(page))}</a>'
 
 
-def build_announcement(events: list[Event], *, company: CompanyProfile | None = None) -> Announcement:
+def lead_sentence(company: CompanyProfile, *, several: bool) -> str:
+    """``Example Corp (Nasdaq: EXMP), a biotechnology company that …, today announced that …:``"""
+    description = company.lead_description.strip().rstrip(",")
+    who = escape(company.listing) + (f", {escape(description)}," if description else "")
+    conferences = "the following investor conferences" if several else "the following investor conference"
+    return f"{who} today announced that members of its management team will present at {conferences}:"
+
+
+def build_announcement(
+    events: list[Event], *, company: CompanyProfile | None = None, contents: dict[int, dict] | None = None
+) -> Announcement:
+    """The announcement's words; ``contents`` maps each event to the content it is written from (by default its
+    working revision's)."""
     company = company or CompanyProfile.load()
-    events = sorted(events, key=lambda event: public_content(event)["starts_at"])
+    contents = contents or {event.pk: announced_revision(event).content for event in events}
+    events = sorted(events, key=lambda event: (contents[event.pk]["starts_at"], event.pk))
     several = len(events) > 1
     headline = (
         f"{company.legal_name} Announces Webcast of Presentation{'s' if several else ''} "
         f"at Upcoming Investor Conference{'s' if several else ''}"
-    )
-    conferences = "the following investor conferences" if several else "the following investor conference"
-    lead = (
-        f"{escape(company.listing)} today announced that members of its management team will present at {conferences}:"
     )
     webcast = (
         f"A live webcast of {'each presentation' if several else 'the presentation'} will be available on "
@@ -133,39 +165,86 @@ def build_announcement(events: list[Event], *, company: CompanyProfile | None = 
     )
     return Announcement(
         headline=headline,
-        lead=lead,
-        bullets=[event_bullet(public_content(event), company.home_time_zone) for event in events],
+        lead=lead_sentence(company, several=several),
+        bullets=[event_bullet(contents[event.pk], company.home_time_zone) for event in events],
         webcast_sentence=webcast,
-        replay_sentences=replay_sentences(events),
+        replay_sentences=replay_sentences(events, contents),
     )
 
 
 def announcement_release(
-    *, actor, events: list[Event], dateline_city: str, dateline_region: str, release_date: date, distribution: str
-):
-    """Create the draft release (the release workflow takes it from there)."""
-    from releases.models import Boilerplate, MediaContact, Release
-    from releases.selectors import default_boilerplate
-    from releases.services import release_create
+    *,
+    actor,
+    events: list[Event],
+    release_date: date | None = None,
+    dateline_city: str | None = None,
+    dateline_region: str | None = None,
+    distribution: str | None = None,
+) -> Release:
+    """Create the announcement as a draft release linked to its events, in one transaction (the release
+    workflow takes it from there). The dateline and wire default to the profile's, the date to today's in
+    company time."""
+    company = CompanyProfile.load()
+    release_date = release_date or timezone.now().astimezone(timefmt.zone(company.home_time_zone)).date()
+    with transaction.atomic():
+        chosen = Event.objects.select_for_update().filter(pk__in=[event.pk for event in events])
+        events = list(chosen.order_by("starts_at", "pk"))
+        revisions = {event.pk: announced_revision(event) for event in events}
+        announcement = build_announcement(
+            events, company=company, contents={pk: revision.content for pk, revision in revisions.items()}
+        )
+        slug = unique_slug(
+            f"{announcement.headline} {release_date.isoformat()}",
+            taken=lambda slug: Release.objects.filter(slug=slug).exists(),
+            max_length=100,
+        )
+        release = release_create(
+            actor=actor,
+            slug=slug,
+            headline=announcement.headline,
+            subheadline="",
+            highlights=[],
+            dateline_city=company.dateline_city if dateline_city is None else dateline_city,
+            dateline_region=company.dateline_region if dateline_region is None else dateline_region,
+            release_date=release_date,
+            distribution=company.distribution if distribution is None else distribution,
+            body=announcement.body_html(),
+            about=default_boilerplate(Boilerplate.Kind.ABOUT),
+            safe_harbor=default_boilerplate(Boilerplate.Kind.SAFE_HARBOR),
+            contacts=list(MediaContact.objects.filter(is_active=True)),
+        )
+        for event in events:
+            revision = revisions[event.pk]
+            EventAnnouncement.objects.create(
+                event=event, release=release, revision_number=revision.number, content_hash=revision.content_hash
+            )
+            audit_record(
+                action="event.announce",
+                actor=actor,
+                obj=event,
+                data={"release": release.pk, "headline": release.headline, "revision": revision.number},
+            )
+    return release
 
-    announcement = build_announcement(events)
-    slug = unique_slug(
-        f"{announcement.headline} {release_date.isoformat()}",
-        taken=lambda slug: Release.objects.filter(slug=slug).exists(),
-        max_length=100,
+
+def announced_events(release: Release) -> list[Announced]:
+    """For the release's checks: each event it announces, and whether the public will read it as announced
+    at the release's embargo (or now, without one)."""
+    moment = release.publish_at or timezone.now()
+    links = EventAnnouncement.objects.filter(release=release).select_related(
+        "event__live_revision", "event__approved_revision"
     )
-    return release_create(
-        actor=actor,
-        slug=slug,
-        headline=announcement.headline,
-        subheadline="",
-        highlights=[],
-        dateline_city=dateline_city,
-        dateline_region=dateline_region,
-        release_date=release_date,
-        distribution=distribution,
-        body=announcement.body_html(),
-        about=default_boilerplate(Boilerplate.Kind.ABOUT),
-        safe_harbor=default_boilerplate(Boilerplate.Kind.SAFE_HARBOR),
-        contacts=list(MediaContact.objects.filter(is_active=True)),
-    )
+    found = []
+    for link in links:
+        event = link.event
+        public = event.public_revision(moment)  # as far as its columns say now (the one read-time rule)
+        if event.is_cancelled or event.status == State.WITHDRAWN:
+            problem = "cancelled"
+        elif public is None:
+            problem = "not_public"
+        elif public.content_hash != link.content_hash:
+            problem = "changed"
+        else:
+            problem = ""
+        found.append(Announced(title=event.title, problem=problem))
+    return found

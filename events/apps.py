@@ -7,10 +7,13 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from events import workflow  # noqa: F401 - registers the workflow spec, audit actions and sweep parts
+        from events.announce import announced_events
         from events.console import EventKind
         from events.dashboard import webcasts_and_replays
         from irportal.accounts import dashboard, roles
+        from irportal.audit.registry import register_action
         from irportal.workflow import console
+        from releases.checks import register_announced
 
         roles.grant(
             roles.IR_AUTHOR, "events.view_event", "events.add_event", "events.change_event", "events.submit_event"
@@ -23,6 +26,8 @@ class EventsConfig(AppConfig):
         roles.grant(roles.COMPLIANCE_REVIEWER, "events.view_event")
         roles.grant(roles.IR_ADMIN, "events.view_event")
         console.register(EventKind())
+        register_action("event.announce", "Event announced in a release")
+        register_announced(announced_events)
         dashboard.register(
             dashboard.Panel(
                 "webcasts",

@@ -11,18 +11,20 @@ from irportal.forms import local
 from irportal.workflow.console import CalendarEntry, Kind, Link, Operation
 
 
-def _set_replay_url(*, actor, item, data):
+def _set_replay_url(*, actor, item, data, step_up):
     services.event_replay_url_set(
-        actor=actor, pk=item.pk, replay_url=data["replay_url"], available_at=data["available_at"]
+        actor=actor, pk=item.pk, replay_url=data["replay_url"], available_at=data["available_at"], step_up=step_up
     )
 
 
-def _change_replay_window(*, actor, item, data):
-    services.event_replay_window_change(actor=actor, pk=item.pk, days=data["days"], reason=data["reason"])
+def _change_replay_window(*, actor, item, data, step_up):
+    services.event_replay_window_change(
+        actor=actor, pk=item.pk, days=data["days"], reason=data["reason"], step_up=step_up
+    )
 
 
-def _cancel(*, actor, item, data):
-    services.event_cancel(actor=actor, pk=item.pk, reason=data["reason"])
+def _cancel(*, actor, item, data, step_up):
+    services.event_cancel(actor=actor, pk=item.pk, reason=data["reason"], step_up=step_up)
 
 
 class EventKind(Kind):
@@ -30,13 +32,14 @@ class EventKind(Kind):
     slug = "events"
     label = "event"
     label_plural = "events"
+    date_field = "starts_at"
     title_field = "title"
     search_fields = ("title", "organizer", "slug", "location")
     form_class = EventForm
     content_template = "public/events/_event.html"
     nav_order = 20
     list_links = (Link("Announce events", "events_staff:announce", "releases.add_release"),)
-    review_panels = ("staff/events/_replay_facts.html",)
+    review_panels = ("staff/events/_replay_facts.html", "staff/events/_announcements.html")
     diff_labels = {
         "title": "Title",
         "kind": "Kind",
@@ -64,6 +67,7 @@ class EventKind(Kind):
                 if event.replay_available_at_fixed
                 else None,
             },
+            public_verb="publish",
         ),
         Operation(
             "replay_window",
@@ -72,6 +76,7 @@ class EventKind(Kind):
             _change_replay_window,
             "The replay window was changed.",
             initial=lambda event: {"days": event.replay_days},
+            public_verb="publish",
         ),
         Operation(
             "cancel",
@@ -82,6 +87,7 @@ class EventKind(Kind):
             verb="cancel",
             form_kwargs=lambda event: {"label": "Reason for the cancellation"},
             available=lambda event: event.status != "withdrawn" and not event.is_cancelled,
+            step_up=True,
         ),
     )
 

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from events import timefmt
 from events.models import Event, EventKind
 from irportal.workflow.models import SnapshotDocument
+from releases.models import Release
 
 
 def _iso(value):
@@ -101,6 +102,16 @@ class EventDocument(SnapshotDocument):
     @property
     def ics_url(self) -> str:
         return reverse("events:ics", args=[self.event.slug])
+
+    @cached_property
+    def announcement(self) -> dict | None:
+        """The release that announced the event, when the public can read it: its address and headline."""
+        releases = Release.objects.public(self.now).filter(event_announcements__event_id=self.event.pk)
+        release = releases.select_related("live_revision", "approved_revision").order_by("-pk").first()
+        if release is None:
+            return None
+        headline = release.public_revision(self.now).content["headline"]
+        return {"url": release.get_absolute_url(), "headline": headline}
 
     @property
     def cancelled(self) -> bool:

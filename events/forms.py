@@ -267,19 +267,37 @@ class ReasonForm(CleanTextMixin, forms.Form):
         self.helper = _helper()
 
 
+class AnnouncedEventsField(forms.ModelMultipleChoiceField):
+    """Upcoming events, each named with its date and time in both zones and its state, so that two events
+    of the same name stay apart."""
+
+    home_zone = "UTC"  # the form sets the company's
+
+    def label_from_instance(self, event):
+        parts = [heading(event.title, event.organizer), timefmt.when(event.starts_at, event.time_zone, self.home_zone)]
+        parts.append(event.get_status_display())
+        announced = [f"“{link.release.headline}”" for link in event.announcements.all()]
+        if announced:
+            parts.append(f"announced in {', '.join(announced)}")
+        return " · ".join(parts)
+
+
 class AnnounceForm(CleanTextMixin, forms.Form):
-    events = forms.ModelMultipleChoiceField(
-        queryset=Event.objects.none(), widget=forms.CheckboxSelectMultiple, help_text="Published upcoming events"
+    events = AnnouncedEventsField(
+        queryset=Event.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Upcoming events in any state but withdrawn or cancelled: an event need not be public to be "
+        "announced.",
     )
     dateline_city = forms.CharField(max_length=80)
     dateline_region = forms.CharField(max_length=80, help_text="State or country, e.g. Ariz.")
     release_date = DateField()
     distribution = forms.CharField(max_length=80, help_text="The wire, as the dateline prints it")
 
-    def __init__(self, *args, events_queryset, **kwargs):
+    def __init__(self, *args, events_queryset, home_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].queryset = events_queryset
-        self.fields["events"].label_from_instance = lambda event: heading(event.title, event.organizer)
+        self.fields["events"].home_zone = home_zone
         self.helper = _helper()
 
 

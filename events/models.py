@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from company.validators import validate_time_zone
 from events import timefmt
@@ -63,6 +64,14 @@ class ReplayStatus(models.TextChoices):
 
 
 class EventQuerySet(WorkflowItemQuerySet):
+    def announceable(self, now):
+        """Events a release may announce: still to come, neither cancelled nor withdrawn, in any other state."""
+        return (
+            self.filter(starts_at__gt=now, cancelled_at__isnull=True)
+            .exclude(status=State.WITHDRAWN)
+            .order_by("starts_at", "pk")
+        )
+
     def replay_publishable(self):
         """Events whose replay link may go public: on the public site, not cancelled, with a link."""
         return self.filter(live_revision__isnull=False, cancelled_at__isnull=True).exclude(status=State.WITHDRAWN)
@@ -154,6 +163,12 @@ class Event(WorkflowItem):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
+    @property
+    def is_announceable(self) -> bool:
+        """Still to come, neither cancelled nor withdrawn: a release may announce it (see ``events.announce``)."""
+        upcoming = self.starts_at is not None and self.starts_at > timezone.now()
+        return upcoming and not self.is_cancelled and self.status != State.WITHDRAWN
+
     def schedule_replay(self) -> None:
         """Derive the replay's times: available at the end of the event unless staff set it; then the window."""
         if not self.replay_available_at_fixed:
@@ -186,3 +201,25 @@ class EventRevision(BaseRevision):
 
     class Meta(BaseRevision.Meta):
         constraints = [models.UniqueConstraint(fields=["event", "number"], name="event_revision_unique")]
+
+
+class EventAnnouncement(models.Model):
+    """A release that announces an event: its bullet links the event's page, and the page links back.
+
+    ``revision_number`` and ``content_hash`` are those of the event's revision the bullet was written from,
+    so the release's checks can say when the event changed after it was announced.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="announcements")
+    release = models.ForeignKey("releases.Release", on_delete=models.CASCADE, related_name="event_announcements")
+    revision_number = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["event", "release"], name="event_announcement_unique")]
+
+    def __str__(self):
+        return f"event {self.event_id} announced in release {self.release_id}"

@@ -1,6 +1,7 @@
 """The announcement of upcoming events: pick them, preview the release, create it as a draft.
 
-Events themselves are on the shared console (``events.console``).
+Events themselves are on the shared console (``events.console``); an event's
+review screen links here with the event chosen (``?events=<pk>``).
 """
 
 from django.contrib import messages
@@ -19,39 +20,43 @@ from irportal.workflow.engine import WorkflowPermissionDenied
 
 
 class AnnounceView(StaffPermissionMixin, View):
-    """Pick upcoming events, preview the announcement, create it as a draft release."""
+    """Pick upcoming events (each shown with its date, time and state), preview the announcement, create it."""
 
     permission_required = ("events.view_event", "releases.add_release")
+    template_name = "staff/events/announce.html"
 
-    def _form(self, data=None):
-        now = timezone.now()
-        choices = (
-            Event.objects.public(now)
-            .filter(starts_at__gt=now, cancelled_at__isnull=True)
-            .select_related("live_revision", "approved_revision")
-            .order_by("starts_at")
-        )
+    def _form(self, data=None, chosen=()):
         company = CompanyProfile.load()
+        choices = (
+            Event.objects.announceable(timezone.now())
+            .only("pk", "title", "organizer", "starts_at", "time_zone", "status")
+            .prefetch_related("announcements__release")
+        )
         initial = {
+            "events": list(chosen),
             "release_date": timezone.now().astimezone(timefmt.zone(company.home_time_zone)).date(),
             "dateline_city": company.dateline_city,
             "dateline_region": company.dateline_region,
             "distribution": company.distribution,
         }
-        return AnnounceForm(data, events_queryset=choices, initial=initial)
+        return AnnounceForm(data, events_queryset=choices, home_zone=company.home_time_zone, initial=initial)
+
+    def _render(self, request, form, preview=None):
+        missing = CompanyProfile.load().missing_for_releases
+        return render(request, self.template_name, {"form": form, "preview": preview, "missing": missing})
 
     def get(self, request):
-        return render(request, "staff/events/announce.html", {"form": self._form()})
+        chosen = [value for value in request.GET.getlist("events") if value.isdigit()]
+        return self._render(request, self._form(chosen=chosen))
 
     def post(self, request):
         form = self._form(request.POST)
         if not form.is_valid():
-            return render(request, "staff/events/announce.html", {"form": form})
+            return self._render(request, form)
         data = form.cleaned_data
         events = list(data["events"])
         if "create" not in request.POST:
-            preview = build_announcement(events)
-            return render(request, "staff/events/announce.html", {"form": form, "preview": preview})
+            return self._render(request, form, preview=build_announcement(events))
         try:
             release = announcement_release(
                 actor=request.user,

@@ -4,6 +4,8 @@ See the configuration table in README.md. Nothing secret is committed: with
 DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
+import ipaddress
+import re
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -13,7 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, ROLES
+from irportal.accounts.roles import ROLES
 from irportal.env import email_settings, envbool, envint, envlist, envstr, envtimezone, webauthn_origin_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "irportal.audit",
     "irportal.accounts",
     "company",
+    "filings",
+    "stock",
     "irportal.workflow",
     "releases",
     "events",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     # Staff and compliance answers are never stored by browsers or proxies (irportal/accounts/middleware.py).
     "irportal.accounts.middleware.StaffNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # With STAFF_SITE_URL: the staff pages on the staff host only, and nothing else there.
+    "irportal.accounts.middleware.StaffHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # A cached public page is answered here, before CSRF, authentication and the staff checks run; its copy
@@ -132,6 +138,15 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
 DATABASES = {"default": _database}
+# PostgreSQL: the role web, worker and beat connect as (in their DATABASE_URL). Set it where migrations and
+# restores run, as the schema's owner: they then grant this role reading and appending to the audit log and
+# reading and writing the other tables, and nothing that could alter the audit table
+# (irportal/audit/database_roles.py).
+DATABASE_RUNTIME_ROLE = envstr("DATABASE_RUNTIME_ROLE")
+if DATABASE_RUNTIME_ROLE is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_RUNTIME_ROLE):
+    raise ImproperlyConfigured(
+        f"DATABASE_RUNTIME_ROLE must be a role name (lower-case letters, digits, _); got {DATABASE_RUNTIME_ROLE!r}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
@@ -155,7 +170,7 @@ else:
     # Django's default of 300 entries keeps each store quick (it lists the directory to cull).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "irportal.cache_backends.JsonFileCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
@@ -180,6 +195,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The company's names and ticker, the product's name and the user's own names (company/password_validation.py).
+    {"NAME": "company.password_validation.ContextWordsValidator"},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -215,6 +232,24 @@ STORAGES = {
 globals().update(email_settings("EMAIL_URL", str(VAR_DIR / "mail")))
 # The site's public address, for links in emails.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# An optional address of the staff console's own, e.g. https://ir-staff.example.com: when set, /staff/,
+# /compliance/ and the private calendar feeds answer only on its host (the public host answers 404 for them)
+# and that host answers nothing else (irportal/accounts/middleware.py StaffHostMiddleware). Staff links in
+# emails use it. Unset: one host for everything.
+STAFF_SITE_URL = envstr("STAFF_SITE_URL")
+STAFF_HOST = ""
+if STAFF_SITE_URL:
+    _staff = urlsplit(STAFF_SITE_URL)
+    if _staff.scheme not in ("http", "https") or not _staff.hostname or _staff.path not in ("", "/"):
+        raise ImproperlyConfigured(
+            f"STAFF_SITE_URL must be an address such as https://ir-staff.example.com; got {STAFF_SITE_URL!r}"
+        )
+    STAFF_HOST = _staff.netloc.lower()
+    if _staff.hostname == urlsplit(SITE_URL).hostname:
+        raise ImproperlyConfigured("STAFF_SITE_URL must name another host than SITE_URL")
+    ALLOWED_HOSTS.append(_staff.hostname)
+    CSRF_TRUSTED_ORIGINS.append(f"{_staff.scheme}://{_staff.netloc}")
+STAFF_SITE_URL = (STAFF_SITE_URL or SITE_URL).rstrip("/")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "IR Portal <ir-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -254,12 +289,48 @@ WIRE_TIMEOUT_SECONDS = envint("WIRE_TIMEOUT_SECONDS", 30, minimum=1, maximum=110
 # Tries of one transmission before it is marked failed: at once, then after 30 s, 1, 2 and every 4 minutes.
 WIRE_MAX_ATTEMPTS = envint("WIRE_MAX_ATTEMPTS", 6, minimum=1, maximum=50)
 
-# Financial documents (reports/files.py): the largest file one upload may be, and the most pages a PDF may
-# have. Django streams uploads to a temporary file, so a file over the limit reaches the form and is refused
-# there with a message; the proxy in front must let such a request through (nginx client_max_body_size at
-# least REPORTS_MAX_FILE_MB plus a few megabytes for the rest of the form).
-REPORTS_MAX_FILE_MB = envint("REPORTS_MAX_FILE_MB", 50, minimum=1, maximum=500)
-REPORTS_MAX_PDF_PAGES = envint("REPORTS_MAX_PDF_PAGES", 150, minimum=1, maximum=5000)
+# Uploads (company/files.py, one check for every file staff upload): the largest file one upload may be, and
+# the most pages a PDF may have. Django streams uploads to a temporary file, so a file over the limit reaches
+# the form and is refused there with a message; the proxy in front must let such a request through (nginx
+# client_max_body_size at least UPLOAD_MAX_FILE_MB plus a few megabytes for the rest of the form).
+UPLOAD_MAX_FILE_MB = envint("UPLOAD_MAX_FILE_MB", 50, minimum=1, maximum=500)
+UPLOAD_MAX_PDF_PAGES = envint("UPLOAD_MAX_PDF_PAGES", 150, minimum=1, maximum=5000)
+# A PDF is parsed in a child process that is killed after this many seconds (the upload is then refused).
+UPLOAD_PDF_CHECK_SECONDS = envint("UPLOAD_PDF_CHECK_SECONDS", 20, minimum=1, maximum=300)
+# What a spreadsheet (.xlsx, a zip archive) may unpack to, in all and in parts.
+UPLOAD_MAX_UNPACKED_MB = envint("UPLOAD_MAX_UNPACKED_MB", 200, minimum=1, maximum=2000)
+UPLOAD_MAX_ARCHIVE_ENTRIES = envint("UPLOAD_MAX_ARCHIVE_ENTRIES", 2000, minimum=10, maximum=100_000)
+# The malware scanner: ClamAV's daemon, as tcp://host:port or unix:///path/to/clamd.ctl. Unset, uploads are
+# accepted and marked "not scanned"; set, a file the scanner finds something in, or that it cannot scan
+# (down, timed out, over its StreamMaxLength), is refused.
+CLAMD_ADDRESS = envstr("CLAMD_ADDRESS")
+if CLAMD_ADDRESS is not None and not CLAMD_ADDRESS.startswith(("tcp://", "unix://")):
+    raise ImproperlyConfigured(f"CLAMD_ADDRESS must start with tcp:// or unix://; got {CLAMD_ADDRESS!r}")
+CLAMD_TIMEOUT_SECONDS = envint("CLAMD_TIMEOUT_SECONDS", 30, minimum=1, maximum=600)
+
+# SEC filings from EDGAR (filings/services.py), for the CIK on the company profile. The SEC asks automated
+# access to name who asks in the User-Agent: the company's legal name and EDGAR_CONTACT_EMAIL. Without a contact
+# address no request is made and the import shows as stale on /readyz. At most EDGAR_REQUESTS_PER_MINUTE
+# requests in any minute, counted in the database for every process; the filing index is asked for again
+# EDGAR_IMPORT_INTERVAL seconds after it was last confirmed; the import is stale when it has not been confirmed
+# for EDGAR_STALE_SECONDS. The addresses change only to point the import at a stand-in server.
+EDGAR_CONTACT_EMAIL = envstr("EDGAR_CONTACT_EMAIL", "")
+EDGAR_REQUESTS_PER_MINUTE = envint("EDGAR_REQUESTS_PER_MINUTE", 6, minimum=1, maximum=600)
+EDGAR_IMPORT_INTERVAL = envint("EDGAR_IMPORT_INTERVAL", 900, minimum=60)
+EDGAR_STALE_SECONDS = envint("EDGAR_STALE_SECONDS", 6 * 3600, minimum=120)
+EDGAR_DATA_URL = envstr("EDGAR_DATA_URL", "https://data.sec.gov").rstrip("/")
+EDGAR_ARCHIVES_URL = envstr("EDGAR_ARCHIVES_URL", "https://www.sec.gov").rstrip("/")
+
+# Share prices (stock/providers.py): a CSV at STOCK_PRICES_URL (date, open, high, low, close, volume), read every
+# STOCK_PRICES_INTERVAL seconds, or a vendor's provider class named in STOCK_PRICE_PROVIDER. The import is stale on
+# /readyz when not confirmed for STOCK_PRICES_STALE_SECONDS; the public page says its prices are out of date when
+# the latest close is older than STOCK_STALE_DAYS calendar days.
+STOCK_PRICES_URL = envstr("STOCK_PRICES_URL", "")
+STOCK_PRICE_PROVIDER = envstr("STOCK_PRICE_PROVIDER", "")
+STOCK_PRICES_INTERVAL = envint("STOCK_PRICES_INTERVAL", 3600, minimum=60)
+STOCK_PRICES_STALE_SECONDS = envint("STOCK_PRICES_STALE_SECONDS", 26 * 3600, minimum=120)
+STOCK_PRICES_USER_AGENT = envstr("STOCK_PRICES_USER_AGENT", "IR Portal price import")
+STOCK_STALE_DAYS = envint("STOCK_STALE_DAYS", 4, minimum=1, maximum=60)
 
 # HTTPS and browser protections. SECURE_SSL_REDIRECT is on unless DEBUG; a
 # proxy that redirects by itself can switch it off. The proxy tells Django the
@@ -277,6 +348,14 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+# Secure cookies are named with the __Host- prefix: browsers then take them only over HTTPS, for this host
+# alone (no Domain) and the whole site (Path=/), so another host of the company's domain cannot set or
+# overwrite them. Browsers refuse a __Host- cookie without Secure, so over plain HTTP (make run, which turns
+# the Secure flags off) the cookies keep their plain names.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 # Sessions live in the database (one row per session, so one can be ended from another browser); a staff
@@ -284,25 +363,34 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 # without a request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Sessions one user may have at once; signing in once more ends the least recently used (irportal/accounts/sessions.py).
+SESSION_LIMIT = envint("SESSION_LIMIT", 3, minimum=1, maximum=20)
 if SESSION_IDLE_SECONDS >= SESSION_COOKIE_AGE:
     raise ImproperlyConfigured(
         f"SESSION_IDLE_SECONDS ({SESSION_IDLE_SECONDS}) must be shorter than SESSION_COOKIE_AGE ({SESSION_COOKIE_AGE})"
     )
 
 # Two factors (irportal/accounts/mfa.py): django-otp's TOTP and recovery codes, and django-otp-webauthn's
-# passkeys and security keys. Members of MFA_REQUIRED_ROLES reach no staff page until they have enrolled a
-# factor; everyone else may enrol one. Approve, schedule, publish and withdraw ask for the factor again when
-# the last verification is older than MFA_STEP_UP_SECONDS.
-MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", [IR_APPROVER, IR_ADMIN])
+# passkeys and security keys. Members of MFA_REQUIRED_ROLES (every staff role unless narrowed) reach no
+# staff page until they have enrolled a factor; everyone else may enrol one. Approve, schedule, publish and
+# withdraw ask for the factor again when the last verification is older than MFA_STEP_UP_SECONDS.
+MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", list(ROLES))
 if set(MFA_REQUIRED_ROLES) - set(ROLES):
     raise ImproperlyConfigured(f"MFA_REQUIRED_ROLES names roles that do not exist; the roles are {', '.join(ROLES)}")
 MFA_STEP_UP_SECONDS = envint("MFA_STEP_UP_SECONDS", 300, minimum=30, maximum=3600)
+# Changing one's factors or ending one's other sessions needs the password and a factor again (re-authentication),
+# at most this long before, for one change.
+MFA_REAUTH_SECONDS = envint("MFA_REAUTH_SECONDS", 300, minimum=30, maximum=1800)
+# Invitations, password resets and factor resets are one-time links (irportal/accounts/links.py): how long one
+# works, and how long after it was used a user without a factor may add their first one in that session.
+ACCOUNT_LINK_HOURS = envint("ACCOUNT_LINK_HOURS", 48, minimum=1, maximum=24 * 14)
+ACCOUNT_LINK_SETUP_MINUTES = envint("ACCOUNT_LINK_SETUP_MINUTES", 30, minimum=5, maximum=24 * 60)
 OTP_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "IR Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # WebAuthn is bound to one origin. Browsers allow it on https:// and on http://localhost only, so the
 # embedded default (SITE_URL http://127.0.0.1:8000) offers passkeys at http://localhost:8000.
-_webauthn_origin = envstr("WEBAUTHN_ORIGIN", webauthn_origin_for(SITE_URL))
+_webauthn_origin = envstr("WEBAUTHN_ORIGIN", webauthn_origin_for(STAFF_SITE_URL))
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [_webauthn_origin]
 OTP_WEBAUTHN_RP_ID = urlsplit(_webauthn_origin).hostname
 OTP_WEBAUTHN_RP_NAME = envstr("WEBAUTHN_RP_NAME", "IR Portal")
@@ -332,11 +420,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Audit log: append-only checkpoints of the chain head, kept outside the database.
 AUDIT_CHECKPOINT_FILE = Path(envstr("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.log")))
 AUDIT_CHECKPOINT_INTERVAL = envint("AUDIT_CHECKPOINT_INTERVAL", 300, minimum=10)
-# Take the client address from X-Forwarded-For (the address the nearest proxy
-# appended) only when a trusted proxy sets it.
-AUDIT_TRUST_X_FORWARDED_FOR = envbool("AUDIT_TRUST_X_FORWARDED_FOR", False)
-# Keep a request id sent by the proxy in X-Request-ID (a UUID or 8 to 64 letters, digits and hyphens) only
-# when a trusted proxy sets it; otherwise every request gets a fresh one.
+# The proxies in front of the app (addresses or networks; 127.0.0.1 for the nginx site on the same host). Only
+# on a request from one of them are X-Forwarded-For (the client's address: for the audit log, the sign-in and
+# alert limits), X-Forwarded-Proto and X-Request-ID believed; from anyone else they are dropped
+# (irportal/audit/middleware.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must list addresses or networks; got {_proxy!r}") from None
+if envbool("AUDIT_TRUST_X_FORWARDED_FOR", False):
+    raise ImproperlyConfigured(
+        "AUDIT_TRUST_X_FORWARDED_FOR trusted X-Forwarded-For from anyone and is gone: remove it and set "
+        "TRUSTED_PROXIES to the proxy's address (127.0.0.1 for the nginx site)"
+    )
+# Keep a request id sent by the proxy in X-Request-ID (a UUID or 8 to 64 letters, digits and hyphens);
+# otherwise every request gets a fresh one.
 AUDIT_TRUST_X_REQUEST_ID = envbool("AUDIT_TRUST_X_REQUEST_ID", False)
 # Chain health: how often beat walks the whole chain, and how long one walk may take.
 AUDIT_VERIFY_INTERVAL = envint("AUDIT_VERIFY_INTERVAL", 3600, minimum=60)
@@ -440,6 +540,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "filings-edgar-import": {
+        "task": "filings.tasks.edgar_import",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "stock-prices-import": {
+        "task": "stock.tasks.prices_import",
+        "schedule": float(STOCK_PRICES_INTERVAL),
+        "options": {"expires": min(STOCK_PRICES_INTERVAL, 300)},
+    },
     "audit-checkpoint": {
         "task": "irportal.audit.tasks.audit_checkpoint",
         "schedule": float(AUDIT_CHECKPOINT_INTERVAL),
@@ -463,6 +573,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "irportal.audit.logfilter.RequestIdFilter"},
         "task": {"()": "irportal.ops.logs.TaskFilter"},
+        "redact": {"()": "irportal.ops.logs.RedactFilter"},
     },
     "formatters": {
         "plain": {"()": "irportal.ops.logs.PlainFormatter"},
@@ -473,7 +584,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id", "task"],
+            "filters": ["request_id", "task", "redact"],
         }
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
@@ -486,6 +597,16 @@ LOGGING = {
 
 # Metrics (irportal/ops/metrics.py) at /metrics for a scraper presenting this bearer token; unset, /metrics is 404.
 METRICS_TOKEN = envstr("METRICS_TOKEN")
+# /readyz answers everyone with its status code; which part fails only to staff, the metrics token, or a client
+# in these networks (loopback and private addresses: monitoring that talks to gunicorn on the private network).
+HEALTH_DETAIL_NETWORKS = envlist(
+    "HEALTH_DETAIL_NETWORKS", ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+)
+for _network in HEALTH_DETAIL_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"HEALTH_DETAIL_NETWORKS must list networks; got {_network!r}") from None
 # Several gunicorn workers: a directory, emptied before gunicorn starts, where each worker writes its counters.
 PROMETHEUS_MULTIPROC_DIR = envstr("PROMETHEUS_MULTIPROC_DIR")
 if PROMETHEUS_MULTIPROC_DIR is not None and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():

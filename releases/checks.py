@@ -8,10 +8,13 @@ shown must be acknowledged to approve (``irportal.workflow.checks``).
 import datetime
 import re
 import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from company.models import CompanyProfile
+from company.selectors import former_names
 from company.timefmt import clock, wire_date
 from irportal.workflow.checks import Check
 from releases.models import Release
@@ -30,6 +33,10 @@ CODES = frozenset(
         "past",
         "market_hours",
         "after_close",
+        "other_company",
+        "announced_not_public",
+        "announced_changed",
+        "announced_cancelled",
     }
 )
 EASTERN = zoneinfo.ZoneInfo("America/New_York")
@@ -165,13 +172,117 @@ def embargo_timing(
     return []
 
 
+_SUFFIX = re.compile(r",?\s+(?:Inc|Corp|Corporation|Co|Ltd|Limited|LLC|plc|PLC|AG|SE|N\.V|S\.A|GmbH)\.?$")
+
+
+def _name_patterns(names) -> list[tuple[str, re.Pattern]]:
+    """Each name, and the name without its corporate suffix, as a whole-word, any-case pattern."""
+    patterns = []
+    for name in names:
+        for form in {name, _SUFFIX.sub("", name)}:
+            if len(form) >= 3:
+                patterns.append((name, re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)))
+    return patterns
+
+
+def _domain_names(email: str) -> set[str]:
+    """``ir@halvorsen-instruments.example`` → ``{"halvorseninstruments", "example"}``."""
+    return {re.sub(r"[^a-z0-9]", "", label) for label in email.rpartition("@")[2].lower().split(".")}
+
+
+def check_other_company(release: Release, profile: CompanyProfile) -> list[Check]:
+    """A blocker for boilerplate or contacts written for another company: the demo company's, or one the profile
+    named before (its audit history), or a listing with another ticker."""
+    former = former_names(profile)
+    patterns = _name_patterns(former)
+    expected = f"({profile.exchange}: {profile.ticker})"
+    blockers = []
+    for version in filter(None, [release.about, release.safe_harbor]):
+        where = f"“{version.boilerplate.name}”"
+        text = f"{version.title} {plain_text(version.text)}"
+        named = sorted({name for name, pattern in patterns if pattern.search(text)})
+        listings = sorted({m.group(0) for m in LISTING.finditer(text)} - {expected})
+        if version.boilerplate.is_demo and not release.is_demo:
+            blockers.append(Check("other_company", f"{where} was written for the demo company.", blocking=True))
+        elif named or listings:
+            blockers.append(
+                Check(
+                    "other_company",
+                    f"{where} names {', '.join(named + listings)}, not {profile.listing}: "
+                    "attach the company's own text.",
+                    blocking=True,
+                )
+            )
+    keys = {re.sub(r"[^a-z0-9]", "", form.lower()) for name in former for form in (name, _SUFFIX.sub("", name))}
+    for contact in release.contacts.all():
+        named = any(pattern.search(contact.organization) for _, pattern in patterns)
+        if (contact.is_demo and not release.is_demo) or named or (_domain_names(contact.email) & keys - {""}):
+            where = ", ".join(filter(None, [contact.organization, contact.email]))
+            blockers.append(
+                Check(
+                    "other_company",
+                    f"The contact {contact.name} ({where}) is another company's, not {profile.legal_name}'s: "
+                    "pick the company's own contacts.",
+                    blocking=True,
+                )
+            )
+    return blockers
+
+
+@dataclass(frozen=True)
+class Announced:
+    """Something a release announces (an event), and what is wrong with it at the release's second:
+    ``not_public`` (the public cannot read it then), ``changed`` (it will say something else than when the
+    release was written from it), ``cancelled`` (cancelled or withdrawn since), or ``""``."""
+
+    title: str
+    problem: str
+
+
+_ANNOUNCED: list[Callable[[Release], list[Announced]]] = []
+
+
+def register_announced(source: Callable[[Release], list[Announced]]) -> None:
+    """Called by an app whose items releases announce (events), from its ``ready()``."""
+    if source not in _ANNOUNCED:
+        _ANNOUNCED.append(source)
+
+
+def check_announced(release: Release) -> list[Check]:
+    warnings = []
+    for item in (item for source in _ANNOUNCED for item in source(release)):
+        if item.problem == "not_public":
+            warnings.append(
+                Check(
+                    "announced_not_public",
+                    f"“{item.title}” is announced but will not be public when the release goes out: approve it "
+                    "with the same embargo or publish it first, or its link answers “not found”.",
+                )
+            )
+        elif item.problem == "changed":
+            warnings.append(
+                Check(
+                    "announced_changed",
+                    f"“{item.title}” changed after the release was written from it: check its bullet, or "
+                    "announce it again.",
+                )
+            )
+        elif item.problem == "cancelled":
+            warnings.append(
+                Check("announced_cancelled", f"“{item.title}” was cancelled or withdrawn after it was announced.")
+            )
+    return warnings
+
+
 def release_checks(release: Release, now: datetime.datetime | None = None) -> list[Check]:
     profile = CompanyProfile.load()
     now = now or timezone.now()
     return (
-        check_weekdays(release)
+        check_other_company(release, profile)
+        + check_weekdays(release)
         + check_dateline_matches_embargo(release, profile)
         + check_listing(release, profile)
         + check_attachments(release)
         + check_timing(release, profile, now)
+        + check_announced(release)
     )

@@ -1,10 +1,9 @@
 """Releases on the staff console: the kind's form, content template, services and file operations."""
 
 from django import forms
-from django.http import FileResponse
 from django.utils import timezone
 
-from company.images import check_attachment, process_image
+from company.files import download, inline_image
 from company.models import CompanyProfile
 from irportal.workflow.console import Kind, Link, Operation
 from releases import services
@@ -16,7 +15,8 @@ from releases.workflow import RELEASE
 
 
 def _add_image(*, actor, item, data):
-    processed = process_image(data["image"])
+    checked = data["image"]
+    processed = checked.image
 
     def build(release, token):
         image = ReleaseImage(
@@ -24,7 +24,7 @@ def _add_image(*, actor, item, data):
             token=token,
             alt_text=data["alt_text"],
             caption=data["caption"],
-            original_name=data["image"].name[:200],
+            original_name=checked.original_name[:200],
             uploaded_by=actor,
             width=processed.sizes["large"][0],
             height=processed.sizes["large"][1],
@@ -38,7 +38,7 @@ def _add_image(*, actor, item, data):
 
 
 def _add_attachment(*, actor, item, data):
-    check_attachment(data["file"])
+    checked = data["file"]
 
     def build(release, token):
         attachment = ReleaseAttachment(
@@ -46,10 +46,12 @@ def _add_attachment(*, actor, item, data):
             token=token,
             title=data["title"],
             content_type="application/pdf",
-            size=data["file"].size,
+            size=checked.size,
+            sha256=checked.sha256,
+            scan=checked.scan,
             uploaded_by=actor,
         )
-        attachment.file.save(f"{token}.pdf", data["file"], save=False)
+        attachment.file.save(f"{token}.pdf", checked.upload, save=False)
         attachment.save()
         return attachment
 
@@ -78,6 +80,7 @@ class ReleaseKind(Kind):
     slug = "releases"
     label = "release"
     label_plural = "releases"
+    date_field = "release_date"
     title_field = "headline"
     title_label = "Headline"
     search_fields = ("headline", "subheadline", "slug", "body")
@@ -180,8 +183,8 @@ class ReleaseKind(Kind):
     def serve_file(self, item, token, rendition):
         image = ReleaseImage.objects.filter(release=item, token=token).first()
         if image is not None and rendition in {"large", "thumbnail"}:
-            return FileResponse(getattr(image, rendition).open("rb"))
+            return inline_image(getattr(image, rendition), private=True)
         attachment = ReleaseAttachment.objects.filter(release=item, token=token).first()
         if attachment is not None and rendition == "file":
-            return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=f"{attachment.title}.pdf")
+            return download(attachment.file, format="pdf", name=attachment.title, private=True)
         return None

@@ -1,5 +1,6 @@
 from django import forms
 
+from company.files import IMAGES, PDF, check_upload
 from company.forms import CompanyDateTimeField
 from irportal.forms import CleanTextMixin, DateField
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
@@ -108,10 +109,19 @@ class ImageUploadForm(CleanTextMixin, forms.Form):
     alt_text = forms.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
     caption = forms.CharField(max_length=300, required=False)
 
+    def clean_image(self):
+        return check_upload(self.cleaned_data["image"], accept=IMAGES)
+
 
 class AttachmentUploadForm(CleanTextMixin, forms.Form):
-    file = forms.FileField(help_text="PDF")
+    file = forms.FileField(
+        help_text="PDF; checked on upload: no scripts or other active content, not encrypted, within the page and "
+        "size limits."
+    )
     title = forms.CharField(max_length=200)
+
+    def clean_file(self):
+        return check_upload(self.cleaned_data["file"], accept=PDF)
 
 
 class MediaContactForm(CleanTextMixin, forms.ModelForm):

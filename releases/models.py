@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from company.malware import Scan
 from irportal.workflow.models import (
     PUBLIC_STATE_FIELDS,
     BaseRevision,
@@ -245,6 +246,8 @@ class ReleaseAttachment(ReleaseFile):
     file = models.FileField(upload_to="release-attachments")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    scan = models.CharField(max_length=20, choices=Scan.choices, default=Scan.NOT_SCANNED)
 
     def __str__(self):
         return self.title

@@ -33,6 +33,7 @@ class DocumentKind(Kind):
     slug = "documents"
     label = "document"
     label_plural = "documents"
+    date_field = "document_date"
     title_field = "title"
     search_fields = ("title", "slug", "summary")
     form_class = DocumentForm

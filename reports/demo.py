@@ -13,12 +13,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
+from company.files import DATA_FILES, PDF, check_upload
 from events.models import Event
 from irportal.workflow import engine
 from releases.models import Release
 from reports import services
 from reports.checks import CODES as EVERY_WARNING
-from reports.files import check_pdf, check_supplementary
 from reports.models import Document
 from reports.workflow import DOCUMENT
 
@@ -114,7 +114,7 @@ def data_csv(fiscal_year: int, quarter: int, revenue: float, eps: float) -> byte
 
 
 def _pdf(name: str, data: bytes):
-    return check_pdf(SimpleUploadedFile(name, data, content_type="application/pdf"))
+    return check_upload(SimpleUploadedFile(name, data, content_type="application/pdf"), accept=PDF)
 
 
 def _publish(document: Document, *, author, approver) -> Document:
@@ -155,7 +155,9 @@ def seed_demo_documents() -> list[Document]:
         services.document_add_file(
             actor=author,
             pk=results.pk,
-            checked=check_supplementary(SimpleUploadedFile(f"hlvi-q{quarter}-{fiscal_year}.csv", data, "text/csv")),
+            checked=check_upload(
+                SimpleUploadedFile(f"hlvi-q{quarter}-{fiscal_year}.csv", data, "text/csv"), accept=DATA_FILES
+            ),
             label="Financial data (CSV)",
         )
         slides = services.document_create(

@@ -4,13 +4,13 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
 
+from company.files import DATA_FILES, PDF, check_upload
 from company.forms import CompanyDateTimeField
 from company.models import CompanyProfile
 from events.models import Event
 from irportal.forms import CleanTextMixin, DateField
 from irportal.workflow.models import State
 from releases.models import Release
-from reports.files import check_pdf, check_supplementary
 from reports.models import Document
 
 MAX_FILINGS = 12
@@ -141,7 +141,7 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
 
     def clean_main_file(self):
         upload = self.cleaned_data.get("main_file")
-        return check_pdf(upload) if upload else None
+        return check_upload(upload, accept=PDF) if upload else None
 
     def clean_filings(self):
         return parse_filings(self.cleaned_data["filings"])
@@ -174,7 +174,7 @@ class SupplementaryFileForm(CleanTextMixin, forms.Form):
     label = forms.CharField(max_length=200, help_text="What it is, e.g. “Financial tables (Excel)”")
 
     def clean_file(self):
-        return check_supplementary(self.cleaned_data["file"])
+        return check_upload(self.cleaned_data["file"], accept=DATA_FILES)
 
 
 class FileRemoveForm(forms.Form):

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from company.malware import Scan
 from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
 
 MIN_FISCAL_YEAR = 1900
@@ -166,6 +167,7 @@ class DocumentFile(models.Model):
     # CSV cells that begin like a formula (=, +, -, @) and are not numbers: harmless as a download, but a
     # spreadsheet program opening the file may evaluate them, so the approver is told (reports.checks).
     formula_cells = models.PositiveIntegerField(default=0)
+    scan = models.CharField(max_length=20, choices=Scan.choices, default=Scan.NOT_SCANNED)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")

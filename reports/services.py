@@ -4,7 +4,7 @@ State changes live in ``reports.workflow``; these functions change content
 and hand the state consequences of an edit to the workflow engine (an edit
 of an approved document sends it back to draft).
 
-Files arrive already checked (``reports.files.CheckedFile``): a refused
+Files arrive already checked (``company.files.CheckedFile``): a refused
 upload never gets here. A checked file is written to storage inside the
 save's transaction, after the row lock and the conflict check; if anything
 fails after that, the stored file is deleted again, so nothing is left
@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from company.files import CheckedFile
 from company.fiscal import period_label
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError
 from reports.content import document_content
-from reports.files import CheckedFile
 from reports.models import Document, DocumentFile
 from reports.workflow import DOCUMENT
 
@@ -80,6 +80,7 @@ def _store(document: Document, checked: CheckedFile, *, role: str, label: str, a
         sha256=checked.sha256,
         pages=checked.pages,
         formula_cells=checked.formula_cells,
+        scan=checked.scan,
         uploaded_by=actor,
         thumbnail_state=DocumentFile.Thumbnail.PENDING if wants_thumbnail else DocumentFile.Thumbnail.NONE,
         thumbnail_requested_at=timezone.now() if wants_thumbnail else None,

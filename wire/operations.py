@@ -14,9 +14,13 @@ def _send_again(*, actor, item, data):
     services.transmission_send_again(actor=actor, transmission_id=data["transmission"].pk)
 
 
-def _confirm(*, actor, item, data):
+def _confirm(*, actor, item, data, step_up=None):
     services.transmission_confirm(
-        actor=actor, transmission_id=data["transmission"].pk, crossed_at=data["crossed_at"], wire_id=data["wire_id"]
+        actor=actor,
+        transmission_id=data["transmission"].pk,
+        crossed_at=data["crossed_at"],
+        wire_id=data["wire_id"],
+        step_up=step_up,
     )
 
 
@@ -42,6 +46,7 @@ RECORD_CONFIRMATION = Operation(
     _confirm,
     _("The wire's confirmation was recorded."),
     verb="publish",
+    step_up=True,  # it can make the release public: publishing's fresh second factor
     form_kwargs=lambda item: {"release": item},
     available=_has(ConfirmationForm.statuses),
 )

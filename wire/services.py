@@ -312,7 +312,7 @@ def _accept(release, transmission, *, wire_id: str, source: str, actor, at: date
     )
 
 
-def _confirm(release, transmission, *, crossed_at: datetime, wire_id: str, source: str, actor) -> None:
+def _confirm(release, transmission, *, crossed_at: datetime, wire_id: str, source: str, actor, step_up=None) -> None:
     """The wire's confirmation that the release crossed: the gate opens now (in either policy)."""
     now = timezone.now()
     Transmission.objects.filter(pk=transmission.pk).update(
@@ -326,8 +326,16 @@ def _confirm(release, transmission, *, crossed_at: datetime, wire_id: str, sourc
     )
     transmission.refresh_from_db()
     opened = _current(release, transmission) and engine.open_gate(RELEASE, release, at=now)
+    step_up_facts = {"step_up": step_up} if step_up else {}
     _record_answer(
-        "wire.confirmed", release, transmission, actor, source, crossed_at=crossed_at.isoformat(), gate_opened=opened
+        "wire.confirmed",
+        release,
+        transmission,
+        actor,
+        source,
+        crossed_at=crossed_at.isoformat(),
+        gate_opened=opened,
+        **step_up_facts,
     )
 
 
@@ -340,18 +348,30 @@ def _record_answer(action: str, release, transmission, actor, source: str, **fac
 CONFIRMABLE = {Status.QUEUED, Status.SENDING, Status.SENT, Status.ACCEPTED, Status.FAILED}
 
 
-def transmission_confirm(*, actor, transmission_id: int, crossed_at: datetime, wire_id: str = "") -> Transmission:
+def transmission_confirm(
+    *, actor, transmission_id: int, crossed_at: datetime, wire_id: str = "", step_up: dict | None = None
+) -> Transmission:
     """Staff record the wire's confirmation ("crossed at 16:05:02 ET, wire id ..."), read from the wire's
-    notice. A transmission sent by hand after a failure is confirmed so too."""
+    notice. A transmission sent by hand after a failure is confirmed so too. It can make the release public,
+    so it asks publishing's fresh second factor (``step_up``, the evidence), kept in the audit entry."""
     release_id = Transmission.objects.values_list("release_id", flat=True).get(pk=transmission_id)
     _require(actor, release_id, "record the wire's confirmation")
+    evidence = engine.require_step_up(RELEASE, actor=actor, step_up=step_up, action="wire.confirm", pk=release_id)
     if crossed_at > timezone.now() + timedelta(minutes=1):
         raise TransitionNotAllowed("The time it crossed the wire cannot be in the future.")
     with transaction.atomic():
         release, transmission = _locked(transmission_id)
         if transmission.status not in CONFIRMABLE:
             raise TransitionNotAllowed(f"This transmission is {transmission.get_status_display().lower()}.")
-        _confirm(release, transmission, crossed_at=crossed_at, wire_id=wire_id.strip(), source="staff", actor=actor)
+        _confirm(
+            release,
+            transmission,
+            crossed_at=crossed_at,
+            wire_id=wire_id.strip(),
+            source="staff",
+            actor=actor,
+            step_up=evidence,
+        )
     transmission.refresh_from_db()
     return transmission
 

@@ -5,16 +5,20 @@ withdrawn release answers 410.
 """
 
 import re
+import zoneinfo
 from dataclasses import dataclass
 from datetime import MINYEAR
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from company.files import download, inline_image
+from company.models import CompanyProfile
+from filings.selectors import carrying_report
 from irportal.workflow.models import State
 from releases.models import Release, ReleaseAttachment, ReleaseImage
 from releases.selectors import public_document, public_documents, public_release, search_public
@@ -101,7 +105,18 @@ def news_detail(request, slug):
     doc = public_document(release, now)
     if doc is None:
         raise Http404("No release at this address")
-    return render(request, "public/news/detail.html", {"doc": doc})
+    company = CompanyProfile.load()
+    return render(
+        request, "public/news/detail.html", {"doc": doc, "company": company, "sec_filing": _carried_by(company, doc)}
+    )
+
+
+def _carried_by(company, doc):
+    """The 8-K that carried the release as an exhibit, filed the day it became public (company time)."""
+    if not company.cik or doc.release.public_since is None:
+        return None
+    day = doc.release.public_since.astimezone(zoneinfo.ZoneInfo(company.home_time_zone)).date()
+    return carrying_report(company.cik, day, doc.headline)
 
 
 def news_file(request, slug, token, rendition):
@@ -112,8 +127,8 @@ def news_file(request, slug, token, rendition):
         raise Http404("No such file")
     if token in {image["token"] for image in doc.images} and rendition in {"large", "thumbnail"}:
         image = ReleaseImage.objects.get(release=release, token=token)
-        return FileResponse(getattr(image, rendition).open("rb"))
+        return inline_image(getattr(image, rendition), private=False)
     if token in {attachment["token"] for attachment in doc.attachments} and rendition == "file":
         attachment = ReleaseAttachment.objects.get(release=release, token=token)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=f"{attachment.title}.pdf")
+        return download(attachment.file, format="pdf", name=attachment.title, private=False)
     raise Http404("No such file")

@@ -13,8 +13,9 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from irportal.ops import heartbeat, logs, metrics
+        from irportal.ops import heartbeat, imports, logs, metrics
 
         logs.connect_task_signals()
         metrics.register_collector("heartbeats", heartbeat.collect_metrics)
         metrics.register_collector("celery_queue", metrics.collect_queue_length)
+        metrics.register_collector("imports", imports.collect_metrics)

@@ -7,14 +7,25 @@ while a request or a task runs (the id the audit log records, added by
 ``irportal.audit.logfilter.RequestIdFilter``), and on request lines ``user_id``,
 ``method``, ``path``, ``status``, ``duration_ms`` and ``view``; on task lines
 ``task_id``, ``task_name``, ``state`` and ``duration_ms``.
+
+What a client sent cannot forge a line or leak a key: a request's path is
+written percent-encoded as it came on the wire (``%0A``, not a line break);
+the plain format writes any other control character in a message or a field
+as an escape (``\\n``, ``\\x1b``) and indents the continuation lines of a
+traceback, so every line that starts with a time is a record; and the path
+segment after each address registered with ``secret_in_path`` (a bearer
+token: the private calendar feed, the alert confirmation and unsubscribe
+links) is written as ``[redacted]``, in every record and both formats.
 """
 
 import functools
 import logging
+import re
 import time
 
 from celery import current_task, signals
 from django.urls import Resolver404, resolve
+from django.utils.encoding import escape_uri_path
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 from irportal.ops.metrics import REQUEST_LATENCY
@@ -24,6 +35,44 @@ task_logger = logging.getLogger("irportal.task")
 
 # Fields every record may carry; the plain format shows those present.
 CONTEXT_FIELDS = ("request_id", "task_id", "task_name", "user_id", "view", "status", "duration_ms", "state")
+
+
+# Line breaks of every kind, the other C0 and C1 controls and DEL: written as escapes in the plain format.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_SECRET_SEGMENTS: list[re.Pattern] = []
+
+
+def secret_in_path(*prefixes: str) -> None:
+    """Addresses whose next path segment is a bearer token (e.g. ``/feeds/calendar/``): logged as ``[redacted]``."""
+    for prefix in prefixes:
+        _SECRET_SEGMENTS.append(re.compile(f"({re.escape(prefix)})[^/?#\\s.'\"]+"))
+
+
+def redact(text: str) -> str:
+    for pattern in _SECRET_SEGMENTS:
+        text = pattern.sub(r"\1[redacted]", text)
+    return text
+
+
+class RedactFilter(logging.Filter):
+    """Every record, whoever made it (the request line, Django's "Not Found: <path>"), without bearer tokens."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        for name in ("path", "request"):
+            value = getattr(record, name, None)
+            if value is not None:
+                setattr(record, name, redact(str(value)))
+        return True
 
 
 class UtcTimes:
@@ -49,14 +98,32 @@ class PlainFormatter(UtcTimes, logging.Formatter):
     def __init__(self, *args, **kwargs):
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
 
+    def formatMessage(self, record):
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei):
+        return _indented(super().formatException(ei))
+
+    def formatStack(self, stack_info):
+        return _indented(super().formatStack(stack_info))
+
     def format(self, record):
         line = super().format(record)
         fields = [
-            f"{name}={getattr(record, name)}"
+            escape_controls(f"{name}={getattr(record, name)}")
             for name in CONTEXT_FIELDS
             if getattr(record, name, None) not in (None, "")
         ]
-        return f"{line} {' '.join(fields)}" if fields else line
+        if not fields:
+            return line
+        first, newline, rest = line.partition("\n")
+        return f"{first} {' '.join(fields)}{newline}{rest}"
+
+
+def _indented(text: str) -> str:
+    """A traceback's lines, each indented: none of them can pass for a record of its own."""
+    return "\n".join("    " + escape_controls(line) for line in text.splitlines())
 
 
 class TaskFilter(logging.Filter):
@@ -94,14 +161,15 @@ class RequestLogMiddleware:
         view = match.view_name if match is not None else _view_name(request.path_info)
         REQUEST_LATENCY.labels(view).observe(seconds)
         user = getattr(request, "user", None)  # absent on a cached public page, answered before authentication
+        path = escape_uri_path(request.path)  # as it came on the wire: a %0A stays %0A
         request_logger.info(
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round(seconds * 1000, 2),
                 "view": view,

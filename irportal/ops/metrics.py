@@ -85,14 +85,19 @@ def exposition(now: datetime | None = None) -> bytes:
     return generate_latest(counted) + generate_latest(scraped)
 
 
+def has_scraper_token(request) -> bool:
+    """The request carries ``Authorization: Bearer <METRICS_TOKEN>`` (never true while the setting is unset)."""
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
 @never_cache
 def metrics_view(request):
     """404 unless ``METRICS_TOKEN`` is set; then 403 without ``Authorization: Bearer <token>``."""
-    token = settings.METRICS_TOKEN
-    if not token:
+    if not settings.METRICS_TOKEN:
         raise Http404
-    given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    if not has_scraper_token(request):
         return HttpResponseForbidden("metrics need the scraper's bearer token\n", content_type="text/plain")
     return HttpResponse(exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -40,7 +40,7 @@ def message(kind: str, item, transition: str) -> tuple[str, str]:
     else:
         headline = _SUBJECTS.get(transition, transition)
     title = str(item)
-    link = settings.SITE_URL.rstrip("/") + item.get_staff_url()
+    link = settings.STAFF_SITE_URL + item.get_staff_url()
     subject = f"[IR Portal] {headline}: {title}"[:200]
     body = (
         f'{headline}: the {kind} "{title}" is now {item.get_status_display().lower()}.\n\n'

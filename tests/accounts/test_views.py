@@ -280,7 +280,7 @@ def test_the_dashboard_shows_a_red_line_while_beat_is_late(client):
     heartbeat.record(heartbeat.BEAT, now=swept_at)
     author = UserFactory(roles=[IR_AUTHOR])
     with time_machine.travel(swept_at + dt.timedelta(seconds=45), tick=False):
-        client.force_login(author)
+        sign_in(client, author)
         assert 'id="beat-late"' not in client.get(reverse("accounts:console")).content.decode()
     with time_machine.travel(swept_at + dt.timedelta(minutes=5), tick=False):
         page = client.get(reverse("accounts:console")).content.decode()

@@ -43,6 +43,7 @@ def test_a_request_id_is_taken_from_outside_only_from_the_trusted_proxy_and_well
     client, settings, trusted, sent, kept
 ):
     settings.AUDIT_TRUST_X_REQUEST_ID = trusted
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's address: the proxy
     response = client.get(reverse("accounts:login"), HTTP_X_REQUEST_ID=sent)
     assert (response["X-Request-ID"] == sent) is kept
 

@@ -40,16 +40,14 @@ def test_an_approver_reviews_acknowledges_schedules_and_sees_it_go_out(page, wor
 
     # Approving without acknowledging the warnings is refused; nothing changes.
     embargo = (timezone.now() + dt.timedelta(seconds=20)).astimezone(PHOENIX).replace(microsecond=0)
-    page.get_by_label("Publish at, company time (optional embargo)").fill(embargo.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_label("Embargo, company time (optional)").fill(embargo.strftime("%Y-%m-%dT%H:%M:%S"))
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("refusal")).to_contain_text("Acknowledge each warning")
     assert Release.objects.get(pk=release.pk).status == State.IN_REVIEW
 
     # Acknowledged one by one (the embargo typed is kept), it is approved with the embargo.
     form = page.get_by_test_id("approve-form")
-    expect(form.get_by_label("Publish at, company time (optional embargo)")).to_have_value(
-        embargo.strftime("%Y-%m-%dT%H:%M:%S")
-    )
+    expect(form.get_by_label("Embargo, company time (optional)")).to_have_value(embargo.strftime("%Y-%m-%dT%H:%M:%S"))
     for box in form.get_by_role("checkbox").all():
         box.check()
     form.get_by_role("button", name="Approve").click()

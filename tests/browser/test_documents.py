@@ -65,7 +65,7 @@ def test_q3_results_with_slides_from_upload_to_the_financials_page_at_the_embarg
     publish_at = (timezone.now() + dt.timedelta(seconds=12)).astimezone(zoneinfo.ZoneInfo("America/Phoenix"))
     for document in Document.objects.order_by("pk"):
         page.goto(document.get_staff_url())
-        page.get_by_label("Publish at, company time (optional embargo)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
+        page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
         acknowledge_every_warning(page)
         page.get_by_role("button", name="Approve").click()
         expect(page.get_by_test_id("status")).to_have_text("Approved")

@@ -91,7 +91,7 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     sign_in(page, approver.username, PASSWORD)
     page.goto(f"/staff/releases/{release.pk}/")
     publish_at = (timezone.now() + dt.timedelta(seconds=4)).astimezone(zoneinfo.ZoneInfo("America/Phoenix"))
-    page.get_by_label("Publish at, company time (optional embargo)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
     acknowledge_every_warning(page)
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("status")).to_have_text("Approved")

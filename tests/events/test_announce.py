@@ -2,21 +2,41 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.announce import announcement_release, build_announcement
-from events.services import event_cancel, event_replay_window_change
+from events.models import Event, EventAnnouncement
+from events.services import event_cancel, event_replay_window_change, event_update
+from events.workflow import event_approve, event_submit
 from irportal.accounts.roles import IR_ADMIN, IR_APPROVER
+from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
+from releases.checks import CODES, release_checks
 from releases.models import Audience, Release
 from releases.services import boilerplate_save
-from tests.events.builders import START, make_event, published
-from tests.factories import MediaContactFactory, UserFactory, sign_in
+from releases.workflow import release_approve, release_submit
+from tests.events.builders import START, event_fields, make_event, published
+from tests.factories import MediaContactFactory, UserFactory, fresh_step_up, sign_in
 
 pytestmark = pytest.mark.django_db
 
 # Wednesday, January 13, 2027, 8:30 am in New York (EST).
 JANUARY = datetime(2027, 1, 13, 13, 30, tzinfo=UTC)
+# Every test runs on Monday, November 30, 2026: the events are still to come.
+TODAY = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def on_announcement_day():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def page_of(event) -> str:
+    return f"http://127.0.0.1:8000/investors/events/{event.slug}/"
 
 
 @pytest.fixture
@@ -42,12 +62,22 @@ def test_one_bullet_per_event_with_both_zones_date_conference_city_presenter(two
     )
     assert announcement.lead.startswith("Halvorsen Instruments, Inc. (Nasdaq: HLVI) today announced")
     # Wire order: the conference, the time in both zones, the date and city, then who presents.
+    winter, january = two_events
     assert announcement.bullets == [
-        "<strong>Winter Technology Conference</strong>, 9:00 am MST/11:00 am EST, Tuesday, Dec. 8, 2026, "
-        "Scottsdale, Ariz.<br>Presenter: Ingrid Halvorsen, President and CEO",
-        "<strong>Northeast Growth Conference</strong>, 8:30 am EST, Wednesday, Jan. 13, 2027, New York, N.Y."
-        "<br>Presenter: Tomas Brandt, Chief Financial Officer",
+        f'<a href="{page_of(winter)}"><strong>Winter Technology Conference</strong></a>, 9:00 am MST/11:00 am EST, '
+        "Tuesday, Dec. 8, 2026, Scottsdale, Ariz.<br>Presenter: Ingrid Halvorsen, President and CEO",
+        f'<a href="{page_of(january)}"><strong>Northeast Growth Conference</strong></a>, 8:30 am EST, '
+        "Wednesday, Jan. 13, 2027, New York, N.Y.<br>Presenter: Tomas Brandt, Chief Financial Officer",
     ]
+
+
+def test_the_lead_says_what_the_company_does_as_the_profile_describes_it(two_events, company):
+    company.lead_description = "a maker of precision calibration systems"
+    company.save()
+    assert build_announcement(list(two_events), company=company).lead == (
+        "Halvorsen Instruments, Inc. (Nasdaq: HLVI), a maker of precision calibration systems, today announced "
+        "that members of its management team will present at the following investor conferences:"
+    )
 
 
 def test_the_title_follows_the_conference_only_when_it_says_more(author, approver, company):
@@ -68,10 +98,13 @@ def test_the_title_follows_the_conference_only_when_it_says_more(author, approve
     untitled = published(make_event(author, title="Investor Day 2027", organizer=""), author, approver)
     bullets = build_announcement([chat, untitled], company=company).bullets
     assert bullets[0] == (
-        "<strong>Northeast Growth Conference</strong>: Fireside chat with the CFO, 9:00 am MST/11:00 am EST, "
-        "Tuesday, Dec. 8, 2026.<br>Presenters: Tomas Brandt, Chief Financial Officer; Ana Ruiz"
+        f'<a href="{page_of(chat)}"><strong>Northeast Growth Conference</strong></a>: Fireside chat with the CFO, '
+        "9:00 am MST/11:00 am EST, Tuesday, Dec. 8, 2026.<br>Presenters: Tomas Brandt, Chief Financial Officer; "
+        "Ana Ruiz"
     )
-    assert bullets[1].startswith("<strong>Investor Day 2027</strong>, 9:00 am MST/11:00 am EST, Tuesday, Dec. 8, 2026")
+    assert bullets[1].startswith(
+        f'<a href="{page_of(untitled)}"><strong>Investor Day 2027</strong></a>, 9:00 am MST/11:00 am EST, Tuesday'
+    )
 
 
 def test_the_webcast_is_on_the_investor_section_of_the_company_website_as_written(two_events, company):
@@ -102,9 +135,9 @@ def test_the_replay_sentence_comes_from_each_events_own_window(two_events, compa
     ]
 
 
-def test_one_sentence_when_every_window_agrees_and_it_follows_a_window_change(two_events, author, company):
+def test_one_sentence_when_every_window_agrees_and_it_follows_a_window_change(two_events, approver, company):
     winter, january = two_events
-    event_replay_window_change(actor=author, pk=winter.pk, days=30, reason="Align with the January event")
+    event_replay_window_change(actor=approver, pk=winter.pk, days=30, reason="Align with the January event")
     winter.refresh_from_db()
     announcement = build_announcement([winter, january], company=company)
     assert announcement.replay_sentences == [
@@ -131,7 +164,8 @@ def test_the_draft_release_is_in_wire_form_and_enters_the_release_workflow(two_e
     release = draft_announcement(author, two_events)
     assert release.status == State.DRAFT
     body = release.revisions.get(number=1).content["body"]
-    assert "<li><strong>Winter Technology Conference</strong>, 9:00 am MST/11:00 am EST, Tuesday" in body
+    link = f'<a href="{page_of(two_events[0])}" rel="noopener noreferrer nofollow">'
+    assert f"<li>{link}<strong>Winter Technology Conference</strong></a>, 9:00 am" in body
     assert "available for 30 days following the event." in body
     assert sorted(contact.name for contact in release.contacts.all()) == ["Dana Ferreira", "Milo Press"]
 
@@ -174,16 +208,42 @@ def test_the_console_previews_then_creates_the_draft(client, two_events, author,
     assert Release.objects.get().headline.endswith("Upcoming Investor Conferences")
 
 
-def test_only_published_upcoming_events_not_cancelled_can_be_announced(client, author, approver, company):
-    draft = make_event(author)
+def test_past_withdrawn_and_cancelled_events_cannot_be_announced(client, author, approver, company):
     past = published(make_event(author, starts_at=START - timedelta(days=60)), author, approver)
     cancelled = published(make_event(author), author, approver)
     event_cancel(actor=approver, pk=cancelled.pk, reason="Called off")
     sign_in(client, author)
-    for event in (draft, past, cancelled):
+    for event in (past, cancelled):
         response = client.post(reverse("events_staff:announce"), {"events": [event.pk], "create": "1"})
         assert response.context["form"].errors["events"]
     assert not Release.objects.exists()
+
+
+def test_events_need_not_be_public_to_be_announced(client, author, approver, company):
+    draft = make_event(author, title="Draft day")
+    in_review = make_event(author, title="In review day")
+    event_submit(event_id=in_review.pk, actor=author)
+    approved = make_event(author, title="Approved day")
+    event_submit(event_id=approved.pk, actor=author)
+    event_approve(event_id=approved.pk, actor=approver, step_up=fresh_step_up())
+    sign_in(client, author)
+    data = {
+        "events": [draft.pk, in_review.pk, approved.pk],
+        "dateline_city": "Tempe",
+        "dateline_region": "Ariz.",
+        "release_date": "2026-11-30",
+        "distribution": "GLOBE NEWSWIRE",
+        "create": "1",
+    }
+    response = client.post(reverse("events_staff:announce"), data)
+    release = Release.objects.get()
+    assert response.status_code == 302
+    assert release.status == State.DRAFT
+    assert {link.event.title for link in release.event_announcements.all()} == {
+        "Draft day",
+        "In review day",
+        "Approved day",
+    }
 
 
 def test_an_approver_cannot_create_an_announcement(client, company):
@@ -195,5 +255,117 @@ def test_the_event_choices_name_the_conference_once(client, two_events, author, 
     sign_in(client, author)
     page = client.get(reverse("events_staff:announce")).content.decode()
     labels = [" ".join(label.split()) for label in re.findall(r"<label[^>]*>(.*?)</label>", page, re.S)]
-    assert "Presentation at the Winter Technology Conference" in labels
-    assert "Fireside chat at the Northeast Growth Conference" in labels
+    assert any(label.startswith("Presentation at the Winter Technology Conference · ") for label in labels)
+    assert any(label.startswith("Fireside chat at the Northeast Growth Conference · ") for label in labels)
+
+
+def test_the_list_shows_each_events_date_time_and_state_so_same_names_stay_apart(client, author, approver, company):
+    make_event(author, title="Investor Day")
+    next_year = make_event(author, title="Investor Day", starts_at=START + timedelta(days=364))
+    event_submit(event_id=next_year.pk, actor=author)
+    sign_in(client, author)
+    page = client.get(reverse("events_staff:announce")).content.decode()
+    labels = [" ".join(label.split()) for label in re.findall(r"<label[^>]*>(.*?)</label>", page, re.S)]
+    assert (
+        "Investor Day, Winter Technology Conference · Tuesday, December 8, 2026, 9:00 am MST/11:00 am EST · Draft"
+    ) in labels
+    assert (
+        "Investor Day, Winter Technology Conference · Tuesday, December 7, 2027, 9:00 am MST/11:00 am EST · In review"
+    ) in labels
+
+
+def test_the_event_page_announces_with_the_event_chosen(client, author, company):
+    event = make_event(author)
+    sign_in(client, author)
+    review = client.get(reverse("console:detail", kwargs={"kind": "events", "pk": event.pk})).content.decode()
+    announce_url = f"{reverse('events_staff:announce')}?events={event.pk}"
+    assert f'href="{announce_url}">Announce this event</a>' in review
+    form = client.get(announce_url).context["form"]
+    assert form.initial["events"] == [str(event.pk)]
+    assert (form.initial["dateline_city"], form.initial["distribution"]) == ("", "BUSINESS WIRE")
+
+
+def test_the_announcement_is_linked_to_its_events_and_audited(two_events, author, company):
+    release = draft_announcement(author, two_events)
+    links = EventAnnouncement.objects.filter(release=release).order_by("event__starts_at")
+    assert [(link.event, link.revision_number) for link in links] == [(two_events[0], 1), (two_events[1], 1)]
+    entries = AuditEntry.objects.filter(action="event.announce").order_by("sequence")
+    assert [entry.object_id for entry in entries] == [str(event.pk) for event in two_events]
+    assert entries[0].data["release"] == release.pk
+
+
+def test_the_defaults_of_the_release_come_from_the_profile(two_events, author, company):
+    company.dateline_city, company.dateline_region, company.newswire = "Tempe", "Ariz.", "globenewswire"
+    company.save()
+    release = announcement_release(actor=author, events=list(two_events))
+    assert (release.dateline_city, release.dateline_region, release.distribution) == (
+        "Tempe",
+        "Ariz.",
+        "GLOBE NEWSWIRE",
+    )
+    assert release.release_date == date(2026, 11, 30)
+
+
+def test_the_public_event_page_links_to_its_announcement_once_that_is_public(client, two_events, author, approver):
+    release = draft_announcement(author, two_events)
+    event_page = two_events[0].get_absolute_url()
+    assert "Announced in" not in client.get(event_page).content.decode()
+    release_submit(release_id=release.pk, actor=author)
+    embargo = TODAY + timedelta(hours=2)
+    release_approve(
+        release_id=release.pk, actor=approver, acknowledged=CODES, publish_at=embargo, step_up=fresh_step_up()
+    )
+    assert "Announced in" not in client.get(event_page).content.decode()
+    with time_machine.travel(embargo, tick=False):
+        page = client.get(event_page).content.decode()
+    assert f'Announced in <a href="{release.get_absolute_url()}">{release.headline}</a>.' in page
+
+
+def warnings_of(release):
+    return {check.code for check in release_checks(Release.objects.get(pk=release.pk))}
+
+
+def test_the_release_warns_until_each_announced_event_is_public_at_its_second(author, approver, company):
+    event = make_event(author)
+    release = draft_announcement(author, [event])
+    embargo = TODAY + timedelta(hours=3)
+    Release.objects.filter(pk=release.pk).update(publish_at=embargo)
+    assert "announced_not_public" in warnings_of(release)
+    event_submit(event_id=event.pk, actor=author)
+    event_approve(event_id=event.pk, actor=approver, publish_at=embargo + timedelta(minutes=1), step_up=fresh_step_up())
+    assert "announced_not_public" in warnings_of(release)
+    with time_machine.travel(TODAY, tick=False):
+        from events.workflow import event_schedule
+
+        event_schedule(event_id=event.pk, actor=approver, publish_at=embargo, step_up=fresh_step_up())
+    assert not warnings_of(release) & {"announced_not_public", "announced_changed", "announced_cancelled"}
+
+
+def test_the_release_warns_when_an_announced_event_changed_or_was_cancelled(author, approver, company):
+    event = published(make_event(author), author, approver)
+    release = draft_announcement(author, [event])
+    assert not warnings_of(release) & {"announced_not_public", "announced_changed"}
+    fields = event_fields(slug=event.slug, location="Tempe, Ariz.")
+    event_update(actor=author, pk=event.pk, base_version=event.version, **fields)
+    published(event, author, approver)
+    assert "announced_changed" in warnings_of(release)
+    event_cancel(actor=approver, pk=event.pk, reason="Called off")
+    assert "announced_cancelled" in warnings_of(release)
+
+
+def test_the_announce_list_reads_the_same_number_of_queries_at_5_and_100_events(client, author, company):
+    release = draft_announcement(author, [make_event(author, title="Announced")])
+    assert release.event_announcements.count() == 1
+    sign_in(client, author)
+
+    def queries_at(rows):
+        for number in range(Event.objects.count(), rows):
+            make_event(author, title=f"Event {number}", starts_at=START + timedelta(days=number + 1))
+        client.get(reverse("events_staff:announce"))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("events_staff:announce")).content.decode()
+        assert page.count('name="events"') == rows
+        assert "announced in “" in page
+        return len(queries)
+
+    assert queries_at(5) == queries_at(100)

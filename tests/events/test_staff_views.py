@@ -3,13 +3,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from events.models import Event
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
 from tests.events.builders import START, make_event, published
-from tests.factories import UserFactory, shown_revision, sign_in
+from tests.factories import UserFactory, shown_revision, sign_in, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -122,14 +123,14 @@ def test_a_bad_window_change_is_a_form_error(client, author, event, days, reason
 
 def test_the_window_change_through_the_page_is_audited_with_its_reason(client, author, approver, event):
     published(event, author, approver)
-    sign_in(client, author)
+    sign_in(client, approver)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_window"}),
         {"days": "14", "reason": "Requested by the host"},
     )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="event.replay_window_change")
-    assert (entry.actor_id, entry.data["reason"]) == (author.pk, "Requested by the host")
+    assert (entry.actor_id, entry.data["reason"]) == (approver.pk, "Requested by the host")
     assert Event.objects.get(pk=event.pk).status == State.PUBLISHED
 
 
@@ -182,6 +183,23 @@ def test_the_buttons_run_the_workflow_and_the_disclosure_check_says_what_is_miss
         {"comment": "Add the link"},
     )
     assert Event.objects.get(pk=event.pk).status == State.DRAFT
+
+
+def test_approving_with_the_embargo_left_empty_says_the_event_is_not_public(client, author, approver, company):
+    event = make_event(author)
+    sign_in(client, author)
+    client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))
+    sign_in(client, approver)
+    review = client.get(event.get_staff_url()).content.decode()
+    assert "(optional embargo)" not in review
+    assert "Left empty, approval does not publish it: it waits, not public, until someone schedules it" in review
+    response = client.post(
+        reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "approve"}),
+        shown_revision(event),
+        follow=True,
+    )
+    assert "The event is now approved. It is not public: schedule it or publish it now." in (response.content.decode())
+    assert not Event.objects.public(datetime.now(UTC)).filter(pk=event.pk).exists()
 
 
 def test_an_author_cannot_approve_through_the_page(client, author, event):
@@ -271,3 +289,43 @@ def test_an_approver_schedules_an_approved_event_and_it_goes_public_at_that_time
         assert client.get(f"/investors/events/{event.slug}/").status_code == 404
     with time_machine.travel(event.publish_at, tick=False):
         assert client.get(f"/investors/events/{event.slug}/").status_code == 200
+
+
+def replay_link_url(event):
+    return reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_link"})
+
+
+def test_an_author_cannot_repoint_or_clear_a_live_events_replay_link_through_the_page(client, author, approver, event):
+    published(event, author, approver)
+    sign_in(client, approver)
+    client.post(replay_link_url(event), {"replay_url": "https://replay.example/hlvi"}, follow=False)
+    sign_in(client, author)
+    for data in ({"replay_url": "https://attacker.example/replay"}, {}):
+        assert client.post(replay_link_url(event), data).status_code == 403
+    assert Event.objects.get(pk=event.pk).replay_url == "https://replay.example/hlvi"
+    denials = AuditEntry.objects.filter(action="security.permission_denied", actor_id=author.pk)
+    assert denials.count() == 2
+
+
+def test_a_live_events_replay_link_asks_the_approver_for_a_fresh_factor(client, author, approver, event):
+    published(event, author, approver)
+    sign_in(client, approver, verified_at=datetime.now(UTC) - timedelta(minutes=10))
+    response = client.post(replay_link_url(event), {"replay_url": "https://replay.example/hlvi"})
+    assert response.status_code == 403 and 'name="second_factor_code"' in response.content.decode()
+    assert Event.objects.get(pk=event.pk).replay_url == ""
+    assert AuditEntry.objects.filter(action="security.step_up_required", actor_id=approver.pk).count() == 1
+    device = TOTPDevice.objects.get(user=approver)
+    response = client.post(
+        replay_link_url(event), {"replay_url": "https://replay.example/hlvi", "second_factor_code": totp_code(device)}
+    )
+    assert response.status_code == 302
+    assert Event.objects.get(pk=event.pk).replay_url == "https://replay.example/hlvi"
+
+
+def test_cancelling_through_the_page_asks_for_a_fresh_factor(client, author, approver, event):
+    published(event, author, approver)
+    sign_in(client, approver, verified_at=datetime.now(UTC) - timedelta(minutes=10))
+    url = reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "cancel"})
+    response = client.post(url, {"reason": "Host cancelled"})
+    assert response.status_code == 403 and 'value="Host cancelled"' in response.content.decode()
+    assert not Event.objects.get(pk=event.pk).is_cancelled

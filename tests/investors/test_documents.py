@@ -141,10 +141,13 @@ def test_a_file_left_out_of_the_public_revision_is_not_served(client, company, a
 
     document = publish(make_document(author, slug="q2-results"), author, approver)
     first = document.files.get()
-    from reports.files import check_pdf
+    from company.files import PDF, check_upload
 
     document_update(
-        actor=author, pk=document.pk, base_version=document.version, main_file=check_pdf(upload(good_pdf()))
+        actor=author,
+        pk=document.pk,
+        base_version=document.version,
+        main_file=check_upload(upload(good_pdf()), accept=PDF),
     )
     second = document.files.get(removed=False)
     base = document.get_absolute_url()

@@ -3,6 +3,7 @@ import datetime as dt
 import io
 import json
 import logging.config
+import sys
 
 import pytest
 import time_machine
@@ -15,7 +16,7 @@ from irportal.workflow.tasks import sweep
 from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_submit
 from tests.conftest import wait_for
-from tests.factories import UserFactory, make_approval_step, make_release
+from tests.factories import UserFactory, make_approval_step, make_release, sign_in
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def lines_of(lines, logger):
 @pytest.mark.django_db
 def test_a_refused_staff_request_logs_one_json_line_with_the_audit_entrys_request_id(client, json_lines):
     author = UserFactory(roles=[IR_AUTHOR])
-    client.force_login(author)
+    sign_in(client, author)
     response = client.get("/staff/users/")
     assert response.status_code == 403
 
@@ -109,3 +110,70 @@ def test_both_formats_write_the_time_in_utc_whatever_the_process_zone():
     record.msecs = 250.0
     assert PlainFormatter().format(record).startswith("2026-11-30T03:51:04.250Z INFO irportal.test swept")
     assert json.loads(JsonFormatter().format(record))["time"] == "2026-11-30T03:51:04.250Z"
+
+
+@pytest.fixture
+def log_text():
+    """Logging as settings configure it, in the given format, on a buffer for stdout; returns the text so far."""
+    stdout = io.StringIO()
+
+    def configure(log_format):
+        config = copy.deepcopy(django_settings.LOGGING)
+        config["handlers"]["console"]["formatter"] = log_format
+        config["handlers"]["console"]["stream"] = stdout
+        logging.config.dictConfig(config)
+        return stdout.getvalue
+
+    yield configure
+    logging.config.dictConfig(django_settings.LOGGING)
+
+
+FORGED = "2026-01-01T00:00:00.000Z INFO irportal.request GET /staff/users/ 200 user_id=1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("control", ["%0A", "%0D", "%0D%0A", "%1B%5B2J", "%E2%80%A8"])
+def test_a_control_character_in_a_path_cannot_forge_a_plain_log_line(client, company, log_text, control):
+    text = log_text("plain")
+    client.get("/investors/news/q3" + control + FORGED.replace(" ", "%20"))
+    lines = text().splitlines()
+    assert not any(line.startswith(FORGED[:24]) for line in lines), lines
+    [request_line] = [line for line in lines if line.split(" ")[2] == "irportal.request"]
+    assert f"/investors/news/q3{control}2026-01-01" in request_line  # the path as the client sent it
+
+
+TOKEN = "Zq7X1t0kV3nB9sPq2mW8yR4cL6dF5hJ0aE3uI7oK1gT"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("log_format", ["plain", "json"])
+def test_bearer_tokens_in_addresses_are_never_written_to_the_log(client, company, log_text, log_format):
+    text = log_text(log_format)
+    addresses = [
+        f"/feeds/calendar/{TOKEN}.ics",
+        f"/investors/alerts/confirm/{TOKEN}/",
+        f"/investors/alerts/unsubscribe/{TOKEN}/",
+        f"/staff/account/link/{TOKEN}/",
+    ]
+    for address in addresses:
+        assert client.get(address).status_code in {200, 400, 404, 410}
+    written = text()
+    assert TOKEN not in written
+    assert TOKEN[:8] not in written
+    for address in addresses:
+        assert address.replace(TOKEN, "[redacted]") in written
+
+
+def test_a_traceback_cannot_forge_a_plain_log_line_either():
+    from irportal.ops.logs import PlainFormatter
+
+    try:
+        raise ValueError("bad value\n" + FORGED)
+    except ValueError:
+        record = logging.LogRecord("irportal.test", logging.ERROR, __file__, 1, "failed: %s", ("x\ny",), sys.exc_info())
+    record.request_id = "abc\ndef"
+    text = PlainFormatter().format(record)
+    first, *rest = text.splitlines()
+    assert first.endswith("failed: x\\ny request_id=abc\\ndef")
+    assert rest and all(line.startswith("    ") for line in rest)
+    assert any(FORGED in line for line in rest)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from releases.checks import release_checks
+from releases.checks import CODES, release_checks
 from releases.models import Boilerplate, BoilerplateVersion
 from tests.factories import MediaContactFactory, make_release
 
@@ -100,3 +100,97 @@ def test_a_wrong_weekday_at_the_start_of_a_paragraph_is_caught(complete):
         "<p>Monday, Dec. 8, 2026 after the close.</p>"
     )
     assert "weekday" in codes(complete)
+
+
+# -- boilerplate or contacts of another company block approval ---------------------------------------------
+
+
+@pytest.fixture
+def renamed(company):
+    """The profile once named the demo company; the IR team made it theirs."""
+    from company.services import company_profile_update
+
+    return company_profile_update(
+        actor=None, legal_name="Corvane Therapeutics, Inc.", short_name="Corvane", ticker="CRVN"
+    )
+
+
+def blockers(release):
+    return [check for check in release_checks(release, now=NOW) if check.blocking]
+
+
+def corvane_release(author, **fields):
+    body = "<p>Corvane Therapeutics, Inc. (Nasdaq: CRVN) today announced.</p>"
+    return make_release(author, body=body, **fields)
+
+
+def test_an_about_text_naming_the_former_company_blocks_approval(renamed, author, approver):
+    from irportal.workflow.engine import TransitionNotAllowed
+    from releases.workflow import release_approve, release_submit
+
+    about = Boilerplate.objects.create(name="About", kind="about")
+    version = BoilerplateVersion.objects.create(
+        boilerplate=about,
+        number=1,
+        title="About Halvorsen Instruments",
+        text="<p>Halvorsen designs calibration systems.</p>",
+        created_by=author,
+    )
+    release = corvane_release(author, about=version)
+    [check] = blockers(release)
+    assert check.code == "other_company"
+    assert check.message == (
+        "“About” names Halvorsen, Halvorsen Instruments, Inc., not Corvane Therapeutics, Inc. (Nasdaq: CRVN): "
+        "attach the company's own text."
+    )
+    release_submit(release_id=release.pk, actor=author)
+    with pytest.raises(TransitionNotAllowed, match="Cannot approve yet: “About” names Halvorsen"):
+        release_approve(release_id=release.pk, actor=approver, acknowledged=CODES)
+
+
+def test_a_safe_harbor_with_another_listing_blocks(renamed, author):
+    harbor = Boilerplate.objects.create(name="FLS", kind="safe_harbor")
+    version = BoilerplateVersion.objects.create(
+        boilerplate=harbor, number=1, title="FLS", text="<p>Acme Corp (NYSE: ACME) may differ.</p>", created_by=author
+    )
+    [check] = blockers(corvane_release(author, safe_harbor=version))
+    assert "names (NYSE: ACME), not Corvane" in check.message
+
+
+def test_contacts_of_the_former_company_block_and_an_agency_does_not(renamed, author):
+    release = corvane_release(author)
+    release.contacts.add(MediaContactFactory(name="Dana Ferreira", email="ir@halvorsen-instruments.example"))
+    release.contacts.add(MediaContactFactory(name="Sam Agency", organization="Bluestone IR Partners"))
+    [check] = blockers(release)
+    assert check.message == (
+        "The contact Dana Ferreira (ir@halvorsen-instruments.example) is another company's, not "
+        "Corvane Therapeutics, Inc.'s: pick the company's own contacts."
+    )
+
+
+def test_demo_boilerplate_and_contacts_block_a_release_of_the_company(company, author):
+    about = Boilerplate.objects.create(name="About the demo", kind="about", is_demo=True)
+    version = BoilerplateVersion.objects.create(
+        boilerplate=about, number=1, title="About", text="<p>x</p>", created_by=author
+    )
+    release = make_release(author, about=version)
+    release.contacts.add(MediaContactFactory(name="Demo Person", is_demo=True))
+    assert [check.message for check in blockers(release)] == [
+        "“About the demo” was written for the demo company.",
+        "The contact Demo Person (" + release.contacts.get().email + ") is another company's, not "
+        "Halvorsen Instruments, Inc.'s: pick the company's own contacts.",
+    ]
+
+
+def test_the_companys_own_boilerplate_and_contacts_pass(renamed, author):
+    about = Boilerplate.objects.create(name="About Corvane", kind="about")
+    version = BoilerplateVersion.objects.create(
+        boilerplate=about,
+        number=1,
+        title="About Corvane Therapeutics",
+        text="<p>Corvane Therapeutics, Inc. (Nasdaq: CRVN) develops treatments.</p>",
+        created_by=author,
+    )
+    release = corvane_release(author, about=version)
+    release.contacts.add(MediaContactFactory(email="ir@corvane.example", organization="Bluestone IR Partners"))
+    assert blockers(release) == []

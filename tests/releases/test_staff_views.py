@@ -1,3 +1,4 @@
+import hashlib
 import io
 import struct
 import zlib
@@ -8,8 +9,10 @@ from django.urls import reverse
 from PIL import Image
 
 from irportal.audit.models import AuditEntry
-from releases.models import Release, ReleaseImage
+from releases.models import Release, ReleaseAttachment, ReleaseImage
 from tests.factories import make_release, release_fields, sign_in
+from tests.reports import builders
+from tests.reports.builders import blank_pdf, good_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -153,22 +156,56 @@ def test_oversized_image_is_refused(client, company, author, monkeypatch):
     assert "larger than" in response.content.decode()
 
 
-def test_attachment_must_be_a_pdf(client, company, author):
+def attach(client, release, upload):
+    url = reverse("console:operation", kwargs={"kind": "releases", "pk": release.pk, "operation": "add_attachment"})
+    return client.post(url, {"file": upload, "title": "Results"})
+
+
+def test_an_attachment_is_checked_like_every_document(client, company, author):
+    """The same checks as a financial document's: a file that only starts like a PDF is not one."""
     release = make_release(author)
     sign_in(client, author)
     fake = SimpleUploadedFile("results.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(
-        reverse("console:operation", kwargs={"kind": "releases", "pk": release.pk, "operation": "add_attachment"}),
-        {"file": fake, "title": "Results"},
-    )
+    response = attach(client, release, fake)
     assert response.status_code == 400
-    assert "must be PDF" in response.content.decode()
-    real = SimpleUploadedFile("results.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n", content_type="application/pdf")
-    response = client.post(
-        reverse("console:operation", kwargs={"kind": "releases", "pk": release.pk, "operation": "add_attachment"}),
-        {"file": real, "title": "Results"},
-    )
+    assert "not a PDF, whatever its name says" in response.content.decode()
+    stub = SimpleUploadedFile("results.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n", content_type="application/pdf")
+    assert "incomplete" in attach(client, release, stub).content.decode()
+    assert not ReleaseAttachment.objects.exists()
+    data = good_pdf()
+    response = attach(client, release, SimpleUploadedFile("results.pdf", data, content_type="application/pdf"))
     assert response.status_code == 302
+    stored = ReleaseAttachment.objects.get()
+    assert (stored.sha256, stored.scan) == (hashlib.sha256(data).hexdigest(), "not_scanned")
+
+
+def test_an_attachment_with_javascript_is_refused_and_the_refusal_is_a_security_event(client, company, author):
+    release = make_release(author)
+    sign_in(client, author)
+    hostile = blank_pdf(build=builders.with_javascript)
+    response = attach(client, release, SimpleUploadedFile("results.pdf", hostile, content_type="application/pdf"))
+    assert response.status_code == 400
+    assert "carries active content" in response.content.decode()
+    assert not ReleaseAttachment.objects.exists()
+    assert Release.objects.get(pk=release.pk).version == release.version
+    entry = AuditEntry.objects.get(action="security.upload_refused")
+    assert entry.actor_id == author.pk
+    assert entry.data["name"] == "results.pdf" and entry.data["field"] == "file"
+    assert entry.data["sha256"] == hashlib.sha256(hostile).hexdigest()
+    assert "JavaScript" in " ".join(entry.data["reasons"])
+
+
+def test_an_attachment_is_served_as_a_download_that_runs_nothing(client, company, author):
+    release = make_release(author)
+    sign_in(client, author)
+    attach(client, release, SimpleUploadedFile("results.pdf", good_pdf(), content_type="application/pdf"))
+    stored = ReleaseAttachment.objects.get()
+    kwargs = {"kind": "releases", "pk": release.pk, "token": stored.token, "rendition": "file"}
+    download = client.get(reverse("console:file", kwargs=kwargs))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
 def test_transition_not_allowed_in_the_state_is_a_clear_409(client, company, author, approver):

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
 
+from company.files import PDF, check_upload
 from reports import services
 from reports.demo import results_pdf, slides_pdf
-from reports.files import check_pdf
 from reports.models import Document
 
 _numbers = itertools.count(1)
@@ -118,5 +118,5 @@ def document_fields(**overrides) -> dict:
 
 
 def make_document(author, *, pdf: bytes | None = None, **overrides) -> Document:
-    checked = check_pdf(upload(pdf or good_pdf()))
+    checked = check_upload(upload(pdf or good_pdf()), accept=PDF)
     return services.document_create(actor=author, main_file=checked, **document_fields(**overrides))

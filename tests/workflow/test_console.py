@@ -118,6 +118,27 @@ def test_the_dashboard_reads_as_many_queries_for_5_items_as_for_100(client, comp
     assert "Halvorsen news number 0" in waiting.split("</ul>")[0]
 
 
+def test_two_items_of_the_same_name_are_told_apart_by_their_date(client, company, author):
+    from tests.events.builders import START
+
+    this_year = make_event(author, slug="investor-day-2026", title="Investor Day")
+    next_year = make_event(
+        author, slug="investor-day-2027", title="Investor Day", starts_at=START + timedelta(days=364)
+    )
+    for event in (this_year, next_year):
+        submit(event, author)
+    sign_in(client, UserFactory(roles=[IR_APPROVER]))
+    page = client.get(reverse("accounts:console")).content.decode()
+    waiting = page.split('data-testid="waiting"')[1].split("</ul>")[0]
+    dates = re.findall(r'data-testid="item-date"><time datetime="[^"]+">([^<]+)</time>', waiting)
+    assert dates == ["Dec. 8, 2026, 9:00 am MST", "Dec. 7, 2027, 9:00 am MST"]
+    listed = client.get(console_url("list", "events")).content.decode()
+    assert re.findall(r'data-testid="item-date"><time datetime="[^"]+">([^<]+)</time>', listed) == [
+        "Dec. 7, 2027, 9:00 am MST",
+        "Dec. 8, 2026, 9:00 am MST",
+    ]
+
+
 # -- one way to refuse ------------------------------------------------------------------------
 
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from company.files import record_refusals
+from company.timefmt import utc_datetime, wire_datetime
 from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin, deny
 from irportal.workflow import engine
@@ -112,6 +114,7 @@ class FormViewMixin:
     template_name = "staff/console/form.html"
 
     def render_form(self, form, *, status=200, **context):
+        record_refusals(form, actor=self.request.user)
         context = self.get_context_data(form=form, **context)
         return self.render_to_response(context, status=status)
 
@@ -187,7 +190,7 @@ class DetailView(ItemMixin, TemplateView):
         can_change = user.has_perm(kind.perm("change")) and item.status != State.WITHDRAWN
         operations = []
         for operation in kind.all_operations:
-            if user.has_perm(kind.perm(operation.verb)) and operation.available(item):
+            if user.has_perm(kind.perm(operation.authority(item)[0])) and operation.available(item):
                 form = (operation_forms or {}).get(operation.name) or operation.form_class(
                     initial=operation.initial(item), **operation.form_kwargs(item)
                 )
@@ -302,6 +305,18 @@ STEP_UP = {
 }
 
 
+def transition_message(kind, item) -> str:
+    """What the person who acted reads next: the new state, and for an approval whether and when it goes public
+    (for an item its kind's gate holds, the gate's own sentence says when: ``item.transition_notes``)."""
+    message = f"The {kind.label} is now {item.get_status_display().lower()}."
+    if item.status == State.APPROVED and item.publish_at is None:
+        message += " It is not public: schedule it or publish it now."
+    elif item.status == State.APPROVED and item.publish_at > timezone.now() and not item.held:
+        local = timezone.localtime(item.publish_at)
+        message += f" It goes public at {wire_datetime(local)} ({utc_datetime(item.publish_at)})."
+    return message + "".join(f" {note}" for note in getattr(item, "transition_notes", ()))
+
+
 class TransitionView(ItemMixin, View):
     """POST only: a GET of an action's address answers 405, an action that does not exist 404."""
 
@@ -345,8 +360,7 @@ class TransitionView(ItemMixin, View):
             return render(request, DetailView.template_name, context, status=exc.status_code)
         except WorkflowError as exc:
             return refused(request, exc, self.back())
-        notes = "".join(f" {note}" for note in getattr(item, "transition_notes", ()))
-        messages.success(request, f"The {self.kind.label} is now {item.get_status_display().lower()}.{notes}")
+        messages.success(request, transition_message(self.kind, item))
         return redirect(self.back())
 
 
@@ -373,12 +387,21 @@ class OperationView(DetailView):
         found = {op.name: op for op in self.kind.all_operations}.get(operation)
         if found is None or not found.available(self.item):
             raise Http404("No such operation")
-        if not request.user.has_perm(self.kind.perm(found.verb)):
-            deny(request, self.kind.perm(found.verb))
+        verb, needs_step_up = found.authority(self.item)
+        if not request.user.has_perm(self.kind.perm(verb)):
+            deny(request, self.kind.perm(verb))
         form = found.form_class(request.POST, request.FILES, **found.form_kwargs(self.item))
         if form.is_valid():
+            extra = {}
+            if found.may_ask_step_up:
+                extra["step_up"] = None
+                if needs_step_up:
+                    try:
+                        extra["step_up"] = stepup.evidence(request)
+                    except stepup.StepUpRequired as required:
+                        return stepup.challenge(request, required, action=found.label)
             try:
-                found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
+                found.perform(actor=request.user, item=self.item, data=form.cleaned_data, **extra)
             except ValidationError as exc:
                 form.add_error(None, exc)
             except WorkflowError as exc:
@@ -386,6 +409,7 @@ class OperationView(DetailView):
             else:
                 messages.success(request, found.success)
                 return redirect(self.back())
+        record_refusals(form, actor=request.user)
         context = self.get_context_data(operation_forms={found.name: form})
         return self.render_to_response(context, status=400)
 

@@ -1,6 +1,11 @@
 """Template helpers of the staff console: ``{% load console %}``."""
 
+from datetime import datetime
+
 from django import template
+
+from company.templatetags.company_time import when
+from company.timefmt import wire_date
 
 register = template.Library()
 
@@ -23,3 +28,13 @@ def title_of(item, kind) -> str:
 @register.filter
 def action_label(transition: str) -> str:
     return ACTION_LABELS.get(transition, transition)
+
+
+@register.filter
+def date_of(item, kind) -> str:
+    """The date that tells two items of the same name apart (an event's start in company time, a release's
+    dateline date); empty for a kind without one."""
+    value = getattr(item, kind.date_field, None) if kind.date_field else None
+    if value is None:
+        return ""
+    return when(value) if isinstance(value, datetime) else wire_date(value)
