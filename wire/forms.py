@@ -1,6 +1,6 @@
 """The newswire's staff forms: the company's wire settings, "send again" and the wire's confirmation."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -26,6 +26,19 @@ class WireSettingsForm(CleanTextMixin, forms.ModelForm):
         widgets = {"policy": forms.RadioSelect}
 
 
+class CrossedAtField(CompanyDateTimeField):
+    """When the wire says the release crossed, typed in company time to the second: a record of what happened,
+    unlike the times staff schedule, which fall on whole minutes."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
+
+    def to_python(self, value):
+        moment = super().to_python(value)  # checked, in company time, to the minute
+        if moment is None or isinstance(value, datetime):
+            return moment
+        return moment.replace(second=datetime.fromisoformat(str(value).strip()).second)
+
+
 class TransmissionChoiceForm(forms.Form):
     """One of the release's transmissions, by id, among those the operation applies to."""
 
@@ -46,10 +59,8 @@ class ConfirmationForm(CleanTextMixin, TransmissionChoiceForm):
     transmission = forms.ModelChoiceField(
         queryset=Transmission.objects.none(), label=_("Transmission"), empty_label=None
     )
-    crossed_at = CompanyDateTimeField(
-        label=_("Crossed the wire at (company time)"),
-        help_text=_("As the wire's confirmation says it, to the second."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}),
+    crossed_at = CrossedAtField(
+        label=_("Crossed the wire at (company time)"), help_text=_("As the wire's confirmation says it, to the second.")
     )
     wire_id = forms.CharField(max_length=120, required=False, label=_("The wire's id of the release"))
 

@@ -39,14 +39,26 @@ def png_bytes(size=(40, 30), mode="RGBA") -> bytes:
 
 
 def add_files(release, author):
-    """A PNG image and a PDF document, added as the console's operations add them."""
+    """A PNG image and a PDF document, added as the console's operations add them (through their forms'
+    checks)."""
     operations = {operation.name: operation for operation in ReleaseKind.operations}
-    image = SimpleUploadedFile("chart.png", png_bytes(), content_type="image/png")
-    operations["add_image"].perform(
-        actor=author, item=release, data={"image": image, "alt_text": "Revenue chart", "caption": "Revenue by quarter"}
-    )
-    pdf = SimpleUploadedFile("results.pdf", good_pdf(), content_type="application/pdf")
-    operations["add_attachment"].perform(actor=author, item=release, data={"file": pdf, "title": "Q3 2026 results"})
+    uploads = [
+        (
+            "add_image",
+            {"alt_text": "Revenue chart", "caption": "Revenue by quarter"},
+            "image",
+            "chart.png",
+            "image/png",
+        ),
+        ("add_attachment", {"title": "Q3 2026 results"}, "file", "results.pdf", "application/pdf"),
+    ]
+    for name, fields, field, filename, content_type in uploads:
+        operation = operations[name]
+        data = png_bytes() if field == "image" else good_pdf()
+        upload = SimpleUploadedFile(filename, data, content_type=content_type)
+        form = operation.form_class(fields, {field: upload}, **operation.form_kwargs(release))
+        assert form.is_valid(), form.errors
+        operation.perform(actor=author, item=release, data=form.cleaned_data)
 
 
 def approved(author, approver, *, publish_at=None, files=True, **fields):

@@ -11,7 +11,7 @@ import time_machine
 from irportal.audit.models import AuditEntry
 from irportal.workflow.sweep import run_sweep
 from releases.services import release_update
-from tests.factories import UserFactory, make_release, sign_in
+from tests.factories import UserFactory, fresh_step_up, make_release, sign_in
 from tests.wire.conftest import approved, embargo_in, only_transmission
 from wire import exhibit
 from wire.models import Exhibit
@@ -123,7 +123,9 @@ def test_the_exhibit_is_byte_for_byte_the_approved_and_wired_revision(client, co
     with time_machine.travel(embargo, tick=False):
         from wire import services
 
-        services.transmission_confirm(actor=approver, transmission_id=transmission.pk, crossed_at=embargo)
+        services.transmission_confirm(
+            step_up=fresh_step_up(), actor=approver, transmission_id=transmission.pk, crossed_at=embargo
+        )
         run_sweep()
         release.refresh_from_db()
         release_update(actor=author, pk=release.pk, base_version=release.version, headline="Corrected headline")

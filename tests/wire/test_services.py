@@ -123,6 +123,7 @@ def test_after_the_wire_a_release_is_public_at_the_second_the_confirmation_arriv
     confirmed_at = embargo + dt.timedelta(minutes=25, seconds=7)
     with time_machine.travel(confirmed_at, tick=False), django_capture_on_commit_callbacks(execute=True):
         services.transmission_confirm(
+            step_up=fresh_step_up(),
             actor=approver,
             transmission_id=transmission.pk,
             crossed_at=confirmed_at - dt.timedelta(seconds=5),
@@ -172,7 +173,9 @@ def test_with_the_wire_a_late_acceptance_holds_it_until_the_confirmation_and_ala
     assert run_sweep(embargo)["wire.alarms"] == [transmission.pk]  # held at its embargo
     crossed = embargo + dt.timedelta(minutes=2)
     with time_machine.travel(crossed, tick=False), django_capture_on_commit_callbacks(execute=True):
-        services.transmission_confirm(actor=approver, transmission_id=transmission.pk, crossed_at=crossed)
+        services.transmission_confirm(
+            step_up=fresh_step_up(), actor=approver, transmission_id=transmission.pk, crossed_at=crossed
+        )
     assert public_everywhere(client, release, crossed) is True
 
 
@@ -224,7 +227,9 @@ def corrected(author, approver) -> Transmission:
     embargo = embargo_in(minutes=30)
     release = approved(author, approver, publish_at=embargo, files=False)
     original = sent(release)
-    services.transmission_confirm(actor=approver, transmission_id=original.pk, crossed_at=timezone.now())
+    services.transmission_confirm(
+        step_up=fresh_step_up(), actor=approver, transmission_id=original.pk, crossed_at=timezone.now()
+    )
     with time_machine.travel(embargo + dt.timedelta(minutes=1), tick=False):
         run_sweep()
         release.refresh_from_db()
@@ -280,7 +285,9 @@ def test_publish_now_of_a_wired_release_sends_it_for_immediate_release_and_waits
     assert public_everywhere(client, release, now + dt.timedelta(minutes=5)) is False
     confirmed = now + dt.timedelta(minutes=6)
     with time_machine.travel(confirmed, tick=False), django_capture_on_commit_callbacks(execute=True):
-        services.transmission_confirm(actor=approver, transmission_id=transmission.pk, crossed_at=confirmed)
+        services.transmission_confirm(
+            step_up=fresh_step_up(), actor=approver, transmission_id=transmission.pk, crossed_at=confirmed
+        )
     # The pages cached while it was held are dropped with the confirmation: it shows at once.
     assert public_everywhere(client, release, confirmed) is True
 
