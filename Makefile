@@ -36,6 +36,7 @@ var/secret_key: | $(STAMP)
 
 run: $(STAMP) var/secret_key
 	$(LOCAL_ENV) python manage.py migrate --noinput
+	$(LOCAL_ENV) python manage.py audit_signing_key create --if-missing
 	$(LOCAL_ENV) python manage.py collectstatic --noinput --verbosity 0
 	$(LOCAL_ENV) python manage.py seed_demo --if-empty
 	@echo "IR Portal on $(WEB_ADDRESS)/investors/ -- staff console $(WEB_ADDRESS)/staff/"
