@@ -1,26 +1,37 @@
-"""Context-specific words in passwords: the company's names and ticker, the product's name, the user's own.
+"""Context-specific words in passwords: the company's, the product's, the department's, the user's own.
 
 These are the first words anyone guessing a password at this company would
-try, so a password that contains one is refused (ASVS 5.0 6.2.11). The list
-is read when the password is set: the company profile's legal and short
+try, so a password that contains one is refused (ASVS 5.0 6.2.11; the list
+is documented in docs/security/password-policy.md). It is read when the
+password is set: the product's name; the company profile's legal and short
 names (without words every company has, such as "Inc."), its ticker (from
-three letters), the host of its website, the product's name ("IR Portal"),
-and the user's username, first and last names and the name part of their
-email address. Words shorter than ``min_length`` are not checked. Digits
-and signs used for letters (``h4lv0rs3n``, ``$``) and spaces or hyphens
-between letters are seen through.
+three letters), its exchange, the hosts of its website and of ``SITE_URL``;
+the department's words and the roles' names; the system's reserved names;
+a season or month followed by a year (``Winter2026``); and the user's
+username, first and last names and the name part of their email address.
+Words shorter than ``min_length`` are not checked. Digits and signs used
+for letters (``h4lv0rs3n``, ``$``) and spaces or hyphens between letters
+are seen through.
 """
 
 import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from company.models import CompanyProfile
+from irportal.accounts.usernames import RESERVED_USERNAMES
 
-PRODUCT_WORDS = ("irportal",)
+PRODUCT_WORDS = ("irportal", "portal")
+DEPARTMENT_WORDS = ("investor", "relations", "disclosure", "embargo", "pressrelease", "earnings")
+ROLE_WORDS = ("author", "approver", "compliance", "reviewer", "admin", "administrator")
+_SEASON_AND_YEAR = re.compile(
+    r"(winter|spring|summer|autumn|fall|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)(19|20)?\d\d"
+)
 # Words of company names that are no more guessable at this company than at any other.
 GENERIC_WORDS = frozenset(
     [
@@ -67,12 +78,13 @@ def _words(text: str) -> list[str]:
 
 def context_words(user=None, *, min_length: int = 4) -> set[str]:
     profile = CompanyProfile.load()
-    words = set(PRODUCT_WORDS)
+    words = {*PRODUCT_WORDS, *DEPARTMENT_WORDS, *ROLE_WORDS, *RESERVED_USERNAMES}
     words.update(_words(profile.legal_name))
     words.update(_words(profile.short_name))
     words.add(_letters(profile.short_name))
-    host = urlsplit(profile.website).hostname or ""
-    words.update(_words(host.replace("-", " ")))
+    words.add(_letters(profile.exchange))
+    for address in (profile.website, settings.SITE_URL):
+        words.update(_words((urlsplit(address).hostname or "").replace("-", " ")))
     if user is not None:
         words.update(_words(user.get_username()))
         words.update(_words(getattr(user, "first_name", "")))
@@ -93,7 +105,8 @@ class ContextWordsValidator:
 
     def validate(self, password, user=None):
         forms = _forms(password)
-        if any(word in form for word in context_words(user, min_length=self.min_length) for form in forms):
+        words = context_words(user, min_length=self.min_length)
+        if any(word in form for word in words for form in forms) or _SEASON_AND_YEAR.search(_letters(password)):
             raise ValidationError(
                 _(
                     "This password names the company, IR Portal or you (a name, the ticker, the username): "

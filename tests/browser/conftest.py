@@ -68,6 +68,22 @@ def sign_in(page, username, password):
     page.wait_for_url("**/staff/")
 
 
+def confirm_it_is_you(page, username, password):
+    """ "Confirm it is you" on the factors page: the password and the authenticator app's code again."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import enrol_totp, totp_code
+
+    device = enrol_totp(get_user_model().objects.get(username=username))
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)
+    page.goto("/staff/account/two-factor/")
+    page.get_by_role("link", name="Confirm it is you").click()
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Code").fill(totp_code(device))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/staff/account/two-factor/")
+
+
 @pytest.fixture
 def workflow_ready(transactional_db):
     """What migrations set up and a flush between transactional tests removes."""

@@ -19,6 +19,11 @@ pytestmark = pytest.mark.django_db
         "IR Portal is my home now",  # the product, spaced
         "Instruments of my sorrow 9",  # a word of the legal name
         "averylindqvist rocks 77",  # the user's own name
+        "Winter2026 is finally here",  # a season with a year
+        "our investor day went well",  # the department's words
+        "approver of all good things",  # a role
+        "nasdaq listed and proud 9",  # the exchange
+        "system of a down forever",  # a reserved name
     ],
 )
 def test_context_words_are_refused_in_passwords(password):

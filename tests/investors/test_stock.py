@@ -50,7 +50,7 @@ def test_the_last_close_with_its_date_and_source(client, recent_prices, settings
     assert f"{recent_prices.close:.2f}" in page and "Closing price, end of day," in page
     assert f'datetime="{recent_prices.day.isoformat()}"' in page
     assert 'data-testid="stale-prices"' not in page
-    assert 'aria-current="page">Stock<' in page
+    assert 'aria-current="page" href="/investors/stock/">Share price<' in page
 
 
 def test_old_prices_say_they_are_out_of_date(client, company, settings):
@@ -202,3 +202,18 @@ def test_the_stock_pages_queries_do_not_grow_with_the_history(client, company, s
     large = queries()
 
     assert small == large and max(large) <= 10
+
+
+def test_the_sitemap_lists_the_stock_and_filings_pages_that_exist(client, recent_prices, settings):
+    settings.PUBLIC_CACHE = False
+    before = client.get("/sitemap.xml").content.decode()
+    from company.models import CompanyProfile
+
+    profile = CompanyProfile.load()
+    profile.cik = "0001990217"
+    profile.save()
+
+    after = client.get("/sitemap.xml").content.decode()
+
+    assert "/investors/stock/</loc>" in before and "/investors/stock/analysts/" not in before
+    assert "/investors/filings/</loc>" not in before and "/investors/filings/</loc>" in after

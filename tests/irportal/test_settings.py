@@ -72,7 +72,7 @@ def example_environment() -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "EMAIL_URL", "METRICS_TOKEN"])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "METRICS_TOKEN"])
 def test_a_placeholder_secret_from_the_example_environment_stops_start_up(name):
     value = example_environment()[name]
     result = run_manage("check", **(PRODUCTION | {name: value}))
