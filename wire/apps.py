@@ -53,7 +53,7 @@ class WireConfig(AppConfig):
         roles.grant(roles.IR_AUTHOR, "wire.view_transmission")
         roles.grant(roles.COMPLIANCE_REVIEWER, "wire.view_transmission")
         roles.grant(roles.IR_ADMIN, "wire.view_transmission", "wire.view_wiresettings", "wire.change_wiresettings")
-        navigation.register(navigation.NavItem("Newswire", "wire:overview", "wire.view_transmission", order=45))
+        navigation.register(navigation.NavItem("Newswire", "wire:overview", "wire.view_transmission", order=42))
         dashboard.register(
             dashboard.Panel(
                 "wire",

@@ -18,13 +18,28 @@ STAFF_PAGES = {
     "accounts:user_create": {IR_ADMIN},
     "company:profile_edit": {IR_ADMIN},
     "audit:log": {COMPLIANCE_REVIEWER, IR_ADMIN},
+    "stock_console:prices": {IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN},
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Newswire"],
-    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Newswire"],
+    IR_AUTHOR: [
+        *("Dashboard", "Releases", "Documents", "Events", "Calendar"),
+        *("Contacts", "Boilerplates", "Newswire", "Stock"),
+    ],
+    IR_APPROVER: [
+        *("Dashboard", "Releases", "Documents", "Events", "Calendar"),
+        *("Contacts", "Boilerplates", "Newswire", "Stock"),
+    ],
     COMPLIANCE_REVIEWER: [
-        *("Dashboard", "Releases", "Documents", "Events", "Calendar", "Newswire", "Audit log", "Email alerts"),
+        "Dashboard",
+        "Releases",
+        "Documents",
+        "Events",
+        "Calendar",
+        "Newswire",
+        "Stock",
+        "Audit log",
+        "Email alerts",
     ],
     IR_ADMIN: [
         "Dashboard",
@@ -35,6 +50,7 @@ NAVIGATION = {
         "Contacts",
         "Boilerplates",
         "Newswire",
+        "Stock",
         "Audit log",
         "Email alerts",
         "Users",

@@ -32,9 +32,13 @@ def sign_up(client, django_capture_on_commit_callbacks, mocker_free_confirmation
 @pytest.fixture
 def mocker_free_confirmation(monkeypatch):
     """Queueing the confirmation runs its service here, instead of on a worker."""
-    from alerts import tasks
+    from alerts import services
 
-    monkeypatch.setattr(tasks.send_confirmation, "delay", lambda pk: alert_send_confirmation(subscriber_id=pk))
+    monkeypatch.setattr(
+        services,
+        "hand_to_worker",
+        lambda name, pk: name == services.SEND_CONFIRMATION_TASK and alert_send_confirmation(subscriber_id=pk),
+    )
 
 
 def test_the_form_page_offers_news_and_events_with_a_csrf_protected_form(client):
@@ -232,3 +236,12 @@ def test_nothing_on_the_public_pages_shows_an_address(client, sign_up):
     sign_up("investor@example.test", news=True)
     for path in ("/investors/alerts/", "/investors/alerts/requested/", path_of(confirm_link(mail.outbox[0]))):
         assert "investor@example.test" not in client.get(path).content.decode()
+
+
+def test_the_address_hash_is_an_hmac_sha256_keyed_with_the_secret_key(settings):
+    import hashlib
+    import hmac
+
+    key = hashlib.sha256(b"irportal.alerts.address" + settings.SECRET_KEY.encode()).digest()
+    expected = hmac.new(key, b"investor@example.test", hashlib.sha256).hexdigest()
+    assert address_hash(" Investor@Example.test ") == expected
