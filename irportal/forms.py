@@ -53,9 +53,12 @@ class DateField(forms.DateField):
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock time with no zone: the form, or a subclass, says which zone it is meant in."""
+    """A wall-clock time with no zone: the form, or a subclass, says which zone it is meant in.
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    Every date-and-time field of the console takes the same precision: to the second (``step="1"``), shown
+    with its seconds."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
 
     def to_python(self, value):
         if value in self.empty_values:
