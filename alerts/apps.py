@@ -17,12 +17,13 @@ class AlertsConfig(AppConfig):
             ("alerts.subscribe", "Asked for email alerts"),
             ("alerts.confirm", "Confirmed email alerts"),
             ("alerts.unsubscribe", "Unsubscribed from email alerts"),
+            ("alerts.resend_failed", "Sent failed alert mails again"),
         ]:
             register_action(name, label)
         # The links in alert mails carry their token in the path: never written to a log.
         secret_in_path("/alerts/confirm/", "/alerts/unsubscribe/")
         roles.grant(roles.COMPLIANCE_REVIEWER, "alerts.view_subscriber")
-        roles.grant(roles.IR_ADMIN, "alerts.view_subscriber")
+        roles.grant(roles.IR_ADMIN, "alerts.view_subscriber", "alerts.resend_delivery")
         # Each publication with an alert topic is fanned out by a worker, from a row written with the change.
         outbox.register("alerts.fan_out", tasks.fan_out_change, on_change=tasks.takes_part)
         register_collector("alerts", metrics.collect_metrics)

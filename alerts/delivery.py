@@ -17,7 +17,13 @@
    ``retry_delay`` says (30 s, 1, 2, then every 4 minutes). After
    ``ALERTS_MAX_ATTEMPTS`` tries, or at once on a permanent refusal (5xx), the
    row is marked failed with the reason and not tried again.
-4. ``alerts_stalled_batches`` is beat's part (every 30 s), and the only one
+4. ``alerts_resend_failed`` (an IR Admin's "Send the failed ones again" on
+   the alerts overview, or ``manage.py resend_failed_alerts``) puts failed
+   rows back to pending with their tries counted from zero, in one
+   conditional UPDATE, audited, and queues their batches: the same rows, so
+   the same claim, send log and unique constraint keep it to one mail per
+   subscriber. A row whose Message-ID is in the send log is never among them.
+5. ``alerts_stalled_batches`` is beat's part (every 30 s), and the only one
    that goes by the clock: it makes due the rows whose retry time has come,
    recovers rows a worker left ``sending`` (claimed over ``CLAIM_LEASE`` ago):
    sent when the send log has their Message-ID, tried again when it has not,
@@ -36,7 +42,9 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection, make_msgid
+from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,6 +53,7 @@ from django.utils import timezone
 from alerts import topics
 from alerts.models import Audience, Delivery, DeliveryStatus, SentMessage, Subscriber, SubscriberStatus
 from alerts.services import unsubscribe_token, unsubscribe_url
+from irportal.audit.services import audit_record
 from irportal.workflow.outbox import hand_to_worker, retry_delay, retry_on_db_errors
 
 logger = logging.getLogger(__name__)
@@ -240,6 +249,51 @@ def alert_send_batch(*, topic_name: str, item_id: int, first: int, last: int) ->
     return counts
 
 
+RESEND_PERMISSION = "alerts.resend_delivery"
+
+
+def _item_batches(rows) -> list[tuple[str, int, int, int]]:
+    """(topic, item, first, last) batches of (topic, item, subscriber id) rows."""
+    grouped: dict[tuple[str, int], list[int]] = {}
+    for topic_name, item_id, subscriber_id in rows:
+        grouped.setdefault((topic_name, item_id), []).append(subscriber_id)
+    return [
+        (topic_name, item_id, first, last)
+        for (topic_name, item_id), ids in grouped.items()
+        for first, last in _batches(sorted(ids))
+    ]
+
+
+def alerts_resend_failed(*, actor, topic_name: str | None = None, item_id: int | None = None, via: str = "") -> int:
+    """Put the failed rows (of one item, or all) back to pending and queue them; returns how many.
+
+    ``actor`` is the IR Admin (who needs ``alerts.resend_delivery``), or None
+    for an operator's command (``via`` says which).
+    """
+    if actor is not None and not actor.has_perm(RESEND_PERMISSION):
+        raise PermissionDenied("Only an IR Admin may send failed alerts again.")
+    now = timezone.now()
+    failed = Delivery.objects.filter(status=DeliveryStatus.FAILED).exclude(
+        message_id__in=SentMessage.objects.values("message_id")
+    )
+    if topic_name is not None:
+        failed = failed.filter(topic=topic_name, item_id=item_id)
+    with transaction.atomic():
+        rows = list(failed.select_for_update().values_list("pk", "topic", "item_id", "subscriber_id"))
+        count = Delivery.objects.filter(pk__in=[row[0] for row in rows], status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=None, queued_at=now, last_error=""
+        )
+        batches = _item_batches(row[1:] for row in rows)
+        audit_record(
+            action="alerts.resend_failed",
+            actor=actor,
+            data={"count": count, "topic": topic_name or "", "item_id": item_id, "via": via},
+        )
+        # A broker that is down loses nothing: beat queues every due row again after PENDING_GRACE.
+        transaction.on_commit(lambda: [hand_to_worker(SEND_BATCH_TASK, *batch) for batch in batches], robust=True)
+    return count
+
+
 def _recover_sending(now) -> None:
     """Rows a dead worker left ``sending``: sent if the send log has their Message-ID, else tried again."""
     stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_LEASE)
@@ -266,16 +320,8 @@ def alerts_stalled_batches(*, now=None) -> list[tuple[str, int, int, int]]:
         next_attempt_at=None, queued_at=None
     )
     waiting = Delivery.objects.filter(_DUE).filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - PENDING_GRACE))
-    grouped: dict[tuple[str, int], list[int]] = {}
-    for topic_name, item_id, subscriber_id in waiting.order_by("topic", "item_id", "subscriber_id").values_list(
-        "topic", "item_id", "subscriber_id"
-    )[:100_000]:
-        grouped.setdefault((topic_name, item_id), []).append(subscriber_id)
-    batches = [
-        (topic_name, item_id, first, last)
-        for (topic_name, item_id), ids in grouped.items()
-        for first, last in _batches(ids)
-    ]
+    ordered = waiting.order_by("topic", "item_id", "subscriber_id")
+    batches = _item_batches(ordered.values_list("topic", "item_id", "subscriber_id")[:100_000])
     for topic_name, item_id, first, last in batches:
         waiting.filter(topic=topic_name, item_id=item_id, subscriber_id__gte=first, subscriber_id__lte=last).update(
             queued_at=now

@@ -20,3 +20,16 @@ class SubscribeForm(forms.Form):
         if not cleaned.get("news") and not cleaned.get("events") and not cleaned.get("reports"):
             raise forms.ValidationError("Choose news releases, events, financial reports, or more than one.")
         return cleaned
+
+
+class ResendFailedForm(forms.Form):
+    """Which failed alerts to send again: one item's (both fields) or all (neither)."""
+
+    topic = forms.CharField(max_length=40, required=False)
+    item_id = forms.IntegerField(min_value=1, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("topic")) != (cleaned.get("item_id") is not None):
+            raise forms.ValidationError("Name both the alert and the item, or neither.")
+        return cleaned

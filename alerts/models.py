@@ -94,6 +94,7 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["pk"]
         default_permissions = ("view",)
+        permissions = [("resend_delivery", "Can send failed alert mails again")]
         verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["subscriber", "topic", "item_id"], name="alert_delivery_once"),

@@ -28,8 +28,10 @@ from alerts.models import Audience, Subscriber, SubscriberStatus
 from alerts.topics import absolute
 from company.models import CompanyProfile
 from irportal.audit.services import audit_record
+from irportal.workflow.outbox import hand_to_worker
 
 UNSUBSCRIBE_SALT = "irportal.alerts.unsubscribe"
+SEND_CONFIRMATION_TASK = "alerts.tasks.send_confirmation"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
@@ -67,8 +69,6 @@ def confirm_max_age() -> timedelta:
 
 def alert_subscribe(*, email: str, news: bool, events: bool, actor, reports: bool = False) -> Subscriber:
     """Record the request and queue one confirmation mail; nothing is sent to the address before it is confirmed."""
-    from alerts.tasks import send_confirmation
-
     email = normalize_email(email)
     with transaction.atomic():
         subscriber, _ = Subscriber.objects.get_or_create(email=email)
@@ -78,7 +78,7 @@ def alert_subscribe(*, email: str, news: bool, events: bool, actor, reports: boo
         subscriber.save(update_fields=["requested_news", "requested_events", "requested_reports"])
         _audit("alerts.subscribe", subscriber, actor=actor, address=email, news=news, events=events, reports=reports)
         # A broker outage costs this mail (logged), not the answer: the person can simply sign up again.
-        transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk), robust=True)
+        transaction.on_commit(lambda: hand_to_worker(SEND_CONFIRMATION_TASK, subscriber.pk), robust=True)
     return subscriber
 
 

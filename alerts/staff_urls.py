@@ -6,4 +6,5 @@ app_name = "alerts_staff"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
+    path("resend-failed/", views.ResendFailedView.as_view(), name="resend_failed"),
 ]

@@ -16,7 +16,7 @@ BACKOFF = {"retry_backoff": True, "retry_backoff_max": 60, "retry_jitter": True}
 
 
 @shared_task(
-    name="alerts.tasks.send_confirmation",
+    name=services.SEND_CONFIRMATION_TASK,
     max_retries=6,
     time_limit=60,
     soft_time_limit=50,

@@ -5,14 +5,15 @@ used or expired link gets a page that says so (status 400), never an error.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Count, Min, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
-from alerts import ratelimit, services
-from alerts.forms import SubscribeForm
+from alerts import delivery, ratelimit, services
+from alerts.forms import ResendFailedForm, SubscribeForm
 from alerts.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
 from irportal.audit.middleware import client_ip
 from irportal.audit.permissions import StaffPermissionMixin
@@ -122,4 +123,29 @@ class OverviewView(StaffPermissionMixin, TemplateView):
             .annotate(**per_status, first_at=Min("created_at"))
             .order_by("-first_at")[: self.RECENT_ITEMS]
         )
-        return super().get_context_data(subscribers=subscribers, items=items, **kwargs)
+        can_resend = self.request.user.has_perm(delivery.RESEND_PERMISSION)
+        failed = Delivery.objects.filter(status=DeliveryStatus.FAILED).count()
+        return super().get_context_data(
+            subscribers=subscribers, items=items, can_resend=can_resend, failed=failed, **kwargs
+        )
+
+
+class ResendFailedView(StaffPermissionMixin, View):
+    """POST: send the failed alert mails again, of one item (``topic`` and ``item_id``) or all of them."""
+
+    permission_required = delivery.RESEND_PERMISSION
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = ResendFailedForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "That alert is not known; reload the page and try again.")
+            return redirect("alerts_staff:overview")
+        count = delivery.alerts_resend_failed(
+            actor=request.user, topic_name=form.cleaned_data["topic"] or None, item_id=form.cleaned_data["item_id"]
+        )
+        if count:
+            messages.success(request, f"{count} failed alert mail{'s' if count != 1 else ''} will be sent again.")
+        else:
+            messages.info(request, "No failed alert mails were left to send again.")
+        return redirect("alerts_staff:overview")

@@ -77,11 +77,13 @@ logger = logging.getLogger(__name__)
 PDF = frozenset({"pdf"})
 DATA_FILES = frozenset({"pdf", "xlsx", "csv"})
 IMAGES = frozenset({"image"})
+CSV = frozenset({"csv"})
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "webp"}
 ACCEPTED_LABELS = {
     PDF: "This must be a PDF file (.pdf).",
     DATA_FILES: "Supplementary files are PDF, Excel (.xlsx) or CSV files.",
     IMAGES: "This must be a JPEG, PNG or WebP image.",
+    CSV: "This must be a CSV file (.csv).",
 }
 
 CONTENT_TYPES = {

@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -211,6 +212,11 @@ class CompanyProfile(models.Model):
         """The profile's fields a generated release needs and that are still empty, by their labels."""
         needed = ("lead_description", "dateline_city", "dateline_region", "website", "investor_section_name")
         return [str(self._meta.get_field(name).verbose_name) for name in needed if not getattr(self, name).strip()]
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The company's time zone: the one every request, task and mail shows company time in."""
+        return zoneinfo.ZoneInfo(self.home_time_zone)
 
     @property
     def fiscal_year_end(self) -> FiscalYearEnd:

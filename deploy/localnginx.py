@@ -55,6 +55,7 @@ def render_site(layout: Layout, cert: Path, key: Path) -> str:
         "/etc/ssl/irportal/privkey.pem": str(key),
         "server 127.0.0.1:8000;": f"server {layout.upstream};",
         "/srv/irportal/var/static/": f"{layout.static_dir}/",
+        "/srv/irportal/deploy/nginx/": f"{SITE.parent}/",
         "/var/cache/nginx/irportal": str(layout.prefix / "cache"),
         "/var/log/nginx/irportal.access.log": str(layout.access_log),
     }

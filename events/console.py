@@ -12,18 +12,20 @@ from irportal.forms import local
 from irportal.workflow.console import CalendarEntry, Kind, Link, Operation
 
 
-def _set_replay_url(*, actor, item, data):
+def _set_replay_url(*, actor, item, data, step_up):
     services.event_replay_url_set(
-        actor=actor, pk=item.pk, replay_url=data["replay_url"], available_at=data["available_at"]
+        actor=actor, pk=item.pk, replay_url=data["replay_url"], available_at=data["available_at"], step_up=step_up
     )
 
 
-def _change_replay_window(*, actor, item, data):
-    services.event_replay_window_change(actor=actor, pk=item.pk, days=data["days"], reason=data["reason"])
+def _change_replay_window(*, actor, item, data, step_up):
+    services.event_replay_window_change(
+        actor=actor, pk=item.pk, days=data["days"], reason=data["reason"], step_up=step_up
+    )
 
 
-def _cancel(*, actor, item, data):
-    services.event_cancel(actor=actor, pk=item.pk, reason=data["reason"])
+def _cancel(*, actor, item, data, step_up):
+    services.event_cancel(actor=actor, pk=item.pk, reason=data["reason"], step_up=step_up)
 
 
 def local_time_note(instant, event_zone: str, home_zone: str) -> str:
@@ -77,6 +79,7 @@ class EventKind(Kind):
                 if event.replay_available_at_fixed
                 else None,
             },
+            public_verb="publish",
         ),
         Operation(
             "replay_window",
@@ -85,6 +88,7 @@ class EventKind(Kind):
             _change_replay_window,
             "The replay window was changed.",
             initial=lambda event: {"days": event.replay_days},
+            public_verb="publish",
         ),
         Operation(
             "cancel",
@@ -95,6 +99,7 @@ class EventKind(Kind):
             verb="cancel",
             form_kwargs=lambda event: {"label": "Reason for the cancellation"},
             available=lambda event: event.status != "withdrawn" and not event.is_cancelled,
+            step_up=True,
         ),
     )
 

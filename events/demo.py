@@ -66,7 +66,7 @@ def seed_demo_events(*, now: datetime | None = None) -> list[Event]:
         event = event_publish(event_id=event.pk, actor=approver)
         if replay in {"live", "expired"}:
             event = event_replay_url_set(
-                actor=author, pk=event.pk, replay_url=f"https://webcasts.example/halvorsen/{slug}/replay"
+                actor=approver, pk=event.pk, replay_url=f"https://webcasts.example/halvorsen/{slug}/replay"
             )
             event_replay_publish(event_id=event.pk, now=event.replay_available_at)
         if replay == "expired":

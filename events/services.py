@@ -3,7 +3,10 @@
 Content edits make a new revision and hand their state consequences to the
 workflow engine (an edit of an approved event sends it back to draft).
 Cancelling, and setting the replay link or window, change the row only: each
-is audited with its before and after, and none needs a new approval.
+is audited with its before and after, and none needs a new approval. But on
+an event the public can read, the replay link and window are what the public
+sees: changing them needs the authority publishing needs (the publish
+permission) and a fresh second factor, as does cancelling any event.
 """
 
 from datetime import datetime
@@ -161,6 +164,22 @@ def _save_edit(event: Event, *, actor, action: str, fields: dict, note: str = ""
     return event
 
 
+def _authority_for_replay(actor, pk: int, step_up: dict | None, action: str) -> tuple[bool, dict | None]:
+    """Who may change the replay of event ``pk``: its authors while the public cannot read it; once it is
+    public, those who may publish it, with a fresh second factor. Checked before the transaction, so that
+    the audited refusal is kept. Answers whether the event was public and the step-up evidence to audit."""
+    if not Event.objects.filter(pk=pk, live_revision__isnull=False).exists():
+        _permitted(actor, "change", pk)
+        return False, None
+    _permitted(actor, "publish", pk)
+    return True, engine.require_step_up(EVENT, actor=actor, step_up=step_up, action=action, pk=pk)
+
+
+def _still_as_checked(event: Event, was_public: bool) -> None:
+    if event.live_revision_id is not None and not was_public:
+        raise EventError("The event went public while you were changing it; open it again and repeat the change.")
+
+
 def _operational_change(event: Event, *, actor, action: str, before: dict, data: dict) -> Event:
     event.save()
     audit_record(action=action, actor=actor, obj=event, changes=diff_fields(before, _replay_snapshot(event)), data=data)
@@ -168,14 +187,17 @@ def _operational_change(event: Event, *, actor, action: str, before: dict, data:
     return event
 
 
-def event_replay_url_set(*, actor, pk: int, replay_url: str, available_at: datetime | None = None) -> Event:
+def event_replay_url_set(
+    *, actor, pk: int, replay_url: str, available_at: datetime | None = None, step_up: dict | None = None
+) -> Event:
     """Set or change the replay link and when it becomes available: ``available_at``, or without it the end of
     the event (so clearing a time set earlier makes the replay follow the event again)."""
     replay_url = (replay_url or "").strip()
     _check_http_url(replay_url, "replay link")
-    _permitted(actor, "change", pk)
+    was_public, evidence = _authority_for_replay(actor, pk, step_up, "replay_url_change")
     with transaction.atomic():
         event = _locked(pk)
+        _still_as_checked(event, was_public)
         before = _replay_snapshot(event)
         event.replay_url = replay_url
         event.replay_available_at_fixed = available_at is not None
@@ -185,17 +207,24 @@ def event_replay_url_set(*, actor, pk: int, replay_url: str, available_at: datet
         _check_replay_fits(event)
         if _replay_snapshot(event) == before:
             return event
-        return _operational_change(event, actor=actor, action="event.replay_url_change", before=before, data={})
+        return _operational_change(
+            event, actor=actor, action="event.replay_url_change", before=before, data=_step_up_data(evidence)
+        )
 
 
-def event_replay_window_change(*, actor, pk: int, days: int, reason: str) -> Event:
+def _step_up_data(evidence: dict | None) -> dict:
+    return {"step_up": evidence} if evidence else {}
+
+
+def event_replay_window_change(*, actor, pk: int, days: int, reason: str, step_up: dict | None = None) -> Event:
     """Extend or shorten how long the replay stays public; the reason is kept with the audit entry."""
     _check_replay_days(days)
     if not (reason or "").strip():
         raise EventError("Give the reason for changing the replay window: it is kept with the record.")
-    _permitted(actor, "change", pk)
+    was_public, evidence = _authority_for_replay(actor, pk, step_up, "replay_window_change")
     with transaction.atomic():
         event = _locked(pk)
+        _still_as_checked(event, was_public)
         before = _replay_snapshot(event)
         if days == event.replay_days:
             raise EventError(f"The replay window is already {days} days.")
@@ -203,15 +232,21 @@ def event_replay_window_change(*, actor, pk: int, days: int, reason: str) -> Eve
         event.schedule_replay()
         _check_replay_fits(event)
         return _operational_change(
-            event, actor=actor, action="event.replay_window_change", before=before, data={"reason": reason.strip()}
+            event,
+            actor=actor,
+            action="event.replay_window_change",
+            before=before,
+            data={"reason": reason.strip(), **_step_up_data(evidence)},
         )
 
 
-def event_cancel(*, actor, pk: int, reason: str) -> Event:
-    """Mark the event cancelled: a published one stays on the public pages, marked cancelled."""
+def event_cancel(*, actor, pk: int, reason: str, step_up: dict | None = None) -> Event:
+    """Mark the event cancelled: a published one stays on the public pages, marked cancelled. A fresh second
+    factor first, from whoever has one."""
     if not (reason or "").strip():
         raise EventError("Give the reason for the cancellation: it is kept with the record.")
     _permitted(actor, "cancel", pk)
+    evidence = engine.require_step_up(EVENT, actor=actor, step_up=step_up, action="cancel", pk=pk)
     with transaction.atomic():
         event = _locked(pk)
         if event.is_cancelled:
@@ -226,7 +261,7 @@ def event_cancel(*, actor, pk: int, reason: str) -> Event:
             actor=actor,
             obj=event,
             changes={"cancelled_at": {"before": None, "after": event.cancelled_at.isoformat()}},
-            data={"reason": event.cancelled_reason, "was_public": event.is_live},
+            data={"reason": event.cancelled_reason, "was_public": event.is_live, **_step_up_data(evidence)},
         )
         record_change(event.pk, "cancel")
     return event

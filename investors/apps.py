@@ -11,8 +11,11 @@ class InvestorsConfig(AppConfig):
         from events.selectors import next_scheduled_change
         from investors import receivers, schedule
         from irportal.workflow.selectors import next_embargo
+        from stock.selectors import next_public_from
 
         # Releases and documents (and events) lift their embargoes at publish_at: one query for every kind.
         schedule.register("embargoes", next_embargo)
         schedule.register("events", next_scheduled_change)
+        # Dividends and splits are public from their announcement's second.
+        schedule.register("stock", next_public_from)
         receivers.connect()

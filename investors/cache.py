@@ -19,8 +19,14 @@ everything else, in one place:
   is down, and for nothing else.
 - **Database down.** A render that fails because the database cannot be
   reached answers the page's last copy, marked stale (``Warning``, ``Age``,
-  ``Cache-Control: no-store``), or, without one, 503 with ``Retry-After``.
-  Never a 500.
+  ``Cache-Control: no-store``), only if that copy was made in the current
+  generation: a copy from before a withdrawal (or any other change the
+  public pages show) is never answered again. Without one, 503 with
+  ``Retry-After``. Never a 500.
+- **What is stored.** A copy is a JSON object (the body base64-encoded),
+  signed by the cache backend (``irportal.cache_backends``): nothing read
+  from the cache is unpickled, and a copy someone wrote into Redis without
+  the key is a miss.
 
 ``invalidate_public_pages()`` starts a new generation: every copy made before
 is ignored by every web process from that moment on. It runs after every
@@ -28,11 +34,22 @@ committed change the public pages show (``investors/receivers.py``) and queues
 ``investors.tasks.warm_public_pages``, which renders the pages most visitors
 open first into the new generation.
 
-Responses carry ``Cache-Control: public, max-age=..., s-maxage=...`` bounded
-by the same next change, an ``ETag`` and a ``Last-Modified``; conditional GETs
-are answered with 304.
+Responses carry ``Cache-Control: public, max-age=..., s-maxage=...``, an
+``ETag`` and a ``Last-Modified``; conditional GETs are answered with 304.
+The lifetimes must not outlive the next scheduled change, and must not give
+it away either: a lifetime that counted down to the change would tell anyone
+the second an embargoed release goes live. Every time staff type is a whole
+minute (``irportal.forms.LocalDateTimeField``), so every scheduled change
+falls on a minute boundary, and every answer's lifetime runs to the next
+minute boundary (at most the ceilings ``PUBLIC_CACHE_BROWSER_SECONDS`` and
+``PUBLIC_CACHE_PROXY_SECONDS``), whatever is scheduled. A change scheduled
+off the minute by other means (a script) gets lifetimes of 0 until it has
+passed, so it is never outlived.
 """
 
+import base64
+import binascii
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -123,6 +140,21 @@ class CachedPage:
     etag: str
     last_modified: int
     headers: dict
+    changes_at: float | None = None  # the next scheduled change when the copy was made
+
+    def stored(self) -> dict:
+        """The copy as the cache keeps it: JSON, the body in base64."""
+        return dataclasses.asdict(self) | {"content": base64.b64encode(self.content).decode("ascii")}
+
+    @classmethod
+    def from_stored(cls, value) -> "CachedPage | None":
+        """A copy read from the cache; None for anything that is not one."""
+        if not isinstance(value, dict):
+            return None
+        try:
+            return cls(**(value | {"content": base64.b64decode(value["content"], validate=True)}))
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            return None
 
     def is_fresh(self, generation: str | None, now: float) -> bool:
         return self.generation == generation and now < self.expires_at
@@ -214,7 +246,7 @@ class PublicCacheMiddleware:
         if policy is None or not isinstance(exception, DATABASE_DOWN):
             return None
         logger.warning("database unavailable while rendering %s", request.path, exc_info=exception)
-        return _stale_or_unavailable(_last_copy(policy.key(request)) if policy.stores(request) else None)
+        return _stale_or_unavailable(_current_copy(policy.key(request)) if policy.stores(request) else None)
 
 
 def _policy(request) -> PagePolicy | None:
@@ -256,11 +288,13 @@ def _cached(request, key, get_response):
         return _render_and_keep(request, key, generation, copy, get_response)
 
 
-def _last_copy(key: str) -> CachedPage | None:
+def _current_copy(key: str) -> CachedPage | None:
+    """The page's last copy if it was made in the current generation, fresh or not; else None."""
     try:
-        return cache.get(key)
+        generation, copy = _look_up(key)
     except Exception:  # noqa: BLE001 - no copy to answer with
         return None
+    return copy if copy is not None and copy.generation == generation else None
 
 
 def _look_up(key: str) -> tuple[str, CachedPage | None]:
@@ -271,7 +305,7 @@ def _look_up(key: str) -> tuple[str, CachedPage | None]:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         # A cache that cannot keep the key at all gets a generation no copy was made in.
         generation = cache.get(GENERATION_KEY) or uuid.uuid4().hex
-    return generation, found.get(key)
+    return generation, CachedPage.from_stored(found.get(key))
 
 
 def _lock_key(key: str, generation: str) -> str:
@@ -320,7 +354,7 @@ def _wait_for_copy(key: str, generation: str) -> CachedPage | None:
             found = cache.get_many([GENERATION_KEY, key, lock])
         except Exception:  # noqa: BLE001 - render
             return None
-        copy = found.get(key)
+        copy = CachedPage.from_stored(found.get(key))
         if copy is not None and copy.is_fresh(found.get(GENERATION_KEY), time.time()):
             return copy
         if lock not in found:  # the render failed or made nothing to keep
@@ -334,7 +368,7 @@ def _render_and_keep(request, key: str, generation: str, previous: CachedPage | 
         next_change = schedule.next_change(now)
     except DATABASE_DOWN:
         logger.warning("database unavailable while rendering %s", request.path, exc_info=True)
-        return _stale_or_unavailable(previous)
+        return _stale_or_unavailable(previous if previous is not None and previous.generation == generation else None)
     # A view that cannot reach the database comes back stale or 503 (process_exception), marked no-store.
     response = get_response(request)
     expires_at = now.timestamp() + settings.PUBLIC_CACHE_SECONDS
@@ -344,9 +378,14 @@ def _render_and_keep(request, key: str, generation: str, previous: CachedPage | 
     render_log.info("rendered path=%s generation=%s until=%s", request.path, generation, until)
     if not _storable(response):
         return response
-    copy = _make_copy(response, generation=generation, expires_at=expires_at, now=now, previous=previous)
+    changes_at = next_change.timestamp() if next_change else None
+    copy = _make_copy(
+        response, generation=generation, expires_at=expires_at, changes_at=changes_at, now=now, previous=previous
+    )
     try:
-        cache.set(key, copy, timeout=_seconds_left(now.timestamp(), expires_at) + settings.PUBLIC_CACHE_STALE_SECONDS)
+        cache.set(
+            key, copy.stored(), timeout=_seconds_left(now.timestamp(), expires_at) + settings.PUBLIC_CACHE_STALE_SECONDS
+        )
     except Exception:  # a copy not kept is rendered again next time
         logger.exception("could not keep a public cache copy of %s", request.path)
     return _answer(request, copy)
@@ -362,7 +401,9 @@ def _storable(response) -> bool:
     )
 
 
-def _make_copy(response, *, generation: str, expires_at: float, now: datetime, previous) -> CachedPage:
+def _make_copy(
+    response, *, generation: str, expires_at: float, changes_at: float | None, now: datetime, previous
+) -> CachedPage:
     content = response.content
     etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
     if previous is not None and previous.etag == etag:
@@ -380,6 +421,7 @@ def _make_copy(response, *, generation: str, expires_at: float, now: datetime, p
         etag=etag,
         last_modified=last_modified,
         headers={name: value for name, value in response.items() if name.lower() not in ANSWER_HEADERS},
+        changes_at=changes_at,
     )
 
 
@@ -387,17 +429,25 @@ def _seconds_left(now: float, until: float) -> int:
     return max(0, math.floor(until - now))
 
 
+def _lifetime(copy: CachedPage, now: float) -> int:
+    """Seconds to the next minute boundary, whatever is scheduled (0 before a change off the minute)."""
+    boundary = (math.floor(now) // 60 + 1) * 60
+    if copy.changes_at is not None and copy.changes_at < boundary:
+        return 0
+    return _seconds_left(now, boundary)
+
+
 def _answer(request, copy: CachedPage):
-    seconds_left = _seconds_left(time.time(), copy.expires_at)
+    lifetime = _lifetime(copy, time.time())
     response = copy.response()
-    browser = min(settings.PUBLIC_CACHE_BROWSER_SECONDS, seconds_left)
-    proxy = min(settings.PUBLIC_CACHE_PROXY_SECONDS, seconds_left)
+    browser = min(settings.PUBLIC_CACHE_BROWSER_SECONDS, lifetime)
+    proxy = min(settings.PUBLIC_CACHE_PROXY_SECONDS, lifetime)
     response["Cache-Control"] = f"public, max-age={browser}, s-maxage={proxy}"
     return get_conditional_response(request, etag=copy.etag, last_modified=copy.last_modified, response=response)
 
 
 def _stale_or_unavailable(copy: CachedPage | None) -> HttpResponse:
-    """The page's last copy, whatever its generation or expiry, marked stale; 503 when there is none."""
+    """The page's last copy of the current generation, whatever its expiry, marked stale; 503 without one."""
     if copy is None:
         return _unavailable()
     response = copy.response()

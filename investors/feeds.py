@@ -1,6 +1,6 @@
 """RSS 2.0 of the published releases."""
 
-from datetime import UTC
+from datetime import UTC, datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from company.models import CompanyProfile
+from filings import selectors as filing_selectors
 from releases.models import Release
 from releases.sanitize import plain_text
 from releases.selectors import public_documents
@@ -67,3 +68,42 @@ class NewsFeed(Feed):
 
     def item_updateddate(self, document):
         return document.published_at
+
+
+class FilingsFeed(Feed):
+    """RSS 2.0 of the company's SEC filings, newest first; 404 without a CIK on the profile."""
+
+    feed_type = Rss201rev2Feed
+    item_guid_is_permalink = False
+
+    def get_object(self, request, *args, **kwargs):
+        from investors.views.filings import filing_company
+
+        return filing_company()
+
+    def title(self, company):
+        return f"{company.legal_name}: SEC filings"
+
+    def link(self):
+        return reverse("filings:list")
+
+    def description(self, company):
+        return f"Filings of {company.listing} with the U.S. Securities and Exchange Commission"
+
+    def items(self, company):
+        return filing_selectors.feed_filings(company.cik)
+
+    def item_title(self, filing):
+        return f"{filing.form}: {filing.title}" if filing.title else filing.form
+
+    def item_description(self, filing):
+        return f"{filing.get_form_group_display()}, filed {filing.filing_date:%Y-%m-%d}"
+
+    def item_link(self, filing):
+        return filing.index_url
+
+    def item_guid(self, filing):
+        return f"sec-filing-{filing.accession_number}"
+
+    def item_pubdate(self, filing):
+        return filing.accepted_at or datetime.combine(filing.filing_date, time(), tzinfo=UTC)

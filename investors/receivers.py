@@ -5,11 +5,13 @@ from django.db.models.signals import post_delete, post_save
 
 from company.models import CompanyProfile
 from events.models import Event
+from filings.signals import filings_changed
 from investors.cache import invalidate_public_pages
 from irportal.workflow.signals import state_changed
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from reports.models import Document
 from reports.signals import thumbnail_changed
+from stock.signals import stock_changed
 
 # Saved outside a workflow transition, yet shown on public pages (the profile,
 # the contacts, the About text), or able to change what is public (an edit
@@ -38,6 +40,10 @@ def connect() -> None:
     state_changed.connect(_on_state_changed, dispatch_uid="investors.public_cache")
     # A thumbnail made (or failed) after upload appears on the lists without any workflow transition.
     thumbnail_changed.connect(_on_saved_or_deleted, dispatch_uid="investors.public_cache.thumbnail")
+    # Filings imported from EDGAR (sent after the import's commit).
+    filings_changed.connect(_on_saved_or_deleted, dispatch_uid="investors.public_cache.filings")
+    # Prices imported, dividends, splits and analysts changed on the console.
+    stock_changed.connect(_on_saved_or_deleted, dispatch_uid="investors.public_cache.stock")
     for model in SHOWN_IN_PUBLIC:
         post_save.connect(
             _on_saved_or_deleted, sender=model, dispatch_uid=f"investors.public_cache.save.{model.__name__}"

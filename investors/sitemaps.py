@@ -2,8 +2,10 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
 
+from company.models import CompanyProfile
 from releases.models import Release
 from reports.selectors import sitemap_documents
+from stock.selectors import sections
 
 
 class NewsSitemap(Sitemap):
@@ -25,7 +27,12 @@ class InvestorPagesSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["investors:home", "news:list", "investors:financials", "investors:reports", "investors:presentations"]
+        pages = ["investors:home", "news:list", "investors:financials", "investors:reports", "investors:presentations"]
+        if CompanyProfile.load().cik:
+            pages.append("filings:list")
+        stock = sections(timezone.now())
+        pages += [f"stock:{name}" for name in ("overview", "dividends", "analysts") if name in stock]
+        return pages
 
     def location(self, name):
         return reverse(name)

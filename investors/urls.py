@@ -5,7 +5,7 @@ from django.urls import path
 from company import views as company_views
 from investors import feeds
 from investors.cache import public_page
-from investors.views import events, home, news, reports
+from investors.views import events, filings, home, news, reports, stock
 
 app_name = "investors"
 
@@ -36,6 +36,23 @@ document_patterns = (
         path("<slug:slug>/files/<slug:token>/<slug:rendition>", reports.document_file, name="file"),
     ],
     "documents",
+)
+
+filing_patterns = (
+    [
+        path("", public_page(filings.filing_list, params=("group", "year", "page")), name="list"),
+        path("feed/", public_page(feeds.FilingsFeed()), name="feed"),
+    ],
+    "filings",
+)
+
+stock_patterns = (
+    [
+        path("", public_page(stock.stock_overview, params=("range", "date")), name="overview"),
+        path("dividends/", public_page(stock.dividends), name="dividends"),
+        path("analysts/", public_page(stock.analysts), name="analysts"),
+    ],
+    "stock",
 )
 
 urlpatterns = [

@@ -53,18 +53,23 @@ class DateField(forms.DateField):
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock time with no zone: the form, or a subclass, says which zone it is meant in.
+    """A wall-clock time with no zone, to the minute: the form, or a subclass, says which zone it is meant in.
 
-    Every date-and-time field of the console takes the same precision: to the second (``step="1"``), shown
-    with its seconds."""
+    Seconds are dropped: every time staff schedule (an embargo, a replay
+    window) falls on a whole minute, which lets the public cache give every
+    answer a lifetime to the next minute without telling anyone when the
+    next change is (``investors.cache``). Every date-and-time field of the
+    console takes this one precision, those written in templates too (the
+    approve and schedule forms).
+    """
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
+            return value.replace(tzinfo=None, second=0, microsecond=0)
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
@@ -72,7 +77,7 @@ class LocalDateTimeField(forms.DateTimeField):
         if parsed.tzinfo is not None:
             raise ValidationError("Enter the local time without a zone; the zone is its own field.", code="invalid")
         validate_year(parsed)
-        return parsed
+        return parsed.replace(second=0, microsecond=0)
 
 
 def aware(local: datetime | None, zone_name: str) -> datetime | None:

@@ -5,6 +5,7 @@ DEBUG off, SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
 import ipaddress
+import re
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -14,7 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, ROLES
+from irportal.accounts.roles import ROLES
 from irportal.env import email_settings, envbool, envint, envlist, envstr, envtimezone, webauthn_origin_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "irportal.accounts",
     "company",
     "filings",
+    "stock",
     "irportal.workflow",
     "releases",
     "events",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     # Staff and compliance answers are never stored by browsers or proxies (irportal/accounts/middleware.py).
     "irportal.accounts.middleware.StaffNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # With STAFF_SITE_URL: the staff pages on the staff host only, and nothing else there.
+    "irportal.accounts.middleware.StaffHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # A cached public page is answered here, before CSRF, authentication and the staff checks run; its copy
@@ -133,6 +137,15 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
 else:
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL")
 DATABASES = {"default": _database}
+# PostgreSQL: the role web, worker and beat connect as (in their DATABASE_URL). Set it where migrations and
+# restores run, as the schema's owner: they then grant this role reading and appending to the audit log and
+# reading and writing the other tables, and nothing that could alter the audit table
+# (irportal/audit/database_roles.py).
+DATABASE_RUNTIME_ROLE = envstr("DATABASE_RUNTIME_ROLE")
+if DATABASE_RUNTIME_ROLE is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_RUNTIME_ROLE):
+    raise ImproperlyConfigured(
+        f"DATABASE_RUNTIME_ROLE must be a role name (lower-case letters, digits, _); got {DATABASE_RUNTIME_ROLE!r}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
@@ -156,7 +169,7 @@ else:
     # Django's default of 300 entries keeps each store quick (it lists the directory to cull).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "irportal.cache_backends.JsonFileCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
@@ -181,6 +194,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The company's names and ticker, the product's name and the user's own names (company/password_validation.py).
+    {"NAME": "company.password_validation.ContextWordsValidator"},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -216,6 +231,24 @@ STORAGES = {
 globals().update(email_settings("EMAIL_URL", str(VAR_DIR / "mail")))
 # The site's public address, for links in emails.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# An optional address of the staff console's own, e.g. https://ir-staff.example.com: when set, /staff/,
+# /compliance/ and the private calendar feeds answer only on its host (the public host answers 404 for them)
+# and that host answers nothing else (irportal/accounts/middleware.py StaffHostMiddleware). Staff links in
+# emails use it. Unset: one host for everything.
+STAFF_SITE_URL = envstr("STAFF_SITE_URL")
+STAFF_HOST = ""
+if STAFF_SITE_URL:
+    _staff = urlsplit(STAFF_SITE_URL)
+    if _staff.scheme not in ("http", "https") or not _staff.hostname or _staff.path not in ("", "/"):
+        raise ImproperlyConfigured(
+            f"STAFF_SITE_URL must be an address such as https://ir-staff.example.com; got {STAFF_SITE_URL!r}"
+        )
+    STAFF_HOST = _staff.netloc.lower()
+    if _staff.hostname == urlsplit(SITE_URL).hostname:
+        raise ImproperlyConfigured("STAFF_SITE_URL must name another host than SITE_URL")
+    ALLOWED_HOSTS.append(_staff.hostname)
+    CSRF_TRUSTED_ORIGINS.append(f"{_staff.scheme}://{_staff.netloc}")
+STAFF_SITE_URL = (STAFF_SITE_URL or SITE_URL).rstrip("/")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "IR Portal <ir-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -264,6 +297,17 @@ EDGAR_STALE_SECONDS = envint("EDGAR_STALE_SECONDS", 6 * 3600, minimum=120)
 EDGAR_DATA_URL = envstr("EDGAR_DATA_URL", "https://data.sec.gov").rstrip("/")
 EDGAR_ARCHIVES_URL = envstr("EDGAR_ARCHIVES_URL", "https://www.sec.gov").rstrip("/")
 
+# Share prices (stock/providers.py): a CSV at STOCK_PRICES_URL (date, open, high, low, close, volume), read every
+# STOCK_PRICES_INTERVAL seconds, or a vendor's provider class named in STOCK_PRICE_PROVIDER. The import is stale on
+# /readyz when not confirmed for STOCK_PRICES_STALE_SECONDS; the public page says its prices are out of date when
+# the latest close is older than STOCK_STALE_DAYS calendar days.
+STOCK_PRICES_URL = envstr("STOCK_PRICES_URL", "")
+STOCK_PRICE_PROVIDER = envstr("STOCK_PRICE_PROVIDER", "")
+STOCK_PRICES_INTERVAL = envint("STOCK_PRICES_INTERVAL", 3600, minimum=60)
+STOCK_PRICES_STALE_SECONDS = envint("STOCK_PRICES_STALE_SECONDS", 26 * 3600, minimum=120)
+STOCK_PRICES_USER_AGENT = envstr("STOCK_PRICES_USER_AGENT", "IR Portal price import")
+STOCK_STALE_DAYS = envint("STOCK_STALE_DAYS", 4, minimum=1, maximum=60)
+
 # HTTPS and browser protections. SECURE_SSL_REDIRECT is on unless DEBUG; a
 # proxy that redirects by itself can switch it off. The proxy tells Django the
 # original scheme through X-Forwarded-Proto.
@@ -280,6 +324,14 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+# Secure cookies are named with the __Host- prefix: browsers then take them only over HTTPS, for this host
+# alone (no Domain) and the whole site (Path=/), so another host of the company's domain cannot set or
+# overwrite them. Browsers refuse a __Host- cookie without Secure, so over plain HTTP (make run, which turns
+# the Secure flags off) the cookies keep their plain names.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 # Sessions live in the database (one row per session, so one can be ended from another browser); a staff
@@ -287,25 +339,34 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 # without a request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Sessions one user may have at once; signing in once more ends the least recently used (irportal/accounts/sessions.py).
+SESSION_LIMIT = envint("SESSION_LIMIT", 3, minimum=1, maximum=20)
 if SESSION_IDLE_SECONDS >= SESSION_COOKIE_AGE:
     raise ImproperlyConfigured(
         f"SESSION_IDLE_SECONDS ({SESSION_IDLE_SECONDS}) must be shorter than SESSION_COOKIE_AGE ({SESSION_COOKIE_AGE})"
     )
 
 # Two factors (irportal/accounts/mfa.py): django-otp's TOTP and recovery codes, and django-otp-webauthn's
-# passkeys and security keys. Members of MFA_REQUIRED_ROLES reach no staff page until they have enrolled a
-# factor; everyone else may enrol one. Approve, schedule, publish and withdraw ask for the factor again when
-# the last verification is older than MFA_STEP_UP_SECONDS.
-MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", [IR_APPROVER, IR_ADMIN])
+# passkeys and security keys. Members of MFA_REQUIRED_ROLES (every staff role unless narrowed) reach no
+# staff page until they have enrolled a factor; everyone else may enrol one. Approve, schedule, publish and
+# withdraw ask for the factor again when the last verification is older than MFA_STEP_UP_SECONDS.
+MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", list(ROLES))
 if set(MFA_REQUIRED_ROLES) - set(ROLES):
     raise ImproperlyConfigured(f"MFA_REQUIRED_ROLES names roles that do not exist; the roles are {', '.join(ROLES)}")
 MFA_STEP_UP_SECONDS = envint("MFA_STEP_UP_SECONDS", 300, minimum=30, maximum=3600)
+# Changing one's factors or ending one's other sessions needs the password and a factor again (re-authentication),
+# at most this long before, for one change.
+MFA_REAUTH_SECONDS = envint("MFA_REAUTH_SECONDS", 300, minimum=30, maximum=1800)
+# Invitations, password resets and factor resets are one-time links (irportal/accounts/links.py): how long one
+# works, and how long after it was used a user without a factor may add their first one in that session.
+ACCOUNT_LINK_HOURS = envint("ACCOUNT_LINK_HOURS", 48, minimum=1, maximum=24 * 14)
+ACCOUNT_LINK_SETUP_MINUTES = envint("ACCOUNT_LINK_SETUP_MINUTES", 30, minimum=5, maximum=24 * 60)
 OTP_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "IR Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # WebAuthn is bound to one origin. Browsers allow it on https:// and on http://localhost only, so the
 # embedded default (SITE_URL http://127.0.0.1:8000) offers passkeys at http://localhost:8000.
-_webauthn_origin = envstr("WEBAUTHN_ORIGIN", webauthn_origin_for(SITE_URL))
+_webauthn_origin = envstr("WEBAUTHN_ORIGIN", webauthn_origin_for(STAFF_SITE_URL))
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [_webauthn_origin]
 OTP_WEBAUTHN_RP_ID = urlsplit(_webauthn_origin).hostname
 OTP_WEBAUTHN_RP_NAME = envstr("WEBAUTHN_RP_NAME", "IR Portal")
@@ -459,6 +520,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "filings.tasks.edgar_import",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "stock-prices-import": {
+        "task": "stock.tasks.prices_import",
+        "schedule": float(STOCK_PRICES_INTERVAL),
+        "options": {"expires": min(STOCK_PRICES_INTERVAL, 300)},
     },
     "audit-checkpoint": {
         "task": "irportal.audit.tasks.audit_checkpoint",

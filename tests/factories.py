@@ -85,6 +85,47 @@ def sign_in(client, user, *, verified_at=None):
     return user
 
 
+def sign_in_both_steps(client, user, *, next_url: str = "", **request):
+    """The sign-in pages as a browser goes through them: the password, then the authenticator app's code.
+
+    The user is given an authenticator app if they have none. Returns the
+    answer to the second step. ``request`` is passed to both posts (e.g.
+    ``REMOTE_ADDR``).
+    """
+    from django.urls import reverse
+
+    device = enrol_totp(user)
+    data = {"username": user.username, "password": PASSWORD} | ({"next": next_url} if next_url else {})
+    response = client.post(reverse("accounts:login"), data, **request)
+    assert response.status_code == 302, response
+    # A code works once per 30-second step; a test that signs in twice within one step may reuse it.
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)
+    return client.post(reverse("accounts:mfa_verify"), {"code": totp_code(device), "next": next_url}, **request)
+
+
+def reauthenticate(client, user) -> None:
+    """ "Confirm it is you": the password and the authenticator app's code again (the user has one)."""
+    from django.urls import reverse
+
+    device = enrol_totp(user)
+    type(device).objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    client.get(reverse("accounts:reauthenticate"))
+    response = client.post(reverse("accounts:reauthenticate"), {"password": PASSWORD, "code": totp_code(device)})
+    assert response.status_code == 302, response
+
+
+def through_a_link(client, user, password: str = "copper kettle under a violet moon"):  # noqa: S107
+    """Open a fresh one-time link for ``user`` (as from an IR Admin's email) and choose ``password`` there."""
+    from django.urls import reverse
+
+    from irportal.accounts import links
+    from irportal.accounts.models import AccountLink
+
+    _, token = links.link_create(actor=None, user=user, purpose=AccountLink.Purpose.INVITATION)
+    client.get(reverse("accounts:link_open", args=[token]))
+    return client.post(reverse("accounts:link_password"), {"new_password1": password, "new_password2": password})
+
+
 def shown_revision(item) -> dict:
     """The hidden fields of an approve form: the revision (and its hash) the approver is looking at."""
     item = type(item).objects.get(pk=item.pk)

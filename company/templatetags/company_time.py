@@ -57,5 +57,6 @@ def when(value, style: str = ""):
 
 @register.filter
 def company_local(value) -> str:
-    """The value of a ``datetime-local`` input: the wall-clock time in company time, to the second."""
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M:%S") if value else ""
+    """The value of a ``datetime-local`` input: the wall-clock time in company time, to the minute like every
+    date-and-time field of the console (``irportal.forms.LocalDateTimeField``)."""
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""

@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from company.models import CompanyProfile
 from events.selectors import investor_page_events
+from filings.selectors import latest_filings
 from releases.selectors import active_contact_groups, default_about, latest_public_documents
 from reports.selectors import investor_page_documents
 
@@ -21,6 +22,7 @@ class InvestorHomeView(TemplateView):
             latest_releases=latest_public_documents(now),
             about=default_about(),
             contact_groups=active_contact_groups(),
+            latest_filings=latest_filings(company.cik) if company.cik else [],
             **investor_page_events(now, home_zone=company.home_time_zone),
             **investor_page_documents(now),
             **kwargs,

@@ -5,6 +5,7 @@ withdrawn release answers 410.
 """
 
 import re
+import zoneinfo
 from dataclasses import dataclass
 from datetime import MINYEAR
 
@@ -16,6 +17,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from company.files import download, inline_image
+from company.models import CompanyProfile
+from filings.selectors import carrying_report
 from irportal.workflow.models import State
 from releases.models import Release, ReleaseAttachment, ReleaseImage
 from releases.selectors import public_document, public_documents, public_release, search_public
@@ -102,7 +105,18 @@ def news_detail(request, slug):
     doc = public_document(release, now)
     if doc is None:
         raise Http404("No release at this address")
-    return render(request, "public/news/detail.html", {"doc": doc})
+    company = CompanyProfile.load()
+    return render(
+        request, "public/news/detail.html", {"doc": doc, "company": company, "sec_filing": _carried_by(company, doc)}
+    )
+
+
+def _carried_by(company, doc):
+    """The 8-K that carried the release as an exhibit, filed the day it became public (company time)."""
+    if not company.cik or doc.release.public_since is None:
+        return None
+    day = doc.release.public_since.astimezone(zoneinfo.ZoneInfo(company.home_time_zone)).date()
+    return carrying_report(company.cik, day, doc.headline)
 
 
 def news_file(request, slug, token, rendition):

@@ -14,15 +14,19 @@ class AccountsConfig(AppConfig):
         from irportal.accounts.roles import sync_roles
         from irportal.audit.health import chain_health
         from irportal.audit.registry import register_action
+        from irportal.ops.logs import secret_in_path
 
         for name, label in [
             ("auth.login", "Signed in"),
             ("auth.login_failed", "Failed sign-in"),
             ("auth.logout", "Signed out"),
             ("auth.password_change", "Changed password"),
+            ("auth.reauthenticate", "Gave password and second factor again"),
             ("accounts.user_create", "Created user"),
             ("accounts.user_update", "Changed user"),
             ("accounts.roles_change", "Changed roles"),
+            ("accounts.link_create", "Made a link to choose a password"),
+            ("accounts.link_use", "Chose a password through a link"),
             ("auth.session_end", "Ended a session"),
             ("auth.sessions_end_all", "Ended sessions"),
             ("auth.session_timeout", "Session timed out"),
@@ -35,6 +39,8 @@ class AccountsConfig(AppConfig):
             ("security.step_up_required", "Second factor asked for again (step-up)"),
         ]:
             register_action(name, label)
+        # Invitation and password links carry their token in the path: never written to a log.
+        secret_in_path("/account/link/")
         # Hang the sync on django.contrib.auth's post_migrate, which every migrate and flush sends.
         post_migrate.connect(sync_roles, sender=apps.get_app_config("auth"), dispatch_uid="sync_roles")
         navigation.register(navigation.NavItem("Users", "accounts:user_list", "auth.change_user", order=80))

@@ -1,10 +1,9 @@
-import unicodedata
-
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
+from irportal.accounts import usernames
 from irportal.accounts.roles import IR_ADMIN, ROLES
 from irportal.forms import CleanTextMixin
 
@@ -21,28 +20,23 @@ def _roles_field() -> forms.ModelMultipleChoiceField:
     )
 
 
-# Names the audit log uses for actors that are not people (the scheduler, visitors) or that read as such.
-RESERVED_USERNAMES = {"system", "anonymous", "sweep", "celery", "beat", "worker", "root", "scheduler"}
+class UserCreateForm(CleanTextMixin, forms.ModelForm):
+    """A new user, invited by email to choose their own password: an IR Admin never types one."""
 
-
-def is_reserved_username(username: str) -> bool:
-    folded = unicodedata.normalize("NFKC", username).casefold().strip()
-    return folded in RESERVED_USERNAMES
-
-
-class UserCreateForm(CleanTextMixin, UserCreationForm):
     roles = _roles_field()
 
-    class Meta(UserCreationForm.Meta):
+    class Meta:
         model = User
         fields = ("username", "first_name", "last_name", "email")
+        help_texts = {"email": _("The invitation goes here: a link to choose a password, then a second factor.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
 
     def clean_username(self):
-        username = super().clean_username()
-        if is_reserved_username(username):
-            raise forms.ValidationError(
-                "This name is reserved: the audit log uses it for the system. Choose another username."
-            )
+        username = self.cleaned_data["username"]
+        usernames.validate(username)
         return username
 
 

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,33 @@ CLEAR_SITE_DATA = '"cache", "storage"'
 
 # The console and the compliance pages; the public site needs no second factor.
 GUARDED_PREFIXES = ("/staff/", "/compliance/")
+# When the staff host is a host of its own: what only it answers (the staff pages, the private calendar
+# feeds), and what both answer (the static files pages load, health and metrics).
+STAFF_ONLY_PREFIXES = (*GUARDED_PREFIXES, "/feeds/calendar/")
+SHARED_PREFIXES = ("/static/", "/healthz", "/readyz", "/metrics")
+
+
+class StaffHostMiddleware:
+    """With ``STAFF_SITE_URL``: the staff console and compliance answer only on the staff host, and the staff
+    host answers nothing else (404 either way).
+
+    The console then has an origin of its own: a page of the public site, whatever it held, runs in another
+    origin than the console's and cannot read it, and the session and CSRF cookies (``__Host-``, for one
+    host) are never sent to the public host.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if settings.STAFF_HOST and not path.startswith(SHARED_PREFIXES):
+            on_staff_host = request.get_host().lower() == settings.STAFF_HOST
+            if on_staff_host and path == "/":
+                return redirect("accounts:console")
+            if on_staff_host != path.startswith(STAFF_ONLY_PREFIXES):
+                raise Http404("Not on this host")
+        return self.get_response(request)
 
 
 class StaffNoStoreMiddleware:

@@ -2,15 +2,18 @@
 recovery codes and sessions; and the IR Admin's reset of another user's factors and sessions."""
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from irportal.accounts import mfa, services, sessions, stepup, throttle
+from irportal.accounts import links, mfa, services, sessions, stepup, throttle
 from irportal.accounts.middleware import mfa_exempt
 from irportal.accounts.views import locked_out, safe_next, with_next
 from irportal.audit.permissions import SignedInMixin, StaffPermissionMixin
@@ -56,34 +59,84 @@ class SecondStepView(SignedInMixin, View):
         return redirect(self.context()["next"] or reverse("accounts:console"))
 
 
-class EnrolmentMixin(SignedInMixin):
-    """Factor pages: reachable before enrolment, but once a user has a factor only in a verified session
-    (a password alone must never be enough to add or remove a factor)."""
+class ReauthView(SignedInMixin, View):
+    """Confirm it is you: the password and a factor again, before a change of factors or of sessions."""
+
+    template_name = "registration/reauthenticate.html"
+
+    def context(self, **extra):
+        user = self.request.user
+        devices = mfa.primary_devices(user)
+        return {
+            "next": safe_next(self.request, self.request.POST.get("next", self.request.GET.get("next"))),
+            "has_factor": bool(devices),
+            "has_webauthn": any(mfa.factor_of(device) == mfa.WEBAUTHN for device in devices),
+            **extra,
+        }
+
+    def get(self, request):
+        request.session[mfa.REAUTH_ASKED_AT] = timezone.now().isoformat()
+        return render(request, self.template_name, self.context())
+
+    def post(self, request):
+        username = request.user.get_username()
+        if throttle.locked(request, username):
+            return locked_out(request, credentials={"username": username})
+        try:
+            mfa.reauthenticate(request, password=request.POST.get("password", ""), code=request.POST.get("code", ""))
+        except mfa.CodeRefused as refused:
+            return render(request, self.template_name, self.context(error=str(refused)), status=400)
+        return redirect(self.context()["next"] or reverse("accounts:mfa_setup"))
+
+
+def _refused(request, reason: str, back: str):
+    """A change this session may not make now: logged, and the user sent where it can be made."""
+    if request.method not in ("GET", "HEAD"):
+        mfa.refuse_change(request, reason)
+    if reason == mfa.NEEDS_LINK:
+        return redirect("accounts:mfa_setup")
+    return redirect(with_next("accounts:reauthenticate", back))
+
+
+class FactorChangeMixin(SignedInMixin):
+    """Adding, removing and renewing factors: a verified session is not enough (see ``mfa.change_refusal``)."""
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated and mfa.has_factor(user) and not user.is_verified():
+            if request.method not in ("GET", "HEAD"):
+                mfa.refuse_change(request, "second factor not yet given in this session")
             return redirect(with_next("accounts:mfa_verify", request.path))
+        if user.is_authenticated:
+            reason = mfa.change_refusal(request)
+            if reason:
+                back = request.path if request.method in ("GET", "HEAD") else reverse("accounts:mfa_setup")
+                return _refused(request, reason, back)
         return super().dispatch(request, *args, **kwargs)
 
 
 @mfa_exempt
-class TwoFactorView(EnrolmentMixin, View):
+class TwoFactorView(SignedInMixin, View):
     template_name = "staff/account/two_factor.html"
 
     def get(self, request):
         user = request.user
+        if mfa.has_factor(user) and not user.is_verified():
+            return redirect(with_next("accounts:mfa_verify", request.path))
         devices = [
             {"device": device, "factor": mfa.factor_of(device), "label": mfa.FACTOR_LABELS[mfa.factor_of(device)]}
             for device in mfa.primary_devices(user)
         ]
+        refusal = mfa.change_refusal(request)
         context = {
             "devices": devices,
             "required": mfa.required_for(user),
             "recovery_codes_left": mfa.recovery_codes_left(user),
+            "old_recovery_codes": mfa.has_old_recovery_codes(user),
             "new_codes": request.session.pop(mfa.NEW_RECOVERY_CODES, None),
             "next": safe_next(request, request.GET.get("next")),
-            "can_add_passkey": not devices or user.is_verified(),
+            "may_change": not refusal,
+            "needs_link": refusal == mfa.NEEDS_LINK,
         }
         return render(request, self.template_name, context)
 
@@ -93,7 +146,7 @@ def _qr_data_uri(uri: str) -> str:
 
 
 @mfa_exempt
-class TotpEnrolView(EnrolmentMixin, View):
+class TotpEnrolView(FactorChangeMixin, View):
     """Add an authenticator app: scan the code (or type the secret), then confirm with the first code it shows."""
 
     template_name = "staff/account/totp.html"
@@ -133,39 +186,37 @@ class TotpEnrolView(EnrolmentMixin, View):
             return self.render_form(error=str(refused), status=400)
         del request.session[PENDING_TOTP_KEY]
         mfa.ensure_recovery_codes(request)
-        messages.success(request, "The authenticator app was added. You will be asked for its code when you sign in.")
+        messages.success(
+            request,
+            _("The authenticator app was added. You will be asked for its code when you sign in; your other "
+              "sessions were ended and you were told by email."),
+        )  # fmt: skip
         return redirect(with_next("accounts:mfa_setup", safe_next(request, request.POST.get("next"))))
 
 
-class RecoveryCodesView(SignedInMixin, View):
-    """New recovery codes (the old ones stop working); a fresh second factor is asked for first."""
+class RecoveryCodesView(FactorChangeMixin, View):
+    """New recovery codes (the old ones stop working), after the password and a factor again."""
 
     def post(self, request):
         if not mfa.has_factor(request.user):
             raise Http404("Add a second factor first.")
-        try:
-            stepup.evidence(request)
-        except stepup.StepUpRequired as required:
-            return stepup.challenge(request, required, action="Make new recovery codes")
         request.session[mfa.NEW_RECOVERY_CODES] = mfa.new_recovery_codes(request)
         return redirect("accounts:mfa_setup")
 
 
-class RemoveFactorView(SignedInMixin, View):
+class RemoveFactorView(FactorChangeMixin, View):
     def post(self, request, factor, pk):
         user = request.user
         device = mfa.device_for(user, factor, pk)
         if device is None:
             raise Http404("No such factor")
         if mfa.required_for(user) and len(mfa.primary_devices(user)) == 1:
-            messages.error(request, "Your role needs a second factor: add another before you remove this one.")
+            messages.error(request, _("Your role needs a second factor: add another before you remove this one."))
             return redirect("accounts:mfa_setup")
-        try:
-            stepup.evidence(request)
-        except stepup.StepUpRequired as required:
-            return stepup.challenge(request, required, action=f"Remove {device.name}")
         mfa.remove_device(request, device)
-        messages.success(request, f"{device.name} was removed.")
+        messages.success(
+            request, _("%(device)s was removed; your other sessions were ended.") % {"device": device.name}
+        )
         return redirect("accounts:mfa_setup")
 
 
@@ -181,23 +232,45 @@ class SessionListView(SignedInMixin, View):
             }
             for row in sessions.active_for(request.user)
         ]
-        return render(request, self.template_name, {"rows": rows})
+        context = {"rows": rows, "reauthenticated": mfa.reauthenticated(request), "limit": settings.SESSION_LIMIT}
+        return render(request, self.template_name, context)
 
 
-class SessionEndView(SignedInMixin, View):
+class ReauthForOthersMixin(SignedInMixin):
+    """Ending one's other sessions needs the password and a factor again: a stolen session must not sign the
+    owner out and stay alone."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not self.ends_only_this(request, **kwargs) and not mfa.reauthenticated(request):
+            return _refused(request, mfa.NEEDS_REAUTH, reverse("accounts:sessions"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def ends_only_this(self, request, **kwargs) -> bool:
+        return False
+
+
+class SessionEndView(ReauthForOthersMixin, View):
+    def ends_only_this(self, request, pk=None, **kwargs) -> bool:
+        return sessions.is_current(request, pk)
+
     def post(self, request, pk):
         if not sessions.end_session(actor=request.user, user=request.user, session_id=pk):
             raise Http404("No such session")
-        messages.success(request, "The session was ended: that browser is signed out.")
+        messages.success(request, _("The session was ended: that browser is signed out."))
         return redirect("accounts:sessions")
 
 
-class SessionEndOthersView(SignedInMixin, View):
+class SessionEndOthersView(ReauthForOthersMixin, View):
     def post(self, request):
         ended = sessions.end_all(
             actor=request.user, user=request.user, keep=request.session.session_key, reason="ended by the user"
         )
-        messages.success(request, f"{ended} other session{'s' if ended != 1 else ''} ended.")
+        messages.success(
+            request,
+            _("%(count)s other session(s) ended, and your private calendar address no longer works.")
+            % {"count": ended},
+        )
         return redirect("accounts:sessions")
 
 
@@ -214,8 +287,28 @@ class UserSessionsEndView(StaffPermissionMixin, View):
         return redirect("accounts:user_update", pk=pk)
 
 
+class UserPasswordResetView(StaffPermissionMixin, View):
+    """IR Admin: email a user a link to choose a new password (audited; the second factor is still asked for)."""
+
+    permission_required = "auth.change_user"
+
+    def post(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        try:
+            services.user_password_reset(actor=request.user, user=user)
+        except links.LinkError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(username)s was sent a link to choose a new password, at %(email)s.")
+                % {"username": user.get_username(), "email": user.email},
+            )
+        return redirect("accounts:user_update", pk=pk)
+
+
 class UserFactorsResetView(StaffPermissionMixin, View):
-    """IR Admin: remove every second factor of a user, who is signed out everywhere and told by email."""
+    """IR Admin: remove every second factor of a user, who is signed out everywhere and sent a set-up link."""
 
     permission_required = "auth.change_user"
 
@@ -229,9 +322,13 @@ class UserFactorsResetView(StaffPermissionMixin, View):
         except stepup.StepUpRequired as required:
             return stepup.challenge(request, required, action=f"Reset the second factors of {user.get_username()}")
         removed = services.user_factors_reset(actor=request.user, user=user)
+        if user.email:
+            told = _("they were sent a link by email to choose a new password and add a factor again.")
+        else:
+            told = _("they have no email address: an operator can print them a link with manage.py account_link.")
         messages.success(
             request,
-            f"{len(removed)} factor{'s' if len(removed) != 1 else ''} of {user.get_username()} removed; "
-            "their sessions were ended and they were told by email.",
+            _("%(count)s factor(s) of %(username)s removed; their sessions were ended and %(told)s")
+            % {"count": len(removed), "username": user.get_username(), "told": told},
         )
         return redirect("accounts:user_update", pk=pk)

@@ -1,19 +1,29 @@
 """A user's active sessions: recorded at sign-in, touched at most once a minute, ended on request.
 
 Ending a session deletes its row in Django's session table, so the browser
-holding it is signed out on its next request, wherever it is.
+holding it is signed out on its next request, wherever it is. A user has
+at most ``SESSION_LIMIT`` sessions: signing in once more ends the least
+recently used. Ending a user's sessions "everywhere else" (``end_all``:
+sign out other sessions, a password change, a change of factors, a
+deactivation, an IR Admin's reset) sends ``sessions_ended``, on which the
+apps end what else works without signing in (the private calendar address).
 """
 
 import re
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from irportal.accounts.models import UserSession
 from irportal.audit.context import current_context
 from irportal.audit.services import audit_record
+
+# Sent by ``end_all`` inside its transaction, with ``actor``, ``user`` and ``reason``.
+sessions_ended = Signal()
 
 STARTED_AT = "session_started_at"
 SEEN_AT = "session_seen_at"
@@ -32,6 +42,20 @@ def started(request, user) -> None:
         session_key=request.session.session_key,
         defaults={"user": user, "ip": context.ip, "user_agent": context.user_agent, "last_seen": now},
     )
+    _keep_within_limit(user, request.session.session_key)
+
+
+def _keep_within_limit(user, current: str) -> None:
+    """End the user's least recently used sessions beyond ``SESSION_LIMIT`` (this one is kept)."""
+    rows = list(active_for(user).exclude(session_key=current).order_by("-last_seen")[settings.SESSION_LIMIT - 1 :])
+    for row in rows:
+        _end(user, [row.session_key])
+        audit_record(
+            action="auth.session_end",
+            actor=user,
+            obj=user,
+            data={"session": row.pk, "ip": row.ip, "device": device_label(row.user_agent), "reason": "session limit"},
+        )
 
 
 def touch(request, now: datetime) -> None:
@@ -52,6 +76,10 @@ def active_for(user):
     """The user's sessions that can still be used, most recently used first."""
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     return UserSession.objects.filter(user=user, session_key__in=live)
+
+
+def is_current(request, session_id) -> bool:
+    return UserSession.objects.filter(pk=session_id, session_key=request.session.session_key).exists()
 
 
 def _end(user, keys: list[str]) -> int:
@@ -87,6 +115,7 @@ def end_all(*, actor, user, keep: str | None = None, reason: str) -> int:
         obj=user,
         data={"ended": ended, "kept_current": keep is not None, "reason": reason},
     )
+    sessions_ended.send(sender=__name__, actor=actor, user=user, reason=reason)
     return ended
 
 

@@ -20,9 +20,10 @@ code, so nothing typed is lost. The workflow writes the evidence into the
 action's audit entry, next to the content hash it covers.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -64,6 +65,41 @@ def evidence(request) -> dict | None:
     if not mfa.has_factor(user) and not mfa.required_for(user):
         return None
     raise StepUpRequired()
+
+
+def require(actor, step_up: dict | None) -> dict | None:
+    """In the action itself: the evidence its caller handed over is fresh, for every actor who has a factor.
+
+    Answers the evidence to write into the action's audit entry (None for an
+    actor without a factor, or the system); raises ``StepUpRequired`` with
+    the reason. Views get the evidence from ``evidence``; the action checks
+    it again, so that no other caller can skip the step-up.
+    """
+    if step_up is None:
+        if actor is not None and mfa.has_factor(actor):
+            raise StepUpRequired("Confirm with your second factor first: it was not checked recently.")
+        return None
+    verified_at = datetime.fromisoformat(step_up["verified_at"])
+    if timezone.now() - verified_at > timedelta(seconds=settings.MFA_STEP_UP_SECONDS):
+        raise StepUpRequired("Your second factor was checked too long ago; confirm with it again.")
+    return {"verified_at": step_up["verified_at"], "factor": step_up["factor"]}
+
+
+def require_or_deny(actor, step_up: dict | None, *, action: str, **about) -> dict | None:
+    """``require``, for a change outside the workflow (a role grant, the approval chain): a refusal is
+    written to the log as a permission denial (``about`` says what was refused) and raised as
+    ``PermissionDenied``. Call it before the change's transaction, so that the refusal stays written."""
+    if actor is None:  # the system (seed_demo, a management command)
+        return None
+    try:
+        return require(actor, step_up)
+    except StepUpRequired as required:
+        audit_record(
+            action="security.permission_denied",
+            actor=actor,
+            data={"action": action, **about, "reason": required.message},
+        )
+        raise PermissionDenied(required.message) from None
 
 
 def challenge(request, required: StepUpRequired, *, action: str):

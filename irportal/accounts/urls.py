@@ -1,6 +1,6 @@
 from django.urls import path
 
-from irportal.accounts import security_views, views
+from irportal.accounts import link_views, security_views, views
 
 app_name = "accounts"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/link/<str:token>/", link_views.LinkOpenView.as_view(), name="link_open"),
+    path("account/link/", link_views.LinkPasswordView.as_view(), name="link_password"),
+    path("account/confirm/", security_views.ReauthView.as_view(), name="reauthenticate"),
     path("account/verify/", security_views.SecondStepView.as_view(), name="mfa_verify"),
     path("account/two-factor/", security_views.TwoFactorView.as_view(), name="mfa_setup"),
     path("account/two-factor/app/", security_views.TotpEnrolView.as_view(), name="mfa_totp"),
@@ -24,6 +27,7 @@ urlpatterns = [
     path("users/", views.UserListView.as_view(), name="user_list"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserUpdateView.as_view(), name="user_update"),
+    path("users/<int:pk>/password-reset/", security_views.UserPasswordResetView.as_view(), name="user_password_reset"),
     path("users/<int:pk>/sessions/end/", security_views.UserSessionsEndView.as_view(), name="user_sessions_end"),
     path("users/<int:pk>/two-factor/reset/", security_views.UserFactorsResetView.as_view(), name="user_factors_reset"),
 ]

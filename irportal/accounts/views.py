@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
-from irportal.accounts import dashboard, mfa, services, sessions, throttle
+from irportal.accounts import dashboard, mfa, services, sessions, stepup, throttle
 from irportal.accounts.forms import UserCreateForm, UserUpdateForm
 from irportal.accounts.middleware import CLEAR_SITE_DATA, mfa_exempt
 from irportal.accounts.roles import roles_of
@@ -85,9 +87,10 @@ class LogoutView(auth_views.LogoutView):
         return safe_next(self.request, self.request.POST.get("next", self.request.GET.get("next")))
 
 
-LOCKED_OUT_MESSAGE = (
+LOCKED_OUT_MESSAGE = gettext_lazy(
     "Too many failed sign-in attempts. Sign-in for this username from your network is paused for "
-    "{minutes} minutes. Wait, then try again, or ask an IR Admin to reset your password."
+    "%(minutes)s minutes. Wait, then try again. If you have forgotten your password, ask an IR Admin to send "
+    "you a link to choose a new one; your second factor is still asked for."
 )
 
 
@@ -110,7 +113,7 @@ def locked_out(request, original_response=None, credentials=None, scope="usernam
     context = {
         "form": AuthenticationForm(request),
         "next": request.POST.get("next", ""),
-        "lockout_message": LOCKED_OUT_MESSAGE.format(minutes=minutes),
+        "lockout_message": LOCKED_OUT_MESSAGE % {"minutes": minutes},
     }
     return render(request, "registration/login.html", context, status=429)
 
@@ -162,16 +165,28 @@ class UserCreateView(StaffPermissionMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        roles = [group.name for group in data["roles"]]
+        step_up = None
+        if services.grants_authority(None, roles=roles):
+            try:
+                step_up = stepup.evidence(self.request)
+            except stepup.StepUpRequired as required:
+                return stepup.challenge(self.request, required, action=f"Give {data['username']} their roles")
         user = services.user_create(
             actor=self.request.user,
             username=data["username"],
-            password=data["password1"],
-            roles=[group.name for group in data["roles"]],
+            roles=roles,
+            invite=True,
+            step_up=step_up,
             first_name=data["first_name"],
             last_name=data["last_name"],
             email=data["email"],
         )
-        messages.success(self.request, f"User {user.username} was created.")
+        messages.success(
+            self.request,
+            _("User %(username)s was created and invited by email to %(email)s.")
+            % {"username": user.username, "email": user.email},
+        )
         return redirect("accounts:user_list")
 
 
@@ -197,10 +212,19 @@ class UserUpdateView(StaffPermissionMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        roles = [group.name for group in data["roles"]]
+        step_up = None
+        if services.grants_authority(self.target, roles=roles, is_active=data["is_active"], email=data["email"]):
+            try:
+                step_up = stepup.evidence(self.request)
+            except stepup.StepUpRequired as required:
+                action = f"Give {self.target.get_username()} a role or access again"
+                return stepup.challenge(self.request, required, action=action)
         services.user_update(
             actor=self.request.user,
             user=self.target,
-            roles=[group.name for group in data["roles"]],
+            roles=roles,
+            step_up=step_up,
             first_name=data["first_name"],
             last_name=data["last_name"],
             email=data["email"],

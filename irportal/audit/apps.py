@@ -9,9 +9,12 @@ class AuditConfig(AppConfig):
     def ready(self):
         from celery import signals
         from django.db.models import Q
+        from django.db.models.signals import post_migrate
 
         from irportal.audit import (
+            checks,  # noqa: F401 - registers the system checks
             context,
+            database_roles,
             health,
             restore,
             retention,
@@ -28,3 +31,6 @@ class AuditConfig(AppConfig):
 
         backup.register_file("audit-checkpoints.log", checkpoint_path)
         backup.register_after_restore(restore.record_restore)
+        # The runtime role's grants after every migration and restore, when the owner runs them.
+        post_migrate.connect(database_roles.grant_after_migrate, sender=self, dispatch_uid="irportal.audit.grants")
+        backup.register_after_restore(database_roles.grant_after_restore)

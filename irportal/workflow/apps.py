@@ -7,19 +7,21 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Approval workflow"
 
     def ready(self):
-        from irportal.accounts import navigation, roles
+        from irportal.accounts import navigation, roles, sessions
         from irportal.audit.registry import register_action
         from irportal.ops.logs import secret_in_path
         from irportal.ops.metrics import register_collector
 
         # The tasks before any worker or producer starts; the staff notifications as a side effect of changes.
         from irportal.workflow import notifications, outbox, sweep, tasks  # noqa: F401
+        from irportal.workflow.console.calendar import revoke_feed_when_sessions_end
         from irportal.workflow.console.dashboard import may_view_some_kind, register_panels
 
         register_action("workflow.step_change", "Changed an approval step")
         register_action("calendar.feed_create", "Made a private calendar address")
         register_action("calendar.feed_revoke", "Revoked a private calendar address")
 
+        sessions.sessions_ended.connect(revoke_feed_when_sessions_end, dispatch_uid="calendar_feed_revoke")
         # The private calendar feed's address is its key: never written to a log.
         secret_in_path("/feeds/calendar/")
         register_collector("sweep", sweep.collect_metrics)

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypedDict
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from irportal.accounts import mfa
+from irportal.accounts import stepup
 from irportal.accounts.roles import roles_of
 from irportal.audit import insiders
 from irportal.audit.models import AuditEntry, object_type_of
@@ -297,14 +296,20 @@ def _require_step_up(spec, actor, step_up: dict | None) -> dict | None:
     ``step_up`` is the evidence ``irportal.accounts.stepup.evidence`` gave the
     view; it goes into the action's audit entry.
     """
-    if step_up is None:
-        if mfa.has_factor(actor):
-            raise WorkflowPermissionDenied("Confirm with your second factor first: it was not checked recently.")
-        return None
-    verified_at = datetime.fromisoformat(step_up["verified_at"])
-    if timezone.now() - verified_at > timedelta(seconds=settings.MFA_STEP_UP_SECONDS):
-        raise WorkflowPermissionDenied("Your second factor was checked too long ago; confirm with it again.")
-    return {"verified_at": step_up["verified_at"], "factor": step_up["factor"]}
+    try:
+        return stepup.require(actor, step_up)
+    except stepup.StepUpRequired as exc:
+        raise WorkflowPermissionDenied(exc.message) from None
+
+
+def require_step_up(spec: WorkflowSpec, *, actor, step_up: dict | None, action: str, pk=None) -> dict | None:
+    """For a kind's own change that needs publishing's step-up (a live event's replay link, a cancellation):
+    the evidence to audit, or ``WorkflowPermissionDenied`` with the refusal recorded."""
+    try:
+        return _require_step_up(spec, actor, step_up)
+    except WorkflowPermissionDenied as exc:
+        record_denial(spec, pk=pk, actor=actor, transition=action, reason=str(exc))
+        raise
 
 
 def _approvals(spec, item):

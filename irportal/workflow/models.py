@@ -261,3 +261,24 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.handler} {self.payload}"
+
+
+class StaffMailSent(models.Model):
+    """The staff notifications' send log: each mail the server accepted, by its change and address.
+
+    A notification that fails half way (the server refuses the third of five
+    addresses) is tried again by the outbox; the addresses logged here are not
+    mailed again.
+    """
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="+")
+    address = models.EmailField(max_length=254)
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["message", "address"], name="staff_mail_once")]
+
+    def __str__(self):
+        return f"{self.message_id} to {self.address}"

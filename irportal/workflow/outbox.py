@@ -166,7 +166,8 @@ def run(message_id: int, *, patience: float = 30) -> bool:
         handler = _HANDLERS.get(message.handler)
         if handler is None:
             raise LookupError(f"no side effect named {message.handler!r} is registered")
-        handler.run(message.payload)
+        # Handlers also learn which row they run for and when its change happened (a send log, a mail's order).
+        handler.run(message.payload | {"outbox_id": message.pk, "changed_at": message.created_at.isoformat()})
     except Exception as error:  # kept on the row, and tried again
         logger.warning("side effect %s failed (attempt %s)", message, message.attempts, exc_info=True)
         retry_on_db_errors(lambda error=error: _release(message, error), seconds=patience)

@@ -4,6 +4,7 @@ from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, ListView
 
+from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin
 from irportal.audit.services import audit_record, diff_fields
 from irportal.workflow.forms import ApprovalStepForm
@@ -33,6 +34,13 @@ class ApprovalStepFormView(StaffPermissionMixin, FormView):
         return super().get_form_kwargs() | {"instance": instance}
 
     def form_valid(self, form):
+        # The chain decides who must approve before anything goes public (deactivating "Legal" would let
+        # releases out without it): every change needs a fresh second factor, as publishing does.
+        try:
+            step_up = stepup.evidence(self.request)
+        except stepup.StepUpRequired as required:
+            return stepup.challenge(self.request, required, action="Change the approval steps")
+        evidence = stepup.require_or_deny(self.request.user, step_up, action="change approval steps")
         with transaction.atomic():
             before = (
                 {}
@@ -45,6 +53,7 @@ class ApprovalStepFormView(StaffPermissionMixin, FormView):
                 actor=self.request.user,
                 obj=step,
                 changes=diff_fields(before, model_to_dict(step, fields=STEP_FIELDS)),
+                data={"step_up": evidence} if evidence else None,
             )
         messages.success(self.request, f"Approval step “{step.name}” was saved.")
         return redirect("workflow:steps")

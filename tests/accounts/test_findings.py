@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from irportal.accounts.roles import IR_ADMIN, IR_AUTHOR
+from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
-from tests.factories import PASSWORD, UserFactory, sign_in
+from tests.factories import PASSWORD, UserFactory, sign_in, sign_in_both_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,11 @@ OFF_SITE = ["%2F%2Fevil.example", "//evil.example", "\u3002evil.example", "/\\ev
 
 @pytest.mark.parametrize("next_value", OFF_SITE)
 def test_sign_in_never_sends_the_user_off_site(client, next_value):
-    user = UserFactory(roles=[IR_AUTHOR])
+    user = UserFactory(roles=[IR_AUTHOR], enrolled=True)
     url = f"{reverse('accounts:login')}?next={next_value}"
     response = client.post(url, {"username": user.username, "password": PASSWORD, "next": next_value})
+    assert response["Location"] == reverse("accounts:mfa_verify")
+    response = sign_in_both_steps(client, user, next_url=next_value)
     assert response["Location"] == reverse("accounts:console")
     # Already signed in: the sign-in page redirects, and stays on the site too.
     response = client.get(url)
@@ -48,10 +50,7 @@ def test_sign_out_never_sends_the_user_off_site(client, next_value):
 
 def test_a_local_next_is_kept(client):
     user = UserFactory(roles=[IR_AUTHOR])
-    response = client.post(
-        reverse("accounts:login"), {"username": user.username, "password": PASSWORD, "next": "/staff/releases/"}
-    )
-    assert response["Location"] == "/staff/releases/"
+    assert sign_in_both_steps(client, user, next_url="/staff/releases/")["Location"] == "/staff/releases/"
 
 
 def test_password_spraying_from_one_address_is_stopped_across_usernames(client, settings):
@@ -76,3 +75,46 @@ def test_password_spraying_from_one_address_is_stopped_across_usernames(client, 
         reverse("accounts:login"), {"username": real.username, "password": PASSWORD}, REMOTE_ADDR="198.51.100.9"
     )
     assert other.status_code == 302
+
+
+@pytest.mark.parametrize("role", [IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN])
+def test_every_staff_role_needs_a_second_factor_by_default(client, role):
+    """Authors hold unpublished text and compliance exports personal data: a password alone reaches nothing."""
+    user = UserFactory(roles=[role])
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    assert response["Location"].startswith(reverse("accounts:mfa_setup"))
+    for url in (
+        reverse("accounts:console"),
+        reverse("console:list", kwargs={"kind": "releases"}),
+        "/compliance/audit/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:mfa_setup"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "s\u0443stem",  # Cyrillic small u (U+0443) for y
+        "\u0455ystem",  # Cyrillic small dze (U+0455) for s
+        "syst\u0435m",  # Cyrillic small ie (U+0435) for e
+        "r00t",  # digits for letters
+        "sc\u04bbeduler",  # Cyrillic small shha (U+04BB) for h
+        "anonyrnous",  # rn for m
+        "CELERY",
+    ],
+)
+def test_look_alikes_of_the_system_names_are_refused_by_their_unicode_skeleton(client, name):
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
+    response = client.post(reverse("accounts:user_create"), {"username": name, "email": "x@example.test"})
+    assert response.status_code == 200
+    assert "reserved" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="accounts.user_create").exists()
+
+
+def test_a_look_alike_of_another_users_name_is_refused(client):
+    UserFactory(username="jordan")
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
+    response = client.post(reverse("accounts:user_create"), {"username": "j\u043erdan", "email": "x@example.test"})
+    assert response.status_code == 200
+    assert "looks like" in response.content.decode()

@@ -7,13 +7,13 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from irportal.accounts import mfa
+from irportal.accounts.models import RecoveryCode
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
-from tests.factories import PASSWORD, UserFactory, sign_in, totp_code
+from tests.factories import PASSWORD, UserFactory, reauthenticate, sign_in, through_a_link, totp_code
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "198.51.100.20"
@@ -46,7 +46,8 @@ def test_a_required_role_without_a_factor_reaches_no_staff_page_until_enrolled(c
 
 
 @pytest.mark.parametrize("role", [IR_AUTHOR, COMPLIANCE_REVIEWER])
-def test_other_roles_may_sign_in_without_a_factor(client, role):
+def test_roles_left_out_of_the_setting_may_sign_in_without_a_factor(client, settings, role):
+    settings.MFA_REQUIRED_ROLES = [IR_APPROVER, IR_ADMIN]
     user = UserFactory(roles=[role])
     assert password_step(client, user)["Location"] == reverse("accounts:console")
     assert client.get(reverse("accounts:console")).status_code == 200
@@ -60,7 +61,7 @@ def test_the_required_roles_come_from_the_setting(client, settings):
 
 def test_enrolling_an_authenticator_app_is_audited_and_gives_recovery_codes_once(client):
     user = UserFactory(roles=[IR_APPROVER])
-    password_step(client, user)
+    assert through_a_link(client, user)["Location"] == reverse("accounts:mfa_setup")
     page = client.get(reverse("accounts:mfa_totp")).content.decode()
     assert "otpauth://totp/" in page
     key = client.session["mfa_pending_totp_key"]
@@ -71,7 +72,7 @@ def test_enrolling_an_authenticator_app_is_audited_and_gives_recovery_codes_once
     assert TOTPDevice.objects.get(user=user).confirmed
     codes_page = client.get(reverse("accounts:mfa_setup")).content.decode()
     assert 'data-testid="recovery-codes"' in codes_page
-    assert StaticToken.objects.filter(device__user=user).count() == mfa.RECOVERY_CODE_COUNT
+    assert RecoveryCode.objects.filter(device__user=user).count() == mfa.RECOVERY_CODE_COUNT
     assert 'data-testid="recovery-codes"' not in client.get(reverse("accounts:mfa_setup")).content.decode()
     assert AuditEntry.objects.filter(action="mfa.enrol", actor_id=user.pk, data__factor="totp").count() == 1
     assert client.get(reverse("accounts:console")).status_code == 200
@@ -92,13 +93,15 @@ def test_a_user_with_a_factor_signs_in_with_password_and_code(client):
     assert (entry.actor_id, entry.data["factor"], entry.data["purpose"]) == (user.pk, "totp", "sign_in")
 
 
-def test_a_password_alone_cannot_add_a_factor(client):
+def test_a_password_alone_cannot_add_a_factor_and_the_refusal_is_audited(client):
     user = UserFactory(roles=[IR_AUTHOR], enrolled=True)
     password_step(client, user)
     response = client.get(reverse("accounts:mfa_totp"))
     assert response["Location"].startswith(reverse("accounts:mfa_verify"))
     assert client.post(reverse("accounts:mfa_totp"), {"code": "123456"}).status_code == 302
     assert TOTPDevice.objects.filter(user=user).count() == 1
+    refusal = AuditEntry.objects.get(action="security.permission_denied")
+    assert (refusal.actor_id, refusal.data["path"]) == (user.pk, reverse("accounts:mfa_totp"))
 
 
 def test_a_wrong_code_is_refused_counted_and_throttled(client, settings):
@@ -134,7 +137,7 @@ def test_failures_at_the_second_step_lock_the_username_out_like_wrong_passwords(
 def test_a_recovery_code_works_once(client):
     user = UserFactory(roles=[IR_APPROVER], enrolled=True)
     sign_in(client, user)
-    codes = mfa_codes(client)
+    codes = mfa_codes(client, user)
     assert len(codes) == mfa.RECOVERY_CODE_COUNT
     client.logout()
     password_step(client, user)
@@ -146,23 +149,27 @@ def test_a_recovery_code_works_once(client):
     assert code_step(client, codes[0]).status_code == 400
 
 
-def mfa_codes(client) -> list[str]:
-    """New recovery codes through the page (a fresh factor is in the session), read back from it."""
+def mfa_codes(client, user) -> list[str]:
+    """New recovery codes through the page (after confirming it is the user), read back from it."""
+    reauthenticate(client, user)
     client.post(reverse("accounts:mfa_recovery_codes"))
     page = client.get(reverse("accounts:mfa_setup")).content.decode()
     block = page.split('data-testid="recovery-codes"')[1].split("</ul>")[0]
-    return re.findall(r"<li>([a-z0-9]+)</li>", block)
+    return re.findall(r"<li>([a-z0-9-]+)</li>", block)
 
 
-def test_removing_a_factor_needs_a_fresh_factor_and_is_audited(client):
+def test_removing_a_factor_needs_the_password_and_a_factor_again_and_is_audited(client, settings):
+    settings.MFA_REQUIRED_ROLES = [IR_APPROVER, IR_ADMIN]  # an author may then remove their only factor
     user = UserFactory(roles=[IR_AUTHOR], enrolled=True)
     device = TOTPDevice.objects.get(user=user)
-    sign_in(client, user, verified_at=timezone.now() - timezone.timedelta(hours=1))
+    sign_in(client, user)  # verified just now: still not enough
     url = reverse("accounts:mfa_remove", args=["totp", device.pk])
     response = client.post(url)
-    assert response.status_code == 403 and TOTPDevice.objects.filter(pk=device.pk).exists()
-    assert AuditEntry.objects.filter(action="security.step_up_required").count() == 1
-    client.post(url, {"second_factor_code": totp_code(device)})
+    assert response["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert AuditEntry.objects.filter(action="security.permission_denied", actor_id=user.pk).count() == 1
+    reauthenticate(client, user)
+    client.post(url)
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert AuditEntry.objects.filter(action="mfa.remove", actor_id=user.pk).count() == 1
 

@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from irportal.accounts.roles import IR_APPROVER
+from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow.engine import WorkflowPermissionDenied
 from irportal.workflow.models import State
@@ -87,3 +88,71 @@ def test_the_engine_refuses_an_actor_with_a_factor_and_no_evidence(in_review):
     assert AuditEntry.objects.filter(action="security.permission_denied").count() == 2
     release_approve(acknowledged=EVERY_WARNING, release_id=in_review.pk, actor=approver, step_up=fresh_step_up())
     assert Release.objects.get(pk=in_review.pk).status == State.APPROVED
+
+
+def user_form(target, **overrides):
+    return {
+        "first_name": target.first_name,
+        "last_name": target.last_name,
+        "email": target.email,
+        "is_active": "on",
+        "roles": [IR_AUTHOR],
+    } | overrides
+
+
+def test_granting_a_role_asks_the_admin_for_a_fresh_factor(client):
+    admin = UserFactory(roles=[IR_ADMIN])
+    target = UserFactory(roles=[IR_AUTHOR])
+    sign_in(client, admin, verified_at=timezone.now() - STALE)
+    url = reverse("accounts:user_update", args=[target.pk])
+    response = client.post(url, user_form(target, roles=[IR_AUTHOR, IR_ADMIN]))
+    assert response.status_code == 403 and 'name="second_factor_code"' in response.content.decode()
+    assert list(target.groups.values_list("name", flat=True)) == [IR_AUTHOR]
+    assert AuditEntry.objects.filter(action="security.step_up_required", actor_id=admin.pk).count() == 1
+    device = TOTPDevice.objects.get(user=admin)
+    response = client.post(
+        url, user_form(target, roles=[IR_AUTHOR, IR_ADMIN]) | {"second_factor_code": totp_code(device)}
+    )
+    assert response.status_code == 302
+    assert sorted(target.groups.values_list("name", flat=True)) == [IR_ADMIN, IR_AUTHOR]
+    entry = AuditEntry.objects.get(action="accounts.roles_change")
+    assert entry.data["step_up"]["factor"] == "totp"
+
+
+def test_changing_names_only_needs_no_step_up(client):
+    admin = UserFactory(roles=[IR_ADMIN])
+    target = UserFactory(roles=[IR_AUTHOR])
+    sign_in(client, admin, verified_at=timezone.now() - STALE)
+    response = client.post(reverse("accounts:user_update", args=[target.pk]), user_form(target, first_name="Avery"))
+    assert response.status_code == 302
+
+
+def test_the_role_service_refuses_a_grant_without_fresh_evidence():
+    from irportal.accounts.services import user_update
+
+    admin = UserFactory(roles=[IR_ADMIN], enrolled=True)
+    target = UserFactory(roles=[IR_AUTHOR])
+    with pytest.raises(PermissionDenied):
+        user_update(actor=admin, user=target, roles=[IR_ADMIN])
+    assert list(target.groups.values_list("name", flat=True)) == [IR_AUTHOR]
+    assert AuditEntry.objects.filter(action="security.permission_denied", actor_id=admin.pk).count() == 1
+
+
+def test_editing_the_approval_chain_asks_for_a_fresh_factor(client):
+    """Deactivating the Legal step would let releases out without Legal's approval."""
+    from django.contrib.auth.models import Group
+
+    from irportal.workflow.models import ApprovalStep
+
+    legal = ApprovalStep.objects.create(order=2, name="Legal", group=Group.objects.get(name=IR_APPROVER))
+    admin = UserFactory(roles=[IR_ADMIN])
+    sign_in(client, admin, verified_at=timezone.now() - STALE)
+    url = reverse("workflow:step_update", args=[legal.pk])
+    data = {"name": "Legal", "group": legal.group_id, "order": 2}  # is_active unticked: deactivate
+    response = client.post(url, data)
+    assert response.status_code == 403 and 'name="second_factor_code"' in response.content.decode()
+    assert ApprovalStep.objects.get(pk=legal.pk).is_active
+    device = TOTPDevice.objects.get(user=admin)
+    assert client.post(url, data | {"second_factor_code": totp_code(device)}).status_code == 302
+    assert not ApprovalStep.objects.get(pk=legal.pk).is_active
+    assert AuditEntry.objects.get(action="workflow.step_change").data["step_up"]["factor"] == "totp"

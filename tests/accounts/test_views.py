@@ -18,12 +18,22 @@ STAFF_PAGES = {
     "accounts:user_create": {IR_ADMIN},
     "company:profile_edit": {IR_ADMIN},
     "audit:log": {COMPLIANCE_REVIEWER, IR_ADMIN},
+    "stock_console:prices": {IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN},
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates"],
-    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Audit log", "Email alerts"],
+    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Stock"],
+    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Stock"],
+    COMPLIANCE_REVIEWER: [
+        "Dashboard",
+        "Releases",
+        "Documents",
+        "Events",
+        "Calendar",
+        "Stock",
+        "Audit log",
+        "Email alerts",
+    ],
     IR_ADMIN: [
         "Dashboard",
         "Releases",
@@ -32,6 +42,7 @@ NAVIGATION = {
         "Calendar",
         "Contacts",
         "Boilerplates",
+        "Stock",
         "Audit log",
         "Email alerts",
         "Users",
@@ -277,7 +288,7 @@ def test_the_dashboard_shows_a_red_line_while_beat_is_late(client):
     heartbeat.record(heartbeat.BEAT, now=swept_at)
     author = UserFactory(roles=[IR_AUTHOR])
     with time_machine.travel(swept_at + dt.timedelta(seconds=45), tick=False):
-        client.force_login(author)
+        sign_in(client, author)
         assert 'id="beat-late"' not in client.get(reverse("accounts:console")).content.decode()
     with time_machine.travel(swept_at + dt.timedelta(minutes=5), tick=False):
         page = client.get(reverse("accounts:console")).content.decode()

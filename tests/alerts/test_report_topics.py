@@ -61,11 +61,15 @@ def test_publishing_a_document_alerts_reports_subscribers_exactly_once(company, 
 def test_the_sign_up_offers_financial_reports_and_confirmation_applies_the_choice(
     client, company, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from alerts import tasks
+    from alerts import services
     from alerts.services import alert_send_confirmation
 
     # The confirmation mail is sent as the worker would: the task's service, in-process.
-    monkeypatch.setattr(tasks.send_confirmation, "delay", lambda pk: alert_send_confirmation(subscriber_id=pk))
+    monkeypatch.setattr(
+        services,
+        "hand_to_worker",
+        lambda name, pk: name == services.SEND_CONFIRMATION_TASK and alert_send_confirmation(subscriber_id=pk),
+    )
     assert "Financial results, reports and presentations" in client.get(reverse("alerts:subscribe")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("alerts:subscribe"), {"email": "holder@example.test", "reports": "on"})

@@ -32,9 +32,13 @@ def sign_up(client, django_capture_on_commit_callbacks, mocker_free_confirmation
 @pytest.fixture
 def mocker_free_confirmation(monkeypatch):
     """Queueing the confirmation runs its service here, instead of on a worker."""
-    from alerts import tasks
+    from alerts import services
 
-    monkeypatch.setattr(tasks.send_confirmation, "delay", lambda pk: alert_send_confirmation(subscriber_id=pk))
+    monkeypatch.setattr(
+        services,
+        "hand_to_worker",
+        lambda name, pk: name == services.SEND_CONFIRMATION_TASK and alert_send_confirmation(subscriber_id=pk),
+    )
 
 
 def test_the_form_page_offers_news_and_events_with_a_csrf_protected_form(client):

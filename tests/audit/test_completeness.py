@@ -236,8 +236,9 @@ def test_event_actions_through_the_console_and_the_sweep(web, company):
         act(reviewing, event, "approve", **shown_revision(event))
         act(reviewing, event, "schedule", publish_at="2026-12-01T07:00")
         act(reviewing, event, "publish")
-        act(authoring, event, "replay_url", replay_url=f"https://webcast.example/replay/{event.pk}")
-        act(authoring, event, "replay_window", days=14, reason="The conference keeps replays for two weeks")
+        # The event is public: its replay is the approver's to change (with the step-up publishing needs).
+        act(reviewing, event, "replay_url", replay_url=f"https://webcast.example/replay/{event.pk}")
+        act(reviewing, event, "replay_window", days=14, reason="The conference keeps replays for two weeks")
     act(reviewing, events[1], "cancel", reason="The conference was called off")
     act(reviewing, events[2], "withdraw", reason="Announced in error")
 
@@ -249,8 +250,8 @@ def test_event_actions_through_the_console_and_the_sweep(web, company):
         "event.approve": (K, approver),
         "event.schedule": (K, approver),
         "event.publish": (K, approver),
-        "event.replay_url_change": (K, author),
-        "event.replay_window_change": (K, author),
+        "event.replay_url_change": (K, approver),
+        "event.replay_window_change": (K, approver),
         "event.cancel": (1, approver),
         "event.withdraw": (1, approver),
     }

@@ -1,13 +1,21 @@
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 # Playwright's sync API keeps an event loop in the test thread; the test's own
 # database set-up runs there too, outside any coroutine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def whole_minute_ahead(seconds: int, zone) -> dt.datetime:
+    """The first whole minute at least ``seconds`` from now, in ``zone``: console times are whole minutes."""
+    moment = (timezone.now() + dt.timedelta(seconds=seconds + 59)).replace(second=0, microsecond=0)
+    return moment.astimezone(zone)
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +74,22 @@ def sign_in(page, username, password):
         page.get_by_label("Code").fill(totp_code(device))
         page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/staff/")
+
+
+def confirm_it_is_you(page, username, password):
+    """ "Confirm it is you" on the factors page: the password and the authenticator app's code again."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import enrol_totp, totp_code
+
+    device = enrol_totp(get_user_model().objects.get(username=username))
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)
+    page.goto("/staff/account/two-factor/")
+    page.get_by_role("link", name="Confirm it is you").click()
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Code").fill(totp_code(device))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/staff/account/two-factor/")
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ def test_an_announcement_release_repeats_the_events_and_is_published_through_the
         presenters=[{"name": "Tomas Brandt", "title": "Chief Financial Officer"}],
     )
     second = published(second, author, approver)
-    event_replay_window_change(actor=author, pk=second.pk, days=30, reason="The host keeps recordings for a month")
+    event_replay_window_change(actor=approver, pk=second.pk, days=30, reason="The host keeps recordings for a month")
 
     sign_in(page, author.username, PASSWORD)
     page.goto("/staff/events/announce/")

@@ -9,7 +9,7 @@ from irportal.accounts import mfa
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from releases.workflow import release_submit
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import confirm_it_is_you, sign_in
 from tests.factories import PASSWORD, UserFactory, make_release
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def security_key(page, live_server, settings):
 def test_a_passkey_is_added_then_signs_in_instead_of_a_code(page, live_server, workflow_ready, security_key):
     approver = UserFactory(roles=[IR_APPROVER], username="morgan")
     sign_in(page, approver.username, PASSWORD)  # with the authenticator app the role needs
-    page.goto("/staff/account/two-factor/")
+    confirm_it_is_you(page, approver.username, PASSWORD)
     page.get_by_role("button", name="Add a passkey or security key").click()
     credential = None
     for _ in range(100):
@@ -73,7 +73,7 @@ def test_an_approval_is_confirmed_with_a_passkey(page, live_server, workflow_rea
     release = make_release(author)
     release_submit(release_id=release.pk, actor=author)
     sign_in(page, approver.username, PASSWORD)
-    page.goto("/staff/account/two-factor/")
+    confirm_it_is_you(page, approver.username, PASSWORD)
     page.get_by_role("button", name="Add a passkey or security key").click()
     for _ in range(100):
         if WebAuthnCredential.objects.filter(user=approver).exists():

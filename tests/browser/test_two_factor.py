@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django_otp.oath import TOTP
 
+from irportal.accounts import links
+from irportal.accounts.models import AccountLink
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
@@ -45,18 +47,26 @@ def test_approver_enrols_signs_in_with_a_code_is_asked_again_at_approval_and_use
     release_submit(release_id=release.pk, actor=author)
 
     with time_machine.travel(datetime.now(UTC), tick=True) as clock:
-        # No factor yet: the console is out of reach until one is enrolled.
+        # No factor yet: the console is out of reach, and the password alone cannot enrol one.
         password_step(page, approver.username)
         page.wait_for_url("**/staff/account/two-factor/**")
-        assert page.get_by_test_id("enrolment-required").is_visible()
+        assert page.get_by_test_id("enrolment-needs-link").is_visible()
         page.goto("/staff/releases/")
         page.wait_for_url("**/staff/account/two-factor/**")
 
+        # The set-up link from the IR Admin's email: choose the password, then add the app.
+        _, token = links.link_create(actor=None, user=approver, purpose=AccountLink.Purpose.INVITATION)
+        page.goto(f"/staff/account/link/{token}/")
+        page.locator("#id_new_password1").fill(PASSWORD)
+        page.locator("#id_new_password2").fill(PASSWORD)
+        page.get_by_role("button", name="Set my password").click()
+        page.wait_for_url("**/staff/account/two-factor/**")
+        assert page.get_by_test_id("enrolment-required").is_visible()
         page.get_by_role("link", name="Add an authenticator app").click()
         secret = page.get_by_test_id("totp-secret").inner_text()
         page.get_by_label("Code from the app").fill(code_for(secret))
         page.get_by_role("button", name="Add").click()
-        codes = re.findall(r"\b[a-z0-9]{8}\b", page.get_by_test_id("recovery-codes").locator("ul").inner_text())
+        codes = re.findall(r"\b[a-z0-9-]{29}\b", page.get_by_test_id("recovery-codes").locator("ul").inner_text())
         assert len(codes) == 10
 
         # Sign out, then in again with the password and a code (a new one: each code works once).

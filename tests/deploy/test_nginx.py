@@ -1,7 +1,9 @@
 """deploy/nginx/irportal.conf in front of gunicorn, both real, on loopback (deploy/localnginx.py renders the site)."""
 
+import datetime as dt
 import http.client
 import os
+import socket
 import ssl
 import subprocess
 import sys
@@ -53,6 +55,7 @@ def _start_gunicorn(port: int, var_dir: Path) -> subprocess.Popen:
         "SECURE_SSL_REDIRECT": "true",
         "SECURE_PROXY_SSL_HEADER": "true",
         "TRUSTED_PROXIES": "127.0.0.1",
+        "SECURE_HSTS_SECONDS": "31536000",
         "SESSION_COOKIE_SECURE": "true",
         "CSRF_COOKIE_SECURE": "true",
         "PUBLIC_CACHE_PROXY_SECONDS": str(PROXY_SECONDS),
@@ -132,6 +135,9 @@ def published(transactional_db):
 
 
 def test_public_pages_are_kept_for_their_s_maxage(proxy, published):
+    # Lifetimes run to the next minute boundary at most (investors/cache.py): start well before one.
+    if dt.datetime.now().second > 60 - PROXY_SECONDS - 3:
+        time.sleep(61 - dt.datetime.now().second)
     first = proxy.get("/investors/")
     assert first.status == 200
     assert first.getheader("X-Cache-Status") == "MISS"
@@ -159,7 +165,8 @@ def test_a_signed_in_request_never_reads_the_cache_nor_fills_it(proxy, published
     _, approver = published
     client = Client()
     client.force_login(approver)
-    cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
+    # The name production uses over HTTPS (the app behind nginx has secure cookies).
+    cookie = {"Cookie": f"theme=dark; __Host-sessionid={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
     assert proxy.get("/investors/").getheader("X-Cache-Status") == "MISS"
     assert proxy.get("/investors/").getheader("X-Cache-Status") == "HIT"
     assert proxy.get("/investors/", headers=cookie).getheader("X-Cache-Status") == "BYPASS"
@@ -204,11 +211,148 @@ def test_a_withdrawn_release_is_gone_from_behind_the_proxy_within_the_ceiling(pr
 def test_nginx_logs_no_bearer_token(proxy, published):
     token = "Zq7X1t0kV3nB9sPq2mW8yR4cL6dF5hJ0aE3uI7oK1gT"
     referer = {"Referer": f"https://{HOST}/investors/alerts/confirm/{token}/"}
-    for path in (f"/feeds/calendar/{token}.ics", f"/investors/alerts/unsubscribe/{token}/"):
+    paths = (f"/feeds/calendar/{token}.ics", f"/investors/alerts/unsubscribe/{token}/", f"/staff/account/link/{token}/")
+    for path in paths:
         proxy.get(path, headers=referer)
-    wait_for(lambda: proxy.layout.access_log.read_text().count("\n") >= 2, timeout=5)
+    wait_for(lambda: proxy.layout.access_log.read_text().count("\n") >= len(paths), timeout=5)
     written = proxy.layout.access_log.read_text()
     assert token not in written and token[:8] not in written
     assert "GET /feeds/calendar/[redacted].ics HTTP/1.1" in written
     assert "GET /investors/alerts/unsubscribe/[redacted]/ HTTP/1.1" in written
+    assert "GET /staff/account/link/[redacted]/ HTTP/1.1" in written
     assert f'"https://{HOST}/investors/alerts/confirm/[redacted]/"' in written
+
+
+# nginx's own answers and its TLS policy: nginx alone, its upstream a port where nothing listens.
+
+SECURITY_HEADERS = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+@pytest.fixture
+def nginx_alone(tmp_path):
+    if not localnginx.installed():
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "app.css").write_text("body { margin: 0; }\n")
+    nowhere = f"127.0.0.1:{localnginx.free_port()}"
+    layout = localnginx.Layout(tmp_path / "nginx", localnginx.free_port(), localnginx.free_port(), nowhere, static)
+    process = localnginx.start(layout)
+    try:
+        yield Proxy(layout, upstream_port=0)
+    finally:
+        localnginx.stop(process)
+
+
+def assert_security_headers(response, where):
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get_all(name) == [value], (where, name, response.headers.get_all(name))
+    policies = response.headers.get_all("Content-Security-Policy")
+    assert policies and len(policies) == 1, where
+    for directive in ("default-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in policies[0], (where, directive)
+
+
+def test_every_answer_nginx_makes_itself_carries_the_security_headers(nginx_alone):
+    answers = {
+        "static file": (nginx_alone.get("/static/app.css"), 200),
+        "missing static file": (nginx_alone.get("/static/nowhere.css"), 404),
+        "media": (nginx_alone.get("/media/secret.pdf"), 404),
+        "metrics": (nginx_alone.get("/metrics"), 404),
+        "app down": (nginx_alone.get("/investors/"), 502),
+        "staff, app down": (nginx_alone.get("/staff/"), 502),
+        "redirect to HTTPS": (nginx_alone.get("/investors/", port=nginx_alone.layout.http_port, tls=False), 301),
+    }
+    for where, (response, status) in answers.items():
+        assert response.status == status, where
+        assert_security_headers(response, where)
+    assert answers["static file"][0].getheader("Cache-Control") == "max-age=31536000, public, immutable"
+    assert "IR Portal" in answers["app down"][0].text  # nginx's error page, not its banner
+    assert "nginx" not in answers["app down"][0].text.lower()
+
+
+def test_trace_is_answered_by_nginx_with_405(nginx_alone):
+    conn = http.client.HTTPSConnection("127.0.0.1", nginx_alone.layout.https_port, context=nginx_alone.context)
+    conn.request("TRACE", "/staff/", headers={"Host": HOST, "Cookie": "sessionid=abc"})
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    assert response.status == 405
+    assert "sessionid" not in body
+    assert_security_headers(response, "TRACE")
+
+
+def test_a_request_too_large_is_refused_with_the_security_headers(nginx_alone):
+    conn = http.client.HTTPSConnection("127.0.0.1", nginx_alone.layout.https_port, context=nginx_alone.context)
+    conn.request("POST", "/investors/alerts/", body=b"x" * (2 * 1024 * 1024), headers={"Host": HOST})
+    response = conn.getresponse()
+    response.text = response.read().decode()
+    conn.close()
+    assert response.status == 413
+    assert_security_headers(response, "413")
+
+
+def handshake(layout, *, version=None, ciphers=None):
+    """The TLS version and cipher a client with these offers agrees on with nginx, or the SSLError."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    if ciphers:
+        context.set_ciphers(ciphers)
+    if version:
+        context.minimum_version = context.maximum_version = version
+    with socket.create_connection(("127.0.0.1", layout.https_port), timeout=10) as sock:
+        try:
+            with context.wrap_socket(sock, server_hostname=HOST) as tls:
+                return tls.version(), tls.cipher()[0]
+        except ssl.SSLError as error:
+            return error
+
+
+def test_tls_offers_only_versions_and_ciphers_with_forward_secrecy_and_aead(nginx_alone):
+    layout = nginx_alone.layout
+    assert handshake(layout)[0] == "TLSv1.3"  # the newest version is preferred
+    assert handshake(layout, version=ssl.TLSVersion.TLSv1_2, ciphers="ECDHE-RSA-AES256-GCM-SHA384") == (
+        "TLSv1.2",
+        "ECDHE-RSA-AES256-GCM-SHA384",
+    )
+    # TLS 1.2 with an RSA key exchange (no forward secrecy) or a CBC cipher: refused by the server.
+    for weak in ("AES128-GCM-SHA256", "AES256-SHA256", "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384"):
+        refused = handshake(layout, version=ssl.TLSVersion.TLSv1_2, ciphers=f"{weak}:@SECLEVEL=0")
+        assert isinstance(refused, ssl.SSLError), weak
+        assert "HANDSHAKE_FAILURE" in refused.reason or "NO_SHARED_CIPHER" in str(refused).upper(), refused
+    # When the client lets the server choose among its strong ciphers, the strongest is chosen.
+    chosen = handshake(
+        layout, version=ssl.TLSVersion.TLSv1_2, ciphers="ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384"
+    )
+    assert chosen == ("TLSv1.2", "ECDHE-RSA-AES256-GCM-SHA384")
+    # TLS 1.1 and 1.0, offered by OpenSSL's own client with every cipher allowed: the server answers with a
+    # "protocol version" alert.
+    for old in ("-tls1_1", "-tls1"):
+        result = subprocess.run(
+            ["openssl", "s_client", "-connect", f"127.0.0.1:{layout.https_port}", old, "-cipher", "ALL:@SECLEVEL=0"],
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+        assert result.returncode != 0, old
+        assert "alert protocol version" in result.stderr, result.stderr
+
+
+def test_the_apps_answers_keep_the_apps_headers_once(proxy, published):
+    for path in ("/investors/", "/staff/login/", "/investors/news/no-such-release/"):
+        response = proxy.get(path)
+        assert response.status in {200, 404}, path
+        for name in ("Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options"):
+            assert len(response.headers.get_all(name) or []) == 1, (path, name)
+        [policy] = response.headers.get_all("Content-Security-Policy")
+        assert "script-src 'self'" in policy, path  # the app's policy, not nginx's
+    # The app's own 404 page passes through nginx (its error page is for nginx's own errors).
+    assert "not available" not in proxy.get("/investors/news/no-such-release/").text

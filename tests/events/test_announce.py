@@ -135,9 +135,9 @@ def test_the_replay_sentence_comes_from_each_events_own_window(two_events, compa
     ]
 
 
-def test_one_sentence_when_every_window_agrees_and_it_follows_a_window_change(two_events, author, company):
+def test_one_sentence_when_every_window_agrees_and_it_follows_a_window_change(two_events, approver, company):
     winter, january = two_events
-    event_replay_window_change(actor=author, pk=winter.pk, days=30, reason="Align with the January event")
+    event_replay_window_change(actor=approver, pk=winter.pk, days=30, reason="Align with the January event")
     winter.refresh_from_db()
     announcement = build_announcement([winter, january], company=company)
     assert announcement.replay_sentences == [

@@ -194,7 +194,7 @@ def test_an_upcoming_event_never_shows_an_expired_replay(client, author, approve
     event = published(make_event(author), author, approver)
     with pytest.raises(EventError):
         event_replay_url_set(
-            actor=author, pk=event.pk, replay_url="https://r.example", available_at=START - timedelta(days=9)
+            actor=approver, pk=event.pk, replay_url="https://r.example", available_at=START - timedelta(days=9)
         )
     with time_machine.travel(START - timedelta(hours=1), tick=False):
         assert "Replay expired" not in client.get(f"/investors/events/{event.slug}/").content.decode()

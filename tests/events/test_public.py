@@ -48,7 +48,7 @@ SURFACES = surfaces("description")
 @pytest.fixture
 def event_with_replay(author, approver, company):
     event = published(make_event(author), author, approver)
-    return event_replay_url_set(actor=author, pk=event.pk, replay_url=REPLAY)
+    return event_replay_url_set(actor=approver, pk=event.pk, replay_url=REPLAY)
 
 
 @pytest.mark.parametrize("swept", [True, False], ids=["with the sweep", "without a worker"])

@@ -4,13 +4,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from events.models import Event
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
 from tests.events.builders import START, make_event, published
-from tests.factories import UserFactory, shown_revision, sign_in
+from tests.factories import UserFactory, shown_revision, sign_in, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -123,14 +124,14 @@ def test_a_bad_window_change_is_a_form_error(client, author, event, days, reason
 
 def test_the_window_change_through_the_page_is_audited_with_its_reason(client, author, approver, event):
     published(event, author, approver)
-    sign_in(client, author)
+    sign_in(client, approver)
     response = client.post(
         reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_window"}),
         {"days": "14", "reason": "Requested by the host"},
     )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="event.replay_window_change")
-    assert (entry.actor_id, entry.data["reason"]) == (author.pk, "Requested by the host")
+    assert (entry.actor_id, entry.data["reason"]) == (approver.pk, "Requested by the host")
     assert Event.objects.get(pk=event.pk).status == State.PUBLISHED
 
 
@@ -300,26 +301,34 @@ def test_the_calendar_says_an_events_time_once(client, author, event):
     assert text.count("11:00 am EST") == 1
 
 
-def test_the_replay_link_is_saved_by_a_button_that_says_so_and_takes_seconds(client, author, event):
+def test_the_replay_link_is_saved_by_a_button_that_says_so(client, author, event):
     sign_in(client, author)
     page = client.get(event.get_staff_url()).content.decode()
     section = page.split('data-operation="replay_link"')[1].split("</section>")[0]
     assert re.search(r'<button[^>]*type="submit">Save the replay link</button>', section)
-    assert re.search(r'name="available_local"[^>]*step="1"|step="1"[^>]*name="available_local"', section)
     client.post(
         reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_link"}),
-        {"replay_url": "https://replay.example/spring", "available_local": "2026-12-08T10:15:30"},
+        {"replay_url": "https://replay.example/spring", "available_local": "2026-12-08T10:15"},
     )
     event.refresh_from_db()
-    assert event.replay_available_at == datetime(2026, 12, 8, 17, 15, 30, tzinfo=UTC)
+    assert event.replay_available_at == datetime(2026, 12, 8, 17, 15, tzinfo=UTC)
 
 
-def test_every_datetime_field_of_the_console_takes_seconds(client, author, company):
+def test_every_datetime_field_of_the_console_takes_the_same_precision(client, author, approver, company):
+    """Whole minutes, as the server keeps them: no field offers seconds that another does not."""
+    event = make_event(author)
     sign_in(client, author)
-    for kind in ("events", "releases"):
-        page = client.get(reverse("console:create", kwargs={"kind": kind})).content.decode()
-        inputs = re.findall(r"<input[^>]*datetime-local[^>]*>", page)
-        assert inputs and all('step="1"' in field for field in inputs), inputs
+    client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))
+    pages = [client.get(reverse("console:create", kwargs={"kind": kind})).content.decode() for kind in KINDS]
+    pages.append(client.get(event.get_staff_url()).content.decode())  # the replay link's "Available from"
+    sign_in(client, approver)
+    pages.append(client.get(event.get_staff_url()).content.decode())  # the approve form's embargo
+    inputs = [field for page in pages for field in re.findall(r"<input[^>]*datetime-local[^>]*>", page)]
+    assert len(inputs) >= 5
+    assert [field for field in inputs if "step=" in field] == []
+
+
+KINDS = ("events", "releases")
 
 
 def test_the_sort_offers_each_order_once_in_words(client, author, company):
@@ -335,3 +344,43 @@ def test_the_sort_offers_each_order_once_in_words(client, author, company):
         "Created, newest first",
         "Created, oldest first",
     ]
+
+
+def replay_link_url(event):
+    return reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_link"})
+
+
+def test_an_author_cannot_repoint_or_clear_a_live_events_replay_link_through_the_page(client, author, approver, event):
+    published(event, author, approver)
+    sign_in(client, approver)
+    client.post(replay_link_url(event), {"replay_url": "https://replay.example/hlvi"}, follow=False)
+    sign_in(client, author)
+    for data in ({"replay_url": "https://attacker.example/replay"}, {}):
+        assert client.post(replay_link_url(event), data).status_code == 403
+    assert Event.objects.get(pk=event.pk).replay_url == "https://replay.example/hlvi"
+    denials = AuditEntry.objects.filter(action="security.permission_denied", actor_id=author.pk)
+    assert denials.count() == 2
+
+
+def test_a_live_events_replay_link_asks_the_approver_for_a_fresh_factor(client, author, approver, event):
+    published(event, author, approver)
+    sign_in(client, approver, verified_at=datetime.now(UTC) - timedelta(minutes=10))
+    response = client.post(replay_link_url(event), {"replay_url": "https://replay.example/hlvi"})
+    assert response.status_code == 403 and 'name="second_factor_code"' in response.content.decode()
+    assert Event.objects.get(pk=event.pk).replay_url == ""
+    assert AuditEntry.objects.filter(action="security.step_up_required", actor_id=approver.pk).count() == 1
+    device = TOTPDevice.objects.get(user=approver)
+    response = client.post(
+        replay_link_url(event), {"replay_url": "https://replay.example/hlvi", "second_factor_code": totp_code(device)}
+    )
+    assert response.status_code == 302
+    assert Event.objects.get(pk=event.pk).replay_url == "https://replay.example/hlvi"
+
+
+def test_cancelling_through_the_page_asks_for_a_fresh_factor(client, author, approver, event):
+    published(event, author, approver)
+    sign_in(client, approver, verified_at=datetime.now(UTC) - timedelta(minutes=10))
+    url = reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "cancel"})
+    response = client.post(url, {"reason": "Host cancelled"})
+    assert response.status_code == 403 and 'value="Host cancelled"' in response.content.decode()
+    assert not Event.objects.get(pk=event.pk).is_cancelled

@@ -78,14 +78,14 @@ def test_the_worker_publishes_then_expires_a_replay_once_each(worker, sweeps_don
     )  # fmt: skip
     author, approver = UserFactory(roles=[IR_AUTHOR]), UserFactory(roles=[IR_APPROVER])
     event = published(make_event(author, starts_at=timezone.now() - timedelta(days=3)), author, approver)
-    event_replay_url_set(actor=author, pk=event.pk, replay_url="https://replay.example/hlvi/q3")
+    event_replay_url_set(actor=approver, pk=event.pk, replay_url="https://replay.example/hlvi/q3")
 
     assert run_beat_sweep(sweeps_done)["events.replay_publish"] == 1
     assert Event.objects.get(pk=event.pk).replay_status == ReplayStatus.AVAILABLE
     assert run_beat_sweep(sweeps_done)["events.replay_publish"] == 0
     assert run_beat_sweep(sweeps_done)["events.replay_publish"] == 0
 
-    event_replay_window_change(actor=author, pk=event.pk, days=1, reason="Host took the recording down")
+    event_replay_window_change(actor=approver, pk=event.pk, days=1, reason="Host took the recording down")
     assert run_beat_sweep(sweeps_done)["events.replay_expire"] == 1
     assert run_beat_sweep(sweeps_done)["events.replay_expire"] == 0
     assert Event.objects.get(pk=event.pk).replay_status == ReplayStatus.EXPIRED

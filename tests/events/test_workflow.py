@@ -12,7 +12,7 @@ from irportal.workflow.models import State
 from irportal.workflow.sweep import run_sweep
 from tests.conftest import in_parallel, is_postgres
 from tests.events.builders import START, make_event, published
-from tests.factories import UserFactory
+from tests.factories import UserFactory, enrol_totp, fresh_step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_the_disclosure_check_blocks_approval_and_says_what_is_missing(author, a
 
 def test_setting_the_replay_link_is_audited_and_needs_no_new_approval(author, approver, company):
     event = published(make_event(author), author, approver)
-    event = event_replay_url_set(actor=author, pk=event.pk, replay_url="https://replay.example/hlvi/winter")
+    event = event_replay_url_set(actor=approver, pk=event.pk, replay_url="https://replay.example/hlvi/winter")
     assert (event.status, event.live_revision_id) == (State.PUBLISHED, event.approved_revision_id)
     entry = AuditEntry.objects.get(action="event.replay_url_change")
     assert entry.changes["replay_url"] == {"before": "", "after": "https://replay.example/hlvi/winter"}
@@ -72,8 +72,8 @@ def test_a_replay_link_that_is_not_http_is_refused(author, company):
 def test_changing_the_window_needs_a_reason_and_keeps_it(author, approver, company):
     event = published(make_event(author), author, approver)
     with pytest.raises(EventError, match="reason"):
-        event_replay_window_change(actor=author, pk=event.pk, days=14, reason=" ")
-    event = event_replay_window_change(actor=author, pk=event.pk, days=14, reason="Conference asked for two weeks")
+        event_replay_window_change(actor=approver, pk=event.pk, days=14, reason=" ")
+    event = event_replay_window_change(actor=approver, pk=event.pk, days=14, reason="Conference asked for two weeks")
     assert event.replay_expires_at == END + timedelta(days=14)
     assert event.status == State.PUBLISHED
     entry = AuditEntry.objects.get(action="event.replay_window_change")
@@ -106,7 +106,7 @@ def test_cancelling_a_published_event_keeps_it_public_and_audited(author, approv
 
 def _with_replay(author, approver, **overrides):
     event = published(make_event(author, **overrides), author, approver)
-    return event_replay_url_set(actor=author, pk=event.pk, replay_url="https://replay.example/hlvi")
+    return event_replay_url_set(actor=approver, pk=event.pk, replay_url="https://replay.example/hlvi")
 
 
 def test_the_sweep_publishes_then_expires_the_replay_once_each_as_the_system(author, approver, company):
@@ -145,7 +145,7 @@ def test_a_window_extended_after_expiry_brings_the_replay_back_through_the_sweep
     later = END + timedelta(days=8)
     run_sweep(later)
     with time_machine.travel(later, tick=False):
-        event_replay_window_change(actor=author, pk=event.pk, days=14, reason="Investor day follow-up")
+        event_replay_window_change(actor=approver, pk=event.pk, days=14, reason="Investor day follow-up")
     assert run_sweep(later)["events.replay_publish"] == [event.pk]
     assert actions(event)[-3:] == ["event.replay_expire", "event.replay_window_change", "event.replay_publish"]
 
@@ -183,8 +183,8 @@ def test_a_replay_never_published_is_not_expired_when_its_window_closes(author, 
         assert actions(event) == []
     # A link and a longer window given afterwards still bring the replay up.
     with time_machine.travel(expires, tick=False):
-        event_replay_url_set(actor=author, pk=no_link.pk, replay_url="https://replay.example/late")
-        event_replay_window_change(actor=author, pk=no_link.pk, days=14, reason="The recording came late")
+        event_replay_url_set(actor=approver, pk=no_link.pk, replay_url="https://replay.example/late")
+        event_replay_window_change(actor=approver, pk=no_link.pk, days=14, reason="The recording came late")
     assert run_sweep(expires)["events.replay_publish"] == [no_link.pk]
 
 
@@ -201,3 +201,39 @@ def test_a_sweep_that_started_before_the_expiry_cannot_publish_the_replay_again_
     event.refresh_from_db()
     assert (event.replay_status, event.replay_expired_at) == (ReplayStatus.EXPIRED, expires)
     assert actions(event) == ["event.replay_url_change", "event.replay_publish", "event.replay_expire"]
+
+
+def test_a_live_events_replay_link_needs_publishings_authority_and_a_fresh_factor(author, approver, company):
+    """What the public sees on a published event changes only with the authority and step-up publishing needs."""
+    event = published(make_event(author), author, approver)
+    with pytest.raises(WorkflowPermissionDenied):
+        event_replay_url_set(actor=author, pk=event.pk, replay_url="https://attacker.example/replay")
+    with pytest.raises(WorkflowPermissionDenied):
+        event_replay_url_set(actor=author, pk=event.pk, replay_url="")  # clearing it is a change too
+    with pytest.raises(WorkflowPermissionDenied):
+        event_replay_window_change(actor=author, pk=event.pk, days=1, reason="shorter")
+    enrol_totp(approver)
+    with pytest.raises(WorkflowPermissionDenied, match="second factor"):
+        event_replay_url_set(actor=approver, pk=event.pk, replay_url="https://replay.example/hlvi")
+    assert Event.objects.get(pk=event.pk).replay_url == ""
+    refusals = AuditEntry.objects.filter(action="security.permission_denied", object_id=str(event.pk))
+    assert refusals.count() == 4
+    event_replay_url_set(actor=approver, pk=event.pk, replay_url="https://replay.example/hlvi", step_up=fresh_step_up())
+    entry = AuditEntry.objects.get(action="event.replay_url_change")
+    assert entry.data["step_up"]["factor"] == "totp"
+
+
+def test_an_unpublished_events_replay_link_stays_the_authors_to_set(author, company):
+    event = make_event(author)
+    event = event_replay_url_set(actor=author, pk=event.pk, replay_url="https://replay.example/hlvi")
+    assert event.replay_url == "https://replay.example/hlvi"
+
+
+def test_cancelling_an_event_needs_a_fresh_factor_from_whoever_has_one(author, approver, company):
+    event = published(make_event(author), author, approver)
+    enrol_totp(approver)
+    with pytest.raises(WorkflowPermissionDenied, match="second factor"):
+        event_cancel(actor=approver, pk=event.pk, reason="Called off")
+    assert not Event.objects.get(pk=event.pk).is_cancelled
+    event_cancel(actor=approver, pk=event.pk, reason="Called off", step_up=fresh_step_up())
+    assert AuditEntry.objects.get(action="event.cancel").data["step_up"]["factor"] == "totp"

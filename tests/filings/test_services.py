@@ -239,3 +239,17 @@ def test_a_new_cik_starts_the_index_afresh(edgar, filer):
     [(request, _)] = edgar.log
     assert "If-None-Match" not in request.headers
     assert report.stored == 1 and Filing.objects.get(accession_number=row.accession).cik == other
+
+
+def test_the_admins_dashboard_shows_a_failing_import(edgar, filer, client):
+    from irportal.accounts.roles import IR_ADMIN
+    from tests.factories import UserFactory, sign_in
+
+    edgar.expect_request(f"/submissions/CIK{edgar_pages.CIK}.json").respond_with_data("", status=503)
+    edgar_import(now=NOW)
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
+
+    page = client.get("/staff/").content.decode()
+
+    panel = page.split('data-testid="panel-imports"')[1].split("</section>")[0]
+    assert "SEC filings from EDGAR" in panel and "answered 503" in panel

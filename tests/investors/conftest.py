@@ -19,7 +19,7 @@ def public_cache(request, settings, tmp_path):
     if request.param == "file":
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": "irportal.cache_backends.JsonFileCache",
                 "LOCATION": str(tmp_path / "cache"),
             }
         }
@@ -27,7 +27,7 @@ def public_cache(request, settings, tmp_path):
         redis_url = request.getfixturevalue("redis_url")
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "irportal.cache_backends.ReusingRedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": f"irportal-test-{uuid.uuid4().hex}",
             }

@@ -24,7 +24,8 @@ from investors.cache import GENERATION_KEY, PagePolicy, invalidate_public_pages,
 from irportal.celery import app as celery_app
 from irportal.workflow.sweep import run_sweep
 from releases.checks import CODES as EVERY_WARNING
-from releases.workflow import release_withdraw
+from releases.models import Release
+from releases.workflow import release_approve, release_submit, release_withdraw
 from tests.conftest import in_parallel, use_broker, wait_for
 from tests.factories import MediaContactFactory, make_release
 from tests.investors.conftest import add_published_copies, publish_now
@@ -82,23 +83,48 @@ def test_a_cached_release_page_answers_404_until_the_embargo_then_the_release(cl
     assert HEADLINE in response.content.decode()
 
 
+@pytest.fixture
+def embargoed_on_the_minute(company, author, approver):
+    """A release approved to go public at a whole minute, as every embargo typed on the console is."""
+    publish_at = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(hours=2)
+    release = make_release(author, slug="q3-results", headline=HEADLINE)
+    release_submit(release_id=release.pk, actor=author)
+    return release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)
+
+
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_s_maxage_never_reaches_past_the_next_scheduled_change(client, embargoed, path, public_cache, settings):
+def test_lifetimes_never_reach_past_the_next_change_nor_give_it_away(
+    client, embargoed_on_the_minute, path, public_cache, settings
+):
+    """Before an embargo the answers' lifetimes are those of a site with nothing scheduled at all."""
     settings.PUBLIC_CACHE_PROXY_SECONDS = 600
     settings.PUBLIC_CACHE_BROWSER_SECONDS = 600
-    for seconds_before in (45, 30, 2):
-        with time_machine.travel(embargoed.publish_at - dt.timedelta(seconds=seconds_before), tick=False):
+    embargo = embargoed_on_the_minute.publish_at
+    for seconds_before in (3600, 45, 30, 2):
+        moment = embargo - dt.timedelta(seconds=seconds_before)
+        with time_machine.travel(moment, tick=False):
             browser, proxy = max_ages(client.get(path))
-        assert proxy <= seconds_before
-        assert browser <= seconds_before
-    with time_machine.travel(embargoed.publish_at - dt.timedelta(seconds=45), tick=False):
-        assert max_ages(client.get(path)) == (45, 45)
+        assert proxy <= seconds_before and browser <= seconds_before
+        # To the next minute boundary, as on a site with nothing scheduled.
+        assert (browser, proxy) == (60 - moment.second, 60 - moment.second)
+
+
+def test_a_change_scheduled_off_the_minute_is_never_outlived(client, embargoed, public_cache, settings):
+    """A script may schedule a change at any second: until it passes, answers are not kept at all."""
+    settings.PUBLIC_CACHE_PROXY_SECONDS = 600
+    embargo = embargoed.publish_at.replace(second=17)
+    Release.objects.filter(pk=embargoed.pk).update(publish_at=embargo)
+    with time_machine.travel(embargo - dt.timedelta(seconds=10), tick=False):
+        assert max_ages(client.get("/investors/")) == (0, 0)
+    with time_machine.travel(embargo - dt.timedelta(seconds=30), tick=False):
+        assert max_ages(client.get("/investors/"))[1] == 13  # to the minute boundary before the change
 
 
 def test_without_a_scheduled_change_the_ceilings_apply(client, company, settings, public_cache):
     settings.PUBLIC_CACHE_PROXY_SECONDS = 60
     settings.PUBLIC_CACHE_BROWSER_SECONDS = 0
-    response = client.get("/investors/")
+    with time_machine.travel(timezone.now().replace(second=0, microsecond=0), tick=False):
+        response = client.get("/investors/")
     assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
 
 
@@ -328,7 +354,7 @@ def copy_of(path: str, host: str = "testserver", secure: bool = False):
     """The cached copy of ``path`` as a visitor of ``host`` is answered from, and the current generation."""
     request = RequestFactory().get(path, headers={"host": host}, secure=secure)
     policy = resolve(path).func.public_page
-    return cache.get(policy.key(request)), cache.get(GENERATION_KEY)
+    return investors_cache.CachedPage.from_stored(cache.get(policy.key(request))), cache.get(GENERATION_KEY)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -72,7 +72,7 @@ def example_environment() -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "EMAIL_URL", "METRICS_TOKEN"])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "METRICS_TOKEN"])
 def test_a_placeholder_secret_from_the_example_environment_stops_start_up(name):
     value = example_environment()[name]
     result = run_manage("check", **(PRODUCTION | {name: value}))
@@ -86,3 +86,26 @@ def test_the_example_environment_as_copied_does_not_start():
     result = run_manage("check", **example_environment())
     assert result.returncode != 0
     assert "placeholder" in result.stderr
+
+
+def _cookie_settings(**env) -> list[str]:
+    code = (
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_PATH)"
+    )
+    result = run_manage("shell", "-c", code, **(PRODUCTION | env))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def test_secure_cookies_are_named_for_this_host_only_and_plain_http_keeps_plain_names():
+    """__Host- cookies: only over HTTPS, for this host alone and the whole site; browsers refuse them over HTTP."""
+    assert _cookie_settings() == ["__Host-sessionid", "__Host-csrftoken", "/"]
+    plain = _cookie_settings(SESSION_COOKIE_SECURE="false", CSRF_COOKIE_SECURE="false")
+    assert plain == ["sessionid", "csrftoken", "/"]
+
+
+@pytest.mark.parametrize("value", ["ir-staff.example.com", "ftp://ir-staff.example.com", "https://ir.example.com"])
+def test_a_staff_address_that_is_not_another_hosts_stops_start_up(value):
+    result = run_manage("check", **(PRODUCTION | {"SITE_URL": "https://ir.example.com", "STAFF_SITE_URL": value}))
+    assert result.returncode != 0
+    assert "STAFF_SITE_URL" in result.stderr

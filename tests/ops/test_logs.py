@@ -16,7 +16,7 @@ from irportal.workflow.tasks import sweep
 from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_submit
 from tests.conftest import wait_for
-from tests.factories import UserFactory, make_approval_step, make_release
+from tests.factories import UserFactory, make_approval_step, make_release, sign_in
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def lines_of(lines, logger):
 @pytest.mark.django_db
 def test_a_refused_staff_request_logs_one_json_line_with_the_audit_entrys_request_id(client, json_lines):
     author = UserFactory(roles=[IR_AUTHOR])
-    client.force_login(author)
+    sign_in(client, author)
     response = client.get("/staff/users/")
     assert response.status_code == 403
 
@@ -153,6 +153,7 @@ def test_bearer_tokens_in_addresses_are_never_written_to_the_log(client, company
         f"/feeds/calendar/{TOKEN}.ics",
         f"/investors/alerts/confirm/{TOKEN}/",
         f"/investors/alerts/unsubscribe/{TOKEN}/",
+        f"/staff/account/link/{TOKEN}/",
     ]
     for address in addresses:
         assert client.get(address).status_code in {200, 400, 404, 410}

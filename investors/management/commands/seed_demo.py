@@ -19,6 +19,7 @@ from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, 
 from releases.demo import seed_demo_releases
 from releases.models import Audience, MediaContact
 from reports.demo import seed_demo_documents
+from stock.demo import seed_demo_stock
 
 User = get_user_model()
 
@@ -140,6 +141,7 @@ class Command(BaseCommand):
         )
         seed_demo_events()
         seed_demo_documents()
+        seed_demo_stock(user=User.objects.get(username="admin"), today=timezone.localdate())
         return [(role, username, password, _demo_second_factor(username)) for role, username, password in logins]
 
 

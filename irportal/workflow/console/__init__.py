@@ -42,6 +42,13 @@ class Operation:
     a bad value (shown on the form). ``template`` renders the operation's form
     on the review screen (it gets ``form``, ``operation``, ``item`` and
     ``kind``); empty when a review panel of the kind renders it instead.
+
+    Changing what the public sees needs the authority publishing needs: on an
+    item the public can read (it has a live revision), an operation with a
+    ``public_verb`` needs that permission instead of ``verb`` and a fresh
+    second factor (``irportal/accounts/stepup.py``); ``step_up`` asks for one
+    always (e.g. cancelling an event). Such an operation's ``perform`` also
+    gets ``step_up=``, the evidence, and checks it again itself.
     """
 
     name: str
@@ -56,6 +63,18 @@ class Operation:
     form_kwargs: Callable[[models.Model], dict] = field(default=lambda item: {})
     initial: Callable[[models.Model], dict] = field(default=lambda item: {})
     available: Callable[[models.Model], bool] = field(default=lambda item: item.status != "withdrawn")
+    public_verb: str = ""
+    step_up: bool = False
+
+    @property
+    def may_ask_step_up(self) -> bool:
+        return bool(self.public_verb or self.step_up)
+
+    def authority(self, item) -> tuple[str, bool]:
+        """The permission verb this operation needs on ``item`` now, and whether it needs a fresh factor."""
+        if self.public_verb and item.live_revision_id is not None:
+            return self.public_verb, True
+        return self.verb, self.step_up
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Staff read it in the console (``/staff/calendar/``) in company time, and
 may subscribe a calendar program to a private address of their own (an ICS
 feed). That address is a secret that works without signing in, so it names
 an item the public cannot read yet only by its kind and number, never by its
-title; it can be replaced or revoked at any time (audited).
+title; it can be replaced or revoked at any time (audited), and it ends when the
+user's sessions are ended everywhere else (``revoke_feed_when_sessions_end``).
 """
 
 import calendar as month_grid
@@ -152,6 +153,13 @@ class CalendarFeedManageView(SignedInMixin, View):
         return redirect("console:calendar")
 
 
+def revoke_feed_when_sessions_end(sender, *, actor, user, reason, **kwargs):
+    """The private address works without signing in: when a user's sessions are ended everywhere else (signing
+    out other sessions, a password change, a change of factors, a deactivation), it stops working too."""
+    if CalendarFeed.objects.filter(user=user).delete()[0]:
+        audit_record(action="calendar.feed_revoke", actor=actor, obj=user, data={"reason": reason})
+
+
 def feed(request, token: str):
     """The private ICS feed: no session, the token is the key; unpublished items by kind and number only."""
     found = CalendarFeed.objects.filter(token_hash=CalendarFeed.hash_token(token)).select_related("user").first()
@@ -175,7 +183,7 @@ def feed(request, token: str):
         if entry.ends_at:
             vevent.add("dtend", entry.ends_at)
         vevent.add("summary", f"{ENTRY_LABELS[entry.kind]}: {title}")
-        vevent.add("url", site + entry.url)
+        vevent.add("url", settings.STAFF_SITE_URL + entry.url)  # staff addresses, on the staff host when it has one
         ical.add_component(vevent)
     response = HttpResponse(ical.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"

@@ -190,7 +190,7 @@ class DetailView(ItemMixin, TemplateView):
         can_change = user.has_perm(kind.perm("change")) and item.status != State.WITHDRAWN
         operations = []
         for operation in kind.operations:
-            if user.has_perm(kind.perm(operation.verb)) and operation.available(item):
+            if user.has_perm(kind.perm(operation.authority(item)[0])) and operation.available(item):
                 form = (operation_forms or {}).get(operation.name) or operation.form_class(
                     initial=operation.initial(item), **operation.form_kwargs(item)
                 )
@@ -386,12 +386,21 @@ class OperationView(DetailView):
         found = {op.name: op for op in self.kind.operations}.get(operation)
         if found is None or not found.available(self.item):
             raise Http404("No such operation")
-        if not request.user.has_perm(self.kind.perm(found.verb)):
-            deny(request, self.kind.perm(found.verb))
+        verb, needs_step_up = found.authority(self.item)
+        if not request.user.has_perm(self.kind.perm(verb)):
+            deny(request, self.kind.perm(verb))
         form = found.form_class(request.POST, request.FILES, **found.form_kwargs(self.item))
         if form.is_valid():
+            extra = {}
+            if found.may_ask_step_up:
+                extra["step_up"] = None
+                if needs_step_up:
+                    try:
+                        extra["step_up"] = stepup.evidence(request)
+                    except stepup.StepUpRequired as required:
+                        return stepup.challenge(request, required, action=found.label)
             try:
-                found.perform(actor=request.user, item=self.item, data=form.cleaned_data)
+                found.perform(actor=request.user, item=self.item, data=form.cleaned_data, **extra)
             except ValidationError as exc:
                 form.add_error(None, exc)
             except WorkflowError as exc:

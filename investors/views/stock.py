@@ -1,0 +1,86 @@
+"""The public stock pages: the last close, the chart with its table, a price lookup, dividends and splits, analysts.
+
+Each page answers 404 while it has nothing to show (no prices yet, no
+dividend or split public yet, no analyst), as an address that never
+existed. Dividends and splits are shown from their ``public_from`` second.
+"""
+
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from company.models import CompanyProfile
+from stock import selectors
+from stock.chart import price_chart
+from stock.prices_csv import EARLIEST
+
+
+def _lookup(raw: str, today: date) -> tuple[date | None, str]:
+    """The date asked for, or why it cannot be looked up."""
+    try:
+        asked = date.fromisoformat(raw.strip())
+    except ValueError:
+        return None, _("Enter the date as YYYY-MM-DD, e.g. 2026-02-24.")
+    if asked > today:
+        return None, _("That date is in the future.")
+    if asked < EARLIEST:
+        return None, _("There are no prices before 1900.")
+    return asked, ""
+
+
+@require_safe
+def stock_overview(request):
+    """The last close, the chart and table of a range, and the lookup of one day's prices (``?date=``)."""
+    today = timezone.localdate()
+    last = selectors.last_close(today)
+    if last is None:
+        raise Http404("No stock section")
+    range_name = request.GET.get("range", selectors.DEFAULT_RANGE)
+    if range_name not in selectors.RANGES:
+        raise Http404("No such range")
+    closes = selectors.closes(range_name, until=last.price.day)
+    context = {
+        "company": CompanyProfile.load(),
+        "sections": selectors.sections(timezone.now()),
+        "last": last,
+        "range": range_name,
+        "ranges": list(selectors.RANGES),
+        "closes": closes,
+        "chart": price_chart(closes),
+    }
+    status = 200
+    raw = request.GET.get("date", "")
+    if raw:
+        asked, error = _lookup(raw, today)
+        context.update(lookup_date=raw, lookup_error=error)
+        if asked is not None:
+            context.update(lookup=selectors.price_on(asked), asked=asked)
+        else:
+            status = 400
+    return render(request, "public/stock/overview.html", context, status=status)
+
+
+@require_safe
+def dividends(request):
+    now = timezone.now()
+    context = {
+        "dividends": selectors.public_dividends(now),
+        "splits": selectors.public_splits(now),
+        "sections": selectors.sections(now),
+    }
+    if not context["dividends"] and not context["splits"]:
+        raise Http404("No dividends or splits")
+    return render(request, "public/stock/dividends.html", context)
+
+
+@require_safe
+def analysts(request):
+    coverage = selectors.analysts()
+    if not coverage:
+        raise Http404("No analyst coverage")
+    context = {"analysts": coverage, "sections": selectors.sections(timezone.now())}
+    return render(request, "public/stock/analysts.html", context)

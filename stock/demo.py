@@ -1,0 +1,45 @@
+"""Demo stock data for the fictional Halvorsen Instruments: two years of daily prices and analyst coverage.
+
+Prices go through the same check and store as an upload (audited as the
+system); the walk is made from a fixed seed, so every demo shows the same
+chart, ending on the last weekday before today.
+"""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Max
+
+from stock.models import AnalystCoverage, PriceSource
+from stock.prices_csv import Bar
+from stock.services import prices_store
+
+DEMO_ANALYSTS = [
+    ("Brightwater Securities", "Noor Haddad"),
+    ("Old Mill Capital Markets", "Ines Varga"),
+    ("Canyon Ridge Research", "Theo Marchetti"),
+]
+CENT = Decimal("0.01")
+
+
+def demo_bars(today: date, days: int = 730) -> list[Bar]:
+    walk = random.Random(20260224)  # a demo chart, not a secret
+    close, bars = Decimal("38.40"), []
+    day = today - timedelta(days=days)
+    while day < today:
+        if day.weekday() < 5:
+            opened = close
+            close = max(Decimal("5"), (close * Decimal(str(1 + walk.gauss(0.0004, 0.016)))).quantize(CENT))
+            high = (max(opened, close) * Decimal(str(1 + abs(walk.gauss(0, 0.006))))).quantize(CENT)
+            low = (min(opened, close) * Decimal(str(1 - abs(walk.gauss(0, 0.006))))).quantize(CENT)
+            bars.append(Bar(day, opened, high, low, close, walk.randint(180_000, 900_000)))
+        day += timedelta(days=1)
+    return bars
+
+
+def seed_demo_stock(*, user, today: date) -> None:
+    if AnalystCoverage.objects.aggregate(last=Max("pk"))["last"] is None:
+        for order, (firm, analyst) in enumerate(DEMO_ANALYSTS, start=1):
+            AnalystCoverage.objects.create(firm=firm, analyst=analyst, order=order, updated_by=user)
+    prices_store(actor=None, bars=demo_bars(today), provider="demo", source=PriceSource.END_OF_DAY, data={})

@@ -1,0 +1,123 @@
+"""Reads of the stock data for the public pages: a fixed number of queries whatever the history's length."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, Q
+
+from company.models import CompanyProfile
+from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
+
+RANGES = {"1m": 31, "3m": 92, "6m": 183, "1y": 366, "5y": 5 * 366, "10y": 10 * 366}
+DEFAULT_RANGE = "1y"
+# Beyond a year the chart and its table show one close a week; beyond five years, one a month.
+WEEKLY_AFTER_DAYS = 366
+MONTHLY_AFTER_DAYS = 5 * 366
+
+
+@dataclass(frozen=True)
+class LastClose:
+    price: DailyPrice
+    previous: DailyPrice | None
+    stale: bool
+
+    @property
+    def change(self):
+        return None if self.previous is None else self.price.close - self.previous.close
+
+    @property
+    def change_percent(self):
+        if self.previous is None or not self.previous.close:
+            return None
+        return (self.price.close - self.previous.close) / self.previous.close * 100
+
+
+def last_close(today: date) -> LastClose | None:
+    """The latest day with its predecessor; stale when older than ``STOCK_STALE_DAYS`` calendar days."""
+    latest = list(DailyPrice.objects.order_by("-day")[:2])
+    if not latest:
+        return None
+    stale = (today - latest[0].day).days > settings.STOCK_STALE_DAYS
+    return LastClose(latest[0], latest[1] if len(latest) > 1 else None, stale)
+
+
+def has_prices() -> bool:
+    return DailyPrice.objects.exists()
+
+
+def sections(now: datetime) -> set[str]:
+    """The stock pages that have something to show (``overview``, ``dividends``, ``analysts``): one query, an
+    ``EXISTS`` each on the company profile's row (three without a profile, which only a new site lacks)."""
+    checks = {
+        "overview": [DailyPrice.objects.all()],
+        "dividends": [Dividend.objects.public(now), StockSplit.objects.public(now)],
+        "analysts": [AnalystCoverage.objects.filter(is_active=True)],
+    }
+    flags = {
+        f"has_{name}": ExpressionWrapper(reduce(or_, (Q(Exists(queryset)) for queryset in querysets)), BooleanField())
+        for name, querysets in checks.items()
+    }
+    row = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).values(*flags).first()
+    if row is None:
+        return {name for name, querysets in checks.items() if any(queryset.exists() for queryset in querysets)}
+    return {name for name in checks if row[f"has_{name}"]}
+
+
+def _thinned(points: list[tuple[date, object]], span_days: int) -> list[tuple[date, object]]:
+    """The last close of each week (or month) for long ranges, so the chart and its table stay readable."""
+    if span_days <= WEEKLY_AFTER_DAYS:
+        return points
+    if span_days <= MONTHLY_AFTER_DAYS:
+        period = lambda day: day.isocalendar()[:2]  # noqa: E731
+    else:
+        period = lambda day: (day.year, day.month)  # noqa: E731
+    kept = {}
+    for day, close in points:
+        kept[period(day)] = (day, close)
+    return list(kept.values())
+
+
+def closes(range_name: str, *, until: date) -> list[tuple[date, object]]:
+    """The closes the chart draws and its table lists, oldest first."""
+    span = RANGES[range_name]
+    points = list(
+        DailyPrice.objects.filter(day__gt=until - timedelta(days=span), day__lte=until)
+        .order_by("day")
+        .values_list("day", "close")
+    )
+    return _thinned(points, span)
+
+
+def price_on(day: date) -> DailyPrice | None:
+    """The day's prices, or the last trading day before it."""
+    return DailyPrice.objects.filter(day__lte=day).order_by("-day").first()
+
+
+def first_day() -> date | None:
+    return DailyPrice.objects.aggregate(first=Min("day"))["first"]
+
+
+def public_dividends(now: datetime) -> list[Dividend]:
+    return list(Dividend.objects.public(now).order_by("-ex_dividend_on"))
+
+
+def public_splits(now: datetime) -> list[StockSplit]:
+    return list(StockSplit.objects.public(now).order_by("-effective_on"))
+
+
+def analysts() -> list[AnalystCoverage]:
+    return list(AnalystCoverage.objects.filter(is_active=True).order_by("order", "firm", "analyst"))
+
+
+def next_public_from(now: datetime) -> datetime | None:
+    """When the next dividend or split goes public, in one query: the public cache keeps no copy past it."""
+    coming = (
+        Dividend.objects.filter(public_from__gt=now)
+        .values_list("public_from", flat=True)
+        .union(StockSplit.objects.filter(public_from__gt=now).values_list("public_from", flat=True))
+        .order_by("public_from")
+    )
+    return coming.first()
