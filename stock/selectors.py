@@ -116,8 +116,9 @@ def next_public_from(now: datetime) -> datetime | None:
     """When the next dividend or split goes public, in one query: the public cache keeps no copy past it."""
     coming = (
         Dividend.objects.filter(public_from__gt=now)
+        .order_by()
         .values_list("public_from", flat=True)
-        .union(StockSplit.objects.filter(public_from__gt=now).values_list("public_from", flat=True))
+        .union(StockSplit.objects.filter(public_from__gt=now).order_by().values_list("public_from", flat=True))
         .order_by("public_from")
     )
     return coming.first()
