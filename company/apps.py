@@ -14,7 +14,7 @@ class CompanyConfig(AppConfig):
         register_action("company.profile_update", "Changed company profile")
         register_action("security.upload_refused", "Upload refused (file checks or malware scan)")
         # The name profile changes were recorded under before the profile had an app of its own.
-        register_action("investors.profile_update", "Changed company profile")
+        register_action("investors.profile_update", "Changed company profile (older entries)")
         roles.grant(roles.IR_ADMIN, "company.view_companyprofile", "company.change_companyprofile")
         navigation.register(
             navigation.NavItem("Company profile", "company:profile_edit", "company.change_companyprofile", order=90)

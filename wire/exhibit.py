@@ -37,6 +37,8 @@ from lxml import html as lxml_html
 from lxml.html import builder as E
 from PIL import Image
 
+from company import timefmt
+from company.models import CompanyProfile
 from releases.content import ReleaseDocument
 from releases.models import ReleaseImage
 
@@ -262,7 +264,13 @@ def render(
 ) -> tuple[bytes, bytes]:
     """The release in ``content`` as EDGAR HTML and its plain text; ``exhibit`` adds the "Exhibit 99.1" label.
     The newswire's copy is the same document without it, opened by the wire's ``instructions`` (the hold
-    for release, a correction's notice)."""
+    for release, a correction's notice). Dates are written in the company's date style whoever renders it (a
+    request, a worker), so a revision always makes the same bytes."""
+    with timefmt.override(CompanyProfile.load().date_style):
+        return _render(content, graphics, exhibit=exhibit, instructions=instructions)
+
+
+def _render(content: dict, graphics: list[Graphic], *, exhibit: bool, instructions: tuple[str, ...]):
     doc = ReleaseDocument(content)
     body = E.BODY()
     for line in instructions:

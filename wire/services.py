@@ -31,7 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from company.models import CompanyProfile
-from company.timefmt import wire_datetime
+from company.timefmt import datetime_text
 from irportal.accounts.roles import IR_ADMIN
 from irportal.audit.services import audit_record
 from irportal.workflow import engine, outbox
@@ -60,7 +60,7 @@ def _company_name() -> str:
 def _local(moment: datetime) -> str:
     import zoneinfo
 
-    return wire_datetime(moment.astimezone(zoneinfo.ZoneInfo(CompanyProfile.load().home_time_zone)))
+    return datetime_text(moment.astimezone(zoneinfo.ZoneInfo(CompanyProfile.load().home_time_zone)))
 
 
 # -- the gate ----------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from lxml import etree
 
 from company.models import CompanyProfile
-from company.timefmt import clock, wire_date
+from company.timefmt import AP, clock, date_text
 from releases.models import ReleaseAttachment
 from wire.channels import Attachment, Submission
 from wire.exhibit import files_of, graphics_of, render
@@ -45,7 +45,7 @@ def hold_instruction(transmission: Transmission) -> str:
     local = transmission.hold_until.astimezone(_zone())
     utc = transmission.hold_until.astimezone(UTC)
     return (
-        f"HOLD FOR RELEASE UNTIL {clock(local).upper()} {local.tzname()}, {wire_date(local.date()).upper()} "
+        f"HOLD FOR RELEASE UNTIL {clock(local).upper()} {local.tzname()}, {date_text(local.date(), style=AP).upper()} "
         f"({utc:%H:%M} UTC)"
     )
 
@@ -53,7 +53,7 @@ def hold_instruction(transmission: Transmission) -> str:
 def correction_notice(transmission: Transmission) -> str:
     if transmission.kind != Transmission.Kind.CORRECTION:
         return ""
-    replaced = f" of {wire_date(transmission.replaces_date)}" if transmission.replaces_date else ""
+    replaced = f" of {date_text(transmission.replaces_date, style=AP)}" if transmission.replaces_date else ""
     return f"CORRECTION -- replaces the release{replaced}"
 
 
