@@ -1,24 +1,23 @@
-import zoneinfo
-
 from django.utils import timezone
 
-from company.models import CompanyProfile
+from company import zone
 
 
 class CompanyTimeZoneMiddleware:
-    """Staff read times in the company's home zone (the profile's): it is the current zone of their requests.
+    """Every request but a public page's runs in the company's home zone (the profile's, ``company.zone``).
 
-    Public pages (``request.public_page``, set by the public cache) are the
-    same for every visitor and kept in the cache, so they never ask who the
-    visitor is: reading the session would make every one of them private.
+    Staff, signed in or not (the sign-in page, a private calendar feed read
+    with its token), read company time. Public pages (``request.public_page``,
+    set by the public cache) are the same for every visitor and kept in the
+    cache; they name the profile's zone where they show a time.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not getattr(request, "public_page", False) and request.user.is_authenticated:
-            timezone.activate(zoneinfo.ZoneInfo(CompanyProfile.load().home_time_zone))
+        if not getattr(request, "public_page", False):
+            zone.activate()
         try:
             return self.get_response(request)
         finally:
