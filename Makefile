@@ -19,15 +19,32 @@ LOCAL_ENV = SECRET_KEY="$$(cat var/secret_key)" \
 	SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
 	PATH="$(BIN):$$PATH"
 
-.PHONY: install run test lint format bench bench-public bench-audit bench-events wrk clean
+.PHONY: install run test lint format lock audit-deps bench bench-public bench-audit bench-events wrk clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package at the version requirements.lock pins (docs/security/dependencies.md).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+
+# Tools that must not share the project's virtualenv (their own dependencies would move its pins).
+TOOLS := var/tools
+
+$(TOOLS)/bin/pip-audit:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet pip-tools pip-audit
+
+# requirements.lock again from pyproject.toml: after a dependency is added or changed, and at each regular update.
+lock: $(TOOLS)/bin/pip-audit
+	$(TOOLS)/bin/pip-compile --quiet --extra=dev --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file=requirements.lock pyproject.toml
+
+# Every pinned package against PyPI's vulnerability records; fails on any known vulnerability (CI runs it).
+audit-deps: $(TOOLS)/bin/pip-audit
+	$(TOOLS)/bin/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict
 
 var/secret_key: | $(STAMP)
 	mkdir -p var
@@ -36,6 +53,7 @@ var/secret_key: | $(STAMP)
 
 run: $(STAMP) var/secret_key
 	$(LOCAL_ENV) python manage.py migrate --noinput
+	$(LOCAL_ENV) python manage.py audit_signing_key create --if-missing
 	$(LOCAL_ENV) python manage.py collectstatic --noinput --verbosity 0
 	$(LOCAL_ENV) python manage.py seed_demo --if-empty
 	@echo "IR Portal on $(WEB_ADDRESS)/investors/ -- staff console $(WEB_ADDRESS)/staff/"

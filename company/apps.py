@@ -17,7 +17,7 @@ class CompanyConfig(AppConfig):
         register_action("company.profile_update", "Changed company profile")
         register_action("security.upload_refused", "Upload refused (file checks or malware scan)")
         # The name profile changes were recorded under before the profile had an app of its own.
-        register_action("investors.profile_update", "Changed company profile")
+        register_action("investors.profile_update", "Changed company profile (older entries)")
         roles.grant(roles.IR_ADMIN, "company.view_companyprofile", "company.change_companyprofile")
         # Tasks (alert and staff mails, the sweep, imports) run in company time, as requests do.
         task_prerun.connect(zone.task_started, weak=False, dispatch_uid="company.zone.task_started")

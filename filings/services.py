@@ -90,7 +90,8 @@ class _Session:
     """The run's HTTP client, every request counted against the shared limit first."""
 
     def __init__(self, company, now, report: ImportReport):
-        self.http = fetch.client(user_agent=user_agent(company))
+        # EDGAR redirects between its own hosts (www.sec.gov and its archives).
+        self.http = fetch.client(user_agent=user_agent(company), follow_redirects=True)
         self.now = now
         self.report = report
 

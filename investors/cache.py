@@ -38,13 +38,13 @@ Responses carry ``Cache-Control: public, max-age=..., s-maxage=...``, an
 ``ETag`` and a ``Last-Modified``; conditional GETs are answered with 304.
 The lifetimes must not outlive the next scheduled change, and must not give
 it away either: a lifetime that counted down to the change would tell anyone
-the second an embargoed release goes live. The console's time fields offer
-whole minutes (``irportal.forms.LocalDateTimeField``), so scheduled changes
-fall on minute boundaries, and every answer's lifetime runs to the next
+the second an embargoed release goes live. Every time staff type is a whole
+minute (``irportal.forms.LocalDateTimeField``), so every scheduled change
+falls on a minute boundary, and every answer's lifetime runs to the next
 minute boundary (at most the ceilings ``PUBLIC_CACHE_BROWSER_SECONDS`` and
 ``PUBLIC_CACHE_PROXY_SECONDS``), whatever is scheduled. A change scheduled
-off the minute (seconds typed anyway, a script) gets lifetimes of 0 in its
-last minute, so it is never outlived.
+off the minute by other means (a script) gets lifetimes of 0 until it has
+passed, so it is never outlived.
 """
 
 import base64

@@ -53,14 +53,14 @@ class DateField(forms.DateField):
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock time with no zone: the form, or a subclass, says which zone it is meant in.
+    """A wall-clock time with no zone, to the minute: the form, or a subclass, says which zone it is meant in.
 
-    The widget offers whole minutes, so the times staff schedule (an embargo,
-    a replay window) fall on a minute boundary, which lets the public cache
-    give every answer a lifetime to the next minute without telling anyone
-    when the next change is (``investors.cache``). Seconds typed anyway are
-    kept; the cache then answers with lifetimes of 0 in that change's last
-    minute.
+    Seconds are dropped: every time staff schedule (an embargo, a replay
+    window) falls on a whole minute, which lets the public cache give every
+    answer a lifetime to the next minute without telling anyone when the
+    next change is (``investors.cache``). Every date-and-time field of the
+    console takes this one precision, those written in templates too (the
+    approve and schedule forms).
     """
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -69,7 +69,7 @@ class LocalDateTimeField(forms.DateTimeField):
         if value in self.empty_values:
             return None
         if isinstance(value, datetime):
-            return value.replace(tzinfo=None)
+            return value.replace(tzinfo=None, second=0, microsecond=0)
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
@@ -77,7 +77,7 @@ class LocalDateTimeField(forms.DateTimeField):
         if parsed.tzinfo is not None:
             raise ValidationError("Enter the local time without a zone; the zone is its own field.", code="invalid")
         validate_year(parsed)
-        return parsed
+        return parsed.replace(second=0, microsecond=0)
 
 
 def aware(local: datetime | None, zone_name: str) -> datetime | None:

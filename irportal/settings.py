@@ -396,6 +396,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Audit log: append-only checkpoints of the chain head, kept outside the database.
 AUDIT_CHECKPOINT_FILE = Path(envstr("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.log")))
 AUDIT_CHECKPOINT_INTERVAL = envint("AUDIT_CHECKPOINT_INTERVAL", 300, minimum=10)
+# The Ed25519 private key that signs each checkpoint (PEM, readable by the app's user only), on the app's host and
+# never the database's: `manage.py audit_signing_key create` makes it (irportal/audit/signing.py).
+AUDIT_SIGNING_KEY_FILE = Path(envstr("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "audit-signing-key.pem")))
 # The proxies in front of the app (addresses or networks; 127.0.0.1 for the nginx site on the same host). Only
 # on a request from one of them are X-Forwarded-For (the client's address: for the audit log, the sign-in and
 # alert limits), X-Forwarded-Proto and X-Request-ID believed; from anyone else they are dropped

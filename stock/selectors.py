@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, Q
 
+from company.models import CompanyProfile
 from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
 
 RANGES = {"1m": 31, "3m": 92, "6m": 183, "1y": 366, "5y": 5 * 366, "10y": 10 * 366}
@@ -46,13 +49,21 @@ def has_prices() -> bool:
 
 
 def sections(now: datetime) -> set[str]:
-    """The stock pages that have something to show: ``overview``, ``dividends``, ``analysts``."""
-    present = {
-        "overview": has_prices(),
-        "dividends": Dividend.objects.public(now).exists() or StockSplit.objects.public(now).exists(),
-        "analysts": AnalystCoverage.objects.filter(is_active=True).exists(),
+    """The stock pages that have something to show (``overview``, ``dividends``, ``analysts``): one query, an
+    ``EXISTS`` each on the company profile's row (three without a profile, which only a new site lacks)."""
+    checks = {
+        "overview": [DailyPrice.objects.all()],
+        "dividends": [Dividend.objects.public(now), StockSplit.objects.public(now)],
+        "analysts": [AnalystCoverage.objects.filter(is_active=True)],
     }
-    return {name for name, shown in present.items() if shown}
+    flags = {
+        f"has_{name}": ExpressionWrapper(reduce(or_, (Q(Exists(queryset)) for queryset in querysets)), BooleanField())
+        for name, querysets in checks.items()
+    }
+    row = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).values(*flags).first()
+    if row is None:
+        return {name for name, querysets in checks.items() if any(queryset.exists() for queryset in querysets)}
+    return {name for name in checks if row[f"has_{name}"]}
 
 
 def _thinned(points: list[tuple[date, object]], span_days: int) -> list[tuple[date, object]]:
@@ -102,9 +113,12 @@ def analysts() -> list[AnalystCoverage]:
 
 
 def next_public_from(now: datetime) -> datetime | None:
-    """When the next dividend or split goes public: the public cache keeps no copy past it."""
-    moments = [
-        model.objects.filter(public_from__gt=now).aggregate(next=Min("public_from"))["next"]
-        for model in (Dividend, StockSplit)
-    ]
-    return min(filter(None, moments), default=None)
+    """When the next dividend or split goes public, in one query: the public cache keeps no copy past it."""
+    coming = (
+        Dividend.objects.filter(public_from__gt=now)
+        .order_by()
+        .values_list("public_from", flat=True)
+        .union(StockSplit.objects.filter(public_from__gt=now).order_by().values_list("public_from", flat=True))
+        .order_by("public_from")
+    )
+    return coming.first()

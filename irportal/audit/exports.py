@@ -1,6 +1,7 @@
 """Streamed exports of the audit log (JSON Lines for verification, CSV for reading) and of insider lists."""
 
 import csv
+import re
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -19,8 +20,19 @@ class _Echo:
         return value
 
 
-def jsonl_lines(records):
-    """One entry per line: the canonical JSON (as the hash is computed) of its hashed fields and ``entry_hash``."""
+def filters_description(filters: dict) -> str:
+    """What a filtered export says of itself, on its first line."""
+    chosen = ", ".join(f"{name}={value}" for name, value in filters.items())
+    return f"IR Portal audit log filtered by {chosen}: only the entries that match, not the whole log"
+
+
+def jsonl_lines(records, *, filters: dict | None = None):
+    """One entry per line: the canonical JSON (as the hash is computed) of its hashed fields and ``entry_hash``.
+
+    A filtered export starts with a line that says so and by what (``{"export": "filtered", ...}``)."""
+    if filters:
+        header = {"export": "filtered", "filters": filters, "description": filters_description(filters)}
+        yield chain.canonical_json(header) + b"\n"
     for record in records:
         yield chain.canonical_json(record) + b"\n"
 
@@ -49,18 +61,37 @@ def spreadsheet_cell(value):
     return spreadsheet_safe(_csv_cell(value))
 
 
-def csv_lines(columns, rows, *, cell=_csv_cell):
+def csv_lines(columns, rows, *, cell=_csv_cell, filters: dict | None = None):
+    """A header row, then one row per record; a filtered export starts with a row ``# <what it is filtered by>``."""
     writer = csv.writer(_Echo())
+    if filters:
+        yield writer.writerow(["# " + filters_description(filters)])
     yield writer.writerow(columns)
     for row in rows:
         yield writer.writerow([cell(value) for value in row])
 
 
-def audit_csv_lines(records, *, for_spreadsheets: bool = False):
+def audit_csv_lines(records, *, for_spreadsheets: bool = False, filters: dict | None = None):
     """The exact values (for verification with the hash fields), or, ``for_spreadsheets``, with every cell
     a spreadsheet would evaluate made text; that file no longer verifies against the hashes."""
     cell = spreadsheet_cell if for_spreadsheets else _csv_cell
-    return csv_lines(EXPORT_COLUMNS, ([record[name] for name in EXPORT_COLUMNS] for record in records), cell=cell)
+    rows = ([record[name] for name in EXPORT_COLUMNS] for record in records)
+    return csv_lines(EXPORT_COLUMNS, rows, cell=cell, filters=filters)
+
+
+_FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def file_stem(*parts: str) -> str:
+    """A file name's stem from its parts: letters, digits, ``_``, ``.`` and ``-`` only, at most 120 characters."""
+    return _FILENAME_UNSAFE.sub("_", "-".join(parts))[:120]
+
+
+def filtered_stem(stem: str, filters: dict) -> str:
+    """``audit-log-filtered-action-release.edit-…``: a filtered export's name says so, and by what."""
+    if not filters:
+        return stem
+    return file_stem(stem, "filtered", *(f"{name}-{value}" for name, value in filters.items()))
 
 
 def attachment(lines, *, stem: str, extension: str, content_type: str) -> StreamingHttpResponse:

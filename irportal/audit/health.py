@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from prometheus_client.core import GaugeMetricFamily
 
+from irportal.audit import signing
 from irportal.audit.checkpoint import CheckpointFileError, last_checkpoint, read_checkpoints
 from irportal.audit.models import VerificationRun
 from irportal.audit.services import audit_record
@@ -25,7 +26,7 @@ def run_verification(*, source: str) -> tuple[VerificationRun, VerificationResul
         result = verify_chain(checkpoints)
     except CheckpointFileError as exc:
         newest = None
-        result = VerificationResult(problem=f"the checkpoint file cannot be read: {exc}")
+        result = VerificationResult(problem=f"the checkpoint file cannot be read or does not verify: {exc}")
     run = VerificationRun.objects.create(
         started_at=started,
         finished_at=timezone.now(),
@@ -63,10 +64,16 @@ def chain_health() -> dict:
         checkpoint, checkpoint_problem = last_checkpoint(), ""
     except CheckpointFileError as exc:
         checkpoint, checkpoint_problem = None, str(exc)
+    try:
+        signing_key, signing_problem = signing.fingerprint(), ""
+    except signing.SigningKeyMissing as exc:
+        signing_key, signing_problem = "", str(exc)
     return {
         "last_run": VerificationRun.objects.order_by("-finished_at", "-id").first(),
         "last_checkpoint": checkpoint,
         "checkpoint_problem": checkpoint_problem,
+        "signing_key": signing_key,
+        "signing_problem": signing_problem,
     }
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
         name="export_csv_spreadsheet",
     ),
     path("export.jsonl", views.AuditExportView.as_view(extension="jsonl"), name="export_jsonl"),
+    path("checkpoints.jsonl", views.CheckpointDownloadView.as_view(what="checkpoints"), name="checkpoints"),
+    path("checkpoint-key.pem", views.CheckpointDownloadView.as_view(what="public key"), name="checkpoint_key"),
     path("insiders/", views.InsiderListIndexView.as_view(), name="insiders"),
     path("insiders/<str:object_type>/<str:object_id>/", views.InsiderListView.as_view(), name="insider_list"),
     path(

@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.generic import TemplateView, View
 
-from irportal.audit import exports, insiders, registry
+from irportal.audit import exports, insiders, registry, signing
+from irportal.audit.checkpoint import checkpoint_path
 from irportal.audit.forms import OBJECT_TYPE, AuditFilterForm, CursorForm
 from irportal.audit.health import chain_health
 from irportal.audit.models import AuditEntry, format_timestamp
@@ -25,7 +26,6 @@ from irportal.audit.services import audit_record
 VIEW = "audit.view_auditentry"
 EXPORT = ("audit.view_auditentry", "audit.export_auditentry")
 _OBJECT_ID = re.compile(r"^[^\x00-\x1f]{1,64}$")
-_FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def _valid_object(object_type: str, object_id: str) -> bool:
@@ -173,19 +173,42 @@ class AuditExportView(FilteredLogMixin, View):
             data={"format": "csv-spreadsheet" if self.for_spreadsheets else self.extension, **form.active_filters()},
         )
         records = export_records(filtered_entries(form.cleaned_data), through=record.sequence)
+        filters = form.active_filters()
         if self.extension == "jsonl":
             return exports.attachment(
-                exports.jsonl_lines(records),
-                stem="audit-log",
+                exports.jsonl_lines(records, filters=filters),
+                stem=exports.filtered_stem("audit-log", filters),
                 extension="jsonl",
                 content_type=exports.JSONL_CONTENT_TYPE,
             )
         return exports.attachment(
-            exports.audit_csv_lines(records, for_spreadsheets=self.for_spreadsheets),
-            stem="audit-log-spreadsheet-safe" if self.for_spreadsheets else "audit-log",
+            exports.audit_csv_lines(records, for_spreadsheets=self.for_spreadsheets, filters=filters),
+            stem=exports.filtered_stem("audit-log-spreadsheet-safe" if self.for_spreadsheets else "audit-log", filters),
             extension="csv",
             content_type=exports.CSV_CONTENT_TYPE,
         )
+
+
+class CheckpointDownloadView(StaffPermissionMixin, View):
+    """The checkpoint file as it is on disk, or the public key that verifies its signatures: with an export,
+    what ``tools/verify_audit_export.py --checkpoints … --public-key …`` needs, from the browser alone."""
+
+    permission_required = EXPORT
+    what = "checkpoints"
+
+    def get(self, request):
+        try:
+            if self.what == "checkpoints":
+                body, extension, content_type = checkpoint_path().read_bytes(), "jsonl", exports.JSONL_CONTENT_TYPE
+            else:
+                body, extension, content_type = signing.public_key_pem().encode(), "pem", "application/x-pem-file"
+        except FileNotFoundError:
+            raise Http404("No checkpoint has been written yet") from None
+        except signing.SigningKeyMissing:
+            raise Http404("No checkpoint signing key") from None
+        audit_record(action="audit.checkpoints_download", actor=request.user, data={"file": self.what})
+        stem = "audit-checkpoints" if self.what == "checkpoints" else "audit-checkpoint-key"
+        return exports.attachment([body], stem=stem, extension=extension, content_type=content_type)
 
 
 class InsiderListIndexView(StaffPermissionMixin, TemplateView):
@@ -285,7 +308,7 @@ class InsiderListExportView(InsiderListMixin, View):
         return exports.attachment(
             # Read in spreadsheets, and headlines and usernames are typed by people: nothing in it is evaluated.
             exports.csv_lines(INSIDER_COLUMNS, rows, cell=exports.spreadsheet_cell),
-            stem=_FILENAME_UNSAFE.sub("_", f"insider-list-{object_type}-{object_id}"),
+            stem=exports.file_stem("insider-list", object_type, object_id),
             extension="csv",
             content_type=exports.CSV_CONTENT_TYPE,
         )

@@ -28,11 +28,12 @@ class Answer:
     validators: dict = field(default_factory=dict)
 
 
-def client(*, user_agent: str) -> httpx.Client:
+def client(*, user_agent: str, follow_redirects: bool = False) -> httpx.Client:
+    """A client that verifies certificates; it follows at most three redirects, and only when asked to."""
     return httpx.Client(
         headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
         timeout=TIMEOUT,
-        follow_redirects=True,
+        follow_redirects=follow_redirects,
         max_redirects=3,
     )
 

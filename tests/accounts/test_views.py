@@ -18,12 +18,22 @@ STAFF_PAGES = {
     "accounts:user_create": {IR_ADMIN},
     "company:profile_edit": {IR_ADMIN},
     "audit:log": {COMPLIANCE_REVIEWER, IR_ADMIN},
+    "stock_console:prices": {IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN},
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates"],
-    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates"],
-    COMPLIANCE_REVIEWER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Audit log", "Email alerts"],
+    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Stock"],
+    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Stock"],
+    COMPLIANCE_REVIEWER: [
+        "Dashboard",
+        "Releases",
+        "Documents",
+        "Events",
+        "Calendar",
+        "Stock",
+        "Audit log",
+        "Email alerts",
+    ],
     IR_ADMIN: [
         "Dashboard",
         "Releases",
@@ -32,6 +42,7 @@ NAVIGATION = {
         "Calendar",
         "Contacts",
         "Boilerplates",
+        "Stock",
         "Audit log",
         "Email alerts",
         "Users",

@@ -236,3 +236,12 @@ def test_nothing_on_the_public_pages_shows_an_address(client, sign_up):
     sign_up("investor@example.test", news=True)
     for path in ("/investors/alerts/", "/investors/alerts/requested/", path_of(confirm_link(mail.outbox[0]))):
         assert "investor@example.test" not in client.get(path).content.decode()
+
+
+def test_the_address_hash_is_an_hmac_sha256_keyed_with_the_secret_key(settings):
+    import hashlib
+    import hmac
+
+    key = hashlib.sha256(b"irportal.alerts.address" + settings.SECRET_KEY.encode()).digest()
+    expected = hmac.new(key, b"investor@example.test", hashlib.sha256).hexdigest()
+    assert address_hash(" Investor@Example.test ") == expected

@@ -6,6 +6,7 @@ from irportal.audit.checkpoint import Checkpoint, read_checkpoints, write_checkp
 from irportal.audit.restore import RestoreNotAccepted, accept_restore
 from irportal.audit.services import audit_record
 from irportal.audit.verify import RESTORE, Acceptance, verify_chain
+from tests.audit.conftest import sign_checkpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +17,10 @@ def _entries(count: int) -> None:
 
 
 def _remember_a_longer_log(settings, sequence: int) -> Checkpoint:
-    """A checkpoint of entries this database does not have (what an older backup leaves behind)."""
-    line = {"at": "2026-12-08T14:00:00.000000Z", "sequence": sequence, "entry_hash": "f" * 64}
-    with settings.AUDIT_CHECKPOINT_FILE.open("a") as handle:
-        handle.write(json.dumps(line) + "\n")
-    return Checkpoint(line["at"], sequence, line["entry_hash"])
+    """A checkpoint of entries this database does not have (what an older backup leaves behind), signed."""
+    return sign_checkpoint(
+        settings.AUDIT_CHECKPOINT_FILE, Checkpoint("2026-12-08T14:00:00.000000Z", sequence, "f" * 64)
+    )
 
 
 def test_a_log_shorter_than_its_checkpoints_without_a_recorded_restore_is_never_accepted(settings):

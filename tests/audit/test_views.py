@@ -295,13 +295,14 @@ def test_failed_verification_is_an_alarm_on_the_page(client, reviewer):
 def test_jsonl_export_carries_every_hashed_field_and_the_hash(client, reviewer):
     entry = record_release("9", data={"headline": "Zürich dateline"})
     response = client.get(reverse("audit:export_jsonl"), {"action": "release.edit"})
-    lines = streamed(response).decode("utf-8").splitlines()
+    header, *lines = streamed(response).decode("utf-8").splitlines()
+    assert json.loads(header)["filters"] == {"action": "release.edit"}
     first = json.loads(lines[0])
     assert set(first) == {*chain.HASHED_FIELDS, "entry_hash"}
     assert first["entry_hash"] == entry.entry_hash
     assert chain.entry_hash(first) == entry.entry_hash
     assert lines[0].encode("utf-8") == chain.canonical_json(first)
-    assert response["Content-Disposition"].startswith('attachment; filename="audit-log-')
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-log-filtered-action-release.edit-')
 
 
 def test_export_ends_with_its_own_record(client, reviewer):
@@ -316,7 +317,9 @@ def test_export_follows_the_filters(client, reviewer):
     record_release("1")
     record_release("2")
     body = streamed(client.get(reverse("audit:export_jsonl"), {"object_type": "releases.release", "object_id": "2"}))
-    assert [json.loads(line)["object_id"] for line in body.decode().splitlines()] == ["2"]
+    header, *entries = body.decode().splitlines()
+    assert json.loads(header)["export"] == "filtered"
+    assert [json.loads(line)["object_id"] for line in entries] == ["2"]
     export = AuditEntry.objects.get(action="audit.export")
     assert export.data == {"format": "jsonl", "object_type": "releases.release", "object_id": "2"}
 
@@ -324,7 +327,10 @@ def test_export_follows_the_filters(client, reviewer):
 def test_csv_export_has_a_header_and_the_hash_fields(client, reviewer):
     entry = record_release("4", changes={"headline": {"before": "a", "after": "b"}})
     body = streamed(client.get(reverse("audit:export_csv"), {"action": "release.edit"})).decode("utf-8")
-    rows = list(csv.DictReader(io.StringIO(body)))
+    reader = csv.reader(io.StringIO(body))
+    [said] = next(reader)
+    assert said.startswith("# IR Portal audit log filtered by action=release.edit")
+    rows = list(csv.DictReader(io.StringIO(body.split("\r\n", 1)[1])))
     assert len(rows) == 1
     assert rows[0]["sequence"] == str(entry.sequence)
     assert rows[0]["entry_hash"] == entry.entry_hash
@@ -441,3 +447,51 @@ def test_insider_list_csv_neutralises_formula_cells(client, reviewer):
     rows = list(csv.DictReader(io.StringIO(streamed(response).decode("utf-8"))))
     assert [row["object_label"] for row in rows] == ["'" + formula, "'" + formula]
     assert rows[0]["username"] == "'+1+cmd"
+
+
+def test_a_filtered_export_is_named_and_headed_by_its_filters(client, reviewer):
+    record_release("4")
+    params = {"action": "release.edit", "since": "2026-01-01"}
+    for url_name, stem in [
+        ("audit:export_jsonl", "audit-log-filtered-action-release.edit-since-2026-01-01-"),
+        ("audit:export_csv", "audit-log-filtered-action-release.edit-since-2026-01-01-"),
+        ("audit:export_csv_spreadsheet", "audit-log-spreadsheet-safe-filtered-action-release.edit-since-2026-01-01-"),
+    ]:
+        response = client.get(reverse(url_name), params)
+        assert response["Content-Disposition"].startswith(f'attachment; filename="{stem}'), url_name
+        first = streamed(response).decode().splitlines()[0]
+        assert "filtered by action=release.edit, since=2026-01-01" in first, url_name
+    whole = client.get(reverse("audit:export_jsonl"))
+    assert whole["Content-Disposition"].startswith('attachment; filename="audit-log-2')
+    assert json.loads(streamed(whole).decode().splitlines()[0])["sequence"] == 1
+
+
+def test_the_checkpoints_and_their_public_key_download_for_the_reviewer(client, reviewer):
+    from irportal.audit import signing
+    from irportal.audit.checkpoint import checkpoint_path, write_checkpoint
+
+    write_checkpoint()
+    checkpoints = client.get(reverse("audit:checkpoints"))
+    assert checkpoints.status_code == 200
+    assert checkpoints["Content-Disposition"].startswith('attachment; filename="audit-checkpoints-')
+    assert "no-store" in checkpoints["Cache-Control"]
+    assert streamed(checkpoints) == checkpoint_path().read_bytes()
+    key = client.get(reverse("audit:checkpoint_key"))
+    assert key["Content-Disposition"].startswith('attachment; filename="audit-checkpoint-key-')
+    assert streamed(key).decode() == signing.public_key_pem()
+    downloads = AuditEntry.objects.filter(action="audit.checkpoints_download", actor_id=reviewer.pk)
+    assert sorted(downloads.values_list("data__file", flat=True)) == ["checkpoints", "public key"]
+    page = client.get(LOG).content.decode()
+    assert reverse("audit:checkpoints") in page and reverse("audit:checkpoint_key") in page
+    assert signing.fingerprint() in page
+
+
+def test_no_checkpoint_yet_is_a_404(client, reviewer):
+    assert client.get(reverse("audit:checkpoints")).status_code == 404
+
+
+def test_an_author_cannot_download_the_checkpoints_and_the_attempt_is_recorded(client):
+    author = UserFactory(roles=[IR_AUTHOR])
+    sign_in(client, author)
+    assert client.get(reverse("audit:checkpoints")).status_code == 403
+    assert AuditEntry.objects.filter(action="security.permission_denied", actor_id=author.pk).exists()

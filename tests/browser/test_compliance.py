@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -58,11 +59,10 @@ def test_reviewer_filters_to_one_release_opens_an_entry_exports_and_cannot_chang
         page.get_by_test_id("export-jsonl").click()
     exported = tmp_path / "export.jsonl"
     download_info.value.save_as(exported)
-    lines = exported.read_text(encoding="utf-8").splitlines()
+    said, *lines = exported.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3
-    result = subprocess.run(
-        [sys.executable, str(TOOL), str(exported), "--filtered"], capture_output=True, text=True, check=False
-    )
+    assert json.loads(said)["filters"] == {"object_type": "releases.release", "object_id": "22"}
+    result = subprocess.run([sys.executable, str(TOOL), str(exported)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert AuditEntry.objects.filter(action="audit.export", actor_id=reviewer.pk).count() == 1
 
@@ -104,3 +104,82 @@ def test_lockout_message_on_the_sign_in_page(page):
         page.get_by_label("Password").fill("wrong guess")
         page.get_by_role("button", name="Sign in").click()
     assert "Too many failed sign-in attempts" in page.get_by_test_id("lockout").inner_text()
+
+
+def verify(*args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-I", str(TOOL), *map(str, args)], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def download(page, test_id, folder) -> Path:
+    with page.expect_download() as download_info:
+        page.get_by_test_id(test_id).click()
+    path = folder / download_info.value.suggested_filename
+    download_info.value.save_as(path)
+    return path
+
+
+def rewritten_chain(export: Path, destination: Path, sequence: int) -> Path:
+    """A copy of a JSON Lines export with one entry changed and every hash after it recomputed: a chain that
+    holds together by itself, as a rebuilt database would export it."""
+    sys.path.insert(0, str(TOOL.parent))
+    try:
+        import verify_audit_export as tool
+    finally:
+        sys.path.pop(0)
+    entries = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    previous = None
+    for entry in entries:
+        if entry["sequence"] == sequence:
+            entry["object_label"] = "Halvorsen to present at a different conference"
+        if entry["sequence"] >= sequence:
+            entry["prev_hash"] = previous or entry["prev_hash"]
+            entry["entry_hash"] = tool.entry_hash(entry)
+        previous = entry["entry_hash"]
+    destination.write_bytes(b"".join(tool.canonical_json(entry) + b"\n" for entry in entries))
+    return destination
+
+
+def test_reviewer_verifies_full_and_filtered_exports_against_the_checkpoints_from_the_browser(
+    page, release_history, tmp_path
+):
+    from irportal.audit import signing
+    from irportal.audit.checkpoint import write_checkpoint
+
+    write_checkpoint()  # what beat does every few minutes
+    reviewer = UserFactory(roles=[COMPLIANCE_REVIEWER])
+    sign_in(page, reviewer.username, PASSWORD)
+    page.get_by_test_id("staff-nav").get_by_role("link", name="Audit log").click()
+    assert page.get_by_test_id("checkpoint-key").inner_text() == signing.fingerprint()
+
+    checkpoints = download(page, "download-checkpoints", tmp_path)
+    key = download(page, "download-checkpoint-key", tmp_path)
+    assert checkpoints.name.startswith("audit-checkpoints-") and key.name.endswith(".pem")
+    full = download(page, "export-jsonl", tmp_path)
+    full_csv = download(page, "export-csv", tmp_path)
+    assert not full.name.startswith("audit-log-filtered")
+
+    page.get_by_label("Object type").fill("releases.release")
+    page.get_by_label("Object id").fill("21")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**object_id=21**")
+    filtered = download(page, "export-jsonl", tmp_path)
+    assert filtered.name.startswith("audit-log-filtered-object_type-releases.release-object_id-21-")
+    assert "filtered by object_type=releases.release, object_id=21" in filtered.read_text().splitlines()[0]
+
+    for export in (full, full_csv, filtered):
+        result = verify(export, "--checkpoints", checkpoints, "--public-key", key)
+        assert result.returncode == 0, (export.name, result.stderr)
+        assert f"signed with key {signing.fingerprint()}" in result.stdout
+    assert "filtered export" in verify(filtered, "--checkpoints", checkpoints, "--public-key", key).stdout
+
+    # A copy whose chain was rewritten (entry #2 changed, every later hash recomputed) holds together on its
+    # own; the downloaded checkpoints catch it.
+    forged = rewritten_chain(full, tmp_path / "rewritten.jsonl", sequence=2)
+    assert verify(forged).returncode == 0
+    caught = verify(forged, "--checkpoints", checkpoints, "--public-key", key)
+    assert caught.returncode == 1
+    assert "disagrees with entry" in caught.stderr and "the chain was rewritten" in caught.stderr
+    downloads = AuditEntry.objects.filter(action="audit.checkpoints_download", actor_id=reviewer.pk)
+    assert downloads.count() == 2

@@ -106,3 +106,13 @@ def test_without_a_provider_nothing_runs(settings):
 
     assert prices_import(now=NOW) == "no price provider configured"
     assert [state.name for state in imports.active_statuses(NOW)] == []
+
+
+def test_the_price_address_is_not_followed_elsewhere(price_feed):
+    price_feed.expect_request("/eod/HLVI.csv").respond_with_response(
+        Response(status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+    )
+
+    outcome = prices_import(now=NOW)
+
+    assert "answered 302" in outcome and not DailyPrice.objects.exists()
