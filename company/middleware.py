@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -8,7 +6,7 @@ from company.models import CompanyProfile
 
 
 class CompanyTimeZoneMiddleware:
-    """The company's way of writing times is current for every request; its home zone for signed-in staff.
+    """The company's way of writing times, and its home zone (``company.zone``), are current for every request.
 
     ``request.company`` is the profile, read on first use (the templates'
     ``company`` is the same object), so a page that writes no date and no
@@ -16,7 +14,9 @@ class CompanyTimeZoneMiddleware:
     the public cache) are the same for every visitor and kept in the cache,
     so they never ask who the visitor is: reading the session would make
     every one of them private. They write times in the company's zone
-    explicitly (``investors.templatetags.ir``).
+    explicitly (``investors.templatetags.ir``). Every other request, signed in
+    or not (the sign-in page, a private calendar feed read with its token),
+    runs in the company's zone.
     """
 
     def __init__(self, get_response):
@@ -25,8 +25,8 @@ class CompanyTimeZoneMiddleware:
     def __call__(self, request):
         request.company = company = SimpleLazyObject(CompanyProfile.load)
         timefmt.activate(lambda: company.date_style)
-        if not getattr(request, "public_page", False) and request.user.is_authenticated:
-            timezone.activate(zoneinfo.ZoneInfo(company.home_time_zone))
+        if not getattr(request, "public_page", False):
+            timezone.activate(company.zone)
         try:
             return self.get_response(request)
         finally:

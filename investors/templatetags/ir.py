@@ -36,6 +36,6 @@ def public_date(value):
 
 
 @register.simple_tag
-def this_year() -> int:
+def this_year(company) -> int:
     """The year in the company's time, for the footer's copyright line."""
-    return timezone.localdate().year
+    return timezone.localdate(timezone=company.zone).year
