@@ -102,20 +102,19 @@ def _public_event(item_id: int):
     return event
 
 
+def _event_time(event, instant) -> str:
+    """As the event's page writes it: the company's zone and the event's, in the company's way of writing dates."""
+    from company import timefmt as company_time
+    from company.models import CompanyProfile
+    from events import timefmt
+
+    profile = CompanyProfile.load()
+    with company_time.override(profile.date_style):
+        return timefmt.when(instant, event.time_zone, profile.home_time_zone)
+
+
 def _event_when(event) -> str:
-    if event.starts_at is None:
-        return ""
-    local = timezone.localtime(event.starts_at, timezone=_zone(event.time_zone))
-    return local.strftime("%B %-d, %Y, %-I:%M %p %Z")
-
-
-def _zone(name: str):
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.get_default_timezone()
+    return _event_time(event, event.starts_at) if event.starts_at is not None else ""
 
 
 def event_alert(item_id: int) -> AlertContent | None:
@@ -134,10 +133,10 @@ def event_replay_alert(item_id: int) -> AlertContent | None:
     event = _public_event(item_id)
     if event is None or not event.replay_visible(timezone.now()):
         return None
-    until = timezone.localtime(event.replay_expires_at, timezone=_zone(event.time_zone))
+    until = _event_time(event, event.replay_expires_at)
     return AlertContent(
         subject=f"{_company_name()} webcast replay: {event.title}",
-        summary=f"The replay of {event.title} is available until {until.strftime('%B %-d, %Y, %-I:%M %p %Z')}.",
+        summary=f"The replay of {event.title} is available until {until}.",
         url=absolute(event.get_absolute_url()),
     )
 

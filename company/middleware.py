@@ -1,25 +1,34 @@
-import zoneinfo
-
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
+from company import timefmt
 from company.models import CompanyProfile
 
 
 class CompanyTimeZoneMiddleware:
-    """Staff read times in the company's home zone (the profile's): it is the current zone of their requests.
+    """The company's way of writing times, and its home zone (``company.zone``), are current for every request.
 
-    Public pages (``request.public_page``, set by the public cache) are the
-    same for every visitor and kept in the cache, so they never ask who the
-    visitor is: reading the session would make every one of them private.
+    ``request.company`` is the profile, read on first use (the templates'
+    ``company`` is the same object), so a page that writes no date and no
+    company fact reads nothing. Public pages (``request.public_page``, set by
+    the public cache) are the same for every visitor and kept in the cache,
+    so they never ask who the visitor is: reading the session would make
+    every one of them private. They write times in the company's zone
+    explicitly (``investors.templatetags.ir``). Every other request, signed in
+    or not (the sign-in page, a private calendar feed read with its token),
+    runs in the company's zone.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not getattr(request, "public_page", False) and request.user.is_authenticated:
-            timezone.activate(zoneinfo.ZoneInfo(CompanyProfile.load().home_time_zone))
+        request.company = company = SimpleLazyObject(CompanyProfile.load)
+        timefmt.activate(lambda: company.date_style)
+        if not getattr(request, "public_page", False):
+            timezone.activate(company.zone)
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+            timefmt.deactivate()

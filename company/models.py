@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from company import timefmt
 from company.fiscal import FiscalYearEnd
 from company.validators import (
     normalize_cik,
@@ -61,8 +62,8 @@ DISTRIBUTION_LINES = {
 class DateStyle(models.TextChoices):
     """How the company writes a date, everywhere: release bullets, public pages, feeds, calendars, the console."""
 
-    AP = "ap", "Friday, Dec. 11, 2026 (AP style, as wires print it)"
-    LONG = "long", "Friday, December 11, 2026 (month written out)"
+    AP = timefmt.AP, "Friday, Dec. 11, 2026 (AP style, as wires print it)"
+    LONG = timefmt.LONG, "Friday, December 11, 2026 (month written out)"
 
 
 DEFAULT_ACCENT_COLOUR = "#0b5394"

@@ -30,7 +30,7 @@ from django.utils.html import escape
 
 from company.models import CompanyProfile
 from events import timefmt
-from events.content import conference_shown, presenter_line
+from events.content import conference_shown, presenter_label, presenter_line
 from events.models import Event, EventAnnouncement, EventRevision
 from irportal.audit.services import audit_record
 from irportal.forms import unique_slug
@@ -89,15 +89,15 @@ def event_bullet(content: dict, home_zone: str) -> str:
     name = f'<a href="{escape(event_page_url(content))}"><strong>{escape(_event_name(content))}</strong></a>'
     if conference:
         name += f": {escape(content['title'])}"
-    parts = [name, timefmt.dual_time(starts_at, zone_name, home_zone), timefmt.wire_date(local.date())]
+    parts = [name, timefmt.dual_time(starts_at, zone_name, home_zone), timefmt.weekday_date(local.date())]
     if content["location"]:
         parts.append(escape(content["location"]))
     line = ", ".join(parts)
     if not line.endswith("."):
         line += "."
     if content["presenters"]:
-        label = "Presenter" if len(content["presenters"]) == 1 else "Presenters"
-        line += f"<br>{label}: {escape(presenter_line(content['presenters']))}"
+        presenters = content["presenters"]
+        line += f"<br>{presenter_label(presenters)}: {escape(presenter_line(presenters))}"
     return line
 
 

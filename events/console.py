@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from company.models import CompanyProfile
+from company.timefmt import clock_with_zone
 from events import services, timefmt
 from events.content import EventDocument
 from events.forms import EventForm, ReasonForm, ReplayUrlForm, ReplayWindowForm
@@ -25,6 +26,16 @@ def _change_replay_window(*, actor, item, data, step_up):
 
 def _cancel(*, actor, item, data, step_up):
     services.event_cancel(actor=actor, pk=item.pk, reason=data["reason"], step_up=step_up)
+
+
+def local_time_note(instant, event_zone: str, home_zone: str) -> str:
+    """`` (9:00 am MST local)`` after an entry shown at its company time, when the event's own zone says
+    another time; nothing when the two agree (the time is not said twice)."""
+    there = instant.astimezone(timefmt.zone(event_zone))
+    here = instant.astimezone(timefmt.zone(home_zone))
+    if there.utcoffset() == here.utcoffset() and there.tzname() == here.tzname():
+        return ""
+    return f" ({clock_with_zone(there)} local)"
 
 
 class EventKind(Kind):
@@ -60,6 +71,7 @@ class EventKind(Kind):
             ReplayUrlForm,
             _set_replay_url,
             "The replay link was saved.",
+            button="Save the replay link",
             form_kwargs=lambda event: {"event": event},
             initial=lambda event: {
                 "replay_url": event.replay_url,
@@ -120,7 +132,7 @@ class EventKind(Kind):
         home = CompanyProfile.load().home_time_zone
         events = self.calendar_items().exclude(status="withdrawn").filter(cancelled_at__isnull=True)
         for event in events.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at"):
-            title = f"{event.title} ({timefmt.dual_time(event.starts_at, event.time_zone, home)})"
+            title = f"{event.title}{local_time_note(event.starts_at, event.time_zone, home)}"
             entries.append(
                 CalendarEntry(event.starts_at, "event", title, self.url("detail", event), event.ends_at, event)
             )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from events import timefmt
-from events.models import Event, EventKind
+from events.models import Event, EventKind, ReplayStatus
 from irportal.workflow.models import SnapshotDocument
 from releases.models import Release
 
@@ -53,6 +53,11 @@ def heading(title: str, organizer: str) -> str:
     return f"{title}, {conference}" if conference else title
 
 
+def presenter_label(presenters) -> str:
+    """``Presenter`` for one, ``Presenters`` for several: the same word on the page, in calendars and releases."""
+    return "Presenter" if len(presenters) == 1 else "Presenters"
+
+
 def presenter_line(presenters) -> str:
     return "; ".join(f"{p['name']}, {p['title']}" if p.get("title") else p["name"] for p in presenters)
 
@@ -90,6 +95,10 @@ class EventDocument(SnapshotDocument):
     @property
     def heading(self) -> str:
         return heading(self.content["title"], self.content["organizer"])
+
+    @property
+    def presenter_label(self) -> str:
+        return presenter_label(self.content["presenters"])
 
     @property
     def presenter_line(self) -> str:
@@ -147,6 +156,9 @@ class EventDocument(SnapshotDocument):
     def replay(self) -> Replay:
         event = self.event
         if self.cancelled or event.replay_available_at is None:
+            return Replay("none")
+        if not event.replay_url and event.replay_status != ReplayStatus.EXPIRED:
+            # No link was ever made public: there is no replay to speak of, expired or coming.
             return Replay("none")
         if self.now >= event.replay_expires_at:
             return Replay("expired", expired_on=timefmt.local_date(event.replay_expires_at, self.home_zone))

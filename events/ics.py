@@ -48,7 +48,7 @@ def _uid(document: EventDocument) -> str:
 def _description(document: EventDocument) -> str:
     lines = []
     if document.presenter_line:
-        lines.append(f"Presenters: {document.presenter_line}")
+        lines.append(f"{document.presenter_label}: {document.presenter_line}")
     if document.show_webcast:
         lines.append(f"Live webcast: {document.webcast_url}")
     replay = document.replay

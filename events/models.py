@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from company.timefmt import datetime_text
 from company.validators import validate_time_zone
 from events import timefmt
 from irportal.workflow.models import BaseRevision, State, WorkflowItem, WorkflowItemQuerySet
@@ -26,7 +27,7 @@ MAX_REPLAY_DAYS = 365
 
 def _local_moment(instant, zone_name: str) -> str:
     local = instant.astimezone(timefmt.zone(zone_name))
-    return f"{timefmt.long_date(local.date())}, {timefmt.clock_with_zone(local)}"
+    return datetime_text(local, weekday=True)
 
 
 def replay_timing_problem(*, starts_at, ends_at, available_at, expires_at, time_zone: str) -> str:

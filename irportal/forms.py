@@ -58,7 +58,9 @@ class LocalDateTimeField(forms.DateTimeField):
     Seconds are dropped: every time staff schedule (an embargo, a replay
     window) falls on a whole minute, which lets the public cache give every
     answer a lifetime to the next minute without telling anyone when the
-    next change is (``investors.cache``).
+    next change is (``investors.cache``). Every date-and-time field of the
+    console takes this one precision, those written in templates too (the
+    approve and schedule forms).
     """
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from company.models import CompanyProfile
 from company.selectors import former_names
-from company.timefmt import clock, wire_date
+from company.timefmt import clock, date_text
 from irportal.workflow.checks import Check
 from releases.models import Release
 from releases.sanitize import plain_text
@@ -90,7 +90,7 @@ def check_weekdays(release: Release) -> list[Check]:
             warnings.append(
                 Check(
                     "weekday",
-                    f"The text says “{match.group(0)}”, but {wire_date(named)} is a {WEEKDAYS[named.weekday()]}.",
+                    f"The text says “{match.group(0)}”, but {date_text(named)} is a {WEEKDAYS[named.weekday()]}.",
                 )
             )
     return warnings
@@ -104,8 +104,8 @@ def check_dateline_matches_embargo(release: Release, profile: CompanyProfile) ->
         return [
             Check(
                 "dateline",
-                f"The dateline says {wire_date(release.release_date)}, but the release goes out on "
-                f"{WEEKDAYS[local.weekday()]}, {wire_date(local)}: make them agree.",
+                f"The dateline says {date_text(release.release_date)}, but the release goes out on "
+                f"{WEEKDAYS[local.weekday()]}, {date_text(local)}: make them agree.",
             )
         ]
     return []

@@ -10,7 +10,7 @@ from datetime import date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from company.timefmt import wire_date
+from company.timefmt import date_text
 from irportal.workflow.models import SnapshotDocument, State
 from releases.models import MediaContact, Release
 
@@ -69,7 +69,7 @@ class ReleaseDocument(SnapshotDocument):
     def wire_dateline(self) -> str:
         dateline = self.content["dateline"]
         return (
-            f"{dateline['city'].upper()}, {dateline['region']}, {wire_date(self.release_date)} "
+            f"{dateline['city'].upper()}, {dateline['region']}, {date_text(self.release_date)} "
             f"({dateline['distribution']}) --"
         )
 

@@ -12,10 +12,10 @@ import datetime
 from django.utils import timezone
 
 from company.models import CompanyProfile
+from company.timefmt import date_text
 from irportal.workflow.checks import Check
 from irportal.workflow.models import State
 from releases.checks import embargo_timing
-from releases.content import wire_date
 from reports.models import Document, DocumentFile
 
 CODES = frozenset({"past", "market_hours", "after_close", "release_timing", "period", "thumbnail", "formulas"})
@@ -57,7 +57,7 @@ def check_period(document: Document, profile: CompanyProfile) -> list[Check]:
             Check(
                 "period",
                 f"Results for Q{document.fiscal_quarter} FY{document.fiscal_year} are dated "
-                f"{wire_date(document.document_date)}, but that quarter ends {wire_date(ends)}: check the period.",
+                f"{date_text(document.document_date)}, but that quarter ends {date_text(ends)}: check the period.",
             )
         ]
     return []

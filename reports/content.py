@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from company.fiscal import FiscalYearEnd, period_label
 from company.models import CompanyProfile
+from company.timefmt import date_text
 from irportal.workflow.models import SnapshotDocument
-from releases.content import wire_date
 from reports.models import Document, DocumentFile
 
 
@@ -111,7 +111,7 @@ class DocumentContent(SnapshotDocument):
     def period_text(self) -> str:
         """``Q3 FY2026, quarter ended Sept. 30, 2026`` (or ``fiscal year ended``)."""
         span = "fiscal year" if self.content["fiscal_quarter"] is None else "quarter"
-        return f"{self.period_label}, {span} ended {wire_date(self.period_ends_on)}"
+        return f"{self.period_label}, {span} ended {date_text(self.period_ends_on)}"
 
     @property
     def date(self) -> datetime.date:
@@ -119,7 +119,7 @@ class DocumentContent(SnapshotDocument):
 
     @property
     def date_text(self) -> str:
-        return wire_date(self.date)
+        return date_text(self.date)
 
     def _file(self, snapshot: dict) -> FileView:
         stored = self.resolved.files.get(snapshot["token"])

@@ -1,6 +1,8 @@
 """One way to write a time on staff and audit pages: ``{% load company_time %}{{ value|when }}``.
 
-- ``when`` writes company time with the zone's abbreviation (``Dec. 8, 2026, 9:00 am MST``);
+- ``when`` writes company time with the zone's abbreviation (``Dec. 8, 2026, 9:00 am MST``), with the
+  seconds where they were set and the month as the company writes it (``company.timefmt``);
+- ``when:"date"`` only the date (``Dec. 8, 2026``), of a date or of a time in company time;
 - ``when:"clock"`` only its time of day (``9:00 am MST``), where the day is said around it;
 - ``when:"utc"`` writes UTC, labelled (``2026-12-08 16:00:00 UTC``), for audit pages;
 - ``when:"month"`` the month (``December 2026``), for calendar headings.
@@ -18,11 +20,11 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from company.timefmt import clock, utc_datetime, wire_datetime
+from company.timefmt import clock_with_zone, date_text, datetime_text, utc_datetime
 
 register = template.Library()
 
-STYLES = ("", "clock", "utc", "month")
+STYLES = ("", "clock", "date", "utc", "month")
 
 
 def _instant(value) -> datetime | date:
@@ -43,14 +45,18 @@ def when(value, style: str = ""):
     if style == "month":
         month = timezone.localtime(value) if isinstance(value, datetime) else value
         return format_html('<time datetime="{}">{}</time>', f"{month:%Y-%m}", f"{month:%B %Y}")
+    if style == "date":
+        day = timezone.localtime(value).date() if isinstance(value, datetime) else value
+        return format_html('<time datetime="{}">{}</time>', day.isoformat(), date_text(day))
     if style == "utc":
         return format_html('<time datetime="{}">{}</time>', value.astimezone(UTC).isoformat(), utc_datetime(value))
     local = timezone.localtime(value)
-    text = f"{clock(local)} {local.tzname()}" if style == "clock" else wire_datetime(local)
+    text = clock_with_zone(local) if style == "clock" else datetime_text(local)
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
 
 
 @register.filter
 def company_local(value) -> str:
-    """The value of a ``datetime-local`` input: the wall-clock time in company time, to the second."""
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M:%S") if value else ""
+    """The value of a ``datetime-local`` input: the wall-clock time in company time, to the minute like every
+    date-and-time field of the console (``irportal.forms.LocalDateTimeField``)."""
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from company.models import CompanyProfile
-from company.timefmt import wire_date, wire_datetime
+from company.timefmt import date_text, datetime_text
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def public_time(context, value):
         return ""
     company = context.get("company")
     local = home_time(value, getattr(company, "home_time_zone", None))
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), wire_datetime(local))
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), datetime_text(local))
 
 
 @register.simple_tag
@@ -32,10 +32,10 @@ def public_date(value):
     """A ``<time>`` element for a day: ``Feb. 24, 2026``, ISO 8601 in the markup."""
     if value is None:
         return ""
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), wire_date(value))
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), date_text(value))
 
 
 @register.simple_tag
-def this_year() -> int:
+def this_year(company) -> int:
     """The year in the company's time, for the footer's copyright line."""
-    return timezone.localdate().year
+    return timezone.localdate(timezone=company.zone).year

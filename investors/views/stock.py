@@ -35,7 +35,8 @@ def _lookup(raw: str, today: date) -> tuple[date | None, str]:
 @require_safe
 def stock_overview(request):
     """The last close, the chart and table of a range, and the lookup of one day's prices (``?date=``)."""
-    today = timezone.localdate()
+    company = CompanyProfile.load()
+    today = timezone.localdate(timezone=company.zone)
     last = selectors.last_close(today)
     if last is None:
         raise Http404("No stock section")
@@ -44,7 +45,7 @@ def stock_overview(request):
         raise Http404("No such range")
     closes = selectors.closes(range_name, until=last.price.day)
     context = {
-        "company": CompanyProfile.load(),
+        "company": company,
         "sections": selectors.sections(timezone.now()),
         "last": last,
         "range": range_name,

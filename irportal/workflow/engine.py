@@ -94,27 +94,29 @@ class WorkflowSpec:
 _SPECS: dict[str, WorkflowSpec] = {}
 
 
-TRANSITION_LABELS = {
-    "create": "created",
-    "edit": "edited",
-    "restore": "restored an earlier revision of",
-    "upload": "added a file to",
-    "comment": "commented on",
-    "access": "opened (unpublished)",
-    "submit": "submitted for review",
-    "request_changes": "requested changes to",
-    "approve": "approved",
-    "schedule": "scheduled",
-    "publish": "published",
-    "withdraw": "withdrew",
+# How the audit log names each transition of a kind: a phrase about the item, whoever made it.
+AUDIT_LABELS = {
+    "create": "{Kind} created",
+    "edit": "{Kind} edited",
+    "restore": "{Kind} restored to an earlier revision",
+    "upload": "File added to {a_kind}",
+    "comment": "Comment on {a_kind}",
+    "access": "{Kind} opened (unpublished)",
+    "submit": "{Kind} submitted for review",
+    "request_changes": "Changes requested on {a_kind}",
+    "approve": "{Kind} approved",
+    "schedule": "{Kind} scheduled",
+    "publish": "{Kind} published",
+    "withdraw": "{Kind} withdrawn",
 }
 
 
 def register(spec: WorkflowSpec) -> WorkflowSpec:
     """Make a kind of item known to the workflow: its audit action names and its insider lists."""
     _SPECS[spec.kind] = spec
-    for transition, label in TRANSITION_LABELS.items():
-        register_action(spec.action(transition), f"{spec.kind.capitalize()} {label}")
+    for transition, label in AUDIT_LABELS.items():
+        a_kind = f"{'an' if spec.kind[0] in 'aeiou' else 'a'} {spec.kind}"
+        register_action(spec.action(transition), label.format(Kind=spec.kind.capitalize(), a_kind=a_kind))
     insiders.register_source(
         f"{spec.model._meta.app_label}.{spec.model._meta.model_name}",
         action_prefix=spec.kind,

@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 
 from company.models import CompanyProfile
-from company.timefmt import wire_datetime
+from company.timefmt import datetime_text
 from irportal.workflow import engine, outbox
 from irportal.workflow.models import StaffMailSent, State
 
@@ -48,7 +48,7 @@ def message(kind: str, item, transition: str, *, changed_at: datetime | None = N
     title = str(item)
     link = settings.STAFF_SITE_URL + item.get_staff_url()
     subject = f"[IR Portal] {headline}: {title}"[:200]
-    when = wire_datetime(timezone.localtime(changed_at or timezone.now(), CompanyProfile.load().zone))
+    when = datetime_text(timezone.localtime(changed_at or timezone.now(), CompanyProfile.load().zone))
     body = (
         f'{headline}: the {kind} "{title}", at {when}.\n'
         f"As this mail is written it is {item.get_status_display().lower()}. Mails about one item can arrive out "

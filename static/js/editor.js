@@ -1,32 +1,63 @@
 // Rich-text editing for fields marked data-rich-text: paragraphs, lists, links,
 // tables and pasting from a word processor. The server sanitises whatever arrives.
+//
+// The site's content security policy refuses style attributes (style-src-attr),
+// on these pages as on every other. The editor is configured to write none:
+// no placeholder, no "powered by" link, tables without a style attribute. The one
+// it still writes while it builds its toolbar (a hidden focus helper) is applied
+// through the CSS object model instead, which the policy allows to the site's
+// own scripts: only while the editor is being built, and only for what the
+// editor's code sets; markup, typed or pasted, never goes this way.
 (function () {
   "use strict";
+
+  function withStylesFromScript(build) {
+    var setAttribute = Element.prototype.setAttribute;
+    Element.prototype.setAttribute = function (name, value) {
+      if (String(name).toLowerCase() === "style") {
+        this.style.cssText = value;
+        return undefined;
+      }
+      return setAttribute.apply(this, arguments);
+    };
+    try {
+      return build();
+    } finally {
+      Element.prototype.setAttribute = setAttribute;
+    }
+  }
+
   function start() {
     if (typeof window.Jodit === "undefined") {
       return;
     }
     document.querySelectorAll("textarea[data-rich-text]").forEach(function (textarea) {
-      window.Jodit.make(textarea, {
-        height: 420,
-        toolbarAdaptive: false,
-        buttons: [
-          "paragraph", "bold", "italic", "underline", "|",
-          "ul", "ol", "|", "link", "table", "|",
-          "undo", "redo", "|", "eraser", "source"
-        ],
-        askBeforePasteHTML: false,
-        askBeforePasteFromWord: false,
-        defaultActionOnPaste: "insert_clear_html",
-        showCharsCounter: false,
-        showWordsCounter: true,
-        showXPathInStatusbar: false,
-        spellcheck: true,
-        iframe: false,
-        useNativeTooltip: true,
-        // The source view is a plain textarea: no editor fetched from another site.
-        sourceEditor: "area",
-        beautifyHTML: false
+      withStylesFromScript(function () {
+        return window.Jodit.make(textarea, {
+          height: 420,
+          toolbarAdaptive: false,
+          buttons: [
+            "paragraph", "bold", "italic", "underline", "|",
+            "ul", "ol", "|", "link", "table", "|",
+            "undo", "redo", "|", "eraser", "source"
+          ],
+          askBeforePasteHTML: false,
+          askBeforePasteFromWord: false,
+          defaultActionOnPaste: "insert_clear_html",
+          showCharsCounter: false,
+          showWordsCounter: true,
+          showXPathInStatusbar: false,
+          showPlaceholder: false,
+          hidePoweredByJodit: true,
+          // A new table gets no style attribute (Jodit's default is an inline border-collapse and width).
+          createAttributes: {table: function () {}},
+          spellcheck: true,
+          iframe: false,
+          useNativeTooltip: true,
+          // The source view is a plain textarea: no editor fetched from another site.
+          sourceEditor: "area",
+          beautifyHTML: false
+        });
       });
     });
   }

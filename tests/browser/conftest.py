@@ -1,13 +1,21 @@
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 # Playwright's sync API keeps an event loop in the test thread; the test's own
 # database set-up runs there too, outside any coroutine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def whole_minute_ahead(seconds: int, zone) -> dt.datetime:
+    """The first whole minute at least ``seconds`` from now, in ``zone``: console times are whole minutes."""
+    moment = (timezone.now() + dt.timedelta(seconds=seconds + 59)).replace(second=0, microsecond=0)
+    return moment.astimezone(zone)
 
 
 @pytest.fixture(scope="session")

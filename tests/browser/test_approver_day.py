@@ -1,6 +1,5 @@
 """An approver's day on the console: the dashboard, the review screen, acknowledged warnings, the calendar."""
 
-import datetime as dt
 import time
 import zoneinfo
 
@@ -13,7 +12,7 @@ from irportal.audit.models import AuditEntry
 from irportal.workflow.models import State
 from releases.models import Release
 from releases.workflow import release_submit
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, whole_minute_ahead
 from tests.factories import PASSWORD, UserFactory, make_release
 
 pytestmark = pytest.mark.browser
@@ -39,15 +38,15 @@ def test_an_approver_reviews_acknowledges_schedules_and_sees_it_go_out(page, wor
     expect(page.get_by_test_id("checks").locator('[data-check="contacts"]')).to_be_visible()
 
     # Approving without acknowledging the warnings is refused; nothing changes.
-    embargo = (timezone.now() + dt.timedelta(seconds=20)).astimezone(PHOENIX).replace(microsecond=0)
-    page.get_by_label("Embargo, company time (optional)").fill(embargo.strftime("%Y-%m-%dT%H:%M:%S"))
+    embargo = whole_minute_ahead(20, PHOENIX)
+    page.get_by_label("Embargo, company time (optional)").fill(embargo.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("refusal")).to_contain_text("Acknowledge each warning")
     assert Release.objects.get(pk=release.pk).status == State.IN_REVIEW
 
     # Acknowledged one by one (the embargo typed is kept), it is approved with the embargo.
     form = page.get_by_test_id("approve-form")
-    expect(form.get_by_label("Embargo, company time (optional)")).to_have_value(embargo.strftime("%Y-%m-%dT%H:%M:%S"))
+    expect(form.get_by_label("Embargo, company time (optional)")).to_have_value(embargo.strftime("%Y-%m-%dT%H:%M"))
     for box in form.get_by_role("checkbox").all():
         box.check()
     form.get_by_role("button", name="Approve").click()

@@ -1,6 +1,5 @@
 """Quarterly results from upload to the public financials page, in a browser, with a real Celery worker."""
 
-import datetime as dt
 import time
 import zoneinfo
 
@@ -11,7 +10,7 @@ from playwright.sync_api import expect
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.celery import app
 from reports.models import Document
-from tests.browser.conftest import acknowledge_every_warning, sign_in
+from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
 from tests.factories import PASSWORD, UserFactory
 from tests.reports.builders import good_pdf, good_slides
 
@@ -62,10 +61,10 @@ def test_q3_results_with_slides_from_upload_to_the_financials_page_at_the_embarg
 
     # The approver approves both for one embargo, a few seconds ahead, in company time.
     sign_in(page, approver.username, PASSWORD)
-    publish_at = (timezone.now() + dt.timedelta(seconds=12)).astimezone(zoneinfo.ZoneInfo("America/Phoenix"))
+    publish_at = whole_minute_ahead(12, zoneinfo.ZoneInfo("America/Phoenix"))
     for document in Document.objects.order_by("pk"):
         page.goto(document.get_staff_url())
-        page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
+        page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M"))
         acknowledge_every_warning(page)
         page.get_by_role("button", name="Approve").click()
         expect(page.get_by_test_id("status")).to_have_text("Approved")

@@ -1,5 +1,6 @@
 """The events console in a browser: an event through the workflow, then its announcement as a release."""
 
+import re
 import zoneinfo
 from datetime import datetime, time, timedelta
 
@@ -36,16 +37,18 @@ def _nine_am_in_phoenix(days_ahead: int) -> datetime:
     return datetime.combine(day, time(9, 0), PHOENIX)
 
 
-def _expected_bullet(starts: datetime, conference: str, city: str, presenter: str) -> str:
-    """The bullet's markup in wire order: conference, time in both zones, date, city, then the presenter."""
+def _expected_bullet(event, starts: datetime, conference: str, city: str, presenter: str) -> str:
+    """The bullet's markup in wire order: conference (linked to its page), time in the company's zone and the
+    event's, date, city, then the presenter."""
     new_york = starts.astimezone(NEW_YORK)
     home = "12:00 pm EDT" if new_york.hour == 12 else "11:00 am EST"
     date = f"{starts:%A}, {MONTHS[starts.month - 1]} {starts.day}, {starts.year}"
-    return f"<strong>{conference}</strong>, 9:00 am MST/{home}, {date}, {city}<br>Presenter: {presenter}"
+    link = f'<a href="http://127.0.0.1:8000/investors/events/{event.slug}/" rel="noopener noreferrer nofollow">'
+    return f"{link}<strong>{conference}</strong></a>, {home}/9:00 am MST, {date}, {city}<br>Presenter: {presenter}"
 
 
 def _as_read(bullet: str) -> str:
-    return bullet.replace("<strong>", "").replace("</strong>", "").replace("<br>", "\n")
+    return re.sub(r"<(?!br>)[^>]+>", "", bullet).replace("<br>", "\n")
 
 
 def test_an_author_creates_an_event_and_an_approver_publishes_it(page, people):
@@ -81,7 +84,7 @@ def test_an_author_creates_an_event_and_an_approver_publishes_it(page, people):
     expect(page.get_by_test_id("status")).to_have_text("Published")
     page.goto("/investors/events/")
     listing = page.get_by_test_id("event-mountain-west-investor-forum")
-    expect(listing).to_contain_text("9:00 am MST/")
+    expect(listing).to_contain_text("/9:00 am MST")
     expect(listing.get_by_role("link", name="Add to calendar")).to_be_visible()
     assert Event.objects.get().status == State.PUBLISHED
 
@@ -107,8 +110,8 @@ def test_an_announcement_release_repeats_the_events_and_is_published_through_the
 
     sign_in(page, author.username, PASSWORD)
     page.goto("/staff/events/announce/")
-    page.get_by_label(first.title, exact=True).check()
-    page.get_by_label(second.title, exact=True).check()
+    page.get_by_label(re.compile(rf"{re.escape(first.title)} · ")).check()
+    page.get_by_label(re.compile(rf"{re.escape(second.title)} · ")).check()
     page.get_by_label("Dateline city").fill("Phoenix")
     page.get_by_label("Dateline region").fill("Ariz.")
     page.get_by_role("button", name="Preview").click()
@@ -117,10 +120,14 @@ def test_an_announcement_release_repeats_the_events_and_is_published_through_the
     bullets = [text.strip() for text in preview.get_by_role("listitem").all_inner_texts()]
     expected = [
         _expected_bullet(
-            first.starts_at, "Winter Technology Conference", "Scottsdale, Ariz.", "Ingrid Halvorsen, President and CEO"
+            first,
+            first.starts_at,
+            "Winter Technology Conference",
+            "Scottsdale, Ariz.",
+            "Ingrid Halvorsen, President and CEO",
         ),
         _expected_bullet(
-            second_start, "Desert Capital Markets Day", "Tucson, Ariz.", "Tomas Brandt, Chief Financial Officer"
+            second, second_start, "Desert Capital Markets Day", "Tucson, Ariz.", "Tomas Brandt, Chief Financial Officer"
         ),
     ]
     assert bullets == [_as_read(bullet) for bullet in expected]

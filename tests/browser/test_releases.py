@@ -1,4 +1,3 @@
-import datetime as dt
 import io
 import time
 import zoneinfo
@@ -11,7 +10,7 @@ from playwright.sync_api import expect
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.workflow.sweep import run_sweep
 from releases.models import Release
-from tests.browser.conftest import acknowledge_every_warning, sign_in
+from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
 from tests.factories import PASSWORD, UserFactory, make_release
 from tests.releases.xss import PAYLOADS
 
@@ -90,8 +89,8 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     # The approver approves with an embargo a few seconds ahead.
     sign_in(page, approver.username, PASSWORD)
     page.goto(f"/staff/releases/{release.pk}/")
-    publish_at = (timezone.now() + dt.timedelta(seconds=4)).astimezone(zoneinfo.ZoneInfo("America/Phoenix"))
-    page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    publish_at = whole_minute_ahead(4, zoneinfo.ZoneInfo("America/Phoenix"))
+    page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M"))
     acknowledge_every_warning(page)
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("status")).to_have_text("Approved")

@@ -64,7 +64,7 @@ def test_one_bullet_per_event_with_both_zones_date_conference_city_presenter(two
     # Wire order: the conference, the time in both zones, the date and city, then who presents.
     winter, january = two_events
     assert announcement.bullets == [
-        f'<a href="{page_of(winter)}"><strong>Winter Technology Conference</strong></a>, 9:00 am MST/11:00 am EST, '
+        f'<a href="{page_of(winter)}"><strong>Winter Technology Conference</strong></a>, 11:00 am EST/9:00 am MST, '
         "Tuesday, Dec. 8, 2026, Scottsdale, Ariz.<br>Presenter: Ingrid Halvorsen, President and CEO",
         f'<a href="{page_of(january)}"><strong>Northeast Growth Conference</strong></a>, 8:30 am EST, '
         "Wednesday, Jan. 13, 2027, New York, N.Y.<br>Presenter: Tomas Brandt, Chief Financial Officer",
@@ -99,11 +99,11 @@ def test_the_title_follows_the_conference_only_when_it_says_more(author, approve
     bullets = build_announcement([chat, untitled], company=company).bullets
     assert bullets[0] == (
         f'<a href="{page_of(chat)}"><strong>Northeast Growth Conference</strong></a>: Fireside chat with the CFO, '
-        "9:00 am MST/11:00 am EST, Tuesday, Dec. 8, 2026.<br>Presenters: Tomas Brandt, Chief Financial Officer; "
+        "11:00 am EST/9:00 am MST, Tuesday, Dec. 8, 2026.<br>Presenters: Tomas Brandt, Chief Financial Officer; "
         "Ana Ruiz"
     )
     assert bullets[1].startswith(
-        f'<a href="{page_of(untitled)}"><strong>Investor Day 2027</strong></a>, 9:00 am MST/11:00 am EST, Tuesday'
+        f'<a href="{page_of(untitled)}"><strong>Investor Day 2027</strong></a>, 11:00 am EST/9:00 am MST, Tuesday'
     )
 
 
@@ -165,7 +165,7 @@ def test_the_draft_release_is_in_wire_form_and_enters_the_release_workflow(two_e
     assert release.status == State.DRAFT
     body = release.revisions.get(number=1).content["body"]
     link = f'<a href="{page_of(two_events[0])}" rel="noopener noreferrer nofollow">'
-    assert f"<li>{link}<strong>Winter Technology Conference</strong></a>, 9:00 am" in body
+    assert f"<li>{link}<strong>Winter Technology Conference</strong></a>, 11:00 am EST/9:00 am MST" in body
     assert "available for 30 days following the event." in body
     assert sorted(contact.name for contact in release.contacts.all()) == ["Dana Ferreira", "Milo Press"]
 
@@ -198,7 +198,7 @@ def test_the_console_previews_then_creates_the_draft(client, two_events, author,
     company.website = "www.halvorsen-instruments.example"
     company.save()
     preview = client.post(reverse("events_staff:announce"), data, HTTP_HOST="localhost")
-    assert "9:00 am MST/11:00 am EST" in preview.content.decode()
+    assert "11:00 am EST/9:00 am MST" in preview.content.decode()
     assert '<a href="https://www.halvorsen-instruments.example">www.halvorsen-instruments.example</a>' in (
         preview.content.decode()
     )
@@ -267,10 +267,10 @@ def test_the_list_shows_each_events_date_time_and_state_so_same_names_stay_apart
     page = client.get(reverse("events_staff:announce")).content.decode()
     labels = [" ".join(label.split()) for label in re.findall(r"<label[^>]*>(.*?)</label>", page, re.S)]
     assert (
-        "Investor Day, Winter Technology Conference · Tuesday, December 8, 2026, 9:00 am MST/11:00 am EST · Draft"
+        "Investor Day, Winter Technology Conference · Tuesday, Dec. 8, 2026, 11:00 am EST/9:00 am MST · Draft"
     ) in labels
     assert (
-        "Investor Day, Winter Technology Conference · Tuesday, December 7, 2027, 9:00 am MST/11:00 am EST · In review"
+        "Investor Day, Winter Technology Conference · Tuesday, Dec. 7, 2027, 11:00 am EST/9:00 am MST · In review"
     ) in labels
 
 

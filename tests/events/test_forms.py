@@ -127,7 +127,7 @@ def test_a_start_in_the_past_is_a_warning_to_confirm(client, author, company):
         assert warned.status_code == 200
         assert not Event.objects.exists()
         errors = " ".join(warned.context["form"].errors["confirm_past"])
-        assert "Tuesday, December 8, 2026, 9:00 am MST/11:00 am EST, is in the past" in errors
+        assert "Tuesday, Dec. 8, 2026, 11:00 am EST/9:00 am MST, is in the past" in errors
         page = warned.content.decode()
         assert re.search(r'<input type="checkbox" name="confirm_past"[^>]*>', page)
         assert "Save anyway" in page
@@ -154,7 +154,7 @@ def test_the_replay_cannot_become_available_before_the_event_starts(client, auth
         {"replay_url": "https://replay.example/1", "available_local": "2026-12-07T09:00"},
     )
     assert response.status_code == 400
-    assert "cannot become available before the event starts (Tuesday, December 8, 2026, 9:00 am MST)" in " ".join(
+    assert "cannot become available before the event starts (Tuesday, Dec. 8, 2026, 9:00 am MST)" in " ".join(
         operation_form(response, "replay_link").errors["available_local"]
     )
     assert Event.objects.get(pk=event.pk).replay_url == ""

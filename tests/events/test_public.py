@@ -8,6 +8,7 @@ from events.services import event_cancel, event_replay_url_set
 from events.workflow import event_submit, event_withdraw
 from irportal.workflow.sweep import run_sweep
 from tests.events.builders import START, make_event, published
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +73,13 @@ def test_the_replay_link_shows_from_available_to_expiry_to_the_second(client, ev
 def test_after_expiry_the_pages_say_when_the_replay_expired(client, event_with_replay):
     with time_machine.travel(EXPIRES + timedelta(days=1), tick=False):
         for path in (f"/investors/events/{event_with_replay.slug}/", "/investors/events/"):
-            assert "Replay expired on December 15, 2026" in _html(client, path)
+            assert "Replay expired on Dec. 15, 2026" in _html(client, path)
 
 
 def test_while_open_the_replay_says_until_when_in_both_zones(client, event_with_replay):
     with time_machine.travel(END + timedelta(hours=1), tick=False):
         page = _html(client, f"/investors/events/{event_with_replay.slug}/")
-    assert "Replay available until Tuesday, December 15, 2026, 9:45 am MST/11:45 am EST" in page
+    assert "Replay available until Tuesday, Dec. 15, 2026, 11:45 am EST/9:45 am MST" in page
 
 
 def test_an_upcoming_event_shows_its_time_in_both_zones_its_webcast_and_calendar_link(
@@ -88,7 +89,7 @@ def test_an_upcoming_event_shows_its_time_in_both_zones_its_webcast_and_calendar
     with time_machine.travel(START - timedelta(days=1), tick=False):
         page = _html(client, "/investors/events/")
         home = _html(client, "/investors/")
-    assert "Tuesday, December 8, 2026, 9:00 am MST/11:00 am EST" in page
+    assert "Tuesday, Dec. 8, 2026, 11:00 am EST/9:00 am MST" in page
     assert "https://webcast.example/hlvi/winter" in page
     assert f"/investors/events/{event.slug}.ics" in page
     assert "https://webcast.example/hlvi/winter" in home
@@ -179,3 +180,37 @@ def test_a_conference_the_title_does_not_name_is_shown_beside_it(client, author,
         text = NAMING_SURFACES[surface](client, event)
     assert "Fireside chat with the CFO" in text
     assert text.count("Northeast Growth Conference") == 1
+
+
+# -- what the pages said wrong ------------------------------------------------------------------
+
+
+def test_one_presenter_is_a_presenter_on_every_page_and_calendar(client, author, approver, company):
+    event = published(make_event(author), author, approver)
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        page = _html(client, f"/investors/events/{event.slug}/")
+        listing = _html(client, "/investors/events/")
+        calendar = _ics(client, f"/investors/events/{event.slug}.ics", "description")
+    assert '<dt class="col-sm-3">Presenter</dt>' in page
+    assert "Presenter: Ingrid Halvorsen, President and CEO" in listing
+    assert calendar.startswith("Presenter: Ingrid Halvorsen, President and CEO")
+    for text in (page, listing, calendar):
+        assert "Presenters" not in text
+
+
+def test_an_event_that_never_had_a_replay_link_never_says_its_replay_expired(client, author, approver, company):
+    event = published(make_event(author), author, approver)
+    with time_machine.travel(EXPIRES + timedelta(days=1), tick=False):
+        run_sweep(EXPIRES + timedelta(days=1))
+        sign_in(client, author)
+        review = client.get(event.get_staff_url()).content.decode()
+        public = _html(client, f"/investors/events/{event.slug}/")
+    assert 'data-testid="replay-url">not set yet<' in review
+    assert "Replay expired" not in review
+    assert "Replay expired" not in public
+
+
+def test_the_replay_expiry_leads_with_the_companys_zone(client, event_with_replay):
+    with time_machine.travel(END + timedelta(hours=1), tick=False):
+        page = _html(client, f"/investors/events/{event_with_replay.slug}/")
+    assert "Replay available until Tuesday, Dec. 15, 2026, 11:45 am EST/9:45 am MST" in page

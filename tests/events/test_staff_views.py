@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -289,6 +290,60 @@ def test_an_approver_schedules_an_approved_event_and_it_goes_public_at_that_time
         assert client.get(f"/investors/events/{event.slug}/").status_code == 404
     with time_machine.travel(event.publish_at, tick=False):
         assert client.get(f"/investors/events/{event.slug}/").status_code == 200
+
+
+def test_the_calendar_says_an_events_time_once(client, author, event):
+    sign_in(client, author)
+    page = client.get(reverse("console:calendar"), {"month": "2026-12"}).content.decode()
+    entry = re.search(r'<li class="mb-1" data-entry="event">(.*?)</li>', page, re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>", " ", entry).split())
+    assert text.endswith("11:00 am EST Presentation at the Winter Technology Conference (9:00 am MST local)")
+    assert text.count("11:00 am EST") == 1
+
+
+def test_the_replay_link_is_saved_by_a_button_that_says_so(client, author, event):
+    sign_in(client, author)
+    page = client.get(event.get_staff_url()).content.decode()
+    section = page.split('data-operation="replay_link"')[1].split("</section>")[0]
+    assert re.search(r'<button[^>]*type="submit">Save the replay link</button>', section)
+    client.post(
+        reverse("console:operation", kwargs={"kind": "events", "pk": event.pk, "operation": "replay_link"}),
+        {"replay_url": "https://replay.example/spring", "available_local": "2026-12-08T10:15"},
+    )
+    event.refresh_from_db()
+    assert event.replay_available_at == datetime(2026, 12, 8, 17, 15, tzinfo=UTC)
+
+
+def test_every_datetime_field_of_the_console_takes_the_same_precision(client, author, approver, company):
+    """Whole minutes, as the server keeps them: no field offers seconds that another does not."""
+    event = make_event(author)
+    sign_in(client, author)
+    client.post(reverse("console:transition", kwargs={"kind": "events", "pk": event.pk, "transition": "submit"}))
+    pages = [client.get(reverse("console:create", kwargs={"kind": kind})).content.decode() for kind in KINDS]
+    pages.append(client.get(event.get_staff_url()).content.decode())  # the replay link's "Available from"
+    sign_in(client, approver)
+    pages.append(client.get(event.get_staff_url()).content.decode())  # the approve form's embargo
+    inputs = [field for page in pages for field in re.findall(r"<input[^>]*datetime-local[^>]*>", page)]
+    assert len(inputs) >= 5
+    assert [field for field in inputs if "step=" in field] == []
+
+
+KINDS = ("events", "releases")
+
+
+def test_the_sort_offers_each_order_once_in_words(client, author, company):
+    sign_in(client, author)
+    page = client.get(reverse("console:list", kwargs={"kind": "events"})).content.decode()
+    select = re.search(r'<select name="ordering".*?</select>', page, re.S).group(0)
+    options = [" ".join(option.split()) for option in re.findall(r"<option[^>]*>(.*?)</option>", select, re.S)]
+    assert options == [
+        "Last change, newest first",
+        "Last change, oldest first",
+        "Embargo, soonest first",
+        "Embargo, latest first",
+        "Created, newest first",
+        "Created, oldest first",
+    ]
 
 
 def replay_link_url(event):

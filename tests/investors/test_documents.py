@@ -116,7 +116,7 @@ def test_the_quarter_block_holds_everything_that_belongs_to_it(client, quarter):
     assert "/investors/documents/q3-fy2026-results/" in block and "Earnings slides" in block
     assert "Third quarter 2026 results call" in block  # the webcast's event
     assert "Form 10-Q" in block
-    assert "quarter ended September 30, 2026" in block
+    assert 'quarter ended <time datetime="2026-09-30">Sept. 30, 2026</time>' in block
 
 
 def test_public_files_are_downloads_that_cannot_run(client, quarter):

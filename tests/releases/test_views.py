@@ -6,6 +6,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from company.files import IMAGES, check_upload
 from irportal.workflow.sweep import run_sweep
 from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_withdraw
@@ -88,7 +89,8 @@ def test_image_urls_are_hidden_until_the_embargo(client, company, author, approv
     release = make_release(author, slug="with-image", headline=HEADLINE)
     upload = SimpleUploadedFile("chart.png", png_bytes(), content_type="image/png")
     add_image = {operation.name: operation for operation in ReleaseKind.operations}["add_image"]
-    add_image.perform(actor=author, item=release, data={"image": upload, "alt_text": "Revenue chart", "caption": ""})
+    checked = check_upload(upload, accept=IMAGES)  # what the operation's form hands over
+    add_image.perform(actor=author, item=release, data={"image": checked, "alt_text": "Revenue chart", "caption": ""})
     publish_at = dt.datetime(2030, 1, 2, 22, 0, tzinfo=dt.UTC)
     release_submit(release_id=release.pk, actor=author)
     release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=publish_at)

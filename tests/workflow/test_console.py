@@ -108,10 +108,12 @@ def test_the_dashboard_reads_as_many_queries_for_5_items_as_for_100(client, comp
         for kind in ("releases", "events", "documents"):
             submit(make_item(kind, author, n), author)
     sign_in(client, approver)
+    client.get(reverse("accounts:console"))  # fills the process's content-type cache, writes the session's last use
     few = count_queries(client, reverse("accounts:console"))
     for n in range(5, 100):
         for kind in ("releases", "events", "documents"):
             submit(make_item(kind, author, n), author)
+    client.get(reverse("accounts:console"))  # the session's last use is written at most once a minute: now, not then
     many = count_queries(client, reverse("accounts:console"))
     assert few == many
     waiting = client.get(reverse("accounts:console")).content.decode().split('data-testid="waiting"')[1]
@@ -352,3 +354,31 @@ def test_the_event_kind_approval_is_refused_for_an_item_changed_since_it_was_sho
             expected_hash=shown["expected_hash"],
             step_up=fresh_step_up(),
         )
+
+
+# -- the words of the log and the lists -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "label"),
+    [
+        ("release.withdraw", "Release withdrawn"),
+        ("event.request_changes", "Changes requested on an event"),
+        ("event.upload", "File added to an event"),
+        ("release.comment", "Comment on a release"),
+        ("document.restore", "Document restored to an earlier revision"),
+    ],
+)
+def test_audit_actions_are_labelled_in_plain_english(action, label):
+    from irportal.audit.registry import action_label
+
+    assert action_label(action) == label
+
+
+def test_no_two_audit_actions_share_a_label():
+    from collections import Counter
+
+    from irportal.audit.registry import registered_actions
+
+    shared = {label: count for label, count in Counter(registered_actions().values()).items() if count > 1}
+    assert shared == {}

@@ -34,7 +34,9 @@ def actor(entry) -> str:
     looks like the system.
     """
     if entry.actor_id is None and entry.actor_label == "system":
-        return format_html('<span class="badge text-bg-dark" data-actor="system">System</span>')
+        return format_html('<span class="badge text-bg-dark" data-actor="system">{}</span>', "System")
     if entry.actor_id is None:
-        return format_html('<span class="badge text-bg-light border" data-actor="anonymous">Anonymous visitor</span>')
+        return format_html(
+            '<span class="badge text-bg-light border" data-actor="anonymous">{}</span>', "Anonymous visitor"
+        )
     return format_html('<span data-actor="user">{}</span>', entry.actor_label)

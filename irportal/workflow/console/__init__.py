@@ -57,6 +57,7 @@ class Operation:
     perform: Callable[..., object]
     success: str
     template: str = "staff/console/_operation.html"
+    button: str = ""  # the submit button's words when they are not the label's (a label naming a field)
     verb: str = "change"
     multipart: bool = False
     form_kwargs: Callable[[models.Model], dict] = field(default=lambda item: {})

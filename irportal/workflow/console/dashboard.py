@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from irportal.accounts.dashboard import Panel, register
 from irportal.audit.models import AuditEntry
 from irportal.workflow.console import kinds
-from irportal.workflow.engine import TRANSITION_LABELS
+from irportal.workflow.engine import AUDIT_LABELS
 from irportal.workflow.models import Approval, State
 
 SHOWN = 10
@@ -93,7 +93,7 @@ def latest_activity(user, now: datetime) -> dict:
     actions = [
         kind.workflow.action(transition)
         for kind in _viewable(user)
-        for transition in TRANSITION_LABELS
+        for transition in AUDIT_LABELS
         if transition != "access"
     ]
     return {"entries": list(AuditEntry.objects.filter(action__in=actions).order_by("-sequence")[:SHOWN])}

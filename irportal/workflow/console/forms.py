@@ -32,7 +32,14 @@ class ItemFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         fields=(("updated_at", "changed"), ("publish_at", "embargo"), ("created_at", "created")),
-        field_labels={"updated_at": "Last change", "publish_at": "Embargo", "created_at": "Created"},
+        # Each order once, in words; no choice repeats the default (the last change, newest first).
+        choices=[
+            ("changed", "Last change, oldest first"),
+            ("embargo", "Embargo, soonest first"),
+            ("-embargo", "Embargo, latest first"),
+            ("-created", "Created, newest first"),
+            ("created", "Created, oldest first"),
+        ],
         label="Sort by",
         empty_label="Last change, newest first",
     )

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from company.files import record_refusals
-from company.timefmt import utc_datetime, wire_datetime
+from company.timefmt import datetime_text, utc_datetime
 from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin, deny
 from irportal.workflow import engine
@@ -312,7 +312,7 @@ def transition_message(kind, item) -> str:
         message += " It is not public: schedule it or publish it now."
     elif item.status == State.APPROVED and item.publish_at > timezone.now():
         local = timezone.localtime(item.publish_at)
-        message += f" It goes public at {wire_datetime(local)} ({utc_datetime(item.publish_at)})."
+        message += f" It goes public at {datetime_text(local)} ({utc_datetime(item.publish_at)})."
     return message
 
 

@@ -5,7 +5,6 @@ from datetime import datetime
 from django import template
 
 from company.templatetags.company_time import when
-from company.timefmt import wire_date
 
 register = template.Library()
 
@@ -37,4 +36,4 @@ def date_of(item, kind) -> str:
     value = getattr(item, kind.date_field, None) if kind.date_field else None
     if value is None:
         return ""
-    return when(value) if isinstance(value, datetime) else wire_date(value)
+    return when(value, "" if isinstance(value, datetime) else "date")
