@@ -1,5 +1,6 @@
 """Chain health: run a verification, keep its result, raise the alarm when it fails."""
 
+import logging
 from datetime import datetime
 
 from django.utils import timezone
@@ -11,6 +12,8 @@ from irportal.audit.checkpoint import CheckpointFileError, last_checkpoint, read
 from irportal.audit.models import VerificationRun
 from irportal.audit.services import audit_record
 from irportal.audit.verify import VerificationResult, verify_chain
+
+logger = logging.getLogger("irportal.audit")
 
 
 def run_verification(*, source: str) -> tuple[VerificationRun, VerificationResult]:
@@ -43,6 +46,8 @@ def run_verification(*, source: str) -> tuple[VerificationRun, VerificationResul
         checkpoint_at=newest.at if newest else "",
     )
     if not result.ok:
+        # Also a log line, for whoever watches the logs on the log host rather than the compliance pages.
+        logger.error("audit chain verification failed at #%s: %s", result.broken_sequence, result.problem)
         audit_record(
             action="audit.verify_failed",
             object_type="audit.verificationrun",

@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 
 from irportal.audit.checkpoint import last_checkpoint, write_checkpoint
@@ -56,3 +58,12 @@ def test_last_checkpoint_reads_only_the_end_of_a_long_file(four_entries, setting
         for n in range(1, 5000):
             handle.write(f'{{"at": "2026-01-01T00:00:00.000000Z", "sequence": {n}, "entry_hash": "{n:064x}"}}\n')
     assert last_checkpoint().sequence == 4999
+
+
+def test_a_failed_run_is_also_an_error_in_the_log(four_entries, caplog):
+    with audit_guards_lifted() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE sequence = 2")
+    with caplog.at_level(logging.ERROR, logger="irportal.audit"):
+        run_verification(source=VerificationRun.Source.SCHEDULE)
+    [record] = [record for record in caplog.records if record.name == "irportal.audit"]
+    assert record.getMessage() == "audit chain verification failed at #2: entry #2 is missing (the next entry is #3)"
