@@ -158,7 +158,9 @@ class Transmission(models.Model):
     )
     confirmation_source = models.CharField(max_length=10, blank=True)  # "staff" or "webhook"
     failed_at = models.DateTimeField(null=True, blank=True)
-    # The alarms raised for it, once each (the sweep claims them with conditional UPDATEs).
+    # The alarms raised for it, once each (the sweep claims them with conditional UPDATEs): ten minutes before
+    # the embargo; and either "held at the embargo" or, for a release changed after the wire received this,
+    # "stale" (a transmission is one or the other: the gate waits only for a current one).
     alarm_soon_at = models.DateTimeField(null=True, blank=True)
     alarm_held_at = models.DateTimeField(null=True, blank=True)
 

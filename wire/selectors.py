@@ -9,7 +9,7 @@ from django.db.models import Q
 from irportal.workflow.models import State
 from releases.models import Release
 from wire.models import Transmission
-from wire.services import ALARM_BEFORE, ALARM_TEXT, gate_holds
+from wire.services import ALARM_BEFORE, ALARM_TEXT, gate_holds, stale_transmissions
 
 SHOWN = 20
 # How long after its embargo a release stays on the board (held, failed or just out).
@@ -26,6 +26,11 @@ class WireState:
     state: str  # "website_only", "waiting" (no embargo yet), or a transmission's status
     label: str
     alarms: list[str] = field(default_factory=list)
+
+    @property
+    def embargo(self):
+        """The release's embargo, or for a release changed since, the hold time the wire has."""
+        return self.release.publish_at or (self.transmission.hold_until if self.transmission else None)
 
     @property
     def alarm_texts(self) -> list[str]:
@@ -60,18 +65,32 @@ def wire_state(release: Release, transmissions: list[Transmission], now: datetim
         state.alarms.append("not_accepted")
     if gate_shut and release.publish_at <= now:
         state.alarms.append("held")
+    if (
+        transmission.status in {Status.SENT, Status.ACCEPTED}
+        and transmission.hold_until > now
+        and not (
+            approved
+            and release.publish_at == transmission.hold_until
+            and release.approved_revision.number == transmission.revision_number
+        )
+    ):
+        state.alarms.append("stale")
     return state
 
 
 def board(now: datetime) -> list[WireState]:
     """The dashboard's newswire panel: every release on its way to the wire or held for it, soonest first.
 
-    Approved releases whose embargo is ahead or under a day past, those held at the gate, and those whose
-    transmission failed; two queries.
+    Approved releases whose embargo is ahead or under a day past, those held at the gate, and those changed
+    after the wire received them; two queries.
     """
+    stale = stale_transmissions(now).values("release_id")
     releases = list(
-        Release.objects.filter(status=State.APPROVED, publish_at__isnull=False)
-        .filter(Q(publish_at__gte=now - BOARD_AFTER) | Q(held=True, gate_opens_at__isnull=True))
+        Release.objects.filter(
+            Q(status=State.APPROVED, publish_at__isnull=False)
+            & (Q(publish_at__gte=now - BOARD_AFTER) | Q(held=True, gate_opens_at__isnull=True))
+            | Q(pk__in=stale)
+        )
         .select_related("approved_revision")
         .defer("approved_revision__content")
         .order_by("publish_at")[:SHOWN]

@@ -494,7 +494,8 @@ def _current_transmissions():
 
 def raise_alarms(now: datetime) -> list[int]:
     """The sweep's part: each alarm once. Ten minutes before the embargo with no acceptance from the wire;
-    and at the embargo, a release the website holds because the wire has not accepted (in time) or confirmed."""
+    at the embargo, a release the website holds because the wire has not accepted (in time) or confirmed;
+    and a release changed after the wire received it, while the wire still holds that revision."""
     raised = []
     soon = _current_transmissions().filter(
         status__in=[Status.QUEUED, Status.SENDING, Status.SENT, Status.FAILED],
@@ -504,7 +505,13 @@ def raise_alarms(now: datetime) -> list[int]:
     held = _current_transmissions().filter(
         hold_until__lte=now, alarm_held_at__isnull=True, status__in=[*CONFIRMABLE - {Status.CONFIRMED}]
     )
-    for queryset, field, reason in ((soon, "alarm_soon_at", "not_accepted"), (held, "alarm_held_at", "held")):
+    stale = stale_transmissions(now).filter(alarm_held_at__isnull=True)
+    alarms = (
+        (soon, "alarm_soon_at", "not_accepted"),
+        (held, "alarm_held_at", "held"),
+        (stale, "alarm_held_at", "stale"),
+    )
+    for queryset, field, reason in alarms:
         for pk in queryset.values_list("pk", flat=True)[:200]:
             with transaction.atomic():
                 if not Transmission.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}):
@@ -520,6 +527,16 @@ def raise_alarms(now: datetime) -> list[int]:
     return raised
 
 
+def stale_transmissions(now: datetime):
+    """What the wire received and holds for a later release, of a release that has changed since (back to
+    draft, or approved again without a new transmission yet): the wire could carry words no longer approved."""
+    return Transmission.objects.filter(status__in=[Status.SENT, Status.ACCEPTED], hold_until__gt=now).exclude(
+        release__status=State.APPROVED,
+        release__publish_at=F("hold_until"),
+        release__approved_revision__number=F("revision_number"),
+    )
+
+
 def oldest_alarm_due(now: datetime) -> datetime | None:
     due = _current_transmissions().filter(alarm_soon_at__isnull=True, hold_until__lte=now + ALARM_BEFORE)
     moment = due.order_by("hold_until").values_list("hold_until", flat=True).first()
@@ -532,6 +549,8 @@ ALARM_TEXT = {
     "late": "The wire accepted the release too close to the embargo for the website to go with the wire: the "
     "website holds it until the wire confirms it crossed.",
     "failed": "The transmission to the wire failed; it waits for someone to send it again.",
+    "stale": "The release changed after the wire received it, and the wire holds that revision for release: ask "
+    "the wire to kill it, or approve the new revision (its transmission replaces it).",
 }
 
 

@@ -269,6 +269,28 @@ def test_a_new_embargo_supersedes_the_transmission_and_the_new_one_replaces_it(c
     assert f"REPLACES our submission {first.reference}" in smtp_wire.messages[-1].get_body(("plain",)).get_content()
 
 
+def test_a_release_changed_after_the_wire_received_it_is_alarmed_until_a_new_approval_replaces_it(
+    client, company, author, approver, admin, smtp_wire
+):
+    from tests.factories import sign_in
+
+    embargo = embargo_in(hours=3)
+    release = approved(author, approver, publish_at=embargo, files=False)
+    first = sent(release)
+    release_update(actor=author, pk=release.pk, base_version=release.version, headline="A changed headline")
+    assert run_sweep()["wire.alarms"] == [first.pk]
+    assert run_sweep()["wire.alarms"] == []  # once
+    assert AuditEntry.objects.get(action="wire.alarm").data["reason"] == "stale"
+    sign_in(client, admin)
+    assert "the wire holds that revision for release" in client.get("/staff/").content.decode()
+    # Approved again: the new transmission replaces the one the wire holds, and the alarm is over.
+    release_submit(release_id=release.pk, actor=author)
+    release_approve(release_id=release.pk, actor=approver, acknowledged=EVERY_WARNING, publish_at=embargo)
+    first.refresh_from_db()
+    assert first.status == Status.SUPERSEDED
+    assert "the wire holds that revision for release" not in client.get("/staff/").content.decode()
+
+
 def test_publish_now_of_a_wired_release_sends_it_for_immediate_release_and_waits_for_the_wire(
     client, company, author, approver, smtp_wire, django_capture_on_commit_callbacks
 ):
