@@ -227,15 +227,6 @@ def announcement_release(
     return release
 
 
-def _public_revision_at(event: Event, moment: datetime) -> EventRevision | None:
-    """The revision of ``event`` the public reads at ``moment``, as far as its columns say now."""
-    if event.status == State.WITHDRAWN:
-        return None
-    if event.status == State.APPROVED and event.publish_at is not None and event.publish_at <= moment:
-        return event.approved_revision
-    return event.live_revision
-
-
 def announced_events(release: Release) -> list[Announced]:
     """For the release's checks: each event it announces, and whether the public will read it as announced
     at the release's embargo (or now, without one)."""
@@ -246,7 +237,7 @@ def announced_events(release: Release) -> list[Announced]:
     found = []
     for link in links:
         event = link.event
-        public = _public_revision_at(event, moment)
+        public = event.public_revision(moment)  # as far as its columns say now (the one read-time rule)
         if event.is_cancelled or event.status == State.WITHDRAWN:
             problem = "cancelled"
         elif public is None:

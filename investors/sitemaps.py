@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from company.models import CompanyProfile
+from irportal.workflow.models import PUBLIC_STATE_FIELDS
 from releases.models import Release
 from reports.selectors import sitemap_documents
 from stock.selectors import sections
@@ -14,9 +15,7 @@ class NewsSitemap(Sitemap):
 
     def items(self):
         # Only what the sitemap prints: no revision content, whatever the number of releases.
-        return Release.objects.public_newest_first(timezone.now()).only(
-            "slug", "status", "publish_at", "first_published_at", "last_published_at"
-        )
+        return Release.objects.public_newest_first(timezone.now()).only("slug", *PUBLIC_STATE_FIELDS)
 
     def lastmod(self, release):
         return release.public_changed_at(timezone.now())

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "releases",
     "events",
     "reports",
+    "wire",
     "alerts",
     "investors",
 ]
@@ -264,6 +265,29 @@ ALERTS_BATCH_SIZE = envint("ALERTS_BATCH_SIZE", 200, minimum=1, maximum=10_000)
 ALERTS_MAX_ATTEMPTS = envint("ALERTS_MAX_ATTEMPTS", 20, minimum=1, maximum=200)
 # A side effect of a change (irportal/workflow/outbox.py) still failing this long after the change is marked failed.
 OUTBOX_RETRY_HOURS = envint("OUTBOX_RETRY_HOURS", 24, minimum=1, maximum=24 * 14)
+
+# The newswire (wire/, docs/operators/newswire.md): the channel the wire takes submissions on, where, and
+# with which credentials; unset WIRE_CHANNEL means no wire (every release is website-only news). The
+# company's side (its account, the sequencing policy) is on the staff console.
+WIRE_CHANNEL = envstr("WIRE_CHANNEL", "")
+WIRE_SMTP_URL = envstr("WIRE_SMTP_URL")
+WIRE_SMTP_TO = envstr("WIRE_SMTP_TO")
+WIRE_SMTP_FROM = envstr("WIRE_SMTP_FROM", DEFAULT_FROM_EMAIL)
+WIRE_SFTP_URL = envstr("WIRE_SFTP_URL")
+WIRE_SFTP_PASSWORD = envstr("WIRE_SFTP_PASSWORD")
+WIRE_SFTP_KEY_FILE = envstr("WIRE_SFTP_KEY_FILE")
+WIRE_SFTP_HOST_KEY = envstr("WIRE_SFTP_HOST_KEY")
+WIRE_HTTPS_URL = envstr("WIRE_HTTPS_URL")
+WIRE_HTTPS_TOKEN = envstr("WIRE_HTTPS_TOKEN")
+WIRE_HTTPS_FORMAT = envstr("WIRE_HTTPS_FORMAT", "json")
+# A CA bundle to trust for the wire's TLS (SMTP, HTTPS) besides the system's, e.g. a private CA.
+WIRE_CA_FILE = envstr("WIRE_CA_FILE")
+WIRE_WEBHOOK_SECRET = envstr("WIRE_WEBHOOK_SECRET")
+# How far a signed webhook call's timestamp may be from now; an older call is refused as a possible replay.
+WIRE_WEBHOOK_TOLERANCE_SECONDS = envint("WIRE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=30, maximum=3600)
+WIRE_TIMEOUT_SECONDS = envint("WIRE_TIMEOUT_SECONDS", 30, minimum=1, maximum=110)
+# Tries of one transmission before it is marked failed: at once, then after 30 s, 1, 2 and every 4 minutes.
+WIRE_MAX_ATTEMPTS = envint("WIRE_MAX_ATTEMPTS", 6, minimum=1, maximum=50)
 
 # Uploads (company/files.py, one check for every file staff upload): the largest file one upload may be, and
 # the most pages a PDF may have. Django streams uploads to a temporary file, so a file over the limit reaches

@@ -10,6 +10,8 @@ from investors.views.home import robots_txt
 from irportal import health
 from irportal.ops.metrics import metrics_view
 from irportal.workflow.console import calendar as console_calendar
+from wire import urls as wire_urls
+from wire.views import WebhookView
 
 SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap, "documents": DocumentsSitemap}
 
@@ -28,6 +30,7 @@ urlpatterns = [
     path("staff/alerts/", include("alerts.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),
     path("staff/events/", include("events.staff_urls")),
+    path("staff/wire/", include("wire.urls")),
     path("staff/account/webauthn/", include("irportal.accounts.webauthn_urls")),
     path("staff/company/", include("company.urls")),
     path("staff/stock/", include("stock.staff_urls")),
@@ -35,6 +38,8 @@ urlpatterns = [
     path("staff/", include("irportal.accounts.urls")),
     path("staff/", include("irportal.workflow.console.urls")),
     path("compliance/audit/", include("irportal.audit.urls")),
+    path("compliance/wire/", include(wire_urls.compliance_patterns)),
+    path("wire/webhook/", WebhookView.as_view(), name="wire_webhook"),
     path("feeds/calendar/<str:token>.ics", console_calendar.feed, name="calendar_feed"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

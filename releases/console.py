@@ -104,6 +104,7 @@ class ReleaseKind(Kind):
         "contacts": "Contacts",
         "images": "Images",
         "attachments": "Documents",
+        "website_only": "Website only",
     }
     operations = (
         Operation(

@@ -45,6 +45,8 @@ def release_content(release: Release) -> dict:
         "contacts": [contact.snapshot() for contact in release.contacts.order_by("audience", "order", "name")],
         "images": [image.snapshot() for image in release.images.filter(removed=False)],
         "attachments": [attachment.snapshot() for attachment in release.attachments.filter(removed=False)],
+        # Only when set, so that the content (and hash) of every release that goes on the wire is as before.
+        **({"website_only": True} if release.website_only else {}),
     }
 
 
@@ -84,8 +86,9 @@ class ReleaseDocument(SnapshotDocument):
 
     @property
     def published_at(self):
-        """When the revision shown goes or went public: for the approved revision, its embargo (the public
-        reads it from that second, before the sweep marks it published as after); else the last publication."""
+        """When the revision shown goes or went public: for the approved revision, its embargo or its gate's
+        opening (the public reads it from that second, before the sweep marks it published as after); else the
+        last publication."""
         release = self.release
         if release is None:
             return None
@@ -94,7 +97,7 @@ class ReleaseDocument(SnapshotDocument):
             and self.revision is not None
             and self.revision.pk == release.approved_revision_id
         ):
-            return release.publish_at
+            return release.opens_at or release.publish_at
         return release.last_published_at
 
     @property

@@ -49,6 +49,7 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
             "dateline_region",
             "release_date",
             "distribution",
+            "website_only",
             "body",
             "about",
             "safe_harbor",

@@ -11,7 +11,13 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from company.malware import Scan
-from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
+from irportal.workflow.models import (
+    PUBLIC_STATE_FIELDS,
+    BaseRevision,
+    WorkflowItem,
+    WorkflowItemQuerySet,
+    opening_moment,
+)
 
 
 class Audience(models.TextChoices):
@@ -118,22 +124,14 @@ class BoilerplateVersion(models.Model):
 
 # What a public document of a release is made of: the columns that choose the revision the public
 # reads, those its dates and address come from, and the revisions' content (not their search index).
-PUBLIC_DOCUMENT_FIELDS = (
-    "slug",
-    "status",
-    "publish_at",
-    "first_published_at",
-    "last_published_at",
-    "live_revision__content",
-    "approved_revision__content",
-)
+PUBLIC_DOCUMENT_FIELDS = ("slug", *PUBLIC_STATE_FIELDS, "live_revision__content", "approved_revision__content")
 
 
 class ReleaseQuerySet(WorkflowItemQuerySet):
     def public_newest_first(self, now):
         return (
             self.public(now)
-            .annotate(public_since_at=Coalesce("first_published_at", "publish_at"))
+            .annotate(public_since_at=Coalesce("first_published_at", opening_moment()))
             .order_by("-public_since_at", "-pk")
         )
 
@@ -154,6 +152,11 @@ class Release(WorkflowItem):
     dateline_region = models.CharField(max_length=80, help_text="State or country, e.g. Ariz. or Germany")
     release_date = models.DateField()
     distribution = models.CharField(max_length=80, default="BUSINESS WIRE", help_text="The wire, e.g. GLOBE NEWSWIRE")
+    website_only = models.BooleanField(
+        default=False,
+        verbose_name="Website only",
+        help_text="Not sent to the newswire: news the company publishes on its own website alone.",
+    )
     body = models.TextField(help_text="Sanitised HTML: paragraphs, lists, links, tables")
     about = models.ForeignKey(
         BoilerplateVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="About"

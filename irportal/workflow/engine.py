@@ -31,7 +31,16 @@ from irportal.audit.registry import register_action
 from irportal.audit.services import audit_record, audit_record_many, diff_fields
 from irportal.workflow import outbox
 from irportal.workflow.checks import Check
-from irportal.workflow.models import Approval, ApprovalStep, BaseRevision, Comment, Publication, State
+from irportal.workflow.models import (
+    Approval,
+    ApprovalStep,
+    BaseRevision,
+    Comment,
+    Publication,
+    State,
+    due_approval,
+    opening_moment,
+)
 from irportal.workflow.signals import state_changed
 
 logger = logging.getLogger(__name__)
@@ -123,6 +132,71 @@ def register(spec: WorkflowSpec) -> WorkflowSpec:
         view_permission=spec.perm("view"),
     )
     return spec
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What holds a kind's approved items past their embargo until it opens: registered by an app above the
+    workflow (the newswire, ``wire/apps.py``), which cannot be imported here.
+
+    ``holds(item)`` says whether an approved item waits at the gate. ``closed(item=..., actor=..., transition=...)``
+    runs in the transaction of the approval, schedule or "publish now" that gave a held item its embargo,
+    under the row lock: it writes what will open the gate (e.g. the transmission to the wire, as an outbox
+    row) and returns the facts for the transition's audit entry. ``note(item)`` is one sentence for the
+    person who made the change (e.g. "Website only: this release does not go on the newswire."). The
+    app's own services open the gate later by setting ``gate_opens_at`` in their transactions.
+    """
+
+    kind: str
+    holds: Callable[[models.Model], bool]
+    closed: Callable[..., dict]
+    note: Callable[[models.Model], str] = lambda item: ""
+
+
+_GATES: dict[str, Gate] = {}
+
+
+def register_gate(gate: Gate) -> Gate:
+    _GATES[gate.kind] = gate
+    return gate
+
+
+def gate_for(kind: str) -> Gate | None:
+    return _GATES.get(kind)
+
+
+def _shut_gate(spec, item, *, actor, transition) -> dict:
+    """In a transition that gives an approved item its embargo: hold it at its kind's gate, if that holds it.
+
+    Every such transition shuts the gate again: what opened it was for the embargo and revision before.
+    Leaves one sentence for the person in ``item.transition_notes``.
+    """
+    gate = _GATES.get(spec.kind)
+    item.held = gate is not None and gate.holds(item)
+    item.gate_opens_at = None
+    if gate is None:
+        return {}
+    if note := gate.note(item):
+        item.transition_notes = [*getattr(item, "transition_notes", []), note]
+    if not item.held or item.publish_at is None:  # without an embargo there is nothing to open the gate for yet
+        return {"held": item.held}
+    return {"held": True, **gate.closed(item=item, actor=actor, transition=transition)}
+
+
+def open_gate(spec: WorkflowSpec, item, *, at: datetime) -> bool:
+    """The gate that holds ``item`` opens at ``at``: in the caller's transaction, under its row lock.
+
+    ``at`` is the moment of the call (the rule never meets a gate that opens later: nothing would announce
+    it). The public reads the approved revision from then, if its embargo has passed too; the opening is
+    announced like a transition (``gate_open``), so the public cache starts a new generation and the sweep
+    publishes it as of that moment. Returns False when the gate is not shut (not held, or open already).
+    """
+    if not item.held_at_gate:
+        return False
+    item.gate_opens_at = at
+    spec.model.objects.filter(pk=item.pk).update(gate_opens_at=at)
+    outbox.record_change(spec.kind, item.pk, "gate_open")
+    return True
 
 
 def spec_for(kind: str) -> WorkflowSpec:
@@ -239,8 +313,8 @@ def _check_publish(spec, item, actor, facts):
 
 
 def _embargo_passed(item) -> bool:
-    """Approved and past its embargo: public already, whatever the sweep has done (see ``public_revision``)."""
-    return item.status == State.APPROVED and item.publish_at is not None and item.publish_at <= timezone.now()
+    """Approved and past its embargo (and gate): public already, whatever the sweep has done (``public_revision``)."""
+    return item.is_due(timezone.now())
 
 
 def _check_schedule(spec, item, actor, facts):
@@ -484,14 +558,16 @@ def approve(
         later = [candidate for candidate in ApprovalStep.chain() if candidate.order > step.order]
         if later:
             item.current_step = later[0]
-        else:
+        gate = {}
+        if not later:
             item.status = State.APPROVED
             item.current_step = None
             item.approved_revision = revision
             if publish_at is not None:
                 item.publish_at = publish_at
+            gate = _shut_gate(spec, item, actor=actor, transition="approve")
         _comment(spec, item, actor, Comment.Kind.APPROVED, comment)
-        return {
+        return gate | {
             "step": step.name,
             "content_hash": revision.content_hash,
             "acknowledged_warnings": [check.as_record() for check in warnings],
@@ -503,7 +579,11 @@ def approve(
     return _perform(spec, pk=pk, actor=actor, transition="approve", apply=apply)
 
 
-def schedule(spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime, step_up: dict | None = None):
+def schedule(
+    spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime, step_up: dict | None = None, published_now=False
+):
+    """Set (or move) an approved item's embargo. ``published_now``: the "Publish now" of an item its gate
+    holds (see ``publish``), recorded as the schedule it is."""
     if publish_at is None:
         raise WorkflowError("Give the date and time from which the release may be public.")
 
@@ -511,10 +591,12 @@ def schedule(spec: WorkflowSpec, *, pk: int, actor, publish_at: datetime, step_u
         evidence = _require_step_up(spec, actor, step_up)
         previous = item.publish_at
         item.publish_at = publish_at
-        return {
+        transition = "publish" if published_now else "schedule"
+        return _shut_gate(spec, item, actor=actor, transition=transition) | {
             "publish_at": {"before": previous.isoformat() if previous else None, "after": publish_at.isoformat()},
             "content_hash": item.approved_revision.content_hash,
             "step_up": evidence,
+            **({"published_now": True} if published_now else {}),
         }
 
     return _perform(spec, pk=pk, actor=actor, transition="schedule", apply=apply)
@@ -534,12 +616,22 @@ def _mark_published(spec, item, *, at, actor):
 
 
 def publish(spec: WorkflowSpec, *, pk: int, actor, step_up: dict | None = None):
-    """Publish an approved item now (the approver's "Publish now"); past its embargo, as of the embargo."""
+    """Publish an approved item now (the approver's "Publish now"); past its embargo, as of the embargo.
+
+    An item its kind's gate holds (a release that goes on the newswire) is not public before the gate opens:
+    "Publish now" makes now its embargo (a ``schedule``, audited as one, with ``published_now``), and the
+    public reads it once the gate opens.
+    """
+    gate = _GATES.get(spec.kind)
+    if gate is not None:
+        item = spec.model.objects.filter(pk=pk).first()
+        if item is not None and item.status == State.APPROVED and not item.is_due(timezone.now()) and gate.holds(item):
+            return schedule(spec, pk=pk, actor=actor, publish_at=timezone.now(), step_up=step_up, published_now=True)
 
     def apply(item):
         evidence = _require_step_up(spec, actor, step_up)
         now = timezone.now()
-        at = item.publish_at if item.publish_at and item.publish_at <= now else now
+        at = item.opens_at if item.is_due(now) else now
         item.status = State.PUBLISHED
         item.publish_at = at
         item.live_revision = item.approved_revision
@@ -579,14 +671,14 @@ def publish_due(spec: WorkflowSpec, *, now: datetime) -> list[int]:
     two sweeps at once publish each item exactly once.
     """
     published = []
-    due = spec.model.objects.filter(status=State.APPROVED, publish_at__lte=now).order_by("publish_at")
+    due = spec.model.objects.filter(due_approval(now)).order_by("publish_at")
     for pk in due.values_list("pk", flat=True)[:SWEEP_BATCH]:
         with transaction.atomic():
-            claimed = spec.model.objects.filter(pk=pk, status=State.APPROVED, publish_at__lte=now).update(
+            claimed = spec.model.objects.filter(due_approval(now), pk=pk).update(
                 status=State.PUBLISHED,
                 live_revision=F("approved_revision"),
-                first_published_at=Coalesce("first_published_at", "publish_at"),
-                last_published_at=F("publish_at"),
+                first_published_at=Coalesce("first_published_at", opening_moment()),
+                last_published_at=opening_moment(),
             )
             if claimed != 1:
                 continue
@@ -598,7 +690,7 @@ def publish_due(spec: WorkflowSpec, *, now: datetime) -> list[int]:
 
 def _record_embargo_publication(spec, item, *, by: str) -> None:
     """The publication record, audit entry (as the system) and side effects of an embargo that passed."""
-    data = _mark_published(spec, item, at=item.publish_at, actor=None)
+    data = _mark_published(spec, item, at=item.opens_at, actor=None)
     audit_record(
         action=spec.action("publish"),
         actor=None,
@@ -610,12 +702,13 @@ def _record_embargo_publication(spec, item, *, by: str) -> None:
 
 
 def _publish_at_embargo(spec, item) -> None:
-    """Before any other change of an approved item whose embargo has passed: it is published, as of the
-    embargo, exactly as the sweep would have done (the public has been reading it since then)."""
+    """Before any other change of an approved item whose embargo (and gate) has passed: it is published, as of
+    that moment, exactly as the sweep would have done (the public has been reading it since then)."""
+    opened = item.opens_at
     item.status = State.PUBLISHED
     item.live_revision = item.approved_revision
-    item.first_published_at = item.first_published_at or item.publish_at
-    item.last_published_at = item.publish_at
+    item.first_published_at = item.first_published_at or opened
+    item.last_published_at = opened
     spec.model.objects.filter(pk=item.pk).update(
         status=item.status,
         live_revision=item.live_revision,
@@ -626,9 +719,9 @@ def _publish_at_embargo(spec, item) -> None:
 
 
 def oldest_publish_due(spec: WorkflowSpec, *, now: datetime) -> datetime | None:
-    """When the longest-waiting approved item fell due (its ``publish_at``), if any is still unpublished."""
-    due = spec.model.objects.filter(status=State.APPROVED, publish_at__lte=now)
-    return due.order_by("publish_at").values_list("publish_at", flat=True).first()
+    """When the longest-waiting approved item fell due (its embargo, or its gate's opening), if any is unpublished."""
+    due = spec.model.objects.filter(due_approval(now)).annotate(opened=opening_moment())
+    return due.order_by("opened").values_list("opened", flat=True).first()
 
 
 def new_revision(item, *, content: dict, actor, note: str = ""):
@@ -641,7 +734,12 @@ def new_revision(item, *, content: dict, actor, note: str = ""):
         created_by=actor,
         note=note[:200],
     )
-    item.save(update_fields=["version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"])
+    item.save(
+        update_fields=[
+            *("version", "status", "current_step", "approved_revision", "last_edited_by", "publish_at"),
+            *("held", "gate_opens_at"),
+        ]
+    )
     return revision
 
 
@@ -734,6 +832,8 @@ def working_revision_saved(item, *, actor) -> dict:
         item.status = State.DRAFT
         item.current_step = None
         item.approved_revision = None
+    # A gate held an approval; a draft waits at none.
+    item.held, item.gate_opens_at = False, None
     return {"status": {"before": before, "after": item.status}} if before != item.status else {}
 
 

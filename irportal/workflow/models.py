@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from irportal.audit.chain import canonical_json
@@ -45,9 +45,22 @@ class ApprovalStep(models.Model):
         return list(cls.objects.filter(is_active=True).select_related("group").order_by("order"))
 
 
+# The columns the rule reads to decide whether, which and since when an item is public (with its revisions'
+# ids): what a read that loads only some columns (``.only()``) of public items must load.
+PUBLIC_STATE_FIELDS = ("status", "publish_at", "held", "gate_opens_at", "first_published_at", "last_published_at")
+
+
 def due_approval(now) -> Q:
-    """Approved items whose embargo has come: the public reads their approved revision (see ``public_revision``)."""
-    return Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False)
+    """Approved items whose embargo has come, and whose gate is open if one holds them: the public reads their
+    approved revision (see ``public_revision``)."""
+    return Q(status=State.APPROVED, publish_at__lte=now, approved_revision__isnull=False) & (
+        Q(held=False) | Q(gate_opens_at__lte=now)
+    )
+
+
+def opening_moment():
+    """The database's ``WorkflowItem.opens_at`` of a due item: its embargo, or the gate's opening when later."""
+    return Case(When(held=True, gate_opens_at__gt=F("publish_at"), then=F("gate_opens_at")), default=F("publish_at"))
 
 
 class WorkflowItemQuerySet(models.QuerySet):
@@ -74,6 +87,14 @@ class WorkflowItem(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_reason = models.TextField(blank=True, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False, help_text="Number of the working revision")
+    # The gate: an app above the workflow (the newswire) may hold an approved item past its embargo until the
+    # gate opens, e.g. until the wire has carried it. Set by the engine and that app's services, in their
+    # transactions; read by the one rule (``due_approval``, ``is_due``). ``gate_opens_at`` is the moment it
+    # opened (never a future one: the service that opens it writes the moment it does), null while it is shut.
+    held = models.BooleanField(
+        default=False, editable=False, help_text="Held past its embargo until the gate opens (e.g. the newswire)"
+    )
+    gate_opens_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(
         default=False, editable=False, help_text="Made for the demo company; removed with the demo content"
     )
@@ -85,9 +106,25 @@ class WorkflowItem(models.Model):
     def is_live(self) -> bool:
         return self.live_revision_id is not None and self.status != State.WITHDRAWN
 
+    @property
+    def opens_at(self):
+        """When the approved revision goes public: the embargo, or for an item held at a gate the later of the
+        embargo and the gate's opening; None while either is not known."""
+        if self.publish_at is None or not self.held:
+            return self.publish_at
+        if self.gate_opens_at is None:
+            return None
+        return max(self.publish_at, self.gate_opens_at)
+
+    @property
+    def held_at_gate(self) -> bool:
+        """Held, and the gate has not opened: not public at its embargo."""
+        return self.held and self.gate_opens_at is None
+
     def is_due(self, now) -> bool:
-        """Approved and past its embargo: the public reads the approved revision, swept or not."""
-        return self.status == State.APPROVED and self.publish_at is not None and self.publish_at <= now
+        """Approved, past its embargo and through its gate: the public reads the approved revision, swept or not."""
+        opens_at = self.opens_at
+        return self.status == State.APPROVED and opens_at is not None and opens_at <= now
 
     def public_revision(self, now):
         """The revision the public reads at ``now``, decided from the columns, with or without a sweep."""
@@ -98,10 +135,10 @@ class WorkflowItem(models.Model):
         return self.live_revision
 
     def public_changed_at(self, now):
-        """When what the public reads at ``now`` went public: the embargo of a due approval, swept or not,
-        else the last publication."""
+        """When what the public reads at ``now`` went public: the embargo (or the gate's opening) of a due
+        approval, swept or not, else the last publication."""
         if self.is_due(now):
-            return self.publish_at
+            return self.opens_at
         return self.last_published_at or self.publish_at
 
     def shows_unpublished(self, now) -> bool:
@@ -114,7 +151,7 @@ class WorkflowItem(models.Model):
 
     @property
     def public_since(self):
-        return self.first_published_at or self.publish_at
+        return self.first_published_at or self.opens_at or self.publish_at
 
 
 class BaseRevision(models.Model):

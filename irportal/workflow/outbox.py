@@ -126,11 +126,21 @@ def record_change(kind: str, item_id: int, transition: str, *, public_already: b
     payload = {"kind": kind, "item_id": item_id, "transition": transition}
     if public_already:
         payload["public_already"] = True
+    _write([(handler.name, payload) for handler in handlers], now)
+
+
+def record(name: str, payload: dict) -> None:
+    """In the caller's transaction: one row for the side effect ``name`` with its own ``payload`` (e.g. a
+    transmission to the newswire), handed on after the commit like those of a change. ``name`` is registered
+    with ``register`` (an ``on_change`` that answers False keeps it out of every change)."""
+    if name not in _HANDLERS:
+        raise LookupError(f"no side effect named {name!r} is registered")
+    _write([(name, payload)], timezone.now())
+
+
+def _write(rows: list[tuple[str, dict]], now) -> None:
     messages = OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(handler=handler.name, payload=payload, redispatch_at=now + REDISPATCH_AFTER)
-            for handler in handlers
-        ]
+        [OutboxMessage(handler=name, payload=payload, redispatch_at=now + REDISPATCH_AFTER) for name, payload in rows]
     )
     if messages:
         # Robust: whatever happens here (the database gone again a moment after the commit), the change

@@ -22,14 +22,21 @@ STAFF_PAGES = {
 }
 
 NAVIGATION = {
-    IR_AUTHOR: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Stock"],
-    IR_APPROVER: ["Dashboard", "Releases", "Documents", "Events", "Calendar", "Contacts", "Boilerplates", "Stock"],
+    IR_AUTHOR: [
+        *("Dashboard", "Releases", "Documents", "Events", "Calendar"),
+        *("Contacts", "Boilerplates", "Newswire", "Stock"),
+    ],
+    IR_APPROVER: [
+        *("Dashboard", "Releases", "Documents", "Events", "Calendar"),
+        *("Contacts", "Boilerplates", "Newswire", "Stock"),
+    ],
     COMPLIANCE_REVIEWER: [
         "Dashboard",
         "Releases",
         "Documents",
         "Events",
         "Calendar",
+        "Newswire",
         "Stock",
         "Audit log",
         "Email alerts",
@@ -42,6 +49,7 @@ NAVIGATION = {
         "Calendar",
         "Contacts",
         "Boilerplates",
+        "Newswire",
         "Stock",
         "Audit log",
         "Email alerts",

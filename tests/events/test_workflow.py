@@ -124,6 +124,7 @@ def test_the_sweep_publishes_then_expires_the_replay_once_each_as_the_system(aut
         "events.replay_publish": [],
         "releases.publish": [],
         "reports.publish": [],
+        "wire.alarms": [],
     }
     event.refresh_from_db()
     assert (event.replay_status, event.replay_published_at, event.replay_expired_at) == ("expired", END, expires)

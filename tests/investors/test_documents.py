@@ -314,14 +314,21 @@ def test_the_investor_page_documents_are_the_public_reading_at_every_moment(comp
         make_document(author, slug="withdrawn-q1", fiscal_year=2027, fiscal_quarter=1), author, approver
     )
     document_withdraw(document_id=withdrawn.pk, actor=approver, reason="Issued in error")
+    # Q4 approved for the embargo but held at a gate (the newswire's) that opens an hour after it.
+    q4 = approve(make_document(author, slug="q4-results", fiscal_quarter=4, title="Q4"), author, approver, embargo)
+    gate_opens = embargo + dt.timedelta(hours=1)
+    Document.objects.filter(pk=q4.pk).update(held=True, gate_opens_at=gate_opens)
 
     seen = {}
-    for moment in (now, embargo - dt.timedelta(seconds=1), embargo, embargo + dt.timedelta(days=1)):
+    moments = (now, embargo - dt.timedelta(seconds=1), embargo, gate_opens - dt.timedelta(seconds=1), gate_opens)
+    for moment in (*moments, embargo + dt.timedelta(days=1)):
         found = investor_page_documents(moment)
         shown = {name: doc.document.slug if doc else None for name, doc in found.items()}
         assert shown == reference_firsts(moment), moment
         seen[moment] = shown
     assert seen[now] == {"latest_results": "q2-results", "newest_presentation": "old-slides"}
     assert seen[embargo] == {"latest_results": "q3-results", "newest_presentation": "new-slides"}
+    assert seen[gate_opens - dt.timedelta(seconds=1)]["latest_results"] == "q3-results"
+    assert seen[gate_opens]["latest_results"] == "q4-results"
     # The panel shows the revision the public reads, not the draft.
     assert investor_page_documents(embargo)["latest_results"].content["fiscal_quarter"] == 3

@@ -17,7 +17,9 @@ templates are the same for every kind:
     /staff/<kind>/<pk>/files/<token>/<rendition>   a file of any revision, for staff
 
 A new kind is its ``Kind``, its form, the template of its content and its
-registrations: nothing else.
+registrations: nothing else. An app above a kind's may add review panels and
+operations to it (``extend``), e.g. the newswire's panel and its "send again"
+on the releases' review screen.
 """
 
 from collections.abc import Callable
@@ -141,6 +143,16 @@ class Kind:
     def title_of(self, item) -> str:
         return getattr(item, self.title_field)
 
+    @property
+    def panels(self) -> tuple[str, ...]:
+        """The review screen's extra sections: the kind's own, then those apps above it added."""
+        return self.review_panels + _EXTENSIONS.get(self.slug, ((), ()))[0]
+
+    @property
+    def all_operations(self) -> tuple[Operation, ...]:
+        """The kind's operations, then those apps above it added."""
+        return self.operations + _EXTENSIONS.get(self.slug, ((), ()))[1]
+
     # -- what each kind answers --------------------------------------------------------------------
 
     def form(self, data=None, files=None, *, item=None):
@@ -185,6 +197,17 @@ class Kind:
 
 
 _KINDS: dict[str, Kind] = {}
+# slug -> (review panels, operations) that apps above the kind add to its review screen.
+_EXTENSIONS: dict[str, tuple[tuple[str, ...], tuple[Operation, ...]]] = {}
+
+
+def extend(slug: str, *, review_panels: tuple[str, ...] = (), operations: tuple[Operation, ...] = ()) -> None:
+    """Add review panels and operations to the kind ``slug``; called from an upper app's ``ready()``."""
+    panels, ops = _EXTENSIONS.get(slug, ((), ()))
+    _EXTENSIONS[slug] = (
+        panels + tuple(panel for panel in review_panels if panel not in panels),
+        ops + tuple(op for op in operations if op.name not in {known.name for known in ops}),
+    )
 
 
 def register(kind: Kind) -> Kind:

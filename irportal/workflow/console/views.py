@@ -189,7 +189,7 @@ class DetailView(ItemMixin, TemplateView):
         checks += [check for check in approve_warnings if check.code not in shown]
         can_change = user.has_perm(kind.perm("change")) and item.status != State.WITHDRAWN
         operations = []
-        for operation in kind.operations:
+        for operation in kind.all_operations:
             if user.has_perm(kind.perm(operation.authority(item)[0])) and operation.available(item):
                 form = (operation_forms or {}).get(operation.name) or operation.form_class(
                     initial=operation.initial(item), **operation.form_kwargs(item)
@@ -306,14 +306,15 @@ STEP_UP = {
 
 
 def transition_message(kind, item) -> str:
-    """What the person who acted reads next: the new state, and for an approval whether and when it goes public."""
+    """What the person who acted reads next: the new state, and for an approval whether and when it goes public
+    (for an item its kind's gate holds, the gate's own sentence says when: ``item.transition_notes``)."""
     message = f"The {kind.label} is now {item.get_status_display().lower()}."
     if item.status == State.APPROVED and item.publish_at is None:
         message += " It is not public: schedule it or publish it now."
-    elif item.status == State.APPROVED and item.publish_at > timezone.now():
+    elif item.status == State.APPROVED and item.publish_at > timezone.now() and not item.held:
         local = timezone.localtime(item.publish_at)
         message += f" It goes public at {datetime_text(local)} ({utc_datetime(item.publish_at)})."
-    return message
+    return message + "".join(f" {note}" for note in getattr(item, "transition_notes", ()))
 
 
 class TransitionView(ItemMixin, View):
@@ -383,7 +384,7 @@ class OperationView(DetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, operation, **kwargs):
-        found = {op.name: op for op in self.kind.operations}.get(operation)
+        found = {op.name: op for op in self.kind.all_operations}.get(operation)
         if found is None or not found.available(self.item):
             raise Http404("No such operation")
         verb, needs_step_up = found.authority(self.item)
