@@ -271,6 +271,7 @@ def test_every_answer_nginx_makes_itself_carries_the_security_headers(nginx_alon
     for where, (response, status) in answers.items():
         assert response.status == status, where
         assert_security_headers(response, where)
+        assert response.getheader("Server") == "nginx", where  # no version
     assert answers["static file"][0].getheader("Cache-Control") == "max-age=31536000, public, immutable"
     assert "IR Portal" in answers["app down"][0].text  # nginx's error page, not its banner
     assert "nginx" not in answers["app down"][0].text.lower()
