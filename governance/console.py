@@ -22,7 +22,7 @@ class PersonKind(Kind):
     search_fields = ("name", "slug", "board_title", "management_title")
     form_class = PersonForm
     content_template = "public/governance/_person.html"
-    nav_order = 30
+    nav_order = 21
     diff_labels = {
         "name": "Name",
         "board_title": "Board title",
@@ -86,7 +86,7 @@ class CommitteeKind(Kind):
     search_fields = ("name", "slug", "description")
     form_class = CommitteeForm
     content_template = "public/governance/_committee.html"
-    nav_order = 31
+    nav_order = 22
     diff_labels = {
         "name": "Name",
         "description": "Description",
