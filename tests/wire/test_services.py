@@ -200,6 +200,7 @@ def test_a_permanent_failure_is_surfaced_and_sent_again_by_the_approver(
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="wire.send_again")
     assert entry.actor_id == approver.pk and entry.data["previous_error"].startswith("The wire's mail server refused")
+    assert entry.data["step_up"]["factor"] == "totp"  # the fresh second factor it was sent again with
     assert callbacks  # the outbox hands the sending on after the commit
     assert services.transmission_send(transmission.pk) == Status.SENT
     assert len(smtp_wire.messages) == 1
@@ -208,17 +209,78 @@ def test_a_permanent_failure_is_surfaced_and_sent_again_by_the_approver(
     assert AuditEntry.objects.filter(action="wire.send_again").count() == 1
 
 
-def test_send_again_is_refused_to_an_author_and_the_refusal_is_recorded(company, author, approver, smtp_wire):
+@pytest.mark.parametrize("role", ["author", "admin", "compliance"])
+def test_send_again_is_refused_to_anyone_but_an_approver_and_the_refusal_is_recorded(
+    company, author, approver, admin, smtp_wire, role
+):
+    from irportal.accounts.roles import COMPLIANCE_REVIEWER
     from irportal.workflow.engine import WorkflowPermissionDenied
+    from tests.factories import UserFactory
+
+    actor = {"author": author, "admin": admin, "compliance": UserFactory(roles=[COMPLIANCE_REVIEWER])}[role]
+    smtp_wire.reply = "550 no"
+    release = approved(author, approver, publish_at=embargo_in(hours=3), files=False)
+    transmission = sent(release)
+    with pytest.raises(WorkflowPermissionDenied, match="does not allow"):
+        services.transmission_send_again(actor=actor, transmission_id=transmission.pk, step_up=fresh_step_up())
+    denial = AuditEntry.objects.get(action="security.permission_denied")
+    assert (denial.actor_id, denial.object_id, denial.data["transition"]) == (
+        actor.pk,
+        str(release.pk),
+        "wire.send_again",
+    )
+    transmission.refresh_from_db()
+    assert transmission.status == Status.FAILED
+    assert not AuditEntry.objects.filter(action="wire.send_again").exists()
+    assert OutboxMessage.objects.filter(handler="wire.transmit").count() == 1  # the approval's, nothing more
+
+
+def test_send_again_without_a_fresh_second_factor_is_refused_and_recorded(company, author, approver, smtp_wire):
+    from irportal.workflow.engine import WorkflowPermissionDenied
+    from tests.factories import enrol_totp
 
     smtp_wire.reply = "550 no"
     release = approved(author, approver, publish_at=embargo_in(hours=3), files=False)
     transmission = sent(release)
-    with pytest.raises(WorkflowPermissionDenied):
-        services.transmission_send_again(actor=author, transmission_id=transmission.pk)
-    assert AuditEntry.objects.get(action="security.permission_denied").data["transition"] == "wire.send"
+    enrol_totp(approver)
+    stale = {"verified_at": (timezone.now() - dt.timedelta(minutes=30)).isoformat(), "factor": "totp"}
+    for step_up in (None, stale):
+        with pytest.raises(WorkflowPermissionDenied, match="second factor"):
+            services.transmission_send_again(actor=approver, transmission_id=transmission.pk, step_up=step_up)
+    denials = AuditEntry.objects.filter(action="security.permission_denied", actor_id=approver.pk)
+    assert [entry.data["transition"] for entry in denials] == ["wire.send_again", "wire.send_again"]
     transmission.refresh_from_db()
-    assert transmission.status == Status.FAILED
+    assert transmission.status == Status.FAILED and not AuditEntry.objects.filter(action="wire.send_again").exists()
+    again = services.transmission_send_again(actor=approver, transmission_id=transmission.pk, step_up=fresh_step_up())
+    assert again.status == Status.QUEUED
+    assert AuditEntry.objects.get(action="wire.send_again").data["step_up"]["factor"] == "totp"
+
+
+def test_send_again_on_the_release_page_asks_for_a_fresh_factor(
+    client, company, author, approver, smtp_wire, django_capture_on_commit_callbacks
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import sign_in, totp_code
+
+    smtp_wire.reply = "554 5.7.1 Account suspended"
+    release = approved(author, approver, publish_at=embargo_in(hours=3), files=False)
+    transmission = sent(release)
+    sign_in(client, approver, verified_at=timezone.now() - dt.timedelta(minutes=10))
+    url = f"/staff/releases/{release.pk}/op/wire_send_again/"
+    response = client.post(url, {"transmission": transmission.pk})
+    assert response.status_code == 403 and 'name="second_factor_code"' in response.content.decode()
+    assert f'value="{transmission.pk}"' in response.content.decode()  # the choice is carried into the challenge
+    assert AuditEntry.objects.filter(action="security.step_up_required", actor_id=approver.pk).count() == 1
+    transmission.refresh_from_db()
+    assert transmission.status == Status.FAILED and not AuditEntry.objects.filter(action="wire.send_again").exists()
+    code = totp_code(TOTPDevice.objects.get(user=approver))
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(url, {"transmission": transmission.pk, "second_factor_code": code})
+    assert response.status_code == 302
+    transmission.refresh_from_db()
+    assert transmission.status == Status.QUEUED
+    assert AuditEntry.objects.get(action="wire.send_again").data["step_up"]["factor"] == "totp"
 
 
 def corrected(author, approver) -> Transmission:
