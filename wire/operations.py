@@ -62,7 +62,8 @@ def release_panel(release, user) -> dict:
         "state": selectors.wire_state(release, transmissions, now),
         "transmissions": transmissions,
         "may_send": user.has_perm(services.PUBLISH_PERMISSION) and user.has_perm(services.SEND_PERMISSION),
-        "exhibit_ready": release.status == "approved" or release.is_live,
+        "exhibit_ready": selectors.exhibit_revision(release) is not None,
+        "exhibit": selectors.exhibit_made(release),
     }
 
 
