@@ -19,11 +19,12 @@ from django.db.models import Min, Q
 from django.urls import reverse
 
 from company.models import CompanyProfile
+from company.selectors import sections_present
 from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
 from irportal.workflow.models import public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
-from reports.selectors import has_governance_documents, public_charters
+from reports.selectors import governance_documents_public, public_charters
 
 # Far more than any board and management team; a page never reads more.
 PEOPLE_SHOWN = 200
@@ -136,19 +137,27 @@ def public_photo(token: str, now: datetime.datetime) -> PersonPhoto | None:
     return photo
 
 
-def sections(now: datetime.datetime) -> list[str]:
-    """The governance pages that have something to show, in the order of the section's menu (three queries at most)."""
-    today = _today(now)
-    serving = _serving(now, today)
-    found = serving.aggregate(
-        board=Min("pk", filter=Q(public_on_board=True)), management=Min("pk", filter=Q(public_in_management=True))
-    )
-    shown = [name for name in ("board", "management") if found[name] is not None]
-    if found["board"] is not None and Committee.objects.public(now).exists():
-        shown.append("committees")
-    if has_governance_documents(now):
-        shown.append("documents")
-    return shown
+def section_checks(now: datetime.datetime, today: datetime.date | None = None) -> dict:
+    """What each governance page shows, as querysets: the page has something to show when one has a row.
+    ``today`` is the company's date at ``now``, when the caller has the profile at hand."""
+    serving = _serving(now, today or _today(now))
+    return {
+        "board": [serving.filter(public_on_board=True)],
+        "committees": [Committee.objects.public(now)],
+        "management": [serving.filter(public_in_management=True)],
+        "documents": [governance_documents_public(now)],
+    }
+
+
+def sections(now: datetime.datetime, present: set[str] | None = None) -> list[str]:
+    """The governance pages that have something to show, in the order of the section's menu (one query).
+
+    ``present`` is what ``sections_present`` answered for ``section_checks``, when the caller asked already.
+    The committee composition is a page of the board's: without a board member, no committee is shown.
+    """
+    present = sections_present(section_checks(now)) if present is None else present
+    shown = [name for name in ("board", "committees", "management", "documents") if name in present]
+    return [name for name in shown if name != "committees" or "board" in present]
 
 
 def next_service_end(now: datetime.datetime) -> datetime.datetime | None:
