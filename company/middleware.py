@@ -33,7 +33,8 @@ class CompanyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.company = None
+        # The profile a middleware above gave the request (the public cache's, read with the navigation), or
+        # read on first use.
         company = request_company(request)
         timefmt.activate(lambda: company.date_style)
         if not getattr(request, "public_page", False):

@@ -26,20 +26,25 @@ def former_names(profile: CompanyProfile) -> list[str]:
     return sorted(names)
 
 
-def sections_present(checks: dict) -> set[str]:
-    """The names in ``checks`` (name -> querysets) with a row in any of their querysets, in one query: an
-    ``EXISTS`` each on the company profile's row (a query each without a profile, which only a new site lacks).
-
-    The public site asks it which of its sections have something to show, whatever the number of rows.
-    """
-    flags = {
+def section_flags(checks: dict) -> dict:
+    """Annotations of the profile's row: ``has_<name>``, an ``EXISTS`` over the querysets of each name in ``checks``."""
+    return {
         f"has_{name}": ExpressionWrapper(reduce(or_, (Q(Exists(queryset)) for queryset in querysets)), BooleanField())
         for name, querysets in checks.items()
         if querysets
     }
-    if not flags:
-        return set()
-    row = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).values(*flags).first()
-    if row is None:
+
+
+def sections_present(checks: dict, profile: CompanyProfile | None = None) -> set[str]:
+    """The names in ``checks`` (name -> querysets) with a row in any of their querysets, in one query: an
+    ``EXISTS`` each on the company profile's row (a query each without a profile, which only a new site lacks).
+    ``profile``: one read with ``section_flags(checks)`` already, which answers without a query.
+
+    The public site asks it which of its sections have something to show, whatever the number of rows.
+    """
+    flags = section_flags(checks)
+    if profile is None or profile.pk is None or not all(hasattr(profile, flag) for flag in flags):
+        profile = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).first()
+    if profile is None:
         return {name for name, querysets in checks.items() if any(queryset.exists() for queryset in querysets)}
-    return {name for name in checks if row.get(f"has_{name}")}
+    return {name for name in checks if getattr(profile, f"has_{name}", False)}

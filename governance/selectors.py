@@ -5,8 +5,8 @@ Visibility is decided at read time from the columns and ``now``
 (``objects.public(now)``): an approved change to the board is public from its
 ``publish_at`` to the second, with or without the sweep. A person is listed
 on the board (or in management) by the revision the public reads, while its
-service has not ended (the end of service is a day in the company's home
-time zone; from the next day the person is no longer listed). Each page
+service has not ended (the end of the last day of service in the company's
+home time zone, kept on the revision as ``listed_until``). Each page
 reads a fixed number of queries whatever the number of people and committees:
 the people of the list with their revisions in one, the committees in one,
 the committee charters in two.
@@ -15,10 +15,9 @@ the committee charters in two.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.urls import reverse
 
-from company.models import CompanyProfile
 from company.selectors import sections_present
 from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
@@ -31,21 +30,17 @@ PEOPLE_SHOWN = 200
 COMMITTEES_SHOWN = 40
 
 
-def _today(now: datetime.datetime) -> datetime.date:
-    return now.astimezone(CompanyProfile.load().zone).date()
-
-
-def _serving(now: datetime.datetime, today: datetime.date):
-    """Public people whose public revision's service has not ended by ``today``, with the columns to select on."""
+def _serving(now: datetime.datetime):
+    """Public people whose public revision's service has not ended at ``now``, with the columns to select on."""
     return (
         Person.objects.public(now)
         .annotate(
             public_on_board=public_revision_column("on_board", now),
             public_in_management=public_revision_column("in_management", now),
             public_order=public_revision_column("order", now),
-            public_service_end=public_revision_column("service_end", now),
+            public_listed_until=public_revision_column("listed_until", now),
         )
-        .filter(Q(public_service_end__isnull=True) | Q(public_service_end__gte=today))
+        .filter(Q(public_listed_until__isnull=True) | Q(public_listed_until__gt=now))
     )
 
 
@@ -72,7 +67,7 @@ def public_committees(now: datetime.datetime) -> dict[int, CommitteeDocument]:
 def _people(now: datetime.datetime, *, board: bool, committees: dict) -> list[PersonDocument]:
     selected = {"public_on_board": True} if board else {"public_in_management": True}
     people = (
-        _serving(now, _today(now))
+        _serving(now)
         .filter(**selected)
         .select_related("live_revision", "approved_revision")
         .only(*PUBLIC_DOCUMENT_FIELDS)
@@ -137,10 +132,9 @@ def public_photo(token: str, now: datetime.datetime) -> PersonPhoto | None:
     return photo
 
 
-def section_checks(now: datetime.datetime, today: datetime.date | None = None) -> dict:
-    """What each governance page shows, as querysets: the page has something to show when one has a row.
-    ``today`` is the company's date at ``now``, when the caller has the profile at hand."""
-    serving = _serving(now, today or _today(now))
+def section_checks(now: datetime.datetime) -> dict:
+    """What each governance page shows, as querysets: the page has something to show when one has a row."""
+    serving = _serving(now)
     return {
         "board": [serving.filter(public_on_board=True)],
         "committees": [Committee.objects.public(now)],
@@ -160,13 +154,7 @@ def sections(now: datetime.datetime, present: set[str] | None = None) -> list[st
     return [name for name in shown if name != "committees" or "board" in present]
 
 
-def next_service_end(now: datetime.datetime) -> datetime.datetime | None:
-    """The next moment a person drops off a public list by their end of service: the start of the day after it."""
-    today = _today(now)
-    last_day = (
-        _serving(now, today).filter(public_service_end__isnull=False).aggregate(last=Min("public_service_end"))["last"]
-    )
-    if last_day is None:
-        return None
-    zone = CompanyProfile.load().zone
-    return datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+def service_ends(now: datetime.datetime) -> list:
+    """When a listed person's service ends after ``now`` (``WorkflowSpec.scheduled``): the public pages change."""
+    ending = _serving(now).filter(public_listed_until__gt=now).order_by()
+    return [ending.values_list("public_listed_until", flat=True)]

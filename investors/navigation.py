@@ -11,10 +11,11 @@ every change the pages show.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Subquery
 from django.urls import reverse
 
 from company.models import CompanyProfile
-from company.selectors import sections_present
+from company.selectors import section_flags, sections_present
 from events.selectors import public_events
 from filings.models import Filing
 from governance import selectors as governance
@@ -32,26 +33,31 @@ class Section:
     url: str
 
 
-def _checks(now: datetime, company: CompanyProfile) -> dict:
+def _checks(now: datetime) -> dict:
     documents = reports.public(now)
+    cik = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).exclude(cik="").values("cik")[:1]
     return {
         "news": [Release.objects.public(now)],
         "events": [public_events(now)],
         "presentations": [documents.filter(public_kind=reports.Kind.PRESENTATION)],
         "financials": [documents.filter(public_kind__in=reports.FINANCIAL_KINDS)],
-        "filings": [Filing.objects.filter(cik=company.cik)] if company.cik else [],
+        "filings": [Filing.objects.filter(cik=Subquery(cik))],
         "contacts": [MediaContact.objects.filter(is_active=True)],
         **{f"stock:{name}": querysets for name, querysets in stock.section_checks(now).items()},
-        **{
-            f"governance:{name}": querysets
-            for name, querysets in governance.section_checks(now, now.astimezone(company.zone).date()).items()
-        },
+        **{f"governance:{name}": querysets for name, querysets in governance.section_checks(now).items()},
     }
 
 
-def public_sections(now: datetime, company: CompanyProfile) -> list[Section]:
-    """The sections of the public navigation, in order, each with the address it opens at."""
-    present = sections_present(_checks(now, company))
+def profile_with_sections(now: datetime) -> CompanyProfile:
+    """The company profile, read for a public page together with what the navigation needs (one query)."""
+    profile = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**section_flags(_checks(now)))
+    return profile.first() or CompanyProfile.load()
+
+
+def public_sections(now: datetime, company: CompanyProfile | None = None) -> list[Section]:
+    """The sections of the public navigation, in order, each with the address it opens at: read with ``company``
+    when ``profile_with_sections`` gave it, else in one query."""
+    present = sections_present(_checks(now), company)
     sections = [Section("overview", "Investors", reverse("investors:home"))]
     if "news" in present:
         sections.append(Section("news", "News", reverse("news:list")))

@@ -92,6 +92,10 @@ class WorkflowSpec:
     # The content checks of an item's working copy (``Check``): blockers stop approval (e.g. an event's missing
     # disclosure facts); each warning shown must be acknowledged by the approver (e.g. an embargo in market hours).
     checks: Callable[[models.Model], list[Check]] | None = None
+    # Other moments at which what the public reads of this kind changes by itself (a director's listing ends):
+    # ``scheduled(now)`` answers querysets of single datetime values after ``now``, read in the one query that
+    # finds the next embargo (``irportal.workflow.selectors.next_embargo``).
+    scheduled: Callable[[datetime], list[models.QuerySet]] | None = None
 
     def perm(self, verb: str) -> str:
         return f"{self.model._meta.app_label}.{verb}_{self.model._meta.model_name}"

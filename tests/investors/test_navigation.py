@@ -68,7 +68,7 @@ def test_a_new_site_shows_the_overview_and_the_alerts_only(client, company):
 def test_every_section_in_the_order_investor_sites_use_once_each_has_content(client, company, author, approver):
     _everything(author, approver, count=1)
     assert labels(client) == EVERY_SECTION
-    sections = {section.name: section.url for section in public_sections(timezone.now(), CompanyProfile.load())}
+    sections = {section.name: section.url for section in public_sections(timezone.now())}
     assert sections["governance"] == "/investors/governance/" and sections["stock"] == "/investors/stock/"
     assert sections["contacts"] == "/investors/#contacts"
     home = client.get("/investors/").content.decode()
@@ -78,15 +78,14 @@ def test_every_section_in_the_order_investor_sites_use_once_each_has_content(cli
 
 def test_the_governance_link_opens_at_its_first_page_with_content(client, company, author, approver):
     published_person(author, approver, name="Tomas Brandt", board_title="", management_title="Chief Financial Officer")
-    sections = {section.name: section.url for section in public_sections(timezone.now(), CompanyProfile.load())}
+    sections = {section.name: section.url for section in public_sections(timezone.now())}
     assert sections["governance"] == "/investors/governance/management/"
 
 
 def test_the_sections_are_one_query_at_every_size(company, author, approver):
     def queries() -> int:
-        profile = CompanyProfile.load()
         with CaptureQueriesContext(connection) as captured:
-            public_sections(timezone.now(), profile)
+            public_sections(timezone.now())
         return len(captured)
 
     empty = queries()
