@@ -43,8 +43,9 @@ def sections_present(checks: dict, profile: CompanyProfile | None = None) -> set
     The public site asks it which of its sections have something to show, whatever the number of rows.
     """
     flags = section_flags(checks)
-    if profile is None or profile.pk is None or not all(hasattr(profile, flag) for flag in flags):
-        profile = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).first()
-    if profile is None:
+    if profile is not None and profile.pk is not None and all(hasattr(profile, flag) for flag in flags):
+        return {name for name in checks if getattr(profile, f"has_{name}", False)}
+    row = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).values(*flags).first()
+    if row is None:
         return {name for name, querysets in checks.items() if any(queryset.exists() for queryset in querysets)}
-    return {name for name in checks if getattr(profile, f"has_{name}", False)}
+    return {name for name in checks if row.get(f"has_{name}")}
