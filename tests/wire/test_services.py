@@ -34,7 +34,7 @@ def surfaces(release) -> dict[str, str]:
         "/investors/news/?q=record+quarter": HEADLINE,
         f"/investors/news/{release.slug}/": HEADLINE,
         "/investors/news/feed/": HEADLINE,
-        "/sitemap.xml": f"/investors/news/{release.slug}/",
+        "/sitemap-news.xml": f"/investors/news/{release.slug}/",
     }
 
 
