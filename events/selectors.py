@@ -130,13 +130,14 @@ class EventsPage:
     more_upcoming: bool
 
 
-def events_page(now: datetime, *, year: int | None, number: str | None, upcoming: bool) -> EventsPage:
+def events_page(
+    now: datetime, *, company: CompanyProfile, year: int | None, number: str | None, upcoming: bool
+) -> EventsPage:
     """The events page: the upcoming events when asked, and a page of one year's past events.
 
     Without a year, the most recent year with past events; a year without past events lists none. A fixed
     number of queries, each bounded by a page or by one year's events, whatever the length of the history.
     """
-    company = CompanyProfile.load()
     years = past_event_years(now, company.zone)
     year = year if year is not None else (years[0] if years else None)
     soonest, more = None, False

@@ -1,9 +1,10 @@
 """The sitemap: an index (``/sitemap.xml``) of sections, each section in pages of at most ``PAGE_SIZE`` addresses.
 
-A section's page ``n`` (``/sitemap-news.xml?p=n``) holds the public items whose id falls in the ``n``-th
-block of ``PAGE_SIZE`` ids: the index reads one end of the id index per section to know how many pages
-there are, and a page reads one block of that index. Nothing counts, skips or reads the whole history, so
-every page costs the same at any size; a block whose items are all unpublished gives an empty page.
+A section's pages go newest first by blocks of ids: page ``n`` (``/sitemap-news.xml?p=n``) holds the public
+items whose id is among the ``n``-th ``PAGE_SIZE`` ids counted down from the section's newest public item.
+The index reads one end of the id index per section to know how many pages there are, and a page reads that
+end and one block of the index. Nothing counts, skips or reads the whole history, so every page costs the
+same at any size; a block whose items are all unpublished (or deleted) gives a short or empty page.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -20,7 +21,7 @@ from releases.models import Release
 from reports.selectors import sitemap_documents
 from stock.selectors import sections
 
-# Addresses per page of a section: a page renders in a few milliseconds (the protocol allows 50,000).
+# Addresses per page of a section (the protocol allows 50,000): a page renders in a few milliseconds.
 PAGE_SIZE = 1000
 
 
@@ -32,9 +33,12 @@ class IdBlockPaginator:
         self.per_page = per_page
 
     @cached_property
+    def newest(self) -> int:
+        return self.queryset.order_by().aggregate(newest=Max("pk"))["newest"] or 0
+
+    @property
     def num_pages(self) -> int:
-        last = self.queryset.order_by().aggregate(last=Max("pk"))["last"]
-        return max(1, -(-last // self.per_page)) if last else 1
+        return max(1, -(-self.newest // self.per_page))
 
     def page(self, number) -> Page:
         try:
@@ -43,12 +47,13 @@ class IdBlockPaginator:
             raise PageNotAnInteger("That page number is not an integer") from None
         if not 1 <= number <= self.num_pages:
             raise EmptyPage("That page contains no results")
-        block = self.queryset.filter(pk__gt=(number - 1) * self.per_page, pk__lte=number * self.per_page)
-        return Page(block.order_by("pk"), number, self)
+        top = self.newest - (number - 1) * self.per_page
+        block = self.queryset.filter(pk__gt=top - self.per_page, pk__lte=top)
+        return Page(block.order_by("-pk"), number, self)
 
 
 class ItemSitemap(Sitemap):
-    """A section of public items (``public_items``), paged by blocks of ids, each with the second it went public."""
+    """A section of public items (``public_items``), paged by blocks of ids, each with the day it went public."""
 
     changefreq = "never"
     priority = 0.6

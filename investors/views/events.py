@@ -21,8 +21,9 @@ def event_list(request):
     """
     raw_year, number = request.GET.get("year", ""), request.GET.get("page")
     year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    upcoming = not raw_year and number in (None, "", "1")
     listing = selectors.events_page(
-        timezone.now(), year=year, number=number, upcoming=not raw_year and number in (None, "", "1")
+        timezone.now(), company=request.company, year=year, number=number, upcoming=upcoming
     )
     unknown_year = raw_year != "" and year not in listing.years
     page = listing.page
