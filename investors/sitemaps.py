@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 
 from company.models import CompanyProfile
 from events.models import Event
+from governance.selectors import sections as governance_sections
 from irportal.workflow.models import PUBLIC_STATE_FIELDS
 from releases.models import Release
 from reports.selectors import sitemap_documents
@@ -110,6 +111,7 @@ class InvestorPagesSitemap(Sitemap):
             pages.append("filings:list")
         stock = sections(timezone.now())
         pages += [f"stock:{name}" for name in ("overview", "dividends", "analysts") if name in stock]
+        pages += [f"governance:{name}" for name in governance_sections(timezone.now())]
         return pages
 
     def location(self, name):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("investors/documents/", include(public_urls.document_patterns)),
     path("investors/filings/", include(public_urls.filing_patterns)),
     path("investors/stock/", include(public_urls.stock_patterns)),
+    path("investors/governance/", include(public_urls.governance_patterns)),
     path("investors/alerts/", include("alerts.urls")),
     path(
         "sitemap.xml",
