@@ -19,6 +19,7 @@ from irportal.audit.models import AuditEntry
 from releases.models import Release
 from reports.models import DocumentFile
 from stock.models import DailyPrice
+from tests.company.test_setup import OWN_COMPANY
 from tests.factories import UserFactory, sign_in
 from tests.investors.conftest import publish_now
 
@@ -62,16 +63,7 @@ def demo_portal(tmp_path, settings):
     """The demo, then the company's own IR Admin and profile, as before go-live."""
     settings.VAR_DIR = tmp_path
     call_command("seed_demo")
-    company_profile_update(
-        actor=None,
-        legal_name="Corvane Therapeutics, Inc.",
-        short_name="Corvane",
-        ticker="CRVN",
-        website="www.corvane.example",
-        lead_description="a biotechnology company",
-        dateline_city="Cambridge",
-        dateline_region="Mass.",
-    )
+    company_profile_update(actor=None, **OWN_COMPANY)
     return UserFactory(username="lortiz", roles=[IR_ADMIN])
 
 

@@ -18,20 +18,16 @@ from releases.models import Boilerplate, MediaContact, Release
 from releases.services import boilerplate_save
 from reports.models import Document
 from stock.models import AnalystCoverage
+from tests.company.test_profile import FORM
 from tests.factories import MediaContactFactory, UserFactory, make_company, sign_in
+
+MISSING_FOR_RELEASES = ("lead_description", "website", "investor_section_name", "dateline_city", "dateline_region")
 
 pytestmark = pytest.mark.django_db
 
-OWN_COMPANY = {
-    "legal_name": "Corvane Therapeutics, Inc.",
-    "short_name": "Corvane",
-    "ticker": "CRVN",
-    "lead_description": "a biotechnology company that develops treatments for rare liver diseases",
-    "website": "www.corvane.example",
-    "investor_section_name": "Investors",
-    "dateline_city": "Cambridge",
-    "dateline_region": "Mass.",
-}
+# The company's own facts, as its IR Admin enters them on the profile page.
+OWN_COMPANY = {name: FORM[name] for name in ("legal_name", "short_name", "ticker", *MISSING_FOR_RELEASES)}
+NOTHING_DONE = dict.fromkeys(("profile", "logo", "boilerplates", "contacts", "users", "demo"), "no")
 
 
 def steps(page: str) -> dict[str, str]:
@@ -65,14 +61,7 @@ def admin(client):
 
 def test_a_new_portal_lists_every_step_as_not_done_with_a_link_to_its_page(client, admin):
     page = client.get(reverse("company:setup")).content.decode()
-    assert steps(page) == {
-        "profile": "no",
-        "logo": "no",
-        "boilerplates": "no",
-        "contacts": "no",
-        "users": "no",
-        "demo": "yes",
-    }
+    assert steps(page) == NOTHING_DONE | {"demo": "yes"}
     assert "No company profile yet" in page
     assert "No one of the company&#x27;s own has the role IR Author, IR Approver" in page
     for url in (reverse("company:profile_edit"), reverse("releases:boilerplates"), reverse("releases:contacts")):
@@ -85,14 +74,7 @@ def test_the_demo_company_and_its_content_are_not_the_companys_own(client, tmp_p
     call_command("seed_demo")
     sign_in(client, UserFactory(roles=[IR_ADMIN]))
     page = client.get(reverse("company:setup")).content.decode()
-    assert steps(page) == {
-        "profile": "no",
-        "logo": "no",
-        "boilerplates": "no",
-        "contacts": "no",
-        "users": "no",
-        "demo": "no",
-    }
+    assert steps(page) == NOTHING_DONE
     assert "The profile still describes the demo company" in page
     assert "6 releases" in page and "4 demo sign-ins" in page and "3 contacts" in page
     assert "Remove the demo content" in page
