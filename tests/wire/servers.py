@@ -18,6 +18,7 @@ from pathlib import Path
 
 import paramiko
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -37,10 +38,13 @@ class MailDesk:
     """A wire's submission desk: keeps every message it accepted (answered 250 on a connection still open).
 
     ``reply``: the answer to DATA instead of 250 (e.g. ``550 5.7.1 not authorised``). ``stall``: an event
-    the desk waits for before it answers, so a test can kill the sender mid-send.
+    the desk waits for before it answers, so a test can kill the sender mid-send. ``credentials``: a user
+    name and password the desk asks senders to sign in with (SMTP AUTH), after STARTTLS with a certificate
+    from ``authority``.
     """
 
-    def __init__(self):
+    def __init__(self, *, credentials: tuple[str, str] | None = None, authority=None):
+        self.credentials, self.authority = credentials, authority
         self.port = free_port()
         self.lock = threading.Lock()
         self.messages: list[email.message.EmailMessage] = []
@@ -67,8 +71,25 @@ class MailDesk:
             self.messages.append(message)
         return self.reply
 
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        signed_in = (
+            isinstance(auth_data, LoginPassword)
+            and (
+                auth_data.login.decode(),
+                auth_data.password.decode(),
+            )
+            == self.credentials
+        )
+        return AuthResult(success=signed_in, handled=False)  # the server answers 235 or 535 itself
+
     def start(self) -> "MailDesk":
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        options = {}
+        if self.credentials:
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(self.authority.cert_file, self.authority.key_file)
+            options = {"authenticator": self._authenticate, "auth_required": True, "tls_context": tls}
+            options["require_starttls"] = True
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
         return self
 
