@@ -17,30 +17,34 @@ def demo_items(spec: WorkflowSpec) -> QuerySet:
     return spec.model.objects.filter(is_demo=True)
 
 
-def demo_items_delete(spec: WorkflowSpec, *, files: Iterable[tuple[type, str]] = ()) -> int:
+def demo_items_delete(spec: WorkflowSpec, *, files: Iterable[tuple[type, str]] = (), detach: Iterable[str] = ()) -> int:
     """Delete the kind's demo items in the caller's transaction: their approvals, publications and comments,
-    their revisions, and their files (``files``: each file model with its field naming the item)."""
+    their revisions, and their files (``files``: each file model with its field naming the item; ``detach``:
+    the item's own fields naming one of those files, emptied first)."""
     ids = list(demo_items(spec).values_list("pk", flat=True))
     if not ids:
         return 0
     content_type = ContentType.objects.get_for_model(spec.model)
     for record in (Approval, Publication, Comment):
         record.objects.filter(content_type=content_type, object_id__in=ids).delete()
+    emptied = dict.fromkeys(("live_revision", "approved_revision", *detach))
+    spec.model.objects.filter(pk__in=ids).update(**emptied)
     for model, field in files:
         delete_with_files(model.objects.filter(**{f"{field}__in": ids}))
-    spec.model.objects.filter(pk__in=ids).update(live_revision=None, approved_revision=None)
     revisions = spec.model._meta.get_field("revisions")
     revisions.related_model.objects.filter(**{f"{revisions.field.name}__in": ids}).delete()
     return delete_with_files(spec.model.objects.filter(pk__in=ids))
 
 
-def demo_kind(spec: WorkflowSpec, label: str, order: int, *, files: Iterable[tuple[type, str]] = ()) -> DemoContent:
+def demo_kind(
+    spec: WorkflowSpec, label: str, order: int, *, files: Iterable[tuple[type, str]] = (), detach: Iterable[str] = ()
+) -> DemoContent:
     """The demo content of one kind of item, for ``company.demo.register``."""
     return DemoContent(
         name=spec.kind,
         label=label,
         count=lambda: demo_items(spec).count(),
-        remove=lambda: demo_items_delete(spec, files=files),
+        remove=lambda: demo_items_delete(spec, files=files, detach=detach),
         order=order,
     )
 

@@ -28,7 +28,10 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 DEMO_USERNAMES = ["admin", "approver", "author", "compliance"]
 # Where a reader, a feed reader or a search engine starts; every public address linked from there is crawled.
-START_PAGES = ["/investors/", "/investors/news/feed/", "/investors/events.ics", "/sitemap.xml", "/robots.txt"]
+START_PAGES = [
+    *("/investors/", "/investors/governance/", "/investors/news/feed/", "/investors/events.ics"),
+    *("/sitemap.xml", "/robots.txt"),
+]
 
 
 def body(response) -> str:

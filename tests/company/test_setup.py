@@ -12,6 +12,7 @@ from PIL import Image
 
 from company.models import DemoAccount
 from events.models import Event
+from governance.models import Committee, Person
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from releases.models import Boilerplate, MediaContact, Release
@@ -83,7 +84,7 @@ def test_the_demo_company_and_its_content_are_not_the_companys_own(client, tmp_p
 def test_seed_demo_marks_everything_it_makes_as_demo(tmp_path, settings):
     settings.VAR_DIR = tmp_path
     call_command("seed_demo")
-    for model in (Release, Event, Document, MediaContact, Boilerplate, AnalystCoverage):
+    for model in (Release, Event, Document, MediaContact, Boilerplate, AnalystCoverage, Person, Committee):
         assert model.objects.exists(), model
         assert not model.objects.filter(is_demo=False).exists(), model
     assert DemoAccount.objects.count() == 4
