@@ -29,6 +29,7 @@ class EventsConfig(AppConfig):
         roles.grant(roles.IR_ADMIN, "events.view_event")
         console.register(EventKind())
         company_demo.register(demo_kind(workflow.EVENT, "events", order=30))
+        console.extend("releases", review_panels=("staff/events/_release_events.html",))
         register_action("event.announce", "Event announced in a release")
         register_announced(announced_events)
         dashboard.register(

@@ -38,7 +38,7 @@ def surfaces(release) -> dict[str, bytes]:
         "/investors/news/?q=record+quarter": HEADLINE,
         f"/investors/news/{release.slug}/": HEADLINE,
         "/investors/news/feed/": HEADLINE,
-        "/sitemap.xml": f"/investors/news/{release.slug}/",
+        "/sitemap-news.xml": f"/investors/news/{release.slug}/",
     }
     for link in EventAnnouncement.objects.filter(release=release).select_related("event"):
         found[f"/investors/events/{link.event.slug}/"] = f'Announced in <a href="/investors/news/{release.slug}/">'
