@@ -153,7 +153,7 @@ def as_words(text: str) -> str:
 def plain_copy(expected: dict, pages: list[str]) -> str:
     """The release in the plain text the filing agent and the wire are given: each link followed by its address."""
     bullets = [
-        re.sub(r"^([^,]+)", lambda name: f"{name.group(1)} ({page})", bullet)
+        f"{bullet.split(',', 1)[0]} ({page}),{bullet.split(',', 1)[1]}"
         for bullet, page in zip(expected["bullets"], pages, strict=True)
     ]
     webcast = expected["webcast"].replace(
