@@ -82,13 +82,26 @@ def _when(moment) -> str:
 
 
 def hold_members(spec: WorkflowSpec, item, transition: str) -> str | None:
-    """Why ``transition`` of ``item`` may not be made alone: it is a member of a package holding it; else None."""
+    """Why ``transition`` of ``item`` may not be made alone: it is a member of a package holding it; else None.
+
+    A package in review or scheduled holds every transition of its items (an edit only once it is approved);
+    a public package holds their withdrawal."""
     if spec.kind not in MemberKind.values:
         return None
     package = package_of(spec.kind, item.pk)
-    if package is None or not Package.objects.holding(timezone.now()).filter(pk=package.pk).exists():
+    if package is None:
         return None
     name = f"This {spec.kind}"
+    now = timezone.now()
+    if package.public_revision(now) is not None:
+        if transition != "withdraw":
+            return None  # a correction of a published item passes the workflow on its own
+        return (
+            f"{name} went public with the package “{package}”, and its items are withdrawn together: withdraw "
+            "the package, on its page. Nothing was changed."
+        )
+    if package.status not in (State.IN_REVIEW, State.APPROVED):
+        return None
     if package.status == State.IN_REVIEW:
         if transition == "edit":
             return None  # the edit sends it back to draft, and the package's approval waits for it

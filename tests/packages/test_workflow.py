@@ -15,6 +15,7 @@ from irportal.workflow.sweep import run_sweep
 from packages import services
 from packages.models import Package
 from packages.workflow import PACKAGE, members_of
+from releases.checks import CODES as EVERY_RELEASE_WARNING
 from releases.models import Release
 from releases.workflow import RELEASE
 from reports.models import Document
@@ -186,12 +187,20 @@ def test_publishing_the_package_now_publishes_every_member_and_withdrawing_it_wi
     assert _public_kinds(timezone.now()) == {"release": 0, "document": 0, "event": 0}
 
 
-def test_once_public_a_member_may_be_withdrawn_alone(company, author, approver):
+def test_once_public_a_member_is_withdrawn_only_with_its_package_and_corrected_on_its_own(company, author, approver):
+    from releases.services import release_update
+
     release, *others = earnings_items(author)
     package = approved_package(author, approver, _embargo(), [release, *others])
     engine.publish(PACKAGE, pk=package.pk, actor=approver, step_up=fresh_step_up())
-    engine.withdraw(RELEASE, pk=release.pk, actor=approver, reason="Corrected figures follow", step_up=fresh_step_up())
-    assert Release.objects.get(pk=release.pk).status == State.WITHDRAWN
+    with pytest.raises(HeldTogether, match="its items are withdrawn together: withdraw the package"):
+        engine.withdraw(RELEASE, pk=release.pk, actor=approver, reason="Wrong figures", step_up=fresh_step_up())
+    assert Release.objects.get(pk=release.pk).status == State.PUBLISHED
+    correction = release_update(actor=author, pk=release.pk, base_version=None, headline="Corrected headline")
+    engine.submit(RELEASE, pk=correction.pk, actor=author)
+    engine.approve(RELEASE, pk=release.pk, actor=approver, acknowledged=EVERY_RELEASE_WARNING, step_up=fresh_step_up())
+    engine.publish(RELEASE, pk=release.pk, actor=approver, step_up=fresh_step_up())
+    assert Release.objects.get(pk=release.pk).live_revision.content["headline"] == "Corrected headline"
 
 
 def test_editing_an_approved_package_takes_its_members_back_to_draft(company, author, approver):
