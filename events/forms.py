@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from company.forms import CompanyDateTimeField
 from company.models import CompanyProfile
+from company.timefmt import datetime_text
 from events import timefmt
 from events.content import heading
 from events.ics import DEFAULT_DURATION
@@ -35,6 +36,7 @@ from irportal.forms import (
     time_zone_choices,
     unique_slug,
 )
+from irportal.workflow.models import State
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 
@@ -272,10 +274,17 @@ class AnnouncedEventsField(forms.ModelMultipleChoiceField):
     of the same name stay apart."""
 
     home_zone = "UTC"  # the form sets the company's
+    now = None  # and the moment the list is read
+
+    def state(self, event) -> str:
+        """Its workflow state, an approved event with an embargo ahead as ``Scheduled for <company time>``."""
+        if event.status == State.APPROVED and event.publish_at and event.publish_at > self.now:
+            return f"Scheduled for {datetime_text(event.publish_at.astimezone(timefmt.zone(self.home_zone)))}"
+        return event.get_status_display()
 
     def label_from_instance(self, event):
         parts = [heading(event.title, event.organizer), timefmt.when(event.starts_at, event.time_zone, self.home_zone)]
-        parts.append(event.get_status_display())
+        parts.append(self.state(event))
         announced = [f"“{link.release.headline}”" for link in event.announcements.all()]
         if announced:
             parts.append(f"announced in {', '.join(announced)}")
@@ -294,10 +303,11 @@ class AnnounceForm(CleanTextMixin, forms.Form):
     release_date = DateField()
     distribution = forms.CharField(max_length=80, help_text="The wire, as the dateline prints it")
 
-    def __init__(self, *args, events_queryset, home_zone: str, **kwargs):
+    def __init__(self, *args, events_queryset, home_zone: str, now, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].queryset = events_queryset
         self.fields["events"].home_zone = home_zone
+        self.fields["events"].now = now
         self.helper = _helper()
 
 

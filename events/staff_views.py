@@ -26,20 +26,20 @@ class AnnounceView(StaffPermissionMixin, View):
     template_name = "staff/events/announce.html"
 
     def _form(self, data=None, chosen=()):
-        company = CompanyProfile.load()
+        company, now = CompanyProfile.load(), timezone.now()
         choices = (
-            Event.objects.announceable(timezone.now())
-            .only("pk", "title", "organizer", "starts_at", "time_zone", "status")
+            Event.objects.announceable(now)
+            .only("pk", "title", "organizer", "starts_at", "time_zone", "status", "publish_at")
             .prefetch_related("announcements__release")
         )
         initial = {
             "events": list(chosen),
-            "release_date": timezone.now().astimezone(timefmt.zone(company.home_time_zone)).date(),
+            "release_date": now.astimezone(timefmt.zone(company.home_time_zone)).date(),
             "dateline_city": company.dateline_city,
             "dateline_region": company.dateline_region,
             "distribution": company.distribution,
         }
-        return AnnounceForm(data, events_queryset=choices, home_zone=company.home_time_zone, initial=initial)
+        return AnnounceForm(data, events_queryset=choices, home_zone=company.home_time_zone, now=now, initial=initial)
 
     def _render(self, request, form, preview=None):
         missing = CompanyProfile.load().missing_for_releases

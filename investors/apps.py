@@ -9,6 +9,7 @@ class InvestorsConfig(AppConfig):
 
     def ready(self):
         from events.selectors import next_scheduled_change
+        from governance.selectors import next_service_end
         from investors import receivers, schedule
         from irportal.workflow.selectors import next_embargo
         from stock.selectors import next_public_from
@@ -18,4 +19,6 @@ class InvestorsConfig(AppConfig):
         schedule.register("events", next_scheduled_change)
         # Dividends and splits are public from their announcement's second.
         schedule.register("stock", next_public_from)
+        # A director or an officer leaves the lists the day after their last day of service.
+        schedule.register("governance", next_service_end)
         receivers.connect()

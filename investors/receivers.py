@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from company.models import CompanyProfile
 from events.models import Event
 from filings.signals import filings_changed
+from governance.models import Committee, Person
 from investors.cache import invalidate_public_pages
 from irportal.workflow.signals import state_changed
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
@@ -16,7 +17,10 @@ from stock.signals import stock_changed
 # Saved outside a workflow transition, yet shown on public pages (the profile,
 # the contacts, the About text), or able to change what is public (an edit
 # that sends an approved release back to draft before its embargo).
-SHOWN_IN_PUBLIC = (CompanyProfile, MediaContact, Boilerplate, BoilerplateVersion, Release, Event, Document)
+SHOWN_IN_PUBLIC = (
+    *(CompanyProfile, MediaContact, Boilerplate, BoilerplateVersion),
+    *(Release, Event, Document, Person, Committee),
+)
 
 
 def _on_state_changed(sender, public_already=False, **kwargs):

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from company.models import CompanyProfile
+from governance.selectors import sections as governance_sections
 from irportal.workflow.models import PUBLIC_STATE_FIELDS
 from releases.models import Release
 from reports.selectors import sitemap_documents
@@ -31,6 +32,7 @@ class InvestorPagesSitemap(Sitemap):
             pages.append("filings:list")
         stock = sections(timezone.now())
         pages += [f"stock:{name}" for name in ("overview", "dividends", "analysts") if name in stock]
+        pages += [f"governance:{name}" for name in governance_sections(timezone.now())]
         return pages
 
     def location(self, name):

@@ -5,7 +5,7 @@ from django.urls import path
 from company import views as company_views
 from investors import feeds
 from investors.cache import public_page
-from investors.views import events, filings, home, news, reports, stock
+from investors.views import events, filings, governance, home, news, reports, stock
 
 app_name = "investors"
 
@@ -53,6 +53,17 @@ stock_patterns = (
         path("analysts/", public_page(stock.analysts), name="analysts"),
     ],
     "stock",
+)
+
+governance_patterns = (
+    [
+        path("", public_page(governance.board), name="board"),
+        path("committees/", public_page(governance.committees), name="committees"),
+        path("management/", public_page(governance.management), name="management"),
+        path("documents/", public_page(governance.documents), name="documents"),
+        path("photos/<slug:token>", governance.photo, name="photo"),
+    ],
+    "governance",
 )
 
 urlpatterns = [

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "releases",
     "events",
     "reports",
+    "governance",
     "packages",
     "wire",
     "alerts",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("investors/documents/", include(public_urls.document_patterns)),
     path("investors/filings/", include(public_urls.filing_patterns)),
     path("investors/stock/", include(public_urls.stock_patterns)),
+    path("investors/governance/", include(public_urls.governance_patterns)),
     path("investors/alerts/", include("alerts.urls")),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", public_page(robots_txt), name="robots"),

@@ -44,12 +44,7 @@ def _member_checks(package: Package, member: Member, now) -> list[Check]:
         )
         return [Check(member_code(member, "not_in_step"), message, True)]
     # The member's own checks, with the package's embargo: it goes public then.
-    own_embargo = item.publish_at
-    item.publish_at = package.publish_at
-    try:
-        own = engine.checks_for(member.spec, item)
-    finally:
-        item.publish_at = own_embargo
+    own = engine.checks_for_member(member, package.publish_at)
     return [Check(member_code(member, check.code), f"{name}: {check.message}", check.blocking) for check in own]
 
 

@@ -16,7 +16,7 @@ from company.fiscal import FiscalYearEnd, period_label
 from company.models import CompanyProfile
 from company.timefmt import date_text
 from irportal.workflow.models import SnapshotDocument
-from reports.models import Document, DocumentFile
+from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
 
 
 def document_content(document: Document, fiscal_year_end: FiscalYearEnd | None = None) -> dict:
@@ -98,6 +98,15 @@ class DocumentContent(SnapshotDocument):
     @property
     def kind_label(self) -> str:
         return Document.Kind(self.content["kind"]).label
+
+    @property
+    def is_governance(self) -> bool:
+        """A charter, code of conduct, bylaws or policy: named and dated, with no fiscal period to show."""
+        return self.content["kind"] in GOVERNANCE_KINDS
+
+    @property
+    def heading(self) -> str:
+        return self.content["title"] if self.is_governance else f"{self.period_label} {self.content['title']}"
 
     @property
     def period_label(self) -> str:

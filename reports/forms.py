@@ -11,14 +11,14 @@ from events.models import Event
 from irportal.forms import CleanTextMixin, DateField
 from irportal.workflow.models import State
 from releases.models import Release
-from reports.models import Document
+from reports.models import GOVERNANCE_KINDS, Document
 
 MAX_FILINGS = 12
 WHOLE_YEAR = ""
 QUARTERS = [(WHOLE_YEAR, "The whole fiscal year"), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
 # Kinds about one quarter, and kinds about a whole fiscal year.
 NEEDS_QUARTER = {Document.Kind.QUARTERLY_RESULTS}
-WHOLE_YEAR_ONLY = {Document.Kind.ANNUAL_REPORT, Document.Kind.PROXY_STATEMENT}
+WHOLE_YEAR_ONLY = {Document.Kind.ANNUAL_REPORT, Document.Kind.PROXY_STATEMENT, *GOVERNANCE_KINDS}
 
 
 class ReleaseChoiceField(forms.ModelChoiceField):
@@ -117,10 +117,12 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
             label="Results event",
             help_text="Its webcast and replay are shown with the document, and the document on its page.",
         )
-        year_end = CompanyProfile.load().fiscal_year_end
+        self.fiscal_year_end = year_end = CompanyProfile.load().fiscal_year_end
+        self.fields["fiscal_year"].required = False
         self.fields["fiscal_year"].help_text = (
             f"Named after the calendar year it ends in; the company's fiscal year ends "
-            f"{datetime.date(2001, year_end.month, 1):%B} {year_end.day} (company profile)."
+            f"{datetime.date(2001, year_end.month, 1):%B} {year_end.day} (company profile). "
+            "Governance documents (charters, code of conduct, bylaws, policies) take the fiscal year of their date."
         )
         if self.instance.pk:
             self.fields["main_file"].required = False
@@ -157,6 +159,11 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
         kind, quarter = cleaned.get("kind"), cleaned.get("fiscal_quarter")
         if kind in NEEDS_QUARTER and quarter is None:
             self.add_error("fiscal_quarter", "Quarterly results are about one quarter: choose it.")
+        if kind in GOVERNANCE_KINDS and cleaned.get("document_date"):
+            # A charter or a code of conduct has no fiscal period: it is filed under the fiscal year of its date.
+            cleaned["fiscal_year"] = self.fiscal_year_end.period_of(cleaned["document_date"])[0]
+        elif kind and cleaned.get("fiscal_year") is None and "fiscal_year" not in self.errors:
+            self.add_error("fiscal_year", "Give the fiscal year the document is about.")
         if kind in WHOLE_YEAR_ONLY and quarter is not None:
             label = Document.Kind(kind).label.lower()
             article = "An" if label[0] in "aeiou" else "A"

@@ -38,6 +38,13 @@ class Document(WorkflowItem):
         PRESENTATION = "presentation", "Presentation"
         FACT_SHEET = "fact_sheet", "Fact sheet"
         OTHER = "other", "Other document"
+        # Governance documents: no fiscal period of their own (the year is the fiscal year of their date); listed
+        # on the governance pages, not among the financial reports. A category here rather than a kind of their
+        # own: they are PDFs approved, embargoed and served exactly like an annual report, upload checks and all.
+        CHARTER = "charter", "Committee charter"
+        CODE_OF_CONDUCT = "code_of_conduct", "Code of conduct"
+        BYLAWS = "bylaws", "Articles and bylaws"
+        POLICY = "governance_policy", "Governance policy"
 
     slug = models.SlugField(
         max_length=120,
@@ -104,6 +111,9 @@ class Document(WorkflowItem):
 
     def get_staff_url(self):
         return reverse("console:detail", kwargs={"kind": "documents", "pk": self.pk})
+
+
+GOVERNANCE_KINDS = (Document.Kind.CHARTER, Document.Kind.CODE_OF_CONDUCT, Document.Kind.BYLAWS, Document.Kind.POLICY)
 
 
 class DocumentRevision(BaseRevision):

@@ -14,16 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, When
 from django.utils import timezone
 
 from company.models import CompanyProfile
 from events import selectors as event_selectors
-from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, due_approval
+from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
 from releases.selectors import public_documents as public_release_documents
 from reports.content import DocumentContent, Link, Resolved
-from reports.models import Document, DocumentFile
+from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
 
 Kind = Document.Kind
 REPORT_KINDS = (Kind.ANNUAL_REPORT, Kind.PROXY_STATEMENT, Kind.FACT_SHEET, Kind.OTHER)
@@ -34,19 +33,14 @@ REPORTS_PAGE_SIZE = 20
 PRESENTATIONS_PAGE_SIZE = 24
 
 
-def _public_column(name: str, now: datetime):
-    """The column ``name`` of the revision the public reads at ``now``."""
-    return Case(When(due_approval(now), then=F(f"approved_revision__{name}")), default=F(f"live_revision__{name}"))
-
-
 def public(now: datetime):
     """Public documents, annotated with the sort and group columns of the revision the public reads."""
     return Document.objects.public(now).annotate(
-        public_kind=_public_column("kind", now),
-        public_year=_public_column("fiscal_year", now),
-        public_quarter=_public_column("fiscal_quarter", now),
-        public_date=_public_column("document_date", now),
-        public_event=_public_column("event_id", now),
+        public_kind=public_revision_column("kind", now),
+        public_year=public_revision_column("fiscal_year", now),
+        public_quarter=public_revision_column("fiscal_quarter", now),
+        public_date=public_revision_column("document_date", now),
+        public_event=public_revision_column("event_id", now),
     )
 
 
@@ -265,6 +259,36 @@ def slides_for_event(event_id: int, now: datetime) -> list[DocumentContent]:
         .values_list("pk", flat=True)[:5]
     )
     return _contents_in_order(ids, now)
+
+
+# -- governance documents: charters, code of conduct, bylaws, policies ---------------------------------------
+
+# A company keeps a handful of each; the page shows the newest this many, every category together.
+GOVERNANCE_DOCUMENTS_SHOWN = 60
+
+
+def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]]]:
+    """Public governance documents by category (in the order of ``GOVERNANCE_KINDS``), newest first in each."""
+    ids = list(
+        public(now)
+        .filter(public_kind__in=GOVERNANCE_KINDS)
+        .order_by("-public_date", "-pk")
+        .values_list("pk", flat=True)[:GOVERNANCE_DOCUMENTS_SHOWN]
+    )
+    by_kind: dict[str, list[DocumentContent]] = {}
+    for doc in _contents_in_order(ids, now):
+        by_kind.setdefault(doc.content["kind"], []).append(doc)
+    return [(Kind(kind).label, by_kind[kind]) for kind in GOVERNANCE_KINDS if kind in by_kind]
+
+
+def has_governance_documents(now: datetime) -> bool:
+    return public(now).filter(public_kind__in=GOVERNANCE_KINDS).exists()
+
+
+def public_charters(ids, now: datetime) -> dict[int, DocumentContent]:
+    """The public revisions of these documents (committee charters), by id; no query for no ids."""
+    ids = list(ids)
+    return {doc.document.pk: doc for doc in _contents_in_order(ids, now)} if ids else {}
 
 
 # The Investor page's two documents in one reviewed statement (plain SQL, PostgreSQL and SQLite alike): the

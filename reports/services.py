@@ -25,7 +25,7 @@ from company.fiscal import period_label
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError
 from reports.content import document_content
-from reports.models import Document, DocumentFile
+from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
 from reports.workflow import DOCUMENT
 
 EDITABLE_FIELDS = (
@@ -48,7 +48,7 @@ class DocumentError(WorkflowError):
 
 
 @contextmanager
-def _stored_files_undone_on_error():
+def stored_files_undone_on_error():
     """Yields a list to which saves append stored names; on any error they are deleted from storage."""
     stored: list[str] = []
     try:
@@ -121,13 +121,15 @@ def _apply(document: Document, fields: dict) -> None:
 
 
 def _main_label(document: Document) -> str:
+    if document.kind in GOVERNANCE_KINDS:
+        return document.title
     return f"{period_label(document.fiscal_year, document.fiscal_quarter)} {document.title}"
 
 
 def document_create(*, actor, main_file: CheckedFile, **fields) -> Document:
     """A new draft document with its main PDF."""
     engine.require_permission(DOCUMENT, actor=actor, verb="add")
-    with _stored_files_undone_on_error() as stored, transaction.atomic():
+    with stored_files_undone_on_error() as stored, transaction.atomic():
         document = Document(created_by=actor, last_edited_by=actor)
         _apply(document, fields)
         _store(
@@ -170,7 +172,7 @@ def _save_edit(document: Document, *, actor, action: str, fields: dict, note: st
 def document_update(*, actor, pk: int, base_version: int | None, main_file: CheckedFile | None = None, **fields):
     """Save the author's edit; ``main_file`` replaces the main PDF (the old one stays with older revisions)."""
     _permitted(actor, pk)
-    with _stored_files_undone_on_error() as stored, transaction.atomic():
+    with stored_files_undone_on_error() as stored, transaction.atomic():
         document = _locked_for_edit(pk, base_version)
         data = {}
         if main_file is not None:
@@ -207,7 +209,7 @@ def document_restore(*, actor, pk: int, number: int) -> Document:
 def document_add_file(*, actor, pk: int, checked: CheckedFile, label: str) -> DocumentFile:
     """Add a supplementary file (PDF, XLSX, CSV) as a new revision."""
     _permitted(actor, pk)
-    with _stored_files_undone_on_error() as stored, transaction.atomic():
+    with stored_files_undone_on_error() as stored, transaction.atomic():
         document = _locked_for_edit(pk, None)
         item = _store(document, checked, role=DocumentFile.Role.SUPPLEMENTARY, label=label, actor=actor, stored=stored)
         _save_edit(

@@ -10,8 +10,8 @@ from wire.forms import ConfirmationForm, SendAgainForm
 from wire.models import Transmission
 
 
-def _send_again(*, actor, item, data):
-    services.transmission_send_again(actor=actor, transmission_id=data["transmission"].pk)
+def _send_again(*, actor, item, data, step_up=None):
+    services.transmission_send_again(actor=actor, transmission_id=data["transmission"].pk, step_up=step_up)
 
 
 def _confirm(*, actor, item, data, step_up=None):
@@ -36,6 +36,7 @@ SEND_AGAIN = Operation(
     _("The transmission was queued for the wire again."),
     template="",  # a button beside each failed transmission, in the newswire panel
     verb="publish",
+    step_up=True,  # it puts the release before the wire in the company's name: publishing's fresh second factor
     form_kwargs=lambda item: {"release": item},
     available=_has(SendAgainForm.statuses),
 )
@@ -60,8 +61,9 @@ def release_panel(release, user) -> dict:
     return {
         "state": selectors.wire_state(release, transmissions, now),
         "transmissions": transmissions,
-        "may_send": user.has_perm("releases.publish_release") and user.has_perm(services.SEND_PERMISSION),
-        "exhibit_ready": release.status == "approved" or release.is_live,
+        "may_send": user.has_perm(services.PUBLISH_PERMISSION) and user.has_perm(services.SEND_PERMISSION),
+        "exhibit_ready": selectors.exhibit_revision(release) is not None,
+        "exhibit": selectors.exhibit_made(release),
     }
 
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from irportal.workflow.models import State
 from releases.models import Release
-from wire.models import Transmission
+from wire.models import Exhibit, Transmission
 from wire.services import ALARM_BEFORE, ALARM_TEXT, gate_holds, stale_transmissions
 
 SHOWN = 20
@@ -26,6 +26,9 @@ class WireState:
     state: str  # "website_only", "waiting" (no embargo yet), or a transmission's status
     label: str
     alarms: list[str] = field(default_factory=list)
+    # The next moment an alarm may be raised (ten minutes before the embargo, or the embargo): an open
+    # dashboard asks the server again then.
+    alarm_at: datetime | None = None
 
     @property
     def embargo(self):
@@ -65,6 +68,10 @@ def wire_state(release: Release, transmissions: list[Transmission], now: datetim
         state.alarms.append("not_accepted")
     if gate_shut and release.publish_at <= now:
         state.alarms.append("held")
+    if current and not transmission.accepted and release.publish_at - ALARM_BEFORE > now:
+        state.alarm_at = release.publish_at - ALARM_BEFORE
+    elif gate_shut and release.publish_at > now:
+        state.alarm_at = release.publish_at
     if (
         transmission.status in {Status.SENT, Status.ACCEPTED}
         and transmission.hold_until > now
@@ -99,6 +106,27 @@ def board(now: datetime) -> list[WireState]:
     for transmission in Transmission.objects.filter(release__in=releases).order_by("-created_at", "-pk"):
         by_release.setdefault(transmission.release_id, []).append(transmission)
     return [wire_state(release, by_release.get(release.pk, []), now) for release in releases]
+
+
+def exhibit_revision(release: Release):
+    """The revision the release's Exhibit 99.1 is made from: its approved one (before the embargo too, for the
+    filing agent), else the one the public reads once published; None for any other release."""
+    if release.status == State.APPROVED:
+        return release.approved_revision
+    return release.live_revision if release.is_live else None
+
+
+def exhibit_made(release: Release):
+    """The Exhibit 99.1 of ``exhibit_revision``, if it has been made (approval makes it for the wire, the first
+    download for website-only news)."""
+    revision = exhibit_revision(release)
+    if revision is None:
+        return None
+    return (
+        Exhibit.objects.filter(release=release, revision_number=revision.number)
+        .only("sha256", "revision_number")
+        .first()
+    )
 
 
 def transmissions_of(release: Release):

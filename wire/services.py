@@ -50,6 +50,7 @@ ALARM_MAIL = "wire.alarm_mail"
 # The dashboard's alarm, and the sweep's: the embargo this close and the wire has not accepted.
 ALARM_BEFORE = timedelta(minutes=10)
 SEND_PERMISSION = "wire.send_transmission"
+PUBLISH_PERMISSION = RELEASE.perm("publish")
 Status = Transmission.Status
 
 
@@ -257,17 +258,23 @@ def _mark_failed(release, transmission, reason: str) -> None:
         outbox.record(ALARM_MAIL, {"transmission_id": transmission.pk, "reason": "failed"})
 
 
-def _require(actor, release_id: int, doing: str) -> None:
-    if actor is None or not actor.is_authenticated or not actor.has_perm(SEND_PERMISSION):
+def _require(actor, release_id: int, doing: str, *, action: str, step_up: dict | None) -> dict | None:
+    """The approver's authority over what goes to the wire in the company's name: publishing's permission
+    and the wire's, and a fresh second factor (the evidence, for the audit entry). A refusal is audited."""
+    allowed = actor is not None and actor.is_authenticated and actor.has_perms([PUBLISH_PERMISSION, SEND_PERMISSION])
+    if not allowed:
         reason = f"Your role does not allow you to {doing}."
-        engine.record_denial(RELEASE, pk=release_id, actor=actor, transition=f"wire.{doing.split()[0]}", reason=reason)
+        engine.record_denial(RELEASE, pk=release_id, actor=actor, transition=action, reason=reason)
         raise WorkflowPermissionDenied(reason)
+    return engine.require_step_up(RELEASE, actor=actor, step_up=step_up, action=action, pk=release_id)
 
 
-def transmission_send_again(*, actor, transmission_id: int) -> Transmission:
-    """A person's "send again" of a failed transmission: queued afresh, its tries counted from one."""
+def transmission_send_again(*, actor, transmission_id: int, step_up: dict | None = None) -> Transmission:
+    """A person's "send again" of a failed transmission: queued afresh, its tries counted from one. It puts
+    the release before the wire in the company's name, so it asks publishing's fresh second factor
+    (``step_up``, the evidence), kept in the audit entry."""
     release_id = Transmission.objects.values_list("release_id", flat=True).get(pk=transmission_id)
-    _require(actor, release_id, "send a transmission again")
+    evidence = _require(actor, release_id, "send a transmission again", action="wire.send_again", step_up=step_up)
     with transaction.atomic():
         release, transmission = _locked(transmission_id)
         if transmission.status != Status.FAILED:
@@ -281,7 +288,9 @@ def transmission_send_again(*, actor, transmission_id: int) -> Transmission:
             action="wire.send_again",
             actor=actor,
             obj=release,
-            data=_facts(transmission) | {"previous_error": transmission.last_error[:2000]},
+            data=_facts(transmission)
+            | {"previous_error": transmission.last_error[:2000]}
+            | ({"step_up": evidence} if evidence else {}),
         )
         outbox.record(SEND, {"transmission_id": transmission.pk})
     transmission.refresh_from_db()
@@ -355,8 +364,7 @@ def transmission_confirm(
     notice. A transmission sent by hand after a failure is confirmed so too. It can make the release public,
     so it asks publishing's fresh second factor (``step_up``, the evidence), kept in the audit entry."""
     release_id = Transmission.objects.values_list("release_id", flat=True).get(pk=transmission_id)
-    _require(actor, release_id, "record the wire's confirmation")
-    evidence = engine.require_step_up(RELEASE, actor=actor, step_up=step_up, action="wire.confirm", pk=release_id)
+    evidence = _require(actor, release_id, "record the wire's confirmation", action="wire.confirm", step_up=step_up)
     if crossed_at > timezone.now() + timedelta(minutes=1):
         raise TransitionNotAllowed("The time it crossed the wire cannot be in the future.")
     with transaction.atomic():

@@ -19,7 +19,6 @@ from irportal.audit.permissions import StaffPermissionMixin
 from irportal.audit.services import audit_record
 from irportal.workflow import engine
 from irportal.workflow.engine import WorkflowError
-from irportal.workflow.models import State
 from releases.models import Release
 from releases.workflow import RELEASE
 from wire import selectors, services
@@ -72,9 +71,7 @@ class ExhibitDownloadView(StaffPermissionMixin, View):
     def get(self, request, pk):
         release = get_object_or_404(Release.objects.select_related("approved_revision", "live_revision"), pk=pk)
         now = timezone.now()
-        revision = release.approved_revision if release.status == State.APPROVED else None
-        if revision is None and release.is_live:
-            revision = release.live_revision
+        revision = selectors.exhibit_revision(release)
         if revision is None:
             raise Http404("Only an approved or published release has an exhibit")
         try:

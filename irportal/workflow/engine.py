@@ -419,9 +419,30 @@ def allowed_transitions(spec: WorkflowSpec, item, actor, facts: ReviewFacts | No
     return allowed
 
 
-def checks_for(spec: WorkflowSpec, item) -> list[Check]:
-    """The content checks of the item's working copy: blockers stop approval, warnings must be acknowledged."""
-    return list(spec.checks(item)) if spec.checks is not None else []
+def checks_for(spec: WorkflowSpec, item, publish_at: datetime | None = None) -> list[Check]:
+    """The content checks of the item's working copy: blockers stop approval, warnings must be acknowledged.
+
+    With ``publish_at``, as they stand at that embargo, the one being approved (an embargo in market hours,
+    an announced event public by then or not); else at the item's own."""
+    if spec.checks is None:
+        return []
+    current_embargo = item.publish_at
+    item.publish_at = publish_at or current_embargo
+    try:
+        return list(spec.checks(item))
+    finally:
+        item.publish_at = current_embargo
+
+
+def checks_for_member(member: Member, publish_at: datetime | None) -> list[Check]:
+    """A group member's checks at the group's embargo, which is its own, none included."""
+    spec, item = member.spec, member.item
+    own_embargo = item.publish_at
+    item.publish_at = publish_at
+    try:
+        return checks_for(spec, item)
+    finally:
+        item.publish_at = own_embargo
 
 
 # -- the transitions ----------------------------------------------------------------------------
@@ -612,11 +633,8 @@ def approve(
                 f"This {spec.kind} changed since you opened it (you saw revision {expected_revision}; it is now at "
                 f"revision {revision.number}). Nothing was approved: open it again and review what it says now."
             )
-        # The checks see the embargo being approved: one the approver sets may fall in market hours.
-        current_embargo = item.publish_at
-        item.publish_at = publish_at if as_member else publish_at or current_embargo
-        checks = checks_for(spec, item)
-        item.publish_at = current_embargo
+        member = Member(spec, item)
+        checks = checks_for_member(member, publish_at) if as_member else checks_for(spec, item, publish_at)
         blockers = [check.message for check in checks if check.blocking]
         if blockers:
             raise TransitionNotAllowed("Cannot approve yet: " + "; ".join(blockers))

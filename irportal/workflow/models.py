@@ -58,6 +58,11 @@ def due_approval(now) -> Q:
     )
 
 
+def public_revision_column(name: str, now):
+    """The column ``name`` of the revision the public reads at ``now`` (approved past its embargo, else live)."""
+    return Case(When(due_approval(now), then=F(f"approved_revision__{name}")), default=F(f"live_revision__{name}"))
+
+
 def opening_moment():
     """The database's ``WorkflowItem.opens_at`` of a due item: its embargo, or the gate's opening when later."""
     return Case(When(held=True, gate_opens_at__gt=F("publish_at"), then=F("gate_opens_at")), default=F("publish_at"))

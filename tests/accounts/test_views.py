@@ -23,11 +23,11 @@ STAFF_PAGES = {
 
 NAVIGATION = {
     IR_AUTHOR: [
-        *("Dashboard", "Releases", "Documents", "Events", "Calendar"),
+        *("Dashboard", "Releases", "Documents", "Events", "People", "Committees", "Calendar"),
         *("Contacts", "Boilerplates", "Newswire", "Stock"),
     ],
     IR_APPROVER: [
-        *("Dashboard", "Releases", "Documents", "Events", "Calendar"),
+        *("Dashboard", "Releases", "Documents", "Events", "People", "Committees", "Calendar"),
         *("Contacts", "Boilerplates", "Newswire", "Stock"),
     ],
     COMPLIANCE_REVIEWER: [
@@ -35,6 +35,8 @@ NAVIGATION = {
         "Releases",
         "Documents",
         "Events",
+        "People",
+        "Committees",
         "Calendar",
         "Newswire",
         "Stock",
@@ -46,6 +48,8 @@ NAVIGATION = {
         "Releases",
         "Documents",
         "Events",
+        "People",
+        "Committees",
         "Calendar",
         "Contacts",
         "Boilerplates",

@@ -19,7 +19,7 @@ from releases.models import Audience, Release
 from releases.services import boilerplate_save
 from releases.workflow import release_approve, release_submit
 from tests.events.builders import START, event_fields, make_event, published
-from tests.factories import MediaContactFactory, UserFactory, fresh_step_up, sign_in
+from tests.factories import MediaContactFactory, UserFactory, fresh_step_up, shown_revision, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +274,28 @@ def test_the_list_shows_each_events_date_time_and_state_so_same_names_stay_apart
     ) in labels
 
 
+def test_the_list_says_when_an_approved_event_is_scheduled_and_which_are_published(client, author, approver, company):
+    scheduled = make_event(author, title="Scheduled day")
+    event_submit(event_id=scheduled.pk, actor=author)
+    event_approve(event_id=scheduled.pk, actor=approver, publish_at=TODAY + timedelta(hours=2), step_up=fresh_step_up())
+    approved = make_event(author, title="Approved day")
+    event_submit(event_id=approved.pk, actor=author)
+    event_approve(event_id=approved.pk, actor=approver, step_up=fresh_step_up())
+    published(make_event(author, title="Published day"), author, approver)
+    sign_in(client, author)
+    page = client.get(reverse("events_staff:announce")).content.decode()
+    states = {
+        label.split(" · ")[0].split(",")[0]: label.split(" · ")[-1]
+        for label in (" ".join(label.split()) for label in re.findall(r"<label[^>]*>(.*?)</label>", page, re.S))
+        if " · " in label
+    }
+    assert states == {
+        "Scheduled day": "Scheduled for Nov. 30, 2026, 12:00 pm EST",
+        "Approved day": "Approved",
+        "Published day": "Published",
+    }
+
+
 def test_the_event_page_announces_with_the_event_chosen(client, author, company):
     event = make_event(author)
     sign_in(client, author)
@@ -339,6 +361,27 @@ def test_the_release_warns_until_each_announced_event_is_public_at_its_second(au
 
         event_schedule(event_id=event.pk, actor=approver, publish_at=embargo, step_up=fresh_step_up())
     assert not warnings_of(release) & {"announced_not_public", "announced_changed", "announced_cancelled"}
+
+
+def test_a_refused_approval_shows_the_warnings_at_the_embargo_typed(client, author, approver, company):
+    event = make_event(author)
+    embargo = TODAY + timedelta(hours=1)  # 11:00 am ET: in market hours
+    event_submit(event_id=event.pk, actor=author)
+    event_approve(event_id=event.pk, actor=approver, publish_at=embargo, step_up=fresh_step_up())
+    release = draft_announcement(author, [event])
+    release_submit(release_id=release.pk, actor=author)
+    sign_in(client, approver)
+    not_public = "is announced but will not be public when the release goes out"
+    assert not_public in client.get(release.get_staff_url()).content.decode()  # no embargo yet: public only later
+    approve = reverse("console:transition", kwargs={"kind": "releases", "pk": release.pk, "transition": "approve"})
+    refused = client.post(approve, shown_revision(release) | {"publish_at": "2026-11-30T11:00"})
+    page = refused.content.decode()
+    assert "inside US market hours" in page
+    assert not_public not in page  # the event is public at the embargo typed
+    assert 'value="2026-11-30T11:00"' in page
+    assert Release.objects.get(pk=release.pk).status == State.IN_REVIEW
+    client.post(approve, shown_revision(release) | {"publish_at": "2026-11-30T11:00", "acknowledge": list(CODES)})
+    assert Release.objects.get(pk=release.pk).publish_at == embargo
 
 
 def test_the_release_warns_when_an_announced_event_changed_or_was_cancelled(author, approver, company):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import paramiko
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -37,10 +38,13 @@ class MailDesk:
     """A wire's submission desk: keeps every message it accepted (answered 250 on a connection still open).
 
     ``reply``: the answer to DATA instead of 250 (e.g. ``550 5.7.1 not authorised``). ``stall``: an event
-    the desk waits for before it answers, so a test can kill the sender mid-send.
+    the desk waits for before it answers, so a test can kill the sender mid-send. ``credentials``: a user
+    name and password the desk asks senders to sign in with (SMTP AUTH), after STARTTLS with a certificate
+    from ``authority``.
     """
 
-    def __init__(self):
+    def __init__(self, *, credentials: tuple[str, str] | None = None, authority=None):
+        self.credentials, self.authority = credentials, authority
         self.port = free_port()
         self.lock = threading.Lock()
         self.messages: list[email.message.EmailMessage] = []
@@ -67,8 +71,25 @@ class MailDesk:
             self.messages.append(message)
         return self.reply
 
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        signed_in = (
+            isinstance(auth_data, LoginPassword)
+            and (
+                auth_data.login.decode(),
+                auth_data.password.decode(),
+            )
+            == self.credentials
+        )
+        return AuthResult(success=signed_in, handled=False)  # the server answers 235 or 535 itself
+
     def start(self) -> "MailDesk":
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        options = {}
+        if self.credentials:
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(self.authority.cert_file, self.authority.key_file)
+            options = {"authenticator": self._authenticate, "auth_required": True, "tls_context": tls}
+            options["require_starttls"] = True
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
         return self
 
@@ -101,6 +122,7 @@ class _Folder(paramiko.SFTPServerInterface):
         super().__init__(server, *args, **kwargs)
         self.root = root
         self.read_only = server.read_only
+        self.drop = server.drop
 
     def _path(self, path: str) -> Path:
         resolved = (self.root / path.lstrip("/")).resolve()
@@ -127,6 +149,9 @@ class _Folder(paramiko.SFTPServerInterface):
         return self._answer(listing)
 
     def open(self, path, flags, attr):
+        if flags & os.O_WRONLY and path.endswith(".json.part"):
+            self.drop.before_manifest()
+
         def opened():
             target = self._path(path)
             if self.read_only and flags & (os.O_WRONLY | os.O_RDWR):
@@ -174,7 +199,11 @@ class _Server(paramiko.ServerInterface):
 
 
 class SftpDropServer:
-    """An SFTP server over ``root`` for one user and password, with its own host key."""
+    """An SFTP server over ``root`` for one user and password, with its own host key.
+
+    ``stall``: an event the drop waits for when a client starts writing a file set's manifest (the last
+    file: the others are in the drop by then), so a test can kill the sender mid-send.
+    """
 
     _host_key = None
 
@@ -182,6 +211,8 @@ class SftpDropServer:
         self.root = root.resolve()
         self.username, self.password = username, password
         self.read_only = False
+        self.stall: threading.Event | None = None
+        self.stalled = threading.Event()
         self.port = free_port()
         if SftpDropServer._host_key is None:
             SftpDropServer._host_key = paramiko.RSAKey.generate(2048)
@@ -219,6 +250,12 @@ class SftpDropServer:
             except (paramiko.SSHException, EOFError):
                 continue
             self.transports.append(transport)
+
+    def before_manifest(self) -> None:
+        stall, self.stall = self.stall, None  # one file set is stalled; the next goes through at once
+        if stall is not None:
+            self.stalled.set()
+            stall.wait(60)
 
     def stop(self):
         self.stopped.set()
@@ -293,13 +330,19 @@ class CertificateAuthority:
 
 class HttpsWire:
     """A wire's HTTPS endpoint: POSTs with the right bearer token are kept and answered ``answer``; a
-    known ``Idempotency-Key`` is answered 409 with the first answer, as wires' APIs do."""
+    known ``Idempotency-Key`` is answered 409 with the first answer, as wires' APIs do.
+
+    ``stall``: an event the endpoint waits for after it took a submission and before it answers, so a test
+    can kill the sender mid-send.
+    """
 
     def __init__(self, authority: CertificateAuthority, *, token="wire-token"):  # noqa: S107 - the test's own
         self.token = token
         self.requests: list[dict] = []
         self.answers: dict[str, bytes] = {}
         self.status, self.answer = 202, {"status": "accepted", "id": "BW-20261208-0042"}
+        self.stall: threading.Event | None = None
+        self.stalled = threading.Event()
         self.lock = threading.Lock()
         wire = self
 
@@ -319,7 +362,14 @@ class HttpsWire:
                     answer = json.dumps(wire.answer).encode()
                     if 200 <= wire.status < 300:
                         wire.answers[key] = answer
-                return self._send(wire.status, answer)
+                    stall, wire.stall = wire.stall, None  # one submission is stalled; the next answered at once
+                if stall is not None:
+                    wire.stalled.set()
+                    stall.wait(60)
+                try:
+                    return self._send(wire.status, answer)
+                except OSError:
+                    return None  # the sender went away: it never read the answer
 
             def _send(self, status, body):
                 self.send_response(status)

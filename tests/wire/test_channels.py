@@ -180,3 +180,73 @@ def test_a_release_that_went_back_to_draft_before_sending_is_not_sent(company, a
     release_update(actor=author, pk=release.pk, base_version=release.version, headline="Changed after approval")
     assert services.transmission_send(only_transmission(release).pk) == Status.SUPERSEDED
     assert smtp_wire.messages == []
+
+
+def every_stored_value() -> str:
+    """Everything the database holds, every row of every table, as text."""
+    from django.apps import apps
+
+    def text(value):
+        return bytes(value).decode("latin-1") if isinstance(value, bytes | memoryview) else str(value)
+
+    return "\n".join(
+        text(value) for model in apps.get_models() for row in model.objects.values() for value in row.values()
+    )
+
+
+@pytest.fixture
+def signed_in_desk(settings, authority):
+    """A mail desk that asks for STARTTLS (its certificate from the test's CA) and then a sign-in."""
+    from tests.wire.servers import MailDesk
+
+    desk = MailDesk(credentials=("hlvi-desk", "desk-Pa55-9c1e"), authority=authority).start()
+    settings.WIRE_CA_FILE = str(authority.ca_file)
+    settings.WIRE_CHANNEL = "smtp"
+    settings.WIRE_SMTP_TO = "newsdesk@wire.example"
+    settings.WIRE_SMTP_FROM = "ir@halvorsen.example"
+    yield desk
+    desk.stop()
+
+
+def test_the_mail_desk_is_reached_over_starttls_and_signs_us_in_with_the_credentials_of_the_environment(
+    company, author, approver, signed_in_desk, settings
+):
+    settings.WIRE_SMTP_URL = f"smtp+tls://hlvi-desk:wrong-Pa55@127.0.0.1:{signed_in_desk.port}"
+    refused = sent(author, approver)
+    assert refused.status == Status.FAILED and "refused the sign-in: 535" in refused.last_error
+    settings.WIRE_SMTP_URL = f"smtp+tls://hlvi-desk:desk-Pa55-9c1e@127.0.0.1:{signed_in_desk.port}"
+    assert sent(author, approver, slug="second").status == Status.SENT and len(signed_in_desk.messages) == 1
+
+
+@pytest.mark.parametrize("channel", ["smtp", "sftp", "https"])
+def test_the_channels_credentials_come_from_the_environment_and_never_reach_the_database(
+    company, author, approver, request, settings, channel
+):
+    """A transmission that went out and one refused for a wrong credential leave no credential in any row:
+    not the transmission's answer or error, the audit log, the outbox, nor the company's wire settings."""
+    if channel == "smtp":
+        desk = request.getfixturevalue("signed_in_desk")
+        secrets, wrong = ["desk-Pa55-9c1e"], "wrong-Pa55-3b7d"
+        url = f"smtp+tls://hlvi-desk:{{}}@127.0.0.1:{desk.port}"
+        settings.WIRE_SMTP_URL = url.format(wrong)
+        refused = sent(author, approver)
+        settings.WIRE_SMTP_URL = url.format(secrets[0])
+    elif channel == "sftp":
+        drop = request.getfixturevalue("sftp_wire")
+        secrets, wrong = [drop.password], "wrong-drop-4e2a"
+        settings.WIRE_SFTP_PASSWORD = wrong
+        refused = sent(author, approver)
+        settings.WIRE_SFTP_PASSWORD = drop.password
+    else:
+        endpoint = request.getfixturevalue("https_wire")
+        secrets, wrong = [endpoint.token], "wrong-token-77f0"
+        settings.WIRE_HTTPS_TOKEN = wrong
+        refused = sent(author, approver)
+        settings.WIRE_HTTPS_TOKEN = endpoint.token
+    assert refused.status == Status.FAILED
+    went_out = sent(author, approver, slug="second")
+    assert went_out.status in {Status.SENT, Status.ACCEPTED}
+    stored = every_stored_value()
+    assert refused.last_error in stored and went_out.payload_sha256 in stored  # the scan reads these rows
+    for secret in [*secrets, wrong]:
+        assert secret not in stored

@@ -142,3 +142,17 @@ def test_only_an_approved_or_published_release_has_an_exhibit(client, company, a
     nobody = UserFactory()
     client.force_login(nobody)
     assert client.get(f"/staff/wire/exhibit/{draft.pk}/").status_code == 403
+
+
+def test_the_release_page_shows_the_hash_of_the_exhibit_a_website_only_release_was_downloaded_as(
+    client, company, author, approver, smtp_wire
+):
+    release = approved(author, approver, publish_at=embargo_in(hours=2), website_only=True, files=False)
+    sign_in(client, approver)
+    page = client.get(release.get_staff_url()).content.decode()
+    assert 'data-testid="exhibit-download"' in page and 'data-testid="exhibit-download-sha256"' not in page
+    download = client.get(f"/staff/wire/exhibit/{release.pk}/")
+    sha256 = hashlib.sha256(zipfile.ZipFile(io.BytesIO(download.content)).read("ex991.htm")).hexdigest()
+    assert download["X-Exhibit-SHA256"] == sha256
+    page = client.get(release.get_staff_url()).content.decode()
+    assert f'<code class="text-break" data-testid="exhibit-download-sha256">{sha256}</code>' in page

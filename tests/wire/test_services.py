@@ -12,7 +12,7 @@ from irportal.audit.models import AuditEntry
 from irportal.workflow.models import OutboxMessage, State
 from irportal.workflow.sweep import run_sweep
 from releases.checks import CODES as EVERY_WARNING
-from releases.models import Release
+from releases.models import Release, ReleaseAttachment
 from releases.services import release_update
 from releases.workflow import release_approve, release_publish, release_schedule, release_submit
 from tests.factories import fresh_step_up, make_release
@@ -26,9 +26,11 @@ Status = Transmission.Status
 HEADLINE = "Halvorsen Reports Record Third Quarter"
 
 
-def surfaces(release) -> dict[str, str]:
-    """Every public address the release could show on, with what would show."""
-    return {
+def surfaces(release) -> dict[str, bytes]:
+    """Every public address the release could show on, with what would show there (a file: any answer 200)."""
+    from events.models import EventAnnouncement
+
+    found = {
         "/investors/": HEADLINE,
         "/investors/news/": HEADLINE,
         "/investors/news/?q=record+quarter": HEADLINE,
@@ -36,6 +38,26 @@ def surfaces(release) -> dict[str, str]:
         "/investors/news/feed/": HEADLINE,
         "/sitemap.xml": f"/investors/news/{release.slug}/",
     }
+    for link in EventAnnouncement.objects.filter(release=release).select_related("event"):
+        found[f"/investors/events/{link.event.slug}/"] = f'Announced in <a href="/investors/news/{release.slug}/">'
+    files = [(image.token, "large") for image in release.images.all()]
+    files += [(attachment.token, "file") for attachment in ReleaseAttachment.objects.filter(release=release)]
+    for token, rendition in files:
+        found[f"/investors/news/{release.slug}/files/{token}/{rendition}"] = ""
+    return {path: text.encode() for path, text in found.items()}
+
+
+def announced_event(release, author, approver):
+    """A public event the release announces: its page links the release while the release is public."""
+    from events.models import EventAnnouncement
+    from tests.events.builders import make_event, published
+
+    event = published(make_event(author), author, approver)
+    revision = event.live_revision
+    EventAnnouncement.objects.create(
+        event=event, release=release, revision_number=revision.number, content_hash=revision.content_hash
+    )
+    return event
 
 
 def public_everywhere(client, release, moment) -> bool | None:
@@ -44,7 +66,11 @@ def public_everywhere(client, release, moment) -> bool | None:
     from alerts.topics import release_alert
 
     with time_machine.travel(moment, tick=False):
-        shown = {path: text in client.get(path).content.decode() for path, text in surfaces(release).items()}
+        shown = {}
+        for path, text in surfaces(release).items():
+            response = client.get(path)
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            shown[path] = response.status_code == 200 and text in content
         shown["alert"] = release_alert(release.pk) is not None
         shown["rule"] = Release.objects.public(moment).filter(pk=release.pk).exists()
     assert len(set(shown.values())) == 1, (moment, shown)
@@ -94,14 +120,17 @@ def test_without_a_channel_every_release_is_website_only(client, company, author
     assert not release.held
 
 
-def test_after_the_wire_a_release_is_public_at_the_second_the_confirmation_arrives(
-    client, company, author, approver, admin, smtp_wire, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("rule", [AFTER, WITH])
+def test_with_no_acceptance_a_release_is_on_no_surface_until_the_second_the_confirmation_arrives(
+    client, company, author, approver, admin, smtp_wire, django_capture_on_commit_callbacks, rule
 ):
-    policy(AFTER)
+    policy(rule)
     embargo = embargo_in(hours=1)
-    release = approved(author, approver, publish_at=embargo, files=False)
+    release = approved(author, approver, publish_at=embargo)  # with an image and a PDF document
+    announced_event(release, author, approver)
+    assert len(surfaces(release)) == 9
     transmission = sent(release)
-    assert transmission.status == Status.SENT
+    assert transmission.status == Status.SENT  # a mail desk delivers; it does not accept
     # The alarms: ten minutes before, "not accepted"; at the embargo, "held"; each once, by mail and in the log.
     mail.outbox.clear()
     assert run_sweep(embargo - dt.timedelta(minutes=11))["wire.alarms"] == []
@@ -115,6 +144,7 @@ def test_after_the_wire_a_release_is_public_at_the_second_the_confirmation_arriv
         assert changed["wire.alarms"] == ([transmission.pk] if moment == embargo else [])
     reasons = [entry.data["reason"] for entry in AuditEntry.objects.filter(action="wire.alarm").order_by("sequence")]
     assert reasons == ["not_accepted", "held"]
+    assert not OutboxMessage.objects.filter(handler="alerts.fan_out", payload__kind="release").exists()  # no alert mail
     for message in OutboxMessage.objects.filter(handler="wire.alarm_mail"):
         services.send_alarm_mail(message.payload)
     assert {tuple(message.to) for message in mail.outbox} == {(approver.email,), (admin.email,)}
@@ -134,6 +164,7 @@ def test_after_the_wire_a_release_is_public_at_the_second_the_confirmation_arriv
     assert run_sweep(confirmed_at + dt.timedelta(seconds=30))["releases.publish"] == [release.pk]
     release.refresh_from_db()
     assert release.status == State.PUBLISHED and release.first_published_at == confirmed_at
+    assert OutboxMessage.objects.filter(handler="alerts.fan_out", payload__kind="release").count() == 1
     entry = AuditEntry.objects.get(action="wire.confirmed")
     assert (entry.actor_id, entry.data["source"], entry.data["wire_id"], entry.data["gate_opened"]) == (
         approver.pk,
@@ -200,6 +231,7 @@ def test_a_permanent_failure_is_surfaced_and_sent_again_by_the_approver(
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="wire.send_again")
     assert entry.actor_id == approver.pk and entry.data["previous_error"].startswith("The wire's mail server refused")
+    assert entry.data["step_up"]["factor"] == "totp"  # the fresh second factor it was sent again with
     assert callbacks  # the outbox hands the sending on after the commit
     assert services.transmission_send(transmission.pk) == Status.SENT
     assert len(smtp_wire.messages) == 1
@@ -208,17 +240,78 @@ def test_a_permanent_failure_is_surfaced_and_sent_again_by_the_approver(
     assert AuditEntry.objects.filter(action="wire.send_again").count() == 1
 
 
-def test_send_again_is_refused_to_an_author_and_the_refusal_is_recorded(company, author, approver, smtp_wire):
+@pytest.mark.parametrize("role", ["author", "admin", "compliance"])
+def test_send_again_is_refused_to_anyone_but_an_approver_and_the_refusal_is_recorded(
+    company, author, approver, admin, smtp_wire, role
+):
+    from irportal.accounts.roles import COMPLIANCE_REVIEWER
     from irportal.workflow.engine import WorkflowPermissionDenied
+    from tests.factories import UserFactory
+
+    actor = {"author": author, "admin": admin, "compliance": UserFactory(roles=[COMPLIANCE_REVIEWER])}[role]
+    smtp_wire.reply = "550 no"
+    release = approved(author, approver, publish_at=embargo_in(hours=3), files=False)
+    transmission = sent(release)
+    with pytest.raises(WorkflowPermissionDenied, match="does not allow"):
+        services.transmission_send_again(actor=actor, transmission_id=transmission.pk, step_up=fresh_step_up())
+    denial = AuditEntry.objects.get(action="security.permission_denied")
+    assert (denial.actor_id, denial.object_id, denial.data["transition"]) == (
+        actor.pk,
+        str(release.pk),
+        "wire.send_again",
+    )
+    transmission.refresh_from_db()
+    assert transmission.status == Status.FAILED
+    assert not AuditEntry.objects.filter(action="wire.send_again").exists()
+    assert OutboxMessage.objects.filter(handler="wire.transmit").count() == 1  # the approval's, nothing more
+
+
+def test_send_again_without_a_fresh_second_factor_is_refused_and_recorded(company, author, approver, smtp_wire):
+    from irportal.workflow.engine import WorkflowPermissionDenied
+    from tests.factories import enrol_totp
 
     smtp_wire.reply = "550 no"
     release = approved(author, approver, publish_at=embargo_in(hours=3), files=False)
     transmission = sent(release)
-    with pytest.raises(WorkflowPermissionDenied):
-        services.transmission_send_again(actor=author, transmission_id=transmission.pk)
-    assert AuditEntry.objects.get(action="security.permission_denied").data["transition"] == "wire.send"
+    enrol_totp(approver)
+    stale = {"verified_at": (timezone.now() - dt.timedelta(minutes=30)).isoformat(), "factor": "totp"}
+    for step_up in (None, stale):
+        with pytest.raises(WorkflowPermissionDenied, match="second factor"):
+            services.transmission_send_again(actor=approver, transmission_id=transmission.pk, step_up=step_up)
+    denials = AuditEntry.objects.filter(action="security.permission_denied", actor_id=approver.pk)
+    assert [entry.data["transition"] for entry in denials] == ["wire.send_again", "wire.send_again"]
     transmission.refresh_from_db()
-    assert transmission.status == Status.FAILED
+    assert transmission.status == Status.FAILED and not AuditEntry.objects.filter(action="wire.send_again").exists()
+    again = services.transmission_send_again(actor=approver, transmission_id=transmission.pk, step_up=fresh_step_up())
+    assert again.status == Status.QUEUED
+    assert AuditEntry.objects.get(action="wire.send_again").data["step_up"]["factor"] == "totp"
+
+
+def test_send_again_on_the_release_page_asks_for_a_fresh_factor(
+    client, company, author, approver, smtp_wire, django_capture_on_commit_callbacks
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import sign_in, totp_code
+
+    smtp_wire.reply = "554 5.7.1 Account suspended"
+    release = approved(author, approver, publish_at=embargo_in(hours=3), files=False)
+    transmission = sent(release)
+    sign_in(client, approver, verified_at=timezone.now() - dt.timedelta(minutes=10))
+    url = f"/staff/releases/{release.pk}/op/wire_send_again/"
+    response = client.post(url, {"transmission": transmission.pk})
+    assert response.status_code == 403 and 'name="second_factor_code"' in response.content.decode()
+    assert f'value="{transmission.pk}"' in response.content.decode()  # the choice is carried into the challenge
+    assert AuditEntry.objects.filter(action="security.step_up_required", actor_id=approver.pk).count() == 1
+    transmission.refresh_from_db()
+    assert transmission.status == Status.FAILED and not AuditEntry.objects.filter(action="wire.send_again").exists()
+    code = totp_code(TOTPDevice.objects.get(user=approver))
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(url, {"transmission": transmission.pk, "second_factor_code": code})
+    assert response.status_code == 302
+    transmission.refresh_from_db()
+    assert transmission.status == Status.QUEUED
+    assert AuditEntry.objects.get(action="wire.send_again").data["step_up"]["factor"] == "totp"
 
 
 def corrected(author, approver) -> Transmission:

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from irportal.accounts.roles import COMPLIANCE_REVIEWER
 from irportal.audit.models import AuditEntry
@@ -98,6 +99,35 @@ def test_an_author_may_not_record_a_confirmation_and_the_refusal_is_audited(
     assert response.status_code == 403
     assert AuditEntry.objects.filter(action="security.permission_denied").exists()
     assert only_transmission(release).status == Transmission.Status.QUEUED
+
+
+def test_recording_the_confirmation_asks_for_a_fresh_factor_and_a_refusal_changes_nothing(
+    client, company, author, approver, smtp_wire
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from irportal.workflow.engine import WorkflowPermissionDenied
+    from tests.factories import totp_code
+
+    release = approved(author, approver, publish_at=embargo_in(hours=1), files=False)
+    transmission = only_transmission(release)
+    services.transmission_send(transmission.pk)
+    sign_in(client, approver, verified_at=timezone.now() - dt.timedelta(minutes=10))
+    with pytest.raises(WorkflowPermissionDenied, match="second factor"):  # the service itself asks too
+        services.transmission_confirm(actor=approver, transmission_id=transmission.pk, crossed_at=timezone.now())
+    denial = AuditEntry.objects.get(action="security.permission_denied", actor_id=approver.pk)
+    assert denial.data["transition"] == "wire.confirm"
+    url = f"/staff/releases/{release.pk}/op/wire_confirm/"
+    fields = {"transmission": transmission.pk, "crossed_at": "2026-01-08T16:05:02", "wire_id": "BW-1"}
+    response = client.post(url, fields)
+    assert response.status_code == 403 and 'name="second_factor_code"' in response.content.decode()
+    assert AuditEntry.objects.filter(action="security.step_up_required", actor_id=approver.pk).count() == 1
+    assert only_transmission(release).status == Transmission.Status.SENT
+    assert Release.objects.get(pk=release.pk).gate_opens_at is None
+    code = totp_code(TOTPDevice.objects.get(user=approver))
+    assert client.post(url, fields | {"second_factor_code": code}).status_code == 302
+    assert only_transmission(release).status == Transmission.Status.CONFIRMED
+    assert AuditEntry.objects.get(action="wire.confirmed").data["step_up"]["factor"] == "totp"
 
 
 def test_the_admin_sets_the_policy_and_the_change_is_audited(client, company, admin, approver):

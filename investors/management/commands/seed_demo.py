@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from company.models import CompanyProfile
 from company.services import company_profile_update
 from events.demo import seed_demo_events
+from governance.demo import seed_demo_governance
 from irportal.accounts import mfa
 from irportal.accounts import services as account_services
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
@@ -141,6 +142,7 @@ class Command(BaseCommand):
         )
         seed_demo_events()
         seed_demo_documents()
+        seed_demo_governance()
         seed_demo_stock(user=User.objects.get(username="admin"), today=timezone.localdate())
         return [(role, username, password, _demo_second_factor(username)) for role, username, password in logins]
 

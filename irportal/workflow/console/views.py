@@ -179,14 +179,13 @@ class DetailView(ItemMixin, TemplateView):
     template_name = "staff/console/detail.html"
     access_view = "detail"
 
-    def get_context_data(self, *, operation_forms=None, approve_warnings=(), approve_values=None, **kwargs):
-        """``approve_warnings``: warnings the approval raised that the page did not show (an embargo in market
-        hours), asked for with ``approve_values``, what the approver typed."""
+    def get_context_data(self, *, operation_forms=None, approve_values=None, **kwargs):
+        """``approve_values``: what the approver typed when an approval was refused; the checks are then shown as
+        they stand at the embargo typed (one in market hours warns, an announced event public by then does not)."""
         kind, item, user = self.kind, self.item, self.request.user
         revision = item.revisions.get(number=item.version)
-        checks = engine.checks_for(kind.workflow, item) if item.status in CHECKED_STATES else []
-        shown = {check.code for check in checks}
-        checks += [check for check in approve_warnings if check.code not in shown]
+        embargo = (approve_values or {}).get("publish_at")
+        checks = engine.checks_for(kind.workflow, item, embargo) if item.status in CHECKED_STATES else []
         can_change = user.has_perm(kind.perm("change")) and item.status != State.WITHDRAWN
         operations = []
         for operation in kind.all_operations:
@@ -353,9 +352,9 @@ class TransitionView(ItemMixin, View):
                 step_up=step_up,
             )
         except engine.UnacknowledgedWarnings as exc:
-            # The embargo chosen raised a warning the page did not show: show it, keep what was typed.
+            # The warnings at the embargo chosen, which the page may not have shown: show them, keep what was typed.
             context = DetailView(request=request, kwargs=self.kwargs, kind=self.kind, item=self.item).get_context_data(
-                approve_warnings=exc.warnings, approve_values=form.cleaned_data, refusal=str(exc)
+                approve_values=form.cleaned_data, refusal=str(exc)
             )
             return render(request, DetailView.template_name, context, status=exc.status_code)
         except WorkflowError as exc:

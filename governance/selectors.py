@@ -1,0 +1,163 @@
+"""Reads of the governance pages: who the public reads on the board and in management at a moment, and the
+committees with their members.
+
+Visibility is decided at read time from the columns and ``now``
+(``objects.public(now)``): an approved change to the board is public from its
+``publish_at`` to the second, with or without the sweep. A person is listed
+on the board (or in management) by the revision the public reads, while its
+service has not ended (the end of service is a day in the company's home
+time zone; from the next day the person is no longer listed). Each page
+reads a fixed number of queries whatever the number of people and committees:
+the people of the list with their revisions in one, the committees in one,
+the committee charters in two.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Min, Q
+from django.urls import reverse
+
+from company.models import CompanyProfile
+from governance.content import CommitteeDocument, Membership, PersonDocument
+from governance.models import Committee, Person, PersonPhoto
+from irportal.workflow.models import public_revision_column
+from releases.models import PUBLIC_DOCUMENT_FIELDS
+from reports.selectors import has_governance_documents, public_charters
+
+# Far more than any board and management team; a page never reads more.
+PEOPLE_SHOWN = 200
+COMMITTEES_SHOWN = 40
+
+
+def _today(now: datetime.datetime) -> datetime.date:
+    return now.astimezone(CompanyProfile.load().zone).date()
+
+
+def _serving(now: datetime.datetime, today: datetime.date):
+    """Public people whose public revision's service has not ended by ``today``, with the columns to select on."""
+    return (
+        Person.objects.public(now)
+        .annotate(
+            public_on_board=public_revision_column("on_board", now),
+            public_in_management=public_revision_column("in_management", now),
+            public_order=public_revision_column("order", now),
+            public_service_end=public_revision_column("service_end", now),
+        )
+        .filter(Q(public_service_end__isnull=True) | Q(public_service_end__gte=today))
+    )
+
+
+def _photo_address() -> str:
+    return reverse("governance:photo", args=["TOKEN"]).replace("TOKEN", "{token}")
+
+
+def public_committees(now: datetime.datetime) -> dict[int, CommitteeDocument]:
+    """Every public committee as the public reads it, by id, in committee order (one query)."""
+    committees = (
+        Committee.objects.public(now)
+        .select_related("live_revision", "approved_revision")
+        .only(*PUBLIC_DOCUMENT_FIELDS)
+        .order_by("pk")[:COMMITTEES_SHOWN]
+    )
+    docs = [
+        CommitteeDocument(revision.content, committee=committee)
+        for committee in committees
+        if (revision := committee.public_revision(now)) is not None
+    ]
+    return {doc.committee.pk: doc for doc in sorted(docs, key=lambda doc: doc.sort_key)}
+
+
+def _people(now: datetime.datetime, *, board: bool, committees: dict) -> list[PersonDocument]:
+    selected = {"public_on_board": True} if board else {"public_in_management": True}
+    people = (
+        _serving(now, _today(now))
+        .filter(**selected)
+        .select_related("live_revision", "approved_revision")
+        .only(*PUBLIC_DOCUMENT_FIELDS)
+        .order_by("public_order", "pk")[:PEOPLE_SHOWN]
+    )
+    address = _photo_address()
+    docs = [
+        PersonDocument(revision.content, person=person, photo_address=address, committees=committees)
+        for person in people
+        if (revision := person.public_revision(now)) is not None
+    ]
+    return sorted(docs, key=lambda doc: (doc.content["order"], doc.content["name"]))
+
+
+def board(now: datetime.datetime) -> list[PersonDocument]:
+    """The board of directors, each with the public committees they sit on."""
+    return _people(now, board=True, committees=public_committees(now))
+
+
+def management(now: datetime.datetime) -> list[PersonDocument]:
+    return _people(now, board=False, committees={})
+
+
+@dataclass
+class Matrix:
+    """The committee composition: the board's members (rows) by the public committees (columns)."""
+
+    committees: list[CommitteeDocument]
+    rows: list[tuple[PersonDocument, list[Membership | None]]]
+
+
+def composition(now: datetime.datetime) -> Matrix:
+    """The committees with their charters and members (chair first), and the matrix of the board by committee."""
+    committees = public_committees(now)
+    charters = public_charters(
+        {doc.content["charter"]["id"] for doc in committees.values() if doc.content["charter"]}, now
+    )
+    for doc in committees.values():
+        charter = charters.get((doc.content["charter"] or {}).get("id"))
+        doc.charter_url = charter.url if charter else ""
+    members = _people(now, board=True, committees=committees)
+    rows = []
+    for person in members:
+        by_committee = {membership.committee.committee.pk: membership for membership in person.memberships}
+        rows.append((person, [by_committee.get(pk) for pk in committees]))
+        for membership in by_committee.values():
+            membership.committee.members.append((person, membership.chair))
+    for doc in committees.values():
+        doc.members.sort(key=lambda member: not member[1])
+    return Matrix(committees=list(committees.values()), rows=rows)
+
+
+def public_photo(token: str, now: datetime.datetime) -> PersonPhoto | None:
+    """A portrait, only while the revision the public reads of its person names it."""
+    photo = PersonPhoto.objects.select_related("person__live_revision", "person__approved_revision").filter(token=token)
+    photo = photo.first()
+    if photo is None:
+        return None
+    revision = photo.person.public_revision(now)
+    if revision is None or (revision.content["photo"] or {}).get("token") != token:
+        return None
+    return photo
+
+
+def sections(now: datetime.datetime) -> list[str]:
+    """The governance pages that have something to show, in the order of the section's menu (three queries at most)."""
+    today = _today(now)
+    serving = _serving(now, today)
+    found = serving.aggregate(
+        board=Min("pk", filter=Q(public_on_board=True)), management=Min("pk", filter=Q(public_in_management=True))
+    )
+    shown = [name for name in ("board", "management") if found[name] is not None]
+    if found["board"] is not None and Committee.objects.public(now).exists():
+        shown.append("committees")
+    if has_governance_documents(now):
+        shown.append("documents")
+    return shown
+
+
+def next_service_end(now: datetime.datetime) -> datetime.datetime | None:
+    """The next moment a person drops off a public list by their end of service: the start of the day after it."""
+    today = _today(now)
+    last_day = (
+        _serving(now, today).filter(public_service_end__isnull=False).aggregate(last=Min("public_service_end"))["last"]
+    )
+    if last_day is None:
+        return None
+    zone = CompanyProfile.load().zone
+    return datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)

@@ -1,0 +1,62 @@
+"""The public governance pages: the board, the committee composition, management, governance documents.
+
+What is public is decided from the columns and the clock, to the second. A
+page with nothing to show answers 404, as an address that never existed; so
+does a portrait that the revision the public reads does not name.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from company.files import inline_image
+from governance import selectors
+from reports.selectors import governance_documents
+
+HEADINGS = {
+    "board": "Board of directors",
+    "committees": "Committee composition",
+    "management": "Management",
+    "documents": "Governance documents",
+}
+
+
+def _page(request, section: str, now, **context):
+    sections = selectors.sections(now)
+    if section not in sections:
+        raise Http404("Nothing to show here")
+    context |= {"sections": sections, "section": section, "heading": HEADINGS[section]}
+    return render(request, f"public/governance/{section}.html", context)
+
+
+@require_safe
+def board(request):
+    now = timezone.now()
+    return _page(request, "board", now, people=selectors.board(now))
+
+
+@require_safe
+def committees(request):
+    now = timezone.now()
+    return _page(request, "committees", now, matrix=selectors.composition(now))
+
+
+@require_safe
+def management(request):
+    now = timezone.now()
+    return _page(request, "management", now, people=selectors.management(now))
+
+
+@require_safe
+def documents(request):
+    now = timezone.now()
+    return _page(request, "documents", now, categories=governance_documents(now))
+
+
+@require_safe
+def photo(request, token):
+    found = selectors.public_photo(token, timezone.now())
+    if found is None:
+        raise Http404("No such photo")
+    return inline_image(found.image, private=False)

@@ -1,0 +1,256 @@
+"""An announcement day in a browser: a complete profile, two events announced from their pages, the draft
+compared field by field with the release a wire would carry, approved with an embargo, public at that second."""
+
+import re
+import time
+import zoneinfo
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from events.workflow import event_approve, event_submit
+from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, IR_AUTHOR
+from irportal.workflow.models import State
+from releases.models import Audience, Release
+from releases.services import boilerplate_save
+from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
+from tests.events.builders import make_event
+from tests.factories import PASSWORD, MediaContactFactory, UserFactory, fresh_step_up, make_approval_step, make_company
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BOSTON, PHOENIX = zoneinfo.ZoneInfo("America/New_York"), zoneinfo.ZoneInfo("America/Phoenix")
+AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+DESCRIPTION = "a biotechnology company that develops treatments for rare liver diseases"
+ABOUT = (
+    "Halvorsen Therapeutics develops medicines for people with rare liver diseases. Its lead candidate is in a "
+    "Phase 2 trial."
+)
+# What the hour of an embargo alone may raise (in or just after market hours, or past midnight in company time).
+TIMING = {"market_hours", "after_close", "dateline"}
+FORWARD_LOOKING = "This press release contains forward-looking statements. Actual results may differ materially."
+
+
+def ap_date(day) -> str:
+    return f"{day:%A}, {AP_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def clock(moment: datetime) -> str:
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'} {moment.tzname()}"
+
+
+def at_local(zone, days_ahead: int, hour: int, minute: int) -> datetime:
+    day = timezone.now().astimezone(zone).date() + timedelta(days=days_ahead)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+
+
+@pytest.fixture
+def company_set_up(transactional_db):
+    """A complete profile (what the first-run page asks for), its default texts and its contacts."""
+    make_approval_step()
+    profile = make_company(
+        legal_name="Halvorsen Therapeutics, Inc.",
+        short_name="Halvorsen",
+        ticker="HLVT",
+        home_time_zone="America/New_York",
+        lead_description=DESCRIPTION,
+        dateline_city="Cambridge",
+        dateline_region="Mass.",
+        investor_section_name="Investors",
+        newswire="globenewswire",
+        website="www.halvorsen-tx.example",
+    )
+    admin = UserFactory(roles=[IR_ADMIN])
+    for kind, title, text in (
+        ("about", "About Halvorsen Therapeutics", ABOUT),
+        ("safe_harbor", "Forward-Looking Statements", FORWARD_LOOKING),
+    ):
+        boilerplate_save(
+            actor=admin, pk=None, name=title, kind=kind, title=title, text=f"<p>{text}</p>", is_default=True
+        )
+    MediaContactFactory(name="Dana Ferreira", title="Vice President, Investor Relations", email="ir@halvorsen.test")
+    MediaContactFactory(
+        name="Milo Press",
+        title="Partner",
+        organization="Northlight Communications",
+        phone="+1 555 0199",
+        email="media@northlight.test",
+        audience=Audience.MEDIA,
+    )
+    return profile
+
+
+def wire_text(events: list) -> dict:
+    """The release as the wire would carry it, written out independently of the generator."""
+    today = timezone.now().astimezone(BOSTON).date()
+    lead = (
+        f"CAMBRIDGE, Mass., {AP_MONTHS[today.month - 1]} {today.day}, {today.year} (GLOBE NEWSWIRE) -- "
+        f"Halvorsen Therapeutics, Inc. (Nasdaq: HLVT), {DESCRIPTION}, today announced that members of its "
+        "management team will present at the following investor conferences:"
+    )
+    scottsdale, new_york = events
+    phoenix_start = scottsdale.starts_at.astimezone(PHOENIX)
+    new_york_start = new_york.starts_at.astimezone(BOSTON)
+    bullets = [
+        f"Hudson Healthcare Conference, {clock(new_york_start)}, {ap_date(new_york_start)}, New York, N.Y.\n"
+        "Presenters: Ingrid Halvorsen, President and CEO; Tomas Brandt, Chief Financial Officer",
+        f"Rocky Mountain Biotech Forum, {clock(phoenix_start.astimezone(BOSTON))}/{clock(phoenix_start)}, "
+        f"{ap_date(phoenix_start)}, Scottsdale, Ariz.\nPresenter: Ingrid Halvorsen, President and CEO",
+    ]
+    webcast = (
+        "A live webcast of each presentation will be available on the Investors section of Halvorsen's website at "
+        "www.halvorsen-tx.example. A replay of the Hudson Healthcare Conference webcast will be available for 30 "
+        "days following the event. A replay of the Rocky Mountain Biotech Forum webcast will be available for one "
+        "week following the event."
+    )
+    contacts = [
+        "For Investors:",
+        "Dana Ferreira, Vice President, Investor Relations\n+1 555 0100\nir@halvorsen.test",
+        "For Media:",
+        "Milo Press, Partner, Northlight Communications\n+1 555 0199\nmedia@northlight.test",
+    ]
+    return {
+        "headline": "Halvorsen Therapeutics, Inc. Announces Webcast of Presentations at Upcoming Investor Conferences",
+        "lead": lead,
+        "bullets": bullets,
+        "webcast": webcast,
+        "about": ["About Halvorsen Therapeutics", ABOUT],
+        "forward_looking": ["Forward-Looking Statements", FORWARD_LOOKING],
+        "contacts": contacts,
+    }
+
+
+def read_release(article) -> dict:
+    """The same fields as a reader sees them on a release's page (staff review or public)."""
+    body = article.locator(".ir-body")
+    paragraphs = [text.strip() for text in body.locator(":scope > p").all_inner_texts()]
+
+    def section(heading_id):
+        box = article.locator(f"section:has(#{heading_id})")
+        return [box.locator("h2").inner_text().strip(), box.locator("div").inner_text().strip()]
+
+    contacts = [text.strip() for text in article.locator("dl.ir-contacts > *").all_inner_texts()]
+    return {
+        "headline": article.locator("#release-headline").inner_text().strip(),
+        "lead": paragraphs[0],
+        "bullets": [text.strip() for text in body.locator("li").all_inner_texts()],
+        "webcast": paragraphs[-1],
+        "about": section("about-heading"),
+        "forward_looking": section("safe-harbor-heading"),
+        "contacts": contacts,
+    }
+
+
+def bullet_links(article) -> list[str]:
+    links = article.locator(".ir-body li a")
+    return [links.nth(n).get_attribute("href") for n in range(links.count())]
+
+
+def test_two_events_announced_from_their_pages_go_out_as_the_wire_would_carry_them(
+    page, browser, live_server, company_set_up
+):
+    author = UserFactory(roles=[IR_AUTHOR], username="avery")
+    approver = UserFactory(roles=[IR_APPROVER], username="morgan")
+    # Two events still in draft, in two zones: an event need not be public to be announced.
+    scottsdale = make_event(
+        author,
+        slug="rocky-mountain-biotech-forum",
+        title="Presentation at the Rocky Mountain Biotech Forum",
+        organizer="Rocky Mountain Biotech Forum",
+        starts_at=at_local(PHOENIX, 12, 9, 0),
+        location="Scottsdale, Ariz.",
+        time_zone="America/Phoenix",
+        replay_days=7,
+    )
+    new_york = make_event(
+        author,
+        slug="hudson-healthcare-conference",
+        title="Presentation at the Hudson Healthcare Conference",
+        organizer="Hudson Healthcare Conference",
+        starts_at=at_local(BOSTON, 5, 8, 30),
+        location="New York, N.Y.",
+        time_zone="America/New_York",
+        presenters=[
+            {"name": "Ingrid Halvorsen", "title": "President and CEO"},
+            {"name": "Tomas Brandt", "title": "Chief Financial Officer"},
+        ],
+        replay_days=30,
+    )
+
+    # The author announces from the Scottsdale event's page and adds the New York one from the list, which
+    # shows each event's date, both zones and state; the dateline and wire come from the profile.
+    sign_in(page, author.username, PASSWORD)
+    page.goto(f"/staff/events/{scottsdale.pk}/")
+    page.get_by_role("link", name="Announce this event").click()
+    expect(page.get_by_test_id("profile-missing")).to_have_count(0)
+    expect(page.get_by_label(re.compile(r"Presentation at the Rocky Mountain Biotech Forum · "))).to_be_checked()
+    hudson = page.get_by_label(re.compile(r"Presentation at the Hudson Healthcare Conference · "))
+    start = new_york.starts_at.astimezone(BOSTON)
+    expect(hudson).not_to_be_checked()
+    hudson_label = page.locator(f'label[for="{hudson.get_attribute("id")}"]')
+    expect(hudson_label).to_contain_text(f"{ap_date(start)}, {clock(start)} · Draft")
+    hudson.check()
+    expect(page.get_by_label("Dateline city")).to_have_value("Cambridge")
+    expect(page.get_by_label("Dateline region")).to_have_value("Mass.")
+    expect(page.get_by_label("Distribution")).to_have_value("GLOBE NEWSWIRE")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Create draft release").click()
+    expect(page.get_by_text("Draft release created")).to_be_visible()
+
+    # The draft, as the review screen shows it, is the wire text field by field: nothing to edit.
+    release = Release.objects.get()
+    expected = wire_text([scottsdale, new_york])
+    assert read_release(page.get_by_test_id("review-content")) == expected
+    pages = [f"{settings.SITE_URL.rstrip('/')}/investors/events/{event.slug}/" for event in (new_york, scottsdale)]
+    assert bullet_links(page.get_by_test_id("review-content")) == pages
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_test_id("status")).to_have_text("In review")
+    page.goto(f"/staff/events/{new_york.pk}/")
+    expect(page.get_by_test_id("announcements").get_by_role("link", name=expected["headline"])).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    # The events are approved for the second the release goes out; the approver approves the release with that
+    # embargo. Without an embargo the release would go out while its events are not public, and the checks say so;
+    # at the embargo typed they are, and only the hour itself may still ask for an acknowledgement.
+    embargo = whole_minute_ahead(40, BOSTON)
+    for event in (scottsdale, new_york):
+        event_submit(event_id=event.pk, actor=author)
+        event_approve(event_id=event.pk, actor=approver, publish_at=embargo, step_up=fresh_step_up())
+    sign_in(page, approver.username, PASSWORD)
+    page.goto(f"/staff/releases/{release.pk}/")
+    not_public = page.get_by_test_id("checks").locator('[data-check="announced_not_public"]')
+    expect(not_public).to_have_count(2)
+    page.get_by_label("Embargo, company time (optional)").fill(embargo.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_test_id("approve-form").get_by_role("button", name="Approve").click()
+    if page.get_by_test_id("refusal").count():
+        expect(not_public).to_have_count(0)
+        shown = page.get_by_test_id("checks").locator("[data-check]")
+        assert {check.get_attribute("data-check") for check in shown.all()} <= TIMING
+        acknowledge_every_warning(page)
+        page.get_by_test_id("approve-form").get_by_role("button", name="Approve").click()
+    expect(page.get_by_test_id("status")).to_have_text("Approved")
+    release.refresh_from_db()
+    assert (release.status, release.publish_at, release.version) == (State.APPROVED, embargo, 1)  # never edited
+
+    # Not public before the second, not even one second before it.
+    visitor = browser.new_context(base_url=live_server.url).new_page()
+    addresses = [release.get_absolute_url(), scottsdale.get_absolute_url(), new_york.get_absolute_url()]
+    time.sleep(max(0.0, (embargo - timezone.now()).total_seconds() - 1.5))
+    assert timezone.now() < embargo
+    assert [visitor.goto(address).status for address in addresses] == [404, 404, 404]
+    time.sleep(max(0.0, (embargo - timezone.now()).total_seconds()) + 0.2)
+
+    # From the second: the release as the wire carries it, its bullets leading to the events' pages, and each
+    # event page back to the release.
+    assert visitor.goto(release.get_absolute_url()).status == 200
+    assert read_release(visitor.locator("article.ir-release")) == expected
+    assert bullet_links(visitor.locator("article.ir-release")) == pages
+    visitor.goto(urlsplit(pages[1]).path)
+    expect(visitor.get_by_test_id("announcement").get_by_role("link", name=expected["headline"])).to_be_visible()
+    visitor.get_by_test_id("announcement").get_by_role("link", name=expected["headline"]).click()
+    expect(visitor.locator("#release-headline")).to_have_text(expected["headline"])
+    visitor.context.close()

@@ -1,0 +1,149 @@
+"""The public governance pages: the board, the committee matrix, management, governance documents, portraits."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from governance import services
+from governance.workflow import PERSON
+from irportal.workflow import engine
+from reports.checks import CODES as EVERY_DOCUMENT_WARNING
+from reports.models import Document
+from reports.workflow import DOCUMENT
+from tests.governance.builders import approve, photo_upload, published_committee, published_person
+from tests.reports.builders import make_document
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/investors/governance/",
+    "/investors/governance/committees/",
+    "/investors/governance/management/",
+    "/investors/governance/documents/",
+]
+
+
+def _charter(author, approver, title="Audit Committee charter"):
+    document = make_document(
+        author, kind=Document.Kind.CHARTER, title=title, fiscal_quarter=None, document_date=dt.date(2025, 2, 12)
+    )
+    engine.submit(DOCUMENT, pk=document.pk, actor=author)
+    engine.approve(DOCUMENT, pk=document.pk, actor=approver, acknowledged=EVERY_DOCUMENT_WARNING)
+    return engine.publish(DOCUMENT, pk=document.pk, actor=approver)
+
+
+def _governance(author, approver, *, directors: int, committees: int):
+    seats = [
+        published_committee(author, approver, name=f"Committee {number}", charter=_charter(author, approver))
+        for number in range(committees)
+    ]
+    for number in range(directors):
+        published_person(
+            author,
+            approver,
+            name=f"Director {number}",
+            committees=seats[: number % (committees + 1)],
+            chairs=seats[:1] if number == 1 else [],
+            photo=photo_upload() if number % 2 else None,
+        )
+        published_person(author, approver, name=f"Officer {number}", board_title="", management_title="Vice President")
+
+
+def test_every_page_answers_404_while_there_is_nothing_to_show(client, company, settings):
+    settings.PUBLIC_CACHE = False
+    for path in PAGES:
+        assert client.get(path).status_code == 404
+
+
+def test_the_matrix_is_a_table_with_headers_a_caption_the_chair_and_independence(client, company, author, approver):
+    audit = published_committee(author, approver, name="Audit Committee", charter=_charter(author, approver))
+    published_person(author, approver, name="Noor Castellane", committees=[audit], chairs=[audit], independent=True)
+    published_person(author, approver, name="Paulo Sandoval", committees=[audit], independent=False)
+    page = client.get("/investors/governance/committees/").content.decode()
+    assert "<caption>" in page and '<th scope="col">Director</th>' in page
+    assert '<th scope="row"><a href="/investors/governance/#noor-castellane">Noor Castellane</a></th>' in page
+    assert '<abbr title="Chair">C</abbr>' in page and '<abbr title="Member">M</abbr>' in page
+    assert page.count("<td>Independent</td>") == 1
+    assert "Audit Committee charter" in page  # the charter, linked from its committee
+
+
+def test_the_board_shows_titles_committees_biography_and_photo_and_management_its_officers(
+    client, company, author, approver
+):
+    audit = published_committee(author, approver, name="Audit Committee")
+    published_person(
+        author,
+        approver,
+        name="Ingrid Halvorsen",
+        board_title="Director",
+        management_title="President and Chief Executive Officer",
+        independent=False,
+        committees=[audit],
+        biography='<p>Founded the company.</p><script>alert(1)</script><p onclick="x()">Engineer.</p>',
+        photo=photo_upload(),
+    )
+    board = client.get("/investors/governance/").content.decode()
+    assert "Ingrid Halvorsen" in board and "Committees: Audit Committee" in board
+    assert "<p>Founded the company.</p>" in board and "<script>" not in board and "onclick" not in board
+    photo_url = board.split('class="ir-portrait border" src="')[1].split('"')[0]
+    answer = client.get(photo_url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/png"
+    management = client.get("/investors/governance/management/").content.decode()
+    assert "President and Chief Executive Officer" in management
+
+
+def test_a_photo_the_public_revision_does_not_name_is_not_served(client, company, author, approver):
+    person = published_person(author, approver, name="Lea Marsh", photo=photo_upload())
+    old_token = person.photo.token
+    services.person_update(actor=author, pk=person.pk, base_version=None, photo=photo_upload("Lea Marsh"))
+    new_token = type(person).objects.get(pk=person.pk).photo.token
+    assert client.get(f"/investors/governance/photos/{old_token}").status_code == 200  # still the public one
+    assert client.get(f"/investors/governance/photos/{new_token}").status_code == 404  # a draft's
+    assert client.get("/investors/governance/photos/no-such-token").status_code == 404
+
+
+def test_an_embargoed_change_is_not_on_the_public_pages_before_its_second(client, company, author, approver):
+    from tests.governance.builders import make_person
+
+    embargo = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(hours=1)
+    approve(PERSON, make_person(author, name="Hidden Until Noon"), approver, publish_at=embargo)
+    assert client.get("/investors/governance/").status_code == 404
+
+
+def test_governance_documents_are_listed_by_category_and_not_among_the_financial_reports(
+    client, company, author, approver
+):
+    _charter(author, approver, title="Audit Committee charter")
+    page = client.get("/investors/governance/documents/").content.decode()
+    assert "Committee charter" in page and "Audit Committee charter" in page
+    assert "Audit Committee charter" not in client.get("/investors/reports/").content.decode()
+
+
+def test_each_page_reads_the_same_few_queries_for_a_small_and_a_larger_board(
+    client, company, author, approver, settings
+):
+    settings.PUBLIC_CACHE = False
+
+    def queries():
+        counts = []
+        for path in PAGES:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(path).status_code == 200, path
+            counts.append(len(captured))
+        return counts
+
+    _governance(author, approver, directors=2, committees=1)
+    small = queries()
+    _governance(author, approver, directors=12, committees=4)
+    large = queries()
+    assert small == large and max(large) <= 10, (small, large)
+
+
+def test_the_sitemap_lists_the_governance_pages_that_have_something_to_show(client, company, author, approver):
+    published_person(author, approver, name="Ruth Abernathy")
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/investors/governance/</loc>" in sitemap
+    assert "/investors/governance/management/" not in sitemap
