@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 
 from alerts.models import Subscriber, SubscriberStatus
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
-from irportal.celery import app
 from irportal.workflow.models import OutboxMessage
 from irportal.workflow.sweep import run_sweep
 from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
@@ -23,13 +22,6 @@ from tests.faults.stack import SMTPServer
 from tests.reports.builders import make_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker(celery_worker):
-    app.amqp._producer_pool = None
-    yield celery_worker
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture
