@@ -26,6 +26,7 @@ class EventsConfig(AppConfig):
         roles.grant(roles.COMPLIANCE_REVIEWER, "events.view_event")
         roles.grant(roles.IR_ADMIN, "events.view_event")
         console.register(EventKind())
+        console.extend("releases", review_panels=("staff/events/_release_events.html",))
         register_action("event.announce", "Event announced in a release")
         register_announced(announced_events)
         dashboard.register(

@@ -222,6 +222,8 @@ def test_two_events_announced_from_their_pages_go_out_as_the_wire_would_carry_th
         event_approve(event_id=event.pk, actor=approver, publish_at=embargo, step_up=fresh_step_up())
     sign_in(page, approver.username, PASSWORD)
     page.goto(f"/staff/releases/{release.pk}/")
+    scheduled = f"Scheduled for {AP_MONTHS[embargo.month - 1]} {embargo.day}, {embargo.year}, {clock(embargo)}"
+    expect(page.get_by_test_id("announced-event-state")).to_have_text([scheduled, scheduled])
     not_public = page.get_by_test_id("checks").locator('[data-check="announced_not_public"]')
     expect(not_public).to_have_count(2)
     page.get_by_label("Embargo, company time (optional)").fill(embargo.strftime("%Y-%m-%dT%H:%M"))

@@ -19,7 +19,7 @@ from releases.models import Audience, Release
 from releases.services import boilerplate_save
 from releases.workflow import release_approve, release_submit
 from tests.events.builders import START, event_fields, make_event, published
-from tests.factories import MediaContactFactory, UserFactory, fresh_step_up, shown_revision, sign_in
+from tests.factories import MediaContactFactory, UserFactory, fresh_step_up, make_release, shown_revision, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -305,6 +305,26 @@ def test_the_event_page_announces_with_the_event_chosen(client, author, company)
     form = client.get(announce_url).context["form"]
     assert form.initial["events"] == [str(event.pk)]
     assert (form.initial["dateline_city"], form.initial["distribution"]) == ("", "BUSINESS WIRE")
+
+
+def test_the_release_review_screen_lists_the_events_it_announces_with_their_state(
+    client, two_events, author, approver, company
+):
+    draft = make_event(author, title="Draft day", starts_at=JANUARY + timedelta(days=1))
+    release = draft_announcement(author, [*two_events, draft])
+    sign_in(client, approver)
+    page = client.get(release.get_staff_url()).content.decode()
+    panel = page.split('data-testid="announced-events"')[1].split("</section>")[0]
+    rows = [" ".join(re.sub(r"<[^>]+>", "", row).split()) for row in re.findall(r"<li>(.*?)</li>", panel, re.S)]
+    assert rows == [
+        "Presentation at the Winter Technology Conference · Tuesday, Dec. 8, 2026, 11:00 am EST/9:00 am MST"
+        " · Published",
+        "Fireside chat at the Northeast Growth Conference · Wednesday, Jan. 13, 2027, 8:30 am EST · Published",
+        "Draft day, Winter Technology Conference · Thursday, Jan. 14, 2027, 8:30 am EST/6:30 am MST · Draft",
+    ]
+    assert f'href="{draft.get_staff_url()}"' in panel
+    plain = make_release(author)
+    assert 'data-testid="announced-events"' not in client.get(plain.get_staff_url()).content.decode()
 
 
 def test_the_announcement_is_linked_to_its_events_and_audited(two_events, author, company):

@@ -33,7 +33,7 @@ from tests.investors.conftest import add_published_copies, publish_now
 pytestmark = pytest.mark.django_db
 
 HEADLINE = "Halvorsen Reports Record Third Quarter"
-PUBLIC_PAGES = ["/investors/", "/investors/news/", "/investors/news/feed/", "/sitemap.xml"]
+PUBLIC_PAGES = ["/investors/", "/investors/news/", "/investors/news/feed/", "/sitemap-news.xml"]
 
 
 def max_ages(response) -> tuple[int, int]:
@@ -63,7 +63,7 @@ def test_a_second_visit_to_the_investor_page_runs_no_sql(client, company, author
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_a_cached_page_never_shows_a_release_before_its_embargo(client, embargoed, path, public_cache):
-    expected = HEADLINE if path != "/sitemap.xml" else f"/investors/news/{embargoed.slug}/"
+    expected = HEADLINE if path != "/sitemap-news.xml" else f"/investors/news/{embargoed.slug}/"
     for seconds_before in (3600, 60, 1):
         with time_machine.travel(embargoed.publish_at - dt.timedelta(seconds=seconds_before), tick=False):
             assert not shows(client, path, expected)
@@ -287,7 +287,7 @@ def test_the_schedule_answers_the_earliest_future_change(embargoed):
         schedule._SOURCES.pop("test.past")
 
 
-PAGES_FOR_COUNTS = ["/investors/", "/investors/news/", "/investors/news/feed/", "/sitemap.xml"]
+PAGES_FOR_COUNTS = ["/investors/", "/investors/news/", "/investors/news/feed/", "/sitemap.xml", "/sitemap-news.xml"]
 
 
 @pytest.mark.parametrize("path", PAGES_FOR_COUNTS)

@@ -2,12 +2,14 @@
 (read time, on every public surface, to the second), the alarms, "send again", corrections."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from company.timefmt import AP, date_text
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import OutboxMessage, State
 from irportal.workflow.sweep import run_sweep
@@ -36,7 +38,7 @@ def surfaces(release) -> dict[str, bytes]:
         "/investors/news/?q=record+quarter": HEADLINE,
         f"/investors/news/{release.slug}/": HEADLINE,
         "/investors/news/feed/": HEADLINE,
-        "/sitemap.xml": f"/investors/news/{release.slug}/",
+        "/sitemap-news.xml": f"/investors/news/{release.slug}/",
     }
     for link in EventAnnouncement.objects.filter(release=release).select_related("event"):
         found[f"/investors/events/{link.event.slug}/"] = f'Announced in <a href="/investors/news/{release.slug}/">'
@@ -343,10 +345,12 @@ def test_a_correction_approved_after_the_original_went_out_is_sent_as_a_correcti
     services.transmission_send(correction.pk)
     message = smtp_wire.messages[-1]
     release = correction.release
-    original_date = f"{release.first_published_at.astimezone(__import__('zoneinfo').ZoneInfo('America/Phoenix')):%b}"
+    published = release.first_published_at.astimezone(zoneinfo.ZoneInfo("America/Phoenix")).date()
+    original_date = date_text(published, style=AP)  # e.g. "Dec. 8, 2026"
+    assert original_date.split()[-1] == str(published.year) and str(published.day) in original_date
     assert message["Subject"].startswith("CORRECTION -- Halvorsen Reports Record Third Quarter -- HOLD FOR RELEASE")
     text = message.get_body(("plain",)).get_content()
-    assert "CORRECTION -- replaces the release of " in text and original_date in text.split("replaces")[1]
+    assert f"CORRECTION -- replaces the release of {original_date}" in text.splitlines()
     assert "Revenue up 13%" in text
 
 

@@ -83,7 +83,7 @@ def surfaces(held) -> dict[str, str]:
         "/investors/news/?q=third+quarter": release.headline,
         f"/investors/news/{release.slug}/": release.headline,
         "/investors/news/feed/": release.headline,
-        "/sitemap.xml": f"/investors/news/{release.slug}/",
+        "/sitemap-news.xml": f"/investors/news/{release.slug}/",
         "/investors/events/": event.title,
         f"/investors/events/{event.slug}/": event.title,
         f"/investors/events/{event.slug}.ics": event.title,
