@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from alerts.models import Subscriber, SubscriberStatus
+from alerts.models import Delivery, Subscriber, SubscriberStatus
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.workflow.models import OutboxMessage
 from irportal.workflow.sweep import run_sweep
@@ -189,7 +189,9 @@ def test_an_earnings_package_goes_public_as_one_at_its_second(page, browser, liv
     # Beat's sweep publishes them; one alert mail per subscriber lists the package's items.
     run_sweep()
     wait_for(lambda: len(smtp.alerts_to()) == 3, timeout=60)
-    wait_for(lambda: not OutboxMessage.objects.filter(status="pending").exists(), timeout=60)
+    # Every publication's fan-out has run, and no delivery is left to send: nothing more will come.
+    wait_for(lambda: not OutboxMessage.objects.filter(handler="alerts.fan_out", status="pending").exists(), timeout=60)
+    wait_for(lambda: not Delivery.objects.exclude(status="sent").exists(), timeout=30)
     assert smtp.alerts_to() == {"all@investor.example": 1, "news@investor.example": 1, "reports@investor.example": 1}
     assert smtp.subjects_to("news@investor.example") == [f"Halvorsen Instruments, Inc.: {release.headline}"]
 
