@@ -420,3 +420,21 @@ def test_an_exhibit_that_breaks_edgars_rules_refuses_the_approval(company, autho
         approved(author, approver, publish_at=embargo_in(hours=2), files=False)
     assert not Transmission.objects.exists()
     assert set(Release.objects.values_list("status", flat=True)) == {State.IN_REVIEW}
+
+
+def test_send_again_on_the_release_page_is_refused_to_an_author_and_recorded(
+    client, company, author, approver, smtp_wire
+):
+    from tests.factories import sign_in
+
+    smtp_wire.reply = "554 5.7.1 Account suspended"
+    release = approved(author, approver, publish_at=embargo_in(hours=3), files=False)
+    transmission = sent(release)
+    sign_in(client, author)
+    assert "Send again" not in client.get(release.get_staff_url()).content.decode()
+    response = client.post(f"/staff/releases/{release.pk}/op/wire_send_again/", {"transmission": transmission.pk})
+    assert response.status_code == 403
+    denial = AuditEntry.objects.get(action="security.permission_denied", actor_id=author.pk)
+    assert denial.data["permission"] == "releases.publish_release"
+    transmission.refresh_from_db()
+    assert transmission.status == Status.FAILED and not AuditEntry.objects.filter(action="wire.send_again").exists()
