@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "events",
     "reports",
     "governance",
+    "packages",
     "wire",
     "alerts",
     "investors",

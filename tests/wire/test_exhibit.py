@@ -48,6 +48,15 @@ def test_an_exhibit_with_a_table_lists_an_image_a_link_and_non_ascii_text_passes
     assert b"[Image: Revenue chart]" in text and re.search(rb"\nQ3 2026 +84\.2\n", text)  # the table in columns
 
 
+def test_the_text_wraps_at_spaces_only_so_an_address_stays_whole(company, author, approver):
+    address = "https://www.halvorsen-tx.example/investors/events/rocky-mountain-forum/"
+    body = f'<p>The webcast of the Rocky Mountain Biotech Forum is at <a href="{address}">our site</a>.</p>'
+    release = approved(author, approver, publish_at=embargo_in(days=1), body=body, files=False)
+    text = bytes(exhibit.exhibit_for(release, release.approved_revision).text).decode("ascii")
+    assert f"({address})." in text.split()
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
 def test_a_table_within_a_table_is_flattened_to_lines(company, author, approver):
     inner = "<table><tr><td>A</td><td>1</td></tr><tr><td>B</td><td>2</td></tr></table>"
     body = f"<p>Results.</p><table><tr><td>Segments{inner}</td></tr></table>"
