@@ -451,3 +451,24 @@ def test_the_announce_list_reads_the_same_number_of_queries_at_5_and_100_events(
         return len(queries)
 
     assert queries_at(5) == queries_at(100)
+
+
+def test_the_release_review_screen_reads_the_same_number_of_queries_for_5_and_100_announced_events(
+    client, author, approver, company
+):
+    sign_in(client, approver)
+
+    def queries_at(rows):
+        events = [
+            make_event(author, title=f"Event {number}", starts_at=START + timedelta(days=number + 1))
+            for number in range(rows)
+        ]
+        release = draft_announcement(author, events)
+        release_submit(release_id=release.pk, actor=author)
+        client.get(release.get_staff_url())  # the first visit writes the insider record
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(release.get_staff_url()).content.decode()
+        assert page.count('data-testid="announced-event-state"') == rows
+        return len(queries)
+
+    assert queries_at(5) == queries_at(100)
