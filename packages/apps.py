@@ -6,8 +6,10 @@ class PackagesConfig(AppConfig):
     verbose_name = "Disclosure packages"
 
     def ready(self):
+        from company import demo
         from irportal.accounts import dashboard, roles
         from irportal.workflow import console, engine
+        from irportal.workflow.demo import demo_kind
         from packages import workflow
         from packages.console import PackageKind
         from packages.dashboard import packages_going_out
@@ -26,6 +28,7 @@ class PackagesConfig(AppConfig):
         roles.grant(roles.COMPLIANCE_REVIEWER, "packages.view_package")
         roles.grant(roles.IR_ADMIN, "packages.view_package")
         console.register(PackageKind())
+        demo.register(demo_kind(workflow.PACKAGE, "packages", order=5))  # before their members
         dashboard.register(
             dashboard.Panel(
                 "packages", "staff/dashboard/_packages.html", packages_going_out, "packages.view_package", order=15
