@@ -83,11 +83,12 @@ def _batches(subscriber_ids: list[int]) -> list[tuple[int, int]]:
 def alert_prepare(*, topic_name: str, item_id: int) -> list[tuple[int, int]]:
     """Create the pending deliveries of a publication; returns the (first, last) subscriber id of each batch."""
     topic = topics.topic_named(topic_name)
-    if topic is None or topic.build(item_id) is None:
+    content = topic.build(item_id) if topic is not None else None
+    if content is None:
         return []
     batches = []
     last_id = 0
-    receiving = Subscriber.objects.receiving(topic.audience).order_by("pk").values_list("pk", flat=True)
+    receiving = Subscriber.objects.receiving(*_audiences(topic, content)).order_by("pk").values_list("pk", flat=True)
     while chunk := list(receiving.filter(pk__gt=last_id)[: settings.ALERTS_BATCH_SIZE]):
         now = timezone.now()
         Delivery.objects.bulk_create(
@@ -97,6 +98,11 @@ def alert_prepare(*, topic_name: str, item_id: int) -> list[tuple[int, int]]:
         batches.append((chunk[0], chunk[-1]))
         last_id = chunk[-1]
     return batches
+
+
+def _audiences(topic: topics.Topic, content: topics.AlertContent) -> tuple[str, ...]:
+    """Who receives the mail: its topic's audience, or for a mail about several items, theirs."""
+    return content.audiences or (topic.audience,)
 
 
 def _in_batch(topic_name: str, item_id: int, first: int, last: int):
@@ -162,13 +168,13 @@ def is_permanent(error: Exception) -> bool:
 
 
 def alert_message(
-    content: topics.AlertContent, subscriber: Subscriber, *, audience: str, connection, message_id: str
+    content: topics.AlertContent, subscriber: Subscriber, *, audiences: list[str], connection, message_id: str
 ) -> EmailMessage:
     link = unsubscribe_url(subscriber)
     mailto = f"mailto:{settings.ALERTS_UNSUBSCRIBE_EMAIL}?subject=unsubscribe%20{unsubscribe_token(subscriber)}"
     context = {
         "content": content,
-        "audience": Audience(audience).label.lower(),
+        "audience": "; ".join(Audience(audience).label.lower() for audience in audiences),
         "unsubscribe_url": link,
         "alerts_url": topics.absolute(reverse("alerts:subscribe")),
     }
@@ -193,13 +199,12 @@ def _send_one(pk: int, topic: topics.Topic, content: topics.AlertContent, connec
         return None
     delivery = retry_on_db_errors(lambda: Delivery.objects.select_related("subscriber").get(pk=pk))
     subscriber = delivery.subscriber
-    if subscriber.status != SubscriberStatus.CONFIRMED or not getattr(subscriber, topic.audience):
+    chosen = [audience for audience in _audiences(topic, content) if getattr(subscriber, audience)]
+    if subscriber.status != SubscriberStatus.CONFIRMED or not chosen:
         _finish(pk, message_id, DeliveryStatus.SKIPPED, "Unsubscribed before the alert was sent.")
         return "skipped"
     try:
-        message = alert_message(
-            content, subscriber, audience=topic.audience, connection=connection, message_id=message_id
-        )
+        message = alert_message(content, subscriber, audiences=chosen, connection=connection, message_id=message_id)
         message.send()
     except SMTP_ERRORS as error:
         claimed = Delivery.objects.filter(pk=pk, status=DeliveryStatus.SENDING, message_id=message_id)

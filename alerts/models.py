@@ -31,9 +31,12 @@ class Audience(models.TextChoices):
 
 
 class SubscriberQuerySet(models.QuerySet):
-    def receiving(self, audience: str):
-        """Confirmed subscribers who asked for ``audience`` (news, events or reports)."""
-        return self.filter(status=SubscriberStatus.CONFIRMED, **{audience: True})
+    def receiving(self, *audiences: str):
+        """Confirmed subscribers who asked for any of ``audiences`` (news, events or reports)."""
+        chosen = Q()
+        for audience in audiences:
+            chosen |= Q(**{audience: True})
+        return self.filter(chosen, status=SubscriberStatus.CONFIRMED)
 
 
 class Subscriber(models.Model):

@@ -11,6 +11,7 @@ from celery import shared_task
 
 from alerts import delivery, services, topics
 from irportal.workflow.outbox import TRANSIENT_DB_ERRORS, hand_to_worker
+from packages.selectors import published_with_package
 
 BACKOFF = {"retry_backoff": True, "retry_backoff_max": 60, "retry_jitter": True}
 
@@ -47,9 +48,15 @@ def takes_part(kind: str, transition: str) -> bool:
 
 
 def fan_out_change(payload: dict) -> int:
-    """The outbox's ``alerts.fan_out``: a publication with an alert topic, fanned out to its subscribers."""
+    """The outbox's ``alerts.fan_out``: a publication with an alert topic, fanned out to its subscribers.
+
+    An item that went public with its package is in the package's one mail, not in one of its own."""
     topic = topics.topic_for(payload["kind"], payload["transition"])
-    return queue_batches(topic.name, payload["item_id"]) if topic is not None else 0
+    if topic is None or (
+        payload["transition"] == "publish" and published_with_package(payload["kind"], payload["item_id"])
+    ):
+        return 0
+    return queue_batches(topic.name, payload["item_id"])
 
 
 @shared_task(

@@ -19,10 +19,23 @@ from alerts.models import Audience
 
 
 @dataclass(frozen=True)
+class AlertItem:
+    """One item of a mail about several (a package): its name and its public address."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class AlertContent:
     subject: str
     summary: str
     url: str
+    title: str = ""  # the item's own name, as a list of several items shows it
+    # A mail about several items (a package): each item, and the audiences of the subscribers who receive it
+    # (a subscriber of any of them); empty for one item, which goes to its topic's audience.
+    items: tuple[AlertItem, ...] = ()
+    audiences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,7 @@ def release_alert(item_id: int) -> AlertContent | None:
         subject=f"{_company_name()}: {content['headline']}",
         summary=content.get("subheadline") or "",
         url=absolute(release.get_absolute_url()),
+        title=content["headline"],
     )
 
 
@@ -89,6 +103,7 @@ def document_alert(item_id: int) -> AlertContent | None:
         subject=f"{_company_name()}: {doc.period_label} {doc.title}",
         summary=doc.summary or f"{doc.kind_label}, {doc.period_text}.",
         url=absolute(doc.url),
+        title=f"{doc.period_label} {doc.title}",
     )
 
 
@@ -126,6 +141,7 @@ def event_alert(item_id: int) -> AlertContent | None:
         subject=f"{_company_name()} event: {event.title}",
         summary=f"{event.title}{f', {when}' if when else ''}. Details and the webcast link are on the event page.",
         url=absolute(event.get_absolute_url()),
+        title=f"{event.title}{f', {when}' if when else ''}",
     )
 
 
@@ -141,7 +157,36 @@ def event_replay_alert(item_id: int) -> AlertContent | None:
     )
 
 
+def package_alert(item_id: int) -> AlertContent | None:
+    """One mail for the items of a package that went public together, to a subscriber of any of their audiences."""
+    from packages.models import Package
+    from packages.workflow import members_of
+
+    now = timezone.now()
+    package = Package.objects.filter(pk=item_id).first()
+    if package is None or package.public_revision(now) is None:
+        return None
+    parts = []
+    for member in members_of(package):
+        topic = topic_for(member.spec.kind, "publish")
+        content = topic.build(member.item.pk) if topic is not None else None
+        if content is not None:
+            parts.append((topic.audience, content))
+    if not parts:
+        return None
+    lead = parts[0][1]
+    return AlertContent(
+        subject=lead.subject,
+        summary=f"Published together: {len(parts)} items.",
+        url=lead.url,
+        title=lead.title,
+        items=tuple(AlertItem(content.title, content.url) for _, content in parts),
+        audiences=tuple(dict.fromkeys(audience for audience, _ in parts)),
+    )
+
+
 register(Topic("release", "publish", Audience.NEWS, release_alert))
 register(Topic("event", "publish", Audience.EVENTS, event_alert))
 register(Topic("event", "replay_publish", Audience.EVENTS, event_replay_alert))
 register(Topic("document", "publish", Audience.REPORTS, document_alert))
+register(Topic("package", "publish", Audience.NEWS, package_alert))

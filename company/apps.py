@@ -10,11 +10,13 @@ class CompanyConfig(AppConfig):
     def ready(self):
         from celery.signals import task_postrun, task_prerun
 
-        from company import zone
-        from irportal.accounts import navigation, roles
+        from company import demo, setup, zone
+        from irportal.accounts import dashboard, navigation, roles
         from irportal.audit.registry import register_action
 
         register_action("company.profile_update", "Changed company profile")
+        register_action("company.demo_remove", "Removed the demo content")
+        register_action("company.demo_remove_refused", "Removal of the demo content refused")
         register_action("security.upload_refused", "Upload refused (file checks or malware scan)")
         # The name profile changes were recorded under before the profile had an app of its own.
         register_action("investors.profile_update", "Changed company profile (older entries)")
@@ -25,3 +27,17 @@ class CompanyConfig(AppConfig):
         navigation.register(
             navigation.NavItem("Company profile", "company:profile_edit", "company.change_companyprofile", order=90)
         )
+        navigation.register(
+            navigation.NavItem("Make this portal yours", "company:setup", "company.change_companyprofile", order=91)
+        )
+        # First on the IR Admin's dashboard until every set-up step is done.
+        dashboard.register(
+            dashboard.Panel(
+                "setup",
+                "staff/dashboard/_setup.html",
+                setup.dashboard_context,
+                permission="company.change_companyprofile",
+                order=0,
+            )
+        )
+        demo.register(demo.DemoContent("users", "demo sign-ins", demo.demo_users_count, demo.demo_users_remove, 90))

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView, View
 
+from company import demo, setup
 from company.files import record_refusals
 from company.forms import CompanyProfileForm
 from company.models import CompanyProfile
 from company.services import company_profile_update
+from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin
 
 LOGO_MAX_AGE = 365 * 24 * 3600
@@ -49,3 +51,39 @@ class CompanyProfileEditView(StaffPermissionMixin, FormView):
         )
         messages.success(self.request, "The company profile was saved.")
         return redirect("company:profile_edit")
+
+
+class SetupView(StaffPermissionMixin, TemplateView):
+    """ "Make this portal yours": the set-up steps, each done or not, and the removal of the demo content."""
+
+    permission_required = "company.change_companyprofile"
+    template_name = "staff/setup.html"
+
+    def get_context_data(self, **kwargs):
+        steps = setup.checklist()
+        return super().get_context_data(
+            steps=steps,
+            done=sum(step["done"] for step in steps),
+            demo_left=demo.remaining(),
+            own_published=demo.own_published(),
+            **kwargs,
+        )
+
+
+class DemoRemoveView(StaffPermissionMixin, View):
+    """Remove the demo content: one action, confirmed with the second factor."""
+
+    permission_required = "company.change_companyprofile"
+
+    def post(self, request):
+        try:
+            step_up = stepup.evidence(request)
+        except stepup.StepUpRequired as required:
+            return stepup.challenge(request, required, action="Remove the demo content")
+        try:
+            removed = demo.demo_content_remove(actor=request.user, step_up=step_up)
+        except demo.DemoRemovalRefused as refused:
+            messages.error(request, str(refused))
+            return redirect("company:setup")
+        messages.success(request, f"The demo content was removed ({sum(removed.values())} items).")
+        return redirect("company:setup")

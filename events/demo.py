@@ -61,6 +61,7 @@ def seed_demo_events(*, now: datetime | None = None) -> list[Event]:
             webcast_url=f"https://webcasts.example/halvorsen/{slug}",
             description="",
         )
+        Event.objects.filter(pk=event.pk).update(is_demo=True)
         event_submit(event_id=event.pk, actor=author)
         event_approve(event_id=event.pk, actor=approver)
         event = event_publish(event_id=event.pk, actor=approver)

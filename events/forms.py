@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from company.forms import CompanyDateTimeField
 from company.models import CompanyProfile
-from company.timefmt import datetime_text
 from events import timefmt
 from events.content import heading
 from events.ics import DEFAULT_DURATION
@@ -36,7 +35,6 @@ from irportal.forms import (
     time_zone_choices,
     unique_slug,
 )
-from irportal.workflow.models import State
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 
@@ -276,15 +274,9 @@ class AnnouncedEventsField(forms.ModelMultipleChoiceField):
     home_zone = "UTC"  # the form sets the company's
     now = None  # and the moment the list is read
 
-    def state(self, event) -> str:
-        """Its workflow state, an approved event with an embargo ahead as ``Scheduled for <company time>``."""
-        if event.status == State.APPROVED and event.publish_at and event.publish_at > self.now:
-            return f"Scheduled for {datetime_text(event.publish_at.astimezone(timefmt.zone(self.home_zone)))}"
-        return event.get_status_display()
-
     def label_from_instance(self, event):
         parts = [heading(event.title, event.organizer), timefmt.when(event.starts_at, event.time_zone, self.home_zone)]
-        parts.append(self.state(event))
+        parts.append(timefmt.state(event, self.now, self.home_zone))
         announced = [f"“{link.release.headline}”" for link in event.announcements.all()]
         if announced:
             parts.append(f"announced in {', '.join(announced)}")

@@ -8,7 +8,7 @@ kept on the row, outside the revision: they change through their own audited
 actions without sending the event back through approval.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,6 +23,10 @@ from events import timefmt
 from irportal.workflow.models import BaseRevision, State, WorkflowItem, WorkflowItemQuerySet
 
 MAX_REPLAY_DAYS = 365
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _local_moment(instant, zone_name: str) -> str:
@@ -199,9 +203,21 @@ class Event(WorkflowItem):
 
 class EventRevision(BaseRevision):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="revisions")
+    # The snapshot's times as columns, so the public lists select and sort by what the public reads (a
+    # correction waiting for approval has other times on the event's row). Set from the content on save.
+    starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ends_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(BaseRevision.Meta):
         constraints = [models.UniqueConstraint(fields=["event", "number"], name="event_revision_unique")]
+
+    def save(self, *args, **kwargs):
+        self.columns_from_content()
+        super().save(*args, **kwargs)
+
+    def columns_from_content(self) -> None:
+        self.starts_at = _instant(self.content.get("starts_at"))
+        self.ends_at = _instant(self.content.get("ends_at"))
 
 
 class EventAnnouncement(models.Model):

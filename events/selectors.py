@@ -1,14 +1,19 @@
 """Reads: which events the public sees at a moment, and what staff should look at next."""
 
+import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Min, Q
+from dateutil.relativedelta import relativedelta
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Case, F, Max, Min, Q, When
 from django.db.models.functions import Coalesce
 
 from company.models import CompanyProfile
 from events.content import EventDocument
 from events.models import Event
-from irportal.workflow.models import State
+from irportal.ops.moments import Moments, earliest
+from irportal.workflow.models import State, due_approval
 
 
 def public_events(now: datetime):
@@ -33,6 +38,133 @@ def public_document(slug: str, now: datetime) -> EventDocument | None:
         return None
     doc = document(event, now=now, home_zone=CompanyProfile.load().home_time_zone)
     return doc if doc is not None and doc.starts_at is not None else None
+
+
+# The events page: the current and upcoming events (at most this many, soonest first), then the past events
+# of one year, most recent first, this many a page.
+UPCOMING_SHOWN = 50
+PAST_PAGE_SIZE = 20
+# The events calendar (events.ics) holds the events that started at most this many months ago, and every
+# event ahead: its size follows the company's pace of events, not the length of its history.
+CALENDAR_MONTHS_BACK = 13
+# A row in these states may have other times than the revision the public reads (a correction is pending).
+_UNSETTLED = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
+
+
+def _public_time(field: str, now: datetime):
+    """The revision column ``field`` of the revision the public reads at ``now``."""
+    return Case(When(due_approval(now), then=F(f"approved_revision__{field}")), default=F(f"live_revision__{field}"))
+
+
+def public_events_by_time(now: datetime, rows: Q):
+    """Public events annotated with the times the public reads (``public_starts_at``, ``public_finishes_at``).
+
+    ``rows`` narrows on the row's own indexed times (``starts_at``, ``finishes_at``) first. A published
+    row's times are those of its live revision, so for it the narrowing is exact; a row with a correction
+    pending may have other times on its row, so those (few) rows are always read and decided by the
+    revision the public reads. Filter on the annotations for the exact answer.
+    """
+    return (
+        public_events(now)
+        .alias(finishes_at=Coalesce("ends_at", "starts_at"))
+        .filter(rows | Q(status__in=_UNSETTLED))
+        .annotate(
+            public_starts_at=_public_time("starts_at", now),
+            public_finishes_at=Coalesce(_public_time("ends_at", now), _public_time("starts_at", now)),
+        )
+        .filter(public_starts_at__isnull=False)
+    )
+
+
+def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo) -> list[int]:
+    """Every year from the most recent past event's to the oldest's, newest first, in company time.
+
+    Two reads at the ends of the start-time index for the published rows, and one over the rows with a
+    correction pending; never a scan of the history.
+    """
+    settled = (
+        Event.objects.filter(status=State.PUBLISHED, live_revision__isnull=False)
+        .alias(finishes_at=Coalesce("ends_at", "starts_at"))
+        .filter(finishes_at__lte=now)
+        .aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    )
+    pending = (
+        public_events_by_time(now, Q(pk__in=[]))
+        .filter(public_finishes_at__lte=now)
+        .aggregate(first=Min("public_starts_at"), last=Max("public_starts_at"))
+    )
+    firsts = [moment for moment in (settled["first"], pending["first"]) if moment]
+    lasts = [moment for moment in (settled["last"], pending["last"]) if moment]
+    if not firsts:
+        return []
+    return list(range(max(lasts).astimezone(zone).year, min(firsts).astimezone(zone).year - 1, -1))
+
+
+def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo):
+    """The public events that started in ``year`` (company time) and are over at ``now``, most recent first."""
+    start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    rows = Q(starts_at__gte=start, starts_at__lt=end, finishes_at__lte=now)
+    return (
+        public_events_by_time(now, rows)
+        .filter(public_starts_at__gte=start, public_starts_at__lt=end, public_finishes_at__lte=now)
+        .order_by("-public_starts_at", "-pk")
+    )
+
+
+def upcoming_events(now: datetime):
+    """The public events not over at ``now`` (live ones included), soonest first."""
+    return (
+        public_events_by_time(now, Q(finishes_at__gt=now))
+        .filter(public_finishes_at__gt=now)
+        .order_by("public_starts_at", "pk")
+    )
+
+
+@dataclass
+class EventsPage:
+    years: list[int]  # the years with past events, newest first
+    year: int | None  # the year whose past events are listed
+    page: Page | None  # None: a page number past the end
+    paginator: Paginator
+    documents: list[EventDocument]  # the page's past events
+    upcoming: list[EventDocument] | None  # None: not on this page (a year or page was asked for)
+    more_upcoming: bool
+
+
+def events_page(
+    now: datetime, *, company: CompanyProfile, year: int | None, number: str | None, upcoming: bool
+) -> EventsPage:
+    """The events page: the upcoming events when asked, and a page of one year's past events.
+
+    Without a year, the most recent year with past events; a year without past events lists none. A fixed
+    number of queries, each bounded by a page or by one year's events, whatever the length of the history.
+    """
+    years = past_event_years(now, company.zone)
+    year = year if year is not None else (years[0] if years else None)
+    soonest, more = None, False
+    if upcoming:
+        found = _documents(upcoming_events(now)[: UPCOMING_SHOWN + 1], now, company.home_time_zone)
+        soonest, more = found[:UPCOMING_SHOWN], len(found) > UPCOMING_SHOWN
+    past = past_events_in(now, year, company.zone) if year in years else Event.objects.none()
+    paginator = Paginator(past, PAST_PAGE_SIZE)
+    try:
+        page = paginator.page(number or 1)
+    except InvalidPage:
+        page = None
+    documents = _documents(page.object_list, now, company.home_time_zone) if page else []
+    return EventsPage(years, year, page, paginator, documents, soonest, more)
+
+
+def calendar_documents(now: datetime, home_zone: str | None = None) -> list[EventDocument]:
+    """What the events calendar holds: the events started at most ``CALENDAR_MONTHS_BACK`` months ago and
+    every event ahead, in the order they start."""
+    since = now - relativedelta(months=CALENDAR_MONTHS_BACK)
+    events = (
+        public_events_by_time(now, Q(starts_at__gte=since))
+        .filter(public_starts_at__gte=since)
+        .order_by("public_starts_at", "pk")
+    )
+    return _documents(events, now, home_zone or CompanyProfile.load().home_time_zone)
 
 
 def upcoming_and_past(documents: list[EventDocument]) -> tuple[list[EventDocument], list[EventDocument]]:
@@ -79,15 +211,18 @@ def _documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
 SCHEDULED_FIELDS = ("starts_at", "ends_at", "replay_available_at", "replay_expires_at")
 
 
-def next_scheduled_change(now: datetime) -> datetime | None:
-    """The next moment the public events pages change by themselves, in one query.
+def scheduled_moments(now: datetime) -> list[Moments]:
+    """When the public events pages change by themselves after ``now``.
 
     An approved event's embargo, an event starting or ending (it moves from
     upcoming to past), a replay opening or closing. The public cache keeps no
     copy past it.
     """
-    moments = Event.objects.exclude(status=State.WITHDRAWN).aggregate(
-        embargo=Min("publish_at", filter=Q(status=State.APPROVED, publish_at__gt=now)),
-        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in SCHEDULED_FIELDS},
-    )
-    return min(filter(None, moments.values()), default=None)
+    listed = Event.objects.exclude(status=State.WITHDRAWN)
+    moments = [Moments(listed.filter(status=State.APPROVED, publish_at__gt=now), "publish_at")]
+    return moments + [Moments(listed.filter(**{f"{field}__gt": now}), field) for field in SCHEDULED_FIELDS]
+
+
+def next_scheduled_change(now: datetime) -> datetime | None:
+    """The next moment the public events pages change by themselves, in one query."""
+    return earliest(scheduled_moments(now), now)

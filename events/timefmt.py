@@ -9,7 +9,8 @@ of a daylight-saving change. Dates are written in the company's style
 import zoneinfo
 from datetime import date, datetime
 
-from company.timefmt import clock_with_zone, date_text, short_date
+from company.timefmt import clock_with_zone, date_text, datetime_text, short_date
+from irportal.workflow.models import State
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
@@ -46,3 +47,11 @@ def when(instant: datetime, event_zone: str, home_zone: str) -> str:
 def local_date(instant: datetime, zone_name: str) -> str:
     """``Dec. 8, 2026``: the date in ``zone_name``."""
     return date_text(instant.astimezone(zone(zone_name)).date())
+
+
+def state(item, now: datetime, home_zone: str) -> str:
+    """An event's (or a release's) workflow state as the console names it; approved with an embargo ahead,
+    ``Scheduled for`` that second in company time."""
+    if item.status == State.APPROVED and item.publish_at and item.publish_at > now:
+        return f"Scheduled for {datetime_text(item.publish_at.astimezone(zone(home_zone)))}"
+    return item.get_status_display()

@@ -8,14 +8,17 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from django.db.models import Q
 
-        from governance import workflow  # noqa: F401 - registers the workflow specs and the sweep parts
+        from company import demo as company_demo
+        from governance import workflow  # registers the workflow specs and the sweep parts
         from governance.console import CommitteeKind, PersonKind
         from governance.models import Committee, CommitteeRevision, Person, PersonPhoto, PersonRevision
         from irportal.accounts import roles
         from irportal.audit import retention
         from irportal.workflow import console
+        from irportal.workflow.demo import demo_kind
 
-        was_public = Q(first_published_at__isnull=False) | Q(status__in=["published", "withdrawn"])
+        # A demo person or committee is not the company's disclosure: it goes with the demo content.
+        was_public = (Q(first_published_at__isnull=False) | Q(status__in=["published", "withdrawn"])) & Q(is_demo=False)
         for model, revision, noun in ((Person, PersonRevision, "person"), (Committee, CommitteeRevision, "committee")):
             retention.protect(
                 model,
@@ -25,12 +28,12 @@ class GovernanceConfig(AppConfig):
             )
             retention.protect(
                 revision,
-                when=Q(**{f"{noun}__first_published_at__isnull": False}),
+                when=Q(**{f"{noun}__first_published_at__isnull": False, f"{noun}__is_demo": False}),
                 reason=f"the revisions of a {noun} that was public are part of the disclosure record",
             )
         retention.protect(
             PersonPhoto,
-            when=Q(person__first_published_at__isnull=False),
+            when=Q(person__first_published_at__isnull=False, person__is_demo=False),
             reason="the photos of a person who was public are part of the disclosure record",
         )
         for name in ("person", "committee"):
@@ -46,3 +49,7 @@ class GovernanceConfig(AppConfig):
             roles.grant(roles.IR_ADMIN, f"governance.view_{name}")
         console.register(PersonKind())
         console.register(CommitteeKind())
+        # Removed before the documents (a committee names its charter).
+        photos = ((PersonPhoto, "person"),)
+        company_demo.register(demo_kind(workflow.PERSON, "people", order=10, files=photos, detach=("photo",)))
+        company_demo.register(demo_kind(workflow.COMMITTEE, "committees", order=15))

@@ -21,6 +21,7 @@ from django.urls import reverse
 from company.selectors import sections_present
 from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
+from irportal.ops.moments import Moments
 from irportal.workflow.models import public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
 from reports.selectors import governance_documents_public, public_charters
@@ -154,7 +155,6 @@ def sections(now: datetime.datetime, present: set[str] | None = None) -> list[st
     return [name for name in shown if name != "committees" or "board" in present]
 
 
-def service_ends(now: datetime.datetime) -> list:
-    """When a listed person's service ends after ``now`` (``WorkflowSpec.scheduled``): the public pages change."""
-    ending = _serving(now).filter(public_listed_until__gt=now).order_by()
-    return [ending.values_list("public_listed_until", flat=True)]
+def service_end_moments(now: datetime.datetime) -> list[Moments]:
+    """When a listed person's service ends after ``now``: the end of their last day, kept on the revision."""
+    return [Moments(_serving(now).filter(public_listed_until__gt=now), "public_listed_until")]

@@ -11,12 +11,10 @@ from datetime import datetime
 
 from governance.checks import committee_checks, person_checks
 from governance.models import Committee, Person
-from governance.selectors import service_ends
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
 
-# A director or an officer leaves the public lists at the end of their last day of service.
-PERSON = engine.register(WorkflowSpec(kind="person", model=Person, checks=person_checks, scheduled=service_ends))
+PERSON = engine.register(WorkflowSpec(kind="person", model=Person, checks=person_checks))
 COMMITTEE = engine.register(WorkflowSpec(kind="committee", model=Committee, checks=committee_checks))
 
 

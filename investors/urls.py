@@ -23,7 +23,7 @@ news_patterns = (
 
 event_patterns = (
     [
-        path("", public_page(events.event_list), name="list"),
+        path("", public_page(events.event_list, params=("year", "page")), name="list"),
         path("<slug:slug>/", public_page(events.event_detail), name="detail"),
         path("<slug:slug>.ics", public_page(events.event_ics), name="ics"),
     ],

@@ -1,10 +1,10 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from investors import urls as public_urls
 from investors.cache import public_page
-from investors.sitemaps import DocumentsSitemap, InvestorPagesSitemap, NewsSitemap
+from investors.sitemaps import SECTIONS
 from investors.views.events import events_ics
 from investors.views.home import robots_txt
 from irportal import health
@@ -12,8 +12,6 @@ from irportal.ops.metrics import metrics_view
 from irportal.workflow.console import calendar as console_calendar
 from wire import urls as wire_urls
 from wire.views import WebhookView
-
-SITEMAPS = {"pages": InvestorPagesSitemap, "news": NewsSitemap, "documents": DocumentsSitemap}
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
@@ -26,7 +24,18 @@ urlpatterns = [
     path("investors/stock/", include(public_urls.stock_patterns)),
     path("investors/governance/", include(public_urls.governance_patterns)),
     path("investors/alerts/", include("alerts.urls")),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        public_page(sitemaps.index),
+        {"sitemaps": SECTIONS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(sitemaps.sitemap, params=("p",)),
+        {"sitemaps": SECTIONS, "template_name": "public/sitemap.xml"},
+        name="sitemap_section",
+    ),
     path("robots.txt", public_page(robots_txt), name="robots"),
     path("staff/alerts/", include("alerts.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),

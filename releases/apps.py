@@ -8,22 +8,33 @@ class ReleasesConfig(AppConfig):
     def ready(self):
         from django.db.models import Q
 
+        from company import demo
         from irportal.accounts import navigation, roles
         from irportal.audit import retention
         from irportal.workflow import console
-        from releases import workflow  # noqa: F401 - registers the workflow spec and the sweep part
+        from irportal.workflow.demo import demo_kind
+        from releases import setup, workflow  # noqa: F401 - register the set-up steps, the workflow spec, the sweep
         from releases.console import ReleaseKind
-        from releases.models import Release, ReleaseRevision
+        from releases.models import (
+            Boilerplate,
+            BoilerplateVersion,
+            MediaContact,
+            Release,
+            ReleaseAttachment,
+            ReleaseImage,
+            ReleaseRevision,
+        )
 
+        # A demo release is not the company's disclosure: it goes with the demo content.
         retention.protect(
             Release,
-            when=Q(first_published_at__isnull=False) | Q(status__in=["published", "withdrawn"]),
+            when=(Q(first_published_at__isnull=False) | Q(status__in=["published", "withdrawn"])) & Q(is_demo=False),
             reason="a release that was public is part of the disclosure record",
             retained_from="first_published_at",
         )
         retention.protect(
             ReleaseRevision,
-            when=Q(release__first_published_at__isnull=False),
+            when=Q(release__first_published_at__isnull=False, release__is_demo=False),
             reason="the revisions of a release that was public are part of the disclosure record",
         )
 
@@ -46,6 +57,11 @@ class ReleasesConfig(AppConfig):
             "releases.change_boilerplate",
         )
         console.register(ReleaseKind())
+        files = ((ReleaseImage, "release"), (ReleaseAttachment, "release"))
+        demo.register(demo_kind(workflow.RELEASE, "releases", order=40, files=files))
+        versions = ((BoilerplateVersion, "boilerplate"),)
+        demo.register(demo.demo_rows(Boilerplate, "boilerplates", order=45, through=versions))
+        demo.register(demo.demo_rows(MediaContact, "contacts", order=45))
         navigation.register(navigation.NavItem("Contacts", "releases:contacts", "releases.view_mediacontact", order=30))
         navigation.register(
             navigation.NavItem("Boilerplates", "releases:boilerplates", "releases.view_boilerplate", order=40)

@@ -102,9 +102,11 @@ def _boilerplate(author, name, kind, title, text):
     existing = Boilerplate.objects.filter(name=name).first()
     if existing is not None and existing.latest is not None:
         return existing.latest
-    return services.boilerplate_save(
+    version = services.boilerplate_save(
         actor=author, pk=None, name=name, kind=kind, title=title, text=text, is_default=True
     )
+    Boilerplate.objects.filter(pk=version.boilerplate_id).update(is_demo=True)
+    return version
 
 
 def seed_demo_releases(*, author, approver, now: dt.datetime) -> None:
@@ -133,6 +135,7 @@ def seed_demo_releases(*, author, approver, now: dt.datetime) -> None:
             about=about,
             safe_harbor=harbor,
         )
+        Release.objects.filter(pk=release.pk).update(is_demo=True)
         _advance(release, spec["state"], author=author, approver=approver, publish_at=when)
 
 

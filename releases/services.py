@@ -72,8 +72,12 @@ def _save_edit(release: Release, *, actor, action: str, fields: dict, contacts, 
     return release
 
 
-def _locked_for_edit(pk: int, actor, base_version: int | None) -> Release:
+def _permitted(actor, pk: int) -> None:
+    """Checked before the transaction, so that the audited refusal is kept."""
     engine.require_permission(RELEASE, actor=actor, verb="change", pk=pk)
+
+
+def _locked_for_edit(pk: int, base_version: int | None) -> Release:
     release = Release.objects.select_for_update().get(pk=pk)
     if base_version is not None and release.version != base_version:
         raise EditConflict(release)
@@ -84,8 +88,9 @@ def release_update(
     *, actor, pk: int, base_version: int | None, contacts: list[MediaContact] | None = None, **fields
 ) -> Release:
     """Save the author's edit; ``base_version`` is the revision the form was opened on."""
+    _permitted(actor, pk)
     with transaction.atomic():
-        release = _locked_for_edit(pk, actor, base_version)
+        release = _locked_for_edit(pk, base_version)
         return _save_edit(
             release, actor=actor, action="release.edit", fields=fields, contacts=contacts, note="", data={}
         )
@@ -93,8 +98,9 @@ def release_update(
 
 def release_restore(*, actor, pk: int, number: int) -> Release:
     """Make an older revision's content the working copy again, as a new revision."""
+    _permitted(actor, pk)
     with transaction.atomic():
-        release = _locked_for_edit(pk, actor, None)
+        release = _locked_for_edit(pk, None)
         content = release.revisions.get(number=number).content
         fields = {
             "headline": content["headline"],
@@ -128,8 +134,9 @@ def release_restore(*, actor, pk: int, number: int) -> Release:
 
 def release_attach(*, actor, pk: int, kind: str, build) -> Release:
     """Add an image or attachment (``build(release, token)`` saves it) as a new revision."""
+    _permitted(actor, pk)
     with transaction.atomic():
-        release = _locked_for_edit(pk, actor, None)
+        release = _locked_for_edit(pk, None)
         attached = build(release, secrets.token_hex(16))
         return _save_edit(
             release,
@@ -143,8 +150,9 @@ def release_attach(*, actor, pk: int, kind: str, build) -> Release:
 
 
 def release_detach(*, actor, pk: int, kind: str, file_id: int) -> Release:
+    _permitted(actor, pk)
     with transaction.atomic():
-        release = _locked_for_edit(pk, actor, None)
+        release = _locked_for_edit(pk, None)
         related = release.images if kind == "image" else release.attachments
         item = related.get(pk=file_id)
         related.filter(pk=file_id).update(removed=True)

@@ -118,6 +118,7 @@ def _pdf(name: str, data: bytes):
 
 
 def _publish(document: Document, *, author, approver) -> Document:
+    Document.objects.filter(pk=document.pk).update(is_demo=True)
     engine.submit(DOCUMENT, pk=document.pk, actor=author)
     engine.approve(DOCUMENT, pk=document.pk, actor=approver, acknowledged=EVERY_WARNING)
     return engine.publish(DOCUMENT, pk=document.pk, actor=approver)

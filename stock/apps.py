@@ -14,14 +14,17 @@ class StockConfig(AppConfig):
         from django.db.models import Q
         from django.db.models.functions import Now
 
+        from company import demo as company_demo
         from irportal.accounts import navigation, roles
         from irportal.audit import retention
         from irportal.audit.registry import register_action
         from irportal.ops import imports
-        from stock import providers, services, tasks  # noqa: F401 - tasks registers the task
+        from stock import demo, providers, services, tasks  # noqa: F401 - tasks registers the task
         from stock.models import Dividend, StockSplit
 
         register_action("stock.prices_import", "Imported share prices")
+        for content in demo.demo_stock():
+            company_demo.register(content)
         for name, label in (("dividend", "dividend"), ("split", "stock split"), ("analyst", "analyst coverage")):
             register_action(f"stock.{name}_create", f"Added a {label}")
             register_action(f"stock.{name}_update", f"Changed a {label}")

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from stock.models import AnalystCoverage, PriceSource
+from company.demo import DemoContent
+from stock.models import AnalystCoverage, DailyPrice, PriceSource
 from stock.prices_csv import Bar
-from stock.services import prices_store
+from stock.services import prices_store, stock_rows_delete
 
 DEMO_ANALYSTS = [
     ("Brightwater Securities", "Noor Haddad"),
@@ -21,6 +22,7 @@ DEMO_ANALYSTS = [
     ("Canyon Ridge Research", "Theo Marchetti"),
 ]
 CENT = Decimal("0.01")
+DEMO_PROVIDER = "demo"
 
 
 def demo_bars(today: date, days: int = 730) -> list[Bar]:
@@ -41,5 +43,22 @@ def demo_bars(today: date, days: int = 730) -> list[Bar]:
 def seed_demo_stock(*, user, today: date) -> None:
     if AnalystCoverage.objects.aggregate(last=Max("pk"))["last"] is None:
         for order, (firm, analyst) in enumerate(DEMO_ANALYSTS, start=1):
-            AnalystCoverage.objects.create(firm=firm, analyst=analyst, order=order, updated_by=user)
-    prices_store(actor=None, bars=demo_bars(today), provider="demo", source=PriceSource.END_OF_DAY, data={})
+            AnalystCoverage.objects.create(firm=firm, analyst=analyst, order=order, updated_by=user, is_demo=True)
+    prices_store(actor=None, bars=demo_bars(today), provider=DEMO_PROVIDER, source=PriceSource.END_OF_DAY, data={})
+
+
+def demo_stock() -> list[DemoContent]:
+    """The demo's share prices (the rows its provider wrote) and analysts, for ``company.demo.register``."""
+    return [
+        DemoContent(
+            name=label,
+            label=label,
+            count=lambda rows=rows: rows().count(),
+            remove=lambda rows=rows: stock_rows_delete(rows()),
+            order=50,
+        )
+        for label, rows in (
+            ("days of share prices", lambda: DailyPrice.objects.filter(provider=DEMO_PROVIDER)),
+            ("analysts", lambda: AnalystCoverage.objects.filter(is_demo=True)),
+        )
+    ]

@@ -134,6 +134,9 @@ class AnalystCoverage(models.Model):
     is_active = models.BooleanField(_("shown"), default=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField(
+        default=False, editable=False, help_text="Made for the demo company; removed with the demo content"
+    )
 
     class Meta:
         ordering = ["order", "firm", "analyst"]

@@ -75,6 +75,15 @@ def prices_store(*, actor, bars: list[Bar], provider: str, source: str, data: di
     return stored
 
 
+def stock_rows_delete(rows) -> int:
+    """Delete these rows (the demo's prices or analysts) in the caller's transaction; the public pages follow
+    after its commit."""
+    deleted, _ = rows.delete()
+    if deleted:
+        _announce()
+    return deleted
+
+
 def prices_upload(*, actor, data: bytes, filename: str) -> PricesStored:
     """A CSV from the console: checked whole first (``PricesRejected`` names each bad row), then stored."""
     bars = parse_prices(data, today=timezone.localdate())

@@ -14,8 +14,9 @@ class WireConfig(AppConfig):
         from irportal.accounts import dashboard, navigation, roles
         from irportal.audit import retention
         from irportal.audit.registry import register_action
+        from irportal.ops.metrics import register_collector
         from irportal.workflow import console, engine, outbox, sweep
-        from wire import operations, services
+        from wire import metrics, operations, services
         from wire.checks import check_wire_configuration
         from wire.models import Exhibit, ExhibitImage, Transmission
 
@@ -31,6 +32,7 @@ class WireConfig(AppConfig):
         )
         outbox.register(services.ALARM_MAIL, services.send_alarm_mail, on_change=lambda kind, transition: False)
         sweep.register("wire.alarms", services.raise_alarms, oldest_due=services.oldest_alarm_due)
+        register_collector("wire", metrics.collect_metrics)
         for name, label in [
             ("wire.sent", "Sent to the newswire"),
             ("wire.failed", "Transmission to the newswire failed"),

@@ -448,7 +448,11 @@ def _wrap(text: str, *, indent: str = "", first: str = "") -> str:
         words = " ".join(line.split())
         lines.append(
             textwrap.fill(
-                words, TEXT_LINE_MAX, initial_indent=first if number == 0 else indent, subsequent_indent=indent
+                words,
+                TEXT_LINE_MAX,
+                initial_indent=first if number == 0 else indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,  # an address (or a word) stays whole: only a line's spaces break it
             )
             or (first if number == 0 else "").rstrip()
         )

@@ -26,6 +26,9 @@ class WireState:
     state: str  # "website_only", "waiting" (no embargo yet), or a transmission's status
     label: str
     alarms: list[str] = field(default_factory=list)
+    # The next moment an alarm may be raised (ten minutes before the embargo, or the embargo): an open
+    # dashboard asks the server again then.
+    alarm_at: datetime | None = None
 
     @property
     def embargo(self):
@@ -65,6 +68,10 @@ def wire_state(release: Release, transmissions: list[Transmission], now: datetim
         state.alarms.append("not_accepted")
     if gate_shut and release.publish_at <= now:
         state.alarms.append("held")
+    if current and not transmission.accepted and release.publish_at - ALARM_BEFORE > now:
+        state.alarm_at = release.publish_at - ALARM_BEFORE
+    elif gate_shut and release.publish_at > now:
+        state.alarm_at = release.publish_at
     if (
         transmission.status in {Status.SENT, Status.ACCEPTED}
         and transmission.hold_until > now

@@ -500,16 +500,17 @@ def _current_transmissions():
     )
 
 
+def not_accepted_transmissions():
+    """Transmissions a held release's gate waits for, which the wire has not accepted."""
+    return _current_transmissions().filter(status__in=[Status.QUEUED, Status.SENDING, Status.SENT, Status.FAILED])
+
+
 def raise_alarms(now: datetime) -> list[int]:
     """The sweep's part: each alarm once. Ten minutes before the embargo with no acceptance from the wire;
     at the embargo, a release the website holds because the wire has not accepted (in time) or confirmed;
     and a release changed after the wire received it, while the wire still holds that revision."""
     raised = []
-    soon = _current_transmissions().filter(
-        status__in=[Status.QUEUED, Status.SENDING, Status.SENT, Status.FAILED],
-        hold_until__lte=now + ALARM_BEFORE,
-        alarm_soon_at__isnull=True,
-    )
+    soon = not_accepted_transmissions().filter(hold_until__lte=now + ALARM_BEFORE, alarm_soon_at__isnull=True)
     held = _current_transmissions().filter(
         hold_until__lte=now, alarm_held_at__isnull=True, status__in=[*CONFIRMABLE - {Status.CONFIRMED}]
     )

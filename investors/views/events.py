@@ -14,9 +14,30 @@ from reports.selectors import slides_for_event
 
 @require_safe
 def event_list(request):
-    now = timezone.now()
-    upcoming, past = selectors.upcoming_and_past(selectors.public_documents(now))
-    return render(request, "public/events/list.html", {"upcoming": upcoming, "past": past})
+    """Current and upcoming events first, then the past events of one year (``?year=``), paginated (``?page=``).
+
+    The first page without a year shows the upcoming events and the most recent year's past events; an
+    unknown year or page answers 404.
+    """
+    raw_year, number = request.GET.get("year", ""), request.GET.get("page")
+    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    upcoming = not raw_year and number in (None, "", "1")
+    listing = selectors.events_page(
+        timezone.now(), company=request.company, year=year, number=number, upcoming=upcoming
+    )
+    unknown_year = raw_year != "" and year not in listing.years
+    page = listing.page
+    context = {
+        "listing": listing,
+        "page": page,
+        "unknown_year": unknown_year,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
+        "year_query": f"year={listing.year}&" if listing.year else "",
+        "pages_label": f"Pages of the past events in {listing.year}",
+        "calendar_months": selectors.CALENDAR_MONTHS_BACK,
+        "upcoming_shown": selectors.UPCOMING_SHOWN,
+    }
+    return render(request, "public/events/list.html", context, status=404 if unknown_year or page is None else 200)
 
 
 def _public_or_404(slug, now):
@@ -51,6 +72,6 @@ def event_ics(request, slug):
 
 @require_safe
 def events_ics(request):
+    """The events of the last ``CALENDAR_MONTHS_BACK`` months and every event ahead."""
     now = timezone.now()
-    documents = sorted(selectors.public_documents(now), key=lambda doc: doc.starts_at)
-    return _calendar_response(documents, name="Investor events", filename="events.ics", now=now)
+    return _calendar_response(selectors.calendar_documents(now), name="Investor events", filename="events.ics", now=now)

@@ -3,7 +3,9 @@
 An app registers a ``Panel`` from its ``AppConfig.ready()``: a template and
 a function that answers the panel's context for one user at one moment, in a
 number of queries that does not grow with the data (lists are bounded). The
-dashboard shows, in order, the panels the user may see.
+dashboard shows, in order, the panels the user may see; a panel whose context
+says ``hidden`` (e.g. a checklist all done) is left out, one that says ``wide``
+takes the page's width.
 """
 
 from collections.abc import Callable
@@ -35,8 +37,9 @@ def register(panel: Panel) -> None:
 
 
 def panels_for(user, now: datetime) -> list[dict]:
-    return [
+    shown = [
         {"name": panel.name, "template": panel.template, **panel.context(user, now)}
         for panel in sorted(_PANELS.values(), key=lambda panel: (panel.order, panel.name))
         if panel.allowed(user)
     ]
+    return [panel for panel in shown if not panel.get("hidden")]

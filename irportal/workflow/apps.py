@@ -7,12 +7,14 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Approval workflow"
 
     def ready(self):
+        from company import demo as company_demo
         from irportal.accounts import navigation, roles, sessions
         from irportal.audit.registry import register_action
         from irportal.ops.logs import secret_in_path
         from irportal.ops.metrics import register_collector
 
         # The tasks before any worker or producer starts; the staff notifications as a side effect of changes.
+        from irportal.workflow import demo as workflow_demo
         from irportal.workflow import notifications, outbox, sweep, tasks  # noqa: F401
         from irportal.workflow.console.calendar import revoke_feed_when_sessions_end
         from irportal.workflow.console.dashboard import may_view_some_kind, register_panels
@@ -30,6 +32,7 @@ class WorkflowConfig(AppConfig):
             roles.IR_ADMIN, "workflow.view_approvalstep", "workflow.add_approvalstep", "workflow.change_approvalstep"
         )
         register_panels()
+        company_demo.register_own_published("workflow", workflow_demo.own_published)
         navigation.register(navigation.NavItem("Calendar", "console:calendar", order=25, shown_to=may_view_some_kind))
         navigation.register(
             navigation.NavItem("Approval steps", "workflow:steps", "workflow.change_approvalstep", order=85)

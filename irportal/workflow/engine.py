@@ -13,6 +13,7 @@ transitions are the same for both.
 import functools
 import logging
 from collections.abc import Callable, Collection
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypedDict
@@ -62,6 +63,12 @@ class WorkflowPermissionDenied(WorkflowError):
     status_code = 403
 
 
+class HeldTogether(WorkflowPermissionDenied):
+    """A member of a group (a package) changed alone while the group holds it; the refusal is audited."""
+
+    status_code = 409
+
+
 class UnacknowledgedWarnings(TransitionNotAllowed):
     """Approval refused until the approver acknowledges these warnings (``Check``s); nothing was changed."""
 
@@ -92,16 +99,28 @@ class WorkflowSpec:
     # The content checks of an item's working copy (``Check``): blockers stop approval (e.g. an event's missing
     # disclosure facts); each warning shown must be acknowledged by the approver (e.g. an embargo in market hours).
     checks: Callable[[models.Model], list[Check]] | None = None
-    # Other moments at which what the public reads of this kind changes by itself (a director's listing ends):
-    # ``scheduled(now)`` answers querysets of single datetime values after ``now``, read in the one query that
-    # finds the next embargo (``irportal.workflow.selectors.next_embargo``).
-    scheduled: Callable[[datetime], list[models.QuerySet]] | None = None
+    # A kind whose items group items of other kinds (a package): ``members(item)`` answers the ``Member``s of
+    # its working copy. Each transition of such an item makes the same transition of each member in the same
+    # transaction, through the member's own checks (permission, separation of duties, step-up): all or nothing.
+    members: Callable[[models.Model], list["Member"]] | None = None
 
     def perm(self, verb: str) -> str:
         return f"{self.model._meta.app_label}.{verb}_{self.model._meta.model_name}"
 
     def action(self, transition: str) -> str:
         return f"{self.kind}.{transition}"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One item of a group, loaded: its kind's spec and the row."""
+
+    spec: WorkflowSpec
+    item: models.Model
+
+    @property
+    def label(self) -> str:
+        return f"{self.spec.kind.capitalize()} “{self.item}”"
 
 
 _SPECS: dict[str, WorkflowSpec] = {}
@@ -121,6 +140,7 @@ AUDIT_LABELS = {
     "schedule": "{Kind} scheduled",
     "publish": "{Kind} published",
     "withdraw": "{Kind} withdrawn",
+    "recall": "{Kind} taken back to draft",
 }
 
 
@@ -201,6 +221,45 @@ def open_gate(spec: WorkflowSpec, item, *, at: datetime) -> bool:
     spec.model.objects.filter(pk=item.pk).update(gate_opens_at=at)
     outbox.record_change(spec.kind, item.pk, "gate_open")
     return True
+
+
+# A guard answers why ``transition`` of ``item`` may not be made on its own (a member of a package that holds
+# it), or None. Registered by an app above the workflow (``packages``); the transitions of a group's members made
+# by the group's own transition pass (``_TOGETHER``).
+Guard = Callable[[WorkflowSpec, models.Model, str], str | None]
+_GUARDS: list[Guard] = []
+# The (kind, pk) of the members whose transitions the current group transition is making, in this context.
+_TOGETHER: ContextVar[frozenset] = ContextVar("workflow_together", default=frozenset())
+
+
+def register_guard(guard: Guard) -> None:
+    if guard not in _GUARDS:
+        _GUARDS.append(guard)
+
+
+def _check_guards(spec: WorkflowSpec, item, transition: str) -> None:
+    if (spec.kind, item.pk) in _TOGETHER.get():
+        return
+    for guard in _GUARDS:
+        if reason := guard(spec, item, transition):
+            raise HeldTogether(reason)
+
+
+def _each_member(spec: WorkflowSpec, item, change: Callable[[Member], object]) -> None:
+    """``change`` each member of a group item, in the caller's transaction; a refusal names the member."""
+    if spec.members is None:
+        return
+    members = spec.members(item)
+    token = _TOGETHER.set(_TOGETHER.get() | {(member.spec.kind, member.item.pk) for member in members})
+    try:
+        for member in members:
+            try:
+                change(member)
+            except WorkflowError as exc:
+                exc.args = (f"{member.label}: {exc}",)
+                raise
+    finally:
+        _TOGETHER.reset(token)
 
 
 def spec_for(kind: str) -> WorkflowSpec:
@@ -375,6 +434,17 @@ def checks_for(spec: WorkflowSpec, item, publish_at: datetime | None = None) -> 
         item.publish_at = current_embargo
 
 
+def checks_for_member(member: Member, publish_at: datetime | None) -> list[Check]:
+    """A group member's checks at the group's embargo, which is its own, none included."""
+    spec, item = member.spec, member.item
+    own_embargo = item.publish_at
+    item.publish_at = publish_at
+    try:
+        return checks_for(spec, item)
+    finally:
+        item.publish_at = own_embargo
+
+
 # -- the transitions ----------------------------------------------------------------------------
 
 
@@ -422,17 +492,23 @@ def require_permission(spec: WorkflowSpec, *, actor, verb: str, pk=None) -> None
     """For non-transition changes (create, edit, upload): refuse, and record the refusal."""
     try:
         _require_perm(spec, actor, verb)
+        if verb == "change" and pk is not None and (item := spec.model.objects.filter(pk=pk).first()) is not None:
+            _check_guards(spec, item, "edit")
     except WorkflowPermissionDenied as exc:
         record_denial(spec, pk=pk, actor=actor, transition=verb, reason=str(exc))
         raise
 
 
-def _perform(spec, *, pk, actor, transition, apply):
-    """Lock, check, apply, audit; a refusal for want of permission is itself audited."""
+def _perform(spec, *, pk, actor, transition, apply, each_member=None):
+    """Lock, check, apply, audit; a refusal for want of permission is itself audited.
+
+    ``each_member(member, item)``: for a group item, the same transition of each member, after the item's.
+    """
     try:
         with transaction.atomic():
             item = spec.model.objects.select_for_update().get(pk=pk)
             _CHECKS[transition](spec, item, actor, ReviewFacts(spec, actor, [item]))
+            _check_guards(spec, item, transition)
             before = item.status
             data = apply(item) or {}
             item.save()
@@ -444,6 +520,8 @@ def _perform(spec, *, pk, actor, transition, apply):
                 data={"revision": item.version, **data},
             )
             outbox.record_change(spec.kind, item.pk, transition)
+            if each_member is not None:
+                _each_member(spec, item, lambda member: each_member(member, item))
             return item
     except WorkflowPermissionDenied as exc:
         record_denial(spec, pk=pk, actor=actor, transition=transition, reason=str(exc))
@@ -487,7 +565,11 @@ def submit(spec: WorkflowSpec, *, pk: int, actor, comment: str = ""):
         _comment(spec, item, actor, Comment.Kind.COMMENT, comment)
         return {"step": first.name, "round": item.review_round}
 
-    return _perform(spec, pk=pk, actor=actor, transition="submit", apply=apply)
+    def each_member(member, item):
+        if member.item.status == State.DRAFT:
+            submit(member.spec, pk=member.item.pk, actor=actor, comment=comment)
+
+    return _perform(spec, pk=pk, actor=actor, transition="submit", apply=apply, each_member=each_member)
 
 
 def request_changes(spec: WorkflowSpec, *, pk: int, actor, comment: str):
@@ -501,7 +583,11 @@ def request_changes(spec: WorkflowSpec, *, pk: int, actor, comment: str):
         _comment(spec, item, actor, Comment.Kind.CHANGES_REQUESTED, comment.strip())
         return {"step": step.name, "comment": comment.strip()}
 
-    return _perform(spec, pk=pk, actor=actor, transition="request_changes", apply=apply)
+    def each_member(member, item):
+        if member.item.status == State.IN_REVIEW:
+            request_changes(member.spec, pk=member.item.pk, actor=actor, comment=comment)
+
+    return _perform(spec, pk=pk, actor=actor, transition="request_changes", apply=apply, each_member=each_member)
 
 
 class ApprovalOptions(TypedDict, total=False):
@@ -526,6 +612,7 @@ def approve(
     publish_at: datetime | None = None,
     acknowledged: Collection[str] = (),
     step_up: dict | None = None,
+    as_member: bool = False,
 ):
     """Approve the current step of the revision the approver was shown.
 
@@ -534,6 +621,7 @@ def approve(
     approves the current revision unseen, for callers that show nothing
     (demo data, scripts). ``acknowledged`` names the warnings (by code) of the
     content checks the approver read and accepts; every warning must be.
+    ``as_member``: the approval of a group's member, whose embargo is the group's, none included.
     """
 
     def apply(item):
@@ -545,7 +633,8 @@ def approve(
                 f"This {spec.kind} changed since you opened it (you saw revision {expected_revision}; it is now at "
                 f"revision {revision.number}). Nothing was approved: open it again and review what it says now."
             )
-        checks = checks_for(spec, item, publish_at)
+        member = Member(spec, item)
+        checks = checks_for_member(member, publish_at) if as_member else checks_for(spec, item, publish_at)
         blockers = [check.message for check in checks if check.blocking]
         if blockers:
             raise TransitionNotAllowed("Cannot approve yet: " + "; ".join(blockers))
@@ -573,7 +662,7 @@ def approve(
             item.status = State.APPROVED
             item.current_step = None
             item.approved_revision = revision
-            if publish_at is not None:
+            if publish_at is not None or as_member:
                 item.publish_at = publish_at
             gate = _shut_gate(spec, item, actor=actor, transition="approve")
         _comment(spec, item, actor, Comment.Kind.APPROVED, comment)
@@ -586,7 +675,26 @@ def approve(
             "publish_at": item.publish_at.isoformat() if item.publish_at else None,
         }
 
-    return _perform(spec, pk=pk, actor=actor, transition="approve", apply=apply)
+    def each_member(member, item):
+        """The same step of each member's current revision; at the last step, with the group's embargo."""
+        prefix = member_code(member, "")
+        approve(
+            member.spec,
+            pk=member.item.pk,
+            actor=actor,
+            comment=comment,
+            publish_at=item.publish_at if item.status == State.APPROVED else None,
+            acknowledged={code.removeprefix(prefix) for code in acknowledged if code.startswith(prefix)},
+            step_up=step_up,
+            as_member=True,
+        )
+
+    return _perform(spec, pk=pk, actor=actor, transition="approve", apply=apply, each_member=each_member)
+
+
+def member_code(member: Member, code: str) -> str:
+    """A member's check code as its group shows it (the group's approver acknowledges each member's warnings)."""
+    return f"{member.spec.kind}-{member.item.pk}:{code}"
 
 
 def schedule(
@@ -609,7 +717,10 @@ def schedule(
             **({"published_now": True} if published_now else {}),
         }
 
-    return _perform(spec, pk=pk, actor=actor, transition="schedule", apply=apply)
+    def each_member(member, item):
+        schedule(member.spec, pk=member.item.pk, actor=actor, publish_at=publish_at, step_up=step_up)
+
+    return _perform(spec, pk=pk, actor=actor, transition="schedule", apply=apply, each_member=each_member)
 
 
 def _mark_published(spec, item, *, at, actor):
@@ -649,7 +760,10 @@ def publish(spec: WorkflowSpec, *, pk: int, actor, step_up: dict | None = None):
         item.last_published_at = at
         return _mark_published(spec, item, at=at, actor=actor) | {"step_up": evidence}
 
-    return _perform(spec, pk=pk, actor=actor, transition="publish", apply=apply)
+    def each_member(member, item):
+        publish(member.spec, pk=member.item.pk, actor=actor, step_up=step_up)
+
+    return _perform(spec, pk=pk, actor=actor, transition="publish", apply=apply, each_member=each_member)
 
 
 def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str, step_up: dict | None = None):
@@ -670,7 +784,33 @@ def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str, step_up: dict |
             "step_up": evidence,
         }
 
-    return _perform(spec, pk=pk, actor=actor, transition="withdraw", apply=apply)
+    def each_member(member, item):
+        if member.item.is_live or _embargo_passed(member.item):
+            withdraw(member.spec, pk=member.item.pk, actor=actor, reason=reason, step_up=step_up)
+
+    return _perform(spec, pk=pk, actor=actor, transition="withdraw", apply=apply, each_member=each_member)
+
+
+def recall(spec: WorkflowSpec, *, pk: int, actor, reason: str):
+    """An approved item the public cannot read yet goes back to draft, its approval void, as an edit would send
+    it; for the members of a group taken back to draft (a package edited after its approval). An item that is
+    not approved, or public already, is left as it is. Audited as ``<kind>.recall``."""
+    with transaction.atomic():
+        item = spec.model.objects.select_for_update().get(pk=pk)
+        if item.status != State.APPROVED or _embargo_passed(item):
+            return item
+        item.status, item.current_step, item.approved_revision = State.DRAFT, None, None
+        item.held, item.gate_opens_at = False, None
+        item.save(update_fields=["status", "current_step", "approved_revision", "held", "gate_opens_at", "updated_at"])
+        audit_record(
+            action=spec.action("recall"),
+            actor=actor,
+            obj=item,
+            changes={"status": {"before": State.APPROVED, "after": State.DRAFT}},
+            data={"revision": item.version, "reason": reason},
+        )
+        outbox.record_change(spec.kind, item.pk, "recall")
+        return item
 
 
 def publish_due(spec: WorkflowSpec, *, now: datetime) -> list[int]:
@@ -830,9 +970,11 @@ def working_revision_saved(item, *, actor) -> dict:
     """
     if item.status == State.WITHDRAWN:
         raise TransitionNotAllowed("A withdrawn item is kept as it was; it cannot be edited.")
+    spec = next(spec for spec in _SPECS.values() if isinstance(item, spec.model))
+    _check_guards(spec, item, "edit")  # the services asked before their transaction, where a refusal is audited
     if _embargo_passed(item):
         # The public reads the approved revision already: this edit is a correction of a published item.
-        _publish_at_embargo(next(spec for spec in _SPECS.values() if isinstance(item, spec.model)), item)
+        _publish_at_embargo(spec, item)
     before = item.status
     item.last_edited_by = actor
     if item.last_published_at and item.publish_at and item.publish_at <= item.last_published_at:

@@ -93,6 +93,16 @@ def confirm_it_is_you(page, username, password):
 
 
 @pytest.fixture
+def worker(celery_worker):
+    """A real Celery worker for a browser test: the producer pool is made anew on either side of it."""
+    from irportal.celery import app
+
+    app.amqp._producer_pool = None
+    yield celery_worker
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
 def workflow_ready(transactional_db):
     """What migrations set up and a flush between transactional tests removes."""
     from tests.factories import make_approval_step, make_company

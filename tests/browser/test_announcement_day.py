@@ -3,6 +3,7 @@ compared field by field with the release a wire would carry, approved with an em
 
 import re
 import time
+import zipfile
 import zoneinfo
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -145,6 +146,33 @@ def read_release(article) -> dict:
     }
 
 
+def as_words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def plain_copy(expected: dict, pages: list[str]) -> str:
+    """The release in the plain text the filing agent and the wire are given: each link followed by its address."""
+    bullets = [
+        f"{bullet.split(',', 1)[0]} ({page}),{bullet.split(',', 1)[1]}"
+        for bullet, page in zip(expected["bullets"], pages, strict=True)
+    ]
+    webcast = expected["webcast"].replace(
+        "www.halvorsen-tx.example.", "www.halvorsen-tx.example (https://www.halvorsen-tx.example)."
+    )
+    parts = [
+        "Exhibit 99.1",
+        expected["headline"],
+        expected["lead"],
+        *(f"* {bullet}" for bullet in bullets),
+        webcast,
+        *expected["about"],
+        *expected["forward_looking"],
+        "Contacts",
+        *expected["contacts"],
+    ]
+    return as_words(" ".join(parts))
+
+
 def bullet_links(article) -> list[str]:
     links = article.locator(".ir-body li a")
     return [links.nth(n).get_attribute("href") for n in range(links.count())]
@@ -222,6 +250,8 @@ def test_two_events_announced_from_their_pages_go_out_as_the_wire_would_carry_th
         event_approve(event_id=event.pk, actor=approver, publish_at=embargo, step_up=fresh_step_up())
     sign_in(page, approver.username, PASSWORD)
     page.goto(f"/staff/releases/{release.pk}/")
+    scheduled = f"Scheduled for {AP_MONTHS[embargo.month - 1]} {embargo.day}, {embargo.year}, {clock(embargo)}"
+    expect(page.get_by_test_id("announced-event-state")).to_have_text([scheduled, scheduled])
     not_public = page.get_by_test_id("checks").locator('[data-check="announced_not_public"]')
     expect(not_public).to_have_count(2)
     page.get_by_label("Embargo, company time (optional)").fill(embargo.strftime("%Y-%m-%dT%H:%M"))
@@ -233,6 +263,11 @@ def test_two_events_announced_from_their_pages_go_out_as_the_wire_would_carry_th
         acknowledge_every_warning(page)
         page.get_by_test_id("approve-form").get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("status")).to_have_text("Approved")
+    # The plain text the filing agent (and the wire) is given says the same.
+    with page.expect_download() as download:
+        page.get_by_test_id("exhibit-download").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert as_words(archive.read("ex991.txt").decode("ascii")) == plain_copy(expected, pages)
     release.refresh_from_db()
     assert (release.status, release.publish_at, release.version) == (State.APPROVED, embargo, 1)  # never edited
 

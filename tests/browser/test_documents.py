@@ -8,20 +8,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
-from irportal.celery import app
 from reports.models import Document
 from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
 from tests.factories import PASSWORD, UserFactory
 from tests.reports.builders import good_pdf, good_slides
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker(celery_worker):
-    app.amqp._producer_pool = None
-    yield celery_worker
-    app.amqp._producer_pool = None
 
 
 def upload_document(page, *, kind: str, title: str, pdf_path, slug: str):

@@ -19,7 +19,7 @@ from releases.models import Audience, Release
 from releases.services import boilerplate_save
 from releases.workflow import release_approve, release_submit
 from tests.events.builders import START, event_fields, make_event, published
-from tests.factories import MediaContactFactory, UserFactory, fresh_step_up, shown_revision, sign_in
+from tests.factories import MediaContactFactory, UserFactory, fresh_step_up, make_release, shown_revision, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -307,6 +307,45 @@ def test_the_event_page_announces_with_the_event_chosen(client, author, company)
     assert (form.initial["dateline_city"], form.initial["distribution"]) == ("", "BUSINESS WIRE")
 
 
+def test_the_release_review_screen_lists_the_events_it_announces_with_their_state(
+    client, two_events, author, approver, company
+):
+    draft = make_event(author, title="Draft day", starts_at=JANUARY + timedelta(days=1))
+    release = draft_announcement(author, [*two_events, draft])
+    sign_in(client, approver)
+    page = client.get(release.get_staff_url()).content.decode()
+    panel = page.split('data-testid="announced-events"')[1].split("</section>")[0]
+    rows = [" ".join(re.sub(r"<[^>]+>", "", row).split()) for row in re.findall(r"<li>(.*?)</li>", panel, re.S)]
+    assert rows == [
+        "Presentation at the Winter Technology Conference · Tuesday, Dec. 8, 2026, 11:00 am EST/9:00 am MST"
+        " · Published",
+        "Fireside chat at the Northeast Growth Conference · Wednesday, Jan. 13, 2027, 8:30 am EST · Published",
+        "Draft day, Winter Technology Conference · Thursday, Jan. 14, 2027, 8:30 am EST/6:30 am MST · Draft",
+    ]
+    assert f'href="{draft.get_staff_url()}"' in panel
+    plain = make_release(author)
+    assert 'data-testid="announced-events"' not in client.get(plain.get_staff_url()).content.decode()
+
+
+def test_the_event_review_screen_says_when_its_announcement_is_scheduled(client, two_events, author, approver):
+    release = draft_announcement(author, two_events)
+    release_submit(release_id=release.pk, actor=author)
+    release_approve(
+        release_id=release.pk,
+        actor=approver,
+        acknowledged=CODES,
+        publish_at=TODAY + timedelta(hours=2),
+        step_up=fresh_step_up(),
+    )
+    sign_in(client, author)
+    page = client.get(two_events[0].get_staff_url()).content.decode()
+    panel = page.split('data-testid="announcements"')[1].split("</section>")[0]
+    assert (
+        f'{release.headline}</a> <span class="badge text-bg-secondary">Scheduled for Nov. 30, 2026, 12:00 pm EST'
+        in (panel)
+    )
+
+
 def test_the_announcement_is_linked_to_its_events_and_audited(two_events, author, company):
     release = draft_announcement(author, two_events)
     links = EventAnnouncement.objects.filter(release=release).order_by("event__starts_at")
@@ -409,6 +448,27 @@ def test_the_announce_list_reads_the_same_number_of_queries_at_5_and_100_events(
             page = client.get(reverse("events_staff:announce")).content.decode()
         assert page.count('name="events"') == rows
         assert "announced in “" in page
+        return len(queries)
+
+    assert queries_at(5) == queries_at(100)
+
+
+def test_the_release_review_screen_reads_the_same_number_of_queries_for_5_and_100_announced_events(
+    client, author, approver, company
+):
+    sign_in(client, approver)
+
+    def queries_at(rows):
+        events = [
+            make_event(author, title=f"Event {number}", starts_at=START + timedelta(days=number + 1))
+            for number in range(rows)
+        ]
+        release = draft_announcement(author, events)
+        release_submit(release_id=release.pk, actor=author)
+        client.get(release.get_staff_url())  # the first visit writes the insider record
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(release.get_staff_url()).content.decode()
+        assert page.count('data-testid="announced-event-state"') == rows
         return len(queries)
 
     assert queries_at(5) == queries_at(100)

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from icalendar import Calendar
 
+from company.models import CompanyProfile
 from events.services import event_cancel, event_replay_url_set
 from events.workflow import event_submit, event_withdraw
 from irportal.workflow.sweep import run_sweep
@@ -214,3 +215,12 @@ def test_the_replay_expiry_leads_with_the_companys_zone(client, event_with_repla
     with time_machine.travel(END + timedelta(hours=1), tick=False):
         page = _html(client, f"/investors/events/{event_with_replay.slug}/")
     assert "Replay available until Tuesday, Dec. 15, 2026, 11:45 am EST/9:45 am MST" in page
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_every_surface_writes_the_replay_window_in_the_companys_date_style(client, event_with_replay, surface):
+    CompanyProfile.objects.update(date_style="long")
+    with time_machine.travel(END + timedelta(hours=1), tick=False):
+        text = SURFACES[surface](client, event_with_replay)
+    assert "December 15, 2026, 11:45 am EST" in text
+    assert "Dec. 15" not in text and "Dec. 8" not in text

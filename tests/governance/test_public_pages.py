@@ -144,6 +144,6 @@ def test_each_page_reads_the_same_few_queries_for_a_small_and_a_larger_board(
 
 def test_the_sitemap_lists_the_governance_pages_that_have_something_to_show(client, company, author, approver):
     published_person(author, approver, name="Ruth Abernathy")
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-pages.xml").content.decode()
     assert "/investors/governance/</loc>" in sitemap
     assert "/investors/governance/management/" not in sitemap

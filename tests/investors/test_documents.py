@@ -73,7 +73,7 @@ def surfaces(quarter) -> dict[str, str]:
         "/investors/reports/": "Annual report 2025",
         "/investors/": "Q3 FY2026",
         f"/investors/events/{quarter['call'].slug}/": "Earnings slides",
-        "/sitemap.xml": "/investors/documents/q3-fy2026-results/",
+        "/sitemap-documents.xml": "/investors/documents/q3-fy2026-results/",
     }
     for document, stored in zip((results, slides, annual), quarter["thumbnails"], strict=True):
         found[document.get_absolute_url()] = document.title

@@ -161,7 +161,7 @@ def test_a_correction_is_labelled_corrected_from_its_embargo_second_with_or_with
         with time_machine.travel(moment, tick=False):
             return tuple(
                 client.get(path).content.decode()
-                for path in ("/investors/news/corrected/", "/investors/news/feed/", "/sitemap.xml")
+                for path in ("/investors/news/corrected/", "/investors/news/feed/", "/sitemap-news.xml")
             )
 
     page, _, sitemap = read(embargo - dt.timedelta(seconds=1))

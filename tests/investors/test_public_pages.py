@@ -209,10 +209,13 @@ def test_robots_txt_keeps_staff_and_compliance_out_and_names_the_sitemap(client,
 
 def test_the_sitemap_lists_published_pages_only(client, embargoed, author, approver):
     live = publish_now(author, approver, slug="live-news")
-    sitemap = client.get("/sitemap.xml").content.decode()
-    assert f"http://testserver{live.get_absolute_url()}" in sitemap
-    assert embargoed.slug not in sitemap
-    assert "http://testserver/investors/" in sitemap
+    index = client.get("/sitemap.xml").content.decode()
+    for section in ("pages", "news", "events", "documents"):
+        assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in index
+    news = client.get("/sitemap-news.xml").content.decode()
+    assert f"http://testserver{live.get_absolute_url()}" in news
+    assert embargoed.slug not in news
+    assert "<loc>http://testserver/investors/</loc>" in client.get("/sitemap-pages.xml").content.decode()
 
 
 def test_the_page_reads_the_profile_once_in_a_fixed_number_of_queries(

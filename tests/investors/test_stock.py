@@ -206,14 +206,14 @@ def test_the_stock_pages_queries_do_not_grow_with_the_history(client, company, s
 
 def test_the_sitemap_lists_the_stock_and_filings_pages_that_exist(client, recent_prices, settings):
     settings.PUBLIC_CACHE = False
-    before = client.get("/sitemap.xml").content.decode()
+    before = client.get("/sitemap-pages.xml").content.decode()
     from company.models import CompanyProfile
 
     profile = CompanyProfile.load()
     profile.cik = "0001990217"
     profile.save()
 
-    after = client.get("/sitemap.xml").content.decode()
+    after = client.get("/sitemap-pages.xml").content.decode()
 
     assert "/investors/stock/</loc>" in before and "/investors/stock/analysts/" not in before
     assert "/investors/filings/</loc>" not in before and "/investors/filings/</loc>" in after

@@ -29,7 +29,7 @@ def surfaces(client, release) -> dict[str, bool]:
         "detail": detail.status_code == 200 and HEADLINE in detail.content.decode(),
         "list": HEADLINE in client.get("/investors/news/").content.decode(),
         "feed": HEADLINE in client.get("/investors/news/feed/").content.decode(),
-        "sitemap": f"/investors/news/{release.slug}/" in client.get("/sitemap.xml").content.decode(),
+        "sitemap": f"/investors/news/{release.slug}/" in client.get("/sitemap-news.xml").content.decode(),
         "investor page": HEADLINE in client.get("/investors/").content.decode(),
     }
 

@@ -48,6 +48,15 @@ def test_an_exhibit_with_a_table_lists_an_image_a_link_and_non_ascii_text_passes
     assert b"[Image: Revenue chart]" in text and re.search(rb"\nQ3 2026 +84\.2\n", text)  # the table in columns
 
 
+def test_the_text_wraps_at_spaces_only_so_an_address_stays_whole(company, author, approver):
+    address = "https://www.halvorsen-tx.example/investors/events/rocky-mountain-forum/"
+    body = f'<p>The webcast of the Rocky Mountain Biotech Forum is at <a href="{address}">our site</a>.</p>'
+    release = approved(author, approver, publish_at=embargo_in(days=1), body=body, files=False)
+    text = bytes(exhibit.exhibit_for(release, release.approved_revision).text).decode("ascii")
+    assert f"({address})." in text.split()
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
 def test_a_table_within_a_table_is_flattened_to_lines(company, author, approver):
     inner = "<table><tr><td>A</td><td>1</td></tr><tr><td>B</td><td>2</td></tr></table>"
     body = f"<p>Results.</p><table><tr><td>Segments{inner}</td></tr></table>"
@@ -156,3 +165,42 @@ def test_the_release_page_shows_the_hash_of_the_exhibit_a_website_only_release_w
     assert download["X-Exhibit-SHA256"] == sha256
     page = client.get(release.get_staff_url()).content.decode()
     assert f'<code class="text-break" data-testid="exhibit-download-sha256">{sha256}</code>' in page
+
+
+EVERY_TAG = (
+    "<h2>Results</h2><h3>Quarter</h3><h4>Detail</h4>"
+    "<p>Plain, <strong>strong</strong>, <b>bold</b>, <em>em</em>, <i>italic</i>, <u>underlined</u>, "
+    "E = mc<sup>2</sup>, H<sub>2</sub>O, <span>a span</span>,<br>a new line, "
+    '<a href="https://investors.example.com/" title="IR">the web</a>, <a href="http://example.com/">plain http</a>, '
+    '<a href="mailto:ir@halvorsen.example">mail us</a>.</p>'
+    "<ul><li>One</li><li>Two</li></ul><ol><li>First</li></ol><blockquote>Quoted Gr\u00fc\u00dfe.</blockquote>"
+    '<table><caption>Revenue</caption><colgroup span="2"><col span="1"><col span="1"></colgroup>'
+    '<thead><tr><th scope="col" colspan="1" rowspan="1">Segment</th><th>Q3</th></tr></thead>'
+    '<tbody><tr><td rowspan="1" colspan="1">Tools</td><td>84.2</td></tr></tbody>'
+    "<tfoot><tr><td>Total</td><td>84.2</td></tr></tfoot></table>"
+)
+
+
+def test_every_tag_and_attribute_the_editor_keeps_makes_an_exhibit_that_passes(company, author, approver):
+    from lxml import html as lxml_html
+
+    from releases.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html
+
+    kept = lxml_html.fragment_fromstring(clean_html(EVERY_TAG), create_parent="div")
+    used = [element for element in kept.iter() if element is not kept]
+    assert {element.tag for element in used} == ALLOWED_TAGS  # the editor's whole allow-list, after its cleaning
+    assert {(e.tag, name) for e in used for name in e.attrib} >= {
+        (tag, name) for tag, names in ALLOWED_ATTRIBUTES.items() for name in names
+    }
+    release = approved(author, approver, publish_at=embargo_in(days=1), body=EVERY_TAG)
+    made = exhibit.exhibit_for(release, release.approved_revision)
+    html, text = bytes(made.html), bytes(made.text)
+    assert exhibit.check(html, text, {image.name: bytes(image.data) for image in made.images.all()}) == []
+    for shown in (b"<h2>Results</h2>", b"<sup>2</sup>", b"<caption>Revenue</caption>", b"Gr&#252;&#223;e"):
+        assert shown in html
+    assert b"the web (https://investors.example.com/)" in html and b"mail us (ir@halvorsen.example)" in html
+    assert b"Total" in text and b"Grusse" in text
+
+
+def test_the_validator_refuses_what_is_not_html():
+    assert [finding.code for finding in exhibit.check_html(b"", {})] == ["malformed"]

@@ -2,12 +2,14 @@
 (read time, on every public surface, to the second), the alarms, "send again", corrections."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from company.timefmt import AP, date_text
 from irportal.audit.models import AuditEntry
 from irportal.workflow.models import OutboxMessage, State
 from irportal.workflow.sweep import run_sweep
@@ -36,7 +38,7 @@ def surfaces(release) -> dict[str, bytes]:
         "/investors/news/?q=record+quarter": HEADLINE,
         f"/investors/news/{release.slug}/": HEADLINE,
         "/investors/news/feed/": HEADLINE,
-        "/sitemap.xml": f"/investors/news/{release.slug}/",
+        "/sitemap-news.xml": f"/investors/news/{release.slug}/",
     }
     for link in EventAnnouncement.objects.filter(release=release).select_related("event"):
         found[f"/investors/events/{link.event.slug}/"] = f'Announced in <a href="/investors/news/{release.slug}/">'
@@ -343,10 +345,12 @@ def test_a_correction_approved_after_the_original_went_out_is_sent_as_a_correcti
     services.transmission_send(correction.pk)
     message = smtp_wire.messages[-1]
     release = correction.release
-    original_date = f"{release.first_published_at.astimezone(__import__('zoneinfo').ZoneInfo('America/Phoenix')):%b}"
+    published = release.first_published_at.astimezone(zoneinfo.ZoneInfo("America/Phoenix")).date()
+    original_date = date_text(published, style=AP)  # e.g. "Dec. 8, 2026"
+    assert original_date.split()[-1] == str(published.year) and str(published.day) in original_date
     assert message["Subject"].startswith("CORRECTION -- Halvorsen Reports Record Third Quarter -- HOLD FOR RELEASE")
     text = message.get_body(("plain",)).get_content()
-    assert "CORRECTION -- replaces the release of " in text and original_date in text.split("replaces")[1]
+    assert f"CORRECTION -- replaces the release of {original_date}" in text.splitlines()
     assert "Revenue up 13%" in text
 
 
@@ -416,3 +420,21 @@ def test_an_exhibit_that_breaks_edgars_rules_refuses_the_approval(company, autho
         approved(author, approver, publish_at=embargo_in(hours=2), files=False)
     assert not Transmission.objects.exists()
     assert set(Release.objects.values_list("status", flat=True)) == {State.IN_REVIEW}
+
+
+def test_send_again_on_the_release_page_is_refused_to_an_author_and_recorded(
+    client, company, author, approver, smtp_wire
+):
+    from tests.factories import sign_in
+
+    smtp_wire.reply = "554 5.7.1 Account suspended"
+    release = approved(author, approver, publish_at=embargo_in(hours=3), files=False)
+    transmission = sent(release)
+    sign_in(client, author)
+    assert "Send again" not in client.get(release.get_staff_url()).content.decode()
+    response = client.post(f"/staff/releases/{release.pk}/op/wire_send_again/", {"transmission": transmission.pk})
+    assert response.status_code == 403
+    denial = AuditEntry.objects.get(action="security.permission_denied", actor_id=author.pk)
+    assert denial.data["permission"] == "releases.publish_release"
+    transmission.refresh_from_db()
+    assert transmission.status == Status.FAILED and not AuditEntry.objects.filter(action="wire.send_again").exists()

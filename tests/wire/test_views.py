@@ -2,6 +2,7 @@
 form, the approval's message, the settings page, and compliance's record of what went out."""
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
@@ -166,6 +167,23 @@ def test_compliance_reads_what_went_out_with_the_hashes(client, company, author,
     response = client.get("/compliance/audit/export.jsonl?action=wire.sent")
     export = b"".join(response.streaming_content).decode()
     assert transmission.exhibit.sha256 in export and transmission.payload_sha256 in export
+    # The wire's confirmation, once recorded: in the view and in the export, with what it confirmed.
+    crossed = timezone.now().replace(microsecond=0) - dt.timedelta(seconds=5)
+    services.transmission_confirm(
+        actor=approver, transmission_id=transmission.pk, crossed_at=crossed, wire_id="BW-20261208-0042"
+    )
+    page = client.get("/compliance/wire/?status=confirmed").content.decode()
+    assert page.count("data-transmission=") == 1 and "BW-20261208-0042" in page and approver.username in page
+    export = b"".join(client.get("/compliance/audit/export.jsonl?action=wire.confirmed").streaming_content)
+    entries = [json.loads(line) for line in export.decode().splitlines()]
+    (confirmed,) = [entry["data"] for entry in entries if entry.get("action") == "wire.confirmed"]
+    assert (confirmed["wire_id"], confirmed["crossed_at"], confirmed["channel"]) == (
+        "BW-20261208-0042",
+        crossed.isoformat(),
+        "smtp",
+    )
+    assert confirmed["exhibit_sha256"] == transmission.exhibit.sha256
+    assert confirmed["reference"] == str(transmission.reference)
     nobody = UserFactory()
     client.force_login(nobody)
     assert client.get("/compliance/wire/").status_code == 403

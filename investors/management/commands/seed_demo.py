@@ -5,18 +5,20 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from company.models import CompanyProfile
+from company.demo import DEMO_PROFILE, is_demo_profile
+from company.models import CompanyProfile, DemoAccount
 from company.services import company_profile_update
 from events.demo import seed_demo_events
 from governance.demo import seed_demo_governance
 from irportal.accounts import mfa
 from irportal.accounts import services as account_services
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
+from irportal.workflow import engine
 from releases.demo import seed_demo_releases
 from releases.models import Audience, MediaContact
 from reports.demo import seed_demo_documents
@@ -62,12 +64,27 @@ DEMO_CONTACTS = [
 ]
 
 
+def own_data() -> str:
+    """What this database holds that the demo did not make (a production database), or ""."""
+    if User.objects.filter(demo_account__isnull=True).exists():
+        return "users who are not the demo's sign-ins"
+    if CompanyProfile.objects.exists() and not is_demo_profile(CompanyProfile.load()):
+        return "a company profile that is not the demo company's"
+    for spec in engine.specs():
+        if spec.model.objects.filter(is_demo=False).exists():
+            return f"{spec.model._meta.verbose_name_plural} not made for the demo"
+    return ""
+
+
 def demo_logins_path():
     return settings.VAR_DIR / "demo-logins.txt"
 
 
 class Command(BaseCommand):
-    help = "Load demo data for the fictional Halvorsen Instruments, Inc.; with --if-empty only into an empty database."
+    help = (
+        "Load demo data for the fictional Halvorsen Instruments, Inc.; with --if-empty only into an empty database. "
+        "Refuses a database that holds the company's own data."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when users or a company profile exist")
@@ -76,6 +93,12 @@ class Command(BaseCommand):
         if if_empty and (User.objects.exists() or CompanyProfile.objects.exists()):
             self.stdout.write("Database already has data; demo data not loaded.")
             return
+        own = own_data()
+        if own:
+            raise CommandError(
+                f"This database holds the company's own data ({own}): demo data goes only into an empty "
+                "database or a demo one."
+            )
         logins = self._seed()
         path = demo_logins_path()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,21 +111,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed(self) -> list[tuple[str, str, str, str]]:
-        company_profile_update(
-            actor=None,
-            legal_name="Halvorsen Instruments, Inc.",
-            short_name="Halvorsen",
-            exchange="Nasdaq",
-            ticker="HLVI",
-            home_time_zone="America/Phoenix",
-            website="www.halvorsen-instruments.example",
-            lead_description="a maker of precision calibration and measurement systems",
-            dateline_city="Tempe",
-            dateline_region="Ariz.",
-            investor_section_name="Investors",
-            newswire="globenewswire",
-            default_replay_days=7,
-        )
+        company_profile_update(actor=None, **DEMO_PROFILE)
         for name, title, organization, phone, email, audience, order in DEMO_CONTACTS:
             MediaContact.objects.get_or_create(
                 name=name,
@@ -113,6 +122,7 @@ class Command(BaseCommand):
                     "email": email,
                     "audience": audience,
                     "order": order,
+                    "is_demo": True,
                 },
             )
         logins = []
@@ -122,7 +132,7 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
             user = User.objects.filter(username=username).first()
             if user is None:
-                account_services.user_create(
+                user = account_services.user_create(
                     actor=None,
                     username=username,
                     password=password,
@@ -134,6 +144,7 @@ class Command(BaseCommand):
             else:
                 user.set_password(password)
                 user.save(update_fields=["password"])
+            DemoAccount.objects.get_or_create(user=user)
             logins.append((role, username, password))
         seed_demo_releases(
             author=User.objects.get(username="author"),
