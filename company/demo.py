@@ -17,7 +17,9 @@ demo content stay: records stay records.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -115,6 +117,11 @@ def demo_rows(
     return DemoContent(model._meta.label_lower, label, lambda: rows().count(), remove, order)
 
 
+def demo_logins_path() -> Path:
+    """Where ``seed_demo`` writes the demo sign-ins for ``make run`` to print."""
+    return settings.VAR_DIR / "demo-logins.txt"
+
+
 def demo_users_count() -> int:
     return DemoAccount.objects.count()
 
@@ -137,6 +144,8 @@ def demo_users_remove() -> int:
             user.save(update_fields=["password", "is_active"])
             DemoAccount.objects.filter(user=user).delete()
         removed += 1
+    # make run prints this file at every start: it would name sign-ins that are gone.
+    transaction.on_commit(lambda: demo_logins_path().unlink(missing_ok=True), robust=True)
     return removed
 
 

@@ -80,8 +80,9 @@ def remove(client):
 
 
 def test_removal_deletes_every_demo_item_with_its_files_and_is_audited(
-    client, demo_portal, django_capture_on_commit_callbacks
+    client, demo_portal, django_capture_on_commit_callbacks, settings
 ):
+    assert (settings.VAR_DIR / "demo-logins.txt").exists()
     files = [name for row in DocumentFile.objects.all() for name in (row.file.name, row.thumbnail.name) if name]
     assert files and all(default_storage.exists(name) for name in files)
     publications = AuditEntry.objects.filter(action="release.publish").count()
@@ -97,6 +98,7 @@ def test_removal_deletes_every_demo_item_with_its_files_and_is_audited(
     assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
     assert not DailyPrice.objects.exists() and not DocumentFile.objects.exists()
     assert not any(default_storage.exists(name) for name in files)
+    assert not (settings.VAR_DIR / "demo-logins.txt").exists()
     entry = AuditEntry.objects.get(action="company.demo_remove")
     assert entry.actor_id == demo_portal.pk
     assert entry.data["removed"]["release"] == 6 and entry.data["removed"]["users"] == 4
