@@ -2,7 +2,22 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from company import timefmt
-from company.models import CompanyProfile
+from company.models import CompanyProfile, read_once
+
+
+class ProfileReadOnceMiddleware:
+    """A reading request (GET, HEAD) reads the company profile once, whoever asks for it: the public cache's
+    schedule, the view, the templates. A request that may change it (a form's POST) reads it afresh each time,
+    so a form's unsaved changes never show as the profile."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with read_once():
+            return self.get_response(request)
 
 
 class CompanyTimeZoneMiddleware:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from company.models import CompanyProfile
 from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
+from irportal.ops.moments import Moments, earliest
 from irportal.workflow.models import public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
 from reports.selectors import has_governance_documents, public_charters
@@ -151,13 +152,17 @@ def sections(now: datetime.datetime) -> list[str]:
     return shown
 
 
-def next_service_end(now: datetime.datetime) -> datetime.datetime | None:
-    """The next moment a person drops off a public list by their end of service: the start of the day after it."""
-    today = _today(now)
-    last_day = (
-        _serving(now, today).filter(public_service_end__isnull=False).aggregate(last=Min("public_service_end"))["last"]
-    )
-    if last_day is None:
-        return None
+def service_end_moments(now: datetime.datetime) -> list[Moments]:
+    """When a person drops off a public list by their end of service: the start of the day after it."""
     zone = CompanyProfile.load().zone
-    return datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+
+    def day_after(last_day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+
+    ending = _serving(now, _today(now)).filter(public_service_end__isnull=False)
+    return [Moments(ending, "public_service_end", to_moment=day_after)]
+
+
+def next_service_end(now: datetime.datetime) -> datetime.datetime | None:
+    """The next moment a person drops off a public list by their end of service, in one query."""
+    return earliest(service_end_moments(now), now)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, Q
 
 from company.models import CompanyProfile
+from irportal.ops.moments import Moments, earliest
 from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
 
 RANGES = {"1m": 31, "3m": 92, "6m": 183, "1y": 366, "5y": 5 * 366, "10y": 10 * 366}
@@ -112,13 +113,11 @@ def analysts() -> list[AnalystCoverage]:
     return list(AnalystCoverage.objects.filter(is_active=True).order_by("order", "firm", "analyst"))
 
 
+def public_from_moments(now: datetime) -> list[Moments]:
+    """When the dividends and splits still to come go public: the public cache keeps no copy past it."""
+    return [Moments(model.objects.filter(public_from__gt=now), "public_from") for model in (Dividend, StockSplit)]
+
+
 def next_public_from(now: datetime) -> datetime | None:
-    """When the next dividend or split goes public, in one query: the public cache keeps no copy past it."""
-    coming = (
-        Dividend.objects.filter(public_from__gt=now)
-        .order_by()
-        .values_list("public_from", flat=True)
-        .union(StockSplit.objects.filter(public_from__gt=now).order_by().values_list("public_from", flat=True))
-        .order_by("public_from")
-    )
-    return coming.first()
+    """When the next dividend or split goes public, in one query."""
+    return earliest(public_from_moments(now), now)
