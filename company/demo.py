@@ -60,6 +60,9 @@ class DemoContent:
 _CONTENT: dict[str, DemoContent] = {}
 # Each answers a few of the company's own items that were public (labels for the refusal), or none.
 _OWN_PUBLISHED: dict[str, Callable[[], list[str]]] = {}
+# Each answers a few of the company's own things that refer to demo content without a foreign key (a package
+# of its own holding a demo release), or none.
+_REFERENCES: dict[str, Callable[[], list[str]]] = {}
 
 
 def register(content: DemoContent) -> None:
@@ -68,6 +71,10 @@ def register(content: DemoContent) -> None:
 
 def register_own_published(name: str, find: Callable[[], list[str]]) -> None:
     _OWN_PUBLISHED[name] = find
+
+
+def register_reference(name: str, find: Callable[[], list[str]]) -> None:
+    _REFERENCES[name] = find
 
 
 def contents() -> list[DemoContent]:
@@ -165,7 +172,14 @@ def _refusal(actor) -> str:
         )
     if not remaining():
         return "There is no demo content left to remove."
+    referring = [label for find in _REFERENCES.values() for label in find()]
+    if referring:
+        return _still_referred(", ".join(referring))
     return ""
+
+
+def _still_referred(what: str) -> str:
+    return f"Something of the company's own still refers to the demo content ({what}); nothing was removed."
 
 
 def demo_content_remove(*, actor, step_up: dict | None) -> dict[str, int]:
@@ -185,9 +199,7 @@ def demo_content_remove(*, actor, step_up: dict | None) -> dict[str, int]:
                 data={"removed": removed, "step_up": evidence},
             )
     except (ProtectedError, RetentionRefused) as error:
-        reason = (
-            f"Something of the company's own still refers to the demo content ({_what(error)}); nothing was removed."
-        )
+        reason = _still_referred(_what(error))
         _record_refusal(actor, reason)
         raise DemoRemovalRefused(reason) from None
     except DemoRemovalRefused as refused:
