@@ -23,15 +23,16 @@ STAFF_PAGES = {
 
 NAVIGATION = {
     IR_AUTHOR: [
-        *("Dashboard", "Releases", "Documents", "Events", "People", "Committees", "Calendar"),
+        *("Dashboard", "Packages", "Releases", "Documents", "Events", "People", "Committees", "Calendar"),
         *("Contacts", "Boilerplates", "Newswire", "Stock"),
     ],
     IR_APPROVER: [
-        *("Dashboard", "Releases", "Documents", "Events", "People", "Committees", "Calendar"),
+        *("Dashboard", "Packages", "Releases", "Documents", "Events", "People", "Committees", "Calendar"),
         *("Contacts", "Boilerplates", "Newswire", "Stock"),
     ],
     COMPLIANCE_REVIEWER: [
         "Dashboard",
+        "Packages",
         "Releases",
         "Documents",
         "Events",
@@ -45,6 +46,7 @@ NAVIGATION = {
     ],
     IR_ADMIN: [
         "Dashboard",
+        "Packages",
         "Releases",
         "Documents",
         "Events",
@@ -60,6 +62,7 @@ NAVIGATION = {
         "Users",
         "Approval steps",
         "Company profile",
+        "Make this portal yours",
     ],
 }
 
