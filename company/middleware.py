@@ -20,6 +20,16 @@ class ProfileReadOnceMiddleware:
             return self.get_response(request)
 
 
+def request_company(request):
+    """The request's profile (``request.company``), read once on first use by whoever asks first: the view, the
+    templates' ``company``, the public navigation. Given to a request the middleware did not see (a view called
+    directly) on first call."""
+    company = getattr(request, "company", None)
+    if company is None:
+        request.company = company = SimpleLazyObject(CompanyProfile.load)
+    return company
+
+
 class CompanyTimeZoneMiddleware:
     """The company's way of writing times, and its home zone (``company.zone``), are current for every request.
 
@@ -38,7 +48,9 @@ class CompanyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.company = company = SimpleLazyObject(CompanyProfile.load)
+        # The profile a middleware above gave the request (the public cache's, read with the navigation), or
+        # read on first use.
+        company = request_company(request)
         timefmt.activate(lambda: company.date_style)
         if not getattr(request, "public_page", False):
             timezone.activate(company.zone)

@@ -10,7 +10,7 @@ class PackagesConfig(AppConfig):
         from irportal.accounts import dashboard, roles
         from irportal.workflow import console, engine
         from irportal.workflow.demo import demo_kind
-        from packages import workflow
+        from packages import selectors, workflow
         from packages.console import PackageKind
         from packages.dashboard import packages_going_out
 
@@ -29,6 +29,7 @@ class PackagesConfig(AppConfig):
         roles.grant(roles.IR_ADMIN, "packages.view_package")
         console.register(PackageKind())
         demo.register(demo_kind(workflow.PACKAGE, "packages", order=5))  # before their members
+        demo.register_reference("packages", selectors.own_packages_with_demo_members)
         dashboard.register(
             dashboard.Panel(
                 "packages", "staff/dashboard/_packages.html", packages_going_out, "packages.view_package", order=15

@@ -2,13 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, Q
+from django.db.models import Min
 
-from company.models import CompanyProfile
+from company.selectors import sections_present
 from irportal.ops.moments import Moments, earliest
 from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
 
@@ -49,22 +47,18 @@ def has_prices() -> bool:
     return DailyPrice.objects.exists()
 
 
-def sections(now: datetime) -> set[str]:
-    """The stock pages that have something to show (``overview``, ``dividends``, ``analysts``): one query, an
-    ``EXISTS`` each on the company profile's row (three without a profile, which only a new site lacks)."""
-    checks = {
+def section_checks(now: datetime) -> dict:
+    """What each stock page shows, as querysets: the page has something to show when one has a row."""
+    return {
         "overview": [DailyPrice.objects.all()],
         "dividends": [Dividend.objects.public(now), StockSplit.objects.public(now)],
         "analysts": [AnalystCoverage.objects.filter(is_active=True)],
     }
-    flags = {
-        f"has_{name}": ExpressionWrapper(reduce(or_, (Q(Exists(queryset)) for queryset in querysets)), BooleanField())
-        for name, querysets in checks.items()
-    }
-    row = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).values(*flags).first()
-    if row is None:
-        return {name for name, querysets in checks.items() if any(queryset.exists() for queryset in querysets)}
-    return {name for name in checks if row[f"has_{name}"]}
+
+
+def sections(now: datetime) -> set[str]:
+    """The stock pages that have something to show (``overview``, ``dividends``, ``analysts``): one query."""
+    return sections_present(section_checks(now))
 
 
 def _thinned(points: list[tuple[date, object]], span_days: int) -> list[tuple[date, object]]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from company.files import download, inline_image
-from company.models import CompanyProfile
+from company.middleware import request_company
 from filings.selectors import carrying_report
 from irportal.workflow.models import State
 from releases.models import Release, ReleaseAttachment, ReleaseImage
@@ -114,7 +114,7 @@ def news_detail(request, slug):
     doc = public_document(release, now)
     if doc is None:
         raise Http404("No release at this address")
-    company = CompanyProfile.load()
+    company = request_company(request)
     return render(
         request, "public/news/detail.html", {"doc": doc, "company": company, "sec_filing": _carried_by(company, doc)}
     )
