@@ -6,9 +6,10 @@ class PackagesConfig(AppConfig):
     verbose_name = "Disclosure packages"
 
     def ready(self):
+        from events import announce
         from irportal.accounts import dashboard, roles
         from irportal.workflow import console, engine
-        from packages import workflow
+        from packages import services, workflow
         from packages.console import PackageKind
         from packages.dashboard import packages_going_out
 
@@ -29,6 +30,16 @@ class PackagesConfig(AppConfig):
         dashboard.register(
             dashboard.Panel(
                 "packages", "staff/dashboard/_packages.html", packages_going_out, "packages.view_package", order=15
+            )
+        )
+        announce.register_follow_up(
+            announce.FollowUp(
+                "package",
+                "Put the release and its events in one package",
+                "They are then approved together and go public at the package's one embargo, to the second; "
+                "events already public cannot join.",
+                "packages.add_package",
+                services.package_for_announcement,
             )
         )
         for kind in ("releases", "events", "documents"):
