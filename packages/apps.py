@@ -6,14 +6,29 @@ class PackagesConfig(AppConfig):
     verbose_name = "Disclosure packages"
 
     def ready(self):
+        from django.db.models import Q
+
         from events import announce
         from irportal.accounts import dashboard, roles
+        from irportal.audit import retention
         from irportal.workflow import console, engine
         from packages import services, workflow
         from packages.console import PackageKind
         from packages.dashboard import packages_going_out
+        from packages.models import Package, PackageRevision
 
         engine.register_guard(workflow.hold_members)
+        retention.protect(
+            Package,
+            when=Q(first_published_at__isnull=False) | Q(status__in=["published", "withdrawn"]),
+            reason="a package that was public is part of the disclosure record",
+            retained_from="first_published_at",
+        )
+        retention.protect(
+            PackageRevision,
+            when=Q(package__first_published_at__isnull=False),
+            reason="the revisions of a package that was public are part of the disclosure record",
+        )
         roles.grant(
             roles.IR_AUTHOR,
             *("packages.view_package", "packages.add_package", "packages.change_package"),
