@@ -58,9 +58,13 @@ COMPANY = {"legal_name": "Halvorsen Instruments, Inc.", "short_name": "Halvorsen
 # same at both. Releases come one every 53 minutes going back (10,000 fill the last year, 100,000 the last ten),
 # events one a week going back after a dozen ahead, documents ten a fiscal year, filings 2,000 a year, and
 # ten years of daily prices at both sizes.
+# People, committees and governance documents: twenty people serve at both sizes, the rest have left (the larger
+# size a long history of them); the governance pages' queries must not grow with them.
 SIZES = [
-    {"releases": 10_000, "events": 1_000, "documents": 200, "filings": 2_000, "contacts": 100, "price_years": 10},
-    {"releases": 100_000, "events": 10_000, "documents": 2_000, "filings": 20_000, "contacts": 100, "price_years": 10},
+    {"releases": 10_000, "events": 1_000, "documents": 200, "filings": 2_000, "contacts": 100, "price_years": 10}
+    | {"people": 30, "committees": 4, "governance_documents": 8},
+    {"releases": 100_000, "events": 10_000, "documents": 2_000, "filings": 20_000, "contacts": 100, "price_years": 10}
+    | {"people": 300, "committees": 8, "governance_documents": 80},
 ]
 RELEASE_PACE = dt.timedelta(days=3650) / 100_000
 EVENTS_AHEAD = 12
@@ -153,6 +157,8 @@ def seed(size: dict[str, int]) -> None:
     seed_documents(size["documents"])
     seed_filings(size["filings"])
     seed_stock(size["price_years"])
+    seed_documents(size["governance_documents"], kinds=GOVERNANCE_DOCUMENTS, prefix="bench-governance")
+    seed_governance(size["people"], size["committees"])
 
 
 def _bench_user():
@@ -326,8 +332,12 @@ FISCAL_YEAR_DOCUMENTS = [("quarterly_results", q) for q in (4, 3, 2, 1)] + [("pr
 FISCAL_YEAR_DOCUMENTS += [("annual_report", None), ("proxy_statement", None)]
 
 
-def seed_documents(total: int) -> None:
-    """Ten documents a fiscal year, going back from the current one, each with its main PDF (a row, no file)."""
+GOVERNANCE_DOCUMENTS = [(kind, None) for kind in ("charter", "code_of_conduct", "bylaws", "governance_policy")]
+
+
+def seed_documents(total: int, kinds=FISCAL_YEAR_DOCUMENTS, prefix: str = "bench-document") -> None:
+    """Ten documents a fiscal year (or ``kinds``), going back from the current one, each with its main PDF (a row,
+    no file)."""
     import secrets
 
     from django.db import transaction
@@ -336,7 +346,7 @@ def seed_documents(total: int) -> None:
     from reports.content import document_content
     from reports.models import Document, DocumentFile, DocumentRevision
 
-    have = Document.objects.count()
+    have = Document.objects.filter(slug__startswith=prefix).count()
     if have >= total:
         return
     user = _bench_user()
@@ -344,11 +354,11 @@ def seed_documents(total: int) -> None:
     with transaction.atomic():
         documents = []
         for n in range(have, total):
-            kind, quarter = FISCAL_YEAR_DOCUMENTS[n % len(FISCAL_YEAR_DOCUMENTS)]
-            year = now.year - n // len(FISCAL_YEAR_DOCUMENTS)
+            kind, quarter = kinds[n % len(kinds)]
+            year = now.year - n // len(kinds)
             documents.append(
                 Document(
-                    slug=f"bench-document-{n:04d}",
+                    slug=f"{prefix}-{n:04d}",
                     kind=kind,
                     title=f"{Document.Kind(kind).label} {n}",
                     fiscal_year=year,
@@ -390,6 +400,75 @@ def seed_documents(total: int) -> None:
             revisions.append(revision)
         DocumentRevision.objects.bulk_create(revisions, batch_size=1000)
         _link_live_revisions(Document._meta.db_table, DocumentRevision._meta.db_table, "document_id")
+
+
+def seed_governance(people: int, committees: int) -> None:
+    """Committees and people (directors, officers, both; most of a long history has left), published rows."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from governance.content import committee_content, person_content
+    from governance.models import Committee, CommitteeRevision, Person, PersonRevision
+
+    user = _bench_user()
+    now = timezone.now().replace(microsecond=0) - dt.timedelta(days=1)
+    with transaction.atomic():
+        have = Committee.objects.count()
+        Committee.objects.bulk_create(
+            Committee(slug=f"committee-{n}", name=f"Committee {n}", order=n, **_published(now, user))
+            for n in range(have, committees)
+        )
+        new = list(Committee.objects.filter(live_revision__isnull=True))
+        CommitteeRevision.objects.bulk_create(
+            CommitteeRevision(
+                committee=committee,
+                number=1,
+                content=(content := committee_content(committee)),
+                content_hash=CommitteeRevision.hash_content(content),
+                created_by=user,
+            )
+            for committee in new
+        )
+        _link_live_revisions(Committee._meta.db_table, CommitteeRevision._meta.db_table, "committee_id")
+        seats = list(Committee.objects.order_by("pk").values_list("pk", flat=True))
+        have = Person.objects.count()
+        rows = []
+        for n in range(have, people):
+            # The newest twenty serve (twelve directors, eight officers); everyone before them has left.
+            serving = n >= people - 20
+            rows.append(
+                Person(
+                    slug=f"person-{n}",
+                    name=f"Person {n:03d}",
+                    board_title="Director" if n % 5 < 3 else "",
+                    management_title="" if n % 5 < 3 else "Vice President",
+                    independent=n % 2 == 0,
+                    memberships=[{"committee": pk, "chair": n % 7 == 0} for pk in seats[n % 3 :: 3]]
+                    if n % 5 < 3
+                    else [],
+                    service_start=dt.date(2015, 1, 1),
+                    service_end=None if serving else dt.date(2020, 1, 1),
+                    biography="<p>Served on the boards of three listed companies.</p>",
+                    order=n,
+                    **_published(now, user),
+                )
+            )
+        Person.objects.bulk_create(rows, batch_size=1000)
+        revisions = []
+        for person in Person.objects.filter(live_revision__isnull=True):
+            content = person_content(person)
+            revisions.append(
+                PersonRevision(
+                    person=person,
+                    number=1,
+                    content=content,
+                    content_hash=PersonRevision.hash_content(content),
+                    created_by=user,
+                )
+            )
+        for revision in revisions:
+            revision.save()  # each revision takes its columns from its content (``PersonRevision.save``)
+        _link_live_revisions(Person._meta.db_table, PersonRevision._meta.db_table, "person_id")
 
 
 # What the bench's filings are: mostly insiders' Form 4s, as on EDGAR, and every group of the filings page.
@@ -539,6 +618,10 @@ PAGES = [
     ("stock, a day", lambda: f"/investors/stock/?date={_this_year() - 1}-06-15"),
     ("dividends", "/investors/stock/dividends/"),
     ("analysts", "/investors/stock/analysts/"),
+    ("board", "/investors/governance/"),
+    ("committees", "/investors/governance/committees/"),
+    ("management", "/investors/governance/management/"),
+    ("governance documents", "/investors/governance/documents/"),
     ("alerts", "/investors/alerts/"),
     ("sitemap", "/sitemap.xml"),
     ("sitemap pages", "/sitemap-pages.xml"),

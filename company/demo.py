@@ -17,7 +17,9 @@ demo content stay: records stay records.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -58,6 +60,9 @@ class DemoContent:
 _CONTENT: dict[str, DemoContent] = {}
 # Each answers a few of the company's own items that were public (labels for the refusal), or none.
 _OWN_PUBLISHED: dict[str, Callable[[], list[str]]] = {}
+# Each answers a few of the company's own things that refer to demo content without a foreign key (a package
+# of its own holding a demo release), or none.
+_REFERENCES: dict[str, Callable[[], list[str]]] = {}
 
 
 def register(content: DemoContent) -> None:
@@ -66,6 +71,10 @@ def register(content: DemoContent) -> None:
 
 def register_own_published(name: str, find: Callable[[], list[str]]) -> None:
     _OWN_PUBLISHED[name] = find
+
+
+def register_reference(name: str, find: Callable[[], list[str]]) -> None:
+    _REFERENCES[name] = find
 
 
 def contents() -> list[DemoContent]:
@@ -115,6 +124,11 @@ def demo_rows(
     return DemoContent(model._meta.label_lower, label, lambda: rows().count(), remove, order)
 
 
+def demo_logins_path() -> Path:
+    """Where ``seed_demo`` writes the demo sign-ins for ``make run`` to print."""
+    return settings.VAR_DIR / "demo-logins.txt"
+
+
 def demo_users_count() -> int:
     return DemoAccount.objects.count()
 
@@ -137,6 +151,8 @@ def demo_users_remove() -> int:
             user.save(update_fields=["password", "is_active"])
             DemoAccount.objects.filter(user=user).delete()
         removed += 1
+    # make run prints this file at every start: it would name sign-ins that are gone.
+    transaction.on_commit(lambda: demo_logins_path().unlink(missing_ok=True), robust=True)
     return removed
 
 
@@ -156,7 +172,14 @@ def _refusal(actor) -> str:
         )
     if not remaining():
         return "There is no demo content left to remove."
+    referring = [label for find in _REFERENCES.values() for label in find()]
+    if referring:
+        return _still_referred(", ".join(referring))
     return ""
+
+
+def _still_referred(what: str) -> str:
+    return f"Something of the company's own still refers to the demo content ({what}); nothing was removed."
 
 
 def demo_content_remove(*, actor, step_up: dict | None) -> dict[str, int]:
@@ -176,9 +199,7 @@ def demo_content_remove(*, actor, step_up: dict | None) -> dict[str, int]:
                 data={"removed": removed, "step_up": evidence},
             )
     except (ProtectedError, RetentionRefused) as error:
-        reason = (
-            f"Something of the company's own still refers to the demo content ({_what(error)}); nothing was removed."
-        )
+        reason = _still_referred(_what(error))
         _record_refusal(actor, reason)
         raise DemoRemovalRefused(reason) from None
     except DemoRemovalRefused as refused:

@@ -2,7 +2,32 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from company import timefmt
-from company.models import CompanyProfile
+from company.models import CompanyProfile, read_once
+
+
+class ProfileReadOnceMiddleware:
+    """A reading request (GET, HEAD) reads the company profile once, whoever asks for it: the public cache's
+    schedule, the view, the templates. A request that may change it (a form's POST) reads it afresh each time,
+    so a form's unsaved changes never show as the profile."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with read_once():
+            return self.get_response(request)
+
+
+def request_company(request):
+    """The request's profile (``request.company``), read once on first use by whoever asks first: the view, the
+    templates' ``company``, the public navigation. Given to a request the middleware did not see (a view called
+    directly) on first call."""
+    company = getattr(request, "company", None)
+    if company is None:
+        request.company = company = SimpleLazyObject(CompanyProfile.load)
+    return company
 
 
 class CompanyTimeZoneMiddleware:
@@ -23,7 +48,9 @@ class CompanyTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.company = company = SimpleLazyObject(CompanyProfile.load)
+        # The profile a middleware above gave the request (the public cache's, read with the navigation), or
+        # read on first use.
+        company = request_company(request)
         timefmt.activate(lambda: company.date_style)
         if not getattr(request, "public_page", False):
             timezone.activate(company.zone)

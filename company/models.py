@@ -1,5 +1,7 @@
 import datetime
 import zoneinfo
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -179,6 +181,9 @@ class CompanyProfile(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
+        kept = _READ_ONCE.get()
+        if kept is not None:
+            kept.pop("profile", None)
 
     def clean_fields(self, exclude=None):
         self.cik = normalize_cik(self.cik)
@@ -239,10 +244,31 @@ class CompanyProfile(models.Model):
 
     @classmethod
     def load(cls) -> "CompanyProfile":
+        """The profile; read once per request where ``read_once`` is in force (a reading request)."""
+        kept = _READ_ONCE.get()
+        if kept is not None and "profile" in kept:
+            return kept["profile"]
         profile = cls.objects.filter(pk=cls.SINGLETON_PK).first()
         if profile is None:
             profile = cls(legal_name="Company name not set", short_name="Company", ticker="TICKER")
+        if kept is not None:
+            kept["profile"] = profile
         return profile
+
+
+# Within ``read_once``: the profile this context has read, so that every part of one request (the public
+# cache's schedule, the view, the templates) shares one read.
+_READ_ONCE: ContextVar[dict | None] = ContextVar("company_profile_read_once", default=None)
+
+
+@contextmanager
+def read_once():
+    """Every ``CompanyProfile.load()`` inside reads the database once; a save reads it again."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
 
 
 class DemoAccount(models.Model):

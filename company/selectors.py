@@ -1,5 +1,10 @@
 """Reads about the company profile."""
 
+from functools import reduce
+from operator import or_
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q
+
 from company.models import CompanyProfile
 from irportal.audit.models import AuditEntry
 
@@ -19,3 +24,28 @@ def former_names(profile: CompanyProfile) -> list[str]:
             if before and not any(before.casefold() in name for name in current):
                 names.add(before)
     return sorted(names)
+
+
+def section_flags(checks: dict) -> dict:
+    """Annotations of the profile's row: ``has_<name>``, an ``EXISTS`` over the querysets of each name in ``checks``."""
+    return {
+        f"has_{name}": ExpressionWrapper(reduce(or_, (Q(Exists(queryset)) for queryset in querysets)), BooleanField())
+        for name, querysets in checks.items()
+        if querysets
+    }
+
+
+def sections_present(checks: dict, profile: CompanyProfile | None = None) -> set[str]:
+    """The names in ``checks`` (name -> querysets) with a row in any of their querysets, in one query: an
+    ``EXISTS`` each on the company profile's row (a query each without a profile, which only a new site lacks).
+    ``profile``: one read with ``section_flags(checks)`` already, which answers without a query.
+
+    The public site asks it which of its sections have something to show, whatever the number of rows.
+    """
+    flags = section_flags(checks)
+    if profile is not None and profile.pk is not None and all(hasattr(profile, flag) for flag in flags):
+        return {name for name in checks if getattr(profile, f"has_{name}", False)}
+    row = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).values(*flags).first()
+    if row is None:
+        return {name for name, querysets in checks.items() if any(queryset.exists() for queryset in querysets)}
+    return {name for name in checks if row.get(f"has_{name}")}

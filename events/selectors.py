@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from company.models import CompanyProfile
 from events.content import EventDocument
 from events.models import Event
+from irportal.ops.moments import Moments, earliest
 from irportal.workflow.models import State, due_approval
 
 
@@ -210,15 +211,18 @@ def _documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
 SCHEDULED_FIELDS = ("starts_at", "ends_at", "replay_available_at", "replay_expires_at")
 
 
-def next_scheduled_change(now: datetime) -> datetime | None:
-    """The next moment the public events pages change by themselves, in one query.
+def scheduled_moments(now: datetime) -> list[Moments]:
+    """When the public events pages change by themselves after ``now``.
 
     An approved event's embargo, an event starting or ending (it moves from
     upcoming to past), a replay opening or closing. The public cache keeps no
     copy past it.
     """
-    moments = Event.objects.exclude(status=State.WITHDRAWN).aggregate(
-        embargo=Min("publish_at", filter=Q(status=State.APPROVED, publish_at__gt=now)),
-        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in SCHEDULED_FIELDS},
-    )
-    return min(filter(None, moments.values()), default=None)
+    listed = Event.objects.exclude(status=State.WITHDRAWN)
+    moments = [Moments(listed.filter(status=State.APPROVED, publish_at__gt=now), "publish_at")]
+    return moments + [Moments(listed.filter(**{f"{field}__gt": now}), field) for field in SCHEDULED_FIELDS]
+
+
+def next_scheduled_change(now: datetime) -> datetime | None:
+    """The next moment the public events pages change by themselves, in one query."""
+    return earliest(scheduled_moments(now), now)

@@ -49,9 +49,9 @@ def local_date(instant: datetime, zone_name: str) -> str:
     return date_text(instant.astimezone(zone(zone_name)).date())
 
 
-def state(event, now: datetime, home_zone: str) -> str:
-    """Its workflow state as the console names it; approved with an embargo ahead, ``Scheduled for`` that second
-    in company time."""
-    if event.status == State.APPROVED and event.publish_at and event.publish_at > now:
-        return f"Scheduled for {datetime_text(event.publish_at.astimezone(zone(home_zone)))}"
-    return event.get_status_display()
+def state(item, now: datetime, home_zone: str) -> str:
+    """An event's (or a release's) workflow state as the console names it; approved with an embargo ahead,
+    ``Scheduled for`` that second in company time."""
+    if item.status == State.APPROVED and item.publish_at and item.publish_at > now:
+        return f"Scheduled for {datetime_text(item.publish_at.astimezone(zone(home_zone)))}"
+    return item.get_status_display()

@@ -73,6 +73,7 @@ class PersonForm(CleanTextMixin, _EmbargoMixin, forms.ModelForm):
             "publish_at",
         ]
         field_classes = {"service_start": DateField, "service_end": DateField}
+        labels = {"service_start": "Serving since", "service_end": "Last day of service"}
         widgets = {"biography": forms.Textarea(attrs={"data-rich-text": "true", "rows": 10})}
 
     field_order = [*Meta.fields[:-2], "photo", "remove_photo", *Meta.fields[-2:]]

@@ -17,10 +17,13 @@ policies) are documents of the reports app, in categories of their own
 exactly like an annual report, with the same upload checks and file serving.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from company.models import CompanyProfile
 from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
 
 
@@ -140,7 +143,9 @@ class PersonRevision(BaseRevision):
     on_board = models.BooleanField(editable=False)
     in_management = models.BooleanField(editable=False)
     order = models.PositiveSmallIntegerField(editable=False)
-    service_end = models.DateField(null=True, editable=False)
+    # The end of the last day of service in the company's home time zone (when the revision was saved): listed
+    # until this moment. Null while the service has no end.
+    listed_until = models.DateTimeField(null=True, editable=False)
 
     class Meta(BaseRevision.Meta):
         constraints = [models.UniqueConstraint(fields=["person", "number"], name="person_revision_unique")]
@@ -150,7 +155,10 @@ class PersonRevision(BaseRevision):
         self.on_board = bool(content["board_title"])
         self.in_management = bool(content["management_title"])
         self.order = content["order"]
-        self.service_end = content["service_end"]
+        self.listed_until = None
+        if content["service_end"]:
+            day_after = datetime.date.fromisoformat(content["service_end"]) + datetime.timedelta(days=1)
+            self.listed_until = datetime.datetime.combine(day_after, datetime.time(), tzinfo=CompanyProfile.load().zone)
         super().save(*args, **kwargs)
 
 

@@ -5,8 +5,8 @@ Visibility is decided at read time from the columns and ``now``
 (``objects.public(now)``): an approved change to the board is public from its
 ``publish_at`` to the second, with or without the sweep. A person is listed
 on the board (or in management) by the revision the public reads, while its
-service has not ended (the end of service is a day in the company's home
-time zone; from the next day the person is no longer listed). Each page
+service has not ended (the end of the last day of service in the company's
+home time zone, kept on the revision as ``listed_until``). Each page
 reads a fixed number of queries whatever the number of people and committees:
 the people of the list with their revisions in one, the committees in one,
 the committee charters in two.
@@ -15,36 +15,33 @@ the committee charters in two.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.urls import reverse
 
-from company.models import CompanyProfile
+from company.selectors import sections_present
 from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
+from irportal.ops.moments import Moments
 from irportal.workflow.models import public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
-from reports.selectors import has_governance_documents, public_charters
+from reports.selectors import governance_documents_public, public_charters
 
 # Far more than any board and management team; a page never reads more.
 PEOPLE_SHOWN = 200
 COMMITTEES_SHOWN = 40
 
 
-def _today(now: datetime.datetime) -> datetime.date:
-    return now.astimezone(CompanyProfile.load().zone).date()
-
-
-def _serving(now: datetime.datetime, today: datetime.date):
-    """Public people whose public revision's service has not ended by ``today``, with the columns to select on."""
+def _serving(now: datetime.datetime):
+    """Public people whose public revision's service has not ended at ``now``, with the columns to select on."""
     return (
         Person.objects.public(now)
         .annotate(
             public_on_board=public_revision_column("on_board", now),
             public_in_management=public_revision_column("in_management", now),
             public_order=public_revision_column("order", now),
-            public_service_end=public_revision_column("service_end", now),
+            public_listed_until=public_revision_column("listed_until", now),
         )
-        .filter(Q(public_service_end__isnull=True) | Q(public_service_end__gte=today))
+        .filter(Q(public_listed_until__isnull=True) | Q(public_listed_until__gt=now))
     )
 
 
@@ -71,7 +68,7 @@ def public_committees(now: datetime.datetime) -> dict[int, CommitteeDocument]:
 def _people(now: datetime.datetime, *, board: bool, committees: dict) -> list[PersonDocument]:
     selected = {"public_on_board": True} if board else {"public_in_management": True}
     people = (
-        _serving(now, _today(now))
+        _serving(now)
         .filter(**selected)
         .select_related("live_revision", "approved_revision")
         .only(*PUBLIC_DOCUMENT_FIELDS)
@@ -136,28 +133,28 @@ def public_photo(token: str, now: datetime.datetime) -> PersonPhoto | None:
     return photo
 
 
-def sections(now: datetime.datetime) -> list[str]:
-    """The governance pages that have something to show, in the order of the section's menu (three queries at most)."""
-    today = _today(now)
-    serving = _serving(now, today)
-    found = serving.aggregate(
-        board=Min("pk", filter=Q(public_on_board=True)), management=Min("pk", filter=Q(public_in_management=True))
-    )
-    shown = [name for name in ("board", "management") if found[name] is not None]
-    if found["board"] is not None and Committee.objects.public(now).exists():
-        shown.append("committees")
-    if has_governance_documents(now):
-        shown.append("documents")
-    return shown
+def section_checks(now: datetime.datetime) -> dict:
+    """What each governance page shows, as querysets: the page has something to show when one has a row."""
+    serving = _serving(now)
+    return {
+        "board": [serving.filter(public_on_board=True)],
+        "committees": [Committee.objects.public(now)],
+        "management": [serving.filter(public_in_management=True)],
+        "documents": [governance_documents_public(now)],
+    }
 
 
-def next_service_end(now: datetime.datetime) -> datetime.datetime | None:
-    """The next moment a person drops off a public list by their end of service: the start of the day after it."""
-    today = _today(now)
-    last_day = (
-        _serving(now, today).filter(public_service_end__isnull=False).aggregate(last=Min("public_service_end"))["last"]
-    )
-    if last_day is None:
-        return None
-    zone = CompanyProfile.load().zone
-    return datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+def sections(now: datetime.datetime, present: set[str] | None = None) -> list[str]:
+    """The governance pages that have something to show, in the order of the section's menu (one query).
+
+    ``present`` is what ``sections_present`` answered for ``section_checks``, when the caller asked already.
+    The committee composition is a page of the board's: without a board member, no committee is shown.
+    """
+    present = sections_present(section_checks(now)) if present is None else present
+    shown = [name for name in ("board", "committees", "management", "documents") if name in present]
+    return [name for name in shown if name != "committees" or "board" in present]
+
+
+def service_end_moments(now: datetime.datetime) -> list[Moments]:
+    """When a listed person's service ends after ``now``: the end of their last day, kept on the revision."""
+    return [Moments(_serving(now).filter(public_listed_until__gt=now), "public_listed_until")]

@@ -8,17 +8,18 @@ class InvestorsConfig(AppConfig):
     verbose_name = "Investor information"
 
     def ready(self):
-        from events.selectors import next_scheduled_change
-        from governance.selectors import next_service_end
+        from events.selectors import scheduled_moments
+        from governance.selectors import service_end_moments
         from investors import receivers, schedule
-        from irportal.workflow.selectors import next_embargo
-        from stock.selectors import next_public_from
+        from irportal.workflow.selectors import embargo_moments
+        from stock.selectors import public_from_moments
 
-        # Releases and documents (and events) lift their embargoes at publish_at: one query for every kind.
-        schedule.register("embargoes", next_embargo)
-        schedule.register("events", next_scheduled_change)
+        # Every kind of item lifts its embargo at publish_at (or its gate's opening).
+        schedule.register("embargoes", embargo_moments)
+        # Events start, end, and open and close their replay windows.
+        schedule.register("events", scheduled_moments)
         # Dividends and splits are public from their announcement's second.
-        schedule.register("stock", next_public_from)
+        schedule.register("stock", public_from_moments)
         # A director or an officer leaves the lists the day after their last day of service.
-        schedule.register("governance", next_service_end)
+        schedule.register("governance", service_end_moments)
         receivers.connect()

@@ -69,9 +69,11 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
 from investors import schedule
+from investors.navigation import profile_with_sections
 from irportal.celery import app as celery_app
 from irportal.ops import metrics
 
@@ -236,6 +238,8 @@ class PublicCacheMiddleware:
         if policy is None:
             return self.get_response(request)
         request.public_page = True
+        # Read on first use, with the sections the navigation shows, in one query (investors/navigation.py).
+        request.company = SimpleLazyObject(lambda: profile_with_sections(timezone.now()))
         if not policy.stores(request):
             return _uncached(request, self.get_response)
         return _cached(request, policy.key(request), self.get_response)

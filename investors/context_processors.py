@@ -1,9 +1,12 @@
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from company.models import CompanyProfile
+from company.middleware import request_company
+from investors.navigation import public_sections
 
 
 def company(request):
-    """The company profile, read only by templates that use it (the request's, when the middleware gave it one)."""
-    profile = getattr(request, "company", None)
-    return {"company": SimpleLazyObject(CompanyProfile.load) if profile is None else profile}
+    """The company profile (the request's), and the public navigation's sections: each read only when a
+    template uses it, the sections in one query."""
+    company = request_company(request)
+    return {"company": company, "public_sections": SimpleLazyObject(lambda: public_sections(timezone.now(), company))}

@@ -4,34 +4,36 @@ A public page may be cached only until the next moment at which something
 becomes public, or stops being public, without anybody touching it: a
 release's embargo (``publish_at``), an event's replay becoming available
 (``replay_available_at``) or expiring (``replay_expires_at``). Each app
-registers one function that answers, from the database, the earliest such
-moment after ``now`` (or ``None`` when nothing is scheduled)::
+registers one function that says where such moments after ``now`` are kept,
+as ``irportal.ops.moments.Moments`` (the rows still to come, and the column)::
 
     from investors import schedule
 
-    def next_event_change(now):
-        return min(filter(None, [...]), default=None)
+    def event_moments(now):
+        return [Moments(Event.objects.filter(replay_expires_at__gt=now), "replay_expires_at")]
 
-    schedule.register("events", next_event_change)   # in the app's AppConfig.ready()
+    schedule.register("events", event_moments)   # in the app's AppConfig.ready()
 
-``next_change(now)`` is the earliest answer of all of them. The public cache
-bounds every cached copy, and every ``s-maxage`` it sends, by that moment.
+``next_change(now)`` reads every source's moments in one query and answers
+the earliest. The public cache bounds every cached copy, and every
+``s-maxage`` it sends, by that moment.
 """
 
 from collections.abc import Callable
 from datetime import datetime
 
-NextChange = Callable[[datetime], datetime | None]
+from irportal.ops.moments import Moments, earliest
 
-_SOURCES: dict[str, NextChange] = {}
+MomentsSource = Callable[[datetime], list[Moments]]
+
+_SOURCES: dict[str, MomentsSource] = {}
 
 
-def register(name: str, source: NextChange) -> None:
+def register(name: str, source: MomentsSource) -> None:
     """Register (or replace) the scheduled-change source called ``name``."""
     _SOURCES[name] = source
 
 
 def next_change(now: datetime) -> datetime | None:
-    """The earliest scheduled change strictly after ``now``, over every registered source."""
-    moments = [moment for source in _SOURCES.values() if (moment := source(now)) is not None and moment > now]
-    return min(moments, default=None)
+    """The earliest scheduled change strictly after ``now``, over every registered source, in one query."""
+    return earliest([moments for source in _SOURCES.values() for moments in source(now)], now)

@@ -7,12 +7,15 @@ end and one block of the index. Nothing counts, skips or reads the whole history
 same at any size; a block whose items are all unpublished (or deleted) gives a short or empty page.
 """
 
+from datetime import datetime
+
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from company.models import CompanyProfile
 from events.models import Event
@@ -23,7 +26,7 @@ from reports.selectors import sitemap_documents
 from stock.selectors import sections
 
 # Addresses per page of a section (the protocol allows 50,000): a page renders in a few milliseconds.
-PAGE_SIZE = 1000
+PAGE_SIZE = 250
 
 
 class IdBlockPaginator:
@@ -53,12 +56,27 @@ class IdBlockPaginator:
         return Page(block.order_by("-pk"), number, self)
 
 
-class ItemSitemap(Sitemap):
-    """A section of public items (``public_items``), paged by blocks of ids, each with the day it went public."""
+def url_entry(location: str, lastmod: datetime | None = None) -> str:
+    """One ``<url>`` of a section, escaped: the section's template joins them (a page holds up to ``PAGE_SIZE``,
+    and a template loop over as many would take most of the page's time)."""
+    if lastmod is None:
+        return format_html("<url><loc>{}</loc></url>\n", location)
+    return format_html("<url><loc>{}</loc><lastmod>{}</lastmod></url>\n", location, timezone.localdate(lastmod))
 
-    changefreq = "never"
-    priority = 0.6
+
+def _prefix(sitemap: Sitemap, site, protocol) -> str:
+    return f"{sitemap.get_protocol(protocol)}://{sitemap.get_domain(site)}"
+
+
+class ItemSitemap(Sitemap):
+    """A section of public items (``public_items``), paged by blocks of ids, each with the day it went public.
+
+    ``detail`` names the items' page; each address is that page's with the item's slug, built without
+    resolving the address once per item.
+    """
+
     limit = PAGE_SIZE
+    detail = ""
 
     def public_items(self, now):
         raise NotImplementedError
@@ -70,8 +88,13 @@ class ItemSitemap(Sitemap):
     def paginator(self):
         return IdBlockPaginator(self.items(), self.limit)
 
-    def lastmod(self, item):
-        return item.public_changed_at(timezone.now())
+    def get_urls(self, page=1, site=None, protocol=None):
+        address = _prefix(self, site, protocol) + reverse(self.detail, args=["SLUG"]).replace("SLUG", "{slug}")
+        now = timezone.now()
+        return [
+            url_entry(address.format(slug=item.slug), item.public_changed_at(now))
+            for item in self.paginator.page(page).object_list
+        ]
 
     def get_latest_lastmod(self):
         # The index names no date for a section: it would have to read every item of it.
@@ -79,25 +102,28 @@ class ItemSitemap(Sitemap):
 
 
 class NewsSitemap(ItemSitemap):
+    detail = "news:detail"
+
     def public_items(self, now):
         # Only what the sitemap prints: no revision content.
         return Release.objects.public(now).only("slug", *PUBLIC_STATE_FIELDS)
 
 
 class EventsSitemap(ItemSitemap):
+    detail = "events:detail"
+
     def public_items(self, now):
         return Event.objects.public(now).only("slug", *PUBLIC_STATE_FIELDS)
 
 
 class DocumentsSitemap(ItemSitemap):
+    detail = "documents:detail"
+
     def public_items(self, now):
         return sitemap_documents(now)
 
 
 class InvestorPagesSitemap(Sitemap):
-    changefreq = "daily"
-    priority = 0.8
-
     def items(self):
         pages = [
             "investors:home",
@@ -114,8 +140,9 @@ class InvestorPagesSitemap(Sitemap):
         pages += [f"governance:{name}" for name in governance_sections(timezone.now())]
         return pages
 
-    def location(self, name):
-        return reverse(name)
+    def get_urls(self, page=1, site=None, protocol=None):
+        prefix = _prefix(self, site, protocol)
+        return [url_entry(prefix + reverse(name)) for name in self.paginator.page(page).object_list]
 
 
 # The sections of the index, in its order: another section is one more entry.

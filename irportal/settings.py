@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # The request id (the one the audit log records) and the request's log line and latency, for every request.
     "irportal.audit.middleware.AuditContextMiddleware",
     "irportal.ops.logs.RequestLogMiddleware",
+    # A reading request reads the company profile once (company/middleware.py).
+    "company.middleware.ProfileReadOnceMiddleware",
     # Staff and compliance answers are never stored by browsers or proxies (irportal/accounts/middleware.py).
     "irportal.accounts.middleware.StaffNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -33,7 +33,7 @@ urlpatterns = [
     path(
         "sitemap-<slug:section>.xml",
         public_page(sitemaps.sitemap, params=("p",)),
-        {"sitemaps": SECTIONS},
+        {"sitemaps": SECTIONS, "template_name": "public/sitemap.xml"},
         name="sitemap_section",
     ),
     path("robots.txt", public_page(robots_txt), name="robots"),

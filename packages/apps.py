@@ -8,11 +8,13 @@ class PackagesConfig(AppConfig):
     def ready(self):
         from django.db.models import Q
 
+        from company import demo
         from events import announce
         from irportal.accounts import dashboard, roles
         from irportal.audit import retention
         from irportal.workflow import console, engine
-        from packages import services, workflow
+        from irportal.workflow.demo import demo_kind
+        from packages import selectors, services, workflow
         from packages.console import PackageKind
         from packages.dashboard import packages_going_out
         from packages.models import Package, PackageRevision
@@ -42,6 +44,8 @@ class PackagesConfig(AppConfig):
         roles.grant(roles.COMPLIANCE_REVIEWER, "packages.view_package")
         roles.grant(roles.IR_ADMIN, "packages.view_package")
         console.register(PackageKind())
+        demo.register(demo_kind(workflow.PACKAGE, "packages", order=5))  # before their members
+        demo.register_reference("packages", selectors.own_packages_with_demo_members)
         dashboard.register(
             dashboard.Panel(
                 "packages", "staff/dashboard/_packages.html", packages_going_out, "packages.view_package", order=15

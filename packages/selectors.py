@@ -23,3 +23,13 @@ def published_with_package(kind: str, pk: int) -> bool:
         .first()
     )
     return item is not None and item.first_published_at == item.last_published_at
+
+
+def own_packages_with_demo_members(limit: int = 3) -> list[str]:
+    """A few of the company's own packages that hold a demo item (one query per kind of member)."""
+    named = []
+    for kind in MemberKind.values:
+        demo_items = spec_for(kind).model.objects.filter(is_demo=True).values("pk")
+        rows = PackageMember.objects.filter(kind=kind, object_id__in=demo_items, package__is_demo=False)
+        named += [f"the package “{row.package}” holds a demo {kind}" for row in rows.select_related("package")[:limit]]
+    return named[:limit]

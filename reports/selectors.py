@@ -26,6 +26,8 @@ from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
 
 Kind = Document.Kind
 REPORT_KINDS = (Kind.ANNUAL_REPORT, Kind.PROXY_STATEMENT, Kind.FACT_SHEET, Kind.OTHER)
+# What the financials section (results by quarter, annual reports and proxy materials) lists.
+FINANCIAL_KINDS = (Kind.QUARTERLY_RESULTS, *REPORT_KINDS)
 # In a quarter's block, in this order.
 QUARTER_ORDER = [Kind.QUARTERLY_RESULTS, Kind.PRESENTATION, Kind.FACT_SHEET, Kind.OTHER]
 FINANCIAL_YEARS_SHOWN = 3
@@ -270,8 +272,7 @@ GOVERNANCE_DOCUMENTS_SHOWN = 60
 def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]]]:
     """Public governance documents by category (in the order of ``GOVERNANCE_KINDS``), newest first in each."""
     ids = list(
-        public(now)
-        .filter(public_kind__in=GOVERNANCE_KINDS)
+        governance_documents_public(now)
         .order_by("-public_date", "-pk")
         .values_list("pk", flat=True)[:GOVERNANCE_DOCUMENTS_SHOWN]
     )
@@ -281,8 +282,8 @@ def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]
     return [(Kind(kind).label, by_kind[kind]) for kind in GOVERNANCE_KINDS if kind in by_kind]
 
 
-def has_governance_documents(now: datetime) -> bool:
-    return public(now).filter(public_kind__in=GOVERNANCE_KINDS).exists()
+def governance_documents_public(now: datetime):
+    return public(now).filter(public_kind__in=GOVERNANCE_KINDS)
 
 
 def public_charters(ids, now: datetime) -> dict[int, DocumentContent]:

@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, Q
+from django.db.models import Min
 
-from company.models import CompanyProfile
+from company.selectors import sections_present
+from irportal.ops.moments import Moments, earliest
 from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
 
 RANGES = {"1m": 31, "3m": 92, "6m": 183, "1y": 366, "5y": 5 * 366, "10y": 10 * 366}
@@ -48,22 +47,18 @@ def has_prices() -> bool:
     return DailyPrice.objects.exists()
 
 
-def sections(now: datetime) -> set[str]:
-    """The stock pages that have something to show (``overview``, ``dividends``, ``analysts``): one query, an
-    ``EXISTS`` each on the company profile's row (three without a profile, which only a new site lacks)."""
-    checks = {
+def section_checks(now: datetime) -> dict:
+    """What each stock page shows, as querysets: the page has something to show when one has a row."""
+    return {
         "overview": [DailyPrice.objects.all()],
         "dividends": [Dividend.objects.public(now), StockSplit.objects.public(now)],
         "analysts": [AnalystCoverage.objects.filter(is_active=True)],
     }
-    flags = {
-        f"has_{name}": ExpressionWrapper(reduce(or_, (Q(Exists(queryset)) for queryset in querysets)), BooleanField())
-        for name, querysets in checks.items()
-    }
-    row = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).values(*flags).first()
-    if row is None:
-        return {name for name, querysets in checks.items() if any(queryset.exists() for queryset in querysets)}
-    return {name for name in checks if row[f"has_{name}"]}
+
+
+def sections(now: datetime) -> set[str]:
+    """The stock pages that have something to show (``overview``, ``dividends``, ``analysts``): one query."""
+    return sections_present(section_checks(now))
 
 
 def _thinned(points: list[tuple[date, object]], span_days: int) -> list[tuple[date, object]]:
@@ -112,13 +107,11 @@ def analysts() -> list[AnalystCoverage]:
     return list(AnalystCoverage.objects.filter(is_active=True).order_by("order", "firm", "analyst"))
 
 
+def public_from_moments(now: datetime) -> list[Moments]:
+    """When the dividends and splits still to come go public: the public cache keeps no copy past it."""
+    return [Moments(model.objects.filter(public_from__gt=now), "public_from") for model in (Dividend, StockSplit)]
+
+
 def next_public_from(now: datetime) -> datetime | None:
-    """When the next dividend or split goes public, in one query: the public cache keeps no copy past it."""
-    coming = (
-        Dividend.objects.filter(public_from__gt=now)
-        .order_by()
-        .values_list("public_from", flat=True)
-        .union(StockSplit.objects.filter(public_from__gt=now).order_by().values_list("public_from", flat=True))
-        .order_by("public_from")
-    )
-    return coming.first()
+    """When the next dividend or split goes public, in one query."""
+    return earliest(public_from_moments(now), now)

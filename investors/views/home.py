@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from company.models import CompanyProfile
+from company.middleware import request_company
 from events.selectors import investor_page_events
 from filings.selectors import latest_filings
 from releases.selectors import active_contact_groups, default_about, latest_public_documents
@@ -16,7 +16,7 @@ class InvestorHomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        company = CompanyProfile.load()
+        company = request_company(self.request)
         return super().get_context_data(
             company=company,
             latest_releases=latest_public_documents(now),

@@ -10,20 +10,23 @@ from dataclasses import dataclass
 from datetime import MINYEAR
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models.functions import ExtractYear
+from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from company.files import download, inline_image
-from company.models import CompanyProfile
+from company.middleware import request_company
 from filings.selectors import carrying_report
 from irportal.workflow.models import State
 from releases.models import Release, ReleaseAttachment, ReleaseImage
 from releases.selectors import public_document, public_documents, public_release, search_public
 
 PAGE_SIZE = 20
+# Without a year (and without a search) the archive lists the newest this many releases; each year lists all of
+# its own. So no page reads further into the history than this, however long it is.
+ALL_YEARS_SHOWN = 1000
 MAX_QUERY_LENGTH = 200
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -57,12 +60,7 @@ class NewsListView(TemplateView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         releases = Release.objects.public_newest_first(now)
-        years = list(
-            releases.annotate(year=ExtractYear("public_since_at"))
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year")
-        )
+        years = _years(releases)
         year = self.request.GET.get("year", "")
         if year.isdigit() and len(year) == 4 and int(year) >= MINYEAR:  # "0000" is no year a date can have
             releases = releases.filter(public_since_at__year=int(year))
@@ -71,7 +69,9 @@ class NewsListView(TemplateView):
         search = clean_search_text(self.request.GET.get("q", ""))
         if search.text:
             releases = search_public(releases, search.text, now)
-        paginator = Paginator(releases.values_list("pk", flat=True), PAGE_SIZE)
+        listed = releases.values_list("pk", flat=True)
+        capped = not year and not search.text
+        paginator = Paginator(listed[:ALL_YEARS_SHOWN] if capped else listed, PAGE_SIZE)
         try:
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage:
@@ -83,11 +83,20 @@ class NewsListView(TemplateView):
             documents=documents,
             years=years,
             year=year,
+            older_by_year=capped and page is not None and not page.has_next() and paginator.count == ALL_YEARS_SHOWN,
             q=search.text,
             query_shortened=search.shortened,
             max_query_length=MAX_QUERY_LENGTH,
             **kwargs,
         )
+
+
+def _years(releases) -> list[int]:
+    """Every year from the newest release's to the oldest's, newest first: the two ends of an index."""
+    ends = releases.aggregate(first=Min("public_since_at"), last=Max("public_since_at"))
+    if ends["first"] is None:
+        return []
+    return list(range(timezone.localtime(ends["last"]).year, timezone.localtime(ends["first"]).year - 1, -1))
 
 
 def _public_release(slug: str) -> Release:
@@ -105,7 +114,7 @@ def news_detail(request, slug):
     doc = public_document(release, now)
     if doc is None:
         raise Http404("No release at this address")
-    company = CompanyProfile.load()
+    company = request_company(request)
     return render(
         request, "public/news/detail.html", {"doc": doc, "company": company, "sec_filing": _carried_by(company, doc)}
     )

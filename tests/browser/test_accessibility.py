@@ -109,6 +109,7 @@ def staff_pages(site) -> list[str]:
         f"/staff/releases/{release.pk}/edit/",
         "/staff/releases/contacts/",
         "/staff/company/",
+        "/staff/company/set-up/",
         "/compliance/audit/",
         "/compliance/audit/1/",
     ]

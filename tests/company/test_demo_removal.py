@@ -16,6 +16,7 @@ from company.models import DemoAccount
 from company.services import company_profile_update
 from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
+from packages.services import package_create
 from releases.models import Release
 from reports.models import DocumentFile
 from stock.models import DailyPrice
@@ -80,8 +81,9 @@ def remove(client):
 
 
 def test_removal_deletes_every_demo_item_with_its_files_and_is_audited(
-    client, demo_portal, django_capture_on_commit_callbacks
+    client, demo_portal, django_capture_on_commit_callbacks, settings
 ):
+    assert (settings.VAR_DIR / "demo-logins.txt").exists()
     files = [name for row in DocumentFile.objects.all() for name in (row.file.name, row.thumbnail.name) if name]
     assert files and all(default_storage.exists(name) for name in files)
     publications = AuditEntry.objects.filter(action="release.publish").count()
@@ -97,6 +99,7 @@ def test_removal_deletes_every_demo_item_with_its_files_and_is_audited(
     assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
     assert not DailyPrice.objects.exists() and not DocumentFile.objects.exists()
     assert not any(default_storage.exists(name) for name in files)
+    assert not (settings.VAR_DIR / "demo-logins.txt").exists()
     entry = AuditEntry.objects.get(action="company.demo_remove")
     assert entry.actor_id == demo_portal.pk
     assert entry.data["removed"]["release"] == 6 and entry.data["removed"]["users"] == 4
@@ -160,3 +163,15 @@ def test_a_demo_sign_in_cannot_remove_the_demo_content(client, demo_portal):
     assert "Sign in with your own IR Admin account" in response.content.decode()
     assert DemoAccount.objects.count() == 4
     assert AuditEntry.objects.filter(action="company.demo_remove_refused", actor_id=demo_admin.pk).exists()
+
+
+def test_removal_is_refused_while_a_package_of_the_companys_own_holds_a_demo_item(client, demo_portal):
+    author = UserFactory(roles=[IR_AUTHOR])
+    demo_release = Release.objects.get(slug="halvorsen-fourth-quarter-2026-results")
+    package_create(actor=author, title="Q4 2026 results", members=[("release", demo_release.pk)])
+    sign_in(client, demo_portal)
+    response = remove(client)
+    assert "the package “Q4 2026 results” holds a demo release" in response.content.decode()
+    assert Release.objects.filter(pk=demo_release.pk).exists() and DemoAccount.objects.count() == 4
+    refusal = AuditEntry.objects.get(action="company.demo_remove_refused")
+    assert "Q4 2026 results" in refusal.data["reason"]

@@ -327,6 +327,25 @@ def test_the_release_review_screen_lists_the_events_it_announces_with_their_stat
     assert 'data-testid="announced-events"' not in client.get(plain.get_staff_url()).content.decode()
 
 
+def test_the_event_review_screen_says_when_its_announcement_is_scheduled(client, two_events, author, approver):
+    release = draft_announcement(author, two_events)
+    release_submit(release_id=release.pk, actor=author)
+    release_approve(
+        release_id=release.pk,
+        actor=approver,
+        acknowledged=CODES,
+        publish_at=TODAY + timedelta(hours=2),
+        step_up=fresh_step_up(),
+    )
+    sign_in(client, author)
+    page = client.get(two_events[0].get_staff_url()).content.decode()
+    panel = page.split('data-testid="announcements"')[1].split("</section>")[0]
+    assert (
+        f'{release.headline}</a> <span class="badge text-bg-secondary">Scheduled for Nov. 30, 2026, 12:00 pm EST'
+        in (panel)
+    )
+
+
 def test_the_announcement_is_linked_to_its_events_and_audited(two_events, author, company):
     release = draft_announcement(author, two_events)
     links = EventAnnouncement.objects.filter(release=release).order_by("event__starts_at")
@@ -429,6 +448,27 @@ def test_the_announce_list_reads_the_same_number_of_queries_at_5_and_100_events(
             page = client.get(reverse("events_staff:announce")).content.decode()
         assert page.count('name="events"') == rows
         assert "announced in “" in page
+        return len(queries)
+
+    assert queries_at(5) == queries_at(100)
+
+
+def test_the_release_review_screen_reads_the_same_number_of_queries_for_5_and_100_announced_events(
+    client, author, approver, company
+):
+    sign_in(client, approver)
+
+    def queries_at(rows):
+        events = [
+            make_event(author, title=f"Event {number}", starts_at=START + timedelta(days=number + 1))
+            for number in range(rows)
+        ]
+        release = draft_announcement(author, events)
+        release_submit(release_id=release.pk, actor=author)
+        client.get(release.get_staff_url())  # the first visit writes the insider record
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(release.get_staff_url()).content.decode()
+        assert page.count('data-testid="announced-event-state"') == rows
         return len(queries)
 
     assert queries_at(5) == queries_at(100)

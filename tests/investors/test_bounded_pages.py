@@ -118,6 +118,23 @@ def test_a_year_or_page_the_list_does_not_have_answers_404_with_a_way_back(clien
     assert 'role="alert"' in response.content.decode() and listed(response) == []
 
 
+def test_the_news_archive_without_a_year_stops_at_its_newest_releases_and_leads_to_the_years(
+    client, author, approver, company, monkeypatch
+):
+    from investors.views import news
+
+    monkeypatch.setattr(news, "ALL_YEARS_SHOWN", 30)
+    template = publish_now(author, approver, slug="base-release")
+    add_published_copies(template, 45)  # one a day going back
+    last = client.get("/investors/news/?page=2")
+    assert last.status_code == 200 and "Older releases are listed by year" in last.content.decode()
+    assert client.get("/investors/news/?page=3").status_code == 404
+    year = NOW.year
+    in_year = client.get(f"/investors/news/?year={year}")
+    assert "Older releases are listed by year" not in in_year.content.decode()
+    assert in_year.context["paginator"].count == 46  # a year lists every release of its own
+
+
 def test_the_year_of_an_event_is_the_companys(client, upcoming):
     # 2:00 UTC on January 1, 2026 is still New Year's Eve in Phoenix.
     add_events(upcoming, [dt.datetime(2026, 1, 1, 2, tzinfo=UTC)], "new-years-eve")
@@ -195,6 +212,7 @@ def test_the_sitemap_is_an_index_of_sections_each_in_pages_of_id_blocks(
 
 
 PAGES = [
+    "/investors/news/",
     "/investors/events/",
     "/investors/events/?year=2025&page=2",
     "/investors/events.ics",

@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import DateTimeField, Value
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
@@ -22,6 +23,7 @@ from investors import cache as investors_cache
 from investors import schedule
 from investors.cache import GENERATION_KEY, PagePolicy, invalidate_public_pages, warm_public_pages
 from irportal.celery import app as celery_app
+from irportal.ops.moments import Moments
 from irportal.workflow.sweep import run_sweep
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
@@ -277,8 +279,13 @@ def test_the_schedule_answers_the_earliest_future_change(embargoed):
     now = embargoed.publish_at - dt.timedelta(hours=1)
     assert schedule.next_change(now) == embargoed.publish_at
     later = embargoed.publish_at - dt.timedelta(minutes=10)
-    schedule.register("test.sooner", lambda now: later)
-    schedule.register("test.past", lambda now: now - dt.timedelta(days=1))
+    fixed = Release.objects.filter(pk=embargoed.pk)
+
+    def at(moment):
+        return [Moments(fixed.annotate(moment=Value(moment, output_field=DateTimeField())), "moment")]
+
+    schedule.register("test.sooner", lambda now: at(later))
+    schedule.register("test.past", lambda now: at(now - dt.timedelta(days=1)))
     try:
         assert schedule.next_change(now) == later
         assert schedule.next_change(embargoed.publish_at) is None

@@ -3,14 +3,13 @@
 import base64
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from company.demo import DEMO_PROFILE, is_demo_profile
+from company.demo import DEMO_PROFILE, demo_logins_path, is_demo_profile
 from company.models import CompanyProfile, DemoAccount
 from company.services import company_profile_update
 from events.demo import seed_demo_events
@@ -74,10 +73,6 @@ def own_data() -> str:
         if spec.model.objects.filter(is_demo=False).exists():
             return f"{spec.model._meta.verbose_name_plural} not made for the demo"
     return ""
-
-
-def demo_logins_path():
-    return settings.VAR_DIR / "demo-logins.txt"
 
 
 class Command(BaseCommand):

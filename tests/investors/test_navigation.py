@@ -1,0 +1,95 @@
+"""The public navigation: the sections in the order investor sites use, each only when it has something to show,
+in one query whatever the number of items."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from company.models import CompanyProfile
+from investors.navigation import public_sections
+from releases.models import MediaContact
+from tests.governance.builders import published_person
+from tests.investors.conftest import publish_now
+from tests.investors.test_filings import make_filing
+from tests.investors.test_stock import load_prices
+
+pytestmark = pytest.mark.django_db
+
+EVERY_SECTION = [
+    "Investors",
+    "News",
+    "Events &amp; presentations",
+    "Financials",
+    "Filings",
+    "Stock",
+    "Governance",
+    "Email alerts",
+    "Contacts",
+]
+
+
+def labels(client, path="/investors/") -> list[str]:
+    page = client.get(path).content.decode()
+    navigation = re.search(r'<nav aria-label="Investor information"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    return re.findall(r'class="nav-link[^"]*"[^>]*>([^<]+)</a>', navigation)
+
+
+def _everything(author, approver, *, count: int, start: int = 1):
+    from irportal.workflow import engine
+    from reports.checks import CODES as EVERY_DOCUMENT_WARNING
+    from reports.workflow import DOCUMENT
+    from tests.events.builders import make_event, published
+    from tests.reports.builders import make_document
+
+    profile = CompanyProfile.load()
+    profile.cik = "0001990217"
+    profile.save()
+    for number in range(count):
+        publish_now(author, approver, headline=f"Halvorsen Announces Item {number}")
+        published(make_event(author), author, approver)
+        document = make_document(author)
+        engine.submit(DOCUMENT, pk=document.pk, actor=author)
+        engine.approve(DOCUMENT, pk=document.pk, actor=approver, acknowledged=EVERY_DOCUMENT_WARNING)
+        engine.publish(DOCUMENT, pk=document.pk, actor=approver)
+        make_filing(start + number)
+        published_person(author, approver, name=f"Director {number}")
+        MediaContact.objects.create(name=f"Contact {number}", title="IR", email=f"ir{number}@example.test")
+    load_prices(timezone.localdate() - dt.timedelta(days=10 * count), 5 * count)
+
+
+def test_a_new_site_shows_the_overview_and_the_alerts_only(client, company):
+    assert labels(client) == ["Investors", "Email alerts"]
+
+
+def test_every_section_in_the_order_investor_sites_use_once_each_has_content(client, company, author, approver):
+    _everything(author, approver, count=1)
+    assert labels(client) == EVERY_SECTION
+    sections = {section.name: section.url for section in public_sections(timezone.now())}
+    assert sections["governance"] == "/investors/governance/" and sections["stock"] == "/investors/stock/"
+    assert sections["contacts"] == "/investors/#contacts"
+    home = client.get("/investors/").content.decode()
+    assert 'id="contacts"' in home and 'data-testid="investor-governance"' in home
+    assert 'data-testid="investor-stock"' in home
+
+
+def test_the_governance_link_opens_at_its_first_page_with_content(client, company, author, approver):
+    published_person(author, approver, name="Tomas Brandt", board_title="", management_title="Chief Financial Officer")
+    sections = {section.name: section.url for section in public_sections(timezone.now())}
+    assert sections["governance"] == "/investors/governance/management/"
+
+
+def test_the_sections_are_one_query_at_every_size(company, author, approver):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            public_sections(timezone.now())
+        return len(captured)
+
+    empty = queries()
+    _everything(author, approver, count=1)
+    small = queries()
+    _everything(author, approver, count=6, start=100)
+    assert empty == small == queries() == 1
