@@ -85,7 +85,7 @@ bench: $(STAMP) wrk
 		$(MAKE) --no-print-directory $$target || status=1; \
 	done; exit $$status
 
-# The public pages at 10,000 releases, in irportal_bench_public: query counts, uncached renders, wrk from the
+# The public pages at 10,000 and 100,000 releases, in irportal_bench_public: query counts, uncached renders, wrk from the
 # cache, and a publication under load.
 bench-public: $(STAMP) wrk
 	$(BIN)/python bench/public_bench.py

@@ -8,14 +8,14 @@ the cache and the Celery broker, and empties it first.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/irportal REDIS_URL=redis://127.0.0.1:6379/0 make bench-public
 
-1. Migrate and collect static files into a temporary directory; load 10
-   releases (and 10 events) and count each page's SQL queries with an empty
-   cache and cached, in-process with Django's test client.
-2. Scale up to 10,000 releases, 1,000 events and 100 contacts (bulk inserts of
-   published rows with valid revisions, not the per-item workflow), analyse
-   the tables as autovacuum would, and count again.
-3. Time every public page rendered in-process with the public cache off
-   (``PUBLIC_CACHE`` off): a warm-up, then the median of ``RENDERS['runs']``.
+1. Migrate and collect static files into a temporary directory.
+2. For each of ``SIZES`` in turn (10,000 releases, then 100,000, with events, documents, filings and prices
+   to match; bulk inserts of published rows with valid revisions, not the per-item workflow): load it, run
+   the sweeps, analyse the tables as autovacuum would, count each page's SQL queries with an empty cache
+   and cached, in-process with Django's test client, and time each page rendered in-process with the public
+   cache off (``PUBLIC_CACHE`` off): a warm-up, then the median of ``RENDERS['runs']``. The pages are
+   ``PAGES``, one list.
+3. ``--pages`` stops here.
 4. Start gunicorn (2 workers, DEBUG off, Redis cache) and one Celery worker,
    and run wrk on each page from the cache and on one static file served by
    whitenoise through the same server.

@@ -19,6 +19,7 @@ second, changed since, or was cancelled. ``announcement_release`` is the one
 function that creates an announcement.
 """
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -172,10 +173,35 @@ def build_announcement(
     )
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """What an app above may do with a new announcement, offered as a choice on the announce page to those with
+    ``permission`` (packages: the release and its events in one package). ``perform(actor=, release=, events=)``
+    runs in the announcement's transaction; a ``WorkflowError`` it raises undoes the announcement too."""
+
+    name: str
+    label: str
+    help_text: str
+    permission: str
+    perform: Callable[..., object]
+
+
+_FOLLOW_UPS: dict[str, FollowUp] = {}
+
+
+def register_follow_up(follow_up: FollowUp) -> None:
+    _FOLLOW_UPS[follow_up.name] = follow_up
+
+
+def follow_ups_for(user) -> list[FollowUp]:
+    return [follow_up for follow_up in _FOLLOW_UPS.values() if user.has_perm(follow_up.permission)]
+
+
 def announcement_release(
     *,
     actor,
     events: list[Event],
+    follow_ups: Collection[str] = (),
     release_date: date | None = None,
     dateline_city: str | None = None,
     dateline_region: str | None = None,
@@ -183,7 +209,8 @@ def announcement_release(
 ) -> Release:
     """Create the announcement as a draft release linked to its events, in one transaction (the release
     workflow takes it from there). The dateline and wire default to the profile's, the date to today's in
-    company time."""
+    company time. ``follow_ups`` names the registered follow-ups to run with it (``FollowUp``); ``release.followed``
+    holds what each made."""
     company = CompanyProfile.load()
     release_date = release_date or timezone.now().astimezone(timefmt.zone(company.home_time_zone)).date()
     with transaction.atomic():
@@ -224,6 +251,9 @@ def announcement_release(
                 obj=event,
                 data={"release": release.pk, "headline": release.headline, "revision": revision.number},
             )
+        release.followed = {
+            name: _FOLLOW_UPS[name].perform(actor=actor, release=release, events=events) for name in follow_ups
+        }
     return release
 
 

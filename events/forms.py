@@ -295,12 +295,23 @@ class AnnounceForm(CleanTextMixin, forms.Form):
     release_date = DateField()
     distribution = forms.CharField(max_length=80, help_text="The wire, as the dateline prints it")
 
-    def __init__(self, *args, events_queryset, home_zone: str, now, **kwargs):
+    def __init__(self, *args, events_queryset, home_zone: str, now, follow_ups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].queryset = events_queryset
         self.fields["events"].home_zone = home_zone
         self.fields["events"].now = now
+        for follow_up in follow_ups:  # what apps above offer to do with the announcement (a package)
+            self.fields[f"follow_{follow_up.name}"] = forms.BooleanField(
+                required=False, label=follow_up.label, help_text=follow_up.help_text
+            )
         self.helper = _helper()
+
+    def chosen_follow_ups(self) -> list[str]:
+        return [
+            name.removeprefix("follow_")
+            for name, value in self.cleaned_data.items()
+            if name.startswith("follow_") and value
+        ]
 
 
 class ScheduleForm(CleanTextMixin, forms.Form):

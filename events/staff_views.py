@@ -12,11 +12,11 @@ from django.views import View
 
 from company.models import CompanyProfile
 from events import timefmt
-from events.announce import announcement_release, build_announcement
+from events.announce import announcement_release, build_announcement, follow_ups_for
 from events.forms import AnnounceForm
 from events.models import Event
 from irportal.audit.permissions import StaffPermissionMixin
-from irportal.workflow.engine import WorkflowPermissionDenied
+from irportal.workflow.engine import WorkflowError, WorkflowPermissionDenied
 
 
 class AnnounceView(StaffPermissionMixin, View):
@@ -39,7 +39,14 @@ class AnnounceView(StaffPermissionMixin, View):
             "dateline_region": company.dateline_region,
             "distribution": company.distribution,
         }
-        return AnnounceForm(data, events_queryset=choices, home_zone=company.home_time_zone, now=now, initial=initial)
+        return AnnounceForm(
+            data,
+            events_queryset=choices,
+            home_zone=company.home_time_zone,
+            now=now,
+            initial=initial,
+            follow_ups=follow_ups_for(self.request.user),
+        )
 
     def _render(self, request, form, preview=None):
         missing = CompanyProfile.load().missing_for_releases
@@ -61,6 +68,7 @@ class AnnounceView(StaffPermissionMixin, View):
             release = announcement_release(
                 actor=request.user,
                 events=events,
+                follow_ups=form.chosen_follow_ups(),
                 dateline_city=data["dateline_city"],
                 dateline_region=data["dateline_region"],
                 release_date=data["release_date"],
@@ -68,5 +76,9 @@ class AnnounceView(StaffPermissionMixin, View):
             )
         except WorkflowPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
+        except WorkflowError as exc:  # a follow-up refused: nothing was created
+            form.add_error(None, str(exc))
+            return self._render(request, form)
         messages.success(request, f"Draft release created: “{release.headline}”. It goes through the release review.")
-        return redirect(release.get_staff_url())
+        made = [item for item in release.followed.values() if hasattr(item, "get_staff_url")]
+        return redirect(made[0].get_staff_url() if made else release.get_staff_url())

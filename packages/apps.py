@@ -6,15 +6,31 @@ class PackagesConfig(AppConfig):
     verbose_name = "Disclosure packages"
 
     def ready(self):
+        from django.db.models import Q
+
         from company import demo
+        from events import announce
         from irportal.accounts import dashboard, roles
+        from irportal.audit import retention
         from irportal.workflow import console, engine
         from irportal.workflow.demo import demo_kind
-        from packages import selectors, workflow
+        from packages import selectors, services, workflow
         from packages.console import PackageKind
         from packages.dashboard import packages_going_out
+        from packages.models import Package, PackageRevision
 
         engine.register_guard(workflow.hold_members)
+        retention.protect(
+            Package,
+            when=Q(first_published_at__isnull=False) | Q(status__in=["published", "withdrawn"]),
+            reason="a package that was public is part of the disclosure record",
+            retained_from="first_published_at",
+        )
+        retention.protect(
+            PackageRevision,
+            when=Q(package__first_published_at__isnull=False),
+            reason="the revisions of a package that was public are part of the disclosure record",
+        )
         roles.grant(
             roles.IR_AUTHOR,
             *("packages.view_package", "packages.add_package", "packages.change_package"),
@@ -33,6 +49,16 @@ class PackagesConfig(AppConfig):
         dashboard.register(
             dashboard.Panel(
                 "packages", "staff/dashboard/_packages.html", packages_going_out, "packages.view_package", order=15
+            )
+        )
+        announce.register_follow_up(
+            announce.FollowUp(
+                "package",
+                "Put the release and its events in one package",
+                "They are then approved together and go public at the package's one embargo, to the second; "
+                "events already public cannot join.",
+                "packages.add_package",
+                services.package_for_announcement,
             )
         )
         for kind in ("releases", "events", "documents"):

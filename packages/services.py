@@ -13,7 +13,7 @@ from django.utils import timezone
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError
 from irportal.workflow.models import State
-from packages.models import Package, PackageMember
+from packages.models import MemberKind, Package, PackageMember
 from packages.workflow import PACKAGE, members_of
 
 
@@ -32,8 +32,19 @@ def package_content(package: Package) -> dict:
     }
 
 
+def _check_joinable(members: list[tuple[str, int]]) -> None:
+    """Only items that were never public, and are not withdrawn, go out with a package."""
+    for kind, pk in members:
+        item = engine.spec_for(kind).model.objects.filter(pk=pk).first()
+        if item is None:
+            raise PackageError(f"There is no {kind} {pk}.")
+        if item.first_published_at is not None or item.live_revision_id is not None or item.status == State.WITHDRAWN:
+            raise PackageError(f"The {kind} “{item}” was public already or is withdrawn: a package holds new items.")
+
+
 def _apply(package: Package, *, title: str, note: str, members: list[tuple[str, int]]) -> None:
     """Set the fields and the members (``(kind, id)`` in order) of the working copy, under the row lock."""
+    _check_joinable(members)
     package.title, package.note = title, note
     package.full_clean(exclude=["created_by", "last_edited_by"])
     package.save()
@@ -116,3 +127,9 @@ def package_restore(*, actor, pk: int, number: int) -> Package:
         data={"restored_from": number},
         fields=fields,
     )
+
+
+def package_for_announcement(*, actor, release, events) -> Package:
+    """The announce page's choice: the new announcement and the events it announces, in one new package."""
+    members = [(MemberKind.RELEASE, release.pk), *((MemberKind.EVENT, event.pk) for event in events)]
+    return package_create(actor=actor, title=release.headline[:200], members=members)

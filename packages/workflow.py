@@ -64,12 +64,14 @@ def package_checks(package: Package) -> list[Check]:
     return checks
 
 
-PACKAGE = engine.register(WorkflowSpec(kind="package", model=Package, checks=package_checks, members=members_of))
-
-
 def package_of(kind: str, pk: int) -> Package | None:
     row = PackageMember.objects.filter(kind=kind, object_id=pk).select_related("package").first()
     return row.package if row is not None else None
+
+
+PACKAGE = engine.register(
+    WorkflowSpec(kind="package", model=Package, checks=package_checks, members=members_of, group_of=package_of)
+)
 
 
 def _when(moment) -> str:

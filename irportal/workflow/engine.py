@@ -103,6 +103,8 @@ class WorkflowSpec:
     # its working copy. Each transition of such an item makes the same transition of each member in the same
     # transaction, through the member's own checks (permission, separation of duties, step-up): all or nothing.
     members: Callable[[models.Model], list["Member"]] | None = None
+    # For such a kind: ``group_of(kind, pk)``, the group item holding that item, or None.
+    group_of: Callable[[str, int], models.Model | None] | None = None
 
     def perm(self, verb: str) -> str:
         return f"{self.model._meta.app_label}.{verb}_{self.model._meta.model_name}"
@@ -220,7 +222,32 @@ def open_gate(spec: WorkflowSpec, item, *, at: datetime) -> bool:
     item.gate_opens_at = at
     spec.model.objects.filter(pk=item.pk).update(gate_opens_at=at)
     outbox.record_change(spec.kind, item.pk, "gate_open")
+    _open_group_gate(spec, item, at=at)
     return True
+
+
+def _hold_together(spec: WorkflowSpec, item) -> None:
+    """A group one of whose members waits at its kind's gate (a release for the newswire) waits with it: the
+    group and each other member are held too, in the caller's transaction, and open at that gate's second."""
+    members = spec.members(item)
+    if not any(member.item.held_at_gate for member in members):
+        return
+    for held in [*members, Member(spec, item)]:
+        held.spec.model.objects.filter(pk=held.item.pk).update(held=True, gate_opens_at=None)
+    item.held, item.gate_opens_at = True, None
+
+
+def _open_group_gate(spec: WorkflowSpec, item, *, at: datetime) -> None:
+    """When a member's gate opens, the gates of its group and of the group's other members open at that moment."""
+    for group_spec in _SPECS.values():
+        group = group_spec.group_of(spec.kind, item.pk) if group_spec.group_of is not None else None
+        if group is None or not group.held_at_gate:
+            continue
+        open_gate(group_spec, group_spec.model.objects.select_for_update().get(pk=group.pk), at=at)
+        for member in group_spec.members(group):
+            own_gate = _GATES.get(member.spec.kind)
+            if member.item.held_at_gate and not (own_gate is not None and own_gate.holds(member.item)):
+                open_gate(member.spec, member.spec.model.objects.select_for_update().get(pk=member.item.pk), at=at)
 
 
 # A guard answers why ``transition`` of ``item`` may not be made on its own (a member of a package that holds
@@ -520,8 +547,9 @@ def _perform(spec, *, pk, actor, transition, apply, each_member=None):
                 data={"revision": item.version, **data},
             )
             outbox.record_change(spec.kind, item.pk, transition)
-            if each_member is not None:
+            if each_member is not None and spec.members is not None:
                 _each_member(spec, item, lambda member: each_member(member, item))
+                _hold_together(spec, item)
             return item
     except WorkflowPermissionDenied as exc:
         record_denial(spec, pk=pk, actor=actor, transition=transition, reason=str(exc))
@@ -736,18 +764,24 @@ def _mark_published(spec, item, *, at, actor):
     return {"content_hash": revision.content_hash, "published_at": at.isoformat()}
 
 
+def _gated(spec: WorkflowSpec, item) -> bool:
+    """Whether a gate holds the item, or (for a group) one of its members: then it waits for the gate."""
+    gate = _GATES.get(spec.kind)
+    if gate is not None and gate.holds(item):
+        return True
+    return spec.members is not None and any(_gated(member.spec, member.item) for member in spec.members(item))
+
+
 def publish(spec: WorkflowSpec, *, pk: int, actor, step_up: dict | None = None):
     """Publish an approved item now (the approver's "Publish now"); past its embargo, as of the embargo.
 
-    An item its kind's gate holds (a release that goes on the newswire) is not public before the gate opens:
-    "Publish now" makes now its embargo (a ``schedule``, audited as one, with ``published_now``), and the
-    public reads it once the gate opens.
+    An item its kind's gate holds (a release that goes on the newswire), or a group with such a member, is not
+    public before the gate opens: "Publish now" makes now its embargo (a ``schedule``, audited as one, with
+    ``published_now``), and the public reads it once the gate opens.
     """
-    gate = _GATES.get(spec.kind)
-    if gate is not None:
-        item = spec.model.objects.filter(pk=pk).first()
-        if item is not None and item.status == State.APPROVED and not item.is_due(timezone.now()) and gate.holds(item):
-            return schedule(spec, pk=pk, actor=actor, publish_at=timezone.now(), step_up=step_up, published_now=True)
+    item = spec.model.objects.filter(pk=pk).first()
+    if item is not None and item.status == State.APPROVED and not item.is_due(timezone.now()) and _gated(spec, item):
+        return schedule(spec, pk=pk, actor=actor, publish_at=timezone.now(), step_up=step_up, published_now=True)
 
     def apply(item):
         evidence = _require_step_up(spec, actor, step_up)

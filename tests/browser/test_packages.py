@@ -2,6 +2,7 @@
 second on every public surface, one alert mail per subscriber, and no member moved or withdrawn alone."""
 
 import datetime as dt
+import json
 import re
 import time
 import zoneinfo
@@ -14,7 +15,9 @@ from alerts.models import Delivery, Subscriber, SubscriberStatus
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.workflow.models import OutboxMessage
 from irportal.workflow.sweep import run_sweep
+from packages.models import Package
 from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
+from tests.browser.test_accessibility import violations
 from tests.conftest import wait_for
 from tests.events.builders import make_event
 from tests.factories import PASSWORD, UserFactory, make_release
@@ -202,3 +205,9 @@ def test_an_earnings_package_goes_public_as_one_at_its_second(page, browser, liv
     expect(page.locator("main")).to_contain_text("withdraw the package")
     release.refresh_from_db()
     assert release.status == "published"
+
+    # The package's pages meet WCAG 2.1 AA, as the console's other pages do.
+    package = Package.objects.get()
+    paths = ["/staff/packages/", "/staff/packages/new/", package.get_staff_url(), "/staff/", "/staff/calendar/"]
+    failing = {path: found for path in paths if (found := violations(page, path))}
+    assert failing == {}, json.dumps(failing, indent=1)

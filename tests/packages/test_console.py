@@ -127,3 +127,15 @@ def test_the_dashboard_panel_reads_as_many_queries_for_5_packages_as_for_100(cli
     panel = client.get(path).content.decode().split('data-testid="packages"')[1].split("</section>")[0]
     assert panel.count('data-testid="package-row"') == 10
     assert "News 0" in panel
+
+
+def test_the_calendar_shows_the_package_at_its_embargo_with_its_items_and_the_countdown(
+    client, company, author, approver
+):
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+    package = approved_package(author, approver, embargo, earnings_items(author))
+    sign_in(client, author)
+    page = client.get(reverse("console:calendar"), {"week": f"{timezone.localtime(embargo):%G-W%V}"}).content.decode()
+    entry = page.split(f'href="{package.get_staff_url()}"')[1].split("</li>")[0]
+    assert "Q3 2026 results (package: 4 items go public together)" in entry
+    assert f'data-countdown="{embargo.isoformat()}"' in entry

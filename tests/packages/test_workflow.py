@@ -271,3 +271,16 @@ def test_only_authors_make_packages(company):
     outsider = UserFactory(roles=[])
     with pytest.raises(WorkflowPermissionDenied):
         services.package_create(actor=outsider, title="Q3", members=[])
+
+
+def test_a_package_that_was_public_and_its_revisions_are_kept(company, author, approver):
+    from irportal.audit.exceptions import RetentionRefused
+    from irportal.audit.retention import refuse_if_protected
+
+    package = approved_package(author, approver, _embargo(), earnings_items(author))
+    refuse_if_protected(package, actor=approver)  # not public yet: nothing to keep
+    engine.publish(PACKAGE, pk=package.pk, actor=approver, step_up=fresh_step_up())
+    engine.withdraw(PACKAGE, pk=package.pk, actor=approver, reason="Wrong quarter", step_up=fresh_step_up())
+    for record in (Package.objects.get(pk=package.pk), package.revisions.get()):
+        with pytest.raises(RetentionRefused):
+            refuse_if_protected(record, actor=approver)

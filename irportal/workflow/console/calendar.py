@@ -98,6 +98,7 @@ class CalendarView(SignedInMixin, TemplateView):
             month=f"{first:%Y-%m}",
             grid=grid,
             today=today,
+            now=timezone.now(),  # an embargo still ahead shows its countdown
             previous=_neighbour(view, first, -1),
             following=_neighbour(view, first, +1),
             this_week=f"{today:%G-W%V}",
