@@ -120,7 +120,14 @@ def test_permanent_insiders_are_the_users_whose_role_opens_every_item(view_relea
     insiders = {p.user.username: p for p in permanent_insiders()}
     assert set(insiders) == {"author", "approver", "direct"}
     assert insiders["author"].roles == [IR_AUTHOR]
-    assert insiders["author"].permissions == ["events.view_event", "releases.view_release", "reports.view_document"]
+    assert insiders["author"].permissions == [
+        "events.view_event",
+        "governance.view_committee",
+        "governance.view_person",
+        "packages.view_package",
+        "releases.view_release",
+        "reports.view_document",
+    ]
     assert insiders["direct"].roles == []
     assert author.pk == insiders["author"].user.pk
 
