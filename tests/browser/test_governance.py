@@ -25,7 +25,10 @@ def test_a_new_director_approved_with_an_embargo_joins_the_board_and_the_matrix_
     author = UserFactory(roles=[IR_AUTHOR], username="avery")
     approver = UserFactory(roles=[IR_APPROVER], username="morgan")
     audit = published_committee(author, approver, name="Audit Committee")
-    published_person(author, approver, name="Marguerite Olsson", board_title="Chair of the Board", committees=[audit])
+    # Listed before the new director (the console's default order is 10), whatever the builders' counter has reached.
+    published_person(
+        author, approver, name="Marguerite Olsson", board_title="Chair of the Board", committees=[audit], order=1
+    )
 
     sign_in(page, author.username, PASSWORD)
     page.goto("/staff/people/new/")

@@ -13,7 +13,7 @@ from irportal.audit.models import AuditEntry
 from releases.models import Release
 from tests.browser.conftest import sign_in
 from tests.company.test_setup import OWN_COMPANY
-from tests.factories import PASSWORD, UserFactory, enrol_totp, totp_code
+from tests.factories import PASSWORD, UserFactory, enrol_totp, make_approval_step, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ def test_the_ir_admin_follows_the_set_up_page_and_removes_the_demo_with_a_second
     page, transactional_db, settings, tmp_path
 ):
     settings.VAR_DIR = tmp_path
+    make_approval_step()  # as migrations leave it; a flush between transactional tests removes it
     call_command("seed_demo")
     company_profile_update(actor=None, **OWN_COMPANY)
     admin = UserFactory(roles=[IR_ADMIN], username="lortiz")
