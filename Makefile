@@ -43,7 +43,7 @@ lock: $(TOOLS)/bin/pip-audit
 		--output-file=requirements.lock pyproject.toml
 
 # Every pinned package against PyPI's vulnerability records; fails on any known vulnerability and, with the
-# default AUDIT_STRICT, on any package it could not look up (CI passes AUDIT_STRICT= on a mirror-only network).
+# default AUDIT_STRICT, on any package it could not look up (CI passes AUDIT_STRICT=: its network may reach only a mirror).
 AUDIT_STRICT ?= --strict
 audit-deps: $(TOOLS)/bin/pip-audit
 	$(TOOLS)/bin/pip-audit --requirement requirements.lock --no-deps --disable-pip $(AUDIT_STRICT)
