@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from company.files import IMAGES, check_upload
@@ -25,6 +26,14 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
         help_text="JPEG, PNG or WebP; re-encoded without metadata and scaled to at most 400 pixels.",
     )
     remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    disclosure_languages = forms.MultipleChoiceField(
+        label="Also disclose in",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE],
+        help_text=f"{dict(settings.LANGUAGES)[settings.LANGUAGE_CODE]} is the primary language: every disclosure "
+        "is written in it, and in each language ticked here; all are approved and made public together.",
+    )
     home_time_zone = TimeZoneField(
         label="Home time zone", help_text=CompanyProfile._meta.get_field("home_time_zone").help_text
     )
@@ -36,6 +45,11 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_time_zone"].choices = time_zone_choices(self.instance.home_time_zone or "America/New_York")
+
+    def clean_disclosure_languages(self):
+        """The primary language first, always; then the ticked ones in the site's order."""
+        ticked = set(self.cleaned_data.get("disclosure_languages") or ())
+        return [settings.LANGUAGE_CODE, *(code for code, _ in settings.LANGUAGES if code in ticked)]
 
     def clean_accent_colour(self):
         return self.cleaned_data.get("accent_colour") or DEFAULT_ACCENT_COLOUR

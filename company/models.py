@@ -11,10 +11,12 @@ from django.db import models
 from company import timefmt
 from company.fiscal import FiscalYearEnd
 from company.validators import (
+    default_disclosure_languages,
     normalize_cik,
     ticker_validator,
     validate_accent_colour,
     validate_cik,
+    validate_disclosure_languages,
     validate_time_zone,
     validate_website,
     website_url,
@@ -142,6 +144,13 @@ class CompanyProfile(models.Model):
         validators=[validate_cik],
         help_text="The SEC's Central Index Key: with it the site imports the company's filings from EDGAR "
         "and shows them under Filings. Leave empty for a company that does not file with the SEC.",
+    )
+    disclosure_languages = models.JSONField(
+        default=default_disclosure_languages,
+        validators=[validate_disclosure_languages],
+        verbose_name="Disclosure languages",
+        help_text="The languages every disclosure is written in, the primary one first: a disclosure is "
+        "approved and made public in all of them together.",
     )
     default_replay_days = models.PositiveSmallIntegerField(
         default=7,

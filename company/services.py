@@ -21,6 +21,7 @@ PROFILE_FIELDS = (
     "newswire_other",
     "home_time_zone",
     "date_style",
+    "disclosure_languages",
     "cik",
     "default_replay_days",
     "accent_colour",

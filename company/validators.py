@@ -1,6 +1,7 @@
 import re
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 
@@ -84,3 +85,27 @@ def validate_website(value: str) -> None:
         URLValidator(schemes=["http", "https"])(website_url(value))
     except ValidationError:
         raise ValidationError("Enter the website's address, e.g. www.example.com.") from None
+
+
+def default_disclosure_languages() -> list[str]:
+    """A new company discloses in the primary language only."""
+    return [settings.LANGUAGE_CODE]
+
+
+def validate_disclosure_languages(value) -> None:
+    """The company's disclosure languages: codes of the site's languages, each once, the primary first."""
+    known = dict(settings.LANGUAGES)
+    if not isinstance(value, list) or not value or not all(isinstance(code, str) for code in value):
+        raise ValidationError("Name the disclosure languages as a list of language codes.")
+    if value[0] != settings.LANGUAGE_CODE:
+        raise ValidationError(
+            "%(primary)s is the primary language: it comes first.", params={"primary": known[settings.LANGUAGE_CODE]}
+        )
+    unknown = [code for code in value if code not in known]
+    if unknown:
+        raise ValidationError(
+            "The site does not offer %(codes)s; choose among %(known)s.",
+            params={"codes": ", ".join(unknown), "known": ", ".join(known.values())},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError("Name each disclosure language once.")

@@ -212,7 +212,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:console"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-LANGUAGE_CODE = "en-us"
+# The primary language (the public pages' unprefixed addresses) and the languages a company may disclose in
+# (``CompanyProfile.disclosure_languages``).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
 # The company's home time zone; every timestamp is stored in UTC.
 TIME_ZONE = envtimezone("TIME_ZONE", "America/New_York")
 USE_I18N = True

@@ -105,6 +105,9 @@ class WorkflowSpec:
     members: Callable[[models.Model], list["Member"]] | None = None
     # For such a kind: ``group_of(kind, pk)``, the group item holding that item, or None.
     group_of: Callable[[str, int], models.Model | None] | None = None
+    # The content keys written in each disclosure language (``irportal.workflow.languages``): the primary
+    # language's text stays in the item's fields, each secondary language's in ``item.translations``.
+    translatable: tuple[str, ...] = ()
 
     def perm(self, verb: str) -> str:
         return f"{self.model._meta.app_label}.{verb}_{self.model._meta.model_name}"

@@ -100,6 +100,9 @@ class WorkflowItem(models.Model):
         default=False, editable=False, help_text="Held past its embargo until the gate opens (e.g. the newswire)"
     )
     gate_opens_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The secondary disclosure languages' text of the kind's translatable fields (``WorkflowSpec.translatable``):
+    # ``{"fr": {"headline": "...", "body": "..."}}``; the primary language's text is in the item's own fields.
+    translations = models.JSONField(default=dict, blank=True)
     is_demo = models.BooleanField(
         default=False, editable=False, help_text="Made for the demo company; removed with the demo content"
     )

@@ -4,6 +4,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from company.models import CompanyProfile, Newswire
@@ -114,3 +115,42 @@ def test_the_migration_keeps_the_website_as_releases_printed_it(stored, written)
     migration = importlib.import_module("company.migrations.0003_release_profile_and_demo")
     migration.website_as_written(apps, None)
     assert CompanyProfile.load().website == written
+
+
+def test_an_ir_admin_adds_a_second_disclosure_language_and_the_change_is_audited(admin_client):
+    form = admin_client.get(reverse("company:profile_edit")).content.decode()
+    assert 'name="disclosure_languages" value="fr"' in form
+    assert 'name="disclosure_languages" value="en"' not in form  # the primary is fixed, not a choice
+    response = admin_client.post(reverse("company:profile_edit"), FORM | {"disclosure_languages": ["fr"]})
+    assert response.status_code == 302
+    assert CompanyProfile.load().disclosure_languages == ["en", "fr"]
+    changes = AuditEntry.objects.get(action="company.profile_update").changes
+    assert changes["disclosure_languages"] == {"before": ["en"], "after": ["en", "fr"]}
+    admin_client.post(reverse("company:profile_edit"), FORM)
+    assert CompanyProfile.load().disclosure_languages == ["en"]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "<script>"])
+def test_a_disclosure_language_the_site_does_not_offer_as_a_second_one_is_a_form_error(admin_client, language):
+    response = admin_client.post(reverse("company:profile_edit"), FORM | {"disclosure_languages": [language]})
+    assert response.status_code == 200
+    assert "is not one of the available choices" in response.content.decode()
+    assert CompanyProfile.load().disclosure_languages == ["en"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (["fr", "en"], "English is the primary language: it comes first."),
+        (["en", "de"], "The site does not offer de; choose among English, Français."),
+        (["en", "fr", "fr"], "Name each disclosure language once."),
+        ([], "This field cannot be blank."),
+        ("en", "Name the disclosure languages as a list of language codes."),
+    ],
+)
+def test_the_profile_refuses_disclosure_languages_that_do_not_start_with_the_primary_or_are_unknown(value, message):
+    profile = make_company()
+    profile.disclosure_languages = value
+    with pytest.raises(ValidationError) as refused:
+        profile.full_clean()
+    assert refused.value.message_dict["disclosure_languages"] == [message]

@@ -1,0 +1,64 @@
+"""The company's disclosure languages and the text of a revision in each of them.
+
+The primary language (``settings.LANGUAGE_CODE``) is written in the item's own fields; every secondary language
+of the company profile in ``translations``, ``{"fr": {"headline": ..., "body": ...}}``, over the kind's
+translatable fields (``WorkflowSpec.translatable``). A revision's content snapshot carries both, so one approval
+and one publication cover every language.
+"""
+
+from django.conf import settings
+from django.utils.html import strip_tags
+
+from company.models import CompanyProfile
+
+
+def primary() -> str:
+    """The primary language: the item's own fields, and the public pages' addresses without a prefix."""
+    return settings.LANGUAGE_CODE
+
+
+def disclosure_languages() -> list[str]:
+    """The company's disclosure languages, the primary first."""
+    return list(CompanyProfile.load().disclosure_languages or [primary()])
+
+
+def secondary() -> list[str]:
+    """The disclosure languages other than the primary: each is required on every revision."""
+    return [code for code in disclosure_languages() if code != primary()]
+
+
+def name(language: str) -> str:
+    """The language's name in itself, as the site lists it: ``Français``."""
+    return dict(settings.LANGUAGES).get(language, language)
+
+
+def localized(content: dict, language: str) -> dict:
+    """The content as read in ``language``: its translations laid over the translatable fields.
+
+    Unchanged for the primary language, and for a language the revision holds no text in.
+    """
+    if language == primary():
+        return content
+    return {**content, **(content.get("translations") or {}).get(language, {})}
+
+
+def filled(value) -> bool:
+    """Whether a field says something: text that is not only blanks or empty markup, a list with such an entry."""
+    if isinstance(value, str):
+        return bool(strip_tags(value).strip())
+    if isinstance(value, list | tuple):
+        return any(filled(entry) for entry in value)
+    return bool(value)
+
+
+def missing(spec, content: dict, languages) -> list[tuple[str, str]]:
+    """``(language, field)`` for each translatable field filled in the primary language and empty in a secondary
+    one of ``languages``."""
+    translations = content.get("translations") or {}
+    return [
+        (language, field)
+        for language in languages
+        if language != primary()
+        for field in spec.translatable
+        if filled(content.get(field)) and not filled((translations.get(language) or {}).get(field))
+    ]
