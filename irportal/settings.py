@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "irportal.accounts.middleware.StaffHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the answer: on the public site only the address says it (/fr/investors/... is French,
+    # /investors/... the primary language); staff pages the language the staff member chose.
+    # Above the public cache, so a cached copy is answered in its own language with its Content-Language.
+    "django.middleware.locale.LocaleMiddleware",
     # A cached public page is answered here, before CSRF, authentication and the staff checks run; its copy
     # keeps the headers the middleware below added when it was rendered (frame options, content security
     # policy). Sessions sit above it: the middleware below reads the user on every request, which would mark
@@ -216,6 +220,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # (``CompanyProfile.disclosure_languages``).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
+# Catalogues of the interface in the languages other than the primary (locale/fr/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The company's home time zone; every timestamp is stored in UTC.
 TIME_ZONE = envtimezone("TIME_ZONE", "America/New_York")
 USE_I18N = True
