@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext as _
 
 from company.models import CompanyProfile
 from filings import selectors as filing_selectors
@@ -33,13 +34,13 @@ class NewsFeed(Feed):
         return CompanyProfile.load()
 
     def title(self, company):
-        return f"{company.legal_name}: news releases"
+        return _("%(company)s: news releases") % {"company": company.legal_name}
 
     def link(self):
         return reverse("news:list")
 
     def description(self, company):
-        return f"Press releases of {company.listing}"
+        return _("Press releases of %(listing)s") % {"listing": company.listing}
 
     def items(self):
         now = timezone.now()
@@ -82,13 +83,15 @@ class FilingsFeed(Feed):
         return filing_company()
 
     def title(self, company):
-        return f"{company.legal_name}: SEC filings"
+        return _("%(company)s: SEC filings") % {"company": company.legal_name}
 
     def link(self):
         return reverse("filings:list")
 
     def description(self, company):
-        return f"Filings of {company.listing} with the U.S. Securities and Exchange Commission"
+        return _("Filings of %(listing)s with the U.S. Securities and Exchange Commission") % {
+            "listing": company.listing
+        }
 
     def items(self, company):
         return filing_selectors.feed_filings(company.cik)
@@ -97,7 +100,10 @@ class FilingsFeed(Feed):
         return f"{filing.form}: {filing.title}" if filing.title else filing.form
 
     def item_description(self, filing):
-        return f"{filing.get_form_group_display()}, filed {filing.filing_date:%Y-%m-%d}"
+        return _("%(group)s, filed %(date)s") % {
+            "group": filing.get_form_group_display(),
+            "date": f"{filing.filing_date:%Y-%m-%d}",
+        }
 
     def item_link(self, filing):
         return filing.index_url

@@ -13,6 +13,8 @@ from datetime import datetime
 
 from django.db.models import Subquery
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from company.models import CompanyProfile
 from company.selectors import section_flags, sections_present
@@ -58,25 +60,25 @@ def public_sections(now: datetime, company: CompanyProfile | None = None) -> lis
     """The sections of the public navigation, in order, each with the address it opens at: read with ``company``
     when ``profile_with_sections`` gave it, else in one query."""
     present = sections_present(_checks(now), company)
-    sections = [Section("overview", "Investors", reverse("investors:home"))]
+    sections = [Section("overview", _("Investors"), reverse("investors:home"))]
     if "news" in present:
-        sections.append(Section("news", "News", reverse("news:list")))
+        sections.append(Section("news", pgettext("public navigation", "News"), reverse("news:list")))
     if "events" in present or "presentations" in present:
         first = "events:list" if "events" in present else "investors:presentations"
-        sections.append(Section("events", "Events & presentations", reverse(first)))
+        sections.append(Section("events", _("Events & presentations"), reverse(first)))
     if "financials" in present:
-        sections.append(Section("financials", "Financials", reverse("investors:financials")))
+        sections.append(Section("financials", _("Financials"), reverse("investors:financials")))
     if "filings" in present:
-        sections.append(Section("filings", "Filings", reverse("filings:list")))
+        sections.append(Section("filings", _("Filings"), reverse("filings:list")))
     stock_pages = [name for name in STOCK_PAGES if f"stock:{name}" in present]
     if stock_pages:
-        sections.append(Section("stock", "Stock", reverse(f"stock:{stock_pages[0]}")))
+        sections.append(Section("stock", pgettext("public navigation", "Stock"), reverse(f"stock:{stock_pages[0]}")))
     governance_pages = governance.sections(
         now, {name.removeprefix("governance:") for name in present if name.startswith("governance:")}
     )
     if governance_pages:
-        sections.append(Section("governance", "Governance", reverse(f"governance:{governance_pages[0]}")))
-    sections.append(Section("alerts", "Email alerts", reverse("alerts:subscribe")))
+        sections.append(Section("governance", _("Governance"), reverse(f"governance:{governance_pages[0]}")))
+    sections.append(Section("alerts", _("Email alerts"), reverse("alerts:subscribe")))
     if "contacts" in present:
-        sections.append(Section("contacts", "Contacts", reverse("investors:home") + "#contacts"))
+        sections.append(Section("contacts", _("Contacts"), reverse("investors:home") + "#contacts"))
     return sections
