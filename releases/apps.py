@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReleasesConfig(AppConfig):
     name = "releases"
-    verbose_name = "Press releases"
+    verbose_name = _("Press releases")
 
     def ready(self):
         from django.db.models import Q
@@ -62,7 +63,9 @@ class ReleasesConfig(AppConfig):
         versions = ((BoilerplateVersion, "boilerplate"),)
         demo.register(demo.demo_rows(Boilerplate, "boilerplates", order=45, through=versions))
         demo.register(demo.demo_rows(MediaContact, "contacts", order=45))
-        navigation.register(navigation.NavItem("Contacts", "releases:contacts", "releases.view_mediacontact", order=30))
         navigation.register(
-            navigation.NavItem("Boilerplates", "releases:boilerplates", "releases.view_boilerplate", order=40)
+            navigation.NavItem(_("Contacts"), "releases:contacts", "releases.view_mediacontact", order=30)
+        )
+        navigation.register(
+            navigation.NavItem(_("Boilerplates"), "releases:boilerplates", "releases.view_boilerplate", order=40)
         )

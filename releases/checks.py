@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
+from django.utils.translation import gettext
 
 from company.models import CompanyProfile
 from company.selectors import former_names
@@ -84,13 +86,14 @@ def check_weekdays(release: Release) -> list[Check]:
         try:
             named = datetime.date(year, month, int(match["day"]))
         except ValueError:
-            warnings.append(Check("date", f"“{match.group(0)}” is not a real date."))
+            warnings.append(Check("date", gettext("“%(text)s” is not a real date.") % {"text": match.group(0)}))
             continue
         if WEEKDAYS[named.weekday()] != match["weekday"]:
             warnings.append(
                 Check(
                     "weekday",
-                    f"The text says “{match.group(0)}”, but {date_text(named)} is a {WEEKDAYS[named.weekday()]}.",
+                    gettext("The text says “%(text)s”, but %(date)s is a %(weekday)s.")
+                    % {"text": match.group(0), "date": date_text(named), "weekday": WEEKDAY_NAMES[named.weekday()]},
                 )
             )
     return warnings
@@ -104,8 +107,8 @@ def check_dateline_matches_embargo(release: Release, profile: CompanyProfile) ->
         return [
             Check(
                 "dateline",
-                f"The dateline says {date_text(release.release_date)}, but the release goes out on "
-                f"{WEEKDAYS[local.weekday()]}, {date_text(local)}: make them agree.",
+                gettext("The dateline says %(dateline)s, but the release goes out on %(date)s: make them agree.")
+                % {"dateline": date_text(release.release_date), "date": date_text(local, weekday=True)},
             )
         ]
     return []
@@ -115,37 +118,56 @@ def check_listing(release: Release, profile: CompanyProfile) -> list[Check]:
     expected = f"({profile.exchange}: {profile.ticker})"
     found = {f"({m['exchange']}: {m['ticker']})" for m in LISTING.finditer(_text(release))}
     if not found:
-        return [Check("listing", f"The release never names the listing; write the company name with {expected}.")]
+        return [
+            Check(
+                "listing",
+                gettext("The release never names the listing; write the company name with %(listing)s.")
+                % {"listing": expected},
+            )
+        ]
     wrong = sorted(found - {expected})
     if wrong:
-        return [Check("listing", f"The release says {', '.join(wrong)}; the company profile says {expected}.")]
+        return [
+            Check(
+                "listing",
+                gettext("The release says %(found)s; the company profile says %(listing)s.")
+                % {"found": ", ".join(wrong), "listing": expected},
+            )
+        ]
     return []
 
 
 def check_attachments(release: Release) -> list[Check]:
     warnings = []
     if not release.contacts.exists():
-        warnings.append(Check("contacts", "No contact is attached: pick at least one investor or media contact."))
+        warnings.append(
+            Check("contacts", gettext("No contact is attached: pick at least one investor or media contact."))
+        )
     if release.about_id is None:
-        warnings.append(Check("about", "No “About” boilerplate is attached."))
+        warnings.append(Check("about", gettext("No “About” boilerplate is attached.")))
     if release.safe_harbor_id is None:
-        warnings.append(Check("safe_harbor", "No forward-looking statements text is attached."))
+        warnings.append(Check("safe_harbor", gettext("No forward-looking statements text is attached.")))
     return warnings
 
 
 def check_timing(release: Release, profile: CompanyProfile, now: datetime.datetime) -> list[Check]:
-    return embargo_timing(release.publish_at, profile, now, noun="release")
+    return embargo_timing(release.publish_at, profile, now, subject=gettext("the release"))
 
 
 def embargo_timing(
-    publish_at: datetime.datetime | None, profile: CompanyProfile, now: datetime.datetime, *, noun: str
+    publish_at: datetime.datetime | None, profile: CompanyProfile, now: datetime.datetime, *, subject: str
 ) -> list[Check]:
-    """An embargo in the past, in US market hours or too soon after the close (any kind that carries news)."""
+    """An embargo in the past, in US market hours or too soon after the close (any kind that carries news);
+    ``subject`` names what goes public (``the release``)."""
     if publish_at is None:
         return []
     if publish_at <= now:
         return [
-            Check("past", f"The embargo time is in the past: the {noun} would be public the moment it is approved.")
+            Check(
+                "past",
+                gettext("The embargo time is in the past: %(subject)s would be public the moment it is approved.")
+                % {"subject": subject},
+            )
         ]
     eastern = publish_at.astimezone(EASTERN)
     if eastern.weekday() >= 5:
@@ -156,17 +178,19 @@ def embargo_timing(
         return [
             Check(
                 "market_hours",
-                f"{clock(eastern)} ET is inside US market hours (9:30 am to 4:00 pm ET). "
-                f"Material news goes out before the open or after the close "
-                f"({profile.exchange}: not before {clock(earliest)} ET).",
+                gettext(
+                    "%(time)s ET is inside US market hours (9:30 am to 4:00 pm ET). Material news goes out before "
+                    "the open or after the close (%(exchange)s: not before %(earliest)s ET)."
+                )
+                % {"time": clock(eastern), "exchange": profile.exchange, "earliest": clock(earliest)},
             )
         ]
     if MARKET_CLOSE <= time_of_day < earliest:
         return [
             Check(
                 "after_close",
-                f"{clock(eastern)} ET is too soon after the close: {profile.exchange} asks for "
-                f"{clock(earliest)} ET or later.",
+                gettext("%(time)s ET is too soon after the close: %(exchange)s asks for %(earliest)s ET or later.")
+                % {"time": clock(eastern), "exchange": profile.exchange, "earliest": clock(earliest)},
             )
         ]
     return []
@@ -198,18 +222,27 @@ def check_other_company(release: Release, profile: CompanyProfile) -> list[Check
     expected = f"({profile.exchange}: {profile.ticker})"
     blockers = []
     for version in filter(None, [release.about, release.safe_harbor]):
-        where = f"“{version.boilerplate.name}”"
         text = f"{version.title} {plain_text(version.text)}"
         named = sorted({name for name, pattern in patterns if pattern.search(text)})
         listings = sorted({m.group(0) for m in LISTING.finditer(text)} - {expected})
         if version.boilerplate.is_demo and not release.is_demo:
-            blockers.append(Check("other_company", f"{where} was written for the demo company.", blocking=True))
+            blockers.append(
+                Check(
+                    "other_company",
+                    gettext("“%(name)s” was written for the demo company.") % {"name": version.boilerplate.name},
+                    blocking=True,
+                )
+            )
         elif named or listings:
             blockers.append(
                 Check(
                     "other_company",
-                    f"{where} names {', '.join(named + listings)}, not {profile.listing}: "
-                    "attach the company's own text.",
+                    gettext("“%(name)s” names %(names)s, not %(listing)s: attach the company's own text.")
+                    % {
+                        "name": version.boilerplate.name,
+                        "names": ", ".join(named + listings),
+                        "listing": profile.listing,
+                    },
                     blocking=True,
                 )
             )
@@ -221,8 +254,11 @@ def check_other_company(release: Release, profile: CompanyProfile) -> list[Check
             blockers.append(
                 Check(
                     "other_company",
-                    f"The contact {contact.name} ({where}) is another company's, not {profile.legal_name}'s: "
-                    "pick the company's own contacts.",
+                    gettext(
+                        "The contact %(name)s (%(where)s) is another company's, not %(company)s's: pick the "
+                        "company's own contacts."
+                    )
+                    % {"name": contact.name, "where": where, "company": profile.legal_name},
                     blocking=True,
                 )
             )
@@ -255,21 +291,30 @@ def check_announced(release: Release) -> list[Check]:
             warnings.append(
                 Check(
                     "announced_not_public",
-                    f"“{item.title}” is announced but will not be public when the release goes out: approve it "
-                    "with the same embargo or publish it first, or its link answers “not found”.",
+                    gettext(
+                        "“%(title)s” is announced but will not be public when the release goes out: approve it "
+                        "with the same embargo or publish it first, or its link answers “not found”."
+                    )
+                    % {"title": item.title},
                 )
             )
         elif item.problem == "changed":
             warnings.append(
                 Check(
                     "announced_changed",
-                    f"“{item.title}” changed after the release was written from it: check its bullet, or "
-                    "announce it again.",
+                    gettext(
+                        "“%(title)s” changed after the release was written from it: check its bullet, or announce "
+                        "it again."
+                    )
+                    % {"title": item.title},
                 )
             )
         elif item.problem == "cancelled":
             warnings.append(
-                Check("announced_cancelled", f"“{item.title}” was cancelled or withdrawn after it was announced.")
+                Check(
+                    "announced_cancelled",
+                    gettext("“%(title)s” was cancelled or withdrawn after it was announced.") % {"title": item.title},
+                )
             )
     return warnings
 

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.files import download, inline_image
 from company.models import CompanyProfile
@@ -66,7 +68,7 @@ class FileRemoveForm(forms.Form):
 def _remove_file(*, actor, item, data):
     related = item.images if data["file_kind"] == "image" else item.attachments
     if not related.filter(pk=data["file_id"], removed=False).exists():
-        raise forms.ValidationError("That file is not part of this release any more.")
+        raise forms.ValidationError(gettext("That file is not part of this release any more."))
     services.release_detach(actor=actor, pk=item.pk, kind=data["file_kind"], file_id=data["file_id"])
 
 
@@ -78,57 +80,57 @@ def _contact_line(contact: dict) -> str:
 class ReleaseKind(Kind):
     workflow = RELEASE
     slug = "releases"
-    label = "release"
-    label_plural = "releases"
+    label = pgettext_lazy("kind of content", "release")
+    label_plural = pgettext_lazy("kind of content", "releases")
     date_field = "release_date"
     title_field = "headline"
-    title_label = "Headline"
+    title_label = _("Headline")
     search_fields = ("headline", "subheadline", "slug", "body")
     form_class = ReleaseForm
     content_template = "public/news/_release.html"
     nav_order = 10
     list_links = (
-        Link("Contacts", "releases:contacts", "releases.view_mediacontact"),
-        Link("Boilerplates", "releases:boilerplates", "releases.view_boilerplate"),
+        Link(_("Contacts"), "releases:contacts", "releases.view_mediacontact"),
+        Link(_("Boilerplates"), "releases:boilerplates", "releases.view_boilerplate"),
     )
     review_panels = ("staff/releases/_files.html",)
     diff_labels = {
-        "headline": "Headline",
-        "subheadline": "Subheadline",
-        "highlights": "Highlights",
-        "slug": "Address",
-        "dateline": "Dateline",
-        "body": "Body",
-        "about": "About",
-        "safe_harbor": "Forward-looking statements",
-        "contacts": "Contacts",
-        "images": "Images",
-        "attachments": "Documents",
-        "website_only": "Website only",
+        "headline": _("Headline"),
+        "subheadline": _("Subheadline"),
+        "highlights": _("Highlights"),
+        "slug": _("Address"),
+        "dateline": _("Dateline"),
+        "body": _("Body"),
+        "about": _("About"),
+        "safe_harbor": _("Forward-looking statements"),
+        "contacts": _("Contacts"),
+        "images": _("Images"),
+        "attachments": _("Documents"),
+        "website_only": _("Website only"),
     }
     operations = (
         Operation(
             "add_image",
-            "Add an image",
+            _("Add an image"),
             ImageUploadForm,
             _add_image,
-            "The image was added as a new revision.",
+            _("The image was added as a new revision."),
             multipart=True,
         ),
         Operation(
             "add_attachment",
-            "Add a PDF document",
+            _("Add a PDF document"),
             AttachmentUploadForm,
             _add_attachment,
-            "The document was added as a new revision.",
+            _("The document was added as a new revision."),
             multipart=True,
         ),
         Operation(
             "remove_file",
-            "Remove a file",
+            _("Remove a file"),
             FileRemoveForm,
             _remove_file,
-            "The file was removed from the release (kept with older revisions).",
+            _("The file was removed from the release (kept with older revisions)."),
             template="",  # each file's Remove button is in the files panel
         ),
     )
@@ -171,7 +173,11 @@ class ReleaseKind(Kind):
         if name == "dateline" and value:
             return f"{value['city']}, {value['region']}, {value['date']} ({value['distribution']})"
         if name in {"about", "safe_harbor"} and value:
-            return f"{value['boilerplate']} (version {value['number']}): {value['title']}"
+            return gettext("%(name)s (version %(number)s): %(title)s") % {
+                "name": value["boilerplate"],
+                "number": value["number"],
+                "title": value["title"],
+            }
         if name == "contacts":
             return "\n".join(_contact_line(contact) for contact in value or [])
         if name == "images":

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from company.files import IMAGES, PDF, check_upload
 from company.forms import CompanyDateTimeField
@@ -9,7 +11,12 @@ from releases.sanitize import clean_html
 
 class BoilerplateChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, version):
-        return f"{version.boilerplate.name} (version {version.number})"
+        return _("%(name)s (version %(number)s)") % {"name": version.boilerplate.name, "number": version.number}
+
+
+class ContactsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, contact):
+        return f"{contact.name} ({contact.get_audience_display()})"
 
 
 def _latest_versions(kind: str):
@@ -25,17 +32,19 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
     highlights = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One bullet per line.",
+        label=_("Highlights"),
+        help_text=_("One bullet per line."),
     )
     publish_at = CompanyDateTimeField(
         required=False,
-        label="Embargo (publish at)",
-        help_text="In the company's home time zone. Leave empty to let the approver choose.",
+        label=_("Embargo (publish at)"),
+        help_text=_("In the company's home time zone. Leave empty to let the approver choose."),
     )
-    contacts = forms.ModelMultipleChoiceField(
+    contacts = ContactsField(
         queryset=MediaContact.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        label=_("Contacts"),
     )
 
     class Meta:
@@ -57,6 +66,16 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
             "publish_at",
         ]
         field_classes = {"release_date": DateField}
+        labels = {
+            "headline": _("Headline"),
+            "subheadline": _("Subheadline"),
+            "slug": _("Slug"),
+            "dateline_city": _("Dateline city"),
+            "dateline_region": _("Dateline region"),
+            "release_date": _("Release date"),
+            "distribution": _("Distribution"),
+            "body": _("Body"),
+        }
         widgets = {
             "body": forms.Textarea(attrs={"data-rich-text": "true", "rows": 16}),
         }
@@ -66,18 +85,18 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
         self.fields["about"] = BoilerplateChoiceField(
             queryset=_latest_versions(Boilerplate.Kind.ABOUT) | self._current("about"),
             required=False,
-            label="About the company",
+            label=_("About the company"),
         )
         self.fields["safe_harbor"] = BoilerplateChoiceField(
             queryset=_latest_versions(Boilerplate.Kind.SAFE_HARBOR) | self._current("safe_harbor"),
             required=False,
-            label="Forward-looking statements",
+            label=_("Forward-looking statements"),
         )
         if self.instance.pk:
             self.initial["highlights"] = "\n".join(self.instance.highlights or [])
             if self.instance.first_published_at:
                 self.fields["slug"].disabled = True
-                self.fields["slug"].help_text = "Fixed once published: wires and search engines link to it."
+                self.fields["slug"].help_text = _("Fixed once published: wires and search engines link to it.")
 
     def _current(self, name):
         version_id = getattr(self.instance, f"{name}_id", None)
@@ -89,13 +108,13 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
     def clean_body(self):
         body = clean_html(self.cleaned_data["body"])
         if not body:
-            raise forms.ValidationError("The release needs a body.")
+            raise forms.ValidationError(_("The release needs a body."))
         return body
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if Release.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Another release already uses this address.")
+            raise forms.ValidationError(_("Another release already uses this address."))
         return slug
 
     def service_fields(self) -> dict:
@@ -105,9 +124,11 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
 
 
 class ImageUploadForm(CleanTextMixin, forms.Form):
-    image = forms.FileField(help_text="JPEG, PNG or WebP; checked and re-encoded on upload")
-    alt_text = forms.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
-    caption = forms.CharField(max_length=300, required=False)
+    image = forms.FileField(label=_("Image"), help_text=_("JPEG, PNG or WebP; checked and re-encoded on upload"))
+    alt_text = forms.CharField(
+        max_length=250, label=_("Alt text"), help_text=_("What the image shows, for people who cannot see it")
+    )
+    caption = forms.CharField(max_length=300, required=False, label=_("Caption"))
 
     def clean_image(self):
         return check_upload(self.cleaned_data["image"], accept=IMAGES)
@@ -115,10 +136,13 @@ class ImageUploadForm(CleanTextMixin, forms.Form):
 
 class AttachmentUploadForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
-        help_text="PDF; checked on upload: no scripts or other active content, not encrypted, within the page and "
-        "size limits."
+        label=_("File"),
+        help_text=_(
+            "PDF; checked on upload: no scripts or other active content, not encrypted, within the page and "
+            "size limits."
+        ),
     )
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=pgettext_lazy("of a document", "Title"))
 
     def clean_file(self):
         return check_upload(self.cleaned_data["file"], accept=PDF)
@@ -128,21 +152,35 @@ class MediaContactForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = MediaContact
         fields = ["name", "title", "organization", "phone", "email", "audience", "order", "is_active"]
+        labels = {
+            "name": _("Name"),
+            "title": pgettext_lazy("a person's position", "Title"),
+            "organization": _("Organization"),
+            "phone": _("Phone"),
+            "email": _("Email"),
+            "audience": _("Audience"),
+            "order": _("Order"),
+            "is_active": _("Is active"),
+        }
 
 
 class BoilerplateForm(CleanTextMixin, forms.Form):
-    name = forms.CharField(max_length=120)
-    kind = forms.ChoiceField(choices=Boilerplate.Kind.choices)
-    title = forms.CharField(max_length=200, help_text='The heading, e.g. "About Example Corp"')
-    text = forms.CharField(widget=forms.Textarea(attrs={"data-rich-text": "true", "rows": 8}))
+    name = forms.CharField(max_length=120, label=_("Name"))
+    kind = forms.ChoiceField(choices=Boilerplate.Kind.choices, label=_("Kind"))
+    title = forms.CharField(
+        max_length=200,
+        label=pgettext_lazy("of a document", "Title"),
+        help_text=BoilerplateVersion._meta.get_field("title").help_text,
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"data-rich-text": "true", "rows": 8}), label=_("Text"))
     is_default = forms.BooleanField(
         required=False,
-        label="Default of its kind",
+        label=Boilerplate._meta.get_field("is_default").verbose_name,
         help_text=Boilerplate._meta.get_field("is_default").help_text,
     )
 
     def clean_text(self):
         text = clean_html(self.cleaned_data["text"])
         if not text:
-            raise forms.ValidationError("The boilerplate needs some text.")
+            raise forms.ValidationError(_("The boilerplate needs some text."))
         return text

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from company.malware import Scan
 from irportal.workflow.models import (
@@ -21,8 +24,8 @@ from irportal.workflow.models import (
 
 
 class Audience(models.TextChoices):
-    INVESTORS = "investors", "For Investors"
-    MEDIA = "media", "For Media"
+    INVESTORS = "investors", _("For Investors")
+    MEDIA = "media", _("For Media")
 
 
 class MediaContact(models.Model):
@@ -30,19 +33,21 @@ class MediaContact(models.Model):
 
     name = models.CharField(max_length=120)
     title = models.CharField(max_length=120, blank=True)
-    organization = models.CharField(max_length=160, blank=True, help_text="E.g. an outside IR or PR agency")
+    organization = models.CharField(max_length=160, blank=True, help_text=_("E.g. an outside IR or PR agency"))
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.INVESTORS)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first")
+    order = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers are listed first"))
     is_active = models.BooleanField(default=True)
-    is_demo = models.BooleanField(default=False, editable=False, help_text="Made for the demo company")
+    is_demo = models.BooleanField(default=False, editable=False, help_text=_("Made for the demo company"))
 
     class Meta:
         ordering = ["audience", "order", "name"]
 
     def __str__(self):
-        return f"{self.name} ({self.get_audience_display()})"
+        # Also the contact's label in the audit log: written in the source language whatever the console's.
+        with translation.override(None):
+            return f"{self.name} ({self.get_audience_display()})"
 
     def snapshot(self) -> dict:
         return {
@@ -62,7 +67,7 @@ class MediaContact(models.Model):
         for value, label in Audience.choices:
             members = [contact for contact in contacts if _audience(contact) == value]
             if members:
-                groups.append((f"{label}:", members))
+                groups.append((pgettext("a group of contacts", "%(audience)s:") % {"audience": label}, members))
         return groups
 
 
@@ -74,19 +79,21 @@ class Boilerplate(models.Model):
     """Reusable closing text: "About <Company>" or the forward-looking statements."""
 
     class Kind(models.TextChoices):
-        ABOUT = "about", "About the company"
-        SAFE_HARBOR = "safe_harbor", "Forward-looking statements"
+        ABOUT = "about", _("About the company")
+        SAFE_HARBOR = "safe_harbor", _("Forward-looking statements")
 
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     is_active = models.BooleanField(default=True)
     is_default = models.BooleanField(
         default=False,
-        verbose_name="Default of its kind",
-        help_text="Attached to new releases and announcements; the default About text is also "
-        "the one on the Investor Information page.",
+        verbose_name=_("Default of its kind"),
+        help_text=_(
+            "Attached to new releases and announcements; the default About text is also "
+            "the one on the Investor Information page."
+        ),
     )
-    is_demo = models.BooleanField(default=False, editable=False, help_text="Written for the demo company")
+    is_demo = models.BooleanField(default=False, editable=False, help_text=_("Written for the demo company"))
 
     class Meta:
         ordering = ["kind", "name"]
@@ -109,8 +116,8 @@ class BoilerplateVersion(models.Model):
 
     boilerplate = models.ForeignKey(Boilerplate, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200, help_text='The heading, e.g. "About Example Corp"')
-    text = models.TextField(help_text="Sanitised HTML")
+    title = models.CharField(max_length=200, help_text=_('The heading, e.g. "About Example Corp"'))
+    text = models.TextField(help_text=_("Sanitised HTML"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -143,23 +150,25 @@ class Release(WorkflowItem):
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        help_text="The last part of the address, e.g. q3-2026-results for /investors/news/q3-2026-results/",
+        help_text=_("The last part of the address, e.g. q3-2026-results for /investors/news/q3-2026-results/"),
     )
     headline = models.CharField(max_length=300)
     subheadline = models.CharField(max_length=500, blank=True)
-    highlights = models.JSONField(default=list, blank=True, help_text="Bullet points under the headline")
+    highlights = models.JSONField(default=list, blank=True, help_text=_("Bullet points under the headline"))
     dateline_city = models.CharField(max_length=80)
-    dateline_region = models.CharField(max_length=80, help_text="State or country, e.g. Ariz. or Germany")
+    dateline_region = models.CharField(max_length=80, help_text=_("State or country, e.g. Ariz. or Germany"))
     release_date = models.DateField()
-    distribution = models.CharField(max_length=80, default="BUSINESS WIRE", help_text="The wire, e.g. GLOBE NEWSWIRE")
+    distribution = models.CharField(
+        max_length=80, default="BUSINESS WIRE", help_text=_("The wire, e.g. GLOBE NEWSWIRE")
+    )
     website_only = models.BooleanField(
         default=False,
-        verbose_name="Website only",
-        help_text="Not sent to the newswire: news the company publishes on its own website alone.",
+        verbose_name=_("Website only"),
+        help_text=_("Not sent to the newswire: news the company publishes on its own website alone."),
     )
-    body = models.TextField(help_text="Sanitised HTML: paragraphs, lists, links, tables")
+    body = models.TextField(help_text=_("Sanitised HTML: paragraphs, lists, links, tables"))
     about = models.ForeignKey(
-        BoilerplateVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="About"
+        BoilerplateVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("About")
     )
     safe_harbor = models.ForeignKey(
         BoilerplateVersion,
@@ -167,7 +176,7 @@ class Release(WorkflowItem):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="Forward-looking statements",
+        verbose_name=_("Forward-looking statements"),
     )
     contacts = models.ManyToManyField(MediaContact, blank=True, related_name="releases")
     live_revision = models.ForeignKey(
@@ -212,7 +221,7 @@ class ReleaseFile(models.Model):
     token = models.CharField(max_length=32, unique=True, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")
+    removed = models.BooleanField(default=False, help_text=_("Left out of new revisions; kept for the old ones"))
 
     class Meta:
         abstract = True
@@ -223,13 +232,13 @@ class ReleaseImage(ReleaseFile):
     """An image re-encoded on upload (metadata stripped) with its renditions, made once."""
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="images")
-    alt_text = models.CharField(max_length=250, help_text="What the image shows, for people who cannot see it")
+    alt_text = models.CharField(max_length=250, help_text=_("What the image shows, for people who cannot see it"))
     caption = models.CharField(max_length=300, blank=True)
     original_name = models.CharField(max_length=200)
     large = models.ImageField(upload_to="release-images")
     thumbnail = models.ImageField(upload_to="release-images")
-    width = models.PositiveIntegerField(help_text="Of the large rendition")
-    height = models.PositiveIntegerField(help_text="Of the large rendition")
+    width = models.PositiveIntegerField(help_text=_("Of the large rendition"))
+    height = models.PositiveIntegerField(help_text=_("Of the large rendition"))
 
     def __str__(self):
         return self.alt_text

@@ -5,6 +5,7 @@ Releases themselves are on the shared console (``releases.console``).
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.views.generic import FormView, ListView
 
 from irportal.audit.permissions import StaffPermissionMixin
@@ -33,7 +34,7 @@ class ContactFormView(StaffPermissionMixin, FormView):
 
     def form_valid(self, form):
         services.contact_save(actor=self.request.user, form=form)
-        messages.success(self.request, "The contact was saved.")
+        messages.success(self.request, gettext("The contact was saved."))
         return redirect("releases:contacts")
 
 
@@ -68,7 +69,7 @@ class BoilerplateFormView(StaffPermissionMixin, FormView):
 
     def form_valid(self, form):
         services.boilerplate_save(actor=self.request.user, pk=self.kwargs.get("pk"), **form.cleaned_data)
-        messages.success(self.request, "The boilerplate was saved as a new version.")
+        messages.success(self.request, gettext("The boilerplate was saved as a new version."))
         return redirect("releases:boilerplates")
 
     def get_context_data(self, **kwargs):

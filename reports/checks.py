@@ -10,6 +10,7 @@ program may take for formulas.
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from company.models import CompanyProfile
 from company.timefmt import date_text
@@ -25,24 +26,29 @@ def check_release_timing(document: Document) -> list[Check]:
     """The results release should be public no later than the documents that go with it."""
     release = document.release
     if release is None or release.status == State.WITHDRAWN:
-        return [Check("release_timing", "The linked results release was withdrawn.")] if release else []
+        return [Check("release_timing", gettext("The linked results release was withdrawn."))] if release else []
     if release.is_live:
         return []
     if release.status != State.APPROVED or release.publish_at is None:
         return [
             Check(
                 "release_timing",
-                f"The results release “{release.headline}” is {release.get_status_display().lower()} and not "
-                "scheduled: this document may be public before it.",
+                gettext(
+                    "The results release “%(headline)s” is %(state)s and not scheduled: this document may be public "
+                    "before it."
+                )
+                % {"headline": release.headline, "state": release.get_status_display().lower()},
             )
         ]
     if document.publish_at is None or document.publish_at < release.publish_at:
         return [
             Check(
                 "release_timing",
-                "This document would be public before its results release (embargoed until "
-                f"{timezone.localtime(release.publish_at):%Y-%m-%d %H:%M %Z}); "
-                "give it the same embargo or a later one.",
+                gettext(
+                    "This document would be public before its results release (embargoed until %(embargo)s); give "
+                    "it the same embargo or a later one."
+                )
+                % {"embargo": f"{timezone.localtime(release.publish_at):%Y-%m-%d %H:%M %Z}"},
             )
         ]
     return []
@@ -56,8 +62,16 @@ def check_period(document: Document, profile: CompanyProfile) -> list[Check]:
         return [
             Check(
                 "period",
-                f"Results for Q{document.fiscal_quarter} FY{document.fiscal_year} are dated "
-                f"{date_text(document.document_date)}, but that quarter ends {date_text(ends)}: check the period.",
+                gettext(
+                    "Results for Q%(quarter)s FY%(year)s are dated %(date)s, but that quarter ends %(end)s: check "
+                    "the period."
+                )
+                % {
+                    "quarter": document.fiscal_quarter,
+                    "year": document.fiscal_year,
+                    "date": date_text(document.document_date),
+                    "end": date_text(ends),
+                },
             )
         ]
     return []
@@ -67,14 +81,25 @@ def check_files(document: Document) -> list[Check]:
     warnings = []
     for item in document.files.filter(removed=False):
         if item.thumbnail_state == DocumentFile.Thumbnail.FAILED:
-            warnings.append(Check("thumbnail", f"No thumbnail could be made of “{item.label}”: {item.thumbnail_error}"))
+            warnings.append(
+                Check(
+                    "thumbnail",
+                    gettext("No thumbnail could be made of “%(file)s”: %(error)s")
+                    % {"file": item.label, "error": item.thumbnail_error},
+                )
+            )
         if item.formula_cells:
             warnings.append(
                 Check(
                     "formulas",
-                    f"“{item.label}” has {item.formula_cells} cell{'s' if item.formula_cells != 1 else ''} "
-                    "beginning with =, +, - or @. It is only ever downloaded, but a spreadsheet program opening "
-                    "it may run them as formulas: make sure they are meant.",
+                    ngettext(
+                        "“%(file)s” has %(count)s cell beginning with =, +, - or @. It is only ever downloaded, but "
+                        "a spreadsheet program opening it may run them as formulas: make sure they are meant.",
+                        "“%(file)s” has %(count)s cells beginning with =, +, - or @. It is only ever downloaded, "
+                        "but a spreadsheet program opening it may run them as formulas: make sure they are meant.",
+                        item.formula_cells,
+                    )
+                    % {"file": item.label, "count": item.formula_cells},
                 )
             )
     return warnings
@@ -84,7 +109,7 @@ def document_checks(document: Document, now: datetime.datetime | None = None) ->
     profile = CompanyProfile.load()
     now = now or timezone.now()
     return (
-        embargo_timing(document.publish_at, profile, now, noun="document")
+        embargo_timing(document.publish_at, profile, now, subject=gettext("the document"))
         + check_release_timing(document)
         + check_period(document, profile)
         + check_files(document)

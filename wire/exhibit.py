@@ -31,7 +31,9 @@ import textwrap
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import builder as E
@@ -265,8 +267,9 @@ def render(
     """The release in ``content`` as EDGAR HTML and its plain text; ``exhibit`` adds the "Exhibit 99.1" label.
     The newswire's copy is the same document without it, opened by the wire's ``instructions`` (the hold
     for release, a correction's notice). Dates are written in the company's date style whoever renders it (a
-    request, a worker), so a revision always makes the same bytes."""
-    with timefmt.override(CompanyProfile.load().date_style):
+    request, a worker) and in the primary language whatever the console's (the contacts' headings), so a
+    revision always makes the same bytes."""
+    with timefmt.override(CompanyProfile.load().date_style), translation.override(settings.LANGUAGE_CODE):
         return _render(content, graphics, exhibit=exhibit, instructions=instructions)
 
 
