@@ -12,6 +12,14 @@ time zone current: ``company.middleware`` does it for every request with the
 profile's (read only when a date is written), and code outside a request
 wraps its work in ``override(profile.date_style)``. With none active, AP
 style is written.
+
+In French (the active language, ``django.utils.translation.get_language()``)
+times are written as Canadian French wires write them, with the names of
+CLDR's ``fr_CA`` locale (Babel's data): ``11 h 30 HNE``, ``11 décembre 2026``,
+``vendredi 11 décembre 2026 à 11 h 30 HNE``; the company's date style does
+not apply (French wires never abbreviate months). A date carries no article,
+like the English one: the sentence around it says ``le`` as English says
+``on``, and a table cell shows the date alone.
 """
 
 from collections.abc import Callable
@@ -19,6 +27,9 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from asgiref.local import Local
+from babel import Locale
+from babel.dates import get_timezone_gmt, get_timezone_name
+from django.utils import translation
 
 AP = "ap"
 LONG = "long"
@@ -28,6 +39,10 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 _active = Local()
+
+# Canadian French: the language of wire releases from Quebec issuers, and of CLDR's names below.
+FRENCH = Locale.parse("fr_CA")
+NBSP = "\N{NO-BREAK SPACE}"
 
 
 def activate(style: str | Callable[[], str]) -> None:
@@ -60,36 +75,95 @@ def current_style() -> str:
     return style or AP
 
 
+def in_french() -> bool:
+    """Whether the active language is French (``fr``, or a regional ``fr-…``)."""
+    return (translation.get_language() or "").split("-")[0] == "fr"
+
+
 def month_name(month: int, style: str | None = None) -> str:
+    if in_french():
+        return FRENCH.months["format"]["wide"][month]
     return (MONTHS if (style or current_style()) == LONG else AP_MONTHS)[month - 1]
 
 
 def clock(value) -> str:
-    """``9:00 am``, ``4:05 pm``, ``12:17:08 am``: twelve-hour clock, lower-case, seconds only where set."""
+    """``9:00 am``, ``4:05 pm``, ``12:17:08 am``: twelve-hour clock, lower-case, seconds only where set.
+
+    In French, the 24-hour clock of the Office québécois de la langue française: ``9 h``, ``11 h 30``,
+    ``0 h 17 min 08 s`` (no zero before the hour, no minutes at the full hour, no-break spaces around ``h``).
+    CLDR's ``fr_CA`` pattern (``HH 'h' mm``, ``09 h 00``) is the style of a timetable, not of a wire."""
+    if in_french():
+        if value.second:
+            return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}{NBSP}min{NBSP}{value.second:02d}{NBSP}s"
+        return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}" if value.minute else f"{value.hour}{NBSP}h"
     hour = value.hour % 12 or 12
     seconds = f":{value.second:02d}" if value.second else ""
     return f"{hour}:{value.minute:02d}{seconds} {'am' if value.hour < 12 else 'pm'}"
 
 
+def zone_abbreviation(local: datetime) -> str:
+    """``MST``, ``EDT``: the abbreviation of the zone ``local`` is in, on that very date.
+
+    In French, CLDR's ``fr_CA`` short name of the zone's metazone: ``HNE``/``HAE``, ``HNC``/``HAC``,
+    ``HNR``/``HAR``, ``HNP``/``HAP``, ``HNA``/``HAA``, ``HNT``/``HAT`` (the Office québécois de la langue
+    française's abbreviations too). CLDR has none for other zones (Alaska, Hawaii, Yukon, Europe, Asia): there
+    the offset from UTC is written as the Office writes it, ``UTC+9``, ``UTC-3:30``, and ``UTC`` itself."""
+    if not in_french():
+        return local.tzname()
+    name = get_timezone_name(local, "short", locale=FRENCH)
+    if name != get_timezone_gmt(local, "short", locale=FRENCH):
+        return name
+    minutes = round(local.utcoffset().total_seconds() / 60)
+    if minutes == 0:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '-'}{hours}" + (f":{rest:02d}" if rest else "")
+
+
 def clock_with_zone(local: datetime) -> str:
-    """``9:00 am MST``: an aware time in the zone it is already in."""
-    return f"{clock(local)} {local.tzname()}"
+    """``9:00 am MST`` (``9 h HNR``): an aware time in the zone it is already in."""
+    return f"{clock(local)} {zone_abbreviation(local)}"
+
+
+def day_of_month(value: date) -> str:
+    """``8``; in French the first of the month is ``1er``, as the Office québécois de la langue française
+    writes it (CLDR's patterns write a bare ``1``)."""
+    return "1er" if value.day == 1 and in_french() else str(value.day)
 
 
 def date_text(value: date, *, weekday: bool = False, style: str | None = None) -> str:
-    """``Dec. 8, 2026`` or ``December 8, 2026``; with ``weekday``, ``Tuesday, Dec. 8, 2026``."""
+    """``Dec. 8, 2026`` or ``December 8, 2026``; with ``weekday``, ``Tuesday, Dec. 8, 2026``.
+
+    In French ``8 décembre 2026``, ``1er décembre 2026``; with ``weekday``, ``mardi 8 décembre 2026``."""
+    if in_french():
+        text = f"{day_of_month(value)} {month_name(value.month)} {value.year}"
+        return f"{FRENCH.days['format']['wide'][value.weekday()]} {text}" if weekday else text
     text = f"{month_name(value.month, style)} {value.day}, {value.year}"
     return f"{WEEKDAYS[value.weekday()]}, {text}" if weekday else text
 
 
 def short_date(value: date, *, style: str | None = None) -> str:
-    """``Dec. 7`` or ``December 7``: a day named beside a full date."""
+    """``Dec. 7`` or ``December 7`` (``7 décembre``): a day named beside a full date."""
+    if in_french():
+        return f"{day_of_month(value)} {month_name(value.month)}"
     return f"{month_name(value.month, style)} {value.day}"
 
 
+def month_year(value: date) -> str:
+    """``December 2026`` (``décembre 2026``): a calendar's heading."""
+    return f"{(month_name(value.month) if in_french() else MONTHS[value.month - 1])} {value.year}"
+
+
+def at(day: str, time: str) -> str:
+    """A written day and a written time of day together: ``Dec. 8, 2026, 9:00 am MST``, or in French
+    ``8 décembre 2026 à 9 h HNR``."""
+    return f"{day} à {time}" if in_french() else f"{day}, {time}"
+
+
 def datetime_text(local: datetime, *, weekday: bool = False) -> str:
-    """``Dec. 8, 2026, 9:00 am MST``: an aware time in the zone it is already in."""
-    return f"{date_text(local.date(), weekday=weekday)}, {clock_with_zone(local)}"
+    """``Dec. 8, 2026, 9:00 am MST`` (``8 décembre 2026 à 9 h HNR``): an aware time in the zone it is already
+    in."""
+    return at(date_text(local.date(), weekday=weekday), clock_with_zone(local))
 
 
 def utc_datetime(value: datetime) -> str:

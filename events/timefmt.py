@@ -9,7 +9,7 @@ of a daylight-saving change. Dates are written in the company's style
 import zoneinfo
 from datetime import date, datetime
 
-from company.timefmt import clock_with_zone, date_text, datetime_text, short_date
+from company.timefmt import at, clock_with_zone, date_text, datetime_text, short_date
 from irportal.workflow.models import State
 
 
@@ -41,7 +41,7 @@ def dual_time(instant: datetime, event_zone: str, home_zone: str) -> str:
 
 def when(instant: datetime, event_zone: str, home_zone: str) -> str:
     """``Tuesday, Dec. 8, 2026, 11:00 am EST/9:00 am MST``: the date is the event's local date."""
-    return f"{weekday_date(instant.astimezone(zone(event_zone)).date())}, {dual_time(instant, event_zone, home_zone)}"
+    return at(weekday_date(instant.astimezone(zone(event_zone)).date()), dual_time(instant, event_zone, home_zone))
 
 
 def local_date(instant: datetime, zone_name: str) -> str:

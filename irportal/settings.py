@@ -226,6 +226,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envtimezone("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
+# Numbers, dates and times in French as Canadian wires write them (irportal/formats/fr/formats.py).
+FORMAT_MODULE_PATH = ["irportal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

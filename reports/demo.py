@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
 from company.files import DATA_FILES, PDF, check_upload
+from company.numfmt import millions
 from events.models import Event
 from irportal.workflow import engine
 from releases.models import Release
@@ -147,7 +148,7 @@ def seed_demo_documents() -> list[Document]:
             fiscal_year=fiscal_year,
             fiscal_quarter=quarter,
             document_date=release.release_date if latest and release else reported,
-            summary=f"Revenue of ${revenue:.1f} million; diluted EPS of ${eps:.2f}.",
+            summary=f"Revenue of {millions(revenue, 'USD')}; diluted EPS of ${eps:.2f}.",
             release=release if latest else None,
             event=call if latest else None,
             filings=filings,

@@ -22,7 +22,7 @@ GRID_LINES = 4
 @dataclass(frozen=True)
 class GridLine:
     y: float
-    label: str
+    price: Decimal  # its label, written by the template in the page's language
 
 
 @dataclass(frozen=True)
@@ -61,5 +61,5 @@ def price_chart(closes: list[tuple[date, Decimal]]) -> Chart | None:
     grid = []
     for line in range(GRID_LINES + 1):
         value = low + (high - low) * Decimal(line) / GRID_LINES
-        grid.append(GridLine(_scale(value, low, high, top, bottom), f"{value:.2f}"))
+        grid.append(GridLine(_scale(value, low, high, top, bottom), value))
     return Chart(points, low, high, top, bottom, left, right, grid, closes[0][0], closes[-1][0])

@@ -20,7 +20,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from company.timefmt import clock_with_zone, date_text, datetime_text, utc_datetime
+from company.timefmt import clock_with_zone, date_text, datetime_text, month_year, utc_datetime
 
 register = template.Library()
 
@@ -44,7 +44,7 @@ def when(value, style: str = ""):
     value = _instant(value)
     if style == "month":
         month = timezone.localtime(value) if isinstance(value, datetime) else value
-        return format_html('<time datetime="{}">{}</time>', f"{month:%Y-%m}", f"{month:%B %Y}")
+        return format_html('<time datetime="{}">{}</time>', f"{month:%Y-%m}", month_year(month))
     if style == "date":
         day = timezone.localtime(value).date() if isinstance(value, datetime) else value
         return format_html('<time datetime="{}">{}</time>', day.isoformat(), date_text(day))

@@ -1,10 +1,13 @@
-"""One way to write a time: the company's date style, seconds where they were set, the company's zone first."""
+"""One way to write a time: the company's date style, seconds where they were set, the company's zone first; in
+French, as Canadian French wires write it."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import time_machine
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from company import timefmt
 from events import timefmt as event_time
@@ -59,3 +62,94 @@ def test_the_companys_style_is_used_by_the_public_page_the_release_and_the_conso
     with timefmt.override(timefmt.LONG):
         bullet = build_announcement([event]).bullets[0]
     assert "11:00 am EST/9:00 am MST, Tuesday, December 8, 2026, Scottsdale, Ariz." in bullet
+
+
+# The French forms below are Canadian French wire style: CLDR's fr_CA names (HNE, décembre, vendredi), the Office
+# québécois de la langue française's clock (11 h 30, 9 h) and "1er", no-break spaces inside a time.
+NB = "\N{NO-BREAK SPACE}"
+
+
+@pytest.fixture
+def french():
+    with translation.override("fr"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("utc", "zone", "expected"),
+    [
+        (datetime(2026, 12, 11, 16, 30, tzinfo=UTC), "America/New_York", f"11{NB}h{NB}30 HNE"),
+        (datetime(2026, 7, 11, 15, 30, tzinfo=UTC), "America/Toronto", f"11{NB}h{NB}30 HAE"),
+        (datetime(2026, 12, 11, 17, 0, tzinfo=UTC), "America/Chicago", f"11{NB}h HNC"),
+        (datetime(2026, 7, 11, 16, 0, tzinfo=UTC), "America/Winnipeg", f"11{NB}h HAC"),
+        (datetime(2026, 12, 8, 16, 0, tzinfo=UTC), "America/Phoenix", f"9{NB}h HNR"),
+        (datetime(2026, 7, 8, 15, 5, tzinfo=UTC), "America/Denver", f"9{NB}h{NB}05 HAR"),
+        (datetime(2026, 12, 8, 21, 45, tzinfo=UTC), "America/Los_Angeles", f"13{NB}h{NB}45 HNP"),
+        (datetime(2026, 7, 8, 20, 45, tzinfo=UTC), "America/Vancouver", f"13{NB}h{NB}45 HAP"),
+        (datetime(2026, 12, 8, 14, 0, tzinfo=UTC), "America/Halifax", f"10{NB}h HNA"),
+        (datetime(2026, 12, 8, 14, 0, tzinfo=UTC), "America/St_Johns", f"10{NB}h{NB}30 HNT"),
+        (datetime(2026, 12, 8, 5, 17, 8, tzinfo=UTC), "America/New_York", f"0{NB}h{NB}17{NB}min{NB}08{NB}s HNE"),
+    ],
+)
+def test_french_times_are_written_on_the_24_hour_clock_with_the_zones_french_abbreviation(french, utc, zone, expected):
+    assert timefmt.clock_with_zone(utc.astimezone(event_time.zone(zone))) == expected
+
+
+@pytest.mark.parametrize(
+    ("utc", "zone", "expected"),
+    [
+        (datetime(2026, 12, 8, 16, 0, tzinfo=UTC), "Asia/Tokyo", f"1{NB}h UTC+9"),
+        (datetime(2026, 12, 8, 16, 0, tzinfo=UTC), "Asia/Kolkata", f"21{NB}h{NB}30 UTC+5:30"),
+        (datetime(2026, 12, 8, 16, 0, tzinfo=UTC), "America/Anchorage", f"7{NB}h UTC-9"),
+        (datetime(2026, 7, 8, 16, 0, tzinfo=UTC), "Europe/London", f"17{NB}h UTC+1"),
+        (datetime(2026, 12, 8, 16, 0, tzinfo=UTC), "UTC", f"16{NB}h UTC"),
+    ],
+)
+def test_a_zone_without_a_french_abbreviation_is_written_as_its_offset_from_utc(french, utc, zone, expected):
+    assert timefmt.clock_with_zone(utc.astimezone(event_time.zone(zone))) == expected
+    assert timefmt.clock_with_zone(utc.astimezone(timezone(timedelta(hours=-5)))).endswith(" UTC-5")
+
+
+def test_french_dates_write_the_month_out_whatever_the_companys_style(french):
+    for style in (timefmt.AP, timefmt.LONG):
+        with timefmt.override(style):
+            assert timefmt.date_text(date(2026, 12, 11)) == "11 décembre 2026"
+            assert timefmt.date_text(date(2026, 12, 11), weekday=True) == "vendredi 11 décembre 2026"
+            assert timefmt.date_text(date(2026, 8, 1), weekday=True) == "samedi 1er août 2026"
+            assert timefmt.short_date(date(2026, 2, 1)) == "1er février"
+            assert timefmt.month_year(date(2026, 2, 1)) == "février 2026"
+
+
+def test_a_french_date_and_time_are_joined_by_a(french):
+    local = datetime(2026, 12, 11, 16, 30, tzinfo=UTC).astimezone(event_time.zone("America/Montreal"))
+    assert timefmt.datetime_text(local) == f"11 décembre 2026 à 11{NB}h{NB}30 HNE"
+    assert timefmt.datetime_text(local, weekday=True) == f"vendredi 11 décembre 2026 à 11{NB}h{NB}30 HNE"
+
+
+def test_french_event_times_lead_with_the_companys_zone(french):
+    assert event_time.dual_time(START, "America/Phoenix", "America/New_York") == f"11{NB}h HNE/9{NB}h HNR"
+    assert event_time.when(START, "America/Phoenix", "America/New_York") == (
+        f"mardi 8 décembre 2026 à 11{NB}h HNE/9{NB}h HNR"
+    )
+    evening = datetime(2026, 12, 8, 0, 0, tzinfo=UTC)  # 7:00 pm in New York on Dec. 7, 9:00 am in Tokyo on Dec. 8
+    assert event_time.dual_time(evening, "Asia/Tokyo", "America/New_York") == f"19{NB}h HNE (7 décembre)/9{NB}h UTC+9"
+
+
+def test_english_stays_as_it_was_written_when_french_is_not_active():
+    local = datetime(2026, 12, 1, 16, 30, tzinfo=UTC).astimezone(event_time.zone("America/Montreal"))
+    with translation.override("en"):
+        assert timefmt.datetime_text(local, weekday=True) == "Tuesday, Dec. 1, 2026, 11:30 am EST"
+        assert timefmt.month_year(local.date()) == "December 2026"
+
+
+def test_the_staff_pages_month_heading_is_in_the_pages_language():
+    page = Template('{% load company_time %}{{ day|when:"month" }}')
+    with translation.override("fr"):
+        assert page.render(Context({"day": date(2026, 2, 1)})) == '<time datetime="2026-02">février 2026</time>'
+    assert page.render(Context({"day": date(2026, 2, 1)})) == '<time datetime="2026-02">February 2026</time>'
+
+
+def test_djangos_own_filters_write_french_times_the_same_way(french):
+    page = Template('{{ day|date }} · {{ moment|time }} · {{ day|date:"YEAR_MONTH_FORMAT" }}')
+    context = Context({"day": date(2026, 12, 11), "moment": datetime(2026, 12, 11, 11, 30)})
+    assert page.render(context) == f"11 décembre 2026 · 11{NB}h{NB}30 · décembre 2026"

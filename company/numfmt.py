@@ -1,0 +1,46 @@
+"""One way to write an amount, everywhere: prices, dividends, percentages and results in millions.
+
+English is written as the pages always wrote it (``USD 0.24``, ``1.25%``,
+``$1,234.5 million``). French, when it is the active language, as Canadian
+French wires write it: a decimal comma, a narrow no-break space between
+groups of three digits (Django's formats for French,
+``irportal/formats/fr/formats.py``), the unit after the number behind a
+no-break space (``0,24 $ US``, ``1,25 %``, ``1 234,5 M$``), and the
+currency symbols of CLDR's ``fr_CA`` locale (Babel's data: ``$`` is the
+Canadian dollar, ``$ US`` the American one).
+"""
+
+from decimal import Decimal
+
+from babel.numbers import get_currency_symbol
+from django.template.defaultfilters import floatformat
+
+from company.timefmt import FRENCH, NBSP, in_french
+
+
+def number(value, places: int) -> str:
+    """``1,234.50`` (``1 234,50``): rounded half up to ``places`` decimals, digits grouped by three."""
+    return str(floatformat(value, f"{places}g"))
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """An amount per share, every decimal it was declared with: ``USD 0.2475`` (``0,2475 $ US``).
+
+    French writes at least the two decimals of a price (``1,00 $``), as CLDR's currency pattern does."""
+    amount = amount.normalize()
+    if not in_french():
+        return f"{currency} {amount:f}"
+    places = max(2, -amount.as_tuple().exponent)
+    return f"{number(amount, places)}{NBSP}{get_currency_symbol(currency, locale=FRENCH)}"
+
+
+def millions(amount, currency: str, places: int = 1) -> str:
+    """An amount in millions: ``$1,234.5 million`` (``1 234,5 M$``; ``1 234,5 M$ US`` for American dollars)."""
+    if in_french():
+        return f"{number(amount, places)}{NBSP}M{get_currency_symbol(currency, locale=FRENCH)}"
+    return f"{get_currency_symbol(currency, locale='en')}{number(amount, places)} million"
+
+
+def percent(value, places: int = 2) -> str:
+    """``1.25%`` (``1,25 %``)."""
+    return f"{number(value, places)}{NBSP}%" if in_french() else f"{number(value, places)}%"
