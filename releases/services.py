@@ -32,7 +32,12 @@ EDITABLE_FIELDS = (
     "about",
     "safe_harbor",
     "publish_at",
+    "translations",
 )
+
+
+def _lines(lines) -> list[str]:
+    return [line.strip() for line in lines if line and line.strip()]
 
 
 def _apply(release: Release, fields: dict, contacts) -> None:
@@ -41,7 +46,11 @@ def _apply(release: Release, fields: dict, contacts) -> None:
             raise ValueError(f"{name} is not an editable release field")
         setattr(release, name, value)
     release.body = clean_html(release.body)
-    release.highlights = [line.strip() for line in release.highlights if line and line.strip()]
+    release.highlights = _lines(release.highlights)
+    release.translations = {
+        language: text | {"body": clean_html(text.get("body", "")), "highlights": _lines(text.get("highlights", []))}
+        for language, text in release.translations.items()
+    }
     release.save()
     if contacts is not None:
         release.contacts.set(contacts)
@@ -114,6 +123,7 @@ def release_restore(*, actor, pk: int, number: int) -> Release:
             "body": content["body"],
             "about_id": (content["about"] or {}).get("version_id"),
             "safe_harbor_id": (content["safe_harbor"] or {}).get("version_id"),
+            "translations": content.get("translations", {}),
         }
         release.about_id, release.safe_harbor_id = fields.pop("about_id"), fields.pop("safe_harbor_id")
         contacts = list(MediaContact.objects.filter(pk__in=[contact["id"] for contact in content["contacts"]]))

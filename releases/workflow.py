@@ -14,7 +14,15 @@ from irportal.workflow.engine import WorkflowSpec
 from releases.checks import release_checks
 from releases.models import Release
 
-RELEASE = engine.register(WorkflowSpec(kind="release", model=Release, checks=release_checks))
+RELEASE = engine.register(
+    WorkflowSpec(
+        kind="release",
+        model=Release,
+        checks=release_checks,
+        # About and the forward-looking statements are boilerplate versions, chosen per release.
+        translatable=("headline", "subheadline", "highlights", "body"),
+    )
+)
 
 
 def release_submit(*, release_id: int, actor, comment: str = "") -> Release:

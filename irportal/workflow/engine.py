@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from irportal.accounts import stepup
 from irportal.accounts.roles import roles_of
@@ -30,7 +31,7 @@ from irportal.audit import insiders
 from irportal.audit.models import AuditEntry, object_type_of
 from irportal.audit.registry import register_action
 from irportal.audit.services import audit_record, audit_record_many, diff_fields
-from irportal.workflow import outbox
+from irportal.workflow import languages, outbox
 from irportal.workflow.checks import Check
 from irportal.workflow.models import (
     Approval,
@@ -454,14 +455,36 @@ def checks_for(spec: WorkflowSpec, item, publish_at: datetime | None = None) -> 
 
     With ``publish_at``, as they stand at that embargo, the one being approved (an embargo in market hours,
     an announced event public by then or not); else at the item's own."""
+    checks = language_checks(spec, item)
     if spec.checks is None:
-        return []
+        return checks
     current_embargo = item.publish_at
     item.publish_at = publish_at or current_embargo
     try:
-        return list(spec.checks(item))
+        return checks + list(spec.checks(item))
     finally:
         item.publish_at = current_embargo
+
+
+def language_checks(spec: WorkflowSpec, item) -> list[Check]:
+    """A blocker for each secondary disclosure language the working revision lacks text in: every translatable
+    field filled in the primary language is written in each of them before the revision can be approved."""
+    required = languages.secondary() if spec.translatable else []
+    revision = item.revisions.filter(number=item.version).first() if required else None
+    if revision is None:
+        return []
+    missing: dict[str, list[str]] = {}
+    for language, field in languages.missing(spec, revision.content, required):
+        missing.setdefault(language, []).append(languages.field_label(spec, field))
+    return [
+        Check(
+            f"translation-{language}",
+            _("%(language)s text missing: %(fields)s")
+            % {"language": languages.name_in_use(language), "fields": ", ".join(fields)},
+            blocking=True,
+        )
+        for language, fields in missing.items()
+    ]
 
 
 def checks_for_member(member: Member, publish_at: datetime | None) -> list[Check]:
@@ -700,6 +723,7 @@ def approve(
         return gate | {
             "step": step.name,
             "content_hash": revision.content_hash,
+            "languages": languages.of(revision.content),
             "acknowledged_warnings": [check.as_record() for check in warnings],
             "step_up": evidence,
             "next_step": later[0].name if later else None,
@@ -764,7 +788,11 @@ def _mark_published(spec, item, *, at, actor):
         published_at=at,
         actor=actor,
     )
-    return {"content_hash": revision.content_hash, "published_at": at.isoformat()}
+    return {
+        "content_hash": revision.content_hash,
+        "published_at": at.isoformat(),
+        "languages": languages.of(revision.content),
+    }
 
 
 def _gated(spec: WorkflowSpec, item) -> bool:
@@ -937,6 +965,15 @@ def keep_published_address(item, fields: dict) -> dict:
     return fields
 
 
+def content_snapshot(spec: WorkflowSpec, item, content_of: Callable[[models.Model], dict]) -> dict:
+    """What a revision of the item holds: the kind's snapshot (``content_of(item)``) in the primary language,
+    and under ``translations`` the text of each secondary disclosure language, so that the content hash, the
+    approval, the step-up and the publication cover every language together."""
+    content = content_of(item)
+    translations = languages.snapshot(spec, item.translations) if spec.translatable else {}
+    return content | {"translations": translations} if translations else content
+
+
 def save_first_revision(
     spec: WorkflowSpec,
     item,
@@ -949,7 +986,7 @@ def save_first_revision(
 
     ``other_changes()`` adds fields kept outside the revision to the entry, as in ``save_working_copy``.
     """
-    content = content_of(item)
+    content = content_snapshot(spec, item, content_of)
     revision = new_revision(item, content=content, actor=actor, note="Created")
     audit_record(
         action=spec.action("create"),
@@ -983,7 +1020,7 @@ def save_working_copy(
     """
     before = item.revisions.get(number=item.version).content
     apply()
-    content = content_of(item)
+    content = content_snapshot(spec, item, content_of)
     if content == before and action == spec.action("edit"):
         return False
     status_change = working_revision_saved(item, actor=actor)

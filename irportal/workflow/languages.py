@@ -6,8 +6,14 @@ translatable fields (``WorkflowSpec.translatable``). A revision's content snapsh
 and one publication cover every language.
 """
 
+import copy
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.forms.utils import pretty_name
 from django.utils.html import strip_tags
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 
 from company.models import CompanyProfile
 
@@ -32,6 +38,19 @@ def name(language: str) -> str:
     return dict(settings.LANGUAGES).get(language, language)
 
 
+def name_in_use(language: str) -> str:
+    """The language's name in the language of the page that names it: ``French`` on an English page."""
+    return str(get_language_info(language)["name_translated"])
+
+
+def field_label(spec, field: str) -> str:
+    """How the item's form labels a translatable field: its model field's name (``Headline``)."""
+    try:
+        return str(capfirst(spec.model._meta.get_field(field).verbose_name))
+    except FieldDoesNotExist:
+        return pretty_name(field)
+
+
 def localized(content: dict, language: str) -> dict:
     """The content as read in ``language``: its translations laid over the translatable fields.
 
@@ -49,6 +68,32 @@ def filled(value) -> bool:
     if isinstance(value, list | tuple):
         return any(filled(entry) for entry in value)
     return bool(value)
+
+
+def snapshot(spec, translations: dict) -> dict:
+    """The text of the company's secondary languages in an item's ``translations``, for its revision: the
+    translatable fields of each language that has any text, in the order of ``secondary()``."""
+    kept = {}
+    for language in secondary():
+        text = {
+            field: value for field, value in (translations.get(language) or {}).items() if field in spec.translatable
+        }
+        if any(filled(value) for value in text.values()):
+            kept[language] = text
+    return kept
+
+
+def of(content: dict) -> list[str]:
+    """The languages a revision is written in: the primary, then those its translations hold text in."""
+    return [primary(), *(content.get("translations") or {})]
+
+
+def revision_in(revision, language: str):
+    """The revision as read in ``language``: an unsaved copy whose content is ``localized``, for a kind's
+    document (the staff preview of each language)."""
+    shown = copy.copy(revision)
+    shown.content = localized(revision.content, language)
+    return shown
 
 
 def missing(spec, content: dict, languages) -> list[tuple[str, str]]:

@@ -5,6 +5,8 @@ import re
 
 from django.utils.html import strip_tags
 
+from irportal.workflow import languages
+
 _WORDS = re.compile(r"\s+|[^\s]+")
 
 
@@ -47,18 +49,45 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 
 def revision_diff(before: dict, after: dict, kind) -> list[dict]:
-    """The changed fields of two revisions' content, in the kind's order, each as word-level pieces."""
+    """The changed fields of two revisions' content, in the kind's order, each as word-level pieces.
+
+    When either revision holds text in a secondary language, each translatable field is labelled by its
+    language (``Headline (English)``), and each language's changes follow the primary's.
+    """
     labels = dict(kind.diff_labels)
     labels.update(
         {name: name.replace("_", " ").capitalize() for name in sorted(set(before) | set(after)) if name not in labels}
     )
+    labels.pop("translations", None)
+    translations = before.get("translations") or {}, after.get("translations") or {}
+    secondary = list(dict.fromkeys([*translations[0], *translations[1]]))
+    translatable = kind.workflow.translatable if secondary else ()
 
     def text(name, value):
         written = kind.field_text(name, value)
         return readable(value) if written is None else written
 
-    return [
-        {"field": label, "pieces": word_diff(text(name, before.get(name)), text(name, after.get(name)))}
+    def change(label, name, old, new):
+        return {"field": label, "pieces": word_diff(text(name, old), text(name, new))}
+
+    def in_language(name, language):
+        return f"{labels.get(name, name)} ({languages.name_in_use(language)})"
+
+    changes = [
+        change(
+            in_language(name, languages.primary()) if name in translatable else label,
+            name,
+            before.get(name),
+            after.get(name),
+        )
         for name, label in labels.items()
         if before.get(name) != after.get(name)
     ]
+    for language in secondary:
+        old, new = translations[0].get(language) or {}, translations[1].get(language) or {}
+        changes += [
+            change(in_language(name, language), name, old.get(name), new.get(name))
+            for name in translatable
+            if text(name, old.get(name)) != text(name, new.get(name))
+        ]
+    return changes

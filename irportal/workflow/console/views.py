@@ -20,7 +20,7 @@ from company.files import record_refusals
 from company.timefmt import datetime_text, utc_datetime
 from irportal.accounts import stepup
 from irportal.audit.permissions import StaffPermissionMixin, deny
-from irportal.workflow import engine
+from irportal.workflow import engine, languages
 from irportal.workflow.console import kind_for_slug
 from irportal.workflow.console.diff import revision_diff
 from irportal.workflow.console.forms import CommentForm, ItemFilter, TransitionForm
@@ -173,6 +173,23 @@ class EditView(FormViewMixin, ItemMixin, TemplateView):
         return self.render_form(form, base_version=latest.version, conflict=conflict, changes=changes, status=409)
 
 
+def documents(kind, item, revision, *, now) -> list[dict]:
+    """The revision as each disclosure language reads it, the primary first; ``doc`` None for a secondary
+    language it holds no text in yet."""
+    written = revision.content.get("translations") or {}
+    shown = [languages.primary(), *(languages.secondary() if kind.workflow.translatable else ())]
+    return [
+        {
+            "language": language,
+            "name": languages.name(language),
+            "doc": kind.document(item, languages.revision_in(revision, language), now=now)
+            if language == languages.primary() or language in written
+            else None,
+        }
+        for language in shown
+    ]
+
+
 class DetailView(ItemMixin, TemplateView):
     """The review screen: the content as the public will read it, beside the checks, approvals and actions."""
 
@@ -194,8 +211,9 @@ class DetailView(ItemMixin, TemplateView):
                     initial=operation.initial(item), **operation.form_kwargs(item)
                 )
                 operations.append({"operation": operation, "form": form})
+        now = timezone.now()
         return super().get_context_data(
-            doc=kind.document(item, revision, now=timezone.now()),
+            documents=documents(kind, item, revision, now=now),
             revision=revision,
             content_template=kind.content_template,
             public_now=item.public_revision(timezone.now()) is not None,
@@ -224,7 +242,7 @@ class PreviewView(ItemMixin, TemplateView):
     def get_context_data(self, **kwargs):
         revision = self.item.revisions.get(number=self.item.version)
         return super().get_context_data(
-            doc=self.kind.document(self.item, revision, now=timezone.now()),
+            documents=documents(self.kind, self.item, revision, now=timezone.now()),
             revision=revision,
             preview=True,
             content_template=self.kind.content_template,
