@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
     name = "alerts"
-    verbose_name = "Email alerts"
+    verbose_name = _("Email alerts")
 
     def ready(self):
         from alerts import metrics, tasks
@@ -14,10 +15,10 @@ class AlertsConfig(AppConfig):
         from irportal.workflow import outbox
 
         for name, label in [
-            ("alerts.subscribe", "Asked for email alerts"),
-            ("alerts.confirm", "Confirmed email alerts"),
-            ("alerts.unsubscribe", "Unsubscribed from email alerts"),
-            ("alerts.resend_failed", "Sent failed alert mails again"),
+            ("alerts.subscribe", _("Asked for email alerts")),
+            ("alerts.confirm", _("Confirmed email alerts")),
+            ("alerts.unsubscribe", _("Unsubscribed from email alerts")),
+            ("alerts.resend_failed", _("Sent failed alert mails again")),
         ]:
             register_action(name, label)
         # The links in alert mails carry their token in the path: never written to a log.
@@ -27,7 +28,9 @@ class AlertsConfig(AppConfig):
         # Each publication with an alert topic is fanned out by a worker, from a row written with the change.
         outbox.register("alerts.fan_out", tasks.fan_out_change, on_change=tasks.takes_part)
         register_collector("alerts", metrics.collect_metrics)
-        navigation.register(navigation.NavItem("Email alerts", "alerts_staff:overview", "alerts.view_subscriber", 75))
+        navigation.register(
+            navigation.NavItem(_("Email alerts"), "alerts_staff:overview", "alerts.view_subscriber", 75)
+        )
         dashboard.register(
             dashboard.Panel(
                 "backlog",

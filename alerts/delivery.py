@@ -30,11 +30,18 @@
    and queues a batch for every due row no task has come for within
    ``PENDING_GRACE``. The database, not the broker, holds what is still owed.
 
+Each mail is written in its subscriber's language (``Subscriber.language``,
+or the primary one once the company no longer discloses in it): the
+interface, the item's text in that language, its links (``/fr/investors/...``)
+and its dates. The language changes what one mail says, never how many go
+out: the batch builds the item's text once per language it needs.
+
 A mail goes out twice only when the server accepted it and its Message-ID did
 not reach the send log: the worker died in the moment between the two, or the
 database stayed unreachable from that moment for ``SEND_LOG_PATIENCE``.
 """
 
+import functools
 import logging
 import smtplib
 import time
@@ -48,12 +55,14 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from alerts import topics
 from alerts.models import Audience, Delivery, DeliveryStatus, SentMessage, Subscriber, SubscriberStatus
-from alerts.services import unsubscribe_token, unsubscribe_url
+from alerts.services import mail_headers, mail_language, unsubscribe_token, unsubscribe_url
 from irportal.audit.services import audit_record
+from irportal.workflow import languages
 from irportal.workflow.outbox import hand_to_worker, retry_delay, retry_on_db_errors
 
 logger = logging.getLogger(__name__)
@@ -69,6 +78,7 @@ PENDING_GRACE = timedelta(minutes=2)
 # A batch claims no new row after this many seconds and queues the rest, far inside its time limits.
 BATCH_SECONDS = 60
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
+NO_LONGER_PUBLIC = "The item was no longer public when the alert was due."
 _DUE = Q(status=DeliveryStatus.PENDING, next_attempt_at__isnull=True)
 
 
@@ -168,43 +178,64 @@ def is_permanent(error: Exception) -> bool:
 
 
 def alert_message(
-    content: topics.AlertContent, subscriber: Subscriber, *, audiences: list[str], connection, message_id: str
+    content: topics.AlertContent,
+    subscriber: Subscriber,
+    *,
+    language: str,
+    audiences: list[str],
+    connection,
+    message_id: str,
 ) -> EmailMessage:
-    link = unsubscribe_url(subscriber)
+    """The alert to one subscriber written in ``language``, ``content`` being the item's alert in that language."""
+    with translation.override(language):
+        context = {
+            "content": content,
+            "audience": "; ".join(str(Audience(audience).label).lower() for audience in audiences),
+            "unsubscribe_url": unsubscribe_url(subscriber),
+            "alerts_url": topics.absolute(reverse("alerts:subscribe")),
+        }
+        body = render_to_string("email/alerts/alert.txt", context)
+    # The mail client's one-click POST goes to the primary language's address, which answers whatever
+    # languages the company discloses in when it comes.
+    with translation.override(languages.primary()):
+        one_click = unsubscribe_url(subscriber)
     mailto = f"mailto:{settings.ALERTS_UNSUBSCRIBE_EMAIL}?subject=unsubscribe%20{unsubscribe_token(subscriber)}"
-    context = {
-        "content": content,
-        "audience": "; ".join(Audience(audience).label.lower() for audience in audiences),
-        "unsubscribe_url": link,
-        "alerts_url": topics.absolute(reverse("alerts:subscribe")),
-    }
     return EmailMessage(
         " ".join(content.subject.split())[:250],
-        render_to_string("email/alerts/alert.txt", context),
+        body,
         to=[subscriber.email],
         connection=connection,
         headers={
             "Message-ID": message_id,
-            "List-Unsubscribe": f"<{link}>, <{mailto}>",
+            "List-Unsubscribe": f"<{one_click}>, <{mailto}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
+            **mail_headers(language),
         },
     )
 
 
-def _send_one(pk: int, topic: topics.Topic, content: topics.AlertContent, connection) -> str | None:
-    """Claim, send, log and mark one row; returns the outcome, or None when another task has it."""
+def _send_one(pk: int, topic: topics.Topic, content_in, offered: list[str], connection) -> str | None:
+    """Claim, send, log and mark one row; returns the outcome, or None when another task has it.
+
+    ``content_in(language)`` is the item's alert in a language, ``offered`` the company's disclosure languages."""
     message_id = _new_message_id(pk)
     if not _claim(pk, message_id):
         return None
     delivery = retry_on_db_errors(lambda: Delivery.objects.select_related("subscriber").get(pk=pk))
     subscriber = delivery.subscriber
+    language = mail_language(subscriber.language, offered)
+    content = content_in(language)
+    if content is None:
+        _finish(pk, message_id, DeliveryStatus.SKIPPED, NO_LONGER_PUBLIC)
+        return "skipped"
     chosen = [audience for audience in _audiences(topic, content) if getattr(subscriber, audience)]
     if subscriber.status != SubscriberStatus.CONFIRMED or not chosen:
         _finish(pk, message_id, DeliveryStatus.SKIPPED, "Unsubscribed before the alert was sent.")
         return "skipped"
     try:
-        message = alert_message(content, subscriber, audiences=chosen, connection=connection, message_id=message_id)
+        message = alert_message(
+            content, subscriber, language=language, audiences=chosen, connection=connection, message_id=message_id
+        )
         message.send()
     except SMTP_ERRORS as error:
         claimed = Delivery.objects.filter(pk=pk, status=DeliveryStatus.SENDING, message_id=message_id)
@@ -220,12 +251,17 @@ def _send_one(pk: int, topic: topics.Topic, content: topics.AlertContent, connec
 def alert_send_batch(*, topic_name: str, item_id: int, first: int, last: int) -> dict[str, int]:
     """Send the batch's due alerts, one claimed row at a time; returns how many of each outcome."""
     topic = topics.topic_named(topic_name)
-    content = topic.build(item_id) if topic is not None else None
+
+    @functools.cache
+    def content_in(language: str) -> topics.AlertContent | None:
+        with translation.override(language):
+            return topic.build(item_id)
+
     rows = _in_batch(topic_name, item_id, first, last)
-    if content is None:
+    if topic is None or content_in(languages.primary()) is None:
         return {
             "skipped": rows.filter(status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.SKIPPED, last_error="The item was no longer public when the alert was due."
+                status=DeliveryStatus.SKIPPED, last_error=NO_LONGER_PUBLIC
             )
         }
     counts = {"sent": 0, "failed": 0, "skipped": 0}
@@ -240,13 +276,14 @@ def alert_send_batch(*, topic_name: str, item_id: int, first: int, last: int) ->
         for pk, attempts, _ in candidates:
             _failed_try(rows.filter(_DUE, pk=pk, attempts=attempts), attempts + 1, error)
         raise
+    offered = languages.disclosure_languages()
     started = time.monotonic()
     try:
         for pk, _, subscriber_id in candidates:
             if time.monotonic() - started > BATCH_SECONDS:
                 hand_to_worker(SEND_BATCH_TASK, topic_name, item_id, subscriber_id, last)
                 break
-            outcome = _send_one(pk, topic, content, connection)
+            outcome = _send_one(pk, topic, content_in, offered, connection)
             if outcome is not None:
                 counts[outcome] += 1
     finally:
@@ -276,7 +313,7 @@ def alerts_resend_failed(*, actor, topic_name: str | None = None, item_id: int |
     for an operator's command (``via`` says which).
     """
     if actor is not None and not actor.has_perm(RESEND_PERMISSION):
-        raise PermissionDenied("Only an IR Admin may send failed alerts again.")
+        raise PermissionDenied(_("Only an IR Admin may send failed alerts again."))
     now = timezone.now()
     failed = Delivery.objects.filter(status=DeliveryStatus.FAILED).exclude(
         message_id__in=SentMessage.objects.values("message_id")

@@ -1,9 +1,10 @@
 """Email alert subscribers and the record of every alert mail.
 
 A ``Subscriber`` holds what sending needs and no more: the address, the
-choice of news, events and/or financial reports, and where the double opt-in stands. The
-confirmation token is stored only as its SHA-256. Unsubscribing erases the
-address; the row stays so that the delivery counts stay right.
+choice of news, events and/or financial reports, the language of its mails,
+and where the double opt-in stands. The confirmation token is stored only as
+its SHA-256. Unsubscribing erases the address; the row stays so that the
+delivery counts stay right.
 
 A ``Delivery`` is one alert to one subscriber about one published item. Its
 unique constraint on (subscriber, topic, item) is what makes an alert go out
@@ -14,20 +15,31 @@ the server accepted, written the moment it answered, which recovery checks
 before it sends again.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class SubscriberStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for confirmation"
-    CONFIRMED = "confirmed", "Confirmed"
-    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
 
 class Audience(models.TextChoices):
-    NEWS = "news", "News releases"
-    EVENTS = "events", "Events and webcast replays"
-    REPORTS = "reports", "Financial results, reports and presentations"
+    NEWS = "news", _("News releases")
+    EVENTS = "events", _("Events and webcast replays")
+    REPORTS = "reports", _("Financial results, reports and presentations")
+
+
+def language_choices():
+    """The site's languages; the sign-up form offers those the company discloses in."""
+    return settings.LANGUAGES
+
+
+def primary_language() -> str:
+    return settings.LANGUAGE_CODE
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -52,6 +64,9 @@ class Subscriber(models.Model):
     requested_news = models.BooleanField(default=False)
     requested_events = models.BooleanField(default=False)
     requested_reports = models.BooleanField(default=False)
+    # The language of every mail to the subscriber: interface, content and links (/fr/investors/...).
+    language = models.CharField(max_length=10, choices=language_choices, default=primary_language)
+    requested_language = models.CharField(max_length=10, choices=language_choices, default=primary_language)
     confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     confirm_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -69,11 +84,11 @@ class Subscriber(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped (unsubscribed before sending)"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped (unsubscribed before sending)")
 
 
 class Delivery(models.Model):

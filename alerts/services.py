@@ -7,6 +7,10 @@ used. For a confirmed address the mail says so and its link applies the new
 choice (for example adding events); so the page tells a visitor nothing about
 who is subscribed, and a stranger's sign-up of someone's address does no more
 than send that address one mail.
+
+The language chosen at sign-up is part of that choice: the confirmation mail
+is written in it, and it becomes the language of the subscriber's alerts when
+the link is used.
 """
 
 import hashlib
@@ -21,13 +25,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from alerts.models import Audience, Subscriber, SubscriberStatus
 from alerts.topics import absolute
 from company.models import CompanyProfile
 from irportal.audit.services import audit_record
+from irportal.workflow import languages
 from irportal.workflow.outbox import hand_to_worker
 
 UNSUBSCRIBE_SALT = "irportal.alerts.unsubscribe"
@@ -70,16 +76,32 @@ def confirm_max_age() -> timedelta:
     return timedelta(hours=settings.ALERTS_CONFIRM_HOURS)
 
 
-def alert_subscribe(*, email: str, news: bool, events: bool, actor, reports: bool = False) -> Subscriber:
+def mail_language(language: str, offered: list[str]) -> str:
+    """The language a mail is written in: the subscriber's, or the primary one when the company's disclosure
+    languages (``offered``) no longer include it."""
+    return language if language in offered else languages.primary()
+
+
+def alert_subscribe(*, email: str, news: bool, events: bool, language: str, actor, reports: bool = False) -> Subscriber:
     """Record the request and queue one confirmation mail; nothing is sent to the address before it is confirmed."""
     email = normalize_email(email)
     with transaction.atomic():
-        subscriber, _ = Subscriber.objects.get_or_create(email=email)
+        subscriber, _created = Subscriber.objects.get_or_create(email=email)
         subscriber.requested_news = news
         subscriber.requested_events = events
         subscriber.requested_reports = reports
-        subscriber.save(update_fields=["requested_news", "requested_events", "requested_reports"])
-        _audit("alerts.subscribe", subscriber, actor=actor, address=email, news=news, events=events, reports=reports)
+        subscriber.requested_language = language
+        subscriber.save(update_fields=["requested_news", "requested_events", "requested_reports", "requested_language"])
+        _audit(
+            "alerts.subscribe",
+            subscriber,
+            actor=actor,
+            address=email,
+            news=news,
+            events=events,
+            reports=reports,
+            language=language,
+        )
         # A broker outage costs this mail (logged), not the answer: the person can simply sign up again.
         transaction.on_commit(lambda: hand_to_worker(SEND_CONFIRMATION_TASK, subscriber.pk), robust=True)
     return subscriber
@@ -94,18 +116,27 @@ def alert_send_confirmation(*, subscriber_id: int) -> bool:
     ):
         return False
     subscriber = Subscriber.objects.get(pk=subscriber_id)
-    context = {
-        "confirm_url": absolute(reverse("alerts:confirm", args=[token])),
-        "already_confirmed": subscriber.status == SubscriberStatus.CONFIRMED,
-        "choices": choice_labels(subscriber.requested_news, subscriber.requested_events, subscriber.requested_reports),
-        "hours": settings.ALERTS_CONFIRM_HOURS,
-        "alerts_url": absolute(reverse("alerts:subscribe")),
-        "company": CompanyProfile.load(),
-    }
-    subject = render_to_string("email/alerts/confirm_subject.txt", context).strip()
-    body = render_to_string("email/alerts/confirm.txt", context)
-    EmailMessage(subject, body, to=[subscriber.email], headers={"Auto-Submitted": "auto-generated"}).send()
+    language = mail_language(subscriber.requested_language, languages.disclosure_languages())
+    with translation.override(language):
+        context = {
+            "confirm_url": absolute(reverse("alerts:confirm", args=[token])),
+            "already_confirmed": subscriber.status == SubscriberStatus.CONFIRMED,
+            "choices": choice_labels(
+                subscriber.requested_news, subscriber.requested_events, subscriber.requested_reports
+            ),
+            "hours": settings.ALERTS_CONFIRM_HOURS,
+            "alerts_url": absolute(reverse("alerts:subscribe")),
+            "company": CompanyProfile.load(),
+        }
+        subject = render_to_string("email/alerts/confirm_subject.txt", context).strip()
+        body = render_to_string("email/alerts/confirm.txt", context)
+    EmailMessage(subject, body, to=[subscriber.email], headers=mail_headers(language)).send()
     return True
+
+
+def mail_headers(language: str) -> dict[str, str]:
+    """What every mail to a subscriber carries: machine-sent, and the language it is written in."""
+    return {"Auto-Submitted": "auto-generated", "Content-Language": language}
 
 
 def choice_labels(news: bool, events: bool, reports: bool = False) -> list[str]:
@@ -116,15 +147,17 @@ def choice_labels(news: bool, events: bool, reports: bool = False) -> list[str]:
 def pending_confirmation(token: str) -> Subscriber:
     """The subscriber a confirmation link belongs to, or TokenError saying why it cannot be used."""
     if not _TOKEN.match(token or ""):
-        raise TokenError("This confirmation link is not valid. Check that you copied the whole link from the email.")
+        raise TokenError(_("This confirmation link is not valid. Check that you copied the whole link from the email."))
     subscriber = Subscriber.objects.filter(confirm_token_hash=_token_hash(token), email__isnull=False).first()
     if subscriber is None:
         raise TokenError(
-            "This confirmation link has already been used or was replaced by a newer one. "
-            "If you are not receiving alerts, sign up again."
+            _(
+                "This confirmation link has already been used or was replaced by a newer one. "
+                "If you are not receiving alerts, sign up again."
+            )
         )
     if subscriber.confirm_requested_at is None or subscriber.confirm_requested_at < timezone.now() - confirm_max_age():
-        raise TokenError("This confirmation link has expired. Sign up again to get a new one.")
+        raise TokenError(_("This confirmation link has expired. Sign up again to get a new one."))
     return subscriber
 
 
@@ -133,12 +166,13 @@ def alert_confirm(*, token: str, actor) -> Subscriber:
         subscriber = pending_confirmation(token)
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.confirm_token_hash != _token_hash(token):
-            raise TokenError("This confirmation link has already been used.")
+            raise TokenError(_("This confirmation link has already been used."))
         before = subscriber.status
         subscriber.status = SubscriberStatus.CONFIRMED
         subscriber.news = subscriber.requested_news
         subscriber.events = subscriber.requested_events
         subscriber.reports = subscriber.requested_reports
+        subscriber.language = subscriber.requested_language
         subscriber.confirm_token_hash = ""
         subscriber.confirmed_at = timezone.now()
         subscriber.save()
@@ -150,6 +184,7 @@ def alert_confirm(*, token: str, actor) -> Subscriber:
             news=subscriber.news,
             events=subscriber.events,
             reports=subscriber.reports,
+            language=subscriber.language,
             was=before,
         )
     return subscriber
@@ -166,7 +201,7 @@ def subscriber_for_unsubscribe(token: str) -> Subscriber:
         pk = None
     subscriber = Subscriber.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if subscriber is None:
-        raise TokenError("This unsubscribe link is not valid. Check that you copied the whole link from the email.")
+        raise TokenError(_("This unsubscribe link is not valid. Check that you copied the whole link from the email."))
     return subscriber
 
 
@@ -201,5 +236,5 @@ def alerts_purge_unconfirmed(*, now=None) -> int:
     stale = Subscriber.objects.filter(status=SubscriberStatus.PENDING, deliveries__isnull=True).filter(
         Q(confirm_requested_at__lt=cutoff) | Q(confirm_requested_at__isnull=True, created_at__lt=cutoff)
     )
-    deleted, _ = stale.delete()
+    deleted, _by_model = stale.delete()
     return deleted

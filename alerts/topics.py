@@ -4,7 +4,10 @@ A topic is a workflow kind and transition (``release.publish``,
 ``event.publish``, ``event.replay_publish``, ``document.publish``) with the
 audience that receives it (news, events or financial reports subscribers) and a small function that builds the mail's
 subject, text and link from the item's id. The builder returns None when the
-item is not public (any more): then nothing is sent.
+item is not public (any more): then nothing is sent. A builder writes in the
+active language (``translation.override`` around it): the interface words, the
+item's text in that language (``languages.localized``), its public address
+(``/fr/investors/...``) and its dates.
 """
 
 from collections.abc import Callable
@@ -14,8 +17,11 @@ from urllib.parse import urljoin
 from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from alerts.models import Audience
+from irportal.workflow import languages
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,9 @@ def release_alert(item_id: int) -> AlertContent | None:
     revision = release.public_revision(now) if release is not None else None
     if revision is None:
         return None
-    content = revision.content
+    content = languages.localized(revision.content, get_language())
     return AlertContent(
-        subject=f"{_company_name()}: {content['headline']}",
+        subject=_("%(company)s: %(headline)s") % {"company": _company_name(), "headline": content["headline"]},
         summary=content.get("subheadline") or "",
         url=absolute(release.get_absolute_url()),
         title=content["headline"],
@@ -100,21 +106,24 @@ def document_alert(item_id: int) -> AlertContent | None:
     if doc is None:
         return None
     return AlertContent(
-        subject=f"{_company_name()}: {doc.period_label} {doc.title}",
-        summary=doc.summary or f"{doc.kind_label}, {doc.period_text}.",
+        subject=_("%(company)s: %(headline)s")
+        % {"company": _company_name(), "headline": f"{doc.period_label} {doc.title}"},
+        summary=doc.summary or _("%(kind)s, %(period)s.") % {"kind": doc.kind_label, "period": doc.period_text},
         url=absolute(doc.url),
         title=f"{doc.period_label} {doc.title}",
     )
 
 
 def _public_event(item_id: int):
+    """The public event and its title in the active language, or None when it is not public."""
     if not apps.is_installed("events"):
         return None
     event_model = apps.get_model("events", "Event")
     event = event_model.objects.filter(pk=item_id).select_related("live_revision", "approved_revision").first()
-    if event is None or event.public_revision(timezone.now()) is None:
+    revision = event.public_revision(timezone.now()) if event is not None else None
+    if revision is None:
         return None
-    return event
+    return event, languages.localized(revision.content, get_language())["title"]
 
 
 def _event_time(event, instant) -> str:
@@ -128,31 +137,31 @@ def _event_time(event, instant) -> str:
         return timefmt.when(instant, event.time_zone, profile.home_time_zone)
 
 
-def _event_when(event) -> str:
-    return _event_time(event, event.starts_at) if event.starts_at is not None else ""
-
-
 def event_alert(item_id: int) -> AlertContent | None:
-    event = _public_event(item_id)
-    if event is None:
+    public = _public_event(item_id)
+    if public is None:
         return None
-    when = _event_when(event)
+    event, title = public
+    dated = title
+    if event.starts_at is not None:
+        dated = _("%(title)s, %(when)s") % {"title": title, "when": _event_time(event, event.starts_at)}
     return AlertContent(
-        subject=f"{_company_name()} event: {event.title}",
-        summary=f"{event.title}{f', {when}' if when else ''}. Details and the webcast link are on the event page.",
+        subject=_("%(company)s event: %(title)s") % {"company": _company_name(), "title": title},
+        summary=_("%(event)s. Details and the webcast link are on the event page.") % {"event": dated},
         url=absolute(event.get_absolute_url()),
-        title=f"{event.title}{f', {when}' if when else ''}",
+        title=dated,
     )
 
 
 def event_replay_alert(item_id: int) -> AlertContent | None:
-    event = _public_event(item_id)
-    if event is None or not event.replay_visible(timezone.now()):
+    public = _public_event(item_id)
+    if public is None or not public[0].replay_visible(timezone.now()):
         return None
+    event, title = public
     until = _event_time(event, event.replay_expires_at)
     return AlertContent(
-        subject=f"{_company_name()} webcast replay: {event.title}",
-        summary=f"The replay of {event.title} is available until {until}.",
+        subject=_("%(company)s webcast replay: %(title)s") % {"company": _company_name(), "title": title},
+        summary=_("The replay of %(title)s is available until %(until)s.") % {"title": title, "until": until},
         url=absolute(event.get_absolute_url()),
     )
 
@@ -177,11 +186,12 @@ def package_alert(item_id: int) -> AlertContent | None:
     lead = parts[0][1]
     return AlertContent(
         subject=lead.subject,
-        summary=f"Published together: {len(parts)} items.",
+        summary=ngettext("Published together: %(count)d item.", "Published together: %(count)d items.", len(parts))
+        % {"count": len(parts)},
         url=lead.url,
         title=lead.title,
-        items=tuple(AlertItem(content.title, content.url) for _, content in parts),
-        audiences=tuple(dict.fromkeys(audience for audience, _ in parts)),
+        items=tuple(AlertItem(content.title, content.url) for _audience, content in parts),
+        audiences=tuple(dict.fromkeys(audience for audience, _content in parts)),
     )
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Min, Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView, View
@@ -18,7 +20,7 @@ from alerts.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
 from irportal.audit.middleware import client_ip
 from irportal.audit.permissions import StaffPermissionMixin
 
-RATE_LIMITED = (
+RATE_LIMITED = gettext_lazy(
     "Too many sign-up requests have come from your network or for this address. "
     "Please try again in an hour; nothing else needs doing."
 )
@@ -54,6 +56,7 @@ class SubscribeView(FormView):
             news=form.cleaned_data["news"],
             events=form.cleaned_data["events"],
             reports=form.cleaned_data["reports"],
+            language=form.chosen_language(),
             actor=self.request.user,
         )
         return redirect("alerts:requested")
@@ -80,7 +83,7 @@ def confirm(request, token):
             return render(request, "public/alerts/confirmed.html", {"choices": choices})
         subscriber = services.pending_confirmation(token)
     except services.TokenError as error:
-        return _link_problem(request, error, "This confirmation link cannot be used")
+        return _link_problem(request, error, _("This confirmation link cannot be used"))
     choices = services.choice_labels(
         subscriber.requested_news, subscriber.requested_events, subscriber.requested_reports
     )
@@ -97,7 +100,7 @@ def unsubscribe(request, token):
             return render(request, "public/alerts/unsubscribed.html")
         services.subscriber_for_unsubscribe(token)
     except services.TokenError as error:
-        return _link_problem(request, error, "This unsubscribe link cannot be used")
+        return _link_problem(request, error, _("This unsubscribe link cannot be used"))
     return render(request, "public/alerts/unsubscribe.html")
 
 
@@ -139,13 +142,21 @@ class ResendFailedView(StaffPermissionMixin, View):
     def post(self, request):
         form = ResendFailedForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "That alert is not known; reload the page and try again.")
+            messages.error(request, _("That alert is not known; reload the page and try again."))
             return redirect("alerts_staff:overview")
         count = delivery.alerts_resend_failed(
             actor=request.user, topic_name=form.cleaned_data["topic"] or None, item_id=form.cleaned_data["item_id"]
         )
         if count:
-            messages.success(request, f"{count} failed alert mail{'s' if count != 1 else ''} will be sent again.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d failed alert mail will be sent again.",
+                    "%(count)d failed alert mails will be sent again.",
+                    count,
+                )
+                % {"count": count},
+            )
         else:
-            messages.info(request, "No failed alert mails were left to send again.")
+            messages.info(request, _("No failed alert mails were left to send again."))
         return redirect("alerts_staff:overview")
