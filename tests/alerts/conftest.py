@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from alerts.models import Subscriber, SubscriberStatus
+from alerts.services import alert_send_confirmation
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from releases.checks import CODES as EVERY_WARNING
 from releases.workflow import release_approve, release_publish, release_submit
@@ -26,8 +27,36 @@ def alerts_to(address: str) -> list:
     ]
 
 
-def make_subscriber(email: str, *, news=True, events=True, status=SubscriberStatus.CONFIRMED) -> Subscriber:
-    return Subscriber.objects.create(email=email, news=news, events=events, status=status)
+def make_subscriber(
+    email: str, *, news=True, events=True, status=SubscriberStatus.CONFIRMED, language="en"
+) -> Subscriber:
+    return Subscriber.objects.create(email=email, news=news, events=events, status=status, language=language)
+
+
+@pytest.fixture
+def sign_up(client, django_capture_on_commit_callbacks, mocker_free_confirmation):
+    """POST the form (on ``path``); the confirmation mail is sent as the worker would (its service, in-process)."""
+
+    def post(email, *, path="/investors/alerts/", language=None, **choices):
+        data = {"email": email, **{name: "on" for name, chosen in choices.items() if chosen}}
+        if language is not None:
+            data["language"] = language
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data)
+
+    return post
+
+
+@pytest.fixture
+def mocker_free_confirmation(monkeypatch):
+    """Queueing the confirmation runs its service here, instead of on a worker."""
+    from alerts import services
+
+    monkeypatch.setattr(
+        services,
+        "hand_to_worker",
+        lambda name, pk: name == services.SEND_CONFIRMATION_TASK and alert_send_confirmation(subscriber_id=pk),
+    )
 
 
 @pytest.fixture

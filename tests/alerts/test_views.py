@@ -10,35 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from alerts.models import Subscriber, SubscriberStatus
-from alerts.services import address_hash, alert_send_confirmation, unsubscribe_token
+from alerts.services import address_hash, unsubscribe_token
 from irportal.audit.models import AuditEntry
 from tests.alerts.conftest import confirm_link, make_subscriber, path_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sign_up(client, django_capture_on_commit_callbacks, mocker_free_confirmation):
-    """POST the form; the confirmation mail is sent as the worker would (the task's service, in-process)."""
-
-    def post(email, **choices):
-        data = {"email": email, **{name: "on" for name, chosen in choices.items() if chosen}}
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post("/investors/alerts/", data)
-
-    return post
-
-
-@pytest.fixture
-def mocker_free_confirmation(monkeypatch):
-    """Queueing the confirmation runs its service here, instead of on a worker."""
-    from alerts import services
-
-    monkeypatch.setattr(
-        services,
-        "hand_to_worker",
-        lambda name, pk: name == services.SEND_CONFIRMATION_TASK and alert_send_confirmation(subscriber_id=pk),
-    )
 
 
 def test_the_form_page_offers_news_and_events_with_a_csrf_protected_form(client):

@@ -1,0 +1,106 @@
+"""Alerts in the subscriber's language: chosen at sign-up among the company's disclosure languages, applied by the
+confirmation link, and the language of every mail to the subscriber."""
+
+import pytest
+from django.core import mail
+
+from alerts.delivery import alert_prepare, alert_send_batch
+from alerts.models import Subscriber, SubscriberStatus
+from alerts.services import unsubscribe_token
+from tests.alerts.conftest import alerts_to, confirm_link, make_subscriber, path_of
+from tests.factories import make_company
+
+pytestmark = pytest.mark.django_db
+
+TOPIC = "release.publish"
+
+
+@pytest.fixture
+def bilingual(db):
+    return make_company(disclosure_languages=["en", "fr"])
+
+
+def send_all(release) -> None:
+    for first, last in alert_prepare(topic_name=TOPIC, item_id=release.pk):
+        alert_send_batch(topic_name=TOPIC, item_id=release.pk, first=first, last=last)
+
+
+def test_with_one_disclosure_language_the_form_asks_for_none_and_the_mails_are_in_it(client, sign_up):
+    make_company()
+    page = client.get("/investors/alerts/")
+    assert "language" not in page.context["form"].fields
+    assert 'name="language"' not in page.content.decode()
+    sign_up("investor@example.test", news=True, language="fr")  # not offered: not taken either
+    [message] = mail.outbox
+    assert message.extra_headers["Content-Language"] == "en"
+    client.post(path_of(confirm_link(message)))
+    assert Subscriber.objects.get().language == "en"
+
+
+def test_the_form_offers_each_disclosure_language_by_its_own_name_and_starts_on_the_pages(client, bilingual):
+    page = client.get("/investors/alerts/")
+    field = page.context["form"]["language"]
+    assert list(field.field.choices) == [("en", "English"), ("fr", "Français")]
+    assert field.value() == "en"
+    html = page.content.decode()
+    assert 'name="language" value="fr"' in html and "Français" in html and "Language of the alerts" in html
+
+
+def test_a_french_sign_up_is_confirmed_in_french_and_the_link_makes_french_the_alerts_language(
+    client, sign_up, bilingual
+):
+    assert sign_up("investor@example.test", news=True, language="fr").status_code == 302
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.requested_language, subscriber.language) == ("fr", "en")  # nothing applied before the link
+    [message] = mail.outbox
+    assert message.extra_headers["Content-Language"] == "fr"
+    client.post(path_of(confirm_link(message)))
+    subscriber.refresh_from_db()
+    assert (subscriber.status, subscriber.language) == (SubscriberStatus.CONFIRMED, "fr")
+
+
+def test_a_confirmed_subscriber_changes_language_only_through_the_link(client, sign_up, bilingual):
+    make_subscriber("known@example.test", language="en")
+    sign_up("known@example.test", news=True, events=True, language="fr")
+    [message] = mail.outbox
+    assert message.extra_headers["Content-Language"] == "fr"
+    assert Subscriber.objects.get().language == "en"  # someone else typing the address changes nothing
+    client.post(path_of(confirm_link(message)))
+    assert Subscriber.objects.get().language == "fr"
+
+
+@pytest.mark.parametrize("language", ["de", "", "fr<script>", "x" * 300])
+def test_a_language_not_offered_is_refused_with_a_clear_message(client, bilingual, language):
+    data = {"email": "investor@example.test", "news": "on", "language": language}
+    response = client.post("/investors/alerts/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["language"]
+    assert "<script>" not in response.content.decode()
+    assert not Subscriber.objects.exists() and not mail.outbox
+
+
+def test_each_subscriber_gets_one_alert_written_in_their_language(publish_release, bilingual, settings):
+    settings.SITE_URL = "https://ir.halvorsen.example"
+    english = make_subscriber("english@example.test", language="en")
+    french = make_subscriber("french@example.test", language="fr")
+    release = publish_release(headline="Halvorsen Opens a Calibration Centre in Leeds")
+    send_all(release)
+    [to_english], [to_french] = alerts_to("english@example.test"), alerts_to("french@example.test")
+    assert len(mail.outbox) == 2
+    assert to_english.extra_headers["Content-Language"] == "en"
+    assert to_french.extra_headers["Content-Language"] == "fr"
+    # One-click unsubscribing answers at the primary language's address, whatever the subscriber reads.
+    for message, subscriber in ((to_english, english), (to_french, french)):
+        token = unsubscribe_token(subscriber)
+        assert message.extra_headers["List-Unsubscribe"].startswith(
+            f"<https://ir.halvorsen.example/investors/alerts/unsubscribe/{token}/>, <mailto:"
+        )
+
+
+def test_a_subscriber_whose_language_the_company_no_longer_discloses_in_gets_the_primary(publish_release):
+    make_company(disclosure_languages=["en"])
+    make_subscriber("french@example.test", language="fr")
+    send_all(publish_release(headline="Halvorsen Opens a Calibration Centre in Leeds"))
+    [message] = alerts_to("french@example.test")
+    assert message.extra_headers["Content-Language"] == "en"
+    assert message.subject.endswith("Halvorsen Opens a Calibration Centre in Leeds")
