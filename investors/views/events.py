@@ -6,6 +6,7 @@ Anything not public answers the same 404 as an address that never existed.
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events import ics, selectors
@@ -33,7 +34,7 @@ def event_list(request):
         "unknown_year": unknown_year,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
         "year_query": f"year={listing.year}&" if listing.year else "",
-        "pages_label": f"Pages of the past events in {listing.year}",
+        "pages_label": _("Pages of the past events in %(year)s") % {"year": listing.year},
         "calendar_months": selectors.CALENDAR_MONTHS_BACK,
         "upcoming_shown": selectors.UPCOMING_SHOWN,
     }
