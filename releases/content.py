@@ -16,15 +16,7 @@ from releases.models import MediaContact, Release
 
 
 def _boilerplate(version) -> dict | None:
-    if version is None:
-        return None
-    return {
-        "version_id": version.pk,
-        "boilerplate": version.boilerplate.name,
-        "number": version.number,
-        "title": version.title,
-        "text": version.text,
-    }
+    return version.snapshot() if version is not None else None
 
 
 def release_content(release: Release) -> dict:

@@ -1,10 +1,14 @@
+import copy
+
 from django import forms
+from django.forms.utils import pretty_name
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from company.files import IMAGES, PDF, check_upload
 from company.forms import CompanyDateTimeField
 from irportal.forms import CleanTextMixin, DateField
+from irportal.workflow import languages
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release
 from releases.sanitize import clean_html
 
@@ -148,7 +152,55 @@ class AttachmentUploadForm(CleanTextMixin, forms.Form):
         return check_upload(self.cleaned_data["file"], accept=PDF)
 
 
-class MediaContactForm(CleanTextMixin, forms.ModelForm):
+class LanguageFieldsMixin:
+    """A copy of each of ``translated`` for every secondary disclosure language (``title_fr``), right after the
+    field it translates; ``translations()`` gives what was typed as ``{"fr": {"title": ...}}``.
+
+    Comes after ``CleanTextMixin`` among the bases, so that what is typed in each language is cleaned too.
+    """
+
+    translated: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages = languages.secondary()
+        order = []
+        for name in list(self.fields):
+            order.append(name)
+            if name in self.translated:
+                order += [self._add_copy(name, language) for language in self.languages]
+        self.order_fields(order)
+
+    def _add_copy(self, name: str, language: str) -> str:
+        field = copy.deepcopy(self.fields[name])
+        field.label = gettext("%(field)s (%(language)s)") % {
+            "field": field.label or pretty_name(name),
+            "language": languages.name(language),
+        }
+        field.help_text = ""
+        key = f"{name}_{language}"
+        self.fields[key] = field
+        return key
+
+    def translations(self) -> dict:
+        return {
+            language: {name: self.cleaned_data[f"{name}_{language}"] for name in self.translated}
+            for language in self.languages
+        }
+
+    @staticmethod
+    def translated_initial(translations: dict, names) -> dict:
+        """The form's initial values of the copies, from a saved ``translations``."""
+        return {
+            f"{name}_{language}": text.get(name, "")
+            for language, text in (translations or {}).items()
+            for name in names
+        }
+
+
+class MediaContactForm(CleanTextMixin, LanguageFieldsMixin, forms.ModelForm):
+    translated = ("title",)
+
     class Meta:
         model = MediaContact
         fields = ["name", "title", "organization", "phone", "email", "audience", "order", "is_active"]
@@ -163,8 +215,29 @@ class MediaContactForm(CleanTextMixin, forms.ModelForm):
             "is_active": _("Is active"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.update(self.translated_initial(self.instance.translations, self.translated))
 
-class BoilerplateForm(CleanTextMixin, forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("title"):
+            for language in self.languages:
+                if not data.get(f"title_{language}"):
+                    self.add_error(
+                        f"title_{language}", gettext("Give the title in this language too: its pages show it.")
+                    )
+        return data
+
+    def save(self, commit=True):
+        # Only the languages that have a title, so that a contact without one keeps no empty translation.
+        self.instance.translations = {language: text for language, text in self.translations().items() if text["title"]}
+        return super().save(commit)
+
+
+class BoilerplateForm(CleanTextMixin, LanguageFieldsMixin, forms.Form):
+    translated = ("title", "text")
+
     name = forms.CharField(max_length=120, label=_("Name"))
     kind = forms.ChoiceField(choices=Boilerplate.Kind.choices, label=_("Kind"))
     title = forms.CharField(
@@ -184,3 +257,11 @@ class BoilerplateForm(CleanTextMixin, forms.Form):
         if not text:
             raise forms.ValidationError(_("The boilerplate needs some text."))
         return text
+
+    def clean(self):
+        data = super().clean()
+        for language in self.languages:
+            key = f"text_{language}"
+            if key in data and not languages.filled(clean_html(data[key])):
+                self.add_error(key, gettext("The boilerplate needs some text in this language too."))
+        return data

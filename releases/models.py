@@ -40,6 +40,8 @@ class MediaContact(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers are listed first"))
     is_active = models.BooleanField(default=True)
     is_demo = models.BooleanField(default=False, editable=False, help_text=_("Made for the demo company"))
+    # The title in each secondary disclosure language: {"fr": {"title": "..."}}; ``title`` is the primary's.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["audience", "order", "name"]
@@ -58,6 +60,8 @@ class MediaContact(models.Model):
             "phone": self.phone,
             "email": self.email,
             "audience": self.audience,
+            # Only when written, so that the snapshot (and hash) of a contact in one language is as before.
+            **({"translations": self.translations} if self.translations else {}),
         }
 
     @staticmethod
@@ -118,6 +122,8 @@ class BoilerplateVersion(models.Model):
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200, help_text=_('The heading, e.g. "About Example Corp"'))
     text = models.TextField(help_text=_("Sanitised HTML"))
+    # The title and text in each secondary disclosure language: {"fr": {"title": "...", "text": "..."}}.
+    translations = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -127,6 +133,17 @@ class BoilerplateVersion(models.Model):
 
     def __str__(self):
         return f"{self.boilerplate.name} (version {self.number})"
+
+    def snapshot(self) -> dict:
+        return {
+            "version_id": self.pk,
+            "boilerplate": self.boilerplate.name,
+            "number": self.number,
+            "title": self.title,
+            "text": self.text,
+            # Each secondary language's title and text, only when written (the snapshot is otherwise as before).
+            **({"translations": self.translations} if self.translations else {}),
+        }
 
 
 # What a public document of a release is made of: the columns that choose the revision the public

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 
+from irportal.workflow import languages
 from irportal.workflow.models import due_approval
 from releases.content import ReleaseDocument
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release, ReleaseRevision
@@ -113,6 +114,13 @@ def default_about() -> BoilerplateVersion | None:
     return default_boilerplate(Boilerplate.Kind.ABOUT)
 
 
-def active_contact_groups() -> list[tuple[str, list[MediaContact]]]:
-    """Every active contact, grouped by audience as a release prints them."""
-    return MediaContact.group_by_audience(MediaContact.objects.filter(is_active=True).order_by("audience", "order"))
+def public_about(language: str) -> dict | None:
+    """The Investor page's About text (the default's latest version) in ``language``: ``title`` and ``text``."""
+    version = default_about()
+    return languages.localized(version.snapshot(), language) if version is not None else None
+
+
+def active_contact_groups(language: str) -> list[tuple[str, list[dict]]]:
+    """Every active contact in ``language``, grouped by audience as a release prints them."""
+    contacts = MediaContact.objects.filter(is_active=True).order_by("audience", "order")
+    return MediaContact.group_by_audience([languages.localized(contact.snapshot(), language) for contact in contacts])

@@ -177,7 +177,7 @@ def release_detach(*, actor, pk: int, kind: str, file_id: int) -> Release:
         )
 
 
-CONTACT_FIELDS = ("name", "title", "organization", "phone", "email", "audience", "order", "is_active")
+CONTACT_FIELDS = ("name", "title", "organization", "phone", "email", "audience", "order", "is_active", "translations")
 
 
 def contact_save(*, actor, form) -> MediaContact:
@@ -199,9 +199,25 @@ def contact_save(*, actor, form) -> MediaContact:
 
 
 def boilerplate_save(
-    *, actor, pk: int | None, name: str, kind: str, title: str, text: str, is_default: bool = False
+    *,
+    actor,
+    pk: int | None,
+    name: str,
+    kind: str,
+    title: str,
+    text: str,
+    is_default: bool = False,
+    translations: dict | None = None,
 ) -> BoilerplateVersion:
-    """A new boilerplate, or a new version of one; earlier versions stay as releases quoted them."""
+    """A new boilerplate, or a new version of one; earlier versions stay as releases quoted them.
+
+    ``translations`` holds the title and text in each secondary disclosure language:
+    ``{"fr": {"title": ..., "text": ...}}``; they are versioned with the primary language's.
+    """
+    translations = {
+        language: {"title": written["title"], "text": clean_html(written["text"])}
+        for language, written in (translations or {}).items()
+    }
     with transaction.atomic():
         if is_default:
             # One default per kind: the one saved as default last takes over.
@@ -217,12 +233,18 @@ def boilerplate_save(
             boilerplate.save()
             number = (boilerplate.latest.number if boilerplate.latest else 0) + 1
         version = BoilerplateVersion.objects.create(
-            boilerplate=boilerplate, number=number, title=title, text=clean_html(text), created_by=actor
+            boilerplate=boilerplate,
+            number=number,
+            title=title,
+            text=clean_html(text),
+            translations=translations,
+            created_by=actor,
         )
+        data = {"version": number, "title": title, "text": version.text, "is_default": is_default}
         audit_record(
             action="boilerplate.version",
             actor=actor,
             obj=boilerplate,
-            data={"version": number, "title": title, "text": version.text, "is_default": is_default},
+            data=data | ({"translations": translations} if translations else {}),
         )
     return version

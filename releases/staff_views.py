@@ -65,10 +65,14 @@ class BoilerplateFormView(StaffPermissionMixin, FormView):
             "title": latest.title if latest else "",
             "text": latest.text if latest else "",
             "is_default": boilerplate.is_default,
+            **BoilerplateForm.translated_initial(latest.translations if latest else {}, BoilerplateForm.translated),
         }
 
     def form_valid(self, form):
-        services.boilerplate_save(actor=self.request.user, pk=self.kwargs.get("pk"), **form.cleaned_data)
+        fields = {name: form.cleaned_data[name] for name in ("name", "kind", "title", "text", "is_default")}
+        services.boilerplate_save(
+            actor=self.request.user, pk=self.kwargs.get("pk"), translations=form.translations(), **fields
+        )
         messages.success(self.request, gettext("The boilerplate was saved as a new version."))
         return redirect("releases:boilerplates")
 

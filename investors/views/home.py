@@ -1,11 +1,12 @@
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from company.middleware import request_company
 from events.selectors import investor_page_events
 from filings.selectors import latest_filings
-from releases.selectors import active_contact_groups, default_about, latest_public_documents
+from releases.selectors import active_contact_groups, latest_public_documents, public_about
 from reports.selectors import investor_page_documents
 
 
@@ -20,8 +21,8 @@ class InvestorHomeView(TemplateView):
         return super().get_context_data(
             company=company,
             latest_releases=latest_public_documents(now),
-            about=default_about(),
-            contact_groups=active_contact_groups(),
+            about=public_about(get_language()),
+            contact_groups=active_contact_groups(get_language()),
             latest_filings=latest_filings(company.cik) if company.cik else [],
             **investor_page_events(now, home_zone=company.home_time_zone),
             **investor_page_documents(now),

@@ -54,11 +54,22 @@ def field_label(spec, field: str) -> str:
 def localized(content: dict, language: str) -> dict:
     """The content as read in ``language``: its translations laid over the translatable fields.
 
-    Unchanged for the primary language, and for a language the revision holds no text in.
+    Unchanged for the primary language, and for a language the revision holds no text in. A snapshot within the
+    content that carries translations of its own (a release's About text, each of its contacts) is read in the
+    language too.
     """
     if language == primary():
         return content
-    return {**content, **(content.get("translations") or {}).get(language, {})}
+    laid = {**content, **(content.get("translations") or {}).get(language, {})}
+    return {key: _nested(value, language) for key, value in laid.items()}
+
+
+def _nested(value, language: str):
+    if isinstance(value, dict) and "translations" in value:
+        return localized(value, language)
+    if isinstance(value, list):
+        return [_nested(entry, language) for entry in value]
+    return value
 
 
 def filled(value) -> bool:
