@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "events"
-    verbose_name = "Investor events"
+    verbose_name = _("Investor events")
 
     def ready(self):
         from company import demo as company_demo

@@ -2,6 +2,9 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from company.models import CompanyProfile
 from company.timefmt import clock_with_zone
 from events import services, timefmt
@@ -35,43 +38,43 @@ def local_time_note(instant, event_zone: str, home_zone: str) -> str:
     here = instant.astimezone(timefmt.zone(home_zone))
     if there.utcoffset() == here.utcoffset() and there.tzname() == here.tzname():
         return ""
-    return f" ({clock_with_zone(there)} local)"
+    return " " + gettext("(%(time)s local)") % {"time": clock_with_zone(there)}
 
 
 class EventKind(Kind):
     workflow = EVENT
     slug = "events"
-    label = "event"
-    label_plural = "events"
+    label = pgettext_lazy("kind of content", "event")
+    label_plural = pgettext_lazy("kind of content", "events")
     date_field = "starts_at"
     title_field = "title"
     search_fields = ("title", "organizer", "slug", "location")
     form_class = EventForm
     content_template = "public/events/_event.html"
     nav_order = 20
-    list_links = (Link("Announce events", "events_staff:announce", "releases.add_release"),)
+    list_links = (Link(_("Announce events"), "events_staff:announce", "releases.add_release"),)
     review_panels = ("staff/events/_replay_facts.html", "staff/events/_announcements.html")
     diff_labels = {
-        "title": "Title",
-        "kind": "Kind",
-        "organizer": "Conference or organizer",
-        "starts_at": "Starts",
-        "ends_at": "Ends",
-        "time_zone": "Time zone",
-        "location": "Location",
-        "presenters": "Presenters",
-        "webcast_url": "Live webcast link",
-        "description": "Description",
-        "slug": "Address",
+        "title": pgettext_lazy("of an event", "Title"),
+        "kind": _("Kind"),
+        "organizer": _("Conference or organizer"),
+        "starts_at": _("Starts"),
+        "ends_at": _("Ends"),
+        "time_zone": _("Time zone"),
+        "location": _("Location"),
+        "presenters": _("Presenters"),
+        "webcast_url": _("Live webcast link"),
+        "description": _("Description"),
+        "slug": _("Address"),
     }
     operations = (
         Operation(
             "replay_link",
-            "Replay link",
+            _("Replay link"),
             ReplayUrlForm,
             _set_replay_url,
-            "The replay link was saved.",
-            button="Save the replay link",
+            _("The replay link was saved."),
+            button=_("Save the replay link"),
             form_kwargs=lambda event: {"event": event},
             initial=lambda event: {
                 "replay_url": event.replay_url,
@@ -83,21 +86,21 @@ class EventKind(Kind):
         ),
         Operation(
             "replay_window",
-            "Extend or shorten the replay window",
+            _("Extend or shorten the replay window"),
             ReplayWindowForm,
             _change_replay_window,
-            "The replay window was changed.",
+            _("The replay window was changed."),
             initial=lambda event: {"days": event.replay_days},
             public_verb="publish",
         ),
         Operation(
             "cancel",
-            "Cancel the event",
+            _("Cancel the event"),
             ReasonForm,
             _cancel,
-            "The event is marked cancelled.",
+            _("The event is marked cancelled."),
             verb="cancel",
-            form_kwargs=lambda event: {"label": "Reason for the cancellation"},
+            form_kwargs=lambda event: {"label": _("Reason for the cancellation")},
             available=lambda event: event.status != "withdrawn" and not event.is_cancelled,
             step_up=True,
         ),

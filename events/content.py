@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 
 from events import timefmt
 from events.models import Event, EventKind, ReplayStatus
@@ -54,7 +55,8 @@ def heading(title: str, organizer: str) -> str:
 
 
 def presenter_label(presenters) -> str:
-    """``Presenter`` for one, ``Presenters`` for several: the same word on the page, in calendars and releases."""
+    """``Presenter`` for one, ``Presenters`` for several: the same word in calendars and releases (in the primary
+    language: ``EventDocument.presenter_label`` is the page's, in the reader's)."""
     return "Presenter" if len(presenters) == 1 else "Presenters"
 
 
@@ -98,7 +100,7 @@ class EventDocument(SnapshotDocument):
 
     @property
     def presenter_label(self) -> str:
-        return presenter_label(self.content["presenters"])
+        return ngettext("Presenter", "Presenters", len(self.content["presenters"]))
 
     @property
     def presenter_line(self) -> str:
@@ -129,10 +131,11 @@ class EventDocument(SnapshotDocument):
     @property
     def when(self) -> str:
         if self.starts_at is None:
-            return "Date to be announced"
+            return gettext("Date to be announced")
         text = timefmt.when(self.starts_at, self.time_zone, self.home_zone)
         if self.ends_at and self.ends_at != self.starts_at:
-            text += f" to {timefmt.dual_time(self.ends_at, self.time_zone, self.home_zone)}"
+            end = timefmt.dual_time(self.ends_at, self.time_zone, self.home_zone)
+            text = gettext("%(start)s to %(end)s") % {"start": text, "end": end}
         return text
 
     @property

@@ -18,6 +18,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.forms import Script
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.forms import CompanyDateTimeField
 from company.models import CompanyProfile
@@ -36,7 +39,7 @@ from irportal.forms import (
     unique_slug,
 )
 
-http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
+http_url = URLValidator(schemes=["http", "https"], message=_("Enter an http:// or https:// address."))
 
 
 def _helper() -> FormHelper:
@@ -49,41 +52,54 @@ def _address(slug: str) -> str:
     return reverse("events:detail", args=[slug])
 
 
+def _ends_help() -> str:
+    minutes = DEFAULT_DURATION.seconds // 60
+    return ngettext(
+        "Calendars need an end: without it, calendar entries last %(minutes)s minute and the replay becomes "
+        "available from the start.",
+        "Calendars need an end: without it, calendar entries last %(minutes)s minutes and the replay becomes "
+        "available from the start.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 class EventForm(CleanTextMixin, forms.Form):
-    slug = forms.SlugField(max_length=120, required=False, label="Address (slug)")
+    slug = forms.SlugField(max_length=120, required=False, label=_("Address (slug)"))
     title = forms.CharField(
-        max_length=200, help_text="The subject, e.g. Presentation at the Winter Technology Conference"
+        max_length=200,
+        label=pgettext_lazy("of an event", "Title"),
+        help_text=_("The subject, e.g. Presentation at the Winter Technology Conference"),
     )
-    kind = forms.ChoiceField(choices=EventKind.choices)
+    kind = forms.ChoiceField(choices=EventKind.choices, label=_("Kind"))
     organizer = forms.CharField(
         max_length=200,
         required=False,
-        label="Conference or organizer",
-        help_text="Shown beside the title unless the title already names it.",
+        label=_("Conference or organizer"),
+        help_text=_("Shown beside the title unless the title already names it."),
     )
-    time_zone = TimeZoneField(help_text="The event's own zone: where it takes place (or is broadcast from).")
-    starts_local = LocalDateTimeField(label="Starts (local time)", required=False)
-    ends_local = LocalDateTimeField(
-        label="Ends (local time)",
-        required=False,
-        help_text=f"Calendars need an end: without it, calendar entries last {DEFAULT_DURATION.seconds // 60} "
-        "minutes and the replay becomes available from the start.",
+    time_zone = TimeZoneField(
+        label=_("Time zone"), help_text=_("The event's own zone: where it takes place (or is broadcast from).")
     )
+    starts_local = LocalDateTimeField(label=_("Starts (local time)"), required=False)
+    ends_local = LocalDateTimeField(label=_("Ends (local time)"), required=False, help_text=lazy(_ends_help, str)())
     confirm_past = forms.BooleanField(
-        required=False, widget=forms.HiddenInput, label="Save anyway: the event has already taken place"
+        required=False, widget=forms.HiddenInput, label=_("Save anyway: the event has already taken place")
     )
-    location = forms.CharField(max_length=120, required=False, help_text='City, or "Virtual"')
+    location = forms.CharField(
+        max_length=120, required=False, label=_("Location"), help_text=Event._meta.get_field("location").help_text
+    )
     presenters = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="One per line: name, title (e.g. Jane Doe, President and CEO)",
+        label=_("Presenters"),
+        help_text=_("One per line: name, title (e.g. Jane Doe, President and CEO)"),
     )
-    webcast_url = forms.CharField(max_length=500, required=False, validators=[http_url], label="Live webcast link")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    webcast_url = forms.CharField(max_length=500, required=False, validators=[http_url], label=_("Live webcast link"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description"))
     replay_days = forms.IntegerField(
-        label="Replay window (days)",
+        label=_("Replay window (days)"),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_REPLAY_DAYS)],
-        help_text="How long the replay stays public; later changes need a reason.",
+        help_text=_("How long the replay stays public; later changes need a reason."),
     )
 
     class Media:
@@ -99,13 +115,19 @@ class EventForm(CleanTextMixin, forms.Form):
         slug = self.fields["slug"]
         slug.widget.attrs["data-slug-from"] = self["title"].auto_id
         example = _address("winter-technology-conference-2026")
-        slug.help_text = f"The last part of the public address, e.g. {example}. Left empty, it is made from the title."
+        slug.help_text = gettext(
+            "The last part of the public address, e.g. %(example)s. Left empty, it is made from the title."
+        ) % {"example": example}
         if event is not None:
             del self.fields["replay_days"]
-            slug.help_text = f"The public address: {_address(event.slug)}. Change it only before publication."
+            slug.help_text = gettext("The public address: %(address)s. Change it only before publication.") % {
+                "address": _address(event.slug)
+            }
             if event.first_published_at:
                 slug.disabled = True
-                slug.help_text = f"The public address, {_address(event.slug)}, stays as it is once published."
+                slug.help_text = gettext("The public address, %(address)s, stays as it is once published.") % {
+                    "address": _address(event.slug)
+                }
 
     @staticmethod
     def initial_for(event: Event) -> dict:
@@ -132,7 +154,7 @@ class EventForm(CleanTextMixin, forms.Form):
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug and self._others().filter(slug=slug).exists():
-            raise ValidationError("Another event already uses this address.")
+            raise ValidationError(gettext("Another event already uses this address."))
         return slug
 
     def clean_presenters(self):
@@ -156,9 +178,9 @@ class EventForm(CleanTextMixin, forms.Form):
                 self.add_error(name, exc)
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if ends_at is not None and starts_at is None and "starts_local" not in self.errors:
-            self.add_error("starts_local", "Give the start as well as the end.")
+            self.add_error("starts_local", gettext("Give the start as well as the end."))
         if starts_at and ends_at and ends_at < starts_at:
-            self.add_error("ends_local", "The event cannot end before it starts.")
+            self.add_error("ends_local", gettext("The event cannot end before it starts."))
         self._check_replay_fits(data)
         self._warn_past_start(data)
         return data
@@ -176,7 +198,10 @@ class EventForm(CleanTextMixin, forms.Form):
             time_zone=data["time_zone"],
         )
         if problem:
-            self.add_error(None, f"{problem} Change or clear “Available from” under Replay link first.")
+            self.add_error(
+                None,
+                gettext("%(problem)s Change or clear “Available from” under Replay link first.") % {"problem": problem},
+            )
 
     def _fill_slug(self, data) -> None:
         """An empty address is made from the title, unique among events."""
@@ -186,7 +211,9 @@ class EventForm(CleanTextMixin, forms.Form):
         if slug:
             data["slug"] = slug
         else:
-            self.add_error("slug", "The title has no letters or digits to make an address from: give one here.")
+            self.add_error(
+                "slug", gettext("The title has no letters or digits to make an address from: give one here.")
+            )
 
     def _warn_past_start(self, data) -> None:
         """A start in the past, new or changed, is saved only once the author confirms it."""
@@ -198,8 +225,11 @@ class EventForm(CleanTextMixin, forms.Form):
         when = timefmt.when(starts_at, data["time_zone"], self.home_zone)
         self.add_error(
             "confirm_past",
-            f"The start, {when}, is in the past. Check the date; if the event has indeed taken place, "
-            "tick “Save anyway”.",
+            gettext(
+                "The start, %(when)s, is in the past. Check the date; if the event has indeed taken place, tick "
+                "“Save anyway”."
+            )
+            % {"when": when},
         )
 
     def content_fields(self) -> dict:
@@ -211,12 +241,12 @@ class EventForm(CleanTextMixin, forms.Form):
 
 class ReplayUrlForm(CleanTextMixin, forms.Form):
     replay_url = forms.CharField(
-        max_length=500, required=False, validators=[http_url], label="Replay link", help_text="Empty removes it"
+        max_length=500, required=False, validators=[http_url], label=_("Replay link"), help_text=_("Empty removes it")
     )
     available_local = LocalDateTimeField(
-        label="Available from (event's local time)",
+        label=_("Available from (event's local time)"),
         required=False,
-        help_text="Empty: from the end of the event (and it follows the event if the event moves).",
+        help_text=_("Empty: from the end of the event (and it follows the event if the event moves)."),
     )
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -247,9 +277,9 @@ class ReplayUrlForm(CleanTextMixin, forms.Form):
 
 class ReplayWindowForm(CleanTextMixin, forms.Form):
     days = forms.IntegerField(
-        label="Replay window (days)", validators=[MinValueValidator(1), MaxValueValidator(MAX_REPLAY_DAYS)]
+        label=_("Replay window (days)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_REPLAY_DAYS)]
     )
-    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,7 +291,7 @@ class ReasonForm(CleanTextMixin, forms.Form):
 
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, label: str = "Reason", **kwargs):
+    def __init__(self, *args, label: str = _("Reason"), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
         self.helper = _helper()
@@ -279,7 +309,7 @@ class AnnouncedEventsField(forms.ModelMultipleChoiceField):
         parts.append(timefmt.state(event, self.now, self.home_zone))
         announced = [f"“{link.release.headline}”" for link in event.announcements.all()]
         if announced:
-            parts.append(f"announced in {', '.join(announced)}")
+            parts.append(gettext("announced in %(releases)s") % {"releases": ", ".join(announced)})
         return " · ".join(parts)
 
 
@@ -287,13 +317,19 @@ class AnnounceForm(CleanTextMixin, forms.Form):
     events = AnnouncedEventsField(
         queryset=Event.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Upcoming events in any state but withdrawn or cancelled: an event need not be public to be "
-        "announced.",
+        label=_("Events"),
+        help_text=_(
+            "Upcoming events in any state but withdrawn or cancelled: an event need not be public to be announced."
+        ),
     )
-    dateline_city = forms.CharField(max_length=80)
-    dateline_region = forms.CharField(max_length=80, help_text="State or country, e.g. Ariz.")
-    release_date = DateField()
-    distribution = forms.CharField(max_length=80, help_text="The wire, as the dateline prints it")
+    dateline_city = forms.CharField(max_length=80, label=_("Dateline city"))
+    dateline_region = forms.CharField(
+        max_length=80, label=_("Dateline region"), help_text=_("State or country, e.g. Ariz.")
+    )
+    release_date = DateField(label=_("Release date"))
+    distribution = forms.CharField(
+        max_length=80, label=_("Distribution"), help_text=_("The wire, as the dateline prints it")
+    )
 
     def __init__(self, *args, events_queryset, home_zone: str, now, follow_ups=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -317,4 +353,4 @@ class AnnounceForm(CleanTextMixin, forms.Form):
 class ScheduleForm(CleanTextMixin, forms.Form):
     """When an approved event goes public: a time in the company's home zone."""
 
-    publish_at = CompanyDateTimeField(label="Publish at (company time)")
+    publish_at = CompanyDateTimeField(label=_("Publish at (company time)"))

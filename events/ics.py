@@ -17,7 +17,7 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from events import timefmt
-from events.content import EventDocument
+from events.content import EventDocument, presenter_label
 
 # How long a calendar entry lasts when the event has no end time.
 DEFAULT_DURATION = timedelta(hours=1)
@@ -48,7 +48,7 @@ def _uid(document: EventDocument) -> str:
 def _description(document: EventDocument) -> str:
     lines = []
     if document.presenter_line:
-        lines.append(f"{document.presenter_label}: {document.presenter_line}")
+        lines.append(f"{presenter_label(document.content['presenters'])}: {document.presenter_line}")
     if document.show_webcast:
         lines.append(f"Live webcast: {document.webcast_url}")
     replay = document.replay

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.timefmt import datetime_text
 from company.validators import validate_time_zone
@@ -43,29 +45,30 @@ def replay_timing_problem(*, starts_at, ends_at, available_at, expires_at, time_
     if starts_at is None or available_at is None:
         return ""
     if available_at < starts_at:
-        return f"The replay cannot become available before the event starts ({_local_moment(starts_at, time_zone)})."
+        return gettext("The replay cannot become available before the event starts (%(start)s).") % {
+            "start": _local_moment(starts_at, time_zone)
+        }
     finished_at = ends_at or starts_at
     if expires_at is not None and expires_at <= finished_at:
-        return (
-            f"The replay window would close before the event ends ({_local_moment(finished_at, time_zone)}): "
-            "make the window longer."
-        )
+        return gettext("The replay window would close before the event ends (%(end)s): make the window longer.") % {
+            "end": _local_moment(finished_at, time_zone)
+        }
     return ""
 
 
 class EventKind(models.TextChoices):
-    CONFERENCE = "conference", "Conference presentation"
-    EARNINGS_CALL = "earnings_call", "Earnings call"
-    INVESTOR_DAY = "investor_day", "Investor day"
-    FIRESIDE_CHAT = "fireside_chat", "Fireside chat"
-    ANNUAL_MEETING = "annual_meeting", "Annual meeting"
-    OTHER = "other", "Other event"
+    CONFERENCE = "conference", _("Conference presentation")
+    EARNINGS_CALL = "earnings_call", _("Earnings call")
+    INVESTOR_DAY = "investor_day", _("Investor day")
+    FIRESIDE_CHAT = "fireside_chat", _("Fireside chat")
+    ANNUAL_MEETING = "annual_meeting", _("Annual meeting")
+    OTHER = "other", _("Other event")
 
 
 class ReplayStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    AVAILABLE = "available", "Available"
-    EXPIRED = "expired", "Expired"
+    PENDING = "pending", pgettext_lazy("a replay", "Pending")
+    AVAILABLE = "available", pgettext_lazy("a replay", "Available")
+    EXPIRED = "expired", pgettext_lazy("a replay", "Expired")
 
 
 class EventQuerySet(WorkflowItemQuerySet):
@@ -83,16 +86,16 @@ class EventQuerySet(WorkflowItemQuerySet):
 
 
 class Event(WorkflowItem):
-    slug = models.SlugField(max_length=120, unique=True, help_text="The address: /investors/events/<slug>/")
-    title = models.CharField(max_length=200, help_text="What the event is, e.g. the presentation's subject")
+    slug = models.SlugField(max_length=120, unique=True, help_text=_("The address: /investors/events/<slug>/"))
+    title = models.CharField(max_length=200, help_text=_("What the event is, e.g. the presentation's subject"))
     kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.CONFERENCE)
-    organizer = models.CharField(max_length=200, blank=True, help_text="Conference or organizer name")
+    organizer = models.CharField(max_length=200, blank=True, help_text=_("Conference or organizer name"))
     starts_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="UTC")
     ends_at = models.DateTimeField(null=True, blank=True, help_text="UTC")
     time_zone = models.CharField(
         max_length=64, default="America/New_York", validators=[validate_time_zone], help_text="IANA name"
     )
-    location = models.CharField(max_length=120, blank=True, help_text='City, or "Virtual"')
+    location = models.CharField(max_length=120, blank=True, help_text=_('City, or "Virtual"'))
     presenters = models.JSONField(default=list, blank=True, help_text='[{"name": ..., "title": ...}]')
     webcast_url = models.URLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
@@ -101,7 +104,7 @@ class Event(WorkflowItem):
     replay_url = models.URLField(blank=True, max_length=500)
     replay_available_at = models.DateTimeField(null=True, blank=True, help_text="UTC; the end of the event unless set")
     replay_available_at_fixed = models.BooleanField(
-        default=False, help_text="Set by staff; otherwise follows the end of the event"
+        default=False, help_text=_("Set by staff; otherwise follows the end of the event")
     )
     replay_days = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(MAX_REPLAY_DAYS)]

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from company.models import CompanyProfile
 from events.content import event_content, instant
@@ -44,13 +45,14 @@ class EventError(WorkflowError):
 
 
 def _check_http_url(url: str, what: str) -> None:
+    """``what`` names the link as a sentence begins with it (``The webcast link``)."""
     if url and urlsplit(url).scheme not in ("http", "https"):
-        raise EventError(f"The {what} must be an http:// or https:// address.")
+        raise EventError(gettext("%(what)s must be an http:// or https:// address.") % {"what": what})
 
 
 def _check_replay_days(days: int) -> None:
     if not isinstance(days, int) or not 1 <= days <= MAX_REPLAY_DAYS:
-        raise EventError(f"The replay window must be between 1 and {MAX_REPLAY_DAYS} days.")
+        raise EventError(gettext("The replay window must be between 1 and %(max)s days.") % {"max": MAX_REPLAY_DAYS})
 
 
 def _replay_snapshot(event: Event) -> dict:
@@ -75,8 +77,8 @@ def _apply(event: Event, fields: dict) -> None:
             raise ValueError(f"{name} is not an editable event field")
         setattr(event, name, value)
     if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
-        raise EventError("The event cannot end before it starts.")
-    _check_http_url(event.webcast_url, "webcast link")
+        raise EventError(gettext("The event cannot end before it starts."))
+    _check_http_url(event.webcast_url, gettext("The webcast link"))
     event.presenters = [
         {"name": p["name"].strip(), "title": p.get("title", "").strip()}
         for p in event.presenters or []
@@ -93,7 +95,7 @@ def event_create(*, actor, replay_days: int | None = None, replay_url: str = "",
     engine.require_permission(EVENT, actor=actor, verb="add")
     replay_days = CompanyProfile.load().default_replay_days if replay_days is None else replay_days
     _check_replay_days(replay_days)
-    _check_http_url(replay_url, "replay link")
+    _check_http_url(replay_url, gettext("The replay link"))
     with transaction.atomic():
         event = Event(created_by=actor, last_edited_by=actor, replay_days=replay_days, replay_url=replay_url)
         _apply(event, fields)
@@ -177,7 +179,9 @@ def _authority_for_replay(actor, pk: int, step_up: dict | None, action: str) -> 
 
 def _still_as_checked(event: Event, was_public: bool) -> None:
     if event.live_revision_id is not None and not was_public:
-        raise EventError("The event went public while you were changing it; open it again and repeat the change.")
+        raise EventError(
+            gettext("The event went public while you were changing it; open it again and repeat the change.")
+        )
 
 
 def _operational_change(event: Event, *, actor, action: str, before: dict, data: dict) -> Event:
@@ -193,7 +197,7 @@ def event_replay_url_set(
     """Set or change the replay link and when it becomes available: ``available_at``, or without it the end of
     the event (so clearing a time set earlier makes the replay follow the event again)."""
     replay_url = (replay_url or "").strip()
-    _check_http_url(replay_url, "replay link")
+    _check_http_url(replay_url, gettext("The replay link"))
     was_public, evidence = _authority_for_replay(actor, pk, step_up, "replay_url_change")
     with transaction.atomic():
         event = _locked(pk)
@@ -220,14 +224,19 @@ def event_replay_window_change(*, actor, pk: int, days: int, reason: str, step_u
     """Extend or shorten how long the replay stays public; the reason is kept with the audit entry."""
     _check_replay_days(days)
     if not (reason or "").strip():
-        raise EventError("Give the reason for changing the replay window: it is kept with the record.")
+        raise EventError(gettext("Give the reason for changing the replay window: it is kept with the record."))
     was_public, evidence = _authority_for_replay(actor, pk, step_up, "replay_window_change")
     with transaction.atomic():
         event = _locked(pk)
         _still_as_checked(event, was_public)
         before = _replay_snapshot(event)
         if days == event.replay_days:
-            raise EventError(f"The replay window is already {days} days.")
+            raise EventError(
+                ngettext(
+                    "The replay window is already %(days)s day.", "The replay window is already %(days)s days.", days
+                )
+                % {"days": days}
+            )
         event.replay_days = days
         event.schedule_replay()
         _check_replay_fits(event)
@@ -244,15 +253,15 @@ def event_cancel(*, actor, pk: int, reason: str, step_up: dict | None = None) ->
     """Mark the event cancelled: a published one stays on the public pages, marked cancelled. A fresh second
     factor first, from whoever has one."""
     if not (reason or "").strip():
-        raise EventError("Give the reason for the cancellation: it is kept with the record.")
+        raise EventError(gettext("Give the reason for the cancellation: it is kept with the record."))
     _permitted(actor, "cancel", pk)
     evidence = engine.require_step_up(EVENT, actor=actor, step_up=step_up, action="cancel", pk=pk)
     with transaction.atomic():
         event = _locked(pk)
         if event.is_cancelled:
-            raise EventError("This event is already cancelled.")
+            raise EventError(gettext("This event is already cancelled."))
         if event.status == "withdrawn":
-            raise EventError("A withdrawn event is kept as it was; it cannot be cancelled.")
+            raise EventError(gettext("A withdrawn event is kept as it was; it cannot be cancelled."))
         event.cancelled_at = timezone.now()
         event.cancelled_reason = reason.strip()
         event.save(update_fields=["cancelled_at", "cancelled_reason", "updated_at"])

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 
 from company.models import CompanyProfile
@@ -79,6 +80,10 @@ class AnnounceView(StaffPermissionMixin, View):
         except WorkflowError as exc:  # a follow-up refused: nothing was created
             form.add_error(None, str(exc))
             return self._render(request, form)
-        messages.success(request, f"Draft release created: “{release.headline}”. It goes through the release review.")
+        messages.success(
+            request,
+            gettext("Draft release created: “%(headline)s”. It goes through the release review.")
+            % {"headline": release.headline},
+        )
         made = [item for item in release.followed.values() if hasattr(item, "get_staff_url")]
         return redirect(made[0].get_staff_url() if made else release.get_staff_url())

@@ -9,6 +9,8 @@ of a daylight-saving change. Dates are written in the company's style
 import zoneinfo
 from datetime import date, datetime
 
+from django.utils.translation import gettext
+
 from company.timefmt import at, clock_with_zone, date_text, datetime_text, short_date
 from irportal.workflow.models import State
 
@@ -53,5 +55,5 @@ def state(item, now: datetime, home_zone: str) -> str:
     """An event's (or a release's) workflow state as the console names it; approved with an embargo ahead,
     ``Scheduled for`` that second in company time."""
     if item.status == State.APPROVED and item.publish_at and item.publish_at > now:
-        return f"Scheduled for {datetime_text(item.publish_at.astimezone(zone(home_zone)))}"
+        return gettext("Scheduled for %(when)s") % {"when": datetime_text(item.publish_at.astimezone(zone(home_zone)))}
     return item.get_status_display()
