@@ -8,6 +8,7 @@ does a portrait that the revision the public reads does not name.
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from company.files import inline_image
@@ -15,10 +16,10 @@ from governance import selectors
 from reports.selectors import governance_documents
 
 HEADINGS = {
-    "board": "Board of directors",
-    "committees": "Committee composition",
-    "management": "Management",
-    "documents": "Governance documents",
+    "board": _("Board of directors"),
+    "committees": _("Committee composition"),
+    "management": _("Management"),
+    "documents": _("Governance documents"),
 }
 
 
