@@ -119,6 +119,10 @@ class CleanTextMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.take_out_control_characters()
+
+    def take_out_control_characters(self):
+        """Clean what was typed for every field the form has now (a form that adds fields calls it again)."""
         if not self.is_bound:
             return
         data = self.data.copy()

@@ -149,15 +149,18 @@ class ReleaseKind(Kind):
         }
         return ReleaseForm(data, files, initial=initial)
 
-    def create(self, *, actor, form):
-        return services.release_create(actor=actor, contacts=form.cleaned_data["contacts"], **form.service_fields())
+    def create(self, *, actor, form, translations):
+        return services.release_create(
+            actor=actor, contacts=form.cleaned_data["contacts"], translations=translations, **form.service_fields()
+        )
 
-    def update(self, *, actor, item, form, base_version):
+    def update(self, *, actor, item, form, base_version, translations):
         return services.release_update(
             actor=actor,
             pk=item.pk,
             base_version=base_version,
             contacts=form.cleaned_data["contacts"],
+            translations=translations,
             **form.service_fields(),
         )
 

@@ -28,17 +28,38 @@ def _latest_versions(kind: str):
     return BoilerplateVersion.objects.filter(pk__in=latest_ids).select_related("boilerplate")
 
 
+class RichTextField(forms.CharField):
+    """Rich text from the editor, sanitized with the release allow-list (``releases.sanitize``) as it is cleaned."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"data-rich-text": "true", "rows": 16}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return clean_html(super().clean(value))
+
+
+class LinesField(forms.CharField):
+    """A list typed one entry a line: blank lines dropped, each entry trimmed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def clean(self, value):
+        return [line.strip() for line in super().clean(value).splitlines() if line.strip()]
+
+
 class ReleaseForm(CleanTextMixin, forms.ModelForm):
     class Media:
         css = {"all": ["vendor/jodit/jodit.min.css"]}
         js = ["vendor/jodit/jodit.min.js", "js/editor.js"]
 
-    highlights = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label=_("Highlights"),
-        help_text=_("One bullet per line."),
-    )
+    highlights = LinesField(required=False, label=_("Highlights"), help_text=_("One bullet per line."))
+    body = RichTextField(label=_("Body"), help_text=Release._meta.get_field("body").help_text)
     publish_at = CompanyDateTimeField(
         required=False,
         label=_("Embargo (publish at)"),
@@ -78,10 +99,6 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
             "dateline_region": _("Dateline region"),
             "release_date": _("Release date"),
             "distribution": _("Distribution"),
-            "body": _("Body"),
-        }
-        widgets = {
-            "body": forms.Textarea(attrs={"data-rich-text": "true", "rows": 16}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -96,21 +113,16 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
             required=False,
             label=_("Forward-looking statements"),
         )
-        if self.instance.pk:
-            self.initial["highlights"] = "\n".join(self.instance.highlights or [])
-            if self.instance.first_published_at:
-                self.fields["slug"].disabled = True
-                self.fields["slug"].help_text = _("Fixed once published: wires and search engines link to it.")
+        if self.instance.first_published_at:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = _("Fixed once published: wires and search engines link to it.")
 
     def _current(self, name):
         version_id = getattr(self.instance, f"{name}_id", None)
         return BoilerplateVersion.objects.filter(pk=version_id)
 
-    def clean_highlights(self):
-        return [line.strip() for line in self.cleaned_data["highlights"].splitlines() if line.strip()]
-
     def clean_body(self):
-        body = clean_html(self.cleaned_data["body"])
+        body = self.cleaned_data["body"]
         if not body:
             raise forms.ValidationError(_("The release needs a body."))
         return body

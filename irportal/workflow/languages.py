@@ -43,8 +43,19 @@ def name_in_use(language: str) -> str:
     return str(get_language_info(language)["name_translated"])
 
 
+# The form each kind's items are written in (the console registers it): it names the translatable fields.
+_FORMS: dict[str, type] = {}
+
+
+def register_form(spec, form_class: type) -> None:
+    _FORMS[spec.kind] = form_class
+
+
 def field_label(spec, field: str) -> str:
-    """How the item's form labels a translatable field: its model field's name (``Headline``)."""
+    """How the kind's form labels a translatable field (``Headline``), else its model field's name."""
+    form_field = getattr(_FORMS.get(spec.kind), "base_fields", {}).get(field)
+    if form_field is not None and form_field.label:
+        return str(form_field.label)
     try:
         return str(capfirst(spec.model._meta.get_field(field).verbose_name))
     except FieldDoesNotExist:

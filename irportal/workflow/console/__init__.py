@@ -32,6 +32,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from irportal.accounts import navigation
+from irportal.workflow import languages
 from irportal.workflow.engine import WorkflowSpec
 
 
@@ -160,10 +161,13 @@ class Kind:
         raise NotImplementedError
 
     def create(self, *, actor, form):
+        """Save a new item; a kind with translatable fields also takes ``translations``, the text of each
+        secondary language (``{"fr": {"headline": ...}}``) for the item's ``translations``."""
         raise NotImplementedError
 
     def update(self, *, actor, item, form):
-        """Save the edit as a new working revision; raises ``EditConflict`` when someone saved meanwhile."""
+        """Save the edit as a new working revision; raises ``EditConflict`` when someone saved meanwhile.
+        ``translations`` as for ``create``."""
         raise NotImplementedError
 
     def restore(self, *, actor, item, number: int):
@@ -213,6 +217,7 @@ def extend(slug: str, *, review_panels: tuple[str, ...] = (), operations: tuple[
 def register(kind: Kind) -> Kind:
     """Put a kind on the console, and in the staff navigation; called from its app's ``ready()``."""
     _KINDS[kind.slug] = kind
+    languages.register_form(kind.workflow, kind.form_class)
     navigation.register(
         navigation.NavItem(
             kind.label_plural.capitalize(),

@@ -1,5 +1,7 @@
 """The console's own forms: list filters, the workflow actions and comments; each kind brings its content form."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,6 +9,7 @@ from django.db.models import Q
 
 from company.forms import CompanyDateTimeField
 from irportal.forms import CleanTextMixin, ShownRevisionForm
+from irportal.workflow import languages
 from irportal.workflow.models import State
 
 
@@ -85,3 +88,36 @@ class TransitionForm(ShownRevisionForm):
 
 class CommentForm(CleanTextMixin, forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)
+
+
+class TranslationForm(CleanTextMixin, forms.Form):
+    """One secondary language's text of a kind's translatable fields, beside the kind's form.
+
+    Each field is the kind's own (its type, widget and cleaning: rich text sanitized as the primary's is, a
+    list typed one entry a line), and optional: approval names what is still missing.
+    """
+
+    def __init__(self, data=None, *, content_form, spec, language: str, initial=None):
+        super().__init__(data, prefix=language, initial=initial)
+        self.language = language
+        self.name = languages.name(language)
+        for name in spec.translatable:
+            field = copy.deepcopy(content_form.fields[name])
+            field.required = False
+            field.widget.attrs["lang"] = language
+            self.fields[name] = field
+        self.take_out_control_characters()
+
+
+def translation_forms(kind, content_form, data=None, *, item=None) -> list[TranslationForm]:
+    """The forms of the company's secondary languages for ``kind``'s ``content_form`` (none for a kind with no
+    translatable fields, or a company that discloses in one language)."""
+    if not kind.workflow.translatable:
+        return []
+    stored = item.translations if item is not None else {}
+    return [
+        TranslationForm(
+            data, content_form=content_form, spec=kind.workflow, language=language, initial=stored.get(language)
+        )
+        for language in languages.secondary()
+    ]

@@ -23,7 +23,7 @@ from irportal.audit.permissions import StaffPermissionMixin, deny
 from irportal.workflow import engine, languages
 from irportal.workflow.console import kind_for_slug
 from irportal.workflow.console.diff import revision_diff
-from irportal.workflow.console.forms import CommentForm, ItemFilter, TransitionForm
+from irportal.workflow.console.forms import CommentForm, ItemFilter, TransitionForm, translation_forms
 from irportal.workflow.engine import EditConflict, WorkflowError
 from irportal.workflow.models import State
 
@@ -109,28 +109,42 @@ class ListView(KindMixin, TemplateView):
 
 
 class FormViewMixin:
-    """Create and edit: the kind's form on one template; the editor keeps every word on an error or a conflict."""
+    """Create and edit: the kind's form, and a form for each secondary language's text, on one template; the
+    editor keeps every word on an error or a conflict."""
 
     template_name = "staff/console/form.html"
 
-    def render_form(self, form, *, status=200, **context):
-        record_refusals(form, actor=self.request.user)
-        context = self.get_context_data(form=form, **context)
+    def forms(self, data=None, files=None, *, item=None):
+        form = self.kind.form(data, files, item=item)
+        return form, translation_forms(self.kind, form, data, item=item)
+
+    def render_form(self, form, translations, *, status=200, **context):
+        for each in [form, *translations]:
+            record_refusals(each, actor=self.request.user)
+        context = self.get_context_data(form=form, translation_forms=translations, **context)
         return self.render_to_response(context, status=status)
+
+    def saved_translations(self, translations, item=None) -> dict:
+        """What the kind saves with the item: the text typed in each language over what the item kept (a language
+        the company no longer discloses in keeps its text); nothing for a kind with no translatable fields."""
+        if not self.kind.workflow.translatable:
+            return {}
+        kept = dict(item.translations) if item is not None else {}
+        return {"translations": kept | {each.language: each.cleaned_data for each in translations}}
 
 
 class CreateView(FormViewMixin, KindMixin, TemplateView):
     verb = "add"
 
     def get(self, request, *args, **kwargs):
-        return self.render_form(self.kind.form())
+        return self.render_form(*self.forms())
 
     def post(self, request, *args, **kwargs):
-        form = self.kind.form(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_form(form)
+        form, translations = self.forms(request.POST, request.FILES)
+        if not all([each.is_valid() for each in [form, *translations]]):
+            return self.render_form(form, translations)
         try:
-            item = self.kind.create(actor=request.user, form=form)
+            item = self.kind.create(actor=request.user, form=form, **self.saved_translations(translations))
         except WorkflowError as exc:
             return refused(request, exc, self.kind.url("list"))
         messages.success(request, f"The {self.kind.label} was saved as a draft.")
@@ -143,34 +157,42 @@ class EditView(FormViewMixin, ItemMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.record_access()
-        return self.render_form(self.kind.form(item=self.item), base_version=self.item.version)
+        return self.render_form(*self.forms(item=self.item), base_version=self.item.version)
 
     def post(self, request, *args, **kwargs):
-        form = self.kind.form(request.POST, request.FILES, item=self.item)
+        form, translations = self.forms(request.POST, request.FILES, item=self.item)
         try:
             base_version = int(request.POST.get("base_version", ""))
         except ValueError:
             return refused(
                 request, WorkflowError("The form is missing the revision it was opened on; open it again."), self.back()
             )
-        if not form.is_valid():
-            return self.render_form(form, base_version=base_version)
+        if not all([each.is_valid() for each in [form, *translations]]):
+            return self.render_form(form, translations, base_version=base_version)
         try:
-            self.kind.update(actor=request.user, item=self.item, form=form, base_version=base_version)
+            self.kind.update(
+                actor=request.user,
+                item=self.item,
+                form=form,
+                base_version=base_version,
+                **self.saved_translations(translations, self.item),
+            )
         except EditConflict as conflict:
-            return self.conflict(form, conflict, base_version)
+            return self.conflict(form, translations, conflict, base_version)
         except WorkflowError as exc:
             return refused(request, exc, self.back())
         messages.success(request, "Your changes were saved as a new revision.")
         return redirect(self.back())
 
-    def conflict(self, form, conflict: EditConflict, base_version: int):
+    def conflict(self, form, translations, conflict: EditConflict, base_version: int):
         """Keep the editor's text; say what the other save changed; saving again replaces it knowingly."""
         latest = conflict.item
         theirs = latest.revisions.get(number=latest.version).content
         started_from = latest.revisions.filter(number=base_version).first()
         changes = revision_diff(started_from.content, theirs, self.kind) if started_from else []
-        return self.render_form(form, base_version=latest.version, conflict=conflict, changes=changes, status=409)
+        return self.render_form(
+            form, translations, base_version=latest.version, conflict=conflict, changes=changes, status=409
+        )
 
 
 def documents(kind, item, revision, *, now) -> list[dict]:
