@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Financial results, reports and presentations"
+    verbose_name = _("Financial results, reports and presentations")
 
     def ready(self):
         from django.db.models import Q

@@ -1,6 +1,8 @@
 """Documents on the staff console: the kind's form, content template, services and file operations."""
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from irportal.workflow.console import Kind, Operation
 from reports import files, services
@@ -24,15 +26,17 @@ def _staff_link(linked, title: str) -> Link:
     return Link(
         linked.get_staff_url(),
         title,
-        note="public" if public_now else f"{linked.get_status_display().lower()}, not public",
+        note=gettext("public")
+        if public_now
+        else gettext("%(state)s, not public") % {"state": linked.get_status_display().lower()},
     )
 
 
 class DocumentKind(Kind):
     workflow = DOCUMENT
     slug = "documents"
-    label = "document"
-    label_plural = "documents"
+    label = pgettext_lazy("kind of content", "document")
+    label_plural = pgettext_lazy("kind of content", "documents")
     date_field = "document_date"
     title_field = "title"
     search_fields = ("title", "slug", "summary")
@@ -41,33 +45,33 @@ class DocumentKind(Kind):
     nav_order = 15
     review_panels = ("staff/reports/_files.html",)
     diff_labels = {
-        "title": "Title",
-        "kind": "Kind",
-        "period": "Fiscal period",
-        "document_date": "Date",
-        "slug": "Address",
-        "summary": "Summary",
-        "main_file": "Main document",
-        "supplementary": "Supplementary files",
-        "release": "Results release",
-        "event": "Results event",
-        "filings": "Filings",
+        "title": pgettext_lazy("of a document", "Title"),
+        "kind": _("Kind"),
+        "period": _("Fiscal period"),
+        "document_date": _("Date"),
+        "slug": _("Address"),
+        "summary": _("Summary"),
+        "main_file": _("Main document"),
+        "supplementary": _("Supplementary files"),
+        "release": _("Results release"),
+        "event": _("Results event"),
+        "filings": _("Filings"),
     }
     operations = (
         Operation(
             "add_file",
-            "Add a supplementary file",
+            _("Add a supplementary file"),
             SupplementaryFileForm,
             _add_file,
-            "The file was added as a new revision.",
+            _("The file was added as a new revision."),
             multipart=True,
         ),
         Operation(
             "remove_file",
-            "Remove a file",
+            _("Remove a file"),
             FileRemoveForm,
             _remove_file,
-            "The file was removed from the document (kept with older revisions).",
+            _("The file was removed from the document (kept with older revisions)."),
             template="",  # each file's Remove button is in the files panel
         ),
     )
@@ -104,9 +108,13 @@ class DocumentKind(Kind):
 
     def field_text(self, name, value):
         if name == "period" and value:
-            return f"{value['label']} (ends {value['ends_on']})"
+            return gettext("%(period)s (ends %(date)s)") % {"period": value["label"], "date": value["ends_on"]}
         if name == "main_file" and value:
-            return f"{value['label']}, {value['pages']} pages, SHA-256 {value['sha256']}"
+            return ngettext(
+                "%(file)s, %(pages)s page, SHA-256 %(sha256)s",
+                "%(file)s, %(pages)s pages, SHA-256 %(sha256)s",
+                value["pages"] or 0,
+            ) % {"file": value["label"], "pages": value["pages"], "sha256": value["sha256"]}
         if name == "supplementary":
             return "\n".join(f"{item['label']} ({item['format'].upper()}, SHA-256 {item['sha256']})" for item in value)
         if name == "release" and value:

@@ -12,6 +12,8 @@ state).
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from company.fiscal import FiscalYearEnd, period_label
 from company.models import CompanyProfile
 from company.timefmt import date_text
@@ -119,8 +121,10 @@ class DocumentContent(SnapshotDocument):
     @property
     def period_text(self) -> str:
         """``Q3 FY2026, quarter ended Sept. 30, 2026`` (or ``fiscal year ended``)."""
-        span = "fiscal year" if self.content["fiscal_quarter"] is None else "quarter"
-        return f"{self.period_label}, {span} ended {date_text(self.period_ends_on)}"
+        values = {"period": self.period_label, "date": date_text(self.period_ends_on)}
+        if self.content["fiscal_quarter"] is None:
+            return gettext("%(period)s, fiscal year ended %(date)s") % values
+        return gettext("%(period)s, quarter ended %(date)s") % values
 
     @property
     def date(self) -> datetime.date:

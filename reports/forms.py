@@ -1,8 +1,9 @@
-import datetime
-
 from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.files import DATA_FILES, PDF, check_upload
 from company.forms import CompanyDateTimeField
@@ -15,10 +16,25 @@ from reports.models import GOVERNANCE_KINDS, Document
 
 MAX_FILINGS = 12
 WHOLE_YEAR = ""
-QUARTERS = [(WHOLE_YEAR, "The whole fiscal year"), ("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
+QUARTERS = [
+    (WHOLE_YEAR, _("The whole fiscal year")),
+    ("1", pgettext_lazy("a fiscal quarter", "Q1")),
+    ("2", pgettext_lazy("a fiscal quarter", "Q2")),
+    ("3", pgettext_lazy("a fiscal quarter", "Q3")),
+    ("4", pgettext_lazy("a fiscal quarter", "Q4")),
+]
 # Kinds about one quarter, and kinds about a whole fiscal year.
 NEEDS_QUARTER = {Document.Kind.QUARTERLY_RESULTS}
 WHOLE_YEAR_ONLY = {Document.Kind.ANNUAL_REPORT, Document.Kind.PROXY_STATEMENT, *GOVERNANCE_KINDS}
+# What a kind about a whole fiscal year says to a quarter chosen for it.
+WHOLE_YEAR_MESSAGES = {
+    Document.Kind.ANNUAL_REPORT: _("An annual report covers the whole fiscal year: choose that."),
+    Document.Kind.PROXY_STATEMENT: _("A proxy statement covers the whole fiscal year: choose that."),
+    Document.Kind.CHARTER: _("A committee charter covers the whole fiscal year: choose that."),
+    Document.Kind.CODE_OF_CONDUCT: _("A code of conduct covers the whole fiscal year: choose that."),
+    Document.Kind.BYLAWS: _("Articles and bylaws cover the whole fiscal year: choose that."),
+    Document.Kind.POLICY: _("A governance policy covers the whole fiscal year: choose that."),
+}
 
 
 class ReleaseChoiceField(forms.ModelChoiceField):
@@ -28,7 +44,7 @@ class ReleaseChoiceField(forms.ModelChoiceField):
 
 class EventChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, event):
-        when = f"{timezone.localtime(event.starts_at):%Y-%m-%d}" if event.starts_at else "date to be set"
+        when = f"{timezone.localtime(event.starts_at):%Y-%m-%d}" if event.starts_at else gettext("date to be set")
         return f"{event.title} ({when}, {event.get_status_display().lower()})"
 
 
@@ -43,15 +59,19 @@ def parse_filings(text: str) -> list[dict]:
         label, url = label.strip(), url.strip()
         if not separator or not label or not url:
             raise forms.ValidationError(
-                f"Line {number}: write the name, a bar, then the link: “Form 10-Q | https://…”."
+                gettext("Line %(number)s: write the name, a bar, then the link: “Form 10-Q | https://…”.")
+                % {"number": number}
             )
         try:
             check_url(url)
         except forms.ValidationError:
-            raise forms.ValidationError(f"Line {number}: “{url}” is not an http:// or https:// address.") from None
+            raise forms.ValidationError(
+                gettext("Line %(number)s: “%(url)s” is not an http:// or https:// address.")
+                % {"number": number, "url": url}
+            ) from None
         filings.append({"label": label[:120], "url": url[:500]})
     if len(filings) > MAX_FILINGS:
-        raise forms.ValidationError(f"At most {MAX_FILINGS} filings per document.")
+        raise forms.ValidationError(gettext("At most %(max)s filings per document.") % {"max": MAX_FILINGS})
     return filings
 
 
@@ -61,25 +81,28 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
         coerce=int,
         empty_value=None,
         required=False,
-        label="Fiscal quarter",
-        help_text="Quarterly results need their quarter; annual reports and proxy statements cover the whole year.",
+        label=_("Fiscal quarter"),
+        help_text=_("Quarterly results need their quarter; annual reports and proxy statements cover the whole year."),
     )
     filings = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Filings",
-        help_text="One per line: the name, a bar, the link on the regulator's site, e.g. "
-        "“Form 10-Q | https://www.sec.gov/…”.",
+        label=_("Filings"),
+        help_text=_(
+            "One per line: the name, a bar, the link on the regulator's site, e.g. “Form 10-Q | https://www.sec.gov/…”."
+        ),
     )
     main_file = forms.FileField(
-        label="Main document (PDF)",
-        help_text="Checked on upload: no scripts or other active content, not encrypted, within the page and size "
-        "limits. The first page becomes the thumbnail.",
+        label=_("Main document (PDF)"),
+        help_text=_(
+            "Checked on upload: no scripts or other active content, not encrypted, within the page and size limits. "
+            "The first page becomes the thumbnail."
+        ),
     )
     publish_at = CompanyDateTimeField(
         required=False,
-        label="Embargo (publish at)",
-        help_text="In the company's home time zone. Leave empty to let the approver choose.",
+        label=_("Embargo (publish at)"),
+        help_text=_("In the company's home time zone. Leave empty to let the approver choose."),
     )
 
     class Meta:
@@ -99,6 +122,14 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
             "publish_at",
         ]
         field_classes = {"document_date": DateField}
+        labels = {
+            "kind": _("Kind"),
+            "title": pgettext_lazy("of a document", "Title"),
+            "fiscal_year": _("Fiscal year"),
+            "document_date": _("Document date"),
+            "slug": _("Slug"),
+            "summary": _("Summary"),
+        }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
@@ -109,31 +140,31 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
         self.fields["release"] = ReleaseChoiceField(
             queryset=Release.objects.exclude(status=State.WITHDRAWN).order_by("-release_date", "-pk"),
             required=False,
-            label="Results release",
+            label=_("Results release"),
         )
         self.fields["event"] = EventChoiceField(
             queryset=Event.objects.exclude(status=State.WITHDRAWN).order_by("-starts_at", "-pk"),
             required=False,
-            label="Results event",
-            help_text="Its webcast and replay are shown with the document, and the document on its page.",
+            label=_("Results event"),
+            help_text=_("Its webcast and replay are shown with the document, and the document on its page."),
         )
         self.fiscal_year_end = year_end = CompanyProfile.load().fiscal_year_end
         self.fields["fiscal_year"].required = False
-        self.fields["fiscal_year"].help_text = (
-            f"Named after the calendar year it ends in; the company's fiscal year ends "
-            f"{datetime.date(2001, year_end.month, 1):%B} {year_end.day} (company profile). "
-            "Governance documents (charters, code of conduct, bylaws, policies) take the fiscal year of their date."
-        )
+        self.fields["fiscal_year"].help_text = gettext(
+            "Named after the calendar year it ends in; the company's fiscal year ends %(month)s %(day)s (company "
+            "profile). Governance documents (charters, code of conduct, bylaws, policies) take the fiscal year of "
+            "their date."
+        ) % {"month": MONTHS[year_end.month], "day": year_end.day}
         if self.instance.pk:
             self.fields["main_file"].required = False
-            self.fields["main_file"].label = "Replace the main document (PDF)"
+            self.fields["main_file"].label = gettext("Replace the main document (PDF)")
             self.initial["filings"] = "\n".join(f"{f['label']} | {f['url']}" for f in self.instance.filings or [])
             self.initial["fiscal_quarter"] = (
                 "" if self.instance.fiscal_quarter is None else self.instance.fiscal_quarter
             )
             if self.instance.first_published_at:
                 self.fields["slug"].disabled = True
-                self.fields["slug"].help_text = "Fixed once published: search engines and readers link to it."
+                self.fields["slug"].help_text = gettext("Fixed once published: search engines and readers link to it.")
 
     @classmethod
     def initial_for_new(cls) -> dict:
@@ -151,23 +182,21 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug and Document.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Another document already uses this address.")
+            raise forms.ValidationError(gettext("Another document already uses this address."))
         return slug
 
     def clean(self):
         cleaned = super().clean()
         kind, quarter = cleaned.get("kind"), cleaned.get("fiscal_quarter")
         if kind in NEEDS_QUARTER and quarter is None:
-            self.add_error("fiscal_quarter", "Quarterly results are about one quarter: choose it.")
+            self.add_error("fiscal_quarter", gettext("Quarterly results are about one quarter: choose it."))
         if kind in GOVERNANCE_KINDS and cleaned.get("document_date"):
             # A charter or a code of conduct has no fiscal period: it is filed under the fiscal year of its date.
             cleaned["fiscal_year"] = self.fiscal_year_end.period_of(cleaned["document_date"])[0]
         elif kind and cleaned.get("fiscal_year") is None and "fiscal_year" not in self.errors:
-            self.add_error("fiscal_year", "Give the fiscal year the document is about.")
+            self.add_error("fiscal_year", gettext("Give the fiscal year the document is about."))
         if kind in WHOLE_YEAR_ONLY and quarter is not None:
-            label = Document.Kind(kind).label.lower()
-            article = "An" if label[0] in "aeiou" else "A"
-            self.add_error("fiscal_quarter", f"{article} {label} covers the whole fiscal year: choose that.")
+            self.add_error("fiscal_quarter", WHOLE_YEAR_MESSAGES[kind])
         return cleaned
 
     def service_fields(self) -> dict:
@@ -177,8 +206,14 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
 
 
 class SupplementaryFileForm(CleanTextMixin, forms.Form):
-    file = forms.FileField(help_text="PDF, Excel (.xlsx) or CSV, e.g. the financial tables or a data supplement.")
-    label = forms.CharField(max_length=200, help_text="What it is, e.g. “Financial tables (Excel)”")
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, Excel (.xlsx) or CSV, e.g. the financial tables or a data supplement.")
+    )
+    label = forms.CharField(
+        max_length=200,
+        label=pgettext_lazy("of a file", "Label"),
+        help_text=_("What it is, e.g. “Financial tables (Excel)”"),
+    )
 
     def clean_file(self):
         return check_upload(self.cleaned_data["file"], accept=DATA_FILES)

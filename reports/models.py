@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from company.malware import Scan
 from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
@@ -32,46 +34,46 @@ class DocumentQuerySet(WorkflowItemQuerySet):
 
 class Document(WorkflowItem):
     class Kind(models.TextChoices):
-        QUARTERLY_RESULTS = "quarterly_results", "Quarterly results"
-        ANNUAL_REPORT = "annual_report", "Annual report"
-        PROXY_STATEMENT = "proxy_statement", "Proxy statement"
-        PRESENTATION = "presentation", "Presentation"
-        FACT_SHEET = "fact_sheet", "Fact sheet"
-        OTHER = "other", "Other document"
+        QUARTERLY_RESULTS = "quarterly_results", _("Quarterly results")
+        ANNUAL_REPORT = "annual_report", _("Annual report")
+        PROXY_STATEMENT = "proxy_statement", _("Proxy statement")
+        PRESENTATION = "presentation", _("Presentation")
+        FACT_SHEET = "fact_sheet", _("Fact sheet")
+        OTHER = "other", _("Other document")
         # Governance documents: no fiscal period of their own (the year is the fiscal year of their date); listed
         # on the governance pages, not among the financial reports. A category here rather than a kind of their
         # own: they are PDFs approved, embargoed and served exactly like an annual report, upload checks and all.
-        CHARTER = "charter", "Committee charter"
-        CODE_OF_CONDUCT = "code_of_conduct", "Code of conduct"
-        BYLAWS = "bylaws", "Articles and bylaws"
-        POLICY = "governance_policy", "Governance policy"
+        CHARTER = "charter", _("Committee charter")
+        CODE_OF_CONDUCT = "code_of_conduct", _("Code of conduct")
+        BYLAWS = "bylaws", _("Articles and bylaws")
+        POLICY = "governance_policy", _("Governance policy")
 
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        help_text="The address: /investors/documents/<slug>/. Made from the period and title when left empty.",
+        help_text=_("The address: /investors/documents/<slug>/. Made from the period and title when left empty."),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUARTERLY_RESULTS)
-    title = models.CharField(max_length=200, help_text="E.g. “Third quarter results” or “Investor presentation”")
+    title = models.CharField(max_length=200, help_text=_("E.g. “Third quarter results” or “Investor presentation”"))
     fiscal_year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(MIN_FISCAL_YEAR), MaxValueValidator(MAX_FISCAL_YEAR)],
-        help_text="Named after the calendar year it ends in (see the company profile's fiscal year end).",
+        help_text=_("Named after the calendar year it ends in (see the company profile's fiscal year end)."),
     )
     fiscal_quarter = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text="Empty for a document about the whole fiscal year (an annual report).",
+        help_text=_("Empty for a document about the whole fiscal year (an annual report)."),
     )
-    document_date = models.DateField(help_text="The date the document carries, e.g. the day results are reported")
-    summary = models.TextField(blank=True, max_length=1000, help_text="One or two sentences, plain text")
+    document_date = models.DateField(help_text=_("The date the document carries, e.g. the day results are reported"))
+    summary = models.TextField(blank=True, max_length=1000, help_text=_("One or two sentences, plain text"))
     release = models.ForeignKey(
         "releases.Release",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="Results release",
+        verbose_name=_("Results release"),
     )
     event = models.ForeignKey(
         "events.Event",
@@ -79,8 +81,8 @@ class Document(WorkflowItem):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="Results event",
-        help_text="Its webcast and replay are shown with the document.",
+        verbose_name=_("Results event"),
+        help_text=_("Its webcast and replay are shown with the document."),
     )
     # [{"label": "Form 10-Q", "url": "https://..."}]: links to filings on the regulator's site.
     filings = models.JSONField(default=list, blank=True)
@@ -150,19 +152,19 @@ class DocumentFile(models.Model):
     """An uploaded file: the document's main PDF, or a supplementary PDF, XLSX or CSV file."""
 
     class Role(models.TextChoices):
-        MAIN = "main", "Main document"
-        SUPPLEMENTARY = "supplementary", "Supplementary file"
+        MAIN = "main", _("Main document")
+        SUPPLEMENTARY = "supplementary", _("Supplementary file")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
-        XLSX = "xlsx", "Excel workbook"
+        XLSX = "xlsx", "Excel workbook"  # in revision notes ("Added Excel workbook ..."), kept as written
         CSV = "csv", "CSV"
 
     class Thumbnail(models.TextChoices):
-        NONE = "none", "No thumbnail"
-        PENDING = "pending", "Being made"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        NONE = "none", _("No thumbnail")
+        PENDING = "pending", pgettext_lazy("a thumbnail", "Being made")
+        READY = "ready", pgettext_lazy("a thumbnail", "Ready")
+        FAILED = "failed", pgettext_lazy("a thumbnail", "Failed")
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
     token = models.CharField(max_length=32, unique=True, editable=False)
@@ -180,7 +182,7 @@ class DocumentFile(models.Model):
     scan = models.CharField(max_length=20, choices=Scan.choices, default=Scan.NOT_SCANNED)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    removed = models.BooleanField(default=False, help_text="Left out of new revisions; kept for the old ones")
+    removed = models.BooleanField(default=False, help_text=_("Left out of new revisions; kept for the old ones"))
     thumbnail = models.ImageField(upload_to="document-thumbnails", blank=True)
     thumbnail_state = models.CharField(max_length=10, choices=Thumbnail.choices, default=Thumbnail.NONE)
     thumbnail_error = models.CharField(max_length=300, blank=True)

@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from company.files import CheckedFile
 from company.fiscal import period_label
@@ -111,10 +112,10 @@ def _apply(document: Document, fields: dict) -> None:
             raise ValueError(f"{name} is not an editable document field")
         setattr(document, name, value)
     if document.kind == Document.Kind.QUARTERLY_RESULTS and document.fiscal_quarter is None:
-        raise DocumentError("Quarterly results need their quarter.")
+        raise DocumentError(gettext("Quarterly results need their quarter."))
     for filing in document.filings or []:
         if not str(filing.get("url", "")).startswith(("http://", "https://")):
-            raise DocumentError("A filing's link must be an http:// or https:// address.")
+            raise DocumentError(gettext("A filing's link must be an http:// or https:// address."))
     document.slug = document.slug or _free_slug(document)
     document.full_clean(exclude=["created_by", "last_edited_by"])
     document.save()
@@ -149,7 +150,7 @@ def _locked_for_edit(pk: int, base_version: int | None) -> Document:
     if base_version is not None and document.version != base_version:
         raise EditConflict(document)
     if document.status == "withdrawn":
-        raise DocumentError("A withdrawn document is kept as it was; it cannot be changed.")
+        raise DocumentError(gettext("A withdrawn document is kept as it was; it cannot be changed."))
     return document
 
 
@@ -230,7 +231,7 @@ def document_remove_file(*, actor, pk: int, file_id: int) -> Document:
         document = _locked_for_edit(pk, None)
         item = document.files.filter(pk=file_id, role=DocumentFile.Role.SUPPLEMENTARY, removed=False).first()
         if item is None:
-            raise DocumentError("That file is not part of this document any more.")
+            raise DocumentError(gettext("That file is not part of this document any more."))
         document.files.filter(pk=file_id).update(removed=True)
         return _save_edit(
             document,
