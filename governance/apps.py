@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
     name = "governance"
-    verbose_name = "Governance: the board, management and committees"
+    verbose_name = _("Governance: the board, management and committees")
 
     def ready(self):
         from django.db.models import Q

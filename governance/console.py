@@ -1,6 +1,8 @@
 """People and committees on the staff console: each kind's form, content template and services."""
 
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.files import inline_image
 from governance import services
@@ -14,27 +16,27 @@ from irportal.workflow.console import Kind
 class PersonKind(Kind):
     workflow = PERSON
     slug = "people"
-    label = "person"
-    label_plural = "people"
+    label = pgettext_lazy("kind of content", "person")
+    label_plural = pgettext_lazy("kind of content", "people")
     title_field = "name"
-    title_label = "Name"
+    title_label = _("Name")
     date_field = "service_start"
     search_fields = ("name", "slug", "board_title", "management_title")
     form_class = PersonForm
     content_template = "public/governance/_person.html"
     nav_order = 21
     diff_labels = {
-        "name": "Name",
-        "board_title": "Board title",
-        "management_title": "Management title",
-        "independent": "Independent",
-        "memberships": "Committee memberships",
-        "service_start": "Serving since",
-        "service_end": "Last day of service",
-        "biography": "Biography",
-        "photo": "Photo",
-        "order": "Order",
-        "slug": "Address",
+        "name": _("Name"),
+        "board_title": _("Board title"),
+        "management_title": _("Management title"),
+        "independent": _("Independent"),
+        "memberships": _("Committee memberships"),
+        "service_start": _("Serving since"),
+        "service_end": _("Last day of service"),
+        "biography": _("Biography"),
+        "photo": _("Photo"),
+        "order": _("Order"),
+        "slug": _("Address"),
     }
 
     def form(self, data=None, files=None, *, item=None):
@@ -66,9 +68,12 @@ class PersonKind(Kind):
 
     def field_text(self, name, value):
         if name == "memberships":
-            return "\n".join(f"{item['name']}{' (chair)' if item['chair'] else ''}" for item in value) or "none"
+            lines = [gettext("%(name)s (chair)") % item if item["chair"] else item["name"] for item in value]
+            return "\n".join(lines) or pgettext("nothing", "none")
         if name == "photo":
-            return f"{value['width']} by {value['height']} pixels, SHA-256 {value['sha256']}" if value else "none"
+            if not value:
+                return pgettext("nothing", "none")
+            return gettext("%(width)s by %(height)s pixels, SHA-256 %(sha256)s") % value
         return None
 
     def serve_file(self, item, token, rendition):
@@ -79,20 +84,20 @@ class PersonKind(Kind):
 class CommitteeKind(Kind):
     workflow = COMMITTEE
     slug = "committees"
-    label = "committee"
-    label_plural = "committees"
+    label = pgettext_lazy("kind of content", "committee")
+    label_plural = pgettext_lazy("kind of content", "committees")
     title_field = "name"
-    title_label = "Name"
+    title_label = _("Name")
     search_fields = ("name", "slug", "description")
     form_class = CommitteeForm
     content_template = "public/governance/_committee.html"
     nav_order = 22
     diff_labels = {
-        "name": "Name",
-        "description": "Description",
-        "charter": "Charter",
-        "order": "Order",
-        "slug": "Address",
+        "name": _("Name"),
+        "description": _("Description"),
+        "charter": _("Charter"),
+        "order": _("Order"),
+        "slug": _("Address"),
     }
 
     def form(self, data=None, files=None, *, item=None):
@@ -114,5 +119,5 @@ class CommitteeKind(Kind):
 
     def field_text(self, name, value):
         if name == "charter":
-            return value["title"] if value else "none"
+            return value["title"] if value else pgettext("nothing", "none")
         return None

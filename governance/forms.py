@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from company.files import IMAGES, check_upload
 from company.forms import CompanyDateTimeField
@@ -12,21 +14,23 @@ from reports.models import Document
 class _EmbargoMixin(forms.Form):
     publish_at = CompanyDateTimeField(
         required=False,
-        label="Embargo (publish at)",
-        help_text="In the company's home time zone: the change is public from this second once approved. "
-        "Leave empty to let the approver choose.",
+        label=_("Embargo (publish at)"),
+        help_text=_(
+            "In the company's home time zone: the change is public from this second once approved. Leave empty to "
+            "let the approver choose."
+        ),
     )
 
     def _address_fixed_once_published(self):
         self.fields["slug"].required = False
         if self.instance.pk and self.instance.first_published_at:
             self.fields["slug"].disabled = True
-            self.fields["slug"].help_text = "Fixed once published: readers link to it."
+            self.fields["slug"].help_text = gettext("Fixed once published: readers link to it.")
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug and type(self.instance).objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Someone else already uses this address.")
+            raise forms.ValidationError(gettext("Someone else already uses this address."))
         return slug
 
 
@@ -39,22 +43,22 @@ class PersonForm(CleanTextMixin, _EmbargoMixin, forms.ModelForm):
         queryset=Committee.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Committee memberships",
-        help_text="Board members only.",
+        label=_("Committee memberships"),
+        help_text=_("Board members only."),
     )
     chairs = forms.ModelMultipleChoiceField(
         queryset=Committee.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Chairs",
-        help_text="The committees this person chairs (each must be among the memberships).",
+        label=_("Chairs"),
+        help_text=_("The committees this person chairs (each must be among the memberships)."),
     )
     photo = forms.FileField(
         required=False,
-        label="Photo",
-        help_text="JPEG, PNG or WebP; re-encoded without its metadata, at most 400 pixels on its longest side.",
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP; re-encoded without its metadata, at most 400 pixels on its longest side."),
     )
-    remove_photo = forms.BooleanField(required=False, label="Remove the photo")
+    remove_photo = forms.BooleanField(required=False, label=_("Remove the photo"))
 
     class Meta:
         model = Person
@@ -73,7 +77,17 @@ class PersonForm(CleanTextMixin, _EmbargoMixin, forms.ModelForm):
             "publish_at",
         ]
         field_classes = {"service_start": DateField, "service_end": DateField}
-        labels = {"service_start": "Serving since", "service_end": "Last day of service"}
+        labels = {
+            "name": _("Name"),
+            "slug": _("Slug"),
+            "board_title": _("Board title"),
+            "management_title": _("Management title"),
+            "independent": _("Independent"),
+            "service_start": _("Serving since"),
+            "service_end": _("Last day of service"),
+            "biography": _("Biography"),
+            "order": _("Order"),
+        }
         widgets = {"biography": forms.Textarea(attrs={"data-rich-text": "true", "rows": 10})}
 
     field_order = [*Meta.fields[:-2], "photo", "remove_photo", *Meta.fields[-2:]]
@@ -102,14 +116,20 @@ class PersonForm(CleanTextMixin, _EmbargoMixin, forms.ModelForm):
         cleaned = super().clean()
         committees, chairs = cleaned.get("committees") or [], cleaned.get("chairs") or []
         if not cleaned.get("board_title") and not cleaned.get("management_title"):
-            self.add_error("board_title", "Give a board title, a management title or both: people are listed by them.")
+            self.add_error(
+                "board_title", gettext("Give a board title, a management title or both: people are listed by them.")
+            )
         if committees and not cleaned.get("board_title"):
-            self.add_error("committees", "Only board members sit on the board's committees: give a board title.")
+            self.add_error(
+                "committees", gettext("Only board members sit on the board's committees: give a board title.")
+            )
         if set(chairs) - set(committees):
-            self.add_error("chairs", "A chair is a member of the committee too: tick it among the memberships.")
+            self.add_error(
+                "chairs", gettext("A chair is a member of the committee too: tick it among the memberships.")
+            )
         start, end = cleaned.get("service_start"), cleaned.get("service_end")
         if start and end and end < start:
-            self.add_error("service_end", "The end of service comes before its start.")
+            self.add_error("service_end", gettext("The end of service comes before its start."))
         return cleaned
 
     def service_fields(self) -> dict:
@@ -132,6 +152,13 @@ class CommitteeForm(CleanTextMixin, _EmbargoMixin, forms.ModelForm):
         model = Committee
         fields = ["name", "slug", "description", "charter", "order", "publish_at"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "name": _("Name"),
+            "slug": _("Slug"),
+            "description": _("Description"),
+            "charter": _("Charter"),
+            "order": _("Order"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

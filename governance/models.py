@@ -22,24 +22,25 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from company.models import CompanyProfile
 from irportal.workflow.models import BaseRevision, WorkflowItem, WorkflowItemQuerySet
 
 
 class Committee(WorkflowItem):
-    slug = models.SlugField(max_length=120, unique=True, help_text="Made from the name when left empty.")
-    name = models.CharField(max_length=120, help_text="E.g. “Audit Committee”")
-    description = models.TextField(blank=True, max_length=1000, help_text="What the committee oversees, plain text")
+    slug = models.SlugField(max_length=120, unique=True, help_text=_("Made from the name when left empty."))
+    name = models.CharField(max_length=120, help_text=_("E.g. “Audit Committee”"))
+    description = models.TextField(blank=True, max_length=1000, help_text=_("What the committee oversees, plain text"))
     charter = models.ForeignKey(
         "reports.Document",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The committee's charter: a document of the category “Committee charter”.",
+        help_text=_("The committee's charter: a document of the category “Committee charter”."),
     )
-    order = models.PositiveSmallIntegerField(default=10, help_text="Committees are listed by this number, then name")
+    order = models.PositiveSmallIntegerField(default=10, help_text=_("Committees are listed by this number, then name"))
     live_revision = models.ForeignKey(
         "CommitteeRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -78,33 +79,33 @@ class CommitteeRevision(BaseRevision):
 class Person(WorkflowItem):
     """A director, an executive, or both: one person, one item, one disclosure per change."""
 
-    slug = models.SlugField(max_length=120, unique=True, help_text="Made from the name when left empty.")
+    slug = models.SlugField(max_length=120, unique=True, help_text=_("Made from the name when left empty."))
     name = models.CharField(max_length=120)
     board_title = models.CharField(
         max_length=120,
         blank=True,
-        help_text="E.g. “Chair of the Board” or “Director”. Empty for someone who is not on the board.",
+        help_text=_("E.g. “Chair of the Board” or “Director”. Empty for someone who is not on the board."),
     )
     management_title = models.CharField(
         max_length=160,
         blank=True,
-        help_text="E.g. “President and Chief Executive Officer”. Empty for someone who is not an executive.",
+        help_text=_("E.g. “President and Chief Executive Officer”. Empty for someone who is not an executive."),
     )
-    independent = models.BooleanField(default=False, help_text="An independent director (board members only)")
+    independent = models.BooleanField(default=False, help_text=_("An independent director (board members only)"))
     # [{"committee": <Committee id>, "chair": bool}]: the working copy's memberships, in the form's order.
     memberships = models.JSONField(default=list, blank=True)
-    service_start = models.DateField(help_text="On the board, or in the role, since")
+    service_start = models.DateField(help_text=_("On the board, or in the role, since"))
     service_end = models.DateField(
         null=True,
         blank=True,
-        help_text="The last day of service. From the next day the person is no longer listed.",
+        help_text=_("The last day of service. From the next day the person is no longer listed."),
     )
     biography = models.TextField(blank=True)
     photo = models.ForeignKey(
         "PersonPhoto", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     order = models.PositiveSmallIntegerField(
-        default=10, help_text="People are listed by this number, then name (e.g. the chair and the CEO first)"
+        default=10, help_text=_("People are listed by this number, then name (e.g. the chair and the CEO first)")
     )
     live_revision = models.ForeignKey(
         "PersonRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False

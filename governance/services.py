@@ -13,6 +13,7 @@ import secrets
 
 from django.db import models, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from company.files import CheckedFile
 from company.images import RENDITIONS
@@ -70,29 +71,31 @@ def _apply(item: models.Model, fields: dict, allowed: tuple[str, ...]) -> None:
 
 def _check_person(person: Person) -> None:
     if not person.board_title and not person.management_title:
-        raise GovernanceError("Give a board title, a management title or both: the person is listed by them.")
+        raise GovernanceError(gettext("Give a board title, a management title or both: the person is listed by them."))
     if person.service_end and person.service_end < person.service_start:
-        raise GovernanceError("The end of service comes before its start.")
+        raise GovernanceError(gettext("The end of service comes before its start."))
     person.biography = clean_html(person.biography)
     seen = set()
     memberships = []
     for item in person.memberships or []:
         committee = int(item["committee"])
         if committee in seen:
-            raise GovernanceError("A committee is named twice.")
+            raise GovernanceError(gettext("A committee is named twice."))
         seen.add(committee)
         memberships.append({"committee": committee, "chair": bool(item.get("chair"))})
     known = set(Committee.objects.filter(pk__in=seen).exclude(status=State.WITHDRAWN).values_list("pk", flat=True))
     if seen - known:
-        raise GovernanceError("A committee named is not there any more (withdrawn); choose the committees again.")
+        raise GovernanceError(
+            gettext("A committee named is not there any more (withdrawn); choose the committees again.")
+        )
     if memberships and not person.board_title:
-        raise GovernanceError("Only board members sit on the board's committees: give a board title.")
+        raise GovernanceError(gettext("Only board members sit on the board's committees: give a board title."))
     person.memberships = memberships
 
 
 def _store_photo(person: Person, checked: CheckedFile, *, actor, stored: list) -> PersonPhoto:
     if checked.image is None:
-        raise GovernanceError("A photo must be an image (JPEG, PNG or WebP).")
+        raise GovernanceError(gettext("A photo must be an image (JPEG, PNG or WebP)."))
     token = secrets.token_hex(16)
     width, height = checked.image.sizes[PHOTO_RENDITION]
     photo = PersonPhoto(
@@ -115,7 +118,9 @@ def _locked_for_edit(spec: WorkflowSpec, pk: int, base_version: int | None):
     if base_version is not None and item.version != base_version:
         raise EditConflict(item)
     if item.status == State.WITHDRAWN:
-        raise GovernanceError(f"A withdrawn {spec.kind} is kept as it was; it cannot be changed.")
+        if spec is PERSON:
+            raise GovernanceError(gettext("A withdrawn person is kept as it was; it cannot be changed."))
+        raise GovernanceError(gettext("A withdrawn committee is kept as it was; it cannot be changed."))
     return item
 
 
