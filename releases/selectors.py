@@ -8,6 +8,7 @@ Visibility is decided at read time from the release's columns and ``now``
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language
 
 from irportal.workflow import languages
 from irportal.workflow.models import due_approval
@@ -18,48 +19,70 @@ MAX_PLAIN_TERMS = 8
 LATEST_COUNT = 5
 
 
-def _text_contains(prefix: str, text: str) -> Q:
+SEARCHED_FIELDS = ("headline", "subheadline", "body")
+
+
+def _field_contains(prefix: str, field: str, word: str, language: str) -> Q:
+    """``word`` in the field as the pages of ``language`` read it: its translation, else the primary's text."""
+    primary = Q(**{f"{prefix}__content__{field}__icontains": word})
+    if language == languages.primary():
+        return primary
+    translated = f"{prefix}__content__translations__{language}__{field}"
+    return Q(**{f"{translated}__icontains": word}) | (Q(**{f"{translated}__isnull": True}) & primary)
+
+
+def _text_contains(prefix: str, text: str, language: str) -> Q:
     """Every word of ``text`` in the headline, subheadline or body (at most ``MAX_PLAIN_TERMS`` words)."""
     words = list(dict.fromkeys(text.lower().split()))[:MAX_PLAIN_TERMS]
     condition = Q()
     for word in words:
-        condition &= (
-            Q(**{f"{prefix}__content__headline__icontains": word})
-            | Q(**{f"{prefix}__content__subheadline__icontains": word})
-            | Q(**{f"{prefix}__content__body__icontains": word})
-        )
+        match = Q()
+        for field in SEARCHED_FIELDS:
+            match |= _field_contains(prefix, field, word, language)
+        condition &= match
     return condition
 
 
-# On PostgreSQL each revision carries ``search_document``, a generated tsvector
-# column with a GIN index (migration releases 0004). The SQL is constant; the
-# visitor's text is always a query parameter.
-MATCH_SQL = "search_document @@ websearch_to_tsquery('english'::regconfig, %s)"
-RANK_SQL = "ts_rank(search_document, websearch_to_tsquery('english'::regconfig, %s))"
+# On PostgreSQL each revision carries a generated tsvector column per language with a GIN index:
+# ``search_document`` of the primary (English) text (migration releases 0004) and ``search_document_fr`` of the
+# French (0013). The SQL is constant, chosen from this table by the page's language; the visitor's text is always
+# a query parameter.
+SEARCH_DOCUMENTS = {"en": ("search_document", "english"), "fr": ("search_document_fr", "french")}
 
 
-def search_match(text: str) -> RawSQL:
-    """Revisions whose search document matches ``text`` (PostgreSQL full-text search)."""
-    return RawSQL(MATCH_SQL, [text], BooleanField())  # noqa: S611 - constant SQL, text as a parameter
+def _search_sql(language: str) -> tuple[str, str]:
+    column, config = SEARCH_DOCUMENTS.get(language, SEARCH_DOCUMENTS[languages.primary()])
+    query = f"websearch_to_tsquery('{config}'::regconfig, %s)"
+    return f"{column} @@ {query}", f"ts_rank({column}, {query})"
 
 
-def search_public(releases, text: str, now):
-    """Public releases whose public revision matches ``text``.
+def search_match(text: str, language: str | None = None) -> RawSQL:
+    """Revisions whose search document in ``language`` (the page's) matches ``text`` (PostgreSQL full-text
+    search)."""
+    match_sql, _ = _search_sql(language or get_language())
+    return RawSQL(match_sql, [text], BooleanField())  # noqa: S611 - constant SQL, text as a parameter
+
+
+def search_public(releases, text: str, now, language: str | None = None):
+    """Public releases whose public revision matches ``text`` in ``language`` (the page's language by default).
 
     On PostgreSQL: full-text search, best match first. Elsewhere: a plain
     case-insensitive match, newest first. Only the revision the public reads
     is searched, never an unpublished correction.
     """
+    language = language or get_language()
     due = due_approval(now)
     if connection.vendor != "postgresql":
         return releases.filter(
-            (due & _text_contains("approved_revision", text)) | (~due & _text_contains("live_revision", text))
+            (due & _text_contains("approved_revision", text, language))
+            | (~due & _text_contains("live_revision", text, language))
         )
-    rank = RawSQL(RANK_SQL, [text], FloatField())  # noqa: S611 - constant SQL, text as a parameter
+    _, rank_sql = _search_sql(language)
+    rank = RawSQL(rank_sql, [text], FloatField())  # noqa: S611 - constant SQL, text as a parameter
     public_revision = Case(When(due, then=F("approved_revision_id")), default=F("live_revision_id"))
     return (
         releases.annotate(public_revision_id=public_revision)
-        .filter(public_revision_id__in=ReleaseRevision.objects.filter(search_match(text)).values("pk"))
+        .filter(public_revision_id__in=ReleaseRevision.objects.filter(search_match(text, language)).values("pk"))
         .annotate(
             rank=Subquery(
                 ReleaseRevision.objects.filter(pk=OuterRef("public_revision_id")).annotate(rank=rank).values("rank")[:1]
@@ -69,11 +92,14 @@ def search_public(releases, text: str, now):
     )
 
 
-def public_document(release: Release, now) -> ReleaseDocument | None:
+def public_document(release: Release, now, language: str | None = None) -> ReleaseDocument | None:
+    """The revision the public reads at ``now``, in ``language`` (the page's by default): every language reads the
+    same revision, public at the same second, or none."""
     revision = release.public_revision(now)
     if revision is None:
         return None
-    return ReleaseDocument(revision.content, release=release, revision=revision)
+    content = languages.localized(revision.content, language or get_language())
+    return ReleaseDocument(content, release=release, revision=revision)
 
 
 def public_documents(release_ids, now) -> list[ReleaseDocument]:
