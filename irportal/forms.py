@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Where investor events usually happen: offered right after the company's own zone.
 MARKET_ZONES = (
@@ -42,7 +44,11 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 def validate_year(value: date) -> None:
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValidationError(f"Enter a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.", code="out_of_range")
+        raise ValidationError(
+            _("Enter a date between the years %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+            code="out_of_range",
+        )
 
 
 class DateField(forms.DateField):
@@ -73,9 +79,9 @@ class LocalDateTimeField(forms.DateTimeField):
         try:
             parsed = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            raise ValidationError("Enter a date and time, e.g. 2026-12-08 09:00.", code="invalid") from None
+            raise ValidationError(_("Enter a date and time, e.g. 2026-12-08 09:00."), code="invalid") from None
         if parsed.tzinfo is not None:
-            raise ValidationError("Enter the local time without a zone; the zone is its own field.", code="invalid")
+            raise ValidationError(_("Enter the local time without a zone; the zone is its own field."), code="invalid")
         validate_year(parsed)
         return parsed.replace(second=0, microsecond=0)
 
@@ -88,7 +94,10 @@ def aware(local: datetime | None, zone_name: str) -> datetime | None:
     value = local.replace(tzinfo=zone)
     round_trip = value.astimezone(UTC).astimezone(zone).replace(tzinfo=None)  # in range: see EARLIEST_YEAR
     if round_trip != local:
-        raise ValidationError(f"{local:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks skip that hour.")
+        raise ValidationError(
+            _("%(time)s does not exist in %(zone)s: the clocks skip that hour.")
+            % {"time": f"{local:%Y-%m-%d %H:%M}", "zone": zone_name}
+        )
     return value
 
 
@@ -158,14 +167,18 @@ def time_zone_choices(first: str) -> list:
 
     market = [name for name in MARKET_ZONES if name != first]
     others = sorted(zoneinfo.available_timezones() - {first, *market})
-    return [("The company's zone", options([first])), ("Market zones", options(market)), ("All zones", options(others))]
+    return [
+        (gettext_lazy("The company's zone"), options([first])),
+        (gettext_lazy("Market zones"), options(market)),
+        (gettext_lazy("All zones"), options(others)),
+    ]
 
 
 class TimeZoneField(forms.ChoiceField):
     """An IANA zone picked from a list; the form sets ``choices`` with ``time_zone_choices``."""
 
     default_error_messages = {
-        "invalid_choice": "%(value)s is not a known time zone; choose one from the list.",
+        "invalid_choice": gettext_lazy("%(value)s is not a known time zone; choose one from the list."),
     }
 
 

@@ -3,10 +3,11 @@
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from irportal.audit import chain, registry
 from irportal.audit.context import current_context
@@ -53,9 +54,12 @@ def audit_record(*, action: str, actor=None, obj=None, **fields) -> AuditEntry:
     ``actor`` is a user, an anonymous user (a visitor) or None (the system).
     ``obj`` fills the object fields from a model instance; ``fields`` are the
     others ``_entry`` takes (``object_type``, ``object_id``, ``object_label``,
-    ``changes``, ``data``, ``actor_label``). Writers are serialised on the
-    chain head: a PostgreSQL advisory lock held until the surrounding
-    transaction ends; SQLite takes its write lock at BEGIN.
+    ``changes``, ``data``, ``actor_label``). A lazily translated text among
+    them (a refusal's reason) is written in the primary language, whatever
+    the language of the request: the log reads the same for everyone.
+    Writers are serialised on the chain head: a PostgreSQL advisory lock held
+    until the surrounding transaction ends; SQLite takes its write lock at
+    BEGIN.
     """
     entry = _entry(action=action, actor=actor, obj=obj, **fields)
     _append([entry])
@@ -84,26 +88,27 @@ def _entry(
 ) -> AuditEntry:
     if not registry.is_registered(action):
         raise ValueError(f"unregistered audit action {action!r}")
-    if obj is not None:
-        object_type = object_type_of(obj)
-        object_id = str(obj.pk)
-        object_label = str(obj)
-    actor_id, default_label = _actor_fields(actor)
-    request_context = current_context()
-    return AuditEntry(
-        group_id=request_context.group_id,
-        actor_id=actor_id,
-        actor_label=(actor_label or default_label)[:150],
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id)[:64],
-        object_label=str(object_label)[:255],
-        changes=_json_value(changes or {}),
-        data=_json_value(data or {}),
-        ip=request_context.ip,
-        user_agent=request_context.user_agent,
-        request_id=request_context.request_id,
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        if obj is not None:
+            object_type = object_type_of(obj)
+            object_id = str(obj.pk)
+            object_label = str(obj)
+        actor_id, default_label = _actor_fields(actor)
+        request_context = current_context()
+        return AuditEntry(
+            group_id=request_context.group_id,
+            actor_id=actor_id,
+            actor_label=(actor_label or default_label)[:150],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            object_label=str(object_label)[:255],
+            changes=_json_value(changes or {}),
+            data=_json_value(data or {}),
+            ip=request_context.ip,
+            user_agent=request_context.user_agent,
+            request_id=request_context.request_id,
+        )
 
 
 def _append(entries: list[AuditEntry]) -> None:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkflowConfig(AppConfig):
@@ -19,9 +20,9 @@ class WorkflowConfig(AppConfig):
         from irportal.workflow.console.calendar import revoke_feed_when_sessions_end
         from irportal.workflow.console.dashboard import may_view_some_kind, register_panels
 
-        register_action("workflow.step_change", "Changed an approval step")
-        register_action("calendar.feed_create", "Made a private calendar address")
-        register_action("calendar.feed_revoke", "Revoked a private calendar address")
+        register_action("workflow.step_change", _("Changed an approval step"))
+        register_action("calendar.feed_create", _("Made a private calendar address"))
+        register_action("calendar.feed_revoke", _("Revoked a private calendar address"))
 
         sessions.sessions_ended.connect(revoke_feed_when_sessions_end, dispatch_uid="calendar_feed_revoke")
         # The private calendar feed's address is its key: never written to a log.
@@ -33,7 +34,9 @@ class WorkflowConfig(AppConfig):
         )
         register_panels()
         company_demo.register_own_published("workflow", workflow_demo.own_published)
-        navigation.register(navigation.NavItem("Calendar", "console:calendar", order=25, shown_to=may_view_some_kind))
         navigation.register(
-            navigation.NavItem("Approval steps", "workflow:steps", "workflow.change_approvalstep", order=85)
+            navigation.NavItem(_("Calendar"), "console:calendar", order=25, shown_to=may_view_some_kind)
+        )
+        navigation.register(
+            navigation.NavItem(_("Approval steps"), "workflow:steps", "workflow.change_approvalstep", order=85)
         )

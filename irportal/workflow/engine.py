@@ -23,10 +23,12 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irportal.accounts import stepup
-from irportal.accounts.roles import roles_of
+from irportal.accounts.roles import role_label, roles_of
 from irportal.audit import insiders
 from irportal.audit.models import AuditEntry, object_type_of
 from irportal.audit.registry import register_action
@@ -51,9 +53,17 @@ SWEEP_BATCH = 500
 
 
 class WorkflowError(Exception):
-    """A transition that cannot happen; the message is written for the person who tried."""
+    """A transition that cannot happen; the message is written for the person who tried.
+
+    The engine's messages are lazy: read in the language of whoever reads them, and written to the audit log
+    in the primary language (``record_denial``).
+    """
 
     status_code = 400
+
+    @property
+    def message(self):
+        return self.args[0] if self.args else ""
 
 
 class TransitionNotAllowed(WorkflowError):
@@ -75,8 +85,10 @@ class UnacknowledgedWarnings(TransitionNotAllowed):
 
     def __init__(self, warnings: list[Check]):
         super().__init__(
-            "Acknowledge each warning before approving; not acknowledged: "
-            + "; ".join(check.message for check in warnings)
+            format_lazy(
+                _("Acknowledge each warning before approving; not acknowledged: {warnings}"),
+                warnings=_joined(check.message for check in warnings),
+            )
         )
         self.warnings = warnings
 
@@ -87,8 +99,20 @@ class EditConflict(WorkflowError):
     status_code = 409
 
     def __init__(self, item):
-        super().__init__(f"Revision {item.version} was saved by {item.last_edited_by} while you were editing.")
+        super().__init__(
+            format_lazy(
+                _("Revision {number} was saved by {person} while you were editing."),
+                number=item.version,
+                person=item.last_edited_by,
+            )
+        )
         self.item = item
+
+
+def _joined(messages) -> str:
+    """Messages (lazy or not) joined with "; ", itself lazy: read in the reader's language."""
+    messages = list(messages)
+    return format_lazy("; ".join("{}" for _message in messages), *messages)
 
 
 @dataclass(frozen=True)
@@ -116,6 +140,17 @@ class WorkflowSpec:
     def action(self, transition: str) -> str:
         return f"{self.kind}.{transition}"
 
+    @property
+    def noun(self) -> str:
+        """The kind as people read it (the model's ``verbose_name``, e.g. "release")."""
+        return self.model._meta.verbose_name
+
+    @property
+    def a_noun(self):
+        """The kind with its article ("a release", "an event"); in French the noun alone."""
+        article = _("an {kind}") if self.kind[0] in "aeiou" else _("a {kind}")
+        return format_lazy(article, kind=self.noun)
+
 
 @dataclass(frozen=True)
 class Member:
@@ -126,7 +161,7 @@ class Member:
 
     @property
     def label(self) -> str:
-        return f"{self.spec.kind.capitalize()} “{self.item}”"
+        return format_lazy(_("{kind} “{title}”"), kind=capfirst(self.spec.noun), title=self.item)
 
 
 _SPECS: dict[str, WorkflowSpec] = {}
@@ -134,19 +169,19 @@ _SPECS: dict[str, WorkflowSpec] = {}
 
 # How the audit log names each transition of a kind: a phrase about the item, whoever made it.
 AUDIT_LABELS = {
-    "create": "{Kind} created",
-    "edit": "{Kind} edited",
-    "restore": "{Kind} restored to an earlier revision",
-    "upload": "File added to {a_kind}",
-    "comment": "Comment on {a_kind}",
-    "access": "{Kind} opened (unpublished)",
-    "submit": "{Kind} submitted for review",
-    "request_changes": "Changes requested on {a_kind}",
-    "approve": "{Kind} approved",
-    "schedule": "{Kind} scheduled",
-    "publish": "{Kind} published",
-    "withdraw": "{Kind} withdrawn",
-    "recall": "{Kind} taken back to draft",
+    "create": _("{Kind} created"),
+    "edit": _("{Kind} edited"),
+    "restore": _("{Kind} restored to an earlier revision"),
+    "upload": _("File added to {a_kind}"),
+    "comment": _("Comment on {a_kind}"),
+    "access": _("{Kind} opened (unpublished)"),
+    "submit": _("{Kind} submitted for review"),
+    "request_changes": _("Changes requested on {a_kind}"),
+    "approve": _("{Kind} approved"),
+    "schedule": _("{Kind} scheduled"),
+    "publish": _("{Kind} published"),
+    "withdraw": _("{Kind} withdrawn"),
+    "recall": _("{Kind} taken back to draft"),
 }
 
 
@@ -154,8 +189,7 @@ def register(spec: WorkflowSpec) -> WorkflowSpec:
     """Make a kind of item known to the workflow: its audit action names and its insider lists."""
     _SPECS[spec.kind] = spec
     for transition, label in AUDIT_LABELS.items():
-        a_kind = f"{'an' if spec.kind[0] in 'aeiou' else 'a'} {spec.kind}"
-        register_action(spec.action(transition), label.format(Kind=spec.kind.capitalize(), a_kind=a_kind))
+        register_action(spec.action(transition), format_lazy(label, Kind=capfirst(spec.noun), a_kind=spec.a_noun))
     insiders.register_source(
         f"{spec.model._meta.app_label}.{spec.model._meta.model_name}",
         action_prefix=spec.kind,
@@ -287,7 +321,7 @@ def _each_member(spec: WorkflowSpec, item, change: Callable[[Member], object]) -
             try:
                 change(member)
             except WorkflowError as exc:
-                exc.args = (f"{member.label}: {exc}",)
+                exc.args = (format_lazy(_("{member}: {reason}"), member=member.label, reason=exc.message),)
                 raise
     finally:
         _TOGETHER.reset(token)
@@ -363,47 +397,92 @@ class ReviewFacts:
         return {step for review_round, step in self._approved.get(item.pk, set()) if review_round == item.review_round}
 
 
+# The permission verbs as they follow "Your role does not allow you to"; a verb not named here reads as it is.
+_VERBS = {
+    "add": pgettext_lazy("Your role does not allow you to …", "add"),
+    "change": pgettext_lazy("Your role does not allow you to …", "change"),
+    "view": pgettext_lazy("Your role does not allow you to …", "view"),
+    "submit": pgettext_lazy("Your role does not allow you to …", "submit"),
+    "review": pgettext_lazy("Your role does not allow you to …", "review"),
+    "publish": pgettext_lazy("Your role does not allow you to …", "publish"),
+    "withdraw": pgettext_lazy("Your role does not allow you to …", "withdraw"),
+    "cancel": pgettext_lazy("Your role does not allow you to …", "cancel"),
+}
+# Each state as it follows "This release is".
+STATE_PREDICATES = {
+    State.DRAFT: pgettext_lazy("This release is …", "draft"),
+    State.IN_REVIEW: pgettext_lazy("This release is …", "in review"),
+    State.APPROVED: pgettext_lazy("This release is …", "approved"),
+    State.PUBLISHED: pgettext_lazy("This release is …", "published"),
+    State.WITHDRAWN: pgettext_lazy("This release is …", "withdrawn"),
+}
+# What a transition does to an item, as it follows "it cannot be".
+_DOINGS = {
+    "submit": pgettext_lazy("it cannot be … now", "submitted for review"),
+    "review": pgettext_lazy("it cannot be … now", "reviewed"),
+    "publish": pgettext_lazy("it cannot be … now", "published or scheduled"),
+}
+
+
 def _require_perm(spec, actor, verb):
     if actor is None or not actor.is_authenticated or not actor.has_perm(spec.perm(verb)):
-        raise WorkflowPermissionDenied(f"Your role does not allow you to {verb} a {spec.kind}.")
+        raise WorkflowPermissionDenied(
+            format_lazy(
+                _("Your role does not allow you to {verb} {a_kind}."), verb=_VERBS.get(verb, verb), a_kind=spec.a_noun
+            )
+        )
 
 
 def _require_state(spec, item, *states, doing):
     if item.status not in states:
         raise TransitionNotAllowed(
-            f"This {spec.kind} is {item.get_status_display().lower()}; it cannot be {doing} now."
+            format_lazy(
+                _("This {kind} is {state}; it cannot be {doing} now."),
+                kind=spec.noun,
+                state=STATE_PREDICATES.get(item.status, item.status),
+                doing=_DOINGS[doing],
+            )
         )
 
 
 def _check_submit(spec, item, actor, facts):
     _require_perm(spec, actor, "submit")
-    _require_state(spec, item, State.DRAFT, doing="submitted for review")
+    _require_state(spec, item, State.DRAFT, doing="submit")
     if not facts.chain:
-        raise TransitionNotAllowed("No approval step is configured; ask an IR Admin to set one up.")
+        raise TransitionNotAllowed(_("No approval step is configured; ask an IR Admin to set one up."))
 
 
 def _check_review(spec, item, actor, facts):
     """Shared by approve and request changes: the current step's group, and never one's own work."""
     _require_perm(spec, actor, "review")
-    _require_state(spec, item, State.IN_REVIEW, doing="reviewed")
+    _require_state(spec, item, State.IN_REVIEW, doing="review")
     step = item.current_step
     if step is None or step.group_id not in facts.group_ids:
-        raise WorkflowPermissionDenied(f"Only members of {step.group.name if step else 'the step'} review this step.")
+        if step is None:
+            raise WorkflowPermissionDenied(_("Only members of the step review this step."))
+        raise WorkflowPermissionDenied(
+            format_lazy(_("Only members of {group} review this step."), group=role_label(step.group.name))
+        )
     if actor.pk in facts.authors_since_publication(item):
         raise WorkflowPermissionDenied(
-            f"You created this {spec.kind} or edited it since it was last published; someone else must review it."
+            format_lazy(
+                _("You created this {kind} or edited it since it was last published; someone else must review it."),
+                kind=spec.noun,
+            )
         )
 
 
 def _check_approve(spec, item, actor, facts):
     _check_review(spec, item, actor, facts)
     if facts.approved_steps(item) - {item.current_step_id}:
-        raise WorkflowPermissionDenied("You approved an earlier step of this review; another person approves this one.")
+        raise WorkflowPermissionDenied(
+            _("You approved an earlier step of this review; another person approves this one.")
+        )
 
 
 def _check_publish(spec, item, actor, facts):
     _require_perm(spec, actor, "publish")
-    _require_state(spec, item, State.APPROVED, doing="published or scheduled")
+    _require_state(spec, item, State.APPROVED, doing="publish")
 
 
 def _embargo_passed(item) -> bool:
@@ -415,15 +494,20 @@ def _check_schedule(spec, item, actor, facts):
     _check_publish(spec, item, actor, facts)
     if _embargo_passed(item):
         raise TransitionNotAllowed(
-            f"This {spec.kind} has been public since its embargo passed; it can no longer be rescheduled. "
-            "Withdraw it if it must come down."
+            format_lazy(
+                _(
+                    "This {kind} has been public since its embargo passed; it can no longer be rescheduled. "
+                    "Withdraw it if it must come down."
+                ),
+                kind=spec.noun,
+            )
         )
 
 
 def _check_withdraw(spec, item, actor, facts):
     _require_perm(spec, actor, "withdraw")
     if not item.is_live and not _embargo_passed(item):
-        raise TransitionNotAllowed(f"Only a published {spec.kind} can be withdrawn.")
+        raise TransitionNotAllowed(format_lazy(_("Only a published {kind} can be withdrawn."), kind=spec.noun))
 
 
 _CHECKS = {
@@ -519,7 +603,7 @@ def require_step_up(spec: WorkflowSpec, *, actor, step_up: dict | None, action: 
     try:
         return _require_step_up(spec, actor, step_up)
     except WorkflowPermissionDenied as exc:
-        record_denial(spec, pk=pk, actor=actor, transition=action, reason=str(exc))
+        record_denial(spec, pk=pk, actor=actor, transition=action, reason=exc.message)
         raise
 
 
@@ -532,6 +616,7 @@ def _approvals_of(spec, pks):
 
 
 def record_denial(spec: WorkflowSpec, *, pk, actor, transition: str, reason: str) -> None:
+    """A refusal into the audit log; a lazy ``reason`` (the engine's messages) is written in the primary language."""
     audit_record(
         action="security.permission_denied",
         actor=actor,
@@ -548,7 +633,7 @@ def require_permission(spec: WorkflowSpec, *, actor, verb: str, pk=None) -> None
         if verb == "change" and pk is not None and (item := spec.model.objects.filter(pk=pk).first()) is not None:
             _check_guards(spec, item, "edit")
     except WorkflowPermissionDenied as exc:
-        record_denial(spec, pk=pk, actor=actor, transition=verb, reason=str(exc))
+        record_denial(spec, pk=pk, actor=actor, transition=verb, reason=exc.message)
         raise
 
 
@@ -578,7 +663,7 @@ def _perform(spec, *, pk, actor, transition, apply, each_member=None):
                 _hold_together(spec, item)
             return item
     except WorkflowPermissionDenied as exc:
-        record_denial(spec, pk=pk, actor=actor, transition=transition, reason=str(exc))
+        record_denial(spec, pk=pk, actor=actor, transition=transition, reason=exc.message)
         raise
 
 
@@ -628,7 +713,7 @@ def submit(spec: WorkflowSpec, *, pk: int, actor, comment: str = ""):
 
 def request_changes(spec: WorkflowSpec, *, pk: int, actor, comment: str):
     if not comment.strip():
-        raise WorkflowError("Say what needs to change: a comment is required.")
+        raise WorkflowError(_("Say what needs to change: a comment is required."))
 
     def apply(item):
         step = item.current_step
@@ -684,14 +769,21 @@ def approve(
             expected_hash is not None and expected_hash != revision.content_hash
         ):
             raise TransitionNotAllowed(
-                f"This {spec.kind} changed since you opened it (you saw revision {expected_revision}; it is now at "
-                f"revision {revision.number}). Nothing was approved: open it again and review what it says now."
+                format_lazy(
+                    _(
+                        "This {kind} changed since you opened it (you saw revision {seen}; it is now at revision "
+                        "{number}). Nothing was approved: open it again and review what it says now."
+                    ),
+                    kind=spec.noun,
+                    seen=expected_revision,
+                    number=revision.number,
+                )
             )
         member = Member(spec, item)
         checks = checks_for_member(member, publish_at) if as_member else checks_for(spec, item, publish_at)
         blockers = [check.message for check in checks if check.blocking]
         if blockers:
-            raise TransitionNotAllowed("Cannot approve yet: " + "; ".join(blockers))
+            raise TransitionNotAllowed(format_lazy(_("Cannot approve yet: {blockers}"), blockers=_joined(blockers)))
         warnings = [check for check in checks if not check.blocking]
         unacknowledged = [check for check in warnings if check.code not in set(acknowledged)]
         if unacknowledged:
@@ -758,7 +850,7 @@ def schedule(
     """Set (or move) an approved item's embargo. ``published_now``: the "Publish now" of an item its gate
     holds (see ``publish``), recorded as the schedule it is."""
     if publish_at is None:
-        raise WorkflowError("Give the date and time from which the release may be public.")
+        raise WorkflowError(_("Give the date and time from which the release may be public."))
 
     def apply(item):
         evidence = _require_step_up(spec, actor, step_up)
@@ -833,7 +925,7 @@ def publish(spec: WorkflowSpec, *, pk: int, actor, step_up: dict | None = None):
 
 def withdraw(spec: WorkflowSpec, *, pk: int, actor, reason: str, step_up: dict | None = None):
     if not reason.strip():
-        raise WorkflowError("Give the reason for the withdrawal: it is kept with the record.")
+        raise WorkflowError(_("Give the reason for the withdrawal: it is kept with the record."))
 
     def apply(item):
         evidence = _require_step_up(spec, actor, step_up)
@@ -1043,7 +1135,7 @@ def working_revision_saved(item, *, actor) -> dict:
     approved. Returns the state change for the edit's audit entry.
     """
     if item.status == State.WITHDRAWN:
-        raise TransitionNotAllowed("A withdrawn item is kept as it was; it cannot be edited.")
+        raise TransitionNotAllowed(_("A withdrawn item is kept as it was; it cannot be edited."))
     spec = next(spec for spec in _SPECS.values() if isinstance(item, spec.model))
     _check_guards(spec, item, "edit")  # the services asked before their transaction, where a refusal is audited
     if _embargo_passed(item):
@@ -1116,11 +1208,14 @@ def add_comment(spec: WorkflowSpec, *, pk: int, actor, body: str) -> Comment:
     """Comments are part of the review: authors (submit) and reviewers (review) write them. Compliance
     reviewers and IR Admins read them; their questions go to the team outside the record."""
     if not may_comment(spec, actor):
-        reason = f"Your role does not allow you to comment on a {spec.kind}: its authors and reviewers comment."
+        reason = format_lazy(
+            _("Your role does not allow you to comment on {a_kind}: its authors and reviewers comment."),
+            a_kind=spec.a_noun,
+        )
         record_denial(spec, pk=pk, actor=actor, transition="comment", reason=reason)
         raise WorkflowPermissionDenied(reason)
     if not body.strip():
-        raise WorkflowError("Write something first: the comment is empty.")
+        raise WorkflowError(_("Write something first: the comment is empty."))
     with transaction.atomic():
         item = spec.model.objects.get(pk=pk)
         comment = Comment.objects.create(

@@ -14,16 +14,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irportal.audit.chain import canonical_json
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", pgettext_lazy("workflow state", "Draft")
+    IN_REVIEW = "in_review", pgettext_lazy("workflow state", "In review")
+    APPROVED = "approved", pgettext_lazy("workflow state", "Approved")
+    PUBLISHED = "published", pgettext_lazy("workflow state", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("workflow state", "Withdrawn")
 
 
 class ApprovalStep(models.Model):
@@ -79,7 +81,7 @@ class WorkflowItem(models.Model):
 
     status = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     publish_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="The embargo: public from this moment once approved."
+        null=True, blank=True, db_index=True, help_text=_("The embargo: public from this moment once approved.")
     )
     current_step = models.ForeignKey(ApprovalStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     review_round = models.PositiveIntegerField(default=0, editable=False)
@@ -242,10 +244,10 @@ class Publication(_ItemRecord):
 
 class Comment(_ItemRecord):
     class Kind(models.TextChoices):
-        COMMENT = "comment", "Comment"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMMENT = "comment", pgettext_lazy("kind of comment", "Comment")
+        CHANGES_REQUESTED = "changes_requested", pgettext_lazy("kind of comment", "Changes requested")
+        APPROVED = "approved", pgettext_lazy("kind of comment", "Approved")
+        WITHDRAWN = "withdrawn", pgettext_lazy("kind of comment", "Withdrawn")
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView
 
 from irportal.accounts import stepup
@@ -39,7 +41,7 @@ class ApprovalStepFormView(StaffPermissionMixin, FormView):
         try:
             step_up = stepup.evidence(self.request)
         except stepup.StepUpRequired as required:
-            return stepup.challenge(self.request, required, action="Change the approval steps")
+            return stepup.challenge(self.request, required, action=gettext_lazy("Change the approval steps"))
         evidence = stepup.require_or_deny(self.request.user, step_up, action="change approval steps")
         with transaction.atomic():
             before = (
@@ -55,5 +57,5 @@ class ApprovalStepFormView(StaffPermissionMixin, FormView):
                 changes=diff_fields(before, model_to_dict(step, fields=STEP_FIELDS)),
                 data={"step_up": evidence} if evidence else None,
             )
-        messages.success(self.request, f"Approval step “{step.name}” was saved.")
+        messages.success(self.request, _("Approval step “%(name)s” was saved.") % {"name": step.name})
         return redirect("workflow:steps")

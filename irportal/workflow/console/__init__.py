@@ -30,6 +30,7 @@ from django import forms
 from django.db import models
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from irportal.accounts import navigation
 from irportal.workflow import languages
@@ -220,7 +221,7 @@ def register(kind: Kind) -> Kind:
     languages.register_form(kind.workflow, kind.form_class)
     navigation.register(
         navigation.NavItem(
-            kind.label_plural.capitalize(),
+            capfirst(kind.label_plural),
             "console:list",
             kind.perm("view"),
             order=kind.nav_order,

@@ -18,7 +18,9 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 from django.views.generic import TemplateView
 from icalendar import Calendar
@@ -33,10 +35,10 @@ from irportal.workflow.models import CalendarFeed
 FEED_PAST = timedelta(days=31)
 FEED_AHEAD = timedelta(days=183)
 ENTRY_LABELS = {
-    "embargo": "Embargo lifts",
-    "event": "Event",
-    "replay_opens": "Replay opens",
-    "replay_closes": "Replay closes",
+    "embargo": gettext_lazy("Embargo lifts"),
+    "event": gettext_lazy("Event"),
+    "replay_opens": gettext_lazy("Replay opens"),
+    "replay_closes": gettext_lazy("Replay closes"),
 }
 
 
@@ -67,9 +69,9 @@ class CalendarView(SignedInMixin, TemplateView):
                 first = month.replace(day=1)
                 days, view = None, "month"
         except (ValueError, OverflowError):  # OverflowError: a week at the end of year 9999
-            return HttpResponse("Give the month as YYYY-MM or the week as YYYY-Www.", status=400)
+            return HttpResponse(_("Give the month as YYYY-MM or the week as YYYY-Www."), status=400)
         if not 1900 <= first.year <= 9000:
-            return HttpResponse("Give a date between 1900 and 9000.", status=400)
+            return HttpResponse(_("Give a date between 1900 and 9000."), status=400)
         if view == "month":
             weeks = month_grid.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
             days = [day for week in weeks for day in week]
@@ -84,7 +86,7 @@ class CalendarView(SignedInMixin, TemplateView):
             [
                 {
                     "day": day,
-                    "label": f"{day:%a %b} {day.day}" if view == "week" else f"{day:%a}",
+                    "label": _day_label(day, view),
                     "in_range": view == "week" or day.month == first.month,
                     "entries": by_day.get(day, []),
                 }
@@ -94,7 +96,7 @@ class CalendarView(SignedInMixin, TemplateView):
         ]
         context = self.get_context_data(
             view=view,
-            heading=f"week of {first:%B} {first.day}, {first.year}" if view == "week" else f"{first:%B %Y}",
+            heading=_heading(first, view),
             month=f"{first:%Y-%m}",
             grid=grid,
             today=today,
@@ -108,9 +110,23 @@ class CalendarView(SignedInMixin, TemplateView):
 
     def _record_access(self, pairs):
         """The calendar names unpublished items: each is an insider read."""
-        for kind in {kind for kind, _ in pairs}:
+        for kind in {kind for kind, _entry in pairs}:
             items = [entry.item for each, entry in pairs if each is kind and entry.item is not None]
             engine.record_access_many(kind.workflow, items=items, actor=self.request.user, view="calendar")
+
+
+def _day_label(day: date, view: str) -> str:
+    """A column's head: "Mon Dec 7" in a week, "Mon" in a month, in the reader's language (Django's date format)."""
+    if view == "week":
+        return dateformat.format(day, pgettext("a day's column in the calendar's week (Django date format)", "D M j"))
+    return dateformat.format(day, "D")
+
+
+def _heading(first: date, view: str) -> str:
+    if view == "week":
+        written = dateformat.format(first, pgettext("the first day in 'week of …' (Django date format)", "F j, Y"))
+        return _("week of %(date)s") % {"date": written}
+    return dateformat.format(first, pgettext("the calendar's month (Django date format)", "F Y"))
 
 
 def _instant(day: date) -> datetime:
@@ -132,7 +148,7 @@ class CalendarFeedManageView(SignedInMixin, View):
     def post(self, request):
         action = request.POST.get("action")
         if action not in {"create", "revoke"}:
-            return HttpResponse("Say create or revoke.", status=400)
+            return HttpResponse(_("Say create or revoke."), status=400)
         with transaction.atomic():
             existed = CalendarFeed.objects.filter(user=request.user).delete()[0] > 0
             token = None
@@ -148,9 +164,11 @@ class CalendarFeedManageView(SignedInMixin, View):
                 )
         if token:
             url = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
-            messages.success(request, f"Your private calendar address (shown once; keep it secret): {url}")
+            messages.success(
+                request, _("Your private calendar address (shown once; keep it secret): %(url)s") % {"url": url}
+            )
         else:
-            messages.success(request, "Your private calendar address no longer works.")
+            messages.success(request, _("Your private calendar address no longer works."))
         return redirect("console:calendar")
 
 

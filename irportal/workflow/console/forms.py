@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from company.forms import CompanyDateTimeField
 from irportal.forms import CleanTextMixin, ShownRevisionForm
@@ -16,35 +17,38 @@ from irportal.workflow.models import State
 class ItemFilter(django_filters.FilterSet):
     """Search, state, author, date of the last change and sort: the same for every kind."""
 
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.ChoiceFilter(choices=State.choices, empty_label="Any state", label="State")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=State.choices, empty_label=_("Any state"), label=_("State"))
     author = django_filters.ModelChoiceFilter(
-        field_name="created_by", queryset=get_user_model().objects.none(), empty_label="Any author", label="Author"
+        field_name="created_by",
+        queryset=get_user_model().objects.none(),
+        empty_label=_("Any author"),
+        label=_("Author"),
     )
     changed_from = django_filters.DateFilter(
         field_name="updated_at",
         lookup_expr="date__gte",
-        label="Changed on or after",
+        label=_("Changed on or after"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     changed_to = django_filters.DateFilter(
         field_name="updated_at",
         lookup_expr="date__lte",
-        label="Changed on or before",
+        label=_("Changed on or before"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     ordering = django_filters.OrderingFilter(
         fields=(("updated_at", "changed"), ("publish_at", "embargo"), ("created_at", "created")),
         # Each order once, in words; no choice repeats the default (the last change, newest first).
         choices=[
-            ("changed", "Last change, oldest first"),
-            ("embargo", "Embargo, soonest first"),
-            ("-embargo", "Embargo, latest first"),
-            ("-created", "Created, newest first"),
-            ("created", "Created, oldest first"),
+            ("changed", _("Last change, oldest first")),
+            ("embargo", _("Embargo, soonest first")),
+            ("-embargo", _("Embargo, latest first")),
+            ("-created", _("Created, newest first")),
+            ("created", _("Created, oldest first")),
         ],
-        label="Sort by",
-        empty_label="Last change, newest first",
+        label=_("Sort by"),
+        empty_label=_("Last change, newest first"),
     )
 
     def __init__(self, data=None, *args, kind, **kwargs):
@@ -77,7 +81,7 @@ class TransitionForm(ShownRevisionForm):
     approve) the revision the approver was shown."""
 
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
-    publish_at = CompanyDateTimeField(required=False, label="Publish at (embargo)")
+    publish_at = CompanyDateTimeField(required=False, label=_("Publish at (embargo)"))
     reason = forms.CharField(required=False, max_length=2000)
     acknowledge = forms.Field(required=False, widget=forms.MultipleHiddenInput)
 
@@ -87,7 +91,7 @@ class TransitionForm(ShownRevisionForm):
 
 
 class CommentForm(CleanTextMixin, forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=5000)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Comment"), max_length=5000)
 
 
 class TranslationForm(CleanTextMixin, forms.Form):

@@ -13,6 +13,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -24,7 +27,7 @@ from irportal.workflow import engine, languages
 from irportal.workflow.console import kind_for_slug
 from irportal.workflow.console.diff import revision_diff
 from irportal.workflow.console.forms import CommentForm, ItemFilter, TransitionForm, translation_forms
-from irportal.workflow.engine import EditConflict, WorkflowError
+from irportal.workflow.engine import STATE_PREDICATES, EditConflict, WorkflowError
 from irportal.workflow.models import State
 
 PAGE_SIZE = 50
@@ -147,7 +150,7 @@ class CreateView(FormViewMixin, KindMixin, TemplateView):
             item = self.kind.create(actor=request.user, form=form, **self.saved_translations(translations))
         except WorkflowError as exc:
             return refused(request, exc, self.kind.url("list"))
-        messages.success(request, f"The {self.kind.label} was saved as a draft.")
+        messages.success(request, _("The %(kind)s was saved as a draft.") % {"kind": self.kind.label})
         return redirect(self.kind.url("detail", item))
 
 
@@ -165,7 +168,9 @@ class EditView(FormViewMixin, ItemMixin, TemplateView):
             base_version = int(request.POST.get("base_version", ""))
         except ValueError:
             return refused(
-                request, WorkflowError("The form is missing the revision it was opened on; open it again."), self.back()
+                request,
+                WorkflowError(_("The form is missing the revision it was opened on; open it again.")),
+                self.back(),
             )
         if not all([each.is_valid() for each in [form, *translations]]):
             return self.render_form(form, translations, base_version=base_version)
@@ -181,7 +186,7 @@ class EditView(FormViewMixin, ItemMixin, TemplateView):
             return self.conflict(form, translations, conflict, base_version)
         except WorkflowError as exc:
             return refused(request, exc, self.back())
-        messages.success(request, "Your changes were saved as a new revision.")
+        messages.success(request, _("Your changes were saved as a new revision."))
         return redirect(self.back())
 
     def conflict(self, form, translations, conflict: EditConflict, base_version: int):
@@ -291,7 +296,7 @@ class HistoryView(ItemMixin, TemplateView):
             older, newer = numbers[int(a)], numbers[int(b)]
             context.update(a=older, b=newer, changes=revision_diff(older.content, newer.content, self.kind))
         elif a or b:
-            context["diff_error"] = f"Pick two revisions of this {self.kind.label} to compare."
+            context["diff_error"] = _("Pick two revisions of this %(kind)s to compare.") % {"kind": self.kind.label}
         return context
 
 
@@ -306,7 +311,9 @@ class RestoreView(ItemMixin, View):
             self.kind.restore(actor=request.user, item=self.item, number=number)
         except WorkflowError as exc:
             return refused(request, exc, self.back())
-        messages.success(request, f"Revision {number} is the working copy again, as a new revision.")
+        messages.success(
+            request, _("Revision %(number)s is the working copy again, as a new revision.") % {"number": number}
+        )
         return redirect(self.back())
 
 
@@ -336,23 +343,27 @@ def _perform(spec, transition: str, *, pk: int, actor, data: dict, step_up: dict
 
 
 # Actions that publish in the company's name: a fresh second factor first (irportal/accounts/stepup.py).
+# Lazy: the step-up page reads them in the person's language, the audit log in the primary one.
 STEP_UP = {
-    "approve": "Approve this {}",
-    "schedule": "Schedule this {}",
-    "publish": "Publish this {} now",
-    "withdraw": "Withdraw this {}",
+    "approve": gettext_lazy("Approve this {kind}"),
+    "schedule": gettext_lazy("Schedule this {kind}"),
+    "publish": gettext_lazy("Publish this {kind} now"),
+    "withdraw": gettext_lazy("Withdraw this {kind}"),
 }
 
 
 def transition_message(kind, item) -> str:
     """What the person who acted reads next: the new state, and for an approval whether and when it goes public
     (for an item its kind's gate holds, the gate's own sentence says when: ``item.transition_notes``)."""
-    message = f"The {kind.label} is now {item.get_status_display().lower()}."
+    message = _("The %(kind)s is now %(state)s.") % {"kind": kind.label, "state": STATE_PREDICATES[item.status]}
     if item.status == State.APPROVED and item.publish_at is None:
-        message += " It is not public: schedule it or publish it now."
+        message += " " + _("It is not public: schedule it or publish it now.")
     elif item.status == State.APPROVED and item.publish_at > timezone.now() and not item.held:
         local = timezone.localtime(item.publish_at)
-        message += f" It goes public at {datetime_text(local)} ({utc_datetime(item.publish_at)})."
+        message += " " + _("It goes public at %(when)s (%(utc)s).") % {
+            "when": datetime_text(local),
+            "utc": utc_datetime(item.publish_at),
+        }
     return message + "".join(f" {note}" for note in getattr(item, "transition_notes", ()))
 
 
@@ -370,18 +381,21 @@ class TransitionView(ItemMixin, View):
         form = TransitionForm(request.POST)
         if not form.is_valid():
             errors = "; ".join(f"{error}" for field in form.errors.values() for error in field)
-            return refused(request, WorkflowError(f"Nothing was changed: {errors}"), self.back())
+            return refused(
+                request, WorkflowError(_("Nothing was changed: %(errors)s") % {"errors": errors}), self.back()
+            )
         step_up = None
         if transition in STEP_UP and transition in engine.allowed_transitions(
             self.kind.workflow, self.item, request.user
         ):
             if transition == "approve" and not form.has_shown_revision():
-                message = "Nothing was changed: the form does not say which revision you reviewed; open it again."
+                message = _("Nothing was changed: the form does not say which revision you reviewed; open it again.")
                 return refused(request, WorkflowError(message), self.back())
             try:
                 step_up = stepup.evidence(request)
             except stepup.StepUpRequired as required:
-                return stepup.challenge(request, required, action=STEP_UP[transition].format(self.kind.label))
+                action = format_lazy(STEP_UP[transition], kind=self.kind.label)
+                return stepup.challenge(request, required, action=action)
         try:
             item = _perform(
                 self.kind.workflow,
@@ -409,7 +423,7 @@ class CommentView(ItemMixin, View):
     def post(self, request, *args, **kwargs):
         form = CommentForm(request.POST)
         if not form.is_valid():
-            return refused(request, WorkflowError("Write something first: the comment is empty."), self.back())
+            return refused(request, WorkflowError(_("Write something first: the comment is empty.")), self.back())
         try:
             engine.add_comment(self.kind.workflow, pk=self.item.pk, actor=request.user, body=form.cleaned_data["body"])
         except WorkflowError as exc:

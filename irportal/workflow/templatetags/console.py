@@ -3,18 +3,19 @@
 from datetime import datetime
 
 from django import template
+from django.utils.translation import pgettext_lazy
 
 from company.templatetags.company_time import when
 
 register = template.Library()
 
 ACTION_LABELS = {
-    "submit": "Submit",
-    "request_changes": "Request changes",
-    "approve": "Approve",
-    "schedule": "Schedule",
-    "publish": "Publish",
-    "withdraw": "Withdraw",
+    "submit": pgettext_lazy("workflow action", "Submit"),
+    "request_changes": pgettext_lazy("workflow action", "Request changes"),
+    "approve": pgettext_lazy("workflow action", "Approve"),
+    "schedule": pgettext_lazy("workflow action", "Schedule"),
+    "publish": pgettext_lazy("workflow action", "Publish"),
+    "withdraw": pgettext_lazy("workflow action", "Withdraw"),
 }
 
 
