@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -17,33 +18,33 @@ class AccountsConfig(AppConfig):
         from irportal.ops.logs import secret_in_path
 
         for name, label in [
-            ("auth.login", "Signed in"),
-            ("auth.login_failed", "Failed sign-in"),
-            ("auth.logout", "Signed out"),
-            ("auth.password_change", "Changed password"),
-            ("auth.reauthenticate", "Gave password and second factor again"),
-            ("accounts.user_create", "Created user"),
-            ("accounts.user_update", "Changed user"),
-            ("accounts.roles_change", "Changed roles"),
-            ("accounts.link_create", "Made a link to choose a password"),
-            ("accounts.link_use", "Chose a password through a link"),
-            ("auth.session_end", "Ended a session"),
-            ("auth.sessions_end_all", "Ended sessions"),
-            ("auth.session_timeout", "Session timed out"),
-            ("mfa.enrol", "Added a second factor"),
-            ("mfa.verify", "Used a second factor"),
-            ("mfa.recovery_code_use", "Used a recovery code"),
-            ("mfa.recovery_codes_new", "Made new recovery codes"),
-            ("mfa.remove", "Removed a second factor"),
-            ("mfa.reset", "Reset a user's second factors"),
-            ("security.step_up_required", "Second factor asked for again (step-up)"),
+            ("auth.login", _("Signed in")),
+            ("auth.login_failed", _("Failed sign-in")),
+            ("auth.logout", _("Signed out")),
+            ("auth.password_change", _("Changed password")),
+            ("auth.reauthenticate", _("Gave password and second factor again")),
+            ("accounts.user_create", _("Created user")),
+            ("accounts.user_update", _("Changed user")),
+            ("accounts.roles_change", _("Changed roles")),
+            ("accounts.link_create", _("Made a link to choose a password")),
+            ("accounts.link_use", _("Chose a password through a link")),
+            ("auth.session_end", _("Ended a session")),
+            ("auth.sessions_end_all", _("Ended sessions")),
+            ("auth.session_timeout", _("Session timed out")),
+            ("mfa.enrol", _("Added a second factor")),
+            ("mfa.verify", _("Used a second factor")),
+            ("mfa.recovery_code_use", _("Used a recovery code")),
+            ("mfa.recovery_codes_new", _("Made new recovery codes")),
+            ("mfa.remove", _("Removed a second factor")),
+            ("mfa.reset", _("Reset a user's second factors")),
+            ("security.step_up_required", _("Second factor asked for again (step-up)")),
         ]:
             register_action(name, label)
         # Invitation and password links carry their token in the path: never written to a log.
         secret_in_path("/account/link/")
         # Hang the sync on django.contrib.auth's post_migrate, which every migrate and flush sends.
         post_migrate.connect(sync_roles, sender=apps.get_app_config("auth"), dispatch_uid="sync_roles")
-        navigation.register(navigation.NavItem("Users", "accounts:user_list", "auth.change_user", order=80))
+        navigation.register(navigation.NavItem(_("Users"), "accounts:user_list", "auth.change_user", order=80))
         # Compliance's panel: when the audit chain was last verified, and its last checkpoint.
         dashboard.register(
             dashboard.Panel(
@@ -54,4 +55,4 @@ class AccountsConfig(AppConfig):
                 order=5,
             )
         )
-        navigation.register(navigation.NavItem("Audit log", "audit:log", "audit.view_auditentry", order=70))
+        navigation.register(navigation.NavItem(_("Audit log"), "audit:log", "audit.view_auditentry", order=70))

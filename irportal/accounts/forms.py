@@ -4,19 +4,27 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from irportal.accounts import usernames
-from irportal.accounts.roles import IR_ADMIN, ROLES
+from irportal.accounts.roles import IR_ADMIN, ROLES, role_label
 from irportal.forms import CleanTextMixin
 
 User = get_user_model()
 
 
+class RolesField(forms.ModelMultipleChoiceField):
+    """The roles (groups) to tick, each shown by its name in the reader's language."""
+
+    def label_from_instance(self, obj):
+        return role_label(obj.name)
+
+
 def _roles_field() -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+    return RolesField(
         queryset=Group.objects.filter(name__in=ROLES).order_by("name"),
         to_field_name="name",
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="A user without a role can sign in but sees nothing.",
+        label=_("Roles"),
+        help_text=_("A user without a role can sign in but sees nothing."),
     )
 
 
@@ -58,8 +66,8 @@ class UserUpdateForm(CleanTextMixin, forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk == self.editor.pk:
             if not cleaned.get("is_active", True):
-                self.add_error("is_active", "You cannot deactivate your own account.")
+                self.add_error("is_active", _("You cannot deactivate your own account."))
             roles = {group.name for group in cleaned.get("roles") or []}
             if IR_ADMIN not in roles and self.editor.groups.filter(name=IR_ADMIN).exists():
-                self.add_error("roles", "You cannot remove your own IR Admin role; ask another IR Admin.")
+                self.add_error("roles", _("You cannot remove your own IR Admin role; ask another IR Admin."))
         return cleaned

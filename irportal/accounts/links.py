@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from irportal.accounts import sessions
 from irportal.accounts.models import AccountLink
@@ -50,9 +51,9 @@ LINK_TOKEN = "account_link_token"  # noqa: S105 - a session key's name
 SETUP_GRANTED_AT = "account_setup_granted_at"
 
 SUBJECTS = {
-    AccountLink.Purpose.INVITATION: "Your IR Portal account",
-    AccountLink.Purpose.PASSWORD_RESET: "Choose a new IR Portal password",
-    AccountLink.Purpose.FACTORS_RESET: "Your IR Portal sign-in factors were reset",
+    AccountLink.Purpose.INVITATION: gettext_lazy("Your IR Portal account"),
+    AccountLink.Purpose.PASSWORD_RESET: gettext_lazy("Choose a new IR Portal password"),
+    AccountLink.Purpose.FACTORS_RESET: gettext_lazy("Your IR Portal sign-in factors were reset"),
 }
 
 

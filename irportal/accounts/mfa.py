@@ -32,6 +32,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user, oath
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -45,7 +46,11 @@ from irportal.audit.services import audit_record
 TOTP = "totp"
 WEBAUTHN = "webauthn"
 RECOVERY_CODE = "recovery_code"
-FACTOR_LABELS = {TOTP: "authenticator app", WEBAUTHN: "passkey or security key", RECOVERY_CODE: "recovery code"}
+FACTOR_LABELS = {
+    TOTP: gettext_lazy("authenticator app"),
+    WEBAUTHN: gettext_lazy("passkey or security key"),
+    RECOVERY_CODE: gettext_lazy("recovery code"),
+}
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -148,7 +153,7 @@ def check_code(request, code: str, *, purpose: str):
             if (factor_of(device) == RECOVERY_CODE) != (len(code) > 6):
                 continue
             device = type(device).objects.select_for_update().get(pk=device.pk)
-            allowed, _ = device.verify_is_allowed()
+            allowed, _details = device.verify_is_allowed()
             if not allowed:
                 throttled = True
                 continue
@@ -161,8 +166,8 @@ def check_code(request, code: str, *, purpose: str):
         request=request,
     )
     if throttled:
-        raise CodeRefused("Too many wrong codes in a row: wait a few seconds, then try again.")
-    raise CodeRefused("That code is not right. Type the six digits your authenticator app shows now.")
+        raise CodeRefused(_("Too many wrong codes in a row: wait a few seconds, then try again."))
+    raise CodeRefused(_("That code is not right. Type the six digits your authenticator app shows now."))
 
 
 def new_totp_key() -> str:

@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
@@ -40,9 +41,9 @@ class AccountLink(models.Model):
     """
 
     class Purpose(models.TextChoices):
-        INVITATION = "invitation", "Invitation"
-        PASSWORD_RESET = "password_reset", "Password reset"
-        FACTORS_RESET = "factors_reset", "Second factors reset"
+        INVITATION = "invitation", _("Invitation")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        FACTORS_RESET = "factors_reset", _("Second factors reset")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_links")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 _ITEMS: dict[str, "NavItem"] = {}
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str  # lazily translated: the entry is registered once and read in each person's language
     url_name: str
     permission: str | None = None
     order: int = 50
@@ -58,4 +59,4 @@ def items_for(user, path: str = "") -> list[dict]:
 
 
 DASHBOARD = "accounts:console"
-register(NavItem("Dashboard", DASHBOARD, None, order=0))
+register(NavItem(_("Dashboard"), DASHBOARD, None, order=0))

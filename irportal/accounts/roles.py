@@ -5,13 +5,24 @@ A data migration creates the groups; after every ``migrate`` the
 app that adds permissions only has to ``grant`` them in its ``ready()``.
 Permissions are only ever added to a role by this sync, never removed: taking
 one away needs a data migration that says so.
+
+A role's name is the group's name, stored and read by operators' scripts: it
+stays as it is in every language; ``role_label`` is what people read.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 IR_AUTHOR = "IR Author"
 IR_APPROVER = "IR Approver"
 COMPLIANCE_REVIEWER = "Compliance Reviewer"
 IR_ADMIN = "IR Admin"
 ROLES = (IR_AUTHOR, IR_APPROVER, COMPLIANCE_REVIEWER, IR_ADMIN)
+_ROLE_LABELS = {
+    IR_AUTHOR: _("IR Author"),
+    IR_APPROVER: _("IR Approver"),
+    COMPLIANCE_REVIEWER: _("Compliance Reviewer"),
+    IR_ADMIN: _("IR Admin"),
+}
 
 # What each role may do, as ``app_label.codename``. The apps grant their own
 # permissions from ``AppConfig.ready()`` (``grant``); these are the ones of
@@ -78,3 +89,8 @@ def sync_roles(sender, apps=None, **kwargs) -> None:
 
 def roles_of(user) -> list[str]:
     return sorted(group.name for group in user.groups.all() if group.name in ROLES)
+
+
+def role_label(name: str) -> str:
+    """The role (group) ``name`` as people read it, in the active language; any other group's name as it is."""
+    return _ROLE_LABELS.get(name, name)

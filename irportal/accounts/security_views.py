@@ -9,7 +9,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -159,7 +161,7 @@ class TotpEnrolView(FactorChangeMixin, View):
         return key
 
     def render_form(self, error="", status=200):
-        device = TOTPDevice(user=self.request.user, key=self.key(), name="Authenticator app")
+        device = TOTPDevice(user=self.request.user, key=self.key(), name=_("Authenticator app"))
         uri = device.config_url
         secret = uri.split("secret=", 1)[1].split("&", 1)[0]
         context = {
@@ -199,7 +201,7 @@ class RecoveryCodesView(FactorChangeMixin, View):
 
     def post(self, request):
         if not mfa.has_factor(request.user):
-            raise Http404("Add a second factor first.")
+            raise Http404(_("Add a second factor first."))
         request.session[mfa.NEW_RECOVERY_CODES] = mfa.new_recovery_codes(request)
         return redirect("accounts:mfa_setup")
 
@@ -268,7 +270,11 @@ class SessionEndOthersView(ReauthForOthersMixin, View):
         )
         messages.success(
             request,
-            _("%(count)s other session(s) ended, and your private calendar address no longer works.")
+            ngettext(
+                "%(count)s other session(s) ended, and your private calendar address no longer works.",
+                "%(count)s other session(s) ended, and your private calendar address no longer works.",
+                ended,
+            )
             % {"count": ended},
         )
         return redirect("accounts:sessions")
@@ -283,7 +289,11 @@ class UserSessionsEndView(StaffPermissionMixin, View):
         user = get_object_or_404(User, pk=pk)
         keep = request.session.session_key if user.pk == request.user.pk else None
         ended = sessions.end_all(actor=request.user, user=user, keep=keep, reason="ended by an IR Admin")
-        messages.success(request, f"{ended} session{'s' if ended != 1 else ''} of {user.get_username()} ended.")
+        messages.success(
+            request,
+            ngettext("%(count)s session of %(username)s ended.", "%(count)s sessions of %(username)s ended.", ended)
+            % {"count": ended, "username": user.get_username()},
+        )
         return redirect("accounts:user_update", pk=pk)
 
 
@@ -315,12 +325,13 @@ class UserFactorsResetView(StaffPermissionMixin, View):
     def post(self, request, pk):
         user = get_object_or_404(User, pk=pk)
         if user.pk == request.user.pk:
-            messages.error(request, "Ask another IR Admin to reset your own factors.")
+            messages.error(request, _("Ask another IR Admin to reset your own factors."))
             return redirect("accounts:user_update", pk=pk)
         try:
             stepup.evidence(request)
         except stepup.StepUpRequired as required:
-            return stepup.challenge(request, required, action=f"Reset the second factors of {user.get_username()}")
+            action = format_lazy(gettext_lazy("Reset the second factors of {username}"), username=user.get_username())
+            return stepup.challenge(request, required, action=action)
         removed = services.user_factors_reset(actor=request.user, user=user)
         if user.email:
             told = _("they were sent a link by email to choose a new password and add a factor again.")
@@ -328,7 +339,11 @@ class UserFactorsResetView(StaffPermissionMixin, View):
             told = _("they have no email address: an operator can print them a link with manage.py account_link.")
         messages.success(
             request,
-            _("%(count)s factor(s) of %(username)s removed; their sessions were ended and %(told)s")
+            ngettext(
+                "%(count)s factor(s) of %(username)s removed; their sessions were ended and %(told)s",
+                "%(count)s factor(s) of %(username)s removed; their sessions were ended and %(told)s",
+                len(removed),
+            )
             % {"count": len(removed), "username": user.get_username(), "told": told},
         )
         return redirect("accounts:user_update", pk=pk)

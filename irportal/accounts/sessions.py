@@ -17,6 +17,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from irportal.accounts.models import UserSession
 from irportal.audit.context import current_context
@@ -137,12 +139,12 @@ _SYSTEMS = [
 
 
 def device_label(user_agent: str) -> str:
-    """A person's name for the browser and system in a User-Agent, e.g. "Firefox on Windows"."""
+    """A person's name for the browser and system in a User-Agent, e.g. "Firefox on Windows" (lazily translated)."""
     browser = next((name for name, pattern in _BROWSERS if re.search(pattern, user_agent)), "")
     system = next((name for name, pattern in _SYSTEMS if re.search(pattern, user_agent)), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "Unknown browser"
+        return format_lazy(_("{browser} on {system}"), browser=browser, system=system)
+    return browser or system or _("Unknown browser")
 
 
 def rekeyed(old_key: str | None, new_key: str | None) -> None:

@@ -6,7 +6,7 @@ before it calls the workflow::
     try:
         step_up = stepup.evidence(request)
     except stepup.StepUpRequired as required:
-        return stepup.challenge(request, required, action="Approve this release")
+        return stepup.challenge(request, required, action=gettext_lazy("Approve this release"))
     workflow.release_approve(..., step_up=step_up)
 
 ``evidence`` answers ``{"verified_at": ..., "factor": "totp" | "webauthn" |
@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from irportal.accounts import mfa
 from irportal.audit.services import audit_record
@@ -36,6 +37,8 @@ _NOT_CARRIED = {"csrfmiddlewaretoken", CODE_FIELD}
 
 
 class StepUpRequired(Exception):
+    """A fresh second factor is needed; ``message`` (lazy where it can be) says why, to the person and to the log."""
+
     def __init__(self, message: str = ""):
         super().__init__(message)
         self.message = message
@@ -77,11 +80,11 @@ def require(actor, step_up: dict | None) -> dict | None:
     """
     if step_up is None:
         if actor is not None and mfa.has_factor(actor):
-            raise StepUpRequired("Confirm with your second factor first: it was not checked recently.")
+            raise StepUpRequired(_("Confirm with your second factor first: it was not checked recently."))
         return None
     verified_at = datetime.fromisoformat(step_up["verified_at"])
     if timezone.now() - verified_at > timedelta(seconds=settings.MFA_STEP_UP_SECONDS):
-        raise StepUpRequired("Your second factor was checked too long ago; confirm with it again.")
+        raise StepUpRequired(_("Your second factor was checked too long ago; confirm with it again."))
     return {"verified_at": step_up["verified_at"], "factor": step_up["factor"]}
 
 

@@ -10,14 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, ListView, TemplateView
 
 from irportal.accounts import dashboard, mfa, services, sessions, stepup, throttle
 from irportal.accounts.forms import UserCreateForm, UserUpdateForm
 from irportal.accounts.middleware import CLEAR_SITE_DATA, mfa_exempt
-from irportal.accounts.roles import roles_of
+from irportal.accounts.roles import role_label, roles_of
 from irportal.audit.permissions import SignedInMixin, StaffPermissionMixin
 from irportal.audit.services import audit_record
 from irportal.ops.heartbeat import beat_status
@@ -131,7 +132,13 @@ class PasswordChangeView(SignedInMixin, auth_views.PasswordChangeView):
         audit_record(action="auth.password_change", actor=user, obj=user)
         ended = sessions.end_all(actor=user, user=user, keep=self.request.session.session_key, reason="password change")
         messages.success(
-            self.request, f"Your password was changed. {ended} other session{'s' if ended != 1 else ''} ended."
+            self.request,
+            ngettext(
+                "Your password was changed. %(count)s other session ended.",
+                "Your password was changed. %(count)s other sessions ended.",
+                ended,
+            )
+            % {"count": ended},
         )
         return response
 
@@ -144,7 +151,10 @@ class ConsoleView(SignedInMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, now = self.request.user, timezone.now()
         return super().get_context_data(
-            roles=roles_of(user), panels=dashboard.panels_for(user, now), beat=beat_status(now), **kwargs
+            roles=[role_label(role) for role in roles_of(user)],
+            panels=dashboard.panels_for(user, now),
+            beat=beat_status(now),
+            **kwargs,
         )
 
 
@@ -171,7 +181,8 @@ class UserCreateView(StaffPermissionMixin, FormView):
             try:
                 step_up = stepup.evidence(self.request)
             except stepup.StepUpRequired as required:
-                return stepup.challenge(self.request, required, action=f"Give {data['username']} their roles")
+                action = format_lazy(gettext_lazy("Give {username} their roles"), username=data["username"])
+                return stepup.challenge(self.request, required, action=action)
         user = services.user_create(
             actor=self.request.user,
             username=data["username"],
@@ -218,7 +229,9 @@ class UserUpdateView(StaffPermissionMixin, FormView):
             try:
                 step_up = stepup.evidence(self.request)
             except stepup.StepUpRequired as required:
-                action = f"Give {self.target.get_username()} a role or access again"
+                action = format_lazy(
+                    gettext_lazy("Give {username} a role or access again"), username=self.target.get_username()
+                )
                 return stepup.challenge(self.request, required, action=action)
         services.user_update(
             actor=self.request.user,
@@ -230,5 +243,5 @@ class UserUpdateView(StaffPermissionMixin, FormView):
             email=data["email"],
             is_active=data["is_active"],
         )
-        messages.success(self.request, f"User {self.target.username} was saved.")
+        messages.success(self.request, _("User %(username)s was saved.") % {"username": self.target.username})
         return redirect("accounts:user_list")

@@ -73,7 +73,7 @@ class BeginAuthenticationView(webauthn_views.BeginCredentialAuthenticationView):
         if not self.request.user.is_authenticated:
             raise exceptions.PasswordlessLoginDisabled()
         if throttle.locked(self.request, self.request.user.get_username()):
-            raise exceptions.OTPWebAuthnApiError(detail="Too many failed attempts: wait, then sign in again.")
+            raise exceptions.OTPWebAuthnApiError(detail=_("Too many failed attempts: wait, then sign in again."))
         super().check_can_authenticate()
 
 

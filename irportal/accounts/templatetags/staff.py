@@ -1,6 +1,7 @@
 from django import template
 
 from irportal.accounts import navigation
+from irportal.accounts.roles import role_label
 
 register = template.Library()
 
@@ -9,3 +10,6 @@ register = template.Library()
 def staff_navigation(context):
     request = context["request"]
     return navigation.items_for(request.user, request.path)
+
+
+register.filter("role_label", role_label)
