@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
 from irportal.accounts.roles import roles_of
@@ -51,13 +51,16 @@ def _heartbeats() -> dict[str, str]:
         statuses = [worker_status(now), beat_status(now)]
     except Exception:  # noqa: BLE001 - without the database nothing is known of them
         return {"worker": "unknown", "beat": "unknown"}
-    return {status.name: status.message for status in statuses}
+    with translation.override(settings.LANGUAGE_CODE):
+        return {status.name: str(status.message) for status in statuses}
 
 
 def _imports() -> dict[str, str]:
     """Each configured import from an outside service (EDGAR, prices): ``ok`` or why it is stale."""
     try:
-        return {state.name: state.message for state in imports.active_statuses(timezone.now())}
+        states = imports.active_statuses(timezone.now())
+        with translation.override(settings.LANGUAGE_CODE):
+            return {state.name: str(state.message) for state in states}
     except Exception:  # noqa: BLE001 - without the database nothing is known of them
         return {}
 

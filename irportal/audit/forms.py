@@ -5,11 +5,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from irportal.audit import registry
 from irportal.forms import CleanTextMixin
 
-OBJECT_TYPE = RegexValidator(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", "Use app.model, for example releases.release.")
+OBJECT_TYPE = RegexValidator(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", _("Use app.model, for example releases.release."))
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FILTER_FIELDS = ("actor", "action", "object_type", "object_id", "since", "until", "q")
 
@@ -30,13 +32,16 @@ def parse_utc(value: str, *, end_of_day: bool) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+DATE_FORMAT_ERROR = _("Enter a date as YYYY-MM-DD or a date and time as YYYY-MM-DD HH:MM (UTC).")
+
+
 class UTCDateTimeField(forms.Field):
     widget = forms.TextInput
 
     def __init__(self, *, end_of_day: bool, **kwargs):
         self.end_of_day = end_of_day
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "UTC: YYYY-MM-DD or YYYY-MM-DD HH:MM")
+        kwargs.setdefault("help_text", _("UTC: YYYY-MM-DD or YYYY-MM-DD HH:MM"))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -44,29 +49,31 @@ class UTCDateTimeField(forms.Field):
         if not text:
             return None
         if len(text) > 40:
-            raise forms.ValidationError("Enter a date as YYYY-MM-DD or a date and time as YYYY-MM-DD HH:MM (UTC).")
+            raise forms.ValidationError(DATE_FORMAT_ERROR)
         try:
             return parse_utc(text, end_of_day=self.end_of_day)
         except (ValueError, OverflowError):
-            raise forms.ValidationError(
-                "Enter a date as YYYY-MM-DD or a date and time as YYYY-MM-DD HH:MM (UTC).", code="invalid"
-            ) from None
+            raise forms.ValidationError(DATE_FORMAT_ERROR, code="invalid") from None
 
 
 def action_choices() -> list[tuple[str, str]]:
-    families = [(f"{family}.*", f"All {family} actions") for family in registry.action_families()]
+    families = [
+        (f"{family}.*", format_lazy(_("All {family} actions"), family=family)) for family in registry.action_families()
+    ]
     actions = [(name, f"{label} ({name})") for name, label in registry.registered_actions().items()]
-    return [("", "Any action"), ("Families", families), ("Actions", actions)]
+    return [("", _("Any action")), (_("Families"), families), (_("Actions"), actions)]
 
 
 class AuditFilterForm(CleanTextMixin, forms.Form):
-    actor = forms.CharField(required=False, max_length=150, help_text="A username, or system or anonymous", label="Who")
-    action = forms.ChoiceField(required=False, choices=())
-    object_type = forms.CharField(required=False, max_length=100, validators=[OBJECT_TYPE], label="Object type")
-    object_id = forms.CharField(required=False, max_length=64, label="Object id")
-    since = UTCDateTimeField(end_of_day=False, label="From (UTC)")
-    until = UTCDateTimeField(end_of_day=True, label="Until (UTC)")
-    q = forms.CharField(required=False, max_length=200, label="Text", help_text="In names, labels and data")
+    actor = forms.CharField(
+        required=False, max_length=150, help_text=_("A username, or system or anonymous"), label=_("Who")
+    )
+    action = forms.ChoiceField(required=False, choices=(), label=_("Action"))
+    object_type = forms.CharField(required=False, max_length=100, validators=[OBJECT_TYPE], label=_("Object type"))
+    object_id = forms.CharField(required=False, max_length=64, label=_("Object id"))
+    since = UTCDateTimeField(end_of_day=False, label=_("From (UTC)"))
+    until = UTCDateTimeField(end_of_day=True, label=_("Until (UTC)"))
+    q = forms.CharField(required=False, max_length=200, label=_("Text"), help_text=_("In names, labels and data"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,10 +82,10 @@ class AuditFilterForm(CleanTextMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("object_id") and not cleaned.get("object_type") and "object_type" not in self.errors:
-            self.add_error("object_type", "Give the object type too, for example releases.release.")
+            self.add_error("object_type", _("Give the object type too, for example releases.release."))
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since >= until:
-            self.add_error("until", "The end of the range must be after its start.")
+            self.add_error("until", _("The end of the range must be after its start."))
         return cleaned
 
     def active_filters(self) -> dict[str, str]:
@@ -95,5 +102,5 @@ class CursorForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("before") and cleaned.get("after"):
-            raise forms.ValidationError("Page with either before or after, not both.")
+            raise forms.ValidationError(_("Page with either before or after, not both."))
         return cleaned

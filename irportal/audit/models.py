@@ -11,6 +11,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from irportal.audit import chain
 from irportal.audit.exceptions import RetentionRefused
@@ -138,8 +139,8 @@ class VerificationRun(models.Model):
     """One walk of the hash chain (by the schedule or ``verify_audit``): the chain health compliance sees."""
 
     class Source(models.TextChoices):
-        SCHEDULE = "schedule", "Scheduled check"
-        COMMAND = "command", "verify_audit command"
+        SCHEDULE = "schedule", _("Scheduled check")
+        COMMAND = "command", _("verify_audit command")
 
     started_at = models.DateTimeField(help_text="UTC")
     finished_at = models.DateTimeField(help_text="UTC")

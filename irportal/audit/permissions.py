@@ -1,6 +1,7 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from irportal.audit.services import audit_record
 
@@ -17,7 +18,7 @@ def deny(request, permission: str | list[str] | tuple[str, ...] | None = None, r
             "reason": reason,
         },
     )
-    raise PermissionDenied(reason or "You do not have permission to do this.")
+    raise PermissionDenied(reason or _("You do not have permission to do this."))
 
 
 class StaffPermissionMixin(PermissionRequiredMixin):

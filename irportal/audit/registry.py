@@ -2,8 +2,12 @@
 
 Like Wagtail's log action registry: every action written to the log has a
 registered name and a human label, so a typo cannot create a new, unreviewed
-kind of entry. Apps register their actions in ``AppConfig.ready()``.
+kind of entry. Apps register their actions in ``AppConfig.ready()``, each
+label lazily translated (``gettext_lazy``): the name is what the log stores,
+the label what people read, in their language.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 _ACTIONS: dict[str, str] = {}
 
@@ -37,12 +41,12 @@ def action_families() -> list[str]:
     return sorted({name.split(".", 1)[0] for name in _ACTIONS})
 
 
-register_action("audit.verify_failed", "Audit chain verification failed")
-register_action("audit.log_view", "Opened the audit log")
-register_action("audit.export", "Exported the audit log")
-register_action("audit.insider_list_view", "Opened an insider list")
-register_action("audit.insider_list_export", "Exported an insider list")
-register_action("audit.checkpoints_download", "Downloaded the audit checkpoints or their public key")
-register_action("security.permission_denied", "Permission denied")
-register_action("security.lockout", "Locked out after failed sign-ins")
-register_action("retention.delete_refused", "Deletion refused (retention)")
+register_action("audit.verify_failed", _("Audit chain verification failed"))
+register_action("audit.log_view", _("Opened the audit log"))
+register_action("audit.export", _("Exported the audit log"))
+register_action("audit.insider_list_view", _("Opened an insider list"))
+register_action("audit.insider_list_export", _("Exported an insider list"))
+register_action("audit.checkpoints_download", _("Downloaded the audit checkpoints or their public key"))
+register_action("security.permission_denied", _("Permission denied"))
+register_action("security.lockout", _("Locked out after failed sign-ins"))
+register_action("retention.delete_refused", _("Deletion refused (retention)"))

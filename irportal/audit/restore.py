@@ -14,6 +14,7 @@ checkpoint pins the restored log.
 import getpass
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from irportal.audit.checkpoint import read_checkpoints, write_checkpoint
 from irportal.audit.health import run_verification
@@ -23,8 +24,8 @@ from irportal.audit.services import audit_record
 from irportal.audit.verify import RESTORE, RESTORE_ACCEPTED, Acceptance, verify_chain
 from irportal.ops.backup import BackupError, Restored
 
-register_action(RESTORE, "Restored the database from a backup")
-register_action(RESTORE_ACCEPTED, "Accepted a restore from an older backup")
+register_action(RESTORE, _("Restored the database from a backup"))
+register_action(RESTORE_ACCEPTED, _("Accepted a restore from an older backup"))
 
 
 class RestoreNotAccepted(Exception):

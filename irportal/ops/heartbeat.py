@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from prometheus_client.core import GaugeMetricFamily
 
 from irportal.ops.models import Heartbeat
@@ -55,11 +57,16 @@ class Status:
 
     @property
     def message(self) -> str:
+        """``ok``, or why not, for people (lazily translated; ``/readyz`` writes it in the primary language)."""
         if self.last is None:
-            return f"no {self.name} heartbeat yet"
+            return format_lazy(_("no {name} heartbeat yet"), name=self.name)
         if self.ok:
             return "ok"
-        return f"late: last heartbeat {self.age_seconds:.0f} s ago (limit {late_after().total_seconds():.0f} s)"
+        return format_lazy(
+            _("late: last heartbeat {age} s ago (limit {limit} s)"),
+            age=f"{self.age_seconds:.0f}",
+            limit=f"{late_after().total_seconds():.0f}",
+        )
 
 
 def beat_status(now: datetime | None = None) -> Status:

@@ -25,6 +25,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from prometheus_client.core import GaugeMetricFamily
 
 from irportal.ops.models import ImportSource
@@ -130,7 +132,7 @@ class Freshness:
     name: str
     label: str
     ok: bool
-    message: str
+    message: str  # "ok", or why not (lazily translated; ``/readyz`` writes it in the primary language)
     age_seconds: float | None
 
 
@@ -139,13 +141,17 @@ def freshness(source: Source, now: datetime, row: ImportSource | None) -> Freshn
     age = None if last is None else max(0.0, (now - last).total_seconds())
     if row is not None and row.last_error:
         since = row.failing_since.isoformat(timespec="seconds") if row.failing_since else "?"
-        message = f"stale: failing since {since}: {row.last_error}"
+        message = format_lazy(_("stale: failing since {since}: {error}"), since=since, error=row.last_error)
         return Freshness(source.name, source.label, False, message, age)
     if last is None:
-        return Freshness(source.name, source.label, False, "stale: no import has succeeded yet", age)
+        return Freshness(source.name, source.label, False, _("stale: no import has succeeded yet"), age)
     limit = source.stale_after()
     if now - last > limit:
-        message = f"stale: last import {age:.0f} s ago (limit {limit.total_seconds():.0f} s)"
+        message = format_lazy(
+            _("stale: last import {age} s ago (limit {limit} s)"),
+            age=f"{age:.0f}",
+            limit=f"{limit.total_seconds():.0f}",
+        )
         return Freshness(source.name, source.label, False, message, age)
     return Freshness(source.name, source.label, True, "ok", age)
 

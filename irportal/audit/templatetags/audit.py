@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from irportal.audit.insiders import INSIDER_KINDS
 from irportal.audit.models import object_type_of
@@ -34,9 +35,9 @@ def actor(entry) -> str:
     looks like the system.
     """
     if entry.actor_id is None and entry.actor_label == "system":
-        return format_html('<span class="badge text-bg-dark" data-actor="system">{}</span>', "System")
+        return format_html('<span class="badge text-bg-dark" data-actor="system">{}</span>', _("System"))
     if entry.actor_id is None:
         return format_html(
-            '<span class="badge text-bg-light border" data-actor="anonymous">{}</span>', "Anonymous visitor"
+            '<span class="badge text-bg-light border" data-actor="anonymous">{}</span>', _("Anonymous visitor")
         )
     return format_html('<span data-actor="user">{}</span>', entry.actor_label)
