@@ -5,7 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from company.models import CompanyProfile
 from company.timefmt import datetime_text
@@ -40,7 +40,15 @@ _SUBJECTS = {
 
 
 def message(kind: str, item, transition: str, *, changed_at: datetime | None = None) -> tuple[str, str]:
-    """Subject and body; the body says when the change happened, since mails can arrive out of order."""
+    """Subject and body; the body says when the change happened, since mails can arrive out of order.
+
+    Written in the primary language, whichever request or worker sends it: staff have no language of their own.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _message(kind, item, transition, changed_at=changed_at)
+
+
+def _message(kind: str, item, transition: str, *, changed_at: datetime | None) -> tuple[str, str]:
     if transition == "approve" and item.status == State.IN_REVIEW:
         headline = f"Review requested ({item.current_step.name})"
     else:

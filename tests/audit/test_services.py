@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from irportal.audit import chain
 from irportal.audit.context import RequestContext, activate, deactivate
@@ -21,6 +23,16 @@ def test_first_entry_links_to_the_genesis_hash_and_numbers_from_one():
     assert entry.sequence == 1
     assert entry.prev_hash == chain.GENESIS_HASH
     assert entry.actor_label == "system"
+
+
+def test_a_lazily_translated_text_is_written_in_the_primary_language_whatever_the_request_reads():
+    weekday = gettext_lazy("Monday")  # in Django's own French catalogue
+    with translation.override("fr"):
+        assert str(weekday) == "lundi"
+        entry = audit_record(action="auth.logout", data={"reason": weekday}, changes={"day": {"after": weekday}})
+    entry.refresh_from_db()
+    assert entry.data == {"reason": "Monday"}
+    assert entry.changes == {"day": {"after": "Monday"}}
 
 
 def test_entry_hash_is_sha256_over_the_documented_canonical_json():

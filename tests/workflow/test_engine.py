@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.audit.models import AuditEntry
@@ -74,6 +74,16 @@ def test_the_author_cannot_approve_their_own_release_and_the_refusal_is_recorded
     assert Release.objects.get(pk=release.pk).status == State.IN_REVIEW
     denial = AuditEntry.objects.get(action="security.permission_denied")
     assert (denial.actor_id, denial.object_id, denial.data["transition"]) == (author.pk, str(release.pk), "approve")
+
+
+def test_a_refusal_in_a_french_request_is_recorded_in_the_primary_language(release, author):
+    compliance = UserFactory(roles=[COMPLIANCE_REVIEWER])
+    with translation.override("fr"), pytest.raises(WorkflowPermissionDenied) as refused:
+        release_submit(release_id=release.pk, actor=compliance)
+    denial = AuditEntry.objects.get(action="security.permission_denied")
+    assert denial.data["reason"] == "Your role does not allow you to submit a release."
+    with translation.override("en"):
+        assert str(refused.value) == denial.data["reason"]
 
 
 def test_the_last_editor_cannot_approve(release, author, approver):
