@@ -23,6 +23,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.models import CompanyProfile, DemoAccount
 from irportal.accounts import mfa, sessions, stepup
@@ -157,21 +160,24 @@ def demo_users_remove() -> int:
 
 
 class DemoRemovalRefused(Exception):
-    """The demo content was not removed; the message says why, for an IR Admin."""
+    """The demo content was not removed; the message says why, for an IR Admin: in the console's language on the
+    page, in the primary language in the audit log."""
 
 
 def _refusal(actor) -> str:
     if DemoAccount.objects.filter(user=actor).exists():
-        return "Sign in with your own IR Admin account: the demo's sign-ins are removed with the demo content."
+        return _("Sign in with your own IR Admin account: the demo's sign-ins are removed with the demo content.")
     published = own_published()
     if published:
-        return (
-            "The demo content can only be removed before go-live: the company's own content has been "
-            f"published ({'; '.join(published)}). Readers may have seen it next to the demo content, "
-            "so nothing was removed."
+        return format_lazy(
+            _(
+                "The demo content can only be removed before go-live: the company's own content has been "
+                "published ({published}). Readers may have seen it next to the demo content, so nothing was removed."
+            ),
+            published="; ".join(published),
         )
     if not remaining():
-        return "There is no demo content left to remove."
+        return _("There is no demo content left to remove.")
     referring = [label for find in _REFERENCES.values() for label in find()]
     if referring:
         return _still_referred(", ".join(referring))
@@ -179,7 +185,9 @@ def _refusal(actor) -> str:
 
 
 def _still_referred(what: str) -> str:
-    return f"Something of the company's own still refers to the demo content ({what}); nothing was removed."
+    return format_lazy(
+        _("Something of the company's own still refers to the demo content ({what}); nothing was removed."), what=what
+    )
 
 
 def demo_content_remove(*, actor, step_up: dict | None) -> dict[str, int]:
@@ -203,7 +211,7 @@ def demo_content_remove(*, actor, step_up: dict | None) -> dict[str, int]:
         _record_refusal(actor, reason)
         raise DemoRemovalRefused(reason) from None
     except DemoRemovalRefused as refused:
-        _record_refusal(actor, str(refused))
+        _record_refusal(actor, refused.args[0])
         raise
     return removed
 
@@ -214,7 +222,9 @@ def _what(error: Exception) -> str:
     return str(error)
 
 
-def _record_refusal(actor, reason: str) -> None:
+def _record_refusal(actor, reason) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        written = str(reason)
     audit_record(
-        action="company.demo_remove_refused", actor=actor, object_label="Demo content", data={"reason": reason}
+        action="company.demo_remove_refused", actor=actor, object_label="Demo content", data={"reason": written}
     )

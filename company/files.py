@@ -66,10 +66,14 @@ from xml.parsers import expat
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.utils.text import slugify
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext_lazy as _
 
 from company import malware
 from company.images import ProcessedImage, process_image
+from company.numfmt import number
 from irportal.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -80,10 +84,10 @@ IMAGES = frozenset({"image"})
 CSV = frozenset({"csv"})
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "webp"}
 ACCEPTED_LABELS = {
-    PDF: "This must be a PDF file (.pdf).",
-    DATA_FILES: "Supplementary files are PDF, Excel (.xlsx) or CSV files.",
-    IMAGES: "This must be a JPEG, PNG or WebP image.",
-    CSV: "This must be a CSV file (.csv).",
+    PDF: _("This must be a PDF file (.pdf)."),
+    DATA_FILES: _("Supplementary files are PDF, Excel (.xlsx) or CSV files."),
+    IMAGES: _("This must be a JPEG, PNG or WebP image."),
+    CSV: _("This must be a CSV file (.csv)."),
 }
 
 CONTENT_TYPES = {
@@ -115,13 +119,22 @@ _DDE = re.compile(r"\|")
 _WEB_FUNCTIONS = re.compile(r"\b(WEBSERVICE|FILTERXML)\s*\(", re.IGNORECASE)
 # Parts of a workbook that run or reach out, by where they live in the archive.
 XLSX_PARTS = (
-    ("xl/vbaproject.bin", "macros (VBA)"),
-    ("xl/macrosheets/", "Excel 4 macro sheets"),
-    ("xl/activex/", "ActiveX controls"),
-    ("xl/embeddings/", "embedded objects"),
-    ("xl/externallinks/", "links to other workbooks (external links)"),
-    ("xl/connections.xml", "external data connections"),
+    ("xl/vbaproject.bin", _("macros (VBA)")),
+    ("xl/macrosheets/", _("Excel 4 macro sheets")),
+    ("xl/activex/", _("ActiveX controls")),
+    ("xl/embeddings/", _("embedded objects")),
+    ("xl/externallinks/", _("links to other workbooks (external links)")),
+    ("xl/connections.xml", _("external data connections")),
 )
+
+
+def _listed(findings) -> str:
+    return "; ".join(str(finding) for finding in findings)
+
+
+# What a refusal found, as one phrase written in the language active when the message is read: the console's
+# on the form, the primary language in the audit log.
+listed = lazy(_listed, str)
 
 
 @dataclass(frozen=True)
@@ -143,16 +156,19 @@ class CheckedFile:
 
 
 class UploadRefused(ValidationError):
-    """A form error about an uploaded file; ``record_refusals`` writes it to the audit log."""
+    """A form error about an uploaded file, in the console's language; ``record_refusals`` writes it to the audit
+    log, whose reasons are in the primary language whatever the console's."""
 
     def __init__(self, error: ValidationError, *, upload, accept: frozenset):
         super().__init__(" ".join(error.messages), code="upload_refused")
+        with translation.override(settings.LANGUAGE_CODE):
+            reasons = error.messages
         self.details = {
             "name": (upload.name or "")[:255],
             "size": upload.size,
             "sha256": _sha256(upload),
             "accepted": sorted(accept),
-            "reasons": error.messages,
+            "reasons": reasons,
         }
 
 
@@ -173,7 +189,7 @@ def record_refusals(form, *, actor) -> None:
             if isinstance(error, UploadRefused):
                 audit_record(action="security.upload_refused", actor=actor, data=error.details | {"field": field})
                 logger.warning(
-                    "upload refused field=%s name=%r reasons=%s", field, error.details["name"], error.messages
+                    "upload refused field=%s name=%r reasons=%s", field, error.details["name"], error.details["reasons"]
                 )
 
 
@@ -181,7 +197,7 @@ def _check(upload, accept: frozenset) -> CheckedFile:
     extension = _extension(upload)
     kind = "image" if extension in IMAGE_EXTENSIONS or accept == IMAGES else extension
     if kind not in accept:
-        raise ValidationError(ACCEPTED_LABELS.get(accept, "This kind of file is not accepted here."))
+        raise ValidationError(ACCEPTED_LABELS.get(accept, _("This kind of file is not accepted here.")))
     _check_size(upload)
     found = {"format": kind}
     if kind == "image":
@@ -201,11 +217,14 @@ def _extension(upload) -> str:
 
 def _check_size(upload) -> None:
     if upload.size == 0:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     if upload.size > settings.UPLOAD_MAX_FILE_MB * 1024 * 1024:
         raise ValidationError(
-            f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is {settings.UPLOAD_MAX_FILE_MB} MB. "
-            "Reduce it (e.g. export with compressed images) and upload it again."
+            _(
+                "The file is %(size)s MB; the limit is %(limit)s MB. "
+                "Reduce it (e.g. export with compressed images) and upload it again."
+            ),
+            params={"size": number(upload.size / (1024 * 1024), 1), "limit": settings.UPLOAD_MAX_FILE_MB},
         )
 
 
@@ -213,7 +232,8 @@ def _check_declared_type(upload, extension: str) -> None:
     declared = (upload.content_type or "application/octet-stream").split(";")[0].strip().lower()
     if declared not in DECLARED_TYPES[extension]:
         raise ValidationError(
-            f"The browser says this .{extension} file is {declared}; upload a real .{extension} file."
+            _("The browser says this .%(extension)s file is %(declared)s; upload a real .%(extension)s file."),
+            params={"extension": extension, "declared": declared},
         )
 
 
@@ -238,30 +258,39 @@ def _read(upload, start: int, length: int) -> bytes:
 
 def _check_pdf(upload) -> dict:
     if _read(upload, 0, len(PDF_HEADER)) != PDF_HEADER:
-        raise ValidationError("This file is not a PDF, whatever its name says. Export the document as PDF.")
+        raise ValidationError(_("This file is not a PDF, whatever its name says. Export the document as PDF."))
     if b"%%EOF" not in _read(upload, max(0, upload.size - 1024), 1024):
         raise ValidationError(
-            "This PDF is incomplete: it does not end the way a PDF ends. It was probably cut off while being "
-            "copied or uploaded; upload it again."
+            _(
+                "This PDF is incomplete: it does not end the way a PDF ends. It was probably cut off while being "
+                "copied or uploaded; upload it again."
+            )
         )
     report = _scan_pdf(upload)
     if report.get("refused") == "encrypted":
         raise ValidationError(
-            "This PDF is encrypted or password-protected. Save it again without protection and upload that: "
-            "the public must be able to open it."
+            _(
+                "This PDF is encrypted or password-protected. Save it again without protection and upload that: "
+                "the public must be able to open it."
+            )
         )
     if report.get("refused") == "pages":
         raise ValidationError(
-            f"This PDF has {report['pages']} pages; the limit is {settings.UPLOAD_MAX_PDF_PAGES}. "
-            "Split it, or publish the full version as a link to the filing."
+            _(
+                "This PDF has %(pages)s pages; the limit is %(limit)s. "
+                "Split it, or publish the full version as a link to the filing."
+            ),
+            params={"pages": report["pages"], "limit": settings.UPLOAD_MAX_PDF_PAGES},
         )
     if report["pages"] == 0:
-        raise ValidationError("This PDF has no pages.")
+        raise ValidationError(_("This PDF has no pages."))
     if report["found"]:
         raise ValidationError(
-            "This PDF carries active content, which is not published: "
-            + "; ".join(report["found"])
-            + ". Export or print it to PDF again without it (PDF/A removes all of it) and upload that."
+            _(
+                "This PDF carries active content, which is not published: %(found)s. "
+                "Export or print it to PDF again without it (PDF/A removes all of it) and upload that."
+            ),
+            params={"found": listed(report["found"])},
         )
     return {"pages": report["pages"]}
 
@@ -271,7 +300,7 @@ def _scan_pdf(upload) -> dict:
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
-    unreadable = ValidationError("This PDF could not be read: it is damaged or not really a PDF. Export it again.")
+    unreadable = ValidationError(_("This PDF could not be read: it is damaged or not really a PDF. Export it again."))
     try:
         finished = subprocess.run(  # noqa: S603 - this interpreter, a script of this package, no shell
             [sys.executable, "-I", str(PDF_SCANNER), str(settings.UPLOAD_MAX_PDF_PAGES)],
@@ -283,8 +312,11 @@ def _scan_pdf(upload) -> dict:
     except subprocess.TimeoutExpired:
         logger.warning("PDF upload %r took over %s s to check", upload.name, settings.UPLOAD_PDF_CHECK_SECONDS)
         raise ValidationError(
-            f"This PDF is built in a way that takes more than {settings.UPLOAD_PDF_CHECK_SECONDS} seconds to check, "
-            "so it was not accepted. Export or print it to PDF again (PDF/A is simplest) and upload that."
+            _(
+                "This PDF is built in a way that takes more than %(seconds)s seconds to check, so it was not "
+                "accepted. Export or print it to PDF again (PDF/A is simplest) and upload that."
+            ),
+            params={"seconds": settings.UPLOAD_PDF_CHECK_SECONDS},
         ) from None
     if finished.returncode != 0:
         logger.info("PDF upload %r could not be parsed: %s", upload.name, finished.stderr.decode(errors="replace"))
@@ -299,7 +331,7 @@ def _scan_pdf(upload) -> dict:
 
 
 def _check_xlsx(upload) -> dict:
-    not_a_workbook = ValidationError("This is not an Excel workbook (.xlsx), whatever its name says.")
+    not_a_workbook = ValidationError(_("This is not an Excel workbook (.xlsx), whatever its name says."))
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
@@ -320,9 +352,11 @@ def _check_xlsx(upload) -> dict:
     found += [finding for finding in formula_findings if finding not in found]
     if found:
         raise ValidationError(
-            "This workbook carries what a published spreadsheet must not: "
-            + "; ".join(found)
-            + ". Save a copy as a plain .xlsx workbook with values instead (Paste Special, Values), and upload that."
+            _(
+                "This workbook carries what a published spreadsheet must not: %(found)s. Save a copy as a plain "
+                ".xlsx workbook with values instead (Paste Special, Values), and upload that."
+            ),
+            params={"found": listed(found)},
         )
     return {"formula_cells": formulas}
 
@@ -330,19 +364,22 @@ def _check_xlsx(upload) -> dict:
 def _check_archive_size(entries) -> None:
     limit = settings.UPLOAD_MAX_ARCHIVE_ENTRIES
     if len(entries) > limit:
-        raise ValidationError(f"This workbook is made of {len(entries)} parts; the limit is {limit}.")
+        raise ValidationError(
+            _("This workbook is made of %(parts)s parts; the limit is %(limit)s."),
+            params={"parts": len(entries), "limit": limit},
+        )
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > settings.UPLOAD_MAX_UNPACKED_MB * 1024 * 1024:
         raise ValidationError(
-            f"This workbook unpacks to {unpacked / (1024 * 1024):.0f} MB; the limit is "
-            f"{settings.UPLOAD_MAX_UNPACKED_MB} MB."
+            _("This workbook unpacks to %(size)s MB; the limit is %(limit)s MB."),
+            params={"size": number(unpacked / (1024 * 1024), 0), "limit": settings.UPLOAD_MAX_UNPACKED_MB},
         )
 
 
 def _active_parts(names: dict, types: str) -> list[str]:
     found = []
     if "macroenabled" in types.lower():
-        found.append("a macro-enabled workbook type")
+        found.append(_("a macro-enabled workbook type"))
     for prefix, label in XLSX_PARTS:
         if any(name.startswith(prefix) for name in names) and label not in found:
             found.append(label)
@@ -354,7 +391,7 @@ def _formulas(archive, names: dict) -> tuple[int, list[str]]:
     count, found = 0, []
     for lower, name in sorted(names.items()):
         if lower.startswith("xl/externallinks/") and lower.endswith(".xml") and b"ddeLink" in _part(archive, name):
-            found.append("DDE links")
+            found.append(_("DDE links"))
         if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
             with archive.open(name) as part:
                 formulas = _sheet_formulas(part)
@@ -404,9 +441,9 @@ def _formula_findings(formula: str) -> list[str]:
     code = _STRING_LITERAL.sub('""', formula)
     found = []
     if _DDE.search(code):
-        found.append(f"a DDE formula ({formula[:60]})")
+        found.append(format_lazy(_("a DDE formula ({formula})"), formula=formula[:60]))
     if _WEB_FUNCTIONS.search(code):
-        found.append("a formula that fetches a web address (WEBSERVICE, FILTERXML)")
+        found.append(_("a formula that fetches a web address (WEBSERVICE, FILTERXML)"))
     return found
 
 
@@ -418,9 +455,11 @@ def _check_csv(upload) -> dict:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("This CSV file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.") from None
+        raise ValidationError(
+            _("This CSV file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.")
+        ) from None
     if "\x00" in text:
-        raise ValidationError("This CSV file contains binary data; it is not a text file.")
+        raise ValidationError(_("This CSV file contains binary data; it is not a text file."))
     formulas = [
         cell
         for row in csv.reader(io.StringIO(text, newline=""))
@@ -430,9 +469,8 @@ def _check_csv(upload) -> dict:
     found = [finding for cell in formulas for finding in _formula_findings(cell.lstrip("=+-@\t\r"))]
     if found:
         raise ValidationError(
-            "This CSV file holds what a spreadsheet would run: "
-            + "; ".join(dict.fromkeys(found))
-            + ". Remove those cells and upload it again."
+            _("This CSV file holds what a spreadsheet would run: %(found)s. Remove those cells and upload it again."),
+            params={"found": listed(dict.fromkeys(found))},
         )
     return {"formula_cells": len(formulas)}
 

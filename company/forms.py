@@ -3,6 +3,8 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.files import IMAGES, check_upload
 from company.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
@@ -12,35 +14,53 @@ from irportal.forms import CleanTextMixin, LocalDateTimeField, TimeZoneField, aw
 
 class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
     website = forms.CharField(
-        required=False, max_length=200, help_text=CompanyProfile._meta.get_field("website").help_text
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        help_text=CompanyProfile._meta.get_field("website").help_text,
     )
     accent_colour = forms.CharField(
+        label=_("Accent colour"),
         required=False,
         max_length=7,
         widget=forms.TextInput(attrs={"type": "color"}),
         help_text=CompanyProfile._meta.get_field("accent_colour").help_text,
     )
     logo_upload = forms.FileField(
-        label="Logo",
+        label=_("Logo"),
         required=False,
-        help_text="JPEG, PNG or WebP; re-encoded without metadata and scaled to at most 400 pixels.",
+        help_text=_("JPEG, PNG or WebP; re-encoded without metadata and scaled to at most 400 pixels."),
     )
-    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
     disclosure_languages = forms.MultipleChoiceField(
-        label="Also disclose in",
+        label=_("Also disclose in"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=[(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE],
-        help_text=f"{dict(settings.LANGUAGES)[settings.LANGUAGE_CODE]} is the primary language: every disclosure "
-        "is written in it, and in each language ticked here; all are approved and made public together.",
+        help_text=format_lazy(
+            _(
+                "{primary} is the primary language: every disclosure is written in it, and in each language ticked "
+                "here; all are approved and made public together."
+            ),
+            primary=dict(settings.LANGUAGES)[settings.LANGUAGE_CODE],
+        ),
     )
     home_time_zone = TimeZoneField(
-        label="Home time zone", help_text=CompanyProfile._meta.get_field("home_time_zone").help_text
+        label=_("Home time zone"), help_text=CompanyProfile._meta.get_field("home_time_zone").help_text
     )
 
     class Meta:
         model = CompanyProfile
         fields = PROFILE_FIELDS
+        # The fields whose model field has no verbose name of its own (one there would be a migration).
+        labels = {
+            "legal_name": _("Legal name"),
+            "short_name": _("Short name"),
+            "exchange": _("Exchange"),
+            "ticker": _("Ticker"),
+            "newswire": _("Newswire"),
+            "default_replay_days": _("Default replay days"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +69,7 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
     def clean_disclosure_languages(self):
         """The primary language first, always; then the ticked ones in the site's order."""
         ticked = set(self.cleaned_data.get("disclosure_languages") or ())
-        return [settings.LANGUAGE_CODE, *(code for code, _ in settings.LANGUAGES if code in ticked)]
+        return [settings.LANGUAGE_CODE, *(code for code, name in settings.LANGUAGES if code in ticked)]
 
     def clean_accent_colour(self):
         return self.cleaned_data.get("accent_colour") or DEFAULT_ACCENT_COLOUR

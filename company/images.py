@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
+
+from company.numfmt import number
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
@@ -27,25 +30,35 @@ class ProcessedImage:
 
 def process_image(upload) -> ProcessedImage:
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        raise ValidationError(
+            _("The image is larger than %(limit)s MB."), params={"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
     try:
         with Image.open(upload) as probe:
             image_format = probe.format
             width, height = probe.size
     except Image.DecompressionBombError:
-        raise ValidationError(f"The image has far more pixels than the limit of {MAX_PIXELS:,} pixels.") from None
+        raise ValidationError(
+            _("The image has far more pixels than the limit of %(limit)s pixels."),
+            params={"limit": number(MAX_PIXELS, 0)},
+        ) from None
     except ValueError:
         # Pillow refuses PNG text or colour-profile chunks that decompress past its limits (MAX_TEXT_CHUNK,
         # MAX_TEXT_MEMORY in PngImagePlugin) rather than expand them.
         raise ValidationError(
-            "The image carries oversized embedded text or colour-profile data; save it again without metadata."
+            _("The image carries oversized embedded text or colour-profile data; save it again without metadata.")
         ) from None
     except (UnidentifiedImageError, OSError):
-        raise ValidationError("This file is not an image this site accepts (JPEG, PNG or WebP).") from None
+        raise ValidationError(_("This file is not an image this site accepts (JPEG, PNG or WebP).")) from None
     if image_format not in ALLOWED_FORMATS:
-        raise ValidationError(f"{image_format} images are not accepted; use JPEG, PNG or WebP.")
+        raise ValidationError(
+            _("%(format)s images are not accepted; use JPEG, PNG or WebP."), params={"format": image_format}
+        )
     if width * height > MAX_PIXELS:
-        raise ValidationError(f"The image is {width} by {height} pixels; the limit is {MAX_PIXELS:,} pixels.")
+        raise ValidationError(
+            _("The image is %(width)s by %(height)s pixels; the limit is %(limit)s pixels."),
+            params={"width": width, "height": height, "limit": number(MAX_PIXELS, 0)},
+        )
     upload.seek(0)
     try:
         with Image.open(upload) as source:
@@ -54,7 +67,7 @@ def process_image(upload) -> ProcessedImage:
         # Pillow's encoders write what ``info`` holds (a JPEG comment, an ICC profile, PNG text): drop it all.
         image.info = {}
     except (OSError, ValueError, Image.DecompressionBombError):
-        raise ValidationError("The image could not be read; it may be damaged.") from None
+        raise ValidationError(_("The image could not be read; it may be damaged.")) from None
     extension = ALLOWED_FORMATS[image_format]
     renditions, sizes = {}, {}
     for name, longest in RENDITIONS.items():

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from company import timefmt
 from company.fiscal import FiscalYearEnd
@@ -25,10 +26,10 @@ from company.validators import (
 
 class Exchange(models.TextChoices):
     NASDAQ = "Nasdaq", "Nasdaq"
-    NYSE = "NYSE", "New York Stock Exchange"
+    NYSE = "NYSE", _("New York Stock Exchange")
     NYSE_AMERICAN = "NYSE American", "NYSE American"
-    TSX = "TSX", "Toronto Stock Exchange"
-    LSE = "LSE", "London Stock Exchange"
+    TSX = "TSX", _("Toronto Stock Exchange")
+    LSE = "LSE", _("London Stock Exchange")
 
 
 class Newswire(models.TextChoices):
@@ -43,11 +44,11 @@ class Newswire(models.TextChoices):
     PR_NEWSWIRE = "pr_newswire", "PR Newswire"
     ACCESSWIRE = "accesswire", "ACCESSWIRE"
     CNW = "cnw", "Canada Newswire (CNW)"
-    NEWSFILE = "newsfile", "Newsfile (Canada)"
-    RNS = "rns", "RNS, London Stock Exchange"
-    EQS = "eqs", "EQS Newswire (Europe)"
-    CISION = "cision", "Cision (Europe)"
-    OTHER = "other", "Another wire"
+    NEWSFILE = "newsfile", _("Newsfile (Canada)")
+    RNS = "rns", _("RNS, London Stock Exchange")
+    EQS = "eqs", _("EQS Newswire (Europe)")
+    CISION = "cision", _("Cision (Europe)")
+    OTHER = "other", _("Another wire")
 
 
 DISTRIBUTION_LINES = {
@@ -66,10 +67,24 @@ DISTRIBUTION_LINES = {
 class DateStyle(models.TextChoices):
     """How the company writes a date, everywhere: release bullets, public pages, feeds, calendars, the console."""
 
-    AP = timefmt.AP, "Friday, Dec. 11, 2026 (AP style, as wires print it)"
-    LONG = timefmt.LONG, "Friday, December 11, 2026 (month written out)"
+    AP = timefmt.AP, _("Friday, Dec. 11, 2026 (AP style, as wires print it)")
+    LONG = timefmt.LONG, _("Friday, December 11, 2026 (month written out)")
 
 
+MONTHS = (
+    _("January"),
+    _("February"),
+    _("March"),
+    _("April"),
+    _("May"),
+    _("June"),
+    _("July"),
+    _("August"),
+    _("September"),
+    _("October"),
+    _("November"),
+    _("December"),
+)
 DEFAULT_ACCENT_COLOUR = "#0b5394"
 DEFAULT_INVESTOR_SECTION = "Investor Relations"
 
@@ -79,101 +94,112 @@ class CompanyProfile(models.Model):
 
     SINGLETON_PK = 1
 
-    legal_name = models.CharField(max_length=200, help_text="As on the wire, e.g. Example Corp")
-    short_name = models.CharField(max_length=100, help_text='Used in running text, e.g. "Example"')
+    legal_name = models.CharField(max_length=200, help_text=_("As on the wire, e.g. Example Corp"))
+    short_name = models.CharField(max_length=100, help_text=_('Used in running text, e.g. "Example"'))
     exchange = models.CharField(max_length=20, choices=Exchange.choices, default=Exchange.NASDAQ)
     ticker = models.CharField(max_length=10, validators=[ticker_validator])
     home_time_zone = models.CharField(
         max_length=64,
         default="America/New_York",
         validators=[validate_time_zone],
-        help_text="IANA name of the head office's zone; event times are shown in it beside their own.",
+        help_text=_("IANA name of the head office's zone; event times are shown in it beside their own."),
     )
     website = models.CharField(
         max_length=200,
         blank=True,
-        verbose_name="Website",
+        verbose_name=_("Website"),
         validators=[validate_website],
-        help_text="As the company writes it, e.g. www.example.com: releases print it exactly so.",
+        help_text=_("As the company writes it, e.g. www.example.com: releases print it exactly so."),
     )
     lead_description = models.CharField(
         max_length=300,
         blank=True,
-        verbose_name="Description in a release's lead",
-        help_text="What follows the name and ticker in a release's first sentence, e.g. "
-        "“a biotechnology company that develops treatments for rare liver diseases”.",
+        verbose_name=_("Description in a release's lead"),
+        help_text=_(
+            "What follows the name and ticker in a release's first sentence, e.g. "
+            "“a biotechnology company that develops treatments for rare liver diseases”."
+        ),
     )
     dateline_city = models.CharField(
-        max_length=80, blank=True, verbose_name="Dateline city", help_text="The headquarters' city, e.g. Tempe"
+        max_length=80,
+        blank=True,
+        verbose_name=_("Dateline city"),
+        help_text=_("The headquarters' city, e.g. Tempe"),
     )
     dateline_region = models.CharField(
         max_length=80,
         blank=True,
-        verbose_name="Dateline state or country",
-        help_text="As a dateline writes it, e.g. Ariz. or Germany",
+        verbose_name=_("Dateline state or country"),
+        help_text=_("As a dateline writes it, e.g. Ariz. or Germany"),
     )
     investor_section_name = models.CharField(
         max_length=80,
         default=DEFAULT_INVESTOR_SECTION,
-        verbose_name="Name of the website's investor section",
-        help_text="As the company's website names it, e.g. Investor Relations, Investor Information or Investors.",
+        verbose_name=_("Name of the website's investor section"),
+        help_text=_("As the company's website names it, e.g. Investor Relations, Investor Information or Investors."),
     )
     newswire = models.CharField(
         max_length=20,
         choices=Newswire.choices,
         default=Newswire.BUSINESS_WIRE,
-        help_text="The wire the company's releases cross; its name goes in the dateline.",
+        help_text=_("The wire the company's releases cross; its name goes in the dateline."),
     )
     newswire_other = models.CharField(
         max_length=80,
         blank=True,
-        verbose_name="Name of the other wire",
-        help_text="With “Another wire”: its name as its datelines print it.",
+        verbose_name=_("Name of the other wire"),
+        help_text=_("With “Another wire”: its name as its datelines print it."),
     )
     date_style = models.CharField(
         max_length=10,
         choices=DateStyle.choices,
         default=DateStyle.AP,
-        verbose_name="How dates are written",
-        help_text="Used in releases, on the public pages, in feeds and calendars, and on the console.",
+        verbose_name=_("How dates are written"),
+        help_text=_("Used in releases, on the public pages, in feeds and calendars, and on the console."),
     )
     cik = models.CharField(
-        "CIK",
+        _("CIK"),
         max_length=10,
         blank=True,
         validators=[validate_cik],
-        help_text="The SEC's Central Index Key: with it the site imports the company's filings from EDGAR "
-        "and shows them under Filings. Leave empty for a company that does not file with the SEC.",
+        help_text=_(
+            "The SEC's Central Index Key: with it the site imports the company's filings from EDGAR "
+            "and shows them under Filings. Leave empty for a company that does not file with the SEC."
+        ),
     )
     disclosure_languages = models.JSONField(
         default=default_disclosure_languages,
         validators=[validate_disclosure_languages],
-        verbose_name="Disclosure languages",
-        help_text="The languages every disclosure is written in, the primary one first: a disclosure is "
-        "approved and made public in all of them together.",
+        verbose_name=_("Disclosure languages"),
+        help_text=_(
+            "The languages every disclosure is written in, the primary one first: a disclosure is "
+            "approved and made public in all of them together."
+        ),
     )
     default_replay_days = models.PositiveSmallIntegerField(
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="How many days an event's webcast replay stays public unless the event says otherwise.",
+        help_text=_("How many days an event's webcast replay stays public unless the event says otherwise."),
     )
     accent_colour = models.CharField(
         max_length=7,
         default=DEFAULT_ACCENT_COLOUR,
         validators=[validate_accent_colour],
-        help_text="#rrggbb; colours the header line and the company name, so it must read well on white.",
+        help_text=_("#rrggbb; colours the header line and the company name, so it must read well on white."),
     )
     fiscal_year_end_month = models.PositiveSmallIntegerField(
         default=12,
-        choices=[(number, datetime.date(2001, number, 1).strftime("%B")) for number in range(1, 13)],
-        verbose_name="Fiscal year ends in",
-        help_text="With the day below: quarters and names such as “Q1 FY2027” are worked out from it.",
+        choices=list(enumerate(MONTHS, start=1)),
+        verbose_name=_("Fiscal year ends in"),
+        help_text=_("With the day below: quarters and names such as “Q1 FY2027” are worked out from it."),
     )
     fiscal_year_end_day = models.PositiveSmallIntegerField(
         default=31,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
-        verbose_name="Fiscal year ends on day",
-        help_text="A fiscal year is named after the calendar year it ends in (a year ending June 30, 2027 is FY2027).",
+        verbose_name=_("Fiscal year ends on day"),
+        help_text=_(
+            "A fiscal year is named after the calendar year it ends in (a year ending June 30, 2027 is FY2027)."
+        ),
     )
     logo = models.ImageField(upload_to="company", blank=True, width_field="logo_width", height_field="logo_height")
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -204,10 +230,10 @@ class CompanyProfile(models.Model):
             datetime.date(2001, self.fiscal_year_end_month, self.fiscal_year_end_day)  # a year without Feb. 29
         except (TypeError, ValueError, OverflowError):  # OverflowError: a day past the largest C integer
             raise ValidationError(
-                {"fiscal_year_end_day": "That day does not exist in that month every year; use its last day."}
+                {"fiscal_year_end_day": _("That day does not exist in that month every year; use its last day.")}
             ) from None
         if self.newswire == Newswire.OTHER and not self.newswire_other.strip():
-            raise ValidationError({"newswire_other": "Name the wire as its datelines print it."})
+            raise ValidationError({"newswire_other": _("Name the wire as its datelines print it.")})
 
     @property
     def distribution(self) -> str:

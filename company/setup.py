@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from company import demo
 from company.models import CompanyProfile
@@ -31,7 +33,7 @@ class Step:
     url_name: str
     status: Callable[[], Status]
     order: int = 50
-    link_text: str = "Open"
+    link_text: str = _("Open")
     anchor: str = ""
 
 
@@ -70,20 +72,20 @@ def dashboard_context(user, now) -> dict:
 def profile_status() -> Status:
     profile = CompanyProfile.load()
     if profile.pk is None:
-        return Status(False, "No company profile yet: fill in the company's name, listing and release facts.")
+        return Status(False, gettext("No company profile yet: fill in the company's name, listing and release facts."))
     if demo.is_demo_profile(profile):
-        return Status(False, "The profile still describes the demo company: enter your company's own facts.")
+        return Status(False, gettext("The profile still describes the demo company: enter your company's own facts."))
     missing = profile.missing_for_releases
     if missing:
-        return Status(False, f"Still missing for releases: {', '.join(missing)}.")
-    return Status(True, f"{profile.listing}: complete for releases.")
+        return Status(False, gettext("Still missing for releases: %(fields)s.") % {"fields": ", ".join(missing)})
+    return Status(True, gettext("%(listing)s: complete for releases.") % {"listing": profile.listing})
 
 
 def logo_status() -> Status:
     profile = CompanyProfile.load()
     if profile.logo and not demo.is_demo_profile(profile):
-        return Status(True, "The public pages show the company's logo.")
-    return Status(False, "No logo of the company's own yet: the public pages show its name only.")
+        return Status(True, gettext("The public pages show the company's logo."))
+    return Status(False, gettext("No logo of the company's own yet: the public pages show its name only."))
 
 
 def users_status() -> Status:
@@ -93,31 +95,36 @@ def users_status() -> Status:
         .values_list("groups__name", flat=True)
         .distinct()
     )
-    nobody = [role for role in ROLES if role not in held]
+    nobody = ", ".join(role for role in ROLES if role not in held)
     if {IR_AUTHOR, IR_APPROVER} <= held:
-        detail = "Someone writes and someone else approves."
-        return Status(True, detail + (f" No one has the role {', '.join(nobody)} yet." if nobody else ""))
-    return Status(False, f"No one of the company's own has the role {', '.join(nobody)} yet: invite them.")
+        detail = gettext("Someone writes and someone else approves.")
+        if nobody:
+            detail += " " + gettext("No one has the role %(roles)s yet.") % {"roles": nobody}
+        return Status(True, detail)
+    return Status(
+        False, gettext("No one of the company's own has the role %(roles)s yet: invite them.") % {"roles": nobody}
+    )
 
 
 def demo_status() -> Status:
     left = demo.remaining()
     if not left:
-        return Status(True, "No demo content is left.")
-    return Status(False, "Still here: " + ", ".join(f"{count} {content.label}" for content, count in left) + ".")
+        return Status(True, gettext("No demo content is left."))
+    contents = ", ".join(f"{count} {content.label}" for content, count in left)
+    return Status(False, gettext("Still here: %(contents)s.") % {"contents": contents})
 
 
-register(Step("profile", "Company profile complete for releases", "company:profile_edit", profile_status, 10))
-register(Step("logo", "Company logo", "company:profile_edit", logo_status, 20))
-register(Step("users", "The first users and their roles", "accounts:user_list", users_status, 50))
+register(Step("profile", _("Company profile complete for releases"), "company:profile_edit", profile_status, 10))
+register(Step("logo", _("Company logo"), "company:profile_edit", logo_status, 20))
+register(Step("users", _("The first users and their roles"), "accounts:user_list", users_status, 50))
 register(
     Step(
         "demo",
-        "Demo content removed",
+        _("Demo content removed"),
         "company:setup",
         demo_status,
         90,
-        link_text="Remove it below",
+        link_text=_("Remove it below"),
         anchor="demo-content",
     )
 )

@@ -4,8 +4,9 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
 
-ticker_validator = RegexValidator(r"^[A-Z][A-Z0-9.\-]{0,9}$", "Use the exchange symbol in capitals, e.g. EXMP.")
+ticker_validator = RegexValidator(r"^[A-Z][A-Z0-9.\-]{0,9}$", _("Use the exchange symbol in capitals, e.g. EXMP."))
 
 _CIK = re.compile(r"^[0-9]{1,10}$")
 
@@ -21,7 +22,7 @@ def validate_cik(value: str) -> None:
     """The SEC's Central Index Key of the company: one to ten digits, not zero."""
     if not _CIK.match(value or "") or int(value) == 0:
         raise ValidationError(
-            "Enter the company's Central Index Key (CIK) as EDGAR shows it: up to ten digits, e.g. 0000320193."
+            _("Enter the company's Central Index Key (CIK) as EDGAR shows it: up to ten digits, e.g. 0000320193.")
         )
 
 
@@ -30,7 +31,7 @@ def validate_time_zone(value: str) -> None:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
-            "%(value)s is not a known time zone; use an IANA name such as America/New_York.",
+            _("%(value)s is not a known time zone; use an IANA name such as America/New_York."),
             params={"value": value},
         ) from None
 
@@ -56,12 +57,14 @@ def contrast_on_white(colour: str) -> float:
 
 def validate_accent_colour(value: str) -> None:
     if not _HEX_COLOUR.match(value or ""):
-        raise ValidationError("Enter the colour as #rrggbb, e.g. #0b5394.")
+        raise ValidationError(_("Enter the colour as #rrggbb, e.g. #0b5394."))
     contrast = contrast_on_white(value)
     if contrast < MIN_CONTRAST_ON_WHITE:
         raise ValidationError(
-            "%(value)s is too light to read on white (contrast %(contrast).1f:1; at least 4.5:1 is needed). "
-            "Choose a darker shade.",
+            _(
+                "%(value)s is too light to read on white (contrast %(contrast).1f:1; at least 4.5:1 is needed). "
+                "Choose a darker shade."
+            ),
             params={"value": value, "contrast": contrast},
         )
 
@@ -80,11 +83,11 @@ def validate_website(value: str) -> None:
         return
     scheme = value.split("://", 1)[0].lower() if "://" in value else "https"
     if scheme not in {"http", "https"} or any(character.isspace() for character in value):
-        raise ValidationError("Enter the website's address, e.g. www.example.com.")
+        raise ValidationError(_("Enter the website's address, e.g. www.example.com."))
     try:
         URLValidator(schemes=["http", "https"])(website_url(value))
     except ValidationError:
-        raise ValidationError("Enter the website's address, e.g. www.example.com.") from None
+        raise ValidationError(_("Enter the website's address, e.g. www.example.com.")) from None
 
 
 def default_disclosure_languages() -> list[str]:
@@ -96,16 +99,16 @@ def validate_disclosure_languages(value) -> None:
     """The company's disclosure languages: codes of the site's languages, each once, the primary first."""
     known = dict(settings.LANGUAGES)
     if not isinstance(value, list) or not value or not all(isinstance(code, str) for code in value):
-        raise ValidationError("Name the disclosure languages as a list of language codes.")
+        raise ValidationError(_("Name the disclosure languages as a list of language codes."))
     if value[0] != settings.LANGUAGE_CODE:
         raise ValidationError(
-            "%(primary)s is the primary language: it comes first.", params={"primary": known[settings.LANGUAGE_CODE]}
+            _("%(primary)s is the primary language: it comes first."), params={"primary": known[settings.LANGUAGE_CODE]}
         )
     unknown = [code for code in value if code not in known]
     if unknown:
         raise ValidationError(
-            "The site does not offer %(codes)s; choose among %(known)s.",
+            _("The site does not offer %(codes)s; choose among %(known)s."),
             params={"codes": ", ".join(unknown), "known": ", ".join(known.values())},
         )
     if len(set(value)) != len(value):
-        raise ValidationError("Name each disclosure language once.")
+        raise ValidationError(_("Name each disclosure language once."))

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView, View
 
 from company import demo, setup
@@ -49,7 +51,7 @@ class CompanyProfileEditView(StaffPermissionMixin, FormView):
         company_profile_update(
             actor=self.request.user, logo=values.pop("logo_upload"), remove_logo=values.pop("remove_logo"), **values
         )
-        messages.success(self.request, "The company profile was saved.")
+        messages.success(self.request, _("The company profile was saved."))
         return redirect("company:profile_edit")
 
 
@@ -79,11 +81,20 @@ class DemoRemoveView(StaffPermissionMixin, View):
         try:
             step_up = stepup.evidence(request)
         except stepup.StepUpRequired as required:
-            return stepup.challenge(request, required, action="Remove the demo content")
+            return stepup.challenge(request, required, action=gettext_lazy("Remove the demo content"))
         try:
             removed = demo.demo_content_remove(actor=request.user, step_up=step_up)
         except demo.DemoRemovalRefused as refused:
             messages.error(request, str(refused))
             return redirect("company:setup")
-        messages.success(request, f"The demo content was removed ({sum(removed.values())} items).")
+        items = sum(removed.values())
+        messages.success(
+            request,
+            ngettext(
+                "The demo content was removed (%(items)s item).",
+                "The demo content was removed (%(items)s items).",
+                items,
+            )
+            % {"items": items},
+        )
         return redirect("company:setup")

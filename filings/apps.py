@@ -1,13 +1,14 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FilingsConfig(AppConfig):
     """The company's SEC filings, imported from EDGAR for the CIK on the company profile (needs only company)."""
 
     name = "filings"
-    verbose_name = "SEC filings"
+    verbose_name = _("SEC filings")
 
     def ready(self):
         from django.conf import settings
@@ -33,7 +34,7 @@ class FilingsConfig(AppConfig):
         imports.register(
             imports.Source(
                 name=services.SOURCE,
-                label="SEC filings from EDGAR",
+                label=_("SEC filings from EDGAR"),
                 active=has_cik,
                 stale_after=lambda: timedelta(seconds=settings.EDGAR_STALE_SECONDS),
             )

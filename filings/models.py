@@ -16,16 +16,16 @@ from filings.groups import FormGroup
 
 
 class Filing(models.Model):
-    cik = models.CharField(max_length=10, help_text="The filer's CIK, ten digits")
+    cik = models.CharField(max_length=10, help_text=_("The filer's CIK, ten digits"))
     accession_number = models.CharField(max_length=20, unique=True)
     form = models.CharField(max_length=30)
     form_group = models.CharField(max_length=20, choices=FormGroup.choices)
     filing_date = models.DateField()
-    report_date = models.DateField(null=True, blank=True, help_text="The period the filing reports on")
+    report_date = models.DateField(null=True, blank=True, help_text=_("The period the filing reports on"))
     accepted_at = models.DateTimeField(null=True, blank=True)
     description = models.CharField(max_length=300, blank=True)
     primary_document = models.CharField(max_length=300, blank=True)
-    items = models.CharField(max_length=200, blank=True, help_text="A current report's items, e.g. 2.02,9.01")
+    items = models.CharField(max_length=200, blank=True, help_text=_("A current report's items, e.g. 2.02,9.01"))
     size = models.PositiveBigIntegerField(null=True, blank=True)
     is_xbrl = models.BooleanField(default=False)
     is_inline_xbrl = models.BooleanField(default=False)
@@ -92,7 +92,7 @@ class FilingExhibit(models.Model):
     exhibit_type = models.CharField(max_length=30, verbose_name=_("type"))
     document = models.CharField(max_length=200)
     description = models.CharField(max_length=300, blank=True)
-    text = models.TextField(blank=True, help_text="The exhibit's opening text, as plain words")
+    text = models.TextField(blank=True, help_text=_("The exhibit's opening text, as plain words"))
 
     class Meta:
         default_permissions = ()

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InvestorsConfig(AppConfig):
     """The public site, on top of every other app: its pages, feeds, sitemaps and the public cache."""
 
     name = "investors"
-    verbose_name = "Investor information"
+    verbose_name = _("Investor information")
 
     def ready(self):
         from events.selectors import scheduled_moments

@@ -1,13 +1,14 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StockConfig(AppConfig):
     """The company's share: prices through a provider, dividends, splits and analysts (needs only company)."""
 
     name = "stock"
-    verbose_name = "Stock information"
+    verbose_name = _("Stock information")
 
     def ready(self):
         from django.conf import settings
@@ -22,13 +23,19 @@ class StockConfig(AppConfig):
         from stock import demo, providers, services, tasks  # noqa: F401 - tasks registers the task
         from stock.models import Dividend, StockSplit
 
-        register_action("stock.prices_import", "Imported share prices")
+        register_action("stock.prices_import", _("Imported share prices"))
         for content in demo.demo_stock():
             company_demo.register(content)
-        for name, label in (("dividend", "dividend"), ("split", "stock split"), ("analyst", "analyst coverage")):
-            register_action(f"stock.{name}_create", f"Added a {label}")
-            register_action(f"stock.{name}_update", f"Changed a {label}")
-            register_action(f"stock.{name}_delete", f"Removed a {label}")
+        for name, labels in (
+            ("dividend", (_("Added a dividend"), _("Changed a dividend"), _("Removed a dividend"))),
+            ("split", (_("Added a stock split"), _("Changed a stock split"), _("Removed a stock split"))),
+            (
+                "analyst",
+                (_("Added an analyst coverage"), _("Changed an analyst coverage"), _("Removed an analyst coverage")),
+            ),
+        ):
+            for verb, label in zip(("create", "update", "delete"), labels, strict=True):
+                register_action(f"stock.{name}_{verb}", label)
         for model, what in ((Dividend, "a dividend"), (StockSplit, "a stock split")):
             retention.protect(
                 model,
@@ -43,11 +50,11 @@ class StockConfig(AppConfig):
         reading = ["stock.view_dailyprice", *(f"stock.view_{model}" for model in registers)]
         roles.grant(roles.IR_APPROVER, *reading)
         roles.grant(roles.COMPLIANCE_REVIEWER, *reading)
-        navigation.register(navigation.NavItem("Stock", "stock_console:prices", "stock.view_dailyprice", order=45))
+        navigation.register(navigation.NavItem(_("Stock"), "stock_console:prices", "stock.view_dailyprice", order=45))
         imports.register(
             imports.Source(
                 name=services.SOURCE,
-                label="Share prices",
+                label=_("Share prices"),
                 active=lambda: providers.configured_provider() is not None,
                 stale_after=lambda: timedelta(seconds=settings.STOCK_PRICES_STALE_SECONDS),
             )

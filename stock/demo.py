@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
 
 from company.demo import DemoContent
 from stock.models import AnalystCoverage, DailyPrice, PriceSource
@@ -51,14 +52,18 @@ def demo_stock() -> list[DemoContent]:
     """The demo's share prices (the rows its provider wrote) and analysts, for ``company.demo.register``."""
     return [
         DemoContent(
-            name=label,
+            name=name,
             label=label,
             count=lambda rows=rows: rows().count(),
             remove=lambda rows=rows: stock_rows_delete(rows()),
             order=50,
         )
-        for label, rows in (
-            ("days of share prices", lambda: DailyPrice.objects.filter(provider=DEMO_PROVIDER)),
-            ("analysts", lambda: AnalystCoverage.objects.filter(is_demo=True)),
+        for name, label, rows in (
+            (
+                "days of share prices",
+                _("days of share prices"),
+                lambda: DailyPrice.objects.filter(provider=DEMO_PROVIDER),
+            ),
+            ("analysts", _("analysts"), lambda: AnalystCoverage.objects.filter(is_demo=True)),
         )
     ]

@@ -36,7 +36,7 @@ class DailyPrice(models.Model):
     close = models.DecimalField(**PRICE)
     volume = models.PositiveBigIntegerField()
     source = models.CharField(max_length=20, choices=PriceSource.choices, default=PriceSource.END_OF_DAY)
-    provider = models.CharField(max_length=60, help_text="Where the row came from: upload, url or a vendor's name")
+    provider = models.CharField(max_length=60, help_text=_("Where the row came from: upload, url or a vendor's name"))
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -135,12 +135,12 @@ class AnalystCoverage(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     is_demo = models.BooleanField(
-        default=False, editable=False, help_text="Made for the demo company; removed with the demo content"
+        default=False, editable=False, help_text=_("Made for the demo company; removed with the demo content")
     )
 
     class Meta:
         ordering = ["order", "firm", "analyst"]
-        verbose_name_plural = "analyst coverage"
+        verbose_name_plural = _("analyst coverage")
 
     def __str__(self):
         return f"{self.analyst}, {self.firm}"

@@ -4,6 +4,10 @@ The columns may come in any order and other columns (``adj close``) are
 left aside. Every row is checked; a file with any bad row is refused as a
 whole, with one message per bad row naming its line and the reason, so an
 import never stores part of a file.
+
+The messages are written in the active language (the console's on an
+upload, the primary language in a scheduled import); the column names in
+them are the ones a file must have, whatever the language.
 """
 
 import csv
@@ -11,6 +15,9 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 COLUMNS = ("date", "open", "high", "low", "close", "volume")
 MAX_ROWS = 50_000
@@ -36,7 +43,7 @@ class RowError:
     reason: str
 
     def __str__(self):
-        return f"Row {self.line}: {self.reason}" if self.line else self.reason
+        return _("Row %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason} if self.line else self.reason
 
 
 class PricesRejected(Exception):
@@ -46,16 +53,19 @@ class PricesRejected(Exception):
 
 
 def _price(raw: str, column: str) -> tuple[Decimal | None, str]:
+    named = {"column": column, "value": repr(raw.strip())}
     try:
         value = Decimal(raw.strip())
     except InvalidOperation:
-        return None, f"{column} {raw.strip()!r} is not a number"
+        return None, _("%(column)s %(value)s is not a number") % named
     if not value.is_finite() or value <= 0:
-        return None, f"{column} {raw.strip()!r} is not a price above zero"
+        return None, _("%(column)s %(value)s is not a price above zero") % named
     if value > LARGEST_PRICE:
-        return None, f"{column} {raw.strip()!r} is larger than any share price"
+        return None, _("%(column)s %(value)s is larger than any share price") % named
     if -value.as_tuple().exponent > MAX_DECIMALS:
-        return None, f"{column} {raw.strip()!r} has more than {MAX_DECIMALS} decimals"
+        return None, _("%(column)s %(value)s has more than %(decimals)s decimals") % (
+            named | {"decimals": MAX_DECIMALS}
+        )
     return value, ""
 
 
@@ -66,11 +76,11 @@ def _row(cells: dict[str, str], today: date) -> tuple[Bar | None, list[str]]:
         day = date.fromisoformat(raw_day)
     except ValueError:
         day = None
-        problems.append(f"date {raw_day!r} is not a date written YYYY-MM-DD")
+        problems.append(_("date %(value)s is not a date written YYYY-MM-DD") % {"value": repr(raw_day)})
     if day is not None and day > today:
-        problems.append(f"date {raw_day} is in the future")
+        problems.append(_("date %(value)s is in the future") % {"value": raw_day})
     if day is not None and day < EARLIEST:
-        problems.append(f"date {raw_day} is before 1900")
+        problems.append(_("date %(value)s is before 1900") % {"value": raw_day})
     prices = {}
     for column in ("open", "high", "low", "close"):
         prices[column], problem = _price(cells[column], column)
@@ -79,12 +89,12 @@ def _row(cells: dict[str, str], today: date) -> tuple[Bar | None, list[str]]:
     raw_volume = cells["volume"].strip()
     volume = int(raw_volume) if raw_volume.isdigit() and raw_volume.isascii() else None
     if volume is None:
-        problems.append(f"volume {raw_volume!r} is not a whole number of shares")
+        problems.append(_("volume %(value)s is not a whole number of shares") % {"value": repr(raw_volume)})
     if None not in prices.values():
         if prices["high"] < max(prices["open"], prices["close"], prices["low"]):
-            problems.append(f"high {prices['high']} is below the open, close or low")
+            problems.append(_("high %(value)s is below the open, close or low") % {"value": prices["high"]})
         if prices["low"] > min(prices["open"], prices["close"]):
-            problems.append(f"low {prices['low']} is above the open or close")
+            problems.append(_("low %(value)s is above the open or close") % {"value": prices["low"]})
     if problems:
         return None, problems
     return Bar(day, prices["open"], prices["high"], prices["low"], prices["close"], volume), []
@@ -95,17 +105,20 @@ def parse_prices(data: bytes, *, today: date) -> list[Bar]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PricesRejected([RowError(0, "The file is not UTF-8 text (save it as CSV UTF-8).")]) from None
+        raise PricesRejected([RowError(0, _("The file is not UTF-8 text (save it as CSV UTF-8)."))]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise PricesRejected([RowError(0, "The file is empty.")]) from None
+        raise PricesRejected([RowError(0, _("The file is empty."))]) from None
     names = [name.strip().lower() for name in header]
     missing = [column for column in COLUMNS if column not in names]
     if missing:
-        plural = "s" if len(missing) > 1 else ""
-        reason = f"the header lacks the column{plural} {', '.join(missing)} (it needs {', '.join(COLUMNS)})"
+        reason = ngettext(
+            "the header lacks the column %(missing)s (it needs %(columns)s)",
+            "the header lacks the columns %(missing)s (it needs %(columns)s)",
+            len(missing),
+        ) % {"missing": ", ".join(missing), "columns": ", ".join(COLUMNS)}
         raise PricesRejected([RowError(1, reason)])
     where = {column: names.index(column) for column in COLUMNS}
     bars, errors, seen = [], [], {}
@@ -115,14 +128,20 @@ def parse_prices(data: bytes, *, today: date) -> list[Bar]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(bars) + len(errors) >= MAX_ROWS:
-                errors.append(RowError(line, f"the file has more than {MAX_ROWS} rows"))
+                errors.append(RowError(line, _("the file has more than %(rows)s rows") % {"rows": MAX_ROWS}))
                 break
             if len(cells) < len(header):
-                errors.append(RowError(line, f"it has {len(cells)} cells where the header names {len(header)}"))
+                errors.append(
+                    RowError(
+                        line,
+                        _("it has %(cells)s cells where the header names %(names)s")
+                        % {"cells": len(cells), "names": len(header)},
+                    )
+                )
                 continue
             bar, problems = _row({column: cells[index] for column, index in where.items()}, today)
             if bar is not None and bar.day in seen:
-                problems = [f"date {bar.day} is also on row {seen[bar.day]}"]
+                problems = [_("date %(value)s is also on row %(line)s") % {"value": bar.day, "line": seen[bar.day]}]
             errors.extend(RowError(line, problem) for problem in problems)
             if bar is not None and not problems:
                 seen[bar.day] = line
@@ -130,9 +149,9 @@ def parse_prices(data: bytes, *, today: date) -> list[Bar]:
             if len(errors) >= MAX_ERRORS:
                 break
     except csv.Error as exc:
-        errors.append(RowError(reader.line_num, f"it cannot be read as CSV ({exc})"))
+        errors.append(RowError(reader.line_num, _("it cannot be read as CSV (%(error)s)") % {"error": exc}))
     if errors:
         raise PricesRejected(errors)
     if not bars:
-        raise PricesRejected([RowError(0, "The file has a header and no prices.")])
+        raise PricesRejected([RowError(0, _("The file has a header and no prices."))])
     return sorted(bars, key=lambda bar: bar.day)
