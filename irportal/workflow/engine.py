@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -142,14 +143,29 @@ class WorkflowSpec:
 
     @property
     def noun(self) -> str:
-        """The kind as people read it (the model's ``verbose_name``, e.g. "release")."""
-        return self.model._meta.verbose_name
+        """The kind as people read it ("release"), lazily, in the reader's language (see ``name_kind``)."""
+        return _lazy_noun(self)
 
     @property
     def a_noun(self):
         """The kind with its article ("a release", "an event"); in French the noun alone."""
         article = _("an {kind}") if self.kind[0] in "aeiou" else _("a {kind}")
         return format_lazy(article, kind=self.noun)
+
+
+# What people call each kind, in their language: the console's name for it (``console.register``).
+_NOUNS: dict[str, str] = {}
+
+
+def name_kind(kind: str, noun: str) -> None:
+    _NOUNS[kind] = noun
+
+
+def _noun_of(spec: WorkflowSpec) -> str:
+    return str(_NOUNS.get(spec.kind, spec.model._meta.verbose_name))
+
+
+_lazy_noun = lazy(_noun_of, str)
 
 
 @dataclass(frozen=True)

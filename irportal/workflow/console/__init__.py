@@ -34,7 +34,7 @@ from django.utils.text import capfirst
 
 from irportal.accounts import navigation
 from irportal.workflow import languages
-from irportal.workflow.engine import WorkflowSpec
+from irportal.workflow.engine import WorkflowSpec, name_kind
 
 
 @dataclass(frozen=True)
@@ -218,6 +218,7 @@ def extend(slug: str, *, review_panels: tuple[str, ...] = (), operations: tuple[
 def register(kind: Kind) -> Kind:
     """Put a kind on the console, and in the staff navigation; called from its app's ``ready()``."""
     _KINDS[kind.slug] = kind
+    name_kind(kind.workflow.kind, kind.label)  # the engine's messages name the kind as the console does
     languages.register_form(kind.workflow, kind.form_class)
     navigation.register(
         navigation.NavItem(
