@@ -13,7 +13,7 @@ from typing import Unpack
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from events import signals
 from events.models import MAX_REPLAY_DAYS, Event, ReplayStatus
@@ -40,15 +40,15 @@ def disclosure_problems(event: Event) -> list[str]:
     """What a webcast notice must say before approval (Regulation FD): when, what, how to reach it, for how long."""
     problems = []
     if event.starts_at is None:
-        problems.append(gettext("the date and time of the event are missing"))
+        problems.append(_("the date and time of the event are missing"))
     if not event.time_zone:
-        problems.append(gettext("the time zone is missing"))
+        problems.append(_("the time zone is missing"))
     if not event.title.strip():
-        problems.append(gettext("the subject (title) is missing"))
+        problems.append(_("the subject (title) is missing"))
     if not event.webcast_url:
-        problems.append(gettext("the webcast access link is missing"))
+        problems.append(_("the webcast access link is missing"))
     if not 1 <= (event.replay_days or 0) <= MAX_REPLAY_DAYS:
-        problems.append(gettext("the replay window is missing"))
+        problems.append(_("the replay window is missing"))
     return problems
 
 

@@ -9,7 +9,9 @@ not show until that committee is published).
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from company.models import CompanyProfile
 from governance.models import Committee, Person
@@ -34,14 +36,14 @@ def check_chairs(person: Person) -> list[Check]:
                 warnings.append(
                     Check(
                         "two_chairs",
-                        gettext(
-                            "%(name)s chairs the %(committee)s too: change their membership as well, or the "
-                            "committee shows two chairs."
-                        )
-                        % {
-                            "name": other.name,
-                            "committee": names.get(item["committee"]) or pgettext("of an unknown name", "committee"),
-                        },
+                        format_lazy(
+                            _(
+                                "{name} chairs the {committee} too: change their membership as well, or the "
+                                "committee shows two chairs."
+                            ),
+                            name=other.name,
+                            committee=names.get(item["committee"]) or pgettext_lazy("of an unknown name", "committee"),
+                        ),
                     )
                 )
     return warnings
@@ -54,8 +56,10 @@ def check_committees_public(person: Person, now: datetime.datetime) -> list[Chec
     return [
         Check(
             "committee_not_public",
-            gettext("The %(committee)s is not public yet: this membership shows once the committee is published.")
-            % {"committee": names[pk]},
+            format_lazy(
+                _("The {committee} is not public yet: this membership shows once the committee is published."),
+                committee=names[pk],
+            ),
         )
         for pk in ids
         if pk not in public and pk in names
@@ -65,13 +69,11 @@ def check_committees_public(person: Person, now: datetime.datetime) -> list[Chec
 def person_checks(person: Person, now: datetime.datetime | None = None) -> list[Check]:
     now = now or timezone.now()
     return (
-        embargo_timing(person.publish_at, CompanyProfile.load(), now, subject=gettext("the change"))
+        embargo_timing(person.publish_at, CompanyProfile.load(), now, subject=_("the change"))
         + check_chairs(person)
         + check_committees_public(person, now)
     )
 
 
 def committee_checks(committee: Committee, now: datetime.datetime | None = None) -> list[Check]:
-    return embargo_timing(
-        committee.publish_at, CompanyProfile.load(), now or timezone.now(), subject=gettext("the change")
-    )
+    return embargo_timing(committee.publish_at, CompanyProfile.load(), now or timezone.now(), subject=_("the change"))

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PackagesConfig(AppConfig):
     name = "packages"
-    verbose_name = "Disclosure packages"
+    verbose_name = _("Disclosure packages")
 
     def ready(self):
         from django.db.models import Q
@@ -54,9 +55,11 @@ class PackagesConfig(AppConfig):
         announce.register_follow_up(
             announce.FollowUp(
                 "package",
-                "Put the release and its events in one package",
-                "They are then approved together and go public at the package's one embargo, to the second; "
-                "events already public cannot join.",
+                _("Put the release and its events in one package"),
+                _(
+                    "They are then approved together and go public at the package's one embargo, to the second; "
+                    "events already public cannot join."
+                ),
                 "packages.add_package",
                 services.package_for_announcement,
             )

@@ -3,11 +3,15 @@
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from irportal.workflow import engine
 from irportal.workflow.console import CalendarEntry, Kind
 from packages import services
 from packages.forms import PackageForm
+from packages.models import MEMBER_NOUNS, MemberKind
 from packages.workflow import PACKAGE
 
 
@@ -15,7 +19,7 @@ from packages.workflow import PACKAGE
 class MemberView:
     """One item of a package as its review screen shows it: what it is, where, its state and revision."""
 
-    kind: str
+    kind: str  # as a badge names it ("release")
     title: str
     url: str
     status: str
@@ -42,7 +46,7 @@ def member_views(content: dict, now) -> list[MemberView]:
         revision = item.revisions.filter(number=item.version).only("number", "content_hash").first()
         views.append(
             MemberView(
-                kind=entry["kind"],
+                kind=MEMBER_NOUNS[entry["kind"]],
                 title=str(item),
                 url=item.get_staff_url(),
                 status=item.get_status_display(),
@@ -58,15 +62,15 @@ def member_views(content: dict, now) -> list[MemberView]:
 class PackageKind(Kind):
     workflow = PACKAGE
     slug = "packages"
-    label = "package"
-    label_plural = "packages"
+    label = pgettext_lazy("kind of content", "package")
+    label_plural = pgettext_lazy("kind of content", "packages")
     title_field = "title"
     date_field = "publish_at"
     search_fields = ("title", "note")
     form_class = PackageForm
     content_template = "staff/packages/_package.html"
     nav_order = 8
-    diff_labels = {"title": "Title", "note": "Note", "members": "Items"}
+    diff_labels = {"title": pgettext_lazy("of a package", "Title"), "note": _("Note"), "members": _("Items")}
 
     def form(self, data=None, files=None, *, item=None):
         return PackageForm(data, files, package=item)
@@ -86,7 +90,7 @@ class PackageKind(Kind):
 
     def field_text(self, name, value):
         if name == "members":
-            return "\n".join(f"{member['kind'].capitalize()}: {member['title']}" for member in value)
+            return "\n".join(f"{MemberKind(member['kind']).label}: {member['title']}" for member in value)
         return None
 
     def calendar_entries(self, start, end):
@@ -95,7 +99,15 @@ class PackageKind(Kind):
             CalendarEntry(
                 item.publish_at,
                 "embargo",
-                f"{item.title} (package: {item.member_count} items go public together)",
+                format_lazy(
+                    ngettext_lazy(
+                        "{title} (package: {count} item goes public)",
+                        "{title} (package: {count} items go public together)",
+                        item.member_count,
+                    ),
+                    title=item.title,
+                    count=item.member_count,
+                ),
                 self.url("detail", item),
                 item=item,
             )

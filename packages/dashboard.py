@@ -8,7 +8,7 @@ from datetime import datetime
 
 from irportal.workflow import engine
 from irportal.workflow.models import State
-from packages.models import Package, PackageMember
+from packages.models import MEMBER_NOUNS, Package, PackageMember
 
 SHOWN = 10
 
@@ -27,7 +27,8 @@ def packages_going_out(user, now: datetime) -> dict:
     items = {}
     for row in rows:
         if (row.kind, row.object_id) in names:
-            items.setdefault(row.package_id, []).append({"kind": row.kind, "item": names[(row.kind, row.object_id)]})
+            item = names[(row.kind, row.object_id)]
+            items.setdefault(row.package_id, []).append({"kind": MEMBER_NOUNS[row.kind], "item": item})
     return {
         "rows": [
             {"package": package, "items": items.get(package.pk, []), "scheduled": package.status == State.APPROVED}

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.fiscal import period_label
 from events.models import Event
@@ -33,25 +35,37 @@ class EventsChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PackageForm(CleanTextMixin, forms.Form):
-    title = forms.CharField(max_length=200, help_text="For the team, e.g. “Q3 2026 results”; not shown to the public.")
+    title = forms.CharField(
+        max_length=200,
+        label=pgettext_lazy("of a package", "Title"),
+        help_text=_("For the team, e.g. “Q3 2026 results”; not shown to the public."),
+    )
     release = ReleaseChoiceField(
-        queryset=Release.objects.none(), required=False, label="Release", help_text="The release that announces it."
+        queryset=Release.objects.none(),
+        required=False,
+        label=_("Release"),
+        help_text=_("The release that announces it."),
     )
     documents = DocumentChoiceField(
         queryset=Document.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Documents",
-        help_text="The results PDF, financial tables, slide deck… Only documents not yet public are offered.",
+        label=_("Documents"),
+        help_text=_("The results PDF, financial tables, slide deck… Only documents not yet public are offered."),
     )
     events = EventsChoiceField(
         queryset=Event.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Events",
-        help_text="The webcast that goes public with the release.",
+        label=_("Events"),
+        help_text=_("The webcast that goes public with the release."),
     )
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Note"),
+    )
 
     def __init__(self, data=None, files=None, *, package: Package | None = None, initial=None):
         if package is not None and initial is None:
@@ -71,7 +85,9 @@ class PackageForm(CleanTextMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not (cleaned.get("release") or cleaned.get("documents") or cleaned.get("events")):
-            raise forms.ValidationError("Choose the items that go out together: a release, documents or events.")
+            raise forms.ValidationError(
+                gettext("Choose the items that go out together: a release, documents or events.")
+            )
         return cleaned
 
     def service_fields(self) -> dict:

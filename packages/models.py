@@ -15,6 +15,8 @@ read-time rule, with no sweep needed.
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from irportal.workflow.models import BaseRevision, State, WorkflowItem, WorkflowItemQuerySet
 
@@ -22,9 +24,17 @@ from irportal.workflow.models import BaseRevision, State, WorkflowItem, Workflow
 class MemberKind(models.TextChoices):
     """The workflow kinds a package groups, by their workflow names (``WorkflowSpec.kind``)."""
 
-    RELEASE = "release", "Release"
-    DOCUMENT = "document", "Document"
-    EVENT = "event", "Event"
+    RELEASE = "release", _("Release")
+    DOCUMENT = "document", _("Document")
+    EVENT = "event", _("Event")
+
+
+# Each kind of member as a sentence or a badge names it ("release"), as the console names the kinds.
+MEMBER_NOUNS = {
+    MemberKind.RELEASE: pgettext_lazy("kind of content", "release"),
+    MemberKind.DOCUMENT: pgettext_lazy("kind of content", "document"),
+    MemberKind.EVENT: pgettext_lazy("kind of content", "event"),
+}
 
 
 class PackageQuerySet(WorkflowItemQuerySet):
@@ -36,8 +46,10 @@ class PackageQuerySet(WorkflowItemQuerySet):
 
 
 class Package(WorkflowItem):
-    title = models.CharField(max_length=200, help_text="For the team, e.g. “Q3 2026 results”; not shown to the public")
-    note = models.TextField(blank=True, max_length=2000, help_text="For the reviewers (optional)")
+    title = models.CharField(
+        max_length=200, help_text=_("For the team, e.g. “Q3 2026 results”; not shown to the public")
+    )
+    note = models.TextField(blank=True, max_length=2000, help_text=_("For the reviewers (optional)"))
     live_revision = models.ForeignKey(
         "PackageRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )

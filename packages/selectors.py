@@ -1,7 +1,8 @@
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from irportal.workflow.engine import spec_for
-from packages.models import MemberKind, PackageMember
+from packages.models import MEMBER_NOUNS, MemberKind, PackageMember
 
 
 def published_with_package(kind: str, pk: int) -> bool:
@@ -31,5 +32,9 @@ def own_packages_with_demo_members(limit: int = 3) -> list[str]:
     for kind in MemberKind.values:
         demo_items = spec_for(kind).model.objects.filter(is_demo=True).values("pk")
         rows = PackageMember.objects.filter(kind=kind, object_id__in=demo_items, package__is_demo=False)
-        named += [f"the package “{row.package}” holds a demo {kind}" for row in rows.select_related("package")[:limit]]
+        named += [
+            gettext("the package “%(package)s” holds a demo %(kind)s")
+            % {"package": row.package, "kind": MEMBER_NOUNS[kind]}
+            for row in rows.select_related("package")[:limit]
+        ]
     return named[:limit]

@@ -9,11 +9,14 @@ takes each of its items that the package approved back to draft with it
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from irportal.workflow import engine
 from irportal.workflow.engine import EditConflict, WorkflowError
 from irportal.workflow.models import State
-from packages.models import MemberKind, Package, PackageMember
+from packages.models import MEMBER_NOUNS, MemberKind, Package, PackageMember
 from packages.workflow import PACKAGE, members_of
 
 
@@ -37,9 +40,12 @@ def _check_joinable(members: list[tuple[str, int]]) -> None:
     for kind, pk in members:
         item = engine.spec_for(kind).model.objects.filter(pk=pk).first()
         if item is None:
-            raise PackageError(f"There is no {kind} {pk}.")
+            raise PackageError(gettext("There is no %(kind)s %(id)s.") % {"kind": MEMBER_NOUNS[kind], "id": pk})
         if item.first_published_at is not None or item.live_revision_id is not None or item.status == State.WITHDRAWN:
-            raise PackageError(f"The {kind} “{item}” was public already or is withdrawn: a package holds new items.")
+            raise PackageError(
+                gettext("The %(kind)s “%(item)s” was public already or is withdrawn: a package holds new items.")
+                % {"kind": MEMBER_NOUNS[kind], "item": item}
+            )
 
 
 def _apply(package: Package, *, title: str, note: str, members: list[tuple[str, int]]) -> None:
@@ -61,8 +67,14 @@ def _apply(package: Package, *, title: str, note: str, members: list[tuple[str, 
         taken = PackageMember.objects.filter(
             kind__in=[kind for kind, _ in members], object_id__in=[pk for _, pk in members]
         ).exclude(package=package)
-        names = ", ".join(f"{row.kind} {row.object_id} (in “{row.package}”)" for row in taken.select_related("package"))
-        raise PackageError(f"An item belongs to one package only; already in another: {names}.") from None
+        names = ", ".join(
+            gettext("%(kind)s %(id)s (in “%(package)s”)")
+            % {"kind": MEMBER_NOUNS[row.kind], "id": row.object_id, "package": row.package}
+            for row in taken.select_related("package")
+        )
+        raise PackageError(
+            gettext("An item belongs to one package only; already in another: %(names)s.") % {"names": names}
+        ) from None
 
 
 def package_create(*, actor, title: str, note: str = "", members: list[tuple[str, int]]) -> Package:
@@ -76,7 +88,8 @@ def package_create(*, actor, title: str, note: str = "", members: list[tuple[str
 
 def _recall_members(package: Package, previous, *, actor) -> None:
     """The items a package approved, back to draft with it: none goes out alone at the package's embargo."""
-    reason = f"The package “{package}” was changed after its approval."
+    # Kept with the audit entry of each item's recall: lazy, so that it is written in the primary language.
+    reason = format_lazy(_("The package “{package}” was changed after its approval."), package=package)
     for member in previous:
         engine.recall(member.spec, pk=member.item.pk, actor=actor, reason=reason)
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from company.models import CompanyProfile
 from company.selectors import former_names
@@ -67,6 +69,11 @@ WEEKDAY_DATE = re.compile(
     + "|".join(WEEKDAYS)
     + r"),\s+(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:,\s+(?P<year>\d{4}))?"
 )
+# A check's message is read in the reader's language and kept, with an acknowledgement, in the primary one
+# (``irportal.workflow.checks``): the dates and times in it are written when it is read.
+lazy_date_text = lazy(date_text, str)
+lazy_clock = lazy(clock, str)
+lazy_lower = lazy(lambda text: str(text).lower(), str)  # a state's name as a sentence says it
 LISTING = re.compile(r"\((?P<exchange>Nasdaq|NYSE American|NYSE|TSX|LSE)\s*:\s*(?P<ticker>[A-Z][A-Z0-9.\-]{0,9})\)")
 
 
@@ -86,14 +93,18 @@ def check_weekdays(release: Release) -> list[Check]:
         try:
             named = datetime.date(year, month, int(match["day"]))
         except ValueError:
-            warnings.append(Check("date", gettext("“%(text)s” is not a real date.") % {"text": match.group(0)}))
+            warnings.append(Check("date", format_lazy(_("“{text}” is not a real date."), text=match.group(0))))
             continue
         if WEEKDAYS[named.weekday()] != match["weekday"]:
             warnings.append(
                 Check(
                     "weekday",
-                    gettext("The text says “%(text)s”, but %(date)s is a %(weekday)s.")
-                    % {"text": match.group(0), "date": date_text(named), "weekday": WEEKDAY_NAMES[named.weekday()]},
+                    format_lazy(
+                        _("The text says “{text}”, but {date} is a {weekday}."),
+                        text=match.group(0),
+                        date=lazy_date_text(named),
+                        weekday=WEEKDAY_NAMES[named.weekday()],
+                    ),
                 )
             )
     return warnings
@@ -107,8 +118,11 @@ def check_dateline_matches_embargo(release: Release, profile: CompanyProfile) ->
         return [
             Check(
                 "dateline",
-                gettext("The dateline says %(dateline)s, but the release goes out on %(date)s: make them agree.")
-                % {"dateline": date_text(release.release_date), "date": date_text(local, weekday=True)},
+                format_lazy(
+                    _("The dateline says {dateline}, but the release goes out on {date}: make them agree."),
+                    dateline=lazy_date_text(release.release_date),
+                    date=lazy_date_text(local, weekday=True),
+                ),
             )
         ]
     return []
@@ -121,8 +135,9 @@ def check_listing(release: Release, profile: CompanyProfile) -> list[Check]:
         return [
             Check(
                 "listing",
-                gettext("The release never names the listing; write the company name with %(listing)s.")
-                % {"listing": expected},
+                format_lazy(
+                    _("The release never names the listing; write the company name with {listing}."), listing=expected
+                ),
             )
         ]
     wrong = sorted(found - {expected})
@@ -130,8 +145,11 @@ def check_listing(release: Release, profile: CompanyProfile) -> list[Check]:
         return [
             Check(
                 "listing",
-                gettext("The release says %(found)s; the company profile says %(listing)s.")
-                % {"found": ", ".join(wrong), "listing": expected},
+                format_lazy(
+                    _("The release says {found}; the company profile says {listing}."),
+                    found=", ".join(wrong),
+                    listing=expected,
+                ),
             )
         ]
     return []
@@ -140,18 +158,16 @@ def check_listing(release: Release, profile: CompanyProfile) -> list[Check]:
 def check_attachments(release: Release) -> list[Check]:
     warnings = []
     if not release.contacts.exists():
-        warnings.append(
-            Check("contacts", gettext("No contact is attached: pick at least one investor or media contact."))
-        )
+        warnings.append(Check("contacts", _("No contact is attached: pick at least one investor or media contact.")))
     if release.about_id is None:
-        warnings.append(Check("about", gettext("No “About” boilerplate is attached.")))
+        warnings.append(Check("about", _("No “About” boilerplate is attached.")))
     if release.safe_harbor_id is None:
-        warnings.append(Check("safe_harbor", gettext("No forward-looking statements text is attached.")))
+        warnings.append(Check("safe_harbor", _("No forward-looking statements text is attached.")))
     return warnings
 
 
 def check_timing(release: Release, profile: CompanyProfile, now: datetime.datetime) -> list[Check]:
-    return embargo_timing(release.publish_at, profile, now, subject=gettext("the release"))
+    return embargo_timing(release.publish_at, profile, now, subject=_("the release"))
 
 
 def embargo_timing(
@@ -165,8 +181,10 @@ def embargo_timing(
         return [
             Check(
                 "past",
-                gettext("The embargo time is in the past: %(subject)s would be public the moment it is approved.")
-                % {"subject": subject},
+                format_lazy(
+                    _("The embargo time is in the past: {subject} would be public the moment it is approved."),
+                    subject=subject,
+                ),
             )
         ]
     eastern = publish_at.astimezone(EASTERN)
@@ -178,19 +196,27 @@ def embargo_timing(
         return [
             Check(
                 "market_hours",
-                gettext(
-                    "%(time)s ET is inside US market hours (9:30 am to 4:00 pm ET). Material news goes out before "
-                    "the open or after the close (%(exchange)s: not before %(earliest)s ET)."
-                )
-                % {"time": clock(eastern), "exchange": profile.exchange, "earliest": clock(earliest)},
+                format_lazy(
+                    _(
+                        "{time} ET is inside US market hours (9:30 am to 4:00 pm ET). Material news goes out before "
+                        "the open or after the close ({exchange}: not before {earliest} ET)."
+                    ),
+                    time=lazy_clock(eastern),
+                    exchange=profile.exchange,
+                    earliest=lazy_clock(earliest),
+                ),
             )
         ]
     if MARKET_CLOSE <= time_of_day < earliest:
         return [
             Check(
                 "after_close",
-                gettext("%(time)s ET is too soon after the close: %(exchange)s asks for %(earliest)s ET or later.")
-                % {"time": clock(eastern), "exchange": profile.exchange, "earliest": clock(earliest)},
+                format_lazy(
+                    _("{time} ET is too soon after the close: {exchange} asks for {earliest} ET or later."),
+                    time=lazy_clock(eastern),
+                    exchange=profile.exchange,
+                    earliest=lazy_clock(earliest),
+                ),
             )
         ]
     return []
@@ -229,7 +255,7 @@ def check_other_company(release: Release, profile: CompanyProfile) -> list[Check
             blockers.append(
                 Check(
                     "other_company",
-                    gettext("“%(name)s” was written for the demo company.") % {"name": version.boilerplate.name},
+                    format_lazy(_("“{name}” was written for the demo company."), name=version.boilerplate.name),
                     blocking=True,
                 )
             )
@@ -237,12 +263,12 @@ def check_other_company(release: Release, profile: CompanyProfile) -> list[Check
             blockers.append(
                 Check(
                     "other_company",
-                    gettext("“%(name)s” names %(names)s, not %(listing)s: attach the company's own text.")
-                    % {
-                        "name": version.boilerplate.name,
-                        "names": ", ".join(named + listings),
-                        "listing": profile.listing,
-                    },
+                    format_lazy(
+                        _("“{name}” names {names}, not {listing}: attach the company's own text."),
+                        name=version.boilerplate.name,
+                        names=", ".join(named + listings),
+                        listing=profile.listing,
+                    ),
                     blocking=True,
                 )
             )
@@ -254,11 +280,15 @@ def check_other_company(release: Release, profile: CompanyProfile) -> list[Check
             blockers.append(
                 Check(
                     "other_company",
-                    gettext(
-                        "The contact %(name)s (%(where)s) is another company's, not %(company)s's: pick the "
-                        "company's own contacts."
-                    )
-                    % {"name": contact.name, "where": where, "company": profile.legal_name},
+                    format_lazy(
+                        _(
+                            "The contact {name} ({where}) is another company's, not {company}'s: pick the "
+                            "company's own contacts."
+                        ),
+                        name=contact.name,
+                        where=where,
+                        company=profile.legal_name,
+                    ),
                     blocking=True,
                 )
             )
@@ -291,29 +321,33 @@ def check_announced(release: Release) -> list[Check]:
             warnings.append(
                 Check(
                     "announced_not_public",
-                    gettext(
-                        "“%(title)s” is announced but will not be public when the release goes out: approve it "
-                        "with the same embargo or publish it first, or its link answers “not found”."
-                    )
-                    % {"title": item.title},
+                    format_lazy(
+                        _(
+                            "“{title}” is announced but will not be public when the release goes out: approve it "
+                            "with the same embargo or publish it first, or its link answers “not found”."
+                        ),
+                        title=item.title,
+                    ),
                 )
             )
         elif item.problem == "changed":
             warnings.append(
                 Check(
                     "announced_changed",
-                    gettext(
-                        "“%(title)s” changed after the release was written from it: check its bullet, or announce "
-                        "it again."
-                    )
-                    % {"title": item.title},
+                    format_lazy(
+                        _(
+                            "“{title}” changed after the release was written from it: check its bullet, or announce "
+                            "it again."
+                        ),
+                        title=item.title,
+                    ),
                 )
             )
         elif item.problem == "cancelled":
             warnings.append(
                 Check(
                     "announced_cancelled",
-                    gettext("“%(title)s” was cancelled or withdrawn after it was announced.") % {"title": item.title},
+                    format_lazy(_("“{title}” was cancelled or withdrawn after it was announced."), title=item.title),
                 )
             )
     return warnings

@@ -10,13 +10,14 @@ program may take for formulas.
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from company.models import CompanyProfile
-from company.timefmt import date_text
 from irportal.workflow.checks import Check
 from irportal.workflow.models import State
-from releases.checks import embargo_timing
+from releases.checks import embargo_timing, lazy_date_text, lazy_lower
 from reports.models import Document, DocumentFile
 
 CODES = frozenset({"past", "market_hours", "after_close", "release_timing", "period", "thumbnail", "formulas"})
@@ -26,29 +27,34 @@ def check_release_timing(document: Document) -> list[Check]:
     """The results release should be public no later than the documents that go with it."""
     release = document.release
     if release is None or release.status == State.WITHDRAWN:
-        return [Check("release_timing", gettext("The linked results release was withdrawn."))] if release else []
+        return [Check("release_timing", _("The linked results release was withdrawn."))] if release else []
     if release.is_live:
         return []
     if release.status != State.APPROVED or release.publish_at is None:
         return [
             Check(
                 "release_timing",
-                gettext(
-                    "The results release “%(headline)s” is %(state)s and not scheduled: this document may be public "
-                    "before it."
-                )
-                % {"headline": release.headline, "state": release.get_status_display().lower()},
+                format_lazy(
+                    _(
+                        "The results release “{headline}” is {state} and not scheduled: this document may be public "
+                        "before it."
+                    ),
+                    headline=release.headline,
+                    state=lazy_lower(release.get_status_display()),
+                ),
             )
         ]
     if document.publish_at is None or document.publish_at < release.publish_at:
         return [
             Check(
                 "release_timing",
-                gettext(
-                    "This document would be public before its results release (embargoed until %(embargo)s); give "
-                    "it the same embargo or a later one."
-                )
-                % {"embargo": f"{timezone.localtime(release.publish_at):%Y-%m-%d %H:%M %Z}"},
+                format_lazy(
+                    _(
+                        "This document would be public before its results release (embargoed until {embargo}); give "
+                        "it the same embargo or a later one."
+                    ),
+                    embargo=f"{timezone.localtime(release.publish_at):%Y-%m-%d %H:%M %Z}",
+                ),
             )
         ]
     return []
@@ -62,16 +68,16 @@ def check_period(document: Document, profile: CompanyProfile) -> list[Check]:
         return [
             Check(
                 "period",
-                gettext(
-                    "Results for Q%(quarter)s FY%(year)s are dated %(date)s, but that quarter ends %(end)s: check "
-                    "the period."
-                )
-                % {
-                    "quarter": document.fiscal_quarter,
-                    "year": document.fiscal_year,
-                    "date": date_text(document.document_date),
-                    "end": date_text(ends),
-                },
+                format_lazy(
+                    _(
+                        "Results for Q{quarter} FY{year} are dated {date}, but that quarter ends {end}: check "
+                        "the period."
+                    ),
+                    quarter=document.fiscal_quarter,
+                    year=document.fiscal_year,
+                    date=lazy_date_text(document.document_date),
+                    end=lazy_date_text(ends),
+                ),
             )
         ]
     return []
@@ -84,22 +90,28 @@ def check_files(document: Document) -> list[Check]:
             warnings.append(
                 Check(
                     "thumbnail",
-                    gettext("No thumbnail could be made of “%(file)s”: %(error)s")
-                    % {"file": item.label, "error": item.thumbnail_error},
+                    format_lazy(
+                        _("No thumbnail could be made of “{file}”: {error}"),
+                        file=item.label,
+                        error=item.thumbnail_error,
+                    ),
                 )
             )
         if item.formula_cells:
             warnings.append(
                 Check(
                     "formulas",
-                    ngettext(
-                        "“%(file)s” has %(count)s cell beginning with =, +, - or @. It is only ever downloaded, but "
-                        "a spreadsheet program opening it may run them as formulas: make sure they are meant.",
-                        "“%(file)s” has %(count)s cells beginning with =, +, - or @. It is only ever downloaded, "
-                        "but a spreadsheet program opening it may run them as formulas: make sure they are meant.",
-                        item.formula_cells,
-                    )
-                    % {"file": item.label, "count": item.formula_cells},
+                    format_lazy(
+                        ngettext_lazy(
+                            "“{file}” has {count} cell beginning with =, +, - or @. It is only ever downloaded, but "
+                            "a spreadsheet program opening it may run them as formulas: make sure they are meant.",
+                            "“{file}” has {count} cells beginning with =, +, - or @. It is only ever downloaded, "
+                            "but a spreadsheet program opening it may run them as formulas: make sure they are meant.",
+                            item.formula_cells,
+                        ),
+                        file=item.label,
+                        count=item.formula_cells,
+                    ),
                 )
             )
     return warnings
@@ -109,7 +121,7 @@ def document_checks(document: Document, now: datetime.datetime | None = None) ->
     profile = CompanyProfile.load()
     now = now or timezone.now()
     return (
-        embargo_timing(document.publish_at, profile, now, subject=gettext("the document"))
+        embargo_timing(document.publish_at, profile, now, subject=_("the document"))
         + check_release_timing(document)
         + check_period(document, profile)
         + check_files(document)
