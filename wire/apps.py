@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WireConfig(AppConfig):
     """The newswire: transmissions, the wire's confirmations, the sequencing gate and the 8-K exhibit."""
 
     name = "wire"
-    verbose_name = "Newswire"
+    verbose_name = _("Newswire")
 
     def ready(self):
         from django.core import checks
@@ -55,7 +56,7 @@ class WireConfig(AppConfig):
         roles.grant(roles.IR_AUTHOR, "wire.view_transmission")
         roles.grant(roles.COMPLIANCE_REVIEWER, "wire.view_transmission")
         roles.grant(roles.IR_ADMIN, "wire.view_transmission", "wire.view_wiresettings", "wire.change_wiresettings")
-        navigation.register(navigation.NavItem("Newswire", "wire:overview", "wire.view_transmission", order=42))
+        navigation.register(navigation.NavItem(_("Newswire"), "wire:overview", "wire.view_transmission", order=42))
         dashboard.register(
             dashboard.Panel(
                 "wire",

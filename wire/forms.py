@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from company.forms import CompanyDateTimeField
@@ -23,6 +24,7 @@ class WireSettingsForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = WireSettings
         fields = ["account", "policy", "lead_minutes"]
+        labels = {"account": _("Account"), "policy": _("Policy")}
         widgets = {"policy": forms.RadioSelect}
 
 
@@ -73,6 +75,10 @@ class ConfirmationForm(CleanTextMixin, TransmissionChoiceForm):
     def __init__(self, *args, release=None, **kwargs):
         super().__init__(*args, release=release, **kwargs)
         self.fields["transmission"].label_from_instance = lambda transmission: (
-            f"{transmission.get_kind_display()}, revision {transmission.revision_number} "
-            f"({transmission.get_status_display().lower()})"
+            gettext("%(kind)s, revision %(number)s (%(state)s)")
+            % {
+                "kind": transmission.get_kind_display(),
+                "number": transmission.revision_number,
+                "state": transmission.get_status_display().lower(),
+            }
         )

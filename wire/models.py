@@ -12,13 +12,15 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from releases.models import Release
 
 
 class Policy(models.TextChoices):
-    WITH_THE_WIRE = "with_the_wire", "With the wire"
-    AFTER_THE_WIRE = "after_the_wire", "After the wire"
+    WITH_THE_WIRE = "with_the_wire", _("With the wire")
+    AFTER_THE_WIRE = "after_the_wire", _("After the wire")
 
 
 class WireSettings(models.Model):
@@ -31,19 +33,21 @@ class WireSettings(models.Model):
     SINGLETON_PK = 1
 
     account = models.CharField(
-        max_length=80, blank=True, help_text="The company's account or member number at the wire, as it gave it."
+        max_length=80, blank=True, help_text=_("The company's account or member number at the wire, as it gave it.")
     )
     policy = models.CharField(
         max_length=20,
         choices=Policy.choices,
         default=Policy.AFTER_THE_WIRE,
-        help_text="With the wire: the website shows a release at its embargo second if the wire accepted it in "
-        "time. After the wire: at the later of the embargo and the wire's confirmation that it crossed.",
+        help_text=_(
+            "With the wire: the website shows a release at its embargo second if the wire accepted it in time. "
+            "After the wire: at the later of the embargo and the wire's confirmation that it crossed."
+        ),
     )
     lead_minutes = models.PositiveSmallIntegerField(
         default=15,
-        verbose_name="Minutes the wire must have accepted a release before its embargo",
-        help_text="With the wire: a release the wire accepted later than this is held until the wire confirms it.",
+        verbose_name=_("Minutes the wire must have accepted a release before its embargo"),
+        help_text=_("With the wire: a release the wire accepted later than this is held until the wire confirms it."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,17 +119,17 @@ class Transmission(models.Model):
     """One approved revision of a release, for one hold time, sent to the wire exactly once."""
 
     class Kind(models.TextChoices):
-        RELEASE = "release", "Release"
-        CORRECTION = "correction", "Correction"
+        RELEASE = "release", _("Release")
+        CORRECTION = "correction", _("Correction")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Not sent"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        ACCEPTED = "accepted", "Accepted"
-        CONFIRMED = "confirmed", "Confirmed"
-        FAILED = "failed", "Failed"
-        SUPERSEDED = "superseded", "Superseded"
+        QUEUED = "queued", pgettext_lazy("a transmission", "Not sent")
+        SENDING = "sending", pgettext_lazy("a transmission", "Sending")
+        SENT = "sent", pgettext_lazy("a transmission", "Sent")
+        ACCEPTED = "accepted", pgettext_lazy("a transmission", "Accepted")
+        CONFIRMED = "confirmed", pgettext_lazy("a transmission", "Confirmed")
+        FAILED = "failed", pgettext_lazy("a transmission", "Failed")
+        SUPERSEDED = "superseded", pgettext_lazy("a transmission", "Superseded")
 
     # The wire's references to this transmission: the Message-ID, the file set's name, the Idempotency-Key.
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from irportal.workflow.models import State
 from releases.models import Release
@@ -55,8 +56,8 @@ def wire_state(release: Release, transmissions: list[Transmission], now: datetim
     approved = release.status == State.APPROVED
     if approved and not release.held and not (transmission and transmission.status != Status.SUPERSEDED):
         if gate_holds(release):  # approved without an embargo yet: nothing is sent before it has one
-            return WireState(release, None, "waiting", "Goes to the wire once scheduled")
-        return WireState(release, None, "website_only", "Website only")
+            return WireState(release, None, "waiting", _("Goes to the wire once scheduled"))
+        return WireState(release, None, "website_only", _("Website only"))
     if transmission is None:
         return WireState(release, None, "queued", Status.QUEUED.label)
     state = WireState(release, transmission, transmission.status, transmission.get_status_display())

@@ -29,6 +29,9 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from company.models import CompanyProfile
 from company.timefmt import datetime_text
@@ -76,20 +79,24 @@ def gate_holds(release: Release) -> bool:
 def gate_note(release: Release) -> str:
     """What the approver reads after the approval, schedule or "Publish now" of ``release``."""
     if release.website_only:
-        return "Website only: this release does not go on the newswire."
+        return gettext("Website only: this release does not go on the newswire.")
     if not configured_channel():
-        return "Website only: no newswire channel is configured, so this release does not go on the wire."
+        return gettext("Website only: no newswire channel is configured, so this release does not go on the wire.")
     if release.publish_at is None:
-        return f"It goes to {_company_name()} once it is scheduled or published now."
+        return gettext("It goes to %(wire)s once it is scheduled or published now.") % {"wire": _company_name()}
     wire = WireSettings.load()
     if wire.policy == Policy.WITH_THE_WIRE:
-        shown = (
-            f"The website shows it at the embargo if {_company_name()} accepts it at least "
-            f"{wire.lead_minutes} minutes before; otherwise once the wire confirms it crossed."
-        )
+        shown = gettext(
+            "The website shows it at the embargo if %(wire)s accepts it at least %(minutes)s minutes before; "
+            "otherwise once the wire confirms it crossed."
+        ) % {"wire": _company_name(), "minutes": wire.lead_minutes}
     else:
-        shown = "The website shows it at the later of the embargo and the wire's confirmation that it crossed."
-    return f"Queued for {_company_name()}, held for release until {_local(release.publish_at)}. {shown}"
+        shown = gettext("The website shows it at the later of the embargo and the wire's confirmation that it crossed.")
+    queued = gettext("Queued for %(wire)s, held for release until %(embargo)s.") % {
+        "wire": _company_name(),
+        "embargo": _local(release.publish_at),
+    }
+    return f"{queued} {shown}"
 
 
 def _current(release: Release, transmission: Transmission) -> bool:
@@ -112,7 +119,7 @@ def gate_shut(*, item: Release, actor, transition: str) -> dict:
     try:
         exhibit = exhibit_for(release, revision)
     except ExhibitRefused as refused:
-        raise TransitionNotAllowed(f"Nothing was changed. {refused}") from refused
+        raise TransitionNotAllowed(gettext("Nothing was changed. %(refusal)s") % {"refusal": refused}) from refused
     existing = Transmission.objects.filter(
         release=release, revision_number=revision.number, hold_until=release.publish_at
     ).first()
@@ -263,7 +270,8 @@ def _require(actor, release_id: int, doing: str, *, action: str, step_up: dict |
     and the wire's, and a fresh second factor (the evidence, for the audit entry). A refusal is audited."""
     allowed = actor is not None and actor.is_authenticated and actor.has_perms([PUBLISH_PERMISSION, SEND_PERMISSION])
     if not allowed:
-        reason = f"Your role does not allow you to {doing}."
+        # Lazy: the refusal is shown in the reader's language and audited in the primary one.
+        reason = format_lazy(_("Your role does not allow you to {doing}."), doing=doing)
         engine.record_denial(RELEASE, pk=release_id, actor=actor, transition=action, reason=reason)
         raise WorkflowPermissionDenied(reason)
     return engine.require_step_up(RELEASE, actor=actor, step_up=step_up, action=action, pk=release_id)
@@ -274,14 +282,14 @@ def transmission_send_again(*, actor, transmission_id: int, step_up: dict | None
     the release before the wire in the company's name, so it asks publishing's fresh second factor
     (``step_up``, the evidence), kept in the audit entry."""
     release_id = Transmission.objects.values_list("release_id", flat=True).get(pk=transmission_id)
-    evidence = _require(actor, release_id, "send a transmission again", action="wire.send_again", step_up=step_up)
+    evidence = _require(actor, release_id, _("send a transmission again"), action="wire.send_again", step_up=step_up)
     with transaction.atomic():
         release, transmission = _locked(transmission_id)
         if transmission.status != Status.FAILED:
-            raise TransitionNotAllowed("Only a failed transmission is sent again.")
+            raise TransitionNotAllowed(gettext("Only a failed transmission is sent again."))
         if not _current(release, transmission):
             raise TransitionNotAllowed(
-                "This release changed since that transmission; its new approval or schedule sends its own."
+                gettext("This release changed since that transmission; its new approval or schedule sends its own.")
             )
         Transmission.objects.filter(pk=transmission.pk).update(status=Status.QUEUED, attempts=0, failed_at=None)
         audit_record(
@@ -364,13 +372,15 @@ def transmission_confirm(
     notice. A transmission sent by hand after a failure is confirmed so too. It can make the release public,
     so it asks publishing's fresh second factor (``step_up``, the evidence), kept in the audit entry."""
     release_id = Transmission.objects.values_list("release_id", flat=True).get(pk=transmission_id)
-    evidence = _require(actor, release_id, "record the wire's confirmation", action="wire.confirm", step_up=step_up)
+    evidence = _require(actor, release_id, _("record the wire's confirmation"), action="wire.confirm", step_up=step_up)
     if crossed_at > timezone.now() + timedelta(minutes=1):
-        raise TransitionNotAllowed("The time it crossed the wire cannot be in the future.")
+        raise TransitionNotAllowed(gettext("The time it crossed the wire cannot be in the future."))
     with transaction.atomic():
         release, transmission = _locked(transmission_id)
         if transmission.status not in CONFIRMABLE:
-            raise TransitionNotAllowed(f"This transmission is {transmission.get_status_display().lower()}.")
+            raise TransitionNotAllowed(
+                gettext("This transmission is %(state)s.") % {"state": transmission.get_status_display().lower()}
+            )
         _confirm(
             release,
             transmission,
@@ -553,13 +563,17 @@ def oldest_alarm_due(now: datetime) -> datetime | None:
 
 
 ALARM_TEXT = {
-    "not_accepted": "The embargo is less than ten minutes away and the wire has not accepted the release.",
-    "held": "The embargo has passed and the website holds the release: the wire has not confirmed it crossed.",
-    "late": "The wire accepted the release too close to the embargo for the website to go with the wire: the "
-    "website holds it until the wire confirms it crossed.",
-    "failed": "The transmission to the wire failed; it waits for someone to send it again.",
-    "stale": "The release changed after the wire received it, and the wire holds that revision for release: ask "
-    "the wire to kill it, or approve the new revision (its transmission replaces it).",
+    "not_accepted": _("The embargo is less than ten minutes away and the wire has not accepted the release."),
+    "held": _("The embargo has passed and the website holds the release: the wire has not confirmed it crossed."),
+    "late": _(
+        "The wire accepted the release too close to the embargo for the website to go with the wire: the website "
+        "holds it until the wire confirms it crossed."
+    ),
+    "failed": _("The transmission to the wire failed; it waits for someone to send it again."),
+    "stale": _(
+        "The release changed after the wire received it, and the wire holds that revision for release: ask the wire "
+        "to kill it, or approve the new revision (its transmission replaces it)."
+    ),
 }
 
 
@@ -597,7 +611,7 @@ def send_alarm_mail(payload: dict) -> int:
 def wire_settings_update(*, actor, **fields) -> WireSettings:
     """The IR Admin's change of the company's wire settings (account, policy, minutes), audited."""
     if actor is None or not actor.has_perm("wire.change_wiresettings"):
-        reason = "Your role does not allow you to change the newswire settings."
+        reason = _("Your role does not allow you to change the newswire settings.")
         audit_record(
             action="security.permission_denied", actor=actor, data={"change": "wire.settings", "reason": reason}
         )

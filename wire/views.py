@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
@@ -58,7 +59,7 @@ class WireOverviewView(StaffPermissionMixin, TemplateView):
             services.wire_settings_update(actor=request.user, **form.cleaned_data)
         except WorkflowError as exc:
             return HttpResponse(str(exc), status=exc.status_code)
-        messages.success(request, "The newswire settings were saved.")
+        messages.success(request, gettext("The newswire settings were saved."))
         return redirect("wire:overview")
 
 
