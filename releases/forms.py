@@ -18,11 +18,6 @@ class BoilerplateChoiceField(forms.ModelChoiceField):
         return _("%(name)s (version %(number)s)") % {"name": version.boilerplate.name, "number": version.number}
 
 
-class ContactsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, contact):
-        return f"{contact.name} ({contact.get_audience_display()})"
-
-
 def _latest_versions(kind: str):
     latest_ids = [b.latest.pk for b in Boilerplate.objects.filter(kind=kind, is_active=True) if b.latest]
     return BoilerplateVersion.objects.filter(pk__in=latest_ids).select_related("boilerplate")
@@ -65,7 +60,7 @@ class ReleaseForm(CleanTextMixin, forms.ModelForm):
         label=_("Embargo (publish at)"),
         help_text=_("In the company's home time zone. Leave empty to let the approver choose."),
     )
-    contacts = ContactsField(
+    contacts = forms.ModelMultipleChoiceField(
         queryset=MediaContact.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -47,9 +46,7 @@ class MediaContact(models.Model):
         ordering = ["audience", "order", "name"]
 
     def __str__(self):
-        # Also the contact's label in the audit log: written in the source language whatever the console's.
-        with translation.override(None):
-            return f"{self.name} ({self.get_audience_display()})"
+        return f"{self.name} ({self.get_audience_display()})"
 
     def snapshot(self) -> dict:
         return {
