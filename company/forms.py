@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from company.files import IMAGES, check_upload
@@ -42,7 +43,7 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
                 "{primary} is the primary language: every disclosure is written in it, and in each language ticked "
                 "here; all are approved and made public together."
             ),
-            primary=dict(settings.LANGUAGES)[settings.LANGUAGE_CODE],
+            primary=get_language_info(settings.LANGUAGE_CODE)["name_translated"],
         ),
     )
     home_time_zone = TimeZoneField(

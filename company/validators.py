@@ -4,6 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 ticker_validator = RegexValidator(r"^[A-Z][A-Z0-9.\-]{0,9}$", _("Use the exchange symbol in capitals, e.g. EXMP."))
@@ -102,7 +103,8 @@ def validate_disclosure_languages(value) -> None:
         raise ValidationError(_("Name the disclosure languages as a list of language codes."))
     if value[0] != settings.LANGUAGE_CODE:
         raise ValidationError(
-            _("%(primary)s is the primary language: it comes first."), params={"primary": known[settings.LANGUAGE_CODE]}
+            _("%(primary)s is the primary language: it comes first."),
+            params={"primary": get_language_info(settings.LANGUAGE_CODE)["name_translated"]},
         )
     unknown = [code for code in value if code not in known]
     if unknown:

@@ -52,6 +52,7 @@ class DividendForm(PublicFromForm):
             "public_from",
         )
         widgets = {name: DATE for name in ("declared_on", "ex_dividend_on", "record_on", "payable_on")}
+        labels = {"amount": _("Amount"), "currency": _("Currency"), "kind": _("Kind")}
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].strip().upper()
@@ -65,9 +66,11 @@ class StockSplitForm(PublicFromForm):
         model = StockSplit
         fields = ("effective_on", "new_shares", "old_shares", "note", "public_from")
         widgets = {"effective_on": DATE}
+        labels = {"note": _("Note")}
 
 
 class AnalystCoverageForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = AnalystCoverage
         fields = ("firm", "analyst", "order", "is_active")
+        labels = {"firm": _("Firm"), "analyst": _("Analyst"), "order": _("Order")}
