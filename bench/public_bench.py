@@ -172,7 +172,7 @@ def seed_company_and_contacts(count: int) -> None:
     from company.models import CompanyProfile
     from releases.models import Audience, MediaContact
 
-    CompanyProfile(**COMPANY, cik=BENCH_CIK).save()
+    CompanyProfile(**COMPANY, cik=BENCH_CIK, disclosure_languages=["en", "fr"]).save()
     have = MediaContact.objects.count()
     MediaContact.objects.bulk_create(
         MediaContact(
@@ -631,6 +631,17 @@ PAGES = [
     ("theme", "/investors/theme.css"),
     ("robots", "/robots.txt"),
 ]
+
+
+def in_french(address):
+    """The same page in French (``/fr/...``, the bench's company discloses in English and French)."""
+    from django.urls import translate_url
+
+    return lambda: translate_url(address() if callable(address) else address, "fr")
+
+
+# Every page again in French, but the two addresses that serve every language (the sitemap index, robots.txt).
+PAGES += [(f"{name}, fr", in_french(address)) for name, address in PAGES if name not in ("sitemap", "robots")]
 
 
 def public_paths() -> dict[str, str]:

@@ -7,8 +7,9 @@ everything else, in one place:
 
 - **Look-up.** One round trip to the shared cache (Redis, or files under
   ``var/cache/`` in the embedded default) for the current *generation* and
-  the page's copy. A copy made in the current generation, before its expiry,
-  is the answer, before authentication runs: no SQL.
+  the page's copy (one per language and address, ``PagePolicy.key``). A
+  copy made in the current generation, before its expiry, is the answer,
+  before authentication runs: no SQL.
 - **One render per page and generation.** On a miss one request takes a lock
   in the shared cache (``cache.add``) and renders; the others wait up to
   ``RENDER_WAIT_SECONDS`` for its copy, then render themselves.
@@ -67,7 +68,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
@@ -76,6 +77,7 @@ from investors import schedule
 from investors.navigation import profile_with_sections
 from irportal.celery import app as celery_app
 from irportal.ops import metrics
+from irportal.workflow.languages import disclosure_languages
 
 logger = logging.getLogger(__name__)
 # One line per page rendered into the cache (PUBLIC_CACHE_LOG_RENDERS switches it on).
@@ -107,9 +109,14 @@ class PagePolicy:
     uncached_params: tuple[str, ...] = ()
 
     def key(self, request) -> str:
-        """One key per address: scheme, host, path and only the query parameters the page reads."""
+        """One key per language and address: scheme, host, path and only the query parameters the page reads.
+
+        The language is the one the address names (``/fr/...``; none is the primary), as ``LocaleMiddleware``
+        activates it for the render: a copy made in one language is never answered in another.
+        """
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         query = "&".join(f"{name}={request.GET.get(name, '')}" for name in self.params)
-        address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        address = f"{language} {request.scheme}://{request.get_host()}{request.path}?{query}"
         return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
 
     def stores(self, request) -> bool:
@@ -194,7 +201,8 @@ def _queue_warming() -> None:
 
 
 def warm_public_pages() -> list[tuple[str, int]]:
-    """Render the pages most visitors open first into the cache, as a visitor of ``SITE_URL`` would.
+    """Render the pages most visitors open first into the cache, in every disclosure language, as a visitor of
+    ``SITE_URL`` would.
 
     Each request goes through the whole middleware stack with the site's
     host and scheme, so the copies are the ones visitors are answered from.
@@ -207,12 +215,14 @@ def warm_public_pages() -> list[tuple[str, int]]:
     site = urlsplit(settings.SITE_URL)
     client = Client(headers={"host": site.netloc}, raise_request_exception=False)
     answers = []
-    for name in WARMED_PAGES:
-        path = reverse(name)
-        status = client.get(path, secure=site.scheme == "https").status_code
-        if status != 200:
-            logger.warning("warming %s%s answered %s", settings.SITE_URL, path, status)
-        answers.append((path, status))
+    for language in disclosure_languages():
+        for name in WARMED_PAGES:
+            with translation.override(language):
+                path = reverse(name)
+            status = client.get(path, secure=site.scheme == "https").status_code
+            if status != 200:
+                logger.warning("warming %s%s answered %s", settings.SITE_URL, path, status)
+            answers.append((path, status))
     return answers
 
 

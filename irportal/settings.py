@@ -86,11 +86,14 @@ MIDDLEWARE = [
     # /investors/... the primary language); staff pages the language the staff member chose.
     # Above the public cache, so a cached copy is answered in its own language with its Content-Language.
     "django.middleware.locale.LocaleMiddleware",
+    "irportal.accounts.middleware.ConsoleLanguageMiddleware",
     # A cached public page is answered here, before CSRF, authentication and the staff checks run; its copy
     # keeps the headers the middleware below added when it was rendered (frame options, content security
     # policy). Sessions sit above it: the middleware below reads the user on every request, which would mark
     # every page "Vary: Cookie", and public pages show nothing of the visitor (investors/cache.py).
     "investors.cache.PublicCacheMiddleware",
+    # A public address in a language the company does not disclose in answers 404 (investors/languages.py).
+    "investors.languages.DisclosureLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -372,6 +375,13 @@ CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
 SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
+# The console's language, as a staff member chose it (irportal.accounts.views.console_language); read only on
+# the console and the compliance pages, never on the public site. Kept a year: it says nothing about anyone.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_NAME = "__Host-language" if LANGUAGE_COOKIE_SECURE else "language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 # Sessions live in the database (one row per session, so one can be ended from another browser); a staff
 # session ends SESSION_COOKIE_AGE seconds after sign-in whatever happens, and after SESSION_IDLE_SECONDS

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -15,26 +16,11 @@ from wire.views import WebhookView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
-    path("investors/", include("investors.urls")),
-    path("investors/news/", include(public_urls.news_patterns)),
-    path("investors/events.ics", public_page(events_ics), name="events_calendar"),
-    path("investors/events/", include(public_urls.event_patterns)),
-    path("investors/documents/", include(public_urls.document_patterns)),
-    path("investors/filings/", include(public_urls.filing_patterns)),
-    path("investors/stock/", include(public_urls.stock_patterns)),
-    path("investors/governance/", include(public_urls.governance_patterns)),
-    path("investors/alerts/", include("alerts.urls")),
     path(
         "sitemap.xml",
         public_page(sitemaps.index),
         {"sitemaps": SECTIONS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
-    ),
-    path(
-        "sitemap-<slug:section>.xml",
-        public_page(sitemaps.sitemap, params=("p",)),
-        {"sitemaps": SECTIONS, "template_name": "public/sitemap.xml"},
-        name="sitemap_section",
     ),
     path("robots.txt", public_page(robots_txt), name="robots"),
     path("staff/alerts/", include("alerts.staff_urls")),
@@ -55,3 +41,25 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
 ]
+
+# The public site in every disclosure language: /investors/... in the primary language (the addresses wires and
+# search engines already link to), /fr/investors/... in French. A language the company does not disclose in has
+# no pages (investors.languages.DisclosureLanguageMiddleware).
+urlpatterns += i18n_patterns(
+    path("investors/", include("investors.urls")),
+    path("investors/news/", include(public_urls.news_patterns)),
+    path("investors/events.ics", public_page(events_ics), name="events_calendar"),
+    path("investors/events/", include(public_urls.event_patterns)),
+    path("investors/documents/", include(public_urls.document_patterns)),
+    path("investors/filings/", include(public_urls.filing_patterns)),
+    path("investors/stock/", include(public_urls.stock_patterns)),
+    path("investors/governance/", include(public_urls.governance_patterns)),
+    path("investors/alerts/", include("alerts.urls")),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(sitemaps.sitemap, params=("p",)),
+        {"sitemaps": SECTIONS, "template_name": "public/sitemap.xml"},
+        name="sitemap_section",
+    ),
+    prefix_default_language=False,
+)

@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from irportal.accounts import mfa, sessions
@@ -67,6 +67,26 @@ class StaffNoStoreMiddleware:
         if request.path_info.startswith(GUARDED_PREFIXES):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ConsoleLanguageMiddleware:
+    """The console and the compliance pages speak the language the staff member chose (``accounts:language``,
+    kept in the language cookie), else the primary language; never the one the browser asks for.
+
+    Below Django's ``LocaleMiddleware``, which gives every address without a language prefix the primary
+    language (the public site's language is its address's alone).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(GUARDED_PREFIXES):
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            if chosen in dict(settings.LANGUAGES):
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
+        return self.get_response(request)
 
 
 def mfa_exempt(view):

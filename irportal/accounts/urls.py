@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ConsoleView.as_view(), name="console"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("language/", views.console_language, name="language"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/link/<str:token>/", link_views.LinkOpenView.as_view(), name="link_open"),
     path("account/link/", link_views.LinkPasswordView.as_view(), name="link_password"),

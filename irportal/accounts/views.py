@@ -13,7 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
+from django.views.i18n import set_language
 
 from irportal.accounts import dashboard, mfa, services, sessions, stepup, throttle
 from irportal.accounts.forms import UserCreateForm, UserUpdateForm
@@ -50,6 +52,15 @@ def safe_next(request, value: str | None) -> str:
 def with_next(url_name: str, next_url: str) -> str:
     url = reverse(url_name)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+@mfa_exempt
+@require_POST
+def console_language(request):
+    """The console's language, as the staff member chooses it (the form in the console's header): Django's
+    ``set_language``, which keeps the choice in the language cookie and goes back to ``next``. Reachable before
+    sign-in and before the second factor, so the sign-in pages can be read in it too."""
+    return set_language(request)
 
 
 @mfa_exempt

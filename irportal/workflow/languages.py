@@ -23,9 +23,10 @@ def primary() -> str:
     return settings.LANGUAGE_CODE
 
 
-def disclosure_languages() -> list[str]:
-    """The company's disclosure languages, the primary first."""
-    return list(CompanyProfile.load().disclosure_languages or [primary()])
+def disclosure_languages(company: CompanyProfile | None = None) -> list[str]:
+    """The company's disclosure languages, the primary first: ``company``'s, the profile a request already read,
+    or the profile's."""
+    return list((company or CompanyProfile.load()).disclosure_languages or [primary()])
 
 
 def secondary() -> list[str]:
