@@ -6,16 +6,25 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from company.models import CompanyProfile
 from filings import selectors as filing_selectors
+from irportal.workflow.languages import primary
 from releases.models import Release
 from releases.sanitize import plain_text
 from releases.selectors import public_documents
 
 FEED_SIZE = 50
 DESCRIPTION_CHARS = 500
+
+
+def in_feed_language(guid: str) -> str:
+    """An item's guid in the feed's language: the primary language's as it has always been, another language's
+    marked with it (``release-12-20261207T140000Z-fr``), so a reader following both feeds shows both items."""
+    language = get_language()
+    return guid if language == primary() else f"{guid}-{language}"
 
 
 def shortened(text: str, limit: int) -> str:
@@ -62,7 +71,7 @@ class NewsFeed(Feed):
 
     def item_guid(self, document):
         release = document.release
-        return f"release-{release.pk}-{release.public_since.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        return in_feed_language(f"release-{release.pk}-{release.public_since.astimezone(UTC):%Y%m%dT%H%M%SZ}")
 
     def item_pubdate(self, document):
         return document.release.public_since
@@ -109,7 +118,7 @@ class FilingsFeed(Feed):
         return filing.index_url
 
     def item_guid(self, filing):
-        return f"sec-filing-{filing.accession_number}"
+        return in_feed_language(f"sec-filing-{filing.accession_number}")
 
     def item_pubdate(self, filing):
         return filing.accepted_at or datetime.combine(filing.filing_date, time(), tzinfo=UTC)

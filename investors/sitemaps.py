@@ -1,5 +1,10 @@
 """The sitemap: an index (``/sitemap.xml``) of sections, each section in pages of at most ``PAGE_SIZE`` addresses.
 
+Each section is there in every disclosure language, at the section's address in that language
+(``/sitemap-news.xml``, ``/fr/sitemap-news.xml``), listing that language's addresses; with more than one
+language, each address names its versions in every language (``hreflang`` alternates, the primary as
+``x-default``), as Django's sitemaps do with ``alternates`` and ``x_default``.
+
 A section's pages go newest first by blocks of ids: page ``n`` (``/sitemap-news.xml?p=n``) holds the public
 items whose id is among the ``n``-th ``PAGE_SIZE`` ids counted down from the section's newest public item.
 The index reads one end of the id index per section to know how many pages there are, and a page reads that
@@ -13,13 +18,14 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from company.models import CompanyProfile
 from events.models import Event
 from governance.selectors import sections as governance_sections
+from irportal.workflow.languages import disclosure_languages
 from irportal.workflow.models import PUBLIC_STATE_FIELDS
 from releases.models import Release
 from reports.selectors import sitemap_documents
@@ -56,19 +62,45 @@ class IdBlockPaginator:
         return Page(block.order_by("-pk"), number, self)
 
 
-def url_entry(location: str, lastmod: datetime | None = None) -> str:
-    """One ``<url>`` of a section, escaped: the section's template joins them (a page holds up to ``PAGE_SIZE``,
-    and a template loop over as many would take most of the page's time)."""
-    if lastmod is None:
-        return format_html("<url><loc>{}</loc></url>\n", location)
-    return format_html("<url><loc>{}</loc><lastmod>{}</lastmod></url>\n", location, timezone.localdate(lastmod))
+def url_entry(versions: dict[str, str], lastmod: datetime | None = None) -> str:
+    """One ``<url>`` of a section, escaped: the address in the current language, with its ``versions`` (by
+    language, the primary first) as alternates when there are several. The section's template joins them (a page
+    holds up to ``PAGE_SIZE``, and a template loop over as many would take most of the page's time)."""
+    day = format_html("<lastmod>{}</lastmod>", timezone.localdate(lastmod)) if lastmod is not None else ""
+    alternates = ""
+    if len(versions) > 1:
+        alternates = format_html_join(
+            "",
+            '<xhtml:link rel="alternate" hreflang="{}" href="{}"/>',
+            [*versions.items(), ("x-default", next(iter(versions.values())))],
+        )
+    return format_html("<url><loc>{}</loc>{}{}</url>\n", versions[translation.get_language()], day, alternates)
 
 
 def _prefix(sitemap: Sitemap, site, protocol) -> str:
     return f"{sitemap.get_protocol(protocol)}://{sitemap.get_domain(site)}"
 
 
-class ItemSitemap(Sitemap):
+class LanguageSitemap(Sitemap):
+    """A section whose addresses name their versions in every disclosure language, the primary first."""
+
+    alternates = True
+    x_default = True
+
+    @cached_property
+    def languages(self) -> list[str]:
+        return disclosure_languages()
+
+    def addresses(self, prefix: str, name: str, *args) -> dict[str, str]:
+        """The page ``name`` (with ``args``) in each language, by language."""
+        versions = {}
+        for language in self.languages:
+            with translation.override(language):
+                versions[language] = prefix + reverse(name, args=args)
+        return versions
+
+
+class ItemSitemap(LanguageSitemap):
     """A section of public items (``public_items``), paged by blocks of ids, each with the day it went public.
 
     ``detail`` names the items' page; each address is that page's with the item's slug, built without
@@ -89,10 +121,14 @@ class ItemSitemap(Sitemap):
         return IdBlockPaginator(self.items(), self.limit)
 
     def get_urls(self, page=1, site=None, protocol=None):
-        address = _prefix(self, site, protocol) + reverse(self.detail, args=["SLUG"]).replace("SLUG", "{slug}")
+        addresses = self.addresses(_prefix(self, site, protocol), self.detail, "SLUG").items()
+        formats = {language: address.replace("SLUG", "{slug}") for language, address in addresses}
         now = timezone.now()
         return [
-            url_entry(address.format(slug=item.slug), item.public_changed_at(now))
+            url_entry(
+                {language: form.format(slug=item.slug) for language, form in formats.items()},
+                item.public_changed_at(now),
+            )
             for item in self.paginator.page(page).object_list
         ]
 
@@ -123,7 +159,7 @@ class DocumentsSitemap(ItemSitemap):
         return sitemap_documents(now)
 
 
-class InvestorPagesSitemap(Sitemap):
+class InvestorPagesSitemap(LanguageSitemap):
     def items(self):
         pages = [
             "investors:home",
@@ -142,7 +178,7 @@ class InvestorPagesSitemap(Sitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         prefix = _prefix(self, site, protocol)
-        return [url_entry(prefix + reverse(name)) for name in self.paginator.page(page).object_list]
+        return [url_entry(self.addresses(prefix, name)) for name in self.paginator.page(page).object_list]
 
 
 # The sections of the index, in its order: another section is one more entry.

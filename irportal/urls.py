@@ -7,7 +7,7 @@ from investors import urls as public_urls
 from investors.cache import public_page
 from investors.sitemaps import SECTIONS
 from investors.views.events import events_ics
-from investors.views.home import robots_txt
+from investors.views.home import robots_txt, sitemap_index
 from irportal import health
 from irportal.ops.metrics import metrics_view
 from irportal.workflow.console import calendar as console_calendar
@@ -16,12 +16,7 @@ from wire.views import WebhookView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="investors:home", permanent=False)),
-    path(
-        "sitemap.xml",
-        public_page(sitemaps.index),
-        {"sitemaps": SECTIONS, "sitemap_url_name": "sitemap_section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", public_page(sitemap_index), name="sitemap"),
     path("robots.txt", public_page(robots_txt), name="robots"),
     path("staff/alerts/", include("alerts.staff_urls")),
     path("staff/approval-steps/", include("irportal.workflow.urls")),

@@ -1,11 +1,15 @@
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from company.middleware import request_company
 from events.selectors import investor_page_events
 from filings.selectors import latest_filings
+from investors.sitemaps import SECTIONS
+from irportal.workflow.languages import disclosure_languages
 from releases.selectors import active_contact_groups, latest_public_documents, public_about
 from reports.selectors import investor_page_documents
 
@@ -36,4 +40,19 @@ def robots_txt(request):
         "public/robots.txt",
         {"sitemap_url": request.build_absolute_uri("/sitemap.xml")},
         content_type="text/plain; charset=utf-8",
+    )
+
+
+def sitemap_index(request):
+    """The sitemap's index: each section in every disclosure language (``/sitemap-news.xml``,
+    ``/fr/sitemap-news.xml``), each followed by its further pages (``?p=2`` ...)."""
+    sections = {name: section().paginator.num_pages for name, section in SECTIONS.items()}
+    locations = []
+    for language in disclosure_languages():
+        with translation.override(language):
+            for name, pages in sections.items():
+                address = request.build_absolute_uri(reverse("sitemap_section", kwargs={"section": name}))
+                locations += [address, *(f"{address}?p={number}" for number in range(2, pages + 1))]
+    return TemplateResponse(
+        request, "public/sitemap_index.xml", {"locations": locations}, content_type="application/xml"
     )

@@ -5,18 +5,24 @@ pages. The console speaks the language its user chose.
 """
 
 import datetime as dt
+import logging
 import re
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, translate_url
 from django.utils import timezone
 
 from company.models import CompanyProfile
+from investors.cache import PagePolicy, invalidate_public_pages
 from irportal.accounts.roles import IR_AUTHOR
 from tests.factories import UserFactory, sign_in
+from tests.investors.conftest import publish_now
 from tests.investors.test_stock import load_prices
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +56,7 @@ def set_languages(*languages: str) -> None:
     profile = CompanyProfile.load()
     profile.disclosure_languages = list(languages)
     profile.save()
+    invalidate_public_pages()  # as the save does once committed (the test's transaction never commits)
 
 
 @pytest.fixture
@@ -122,8 +129,10 @@ def test_french_addresses_answer_the_same_404_as_any_unknown_address_when_french
 def test_a_language_the_company_stops_disclosing_in_leaves_at_once(client, company, django_capture_on_commit_callbacks):
     set_languages("en", "fr")
     assert client.get("/fr/investors/").status_code == 200
+    profile = CompanyProfile.load()
+    profile.disclosure_languages = ["en"]
     with django_capture_on_commit_callbacks(execute=True):  # the profile's save drops every cached copy
-        set_languages("en")
+        profile.save()
     assert client.get("/fr/investors/").status_code == 404
     assert client.get("/investors/").status_code == 200
 
@@ -149,6 +158,173 @@ def test_the_root_and_the_addresses_outside_the_public_site_keep_no_prefix(clien
     assert client.get("/robots.txt").status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.get("/staff/login/").status_code == 200
+
+
+# -- the language switch and the alternates ------------------------------------------------------
+
+
+def switch(response) -> list[tuple[str, str, str, str]]:
+    """The page's language switch: each link's address, lang, hreflang and words."""
+    return re.findall(
+        r'<a class="ir-language[^"]*" href="([^"]*)" lang="([^"]*)" hreflang="([^"]*)"[^>]*>([^<]*)</a>',
+        response.content.decode(),
+    )
+
+
+def alternates(response) -> list[tuple[str, str]]:
+    return re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', response.content.decode())
+
+
+def test_the_switch_goes_to_the_same_release_in_the_other_language_written_in_it(client, company, author, approver):
+    release = publish_now(author, approver, slug="calibration-lab", headline="Halvorsen Opens a Calibration Lab")
+    set_languages("en", "fr")
+    english, french = "/investors/news/calibration-lab/", "/fr/investors/news/calibration-lab/"
+    assert release.get_absolute_url() == english
+
+    assert switch(client.get(english)) == [(french, "fr", "fr", "Français")]
+    assert switch(client.get(french)) == [(english, "en", "en", "English")]
+    for page in (english, french):
+        assert alternates(client.get(page)) == [
+            ("en", f"http://testserver{english}"),
+            ("fr", f"http://testserver{french}"),
+            ("x-default", f"http://testserver{english}"),
+        ]
+
+
+def test_the_switch_keeps_the_filters_the_page_reads_and_nothing_else(client, company):
+    set_languages("en", "fr")
+    page = client.get("/investors/news/?year=2025&utm_source=wire&page=1")
+    assert switch(page) == [("/fr/investors/news/?year=2025&amp;page=1", "fr", "fr", "Français")]
+    # The copy the cache kept for year and page answers the same address with other parameters unchanged.
+    assert switch(client.get("/investors/news/?page=1&year=2025&utm_source=other")) == switch(page)
+    search = client.get("/fr/investors/news/?q=calibration")
+    assert switch(search) == [("/investors/news/?q=calibration", "en", "en", "English")]
+    assert switch(client.get("/fr/investors/events/?year=2024"))[0][0] == "/investors/events/?year=2024"
+
+
+def test_a_company_disclosing_in_one_language_has_no_switch_and_no_alternates(client, company):
+    page = client.get("/investors/")
+    assert switch(page) == [] and alternates(page) == []
+    assert 'hreflang="fr"' not in page.content.decode()
+
+
+# -- sitemaps and feeds ---------------------------------------------------------------------------
+
+
+def test_the_sitemap_index_lists_the_sections_of_every_disclosure_language(client, company):
+    sections = ("pages", "news", "events", "documents")
+    english_only = client.get("/sitemap.xml").content.decode()
+    assert re.findall(r"<loc>([^<]+)</loc>", english_only) == [f"http://testserver/sitemap-{s}.xml" for s in sections]
+    set_languages("en", "fr")
+    index = client.get("/sitemap.xml").content.decode()
+    assert re.findall(r"<loc>([^<]+)</loc>", index) == [
+        *(f"http://testserver/sitemap-{section}.xml" for section in sections),
+        *(f"http://testserver/fr/sitemap-{section}.xml" for section in sections),
+    ]
+
+
+def test_each_language_s_section_lists_its_addresses_with_their_alternates(client, company, author, approver):
+    publish_now(author, approver, slug="calibration-lab")
+    english, french = (
+        "http://testserver/investors/news/calibration-lab/",
+        "http://testserver/fr/investors/news/calibration-lab/",
+    )
+    assert "xhtml:link" not in client.get("/sitemap-news.xml").content.decode()
+    set_languages("en", "fr")
+    alternates = (
+        f'<xhtml:link rel="alternate" hreflang="en" href="{english}"/>'
+        f'<xhtml:link rel="alternate" hreflang="fr" href="{french}"/>'
+        f'<xhtml:link rel="alternate" hreflang="x-default" href="{english}"/>'
+    )
+    for section, address in (("/sitemap-news.xml", english), ("/fr/sitemap-news.xml", french)):
+        listed = client.get(section).content.decode()
+        assert 'xmlns:xhtml="http://www.w3.org/1999/xhtml"' in listed
+        assert re.search(
+            rf"<url><loc>{re.escape(address)}</loc><lastmod>[\d-]+</lastmod>{re.escape(alternates)}</url>", listed
+        )
+    pages = client.get("/fr/sitemap-pages.xml").content.decode()
+    assert (
+        "<url><loc>http://testserver/fr/investors/</loc>"
+        '<xhtml:link rel="alternate" hreflang="en" href="http://testserver/investors/"/>'
+    ) in pages
+
+
+def test_the_feeds_name_their_language_and_link_to_its_pages(client, company, author, approver):
+    release = publish_now(author, approver, slug="calibration-lab")
+    set_languages("en", "fr")
+    english = client.get("/investors/news/feed/").content.decode()
+    french = client.get("/fr/investors/news/feed/").content.decode()
+    assert (
+        "<language>en</language>" in english
+        and "<link>http://testserver/investors/news/calibration-lab/</link>" in english
+    )
+    assert "<language>fr</language>" in french
+    assert "<link>http://testserver/fr/investors/news/calibration-lab/</link>" in french
+    # The French item is another item: a reader following both feeds shows both.
+    guids = re.findall(r"<guid[^>]*>([^<]+)</guid>", english)
+    assert len(guids) == 1 and guids[0].startswith(f"release-{release.pk}-")
+    assert re.findall(r"<guid[^>]*>([^<]+)</guid>", french) == [f"{guids[0]}-fr"]
+
+
+# -- the public cache, by language -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("public_cache", ["redis"], indirect=True)
+def test_an_english_copy_is_never_answered_in_french_nor_a_french_one_in_english(client, company, public_cache):
+    set_languages("en", "fr")
+    english, french = RequestFactory().get("/investors/"), RequestFactory().get("/fr/investors/")
+    assert PagePolicy().key(english) != PagePolicy().key(french)
+    for first, second in (("/investors/", "/fr/investors/"), ("/fr/investors/", "/investors/")):
+        invalidate_public_pages()
+        rendered = {path: client.get(path) for path in (first, second)}
+        for path, language in (("/investors/", "en"), ("/fr/investors/", "fr")):
+            with CaptureQueriesContext(connection) as queries:
+                cached = client.get(path)
+            assert len(queries) == 0, path  # answered from the cache
+            assert cached.content == rendered[path].content
+            assert f'<html lang="{language}">' in cached.content.decode()
+            assert cached["Content-Language"] == language
+
+
+@pytest.mark.parametrize("public_cache", ["redis"], indirect=True)
+def test_an_invalidation_drops_the_copies_of_every_language(client, company, public_cache, caplog):
+    set_languages("en", "fr")
+    client.get("/investors/")
+    client.get("/fr/investors/")
+    caplog.set_level(logging.INFO, logger="investors.cache.renders")
+    invalidate_public_pages()
+    client.get("/investors/")
+    client.get("/fr/investors/")
+    rendered = [record.getMessage() for record in caplog.records if record.name == "investors.cache.renders"]
+    assert [line.split()[1] for line in rendered] == ["path=/investors/", "path=/fr/investors/"]
+
+
+@pytest.mark.parametrize("public_cache", ["redis"], indirect=True)
+def test_no_copy_in_any_language_outlives_an_embargo(client, embargoed, public_cache):
+    set_languages("en", "fr")
+    for news, link in (
+        ("/investors/news/", f'href="/investors/news/{embargoed.slug}/"'),
+        ("/fr/investors/news/", f'href="/fr/investors/news/{embargoed.slug}/"'),
+    ):
+        with time_machine.travel(embargoed.publish_at - dt.timedelta(seconds=1), tick=False):
+            assert link not in client.get(news).content.decode()
+            assert client.get(news.replace("news/", f"news/{embargoed.slug}/")).status_code == 404
+        with time_machine.travel(embargoed.publish_at, tick=False):
+            assert link in client.get(news).content.decode()
+            assert client.get(news.replace("news/", f"news/{embargoed.slug}/")).status_code == 200
+
+
+def test_a_french_page_reads_as_many_queries_as_the_english_one(client, company, author, approver):
+    publish_now(author, approver, slug="calibration-lab")
+    set_languages("en", "fr")
+    for page in ("/investors/", "/investors/news/", "/investors/news/calibration-lab/", "/sitemap-news.xml"):
+        counts = []
+        for address in (page, translate_url(page, "fr")):
+            invalidate_public_pages()
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(address).status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], (page, counts)
 
 
 # -- the console's language ------------------------------------------------------------------------
