@@ -104,6 +104,17 @@ def test_secure_cookies_are_named_for_this_host_only_and_plain_http_keeps_plain_
     assert plain == ["sessionid", "csrftoken", "/"]
 
 
+def test_the_console_language_cookie_is_for_this_host_only_and_out_of_scripts_reach_like_the_session():
+    code = (
+        "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_NAME, s.LANGUAGE_COOKIE_SECURE, "
+        "s.LANGUAGE_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_PATH, s.LANGUAGE_COOKIE_DOMAIN)"
+    )
+    secure = run_manage("shell", "-c", code, **PRODUCTION)
+    assert secure.stdout.split()[-6:] == ["__Host-language", "True", "True", "Lax", "/", "None"], secure.stderr
+    plain = run_manage("shell", "-c", code, **(PRODUCTION | {"SESSION_COOKIE_SECURE": "false"}))
+    assert plain.stdout.split()[-6:] == ["language", "False", "True", "Lax", "/", "None"], plain.stderr
+
+
 @pytest.mark.parametrize("value", ["ir-staff.example.com", "ftp://ir-staff.example.com", "https://ir.example.com"])
 def test_a_staff_address_that_is_not_another_hosts_stops_start_up(value):
     result = run_manage("check", **(PRODUCTION | {"SITE_URL": "https://ir.example.com", "STAFF_SITE_URL": value}))

@@ -3,9 +3,11 @@
 from datetime import datetime
 
 from django import template
+from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
 from company.templatetags.company_time import when
+from irportal.workflow import languages
 
 register = template.Library()
 
@@ -38,3 +40,14 @@ def date_of(item, kind) -> str:
     if value is None:
         return ""
     return when(value, "" if isinstance(value, datetime) else "date")
+
+
+@register.filter
+def public_url(item) -> str:
+    """The item's public page in the console's language when the company discloses in it, else in the primary
+    language (a console read in French links to the English page of a company that discloses in English only)."""
+    language = translation.get_language()
+    if language not in languages.disclosure_languages():
+        language = languages.primary()
+    with translation.override(language):
+        return item.get_absolute_url()
