@@ -102,7 +102,9 @@ class Event(WorkflowItem):
 
     # Operational: outside the approved revision, changed by their own audited actions.
     replay_url = models.URLField(blank=True, max_length=500)
-    replay_available_at = models.DateTimeField(null=True, blank=True, help_text="UTC; the end of the event unless set")
+    replay_available_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("UTC; the end of the event unless set")
+    )
     replay_available_at_fixed = models.BooleanField(
         default=False, help_text=_("Set by staff; otherwise follows the end of the event")
     )

@@ -79,7 +79,7 @@ class Exhibit(models.Model):
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="exhibits")
     revision_number = models.PositiveIntegerField()
-    content_hash = models.CharField(max_length=64, help_text="Of the revision it renders")
+    content_hash = models.CharField(max_length=64, help_text=_("Of the revision it renders"))
     html = models.BinaryField()
     text = models.BinaryField()
     sha256 = models.CharField(max_length=64)
@@ -135,14 +135,14 @@ class Transmission(models.Model):
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="transmissions")
     revision_number = models.PositiveIntegerField()
-    content_hash = models.CharField(max_length=64, help_text="Of the approved revision sent")
+    content_hash = models.CharField(max_length=64, help_text=_("Of the approved revision sent"))
     exhibit = models.ForeignKey(Exhibit, on_delete=models.PROTECT, related_name="transmissions")
-    hold_until = models.DateTimeField(help_text="The embargo: the wire holds the release until then")
+    hold_until = models.DateTimeField(help_text=_("The embargo: the wire holds the release until then"))
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.RELEASE)
     # A correction replaces what the wire carried; a new hold time replaces the transmission with the old one.
     replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     replaces_date = models.DateField(
-        null=True, blank=True, help_text="A correction: the date of the release it replaces"
+        null=True, blank=True, help_text=_("A correction: the date of the release it replaces")
     )
     channel = models.CharField(max_length=10)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True)
@@ -150,13 +150,13 @@ class Transmission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    payload_sha256 = models.CharField(max_length=64, blank=True, help_text="Of what went out, as sent")
+    payload_sha256 = models.CharField(max_length=64, blank=True, help_text=_("Of what went out, as sent"))
     sent_at = models.DateTimeField(null=True, blank=True)
-    answer = models.TextField(blank=True, help_text="The wire's answer to the submission")
+    answer = models.TextField(blank=True, help_text=_("The wire's answer to the submission"))
     accepted_at = models.DateTimeField(null=True, blank=True)
-    wire_id = models.CharField(max_length=120, blank=True, help_text="The wire's own id of the release")
-    confirmed_at = models.DateTimeField(null=True, blank=True, help_text="When the confirmation was recorded")
-    crossed_at = models.DateTimeField(null=True, blank=True, help_text="When the wire says it crossed")
+    wire_id = models.CharField(max_length=120, blank=True, help_text=_("The wire's own id of the release"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, help_text=_("When the confirmation was recorded"))
+    crossed_at = models.DateTimeField(null=True, blank=True, help_text=_("When the wire says it crossed"))
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -195,7 +195,7 @@ class Transmission(models.Model):
 class WebhookReceipt(models.Model):
     """A signed webhook call the wire made, kept to refuse it when it comes again (a replay)."""
 
-    signature = models.CharField(max_length=64, unique=True, help_text="The HMAC of the call, hex")
+    signature = models.CharField(max_length=64, unique=True, help_text=_("The HMAC of the call, hex"))
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from irportal.audit.models import AuditEntry
 from irportal.workflow.sweep import run_sweep
@@ -46,6 +47,16 @@ def test_an_exhibit_with_a_table_lists_an_image_a_link_and_non_ascii_text_passes
     assert b"Zurich" in words and b'"A quarter of firsts -- our best yet."' in words and b"(EUR m)" in words
     assert max(len(line) for line in text.splitlines()) <= 80
     assert b"[Image: Revenue chart]" in text and re.search(rb"\nQ3 2026 +84\.2\n", text)  # the table in columns
+
+
+def test_the_exhibit_is_written_in_the_primary_language_whatever_the_consoles(company, author, approver):
+    release = approved(author, approver, publish_at=embargo_in(days=1), files=False)
+    contacts = [contact.snapshot() for contact in release.contacts.all()]
+    content = release.approved_revision.content | {"contacts": contacts}
+    english = exhibit.render(content, [])
+    with translation.override("fr"):
+        assert exhibit.render(content, []) == english
+    assert b"Nov. 30, 2026 (BUSINESS WIRE) --" in english[0] and b"<b>For Investors:</b>" in english[0]
 
 
 def test_the_text_wraps_at_spaces_only_so_an_address_stays_whole(company, author, approver):
