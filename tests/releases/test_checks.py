@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from releases.checks import CODES, release_checks
 from releases.models import Boilerplate, BoilerplateVersion
@@ -48,6 +49,17 @@ def test_weekday_that_does_not_match_the_date_is_called_out(complete):
 def test_dateline_that_disagrees_with_the_embargo_day(complete):
     complete.release_date = dt.date(2026, 12, 1)
     assert codes(complete) == ["dateline"]
+
+
+def test_a_warning_is_read_in_the_readers_language_and_recorded_in_the_primary_one(complete):
+    complete.release_date = dt.date(2026, 12, 1)
+    [warning] = release_checks(complete, now=NOW)
+    with translation.override("fr"):
+        shown, record = str(warning.message), warning.as_record()
+    assert "1er décembre 2026" in shown and "lundi 30 novembre 2026" in shown
+    assert record["message"] == (
+        "The dateline says Dec. 1, 2026, but the release goes out on Monday, Nov. 30, 2026: make them agree."
+    )
 
 
 @pytest.mark.parametrize(
