@@ -4,6 +4,7 @@ import difflib
 import re
 
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
 from irportal.workflow import languages
 
@@ -71,7 +72,10 @@ def revision_diff(before: dict, after: dict, kind) -> list[dict]:
         return {"field": label, "pieces": word_diff(text(name, old), text(name, new))}
 
     def in_language(name, language):
-        return f"{labels.get(name, name)} ({languages.name_in_use(language)})"
+        return gettext("%(field)s (%(language)s)") % {
+            "field": labels.get(name, name),
+            "language": languages.name_in_use(language),
+        }
 
     changes = [
         change(
