@@ -17,6 +17,11 @@ event's working revision, and each event is linked to the release
 checks warn when an announced event will not be public at the release's
 second, changed since, or was cancelled. ``announcement_release`` is the one
 function that creates an announcement.
+
+The draft is written in every disclosure language of the profile, each as
+that language's wires write it (``Wire``: ``EnglishWire``, ``FrenchWire``),
+from the events' text in that language; the primary language's words are the
+release's own fields, each other language's its translations.
 """
 
 from collections.abc import Callable, Collection
@@ -26,7 +31,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from company.models import CompanyProfile
@@ -35,19 +40,12 @@ from events.content import conference_shown, presenter_label, presenter_line
 from events.models import Event, EventAnnouncement, EventRevision
 from irportal.audit.services import audit_record
 from irportal.forms import unique_slug
+from irportal.workflow import languages
 from irportal.workflow.models import State
 from releases.checks import Announced
 from releases.models import Boilerplate, MediaContact, Release
 from releases.selectors import default_boilerplate
 from releases.services import release_create
-
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
-
-
-def days_phrase(days: int) -> str:
-    if days == 7:
-        return "one week"
-    return f"{NUMBER_WORDS.get(days, str(days))} day{'s' if days != 1 else ''}"
 
 
 @dataclass
@@ -74,51 +72,8 @@ def _event_name(content: dict) -> str:
 
 
 def event_page_url(content: dict) -> str:
+    """The event's public page in the active language."""
     return settings.SITE_URL.rstrip("/") + reverse("events:detail", args=[content["slug"]])
-
-
-def event_bullet(content: dict, home_zone: str) -> str:
-    """``<a href=…><strong>Conference</strong></a>, 11:00 am EST/9:00 am MST, Tuesday, Dec. 8, 2026, City.``
-    then ``<br>Presenter: …``.
-
-    The title follows the conference's name only when it says something the name does not
-    (``Conference: Fireside chat with the CFO``).
-    """
-    starts_at, zone_name = datetime.fromisoformat(content["starts_at"]), content["time_zone"]
-    local = starts_at.astimezone(timefmt.zone(zone_name))
-    conference = conference_shown(content["title"], content["organizer"])
-    name = f'<a href="{escape(event_page_url(content))}"><strong>{escape(_event_name(content))}</strong></a>'
-    if conference:
-        name += f": {escape(content['title'])}"
-    parts = [name, timefmt.dual_time(starts_at, zone_name, home_zone), timefmt.weekday_date(local.date())]
-    if content["location"]:
-        parts.append(escape(content["location"]))
-    line = ", ".join(parts)
-    if not line.endswith("."):
-        line += "."
-    if content["presenters"]:
-        presenters = content["presenters"]
-        line += f"<br>{presenter_label(presenters)}: {escape(presenter_line(presenters))}"
-    return line
-
-
-def replay_sentences(events: list[Event], contents: dict[int, dict]) -> list[str]:
-    """Each event's replay promise, from its own window: one sentence when all windows agree."""
-    windows = {event.replay_days for event in events}
-    from_end = all(not event.replay_available_at_fixed for event in events)
-    if len(windows) == 1 and from_end:
-        subject = "each webcast" if len(events) > 1 else "the webcast"
-        return [f"A replay of {subject} will be available for {days_phrase(windows.pop())} following the event."]
-    sentences = []
-    for event in events:
-        start = "following the event"
-        if event.replay_available_at_fixed and event.replay_available_at:
-            start = f"from {timefmt.local_date(event.replay_available_at, event.time_zone)}"
-        sentences.append(
-            f"A replay of the {escape(_event_name(contents[event.pk]))} webcast will be available for "
-            f"{days_phrase(event.replay_days)} {start}."
-        )
-    return sentences
 
 
 def _shown_address(url: str) -> str:
@@ -126,51 +81,245 @@ def _shown_address(url: str) -> str:
     return url.split("://", 1)[-1]
 
 
-def webcast_place(company: CompanyProfile) -> str:
-    """Where the webcast is: the investor section of the company's website, named and written as the profile
-    says (``www.example.com`` stays so); this site's Investor Information page when the profile has no website."""
-    owner = f"{escape(company.short_name)}'s"
-    if company.website:
+def _linked_name(content: dict) -> str:
+    """The conference, linked to the event's page, then the title when it says something the name does not."""
+    conference = conference_shown(content["title"], content["organizer"])
+    name = f'<a href="{escape(event_page_url(content))}"><strong>{escape(_event_name(content))}</strong></a>'
+    return name + (f": {escape(content['title'])}" if conference else "")
+
+
+def _sentence(parts: list[str]) -> str:
+    line = ", ".join(parts)
+    return line if line.endswith(".") else line + "."
+
+
+class Wire:
+    """How a release announcing events is written in one language, as that language's wires write it.
+
+    The shape is the same in every language (the lead, one bullet per event, the webcast sentence, the replay
+    sentences); the words, their order and the typography are each language's. Dates and times are written by
+    ``events.timefmt`` in the language active while the announcement is built.
+    """
+
+    language = ""
+
+    def days(self, days: int) -> str:
+        raise NotImplementedError
+
+    def headline(self, company: CompanyProfile, *, several: bool) -> str:
+        raise NotImplementedError
+
+    def lead(self, company: CompanyProfile, *, several: bool) -> str:
+        raise NotImplementedError
+
+    def bullet(self, content: dict, home_zone: str) -> str:
+        raise NotImplementedError
+
+    def webcast(self, company: CompanyProfile, *, several: bool) -> str:
+        raise NotImplementedError
+
+    def every_replay(self, days: int, *, several: bool) -> str:
+        raise NotImplementedError
+
+    def replay(self, name: str, days: int, available_from: str) -> str:
+        """One event's replay sentence; ``available_from`` is the date a replay set by hand starts, or ""."""
+        raise NotImplementedError
+
+    def replay_sentences(self, events: list[Event], contents: dict[int, dict]) -> list[str]:
+        """Each event's replay promise, from its own window: one sentence when all windows agree."""
+        windows = {event.replay_days for event in events}
+        if len(windows) == 1 and all(not event.replay_available_at_fixed for event in events):
+            return [self.every_replay(windows.pop(), several=len(events) > 1)]
+        sentences = []
+        for event in events:
+            available_from = ""
+            if event.replay_available_at_fixed and event.replay_available_at:
+                available_from = timefmt.local_date(event.replay_available_at, event.time_zone)
+            sentences.append(self.replay(_event_name(contents[event.pk]), event.replay_days, available_from))
+        return sentences
+
+
+class EnglishWire(Wire):
+    language = "en"
+    NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                    9: "nine"}  # fmt: skip
+
+    def days(self, days: int) -> str:
+        if days == 7:
+            return "one week"
+        return f"{self.NUMBER_WORDS.get(days, str(days))} day{'s' if days != 1 else ''}"
+
+    def headline(self, company, *, several):
         return (
-            f"the {escape(company.investor_section_name)} section of {owner} website at "
-            f'<a href="{escape(company.website_url)}">{escape(company.website)}</a>'
+            f"{company.legal_name} Announces Webcast of Presentation{'s' if several else ''} "
+            f"at Upcoming Investor Conference{'s' if several else ''}"
         )
-    page = settings.SITE_URL.rstrip("/") + reverse("investors:home")
-    return f'{owner} Investor Information page at <a href="{escape(page)}">{escape(_shown_address(page))}</a>'
+
+    def lead(self, company, *, several):
+        """``Example Corp (Nasdaq: EXMP), a biotechnology company that …, today announced that …:``"""
+        description = company.lead_description.strip().rstrip(",")
+        who = escape(company.listing) + (f", {escape(description)}," if description else "")
+        conferences = "the following investor conferences" if several else "the following investor conference"
+        return f"{who} today announced that members of its management team will present at {conferences}:"
+
+    def bullet(self, content, home_zone):
+        """``<a href=…><strong>Conference</strong></a>, 11:00 am EST/9:00 am MST, Tuesday, Dec. 8, 2026, City.``
+        then ``<br>Presenter: …``.
+
+        The title follows the conference's name only when it says something the name does not
+        (``Conference: Fireside chat with the CFO``).
+        """
+        starts_at, zone_name = datetime.fromisoformat(content["starts_at"]), content["time_zone"]
+        local = starts_at.astimezone(timefmt.zone(zone_name))
+        parts = [_linked_name(content), timefmt.dual_time(starts_at, zone_name, home_zone)]
+        parts.append(timefmt.weekday_date(local.date()))
+        if content["location"]:
+            parts.append(escape(content["location"]))
+        line = _sentence(parts)
+        presenters = content["presenters"]
+        if presenters:
+            line += f"<br>{presenter_label(presenters)}: {escape(presenter_line(presenters))}"
+        return line
+
+    def webcast(self, company, *, several):
+        """Where the webcast is: the investor section of the company's website, named and written as the profile
+        says (``www.example.com`` stays so); this site's Investor Information page when the profile has no
+        website."""
+        owner = f"{escape(company.short_name)}'s"
+        if company.website:
+            place = (
+                f"the {escape(company.investor_section_name)} section of {owner} website at "
+                f'<a href="{escape(company.website_url)}">{escape(company.website)}</a>'
+            )
+        else:
+            page = settings.SITE_URL.rstrip("/") + reverse("investors:home")
+            place = f'{owner} Investor Information page at <a href="{escape(page)}">{escape(_shown_address(page))}</a>'
+        subject = "each presentation" if several else "the presentation"
+        return f"A live webcast of {subject} will be available on {place}."
+
+    def every_replay(self, days, *, several):
+        subject = "each webcast" if several else "the webcast"
+        return f"A replay of {subject} will be available for {self.days(days)} following the event."
+
+    def replay(self, name, days, available_from):
+        start = f"from {available_from}" if available_from else "following the event"
+        return f"A replay of the {escape(name)} webcast will be available for {self.days(days)} {start}."
 
 
-def lead_sentence(company: CompanyProfile, *, several: bool) -> str:
-    """``Example Corp (Nasdaq: EXMP), a biotechnology company that …, today announced that …:``"""
-    description = company.lead_description.strip().rstrip(",")
-    who = escape(company.listing) + (f", {escape(description)}," if description else "")
-    conferences = "the following investor conferences" if several else "the following investor conference"
-    return f"{who} today announced that members of its management team will present at {conferences}:"
+# French typography: a non-breaking space before a colon and inside guillemets.
+NBSP = "\u00a0"
+
+
+def _of(name: str) -> str:
+    """``de Halvorsen``, ``d'Acme``: the preposition elided before a vowel."""
+    return f"d'{name}" if name[:1].casefold() in "aàâeéèêëiîïoôuùûüyœæ" else f"de {name}"
+
+
+class FrenchWire(Wire):
+    """As a Canadian French wire writes it: ``(Nasdaq : EXMP)``, ``le mardi 8 décembre 2026 à 11 h 30 HNE``,
+    « guillemets », ``pendant une semaine``."""
+
+    language = "fr"
+    NUMBER_WORDS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit",
+                    9: "neuf"}  # fmt: skip
+
+    def days(self, days: int) -> str:
+        if days == 7:
+            return "une semaine"
+        return f"{self.NUMBER_WORDS.get(days, str(days))} jour{'s' if days != 1 else ''}"
+
+    def headline(self, company, *, several):
+        if several:
+            return (
+                f"{company.legal_name} annonce la webdiffusion de ses présentations à des conférences à venir "
+                "destinées aux investisseurs"
+            )
+        return (
+            f"{company.legal_name} annonce la webdiffusion de sa présentation à une conférence à venir destinée "
+            "aux investisseurs"
+        )
+
+    def lead(self, company, *, several):
+        """``Exemple inc. (Nasdaq : EXMP) a annoncé aujourd'hui que … :``; the profile's description of the
+        company is in English only, so the French lead goes without it."""
+        listing = f"{escape(company.legal_name)} ({escape(company.exchange)}{NBSP}: {escape(company.ticker)})"
+        if several:
+            what = "feront des présentations aux conférences suivantes destinées aux investisseurs"
+        else:
+            what = "feront une présentation à la conférence suivante destinée aux investisseurs"
+        return f"{listing} a annoncé aujourd'hui que des membres de son équipe de direction {what}{NBSP}:"
+
+    def bullet(self, content, home_zone):
+        """``<a href=…><strong>Conference</strong></a>, le mardi 8 décembre 2026 à 11 h HNE/9 h HNR,
+        Scottsdale (Arizona).`` then ``<br>Présentateur : …``."""
+        starts_at = datetime.fromisoformat(content["starts_at"])
+        parts = [_linked_name(content), f"le {timefmt.when(starts_at, content['time_zone'], home_zone)}"]
+        if content["location"]:
+            parts.append(escape(content["location"]))
+        line = _sentence(parts)
+        presenters = content["presenters"]
+        if presenters:
+            label = "Présentateur" if len(presenters) == 1 else "Présentateurs"
+            names = f"{NBSP}; ".join(f"{p['name']}, {p['title']}" if p.get("title") else p["name"] for p in presenters)
+            line += f"<br>{label}{NBSP}: {escape(names)}"
+        return line
+
+    def webcast(self, company, *, several):
+        owner = _of(escape(company.short_name))
+        if company.website:
+            section = f"«{NBSP}{escape(company.investor_section_name)}{NBSP}»"
+            place = (
+                f"dans la section {section} du site Web {owner}, à l'adresse "
+                f'<a href="{escape(company.website_url)}">{escape(company.website)}</a>'
+            )
+        else:
+            page = settings.SITE_URL.rstrip("/") + reverse("investors:home")
+            place = (
+                f"sur la page d'information aux investisseurs {owner}, à l'adresse "
+                f'<a href="{escape(page)}">{escape(_shown_address(page))}</a>'
+            )
+        subject = "chaque présentation" if several else "la présentation"
+        return f"Une webdiffusion en direct de {subject} sera accessible {place}."
+
+    def every_replay(self, days, *, several):
+        subject = "chaque webdiffusion" if several else "la webdiffusion"
+        return f"Une rediffusion de {subject} sera accessible pendant {self.days(days)} après l'événement."
+
+    def replay(self, name, days, available_from):
+        start = f"à compter du {available_from}" if available_from else "après l'événement"
+        return (
+            f"La rediffusion de la webdiffusion «{NBSP}{escape(name)}{NBSP}» sera accessible pendant "
+            f"{self.days(days)} {start}."
+        )
+
+
+WIRES = {wire.language: wire for wire in (EnglishWire(), FrenchWire())}
 
 
 def build_announcement(
-    events: list[Event], *, company: CompanyProfile | None = None, contents: dict[int, dict] | None = None
+    events: list[Event],
+    *,
+    company: CompanyProfile | None = None,
+    contents: dict[int, dict] | None = None,
+    language: str | None = None,
 ) -> Announcement:
-    """The announcement's words; ``contents`` maps each event to the content it is written from (by default its
-    working revision's)."""
+    """The announcement's words in ``language`` (the primary by default); ``contents`` maps each event to the
+    content it is written from (by default its working revision's), read in that language."""
+    language = language or languages.primary()
     company = company or CompanyProfile.load()
     contents = contents or {event.pk: announced_revision(event).content for event in events}
+    contents = {pk: languages.localized(content, language) for pk, content in contents.items()}
     events = sorted(events, key=lambda event: (contents[event.pk]["starts_at"], event.pk))
     several = len(events) > 1
-    headline = (
-        f"{company.legal_name} Announces Webcast of Presentation{'s' if several else ''} "
-        f"at Upcoming Investor Conference{'s' if several else ''}"
-    )
-    webcast = (
-        f"A live webcast of {'each presentation' if several else 'the presentation'} will be available on "
-        f"{webcast_place(company)}."
-    )
-    return Announcement(
-        headline=headline,
-        lead=lead_sentence(company, several=several),
-        bullets=[event_bullet(contents[event.pk], company.home_time_zone) for event in events],
-        webcast_sentence=webcast,
-        replay_sentences=replay_sentences(events, contents),
-    )
+    wire = WIRES[language]
+    with translation.override(language):
+        return Announcement(
+            headline=wire.headline(company, several=several),
+            lead=wire.lead(company, several=several),
+            bullets=[wire.bullet(contents[event.pk], company.home_time_zone) for event in events],
+            webcast_sentence=wire.webcast(company, several=several),
+            replay_sentences=wire.replay_sentences(events, contents),
+        )
 
 
 @dataclass(frozen=True)
@@ -217,9 +366,12 @@ def announcement_release(
         chosen = Event.objects.select_for_update().filter(pk__in=[event.pk for event in events])
         events = list(chosen.order_by("starts_at", "pk"))
         revisions = {event.pk: announced_revision(event) for event in events}
-        announcement = build_announcement(
-            events, company=company, contents={pk: revision.content for pk, revision in revisions.items()}
-        )
+        contents = {pk: revision.content for pk, revision in revisions.items()}
+        announcement = build_announcement(events, company=company, contents=contents)
+        translations = {}
+        for language in languages.secondary():
+            written = build_announcement(events, company=company, contents=contents, language=language)
+            translations[language] = {"headline": written.headline, "body": written.body_html()}
         slug = unique_slug(
             f"{announcement.headline} {release_date.isoformat()}",
             taken=lambda slug: Release.objects.filter(slug=slug).exists(),
@@ -236,6 +388,7 @@ def announcement_release(
             release_date=release_date,
             distribution=company.distribution if distribution is None else distribution,
             body=announcement.body_html(),
+            translations=translations,
             about=default_boilerplate(Boilerplate.Kind.ABOUT),
             safe_harbor=default_boilerplate(Boilerplate.Kind.SAFE_HARBOR),
             contacts=list(MediaContact.objects.filter(is_active=True)),

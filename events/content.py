@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from events import timefmt
 from events.models import Event, EventKind, ReplayStatus
+from irportal.workflow import languages
 from irportal.workflow.models import SnapshotDocument
 from releases.models import Release
 
@@ -121,7 +122,7 @@ class EventDocument(SnapshotDocument):
         release = releases.select_related("live_revision", "approved_revision").order_by("-pk").first()
         if release is None:
             return None
-        headline = release.public_revision(self.now).content["headline"]
+        headline = languages.in_active_language(release.public_revision(self.now).content)["headline"]
         return {"url": release.get_absolute_url(), "headline": headline}
 
     @property

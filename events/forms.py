@@ -63,6 +63,28 @@ def _ends_help() -> str:
     ) % {"minutes": minutes}
 
 
+class PresentersField(forms.CharField):
+    """Who presents, typed one a line as ``name, title``: a list of ``{"name": ..., "title": ...}``. The field
+    parses what is typed itself, so that its copy for a second language (the console's) does too."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{p['name']}, {p['title']}" if p.get("title") else p["name"] for p in value)
+        return value
+
+    def clean(self, value):
+        presenters = []
+        for line in super().clean(value).splitlines():
+            if line.strip():
+                name, _, title = line.partition(",")
+                presenters.append({"name": name.strip()[:120], "title": title.strip()[:160]})
+        return presenters
+
+
 class EventForm(CleanTextMixin, forms.Form):
     slug = forms.SlugField(max_length=120, required=False, label=_("Address (slug)"))
     title = forms.CharField(
@@ -88,8 +110,7 @@ class EventForm(CleanTextMixin, forms.Form):
     location = forms.CharField(
         max_length=120, required=False, label=_("Location"), help_text=Event._meta.get_field("location").help_text
     )
-    presenters = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+    presenters = PresentersField(
         required=False,
         label=_("Presenters"),
         help_text=_("One per line: name, title (e.g. Jane Doe, President and CEO)"),
@@ -140,9 +161,7 @@ class EventForm(CleanTextMixin, forms.Form):
             "starts_local": local(event.starts_at, event.time_zone),
             "ends_local": local(event.ends_at, event.time_zone),
             "location": event.location,
-            "presenters": "\n".join(
-                f"{p['name']}, {p['title']}" if p["title"] else p["name"] for p in event.presenters
-            ),
+            "presenters": event.presenters,
             "webcast_url": event.webcast_url,
             "description": event.description,
         }
@@ -156,14 +175,6 @@ class EventForm(CleanTextMixin, forms.Form):
         if slug and self._others().filter(slug=slug).exists():
             raise ValidationError(gettext("Another event already uses this address."))
         return slug
-
-    def clean_presenters(self):
-        presenters = []
-        for line in self.cleaned_data["presenters"].splitlines():
-            if line.strip():
-                name, _, title = line.partition(",")
-                presenters.append({"name": name.strip()[:120], "title": title.strip()[:160]})
-        return presenters
 
     def clean(self):
         data = super().clean()

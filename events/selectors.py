@@ -13,6 +13,7 @@ from company.models import CompanyProfile
 from events.content import EventDocument
 from events.models import Event
 from irportal.ops.moments import Moments, earliest
+from irportal.workflow import languages
 from irportal.workflow.models import State, due_approval
 
 
@@ -21,11 +22,11 @@ def public_events(now: datetime):
 
 
 def document(event: Event, *, now: datetime, home_zone: str) -> EventDocument | None:
-    """The event as the public reads it at ``now``; None when it is not public."""
+    """The event as the public reads it at ``now``, in the page's language; None when it is not public."""
     revision = event.public_revision(now)
     if revision is None:
         return None
-    return EventDocument(event, revision.content, now=now, home_zone=home_zone)
+    return EventDocument(event, languages.in_active_language(revision.content), now=now, home_zone=home_zone)
 
 
 def public_documents(now: datetime, home_zone: str | None = None) -> list[EventDocument]:

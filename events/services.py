@@ -37,6 +37,7 @@ CONTENT_FIELDS = (
     "webcast_url",
     "description",
     "publish_at",
+    "translations",
 )
 
 
@@ -71,6 +72,14 @@ def _check_replay_fits(event: Event) -> None:
         raise EventError(problem)
 
 
+def _presenters(presenters) -> list[dict]:
+    return [
+        {"name": p["name"].strip(), "title": p.get("title", "").strip()}
+        for p in presenters or []
+        if p.get("name", "").strip()
+    ]
+
+
 def _apply(event: Event, fields: dict) -> None:
     for name, value in fields.items():
         if name not in CONTENT_FIELDS:
@@ -79,11 +88,11 @@ def _apply(event: Event, fields: dict) -> None:
     if event.starts_at and event.ends_at and event.ends_at < event.starts_at:
         raise EventError(gettext("The event cannot end before it starts."))
     _check_http_url(event.webcast_url, gettext("The webcast link"))
-    event.presenters = [
-        {"name": p["name"].strip(), "title": p.get("title", "").strip()}
-        for p in event.presenters or []
-        if p.get("name", "").strip()
-    ]
+    event.presenters = _presenters(event.presenters)
+    event.translations = {
+        language: text | ({"presenters": _presenters(text["presenters"])} if "presenters" in text else {})
+        for language, text in (event.translations or {}).items()
+    }
     event.full_clean(exclude=["created_by", "last_edited_by"])
     event.schedule_replay()
     _check_replay_fits(event)
@@ -137,6 +146,7 @@ def event_restore(*, actor, pk: int, number: int) -> Event:
         content = event.revisions.get(number=number).content
         fields = {name: content[name] for name in CONTENT_FIELDS if name in content}
         fields.update(starts_at=instant(content["starts_at"]), ends_at=instant(content["ends_at"]))
+        fields["translations"] = content.get("translations", {})
         return _save_edit(
             event,
             actor=actor,

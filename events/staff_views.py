@@ -17,6 +17,7 @@ from events.announce import announcement_release, build_announcement, follow_ups
 from events.forms import AnnounceForm
 from events.models import Event
 from irportal.audit.permissions import StaffPermissionMixin
+from irportal.workflow import languages
 from irportal.workflow.engine import WorkflowError, WorkflowPermissionDenied
 
 
@@ -49,9 +50,15 @@ class AnnounceView(StaffPermissionMixin, View):
             follow_ups=follow_ups_for(self.request.user),
         )
 
-    def _render(self, request, form, preview=None):
+    def _render(self, request, form, events=None):
         missing = CompanyProfile.load().missing_for_releases
-        return render(request, self.template_name, {"form": form, "preview": preview, "missing": missing})
+        # The draft in every disclosure language, the primary first, as the release will hold it.
+        previews = [
+            (language, languages.name(language), build_announcement(events, language=language))
+            for language in (languages.disclosure_languages() if events else ())
+        ]
+        context = {"form": form, "preview": previews[0][2] if previews else None, "previews": previews}
+        return render(request, self.template_name, context | {"missing": missing})
 
     def get(self, request):
         chosen = [value for value in request.GET.getlist("events") if value.isdigit()]
@@ -64,7 +71,7 @@ class AnnounceView(StaffPermissionMixin, View):
         data = form.cleaned_data
         events = list(data["events"])
         if "create" not in request.POST:
-            return self._render(request, form, preview=build_announcement(events))
+            return self._render(request, form, events=events)
         try:
             release = announcement_release(
                 actor=request.user,

@@ -57,7 +57,14 @@ def event_checks(event: Event) -> list[Check]:
     return [Check("disclosure", problem, blocking=True) for problem in disclosure_problems(event)]
 
 
-EVENT = engine.register(WorkflowSpec(kind="event", model=Event, checks=event_checks))
+EVENT = engine.register(
+    WorkflowSpec(
+        kind="event",
+        model=Event,
+        checks=event_checks,
+        translatable=("title", "organizer", "location", "presenters", "description"),
+    )
+)
 outbox.register("events.event_changed", signals.announce, on_change=lambda kind, change: kind == "event")
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.forms.utils import pretty_name
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 from company.models import CompanyProfile
 
@@ -74,6 +74,11 @@ def localized(content: dict, language: str) -> dict:
         return content
     laid = {**content, **(content.get("translations") or {}).get(language, {})}
     return {key: _nested(value, language) for key, value in laid.items()}
+
+
+def in_active_language(content: dict) -> dict:
+    """The content ``localized`` in the language of the page being made (Django's active language)."""
+    return localized(content, get_language() or primary())
 
 
 def _nested(value, language: str):

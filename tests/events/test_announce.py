@@ -472,3 +472,173 @@ def test_the_release_review_screen_reads_the_same_number_of_queries_for_5_and_10
         return len(queries)
 
     assert queries_at(5) == queries_at(100)
+
+
+# -- in every disclosure language ------------------------------------------------------------------------------
+
+NBSP = "\u00a0"
+
+
+def page_of_fr(event) -> str:
+    return f"http://127.0.0.1:8000/fr/investors/events/{event.slug}/"
+
+
+@pytest.fixture
+def bilingual(company):
+    company.disclosure_languages = ["en", "fr"]
+    company.website = "www.halvorsen-instruments.example"
+    company.investor_section_name = "Investors"
+    company.save()
+    return company
+
+
+@pytest.fixture
+def events_in_french(bilingual, author, approver):
+    winter = make_event(
+        author,
+        translations={
+            "fr": {
+                "title": "Présentation à la Winter Technology Conference",
+                "organizer": "Winter Technology Conference",
+                "location": "Scottsdale (Arizona)",
+                "presenters": [{"name": "Ingrid Halvorsen", "title": "présidente et chef de la direction"}],
+            }
+        },
+    )
+    january = make_event(
+        author,
+        title="Fireside chat at the Northeast Growth Conference",
+        organizer="Northeast Growth Conference",
+        starts_at=JANUARY,
+        time_zone="America/New_York",
+        location="New York, N.Y.",
+        presenters=[{"name": "Tomas Brandt", "title": "Chief Financial Officer"}],
+        replay_days=30,
+        translations={
+            "fr": {
+                "title": "Causerie à la Northeast Growth Conference",
+                "organizer": "Northeast Growth Conference",
+                "location": "New York (New York)",
+                "presenters": [{"name": "Tomas Brandt", "title": "chef de la direction financière"}],
+            }
+        },
+    )
+    return published(winter, author, approver), published(january, author, approver)
+
+
+def test_the_french_announcement_is_written_as_a_canadian_french_wire_writes_it(events_in_french, bilingual):
+    winter, january = events_in_french
+    french = build_announcement(list(events_in_french), company=bilingual, language="fr")
+    assert french.headline == (
+        "Halvorsen Instruments, Inc. annonce la webdiffusion de ses présentations à des conférences à venir "
+        "destinées aux investisseurs"
+    )
+    assert french.lead == (
+        f"Halvorsen Instruments, Inc. (Nasdaq{NBSP}: HLVI) a annoncé aujourd'hui que des membres de son équipe de "
+        f"direction feront des présentations aux conférences suivantes destinées aux investisseurs{NBSP}:"
+    )
+    assert french.bullets == [
+        f'<a href="{page_of_fr(winter)}"><strong>Winter Technology Conference</strong></a>, le mardi 8 décembre 2026 '
+        f"à 11{NBSP}h HNE/9{NBSP}h HNR, Scottsdale (Arizona).<br>Présentateur{NBSP}: Ingrid Halvorsen, présidente "
+        "et chef de la direction",
+        f'<a href="{page_of_fr(january)}"><strong>Northeast Growth Conference</strong></a>, le mercredi 13 janvier '
+        f"2027 à 8{NBSP}h{NBSP}30 HNE, New York (New York).<br>Présentateur{NBSP}: Tomas Brandt, chef de la "
+        "direction financière",
+    ]
+    assert french.webcast_sentence == (
+        "Une webdiffusion en direct de chaque présentation sera accessible dans la section "
+        f"«{NBSP}Investors{NBSP}» du site Web de Halvorsen, à l'adresse "
+        '<a href="https://www.halvorsen-instruments.example">www.halvorsen-instruments.example</a>.'
+    )
+    assert french.replay_sentences == [
+        f"La rediffusion de la webdiffusion «{NBSP}Winter Technology Conference{NBSP}» sera accessible pendant une "
+        "semaine après l'événement.",
+        f"La rediffusion de la webdiffusion «{NBSP}Northeast Growth Conference{NBSP}» sera accessible pendant "
+        "30 jours après l'événement.",
+    ]
+
+
+def test_one_event_in_french_one_replay_sentence_and_the_investor_page_when_no_website(
+    author, approver, bilingual, settings
+):
+    settings.SITE_URL = "https://ir.halvorsen.example"
+    bilingual.website, bilingual.short_name = "", "Aurora"
+    bilingual.save()
+    chat = make_event(
+        author,
+        title="Fireside chat with the CFO",
+        organizer="Northeast Growth Conference",
+        location="",
+        presenters=[{"name": "Tomas Brandt", "title": "Chief Financial Officer"}, {"name": "Ana Ruiz", "title": ""}],
+        translations={
+            "fr": {
+                "title": "Causerie avec le chef de la direction financière",
+                "organizer": "Northeast Growth Conference",
+                "presenters": [
+                    {"name": "Tomas Brandt", "title": "chef de la direction financière"},
+                    {"name": "Ana Ruiz", "title": ""},
+                ],
+            }
+        },
+    )
+    french = build_announcement([published(chat, author, approver)], company=bilingual, language="fr")
+    assert french.headline == (
+        "Halvorsen Instruments, Inc. annonce la webdiffusion de sa présentation à une conférence à venir destinée "
+        "aux investisseurs"
+    )
+    assert french.lead.endswith(f"feront une présentation à la conférence suivante destinée aux investisseurs{NBSP}:")
+    assert french.bullets == [
+        f'<a href="https://ir.halvorsen.example/fr/investors/events/{chat.slug}/"><strong>Northeast Growth '
+        "Conference</strong></a>: Causerie avec le chef de la direction financière, le mardi 8 décembre 2026 à "
+        f"11{NBSP}h HNE/9{NBSP}h HNR.<br>Présentateurs{NBSP}: Tomas Brandt, chef de la direction financière{NBSP}; "
+        "Ana Ruiz"
+    ]
+    assert french.webcast_sentence == (
+        "Une webdiffusion en direct de la présentation sera accessible sur la page d'information aux investisseurs "
+        "d'Aurora, à l'adresse "
+        '<a href="https://ir.halvorsen.example/fr/investors/">ir.halvorsen.example/fr/investors/</a>.'
+    )
+    assert french.replay_sentences == [
+        "Une rediffusion de la webdiffusion sera accessible pendant une semaine après l'événement."
+    ]
+
+
+def test_the_draft_holds_the_french_text_and_needs_none_written_by_hand(events_in_french, author, bilingual):
+    from irportal.workflow.engine import language_checks
+    from releases.workflow import RELEASE
+
+    release = draft_announcement(author, events_in_french)
+    french = build_announcement(list(events_in_french), company=bilingual, language="fr")
+    assert list(release.translations) == ["fr"]
+    content = release.revisions.get(number=1).content["translations"]["fr"]
+    assert content["headline"] == french.headline
+    body = content["body"]  # sanitised as the English body is: no-break spaces as entities, links marked
+    assert body.startswith("<p>Halvorsen Instruments, Inc. (Nasdaq&nbsp;: HLVI) a annoncé aujourd'hui")
+    link = f'<a href="{page_of_fr(events_in_french[0])}" rel="noopener noreferrer nofollow">'
+    assert f"<li>{link}<strong>Winter Technology Conference</strong></a>, le mardi 8 décembre 2026" in body
+    assert "«&nbsp;Northeast Growth Conference&nbsp;» sera accessible pendant 30 jours après l'événement.</p>" in body
+    assert language_checks(RELEASE, release) == []
+    assert release.headline.endswith("Upcoming Investor Conferences")
+
+
+def test_a_company_in_english_alone_gets_an_english_draft_alone(two_events, author, company):
+    release = draft_announcement(author, two_events)
+    assert release.translations == {}
+    assert "translations" not in release.revisions.get(number=1).content
+
+
+def test_the_console_previews_the_draft_in_every_language(client, events_in_french, author, bilingual):
+    sign_in(client, author)
+    data = {
+        "events": [event.pk for event in events_in_french],
+        "dateline_city": "Phoenix",
+        "dateline_region": "Ariz.",
+        "release_date": "2026-11-30",
+        "distribution": "BUSINESS WIRE",
+    }
+    page = client.post(reverse("events_staff:announce"), data).content.decode()
+    french = page.split('data-testid="announcement-preview-fr"')[1].split("</section>")[0]
+    assert "annonce la webdiffusion de ses présentations" in french
+    assert f"à 11{NBSP}h HNE/9{NBSP}h HNR" in french
+    english = page.split('data-testid="announcement-preview"')[1].split("</section>")[0]
+    assert "Announces Webcast of Presentations" in english
