@@ -56,8 +56,8 @@ def heading(title: str, organizer: str) -> str:
 
 
 def presenter_label(presenters) -> str:
-    """``Presenter`` for one, ``Presenters`` for several: the same word in calendars and releases (in the primary
-    language: ``EventDocument.presenter_label`` is the page's, in the reader's)."""
+    """``Presenter`` for one, ``Presenters`` for several: the English wire's word in an announcement (pages and
+    calendars say ``EventDocument.presenter_label``, in the reader's language)."""
     return "Presenter" if len(presenters) == 1 else "Presenters"
 
 

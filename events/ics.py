@@ -13,11 +13,12 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from events import timefmt
-from events.content import EventDocument, presenter_label
+from events.content import EventDocument
 
 # How long a calendar entry lasts when the event has no end time.
 DEFAULT_DURATION = timedelta(hours=1)
@@ -46,16 +47,19 @@ def _uid(document: EventDocument) -> str:
 
 
 def _description(document: EventDocument) -> str:
+    """What the entry says besides its title, time and place, in the calendar's language (its address's)."""
     lines = []
     if document.presenter_line:
-        lines.append(f"{presenter_label(document.content['presenters'])}: {document.presenter_line}")
+        presenters = {"label": document.presenter_label, "presenters": document.presenter_line}
+        lines.append(gettext("%(label)s: %(presenters)s") % presenters)
     if document.show_webcast:
-        lines.append(f"Live webcast: {document.webcast_url}")
+        lines.append(gettext("Live webcast: %(url)s") % {"url": document.webcast_url})
     replay = document.replay
     if replay.state == "available":
-        lines.append(f"Replay: {replay.url} (available until {replay.until})")
+        available = {"url": replay.url, "until": replay.until}
+        lines.append(gettext("Replay: %(url)s (available until %(until)s)") % available)
     elif replay.state == "expired":
-        lines.append(f"Replay expired on {replay.expired_on}")
+        lines.append(gettext("Replay expired on %(date)s") % {"date": replay.expired_on})
     if document.description:
         lines.append(document.description)
     return "\n\n".join(lines)
@@ -70,7 +74,7 @@ def vevent(document: EventDocument, *, stamp: datetime) -> VEvent:
     public = document.event.public_revision(document.now)
     entry.add("sequence", public.number if public is not None else 0)
     title = _text(document.heading, field="title")
-    entry.add("summary", title if not document.cancelled else f"Cancelled: {title}")
+    entry.add("summary", title if not document.cancelled else gettext("Cancelled: %(title)s") % {"title": title})
     entry.add("dtstart", document.starts_at.astimezone(zone))
     entry.add("dtend", (document.ends_at or document.starts_at + DEFAULT_DURATION).astimezone(zone))
     if document.location:

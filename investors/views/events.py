@@ -75,4 +75,5 @@ def event_ics(request, slug):
 def events_ics(request):
     """The events of the last ``CALENDAR_MONTHS_BACK`` months and every event ahead."""
     now = timezone.now()
-    return _calendar_response(selectors.calendar_documents(now), name="Investor events", filename="events.ics", now=now)
+    documents = selectors.calendar_documents(now)
+    return _calendar_response(documents, name=_("Investor events"), filename="events.ics", now=now)
