@@ -111,11 +111,18 @@ class EventKind(Kind):
             return EventForm(data, initial=EventForm.initial_for(item), event=item)
         return EventForm(data, initial={"replay_days": CompanyProfile.load().default_replay_days})
 
-    def create(self, *, actor, form):
-        return services.event_create(actor=actor, replay_days=form.cleaned_data["replay_days"], **form.content_fields())
+    def create(self, *, actor, form, translations):
+        return services.event_create(
+            actor=actor,
+            replay_days=form.cleaned_data["replay_days"],
+            translations=translations,
+            **form.content_fields(),
+        )
 
-    def update(self, *, actor, item, form, base_version):
-        return services.event_update(actor=actor, pk=item.pk, base_version=base_version, **form.content_fields())
+    def update(self, *, actor, item, form, base_version, translations):
+        return services.event_update(
+            actor=actor, pk=item.pk, base_version=base_version, translations=translations, **form.content_fields()
+        )
 
     def restore(self, *, actor, item, number):
         return services.event_restore(actor=actor, pk=item.pk, number=number)
