@@ -81,15 +81,24 @@ class DocumentKind(Kind):
             return DocumentForm(data, files, instance=item)
         return DocumentForm(data, files, initial=DocumentForm.initial_for_new())
 
-    def create(self, *, actor, form):
-        return services.document_create(actor=actor, main_file=form.cleaned_data["main_file"], **form.service_fields())
+    def create(self, *, actor, form, translations):
+        return services.document_create(
+            actor=actor,
+            main_file=form.cleaned_data["main_file"],
+            language_files=form.language_files(),
+            translations=translations,
+            **form.service_fields(),
+        )
 
-    def update(self, *, actor, item, form, base_version):
+    def update(self, *, actor, item, form, base_version, translations):
         return services.document_update(
             actor=actor,
             pk=item.pk,
             base_version=base_version,
             main_file=form.cleaned_data["main_file"],
+            language_files=form.language_files(),
+            removed_languages=form.removed_languages(),
+            translations=translations,
             **form.service_fields(),
         )
 

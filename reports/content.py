@@ -24,8 +24,12 @@ from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
 def document_content(document: Document, fiscal_year_end: FiscalYearEnd | None = None) -> dict:
     fiscal_year_end = fiscal_year_end or CompanyProfile.load().fiscal_year_end
     files = list(document.files.filter(removed=False))
-    main = next((item for item in files if item.role == DocumentFile.Role.MAIN), None)
+    mains = {item.language: item for item in files if item.role == DocumentFile.Role.MAIN}
+    main = mains.pop("", None)
     release, event = document.release, document.event
+    # A main document written in a secondary language replaces the main one on that language's pages (the text of
+    # each language joins it in the revision's ``translations``: ``irportal.workflow.engine.content_snapshot``).
+    in_languages = {language: {"main_file": item.snapshot()} for language, item in sorted(mains.items())}
     return {
         "slug": document.slug,
         "kind": document.kind,
@@ -43,6 +47,7 @@ def document_content(document: Document, fiscal_year_end: FiscalYearEnd | None =
         "release": {"id": release.pk, "headline": release.headline} if release else None,
         "event": {"id": event.pk, "title": event.title} if event else None,
         "filings": [{"label": filing["label"], "url": filing["url"]} for filing in document.filings or []],
+        **({"translations": in_languages} if in_languages else {}),
     }
 
 
@@ -168,6 +173,9 @@ class DocumentContent(SnapshotDocument):
         return self.resolved.event
 
     def tokens(self) -> set[str]:
-        """The tokens of every file this revision names: only those are served at its address."""
-        main = self.content["main_file"]
-        return {item["token"] for item in self.content["supplementary"]} | ({main["token"]} if main else set())
+        """The tokens of every file this revision names, in every language: only those are served at its
+        address."""
+        mains = [self.content["main_file"]]
+        mains += [text.get("main_file") for text in (self.content.get("translations") or {}).values()]
+        tokens = {item["token"] for item in self.content["supplementary"]}
+        return tokens | {main["token"] for main in mains if main}

@@ -10,9 +10,10 @@ from company.forms import CompanyDateTimeField
 from company.models import CompanyProfile
 from events.models import Event
 from irportal.forms import CleanTextMixin, DateField
+from irportal.workflow import languages
 from irportal.workflow.models import State
 from releases.models import Release
-from reports.models import GOVERNANCE_KINDS, Document
+from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
 
 MAX_FILINGS = 12
 WHOLE_YEAR = ""
@@ -155,6 +156,7 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
             "profile). Governance documents (charters, code of conduct, bylaws, policies) take the fiscal year of "
             "their date."
         ) % {"month": MONTHS[year_end.month], "day": year_end.day}
+        self._add_language_files()
         if self.instance.pk:
             self.fields["main_file"].required = False
             self.fields["main_file"].label = gettext("Replace the main document (PDF)")
@@ -166,6 +168,41 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
                 self.fields["slug"].disabled = True
                 self.fields["slug"].help_text = gettext("Fixed once published: search engines and readers link to it.")
 
+    def _add_language_files(self) -> None:
+        """For each secondary disclosure language, the main PDF written in it (optional: without one, the pages in
+        that language offer the main PDF) and, when the document has one, the choice to take it out."""
+        self.languages = languages.secondary()
+        has_own = set()
+        if self.instance.pk:
+            has_own = set(
+                self.instance.files.filter(
+                    role=DocumentFile.Role.MAIN, language__in=self.languages, removed=False
+                ).values_list("language", flat=True)
+            )
+        for language in self.languages:
+            name = languages.name(language)
+            self.fields[f"main_file_{language}"] = forms.FileField(
+                required=False,
+                label=gettext("Main document in %(language)s (PDF)") % {"language": name},
+                help_text=gettext(
+                    "Optional: offered instead of the main document on the pages in this language; without it they "
+                    "offer the main document. Checked on upload as the main document is."
+                ),
+            )
+            if language in has_own:
+                self.fields[f"remove_main_file_{language}"] = forms.BooleanField(
+                    required=False,
+                    label=gettext("Take out the main document in %(language)s") % {"language": name},
+                )
+
+    def language_files(self) -> dict:
+        """The main PDF uploaded for each secondary language, checked."""
+        uploaded = {language: self.cleaned_data.get(f"main_file_{language}") for language in self.languages}
+        return {language: upload for language, upload in uploaded.items() if upload is not None}
+
+    def removed_languages(self) -> list[str]:
+        return [language for language in self.languages if self.cleaned_data.get(f"remove_main_file_{language}")]
+
     @classmethod
     def initial_for_new(cls) -> dict:
         """The quarter a company reports next: the latest that has ended."""
@@ -175,6 +212,16 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
     def clean_main_file(self):
         upload = self.cleaned_data.get("main_file")
         return check_upload(upload, accept=PDF) if upload else None
+
+    def _clean_language_files(self) -> None:
+        for language in self.languages:
+            name = f"main_file_{language}"
+            upload = self.cleaned_data.get(name)
+            if upload:
+                try:
+                    self.cleaned_data[name] = check_upload(upload, accept=PDF)
+                except forms.ValidationError as refused:
+                    self.add_error(name, refused)
 
     def clean_filings(self):
         return parse_filings(self.cleaned_data["filings"])
@@ -187,6 +234,7 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._clean_language_files()
         kind, quarter = cleaned.get("kind"), cleaned.get("fiscal_quarter")
         if kind in NEEDS_QUARTER and quarter is None:
             self.add_error("fiscal_quarter", gettext("Quarterly results are about one quarter: choose it."))
@@ -200,9 +248,10 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
         return cleaned
 
     def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("main_file", None)
-        return data
+        files = {"main_file"}
+        for language in self.languages:
+            files |= {f"main_file_{language}", f"remove_main_file_{language}"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in files}
 
 
 class SupplementaryFileForm(CleanTextMixin, forms.Form):

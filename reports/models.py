@@ -169,6 +169,9 @@ class DocumentFile(models.Model):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
     token = models.CharField(max_length=32, unique=True, editable=False)
     role = models.CharField(max_length=20, choices=Role.choices)
+    # The disclosure language of a main document written in a secondary language: the pages in that language
+    # offer it instead of the main document. Empty for the file every language reads.
+    language = models.CharField(max_length=10, blank=True, default="", editable=False)
     format = models.CharField(max_length=10, choices=Format.choices)
     label = models.CharField(max_length=200)
     original_name = models.CharField(max_length=255)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from company.models import CompanyProfile
 from events import selectors as event_selectors
+from irportal.workflow import languages
 from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
 from releases.selectors import public_documents as public_release_documents
@@ -54,7 +55,7 @@ def _public_link_targets(contents: list[dict], now: datetime) -> tuple[dict, dic
     release_ids = {content["release"]["id"] for content in contents if content["release"]}
     event_ids = {content["event"]["id"] for content in contents if content["event"]}
     releases = {
-        doc.release.pk: Link(doc.release.get_absolute_url(), doc.headline)
+        doc.release.pk: Link(doc.release.get_absolute_url(), languages.in_active_language(doc.content)["headline"])
         for doc in (public_release_documents(release_ids, now) if release_ids else [])
     }
     events = {}
@@ -78,7 +79,8 @@ def _files_by_token(tokens) -> dict[str, DocumentFile]:
 def public_contents(documents, now: datetime) -> list[DocumentContent]:
     """What the public reads of each of ``documents`` (loaded with both revisions), with its links resolved."""
     pairs = [(document, document.public_revision(now)) for document in documents]
-    pairs = [(document, revision.content) for document, revision in pairs if revision is not None]
+    # In the page's language: its title and summary, and its own main PDF when it has one.
+    pairs = [(document, languages.in_active_language(revision.content)) for document, revision in pairs if revision]
     contents = [content for _, content in pairs]
     releases, events = _public_link_targets(contents, now)
     tokens = set()

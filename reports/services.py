@@ -41,6 +41,7 @@ EDITABLE_FIELDS = (
     "event",
     "filings",
     "publish_at",
+    "translations",
 )
 
 
@@ -67,13 +68,16 @@ def _queue_thumbnail(file_id: int) -> None:
     transaction.on_commit(lambda: make_thumbnail.delay(file_id), robust=True)
 
 
-def _store(document: Document, checked: CheckedFile, *, role: str, label: str, actor, stored: list) -> DocumentFile:
+def _store(
+    document: Document, checked: CheckedFile, *, role: str, label: str, actor, stored: list, language: str = ""
+) -> DocumentFile:
     token = secrets.token_hex(16)
     wants_thumbnail = role == DocumentFile.Role.MAIN and checked.format == DocumentFile.Format.PDF
     item = DocumentFile(
         document=document,
         token=token,
         role=role,
+        language=language,
         format=checked.format,
         label=label[:200],
         original_name=checked.original_name,
@@ -121,21 +125,45 @@ def _apply(document: Document, fields: dict) -> None:
     document.save()
 
 
-def _main_label(document: Document) -> str:
+def _main_label(document: Document, title: str = "") -> str:
+    title = title or document.title
     if document.kind in GOVERNANCE_KINDS:
-        return document.title
-    return f"{period_label(document.fiscal_year, document.fiscal_quarter)} {document.title}"
+        return title
+    return f"{period_label(document.fiscal_year, document.fiscal_quarter)} {title}"
 
 
-def document_create(*, actor, main_file: CheckedFile, **fields) -> Document:
-    """A new draft document with its main PDF."""
+def _store_main(document: Document, checked: CheckedFile, *, language: str, translations: dict, actor, stored) -> dict:
+    """The main document in ``language`` ("" for the one every language reads, the code of a secondary language
+    for the one that replaces it on that language's pages), in place of the one before; the facts to audit."""
+    document.files.filter(role=DocumentFile.Role.MAIN, language=language, removed=False).update(removed=True)
+    label = _main_label(document, (translations.get(language) or {}).get("title", "") if language else "")
+    item = _store(
+        document, checked, role=DocumentFile.Role.MAIN, label=label, actor=actor, stored=stored, language=language
+    )
+    return {"file_id": item.pk, "sha256": item.sha256} | ({"language": language} if language else {})
+
+
+def _remove_mains(document: Document, languages) -> list[dict]:
+    """Take the main documents of these secondary languages out of the working copy: their pages offer the main
+    document again."""
+    removed = document.files.filter(role=DocumentFile.Role.MAIN, language__in=languages, removed=False)
+    facts = [{"file_id": item.pk, "language": item.language, "name": item.label} for item in removed]
+    removed.update(removed=True)
+    return facts
+
+
+def document_create(
+    *, actor, main_file: CheckedFile, language_files: dict[str, CheckedFile] | None = None, **fields
+) -> Document:
+    """A new draft document with its main PDF, and a main PDF of its own in each language of ``language_files``."""
     engine.require_permission(DOCUMENT, actor=actor, verb="add")
     with stored_files_undone_on_error() as stored, transaction.atomic():
         document = Document(created_by=actor, last_edited_by=actor)
         _apply(document, fields)
-        _store(
-            document, main_file, role=DocumentFile.Role.MAIN, label=_main_label(document), actor=actor, stored=stored
-        )
+        for language, checked in {"": main_file, **(language_files or {})}.items():
+            _store_main(
+                document, checked, language=language, translations=document.translations, actor=actor, stored=stored
+            )
         engine.save_first_revision(DOCUMENT, document, actor=actor, content_of=document_content)
     return document
 
@@ -170,17 +198,35 @@ def _save_edit(document: Document, *, actor, action: str, fields: dict, note: st
     return document
 
 
-def document_update(*, actor, pk: int, base_version: int | None, main_file: CheckedFile | None = None, **fields):
-    """Save the author's edit; ``main_file`` replaces the main PDF (the old one stays with older revisions)."""
+def document_update(
+    *,
+    actor,
+    pk: int,
+    base_version: int | None,
+    main_file: CheckedFile | None = None,
+    language_files: dict[str, CheckedFile] | None = None,
+    removed_languages=(),
+    **fields,
+):
+    """Save the author's edit; ``main_file`` replaces the main PDF (the old one stays with older revisions),
+    ``language_files`` the main PDF of a secondary language; ``removed_languages`` names the secondary languages
+    whose own main PDF is taken out (their pages offer the main PDF again)."""
     _permitted(actor, pk)
     with stored_files_undone_on_error() as stored, transaction.atomic():
         document = _locked_for_edit(pk, base_version)
+        translations = fields.get("translations", document.translations)
         data = {}
-        if main_file is not None:
-            document.files.filter(role=DocumentFile.Role.MAIN, removed=False).update(removed=True)
-            label = _main_label(document)
-            item = _store(document, main_file, role=DocumentFile.Role.MAIN, label=label, actor=actor, stored=stored)
-            data = {"file_id": item.pk, "sha256": item.sha256}
+        if removed_languages:
+            data["removed"] = _remove_mains(document, removed_languages)
+        stored_mains = [
+            _store_main(document, checked, language=language, translations=translations, actor=actor, stored=stored)
+            for language, checked in {"": main_file, **(language_files or {})}.items()
+            if checked is not None
+        ]
+        if len(stored_mains) == 1:
+            data |= stored_mains[0]
+        elif stored_mains:
+            data["files"] = stored_mains
         return _save_edit(document, actor=actor, action="document.edit", fields=fields, note="", data=data)
 
 
@@ -190,10 +236,16 @@ def document_restore(*, actor, pk: int, number: int) -> Document:
     with transaction.atomic():
         document = _locked_for_edit(pk, None)
         content = document.revisions.get(number=number).content
-        kept = [item["id"] for item in content["supplementary"]] + [content["main_file"]["id"]]
+        in_languages = content.get("translations") or {}
+        mains = [content["main_file"], *(text.get("main_file") for text in in_languages.values())]
+        kept = [item["id"] for item in content["supplementary"]] + [main["id"] for main in mains if main]
         document.files.update(removed=True)
         document.files.filter(pk__in=kept).update(removed=False)
         fields = {name: content[name] for name in ("slug", "kind", "title", "fiscal_year", "fiscal_quarter", "summary")}
+        fields["translations"] = {
+            language: {name: text[name] for name in DOCUMENT.translatable if name in text}
+            for language, text in in_languages.items()
+        }
         fields.update(document_date=datetime.date.fromisoformat(content["document_date"]), filings=content["filings"])
         document.release_id = (content["release"] or {}).get("id")
         document.event_id = (content["event"] or {}).get("id")

@@ -14,7 +14,15 @@ from irportal.workflow.engine import WorkflowSpec
 from reports.checks import document_checks
 from reports.models import Document
 
-DOCUMENT = engine.register(WorkflowSpec(kind="document", model=Document, checks=document_checks))
+DOCUMENT = engine.register(
+    WorkflowSpec(
+        kind="document",
+        model=Document,
+        checks=document_checks,
+        # A main PDF of its own in a language is optional: its pages offer the main PDF without one.
+        translatable=("title", "summary"),
+    )
+)
 
 
 def document_submit(*, document_id: int, actor, comment: str = "") -> Document:

@@ -1076,9 +1076,12 @@ def keep_published_address(item, fields: dict) -> dict:
 def content_snapshot(spec: WorkflowSpec, item, content_of: Callable[[models.Model], dict]) -> dict:
     """What a revision of the item holds: the kind's snapshot (``content_of(item)``) in the primary language,
     and under ``translations`` the text of each secondary disclosure language, so that the content hash, the
-    approval, the step-up and the publication cover every language together."""
+    approval, the step-up and the publication cover every language together. A kind's snapshot may hold
+    ``translations`` of its own (a document's file in a language), which the text of each language joins."""
     content = content_of(item)
-    translations = languages.snapshot(spec, item.translations) if spec.translatable else {}
+    translations = dict(content.get("translations") or {})
+    for language, text in (languages.snapshot(spec, item.translations) if spec.translatable else {}).items():
+        translations[language] = translations.get(language, {}) | text
     return content | {"translations": translations} if translations else content
 
 
