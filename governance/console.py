@@ -42,12 +42,19 @@ class PersonKind(Kind):
     def form(self, data=None, files=None, *, item=None):
         return PersonForm(data, files, instance=item)
 
-    def create(self, *, actor, form):
-        return services.person_create(actor=actor, photo=form.cleaned_data["photo"], **form.service_fields())
+    def create(self, *, actor, form, translations):
+        return services.person_create(
+            actor=actor, photo=form.cleaned_data["photo"], translations=translations, **form.service_fields()
+        )
 
-    def update(self, *, actor, item, form, base_version):
+    def update(self, *, actor, item, form, base_version, translations):
         return services.person_update(
-            actor=actor, pk=item.pk, base_version=base_version, photo=form.photo_change(), **form.service_fields()
+            actor=actor,
+            pk=item.pk,
+            base_version=base_version,
+            photo=form.photo_change(),
+            translations=translations,
+            **form.service_fields(),
         )
 
     def restore(self, *, actor, item, number):
@@ -103,11 +110,13 @@ class CommitteeKind(Kind):
     def form(self, data=None, files=None, *, item=None):
         return CommitteeForm(data, files, instance=item)
 
-    def create(self, *, actor, form):
-        return services.committee_create(actor=actor, **form.service_fields())
+    def create(self, *, actor, form, translations):
+        return services.committee_create(actor=actor, translations=translations, **form.service_fields())
 
-    def update(self, *, actor, item, form, base_version):
-        return services.committee_update(actor=actor, pk=item.pk, base_version=base_version, **form.service_fields())
+    def update(self, *, actor, item, form, base_version, translations):
+        return services.committee_update(
+            actor=actor, pk=item.pk, base_version=base_version, translations=translations, **form.service_fields()
+        )
 
     def restore(self, *, actor, item, number):
         return services.committee_restore(actor=actor, pk=item.pk, number=number)

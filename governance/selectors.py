@@ -22,6 +22,7 @@ from company.selectors import sections_present
 from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
 from irportal.ops.moments import Moments
+from irportal.workflow import languages
 from irportal.workflow.models import public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
 from reports.selectors import governance_documents_public, public_charters
@@ -58,7 +59,7 @@ def public_committees(now: datetime.datetime) -> dict[int, CommitteeDocument]:
         .order_by("pk")[:COMMITTEES_SHOWN]
     )
     docs = [
-        CommitteeDocument(revision.content, committee=committee)
+        CommitteeDocument(languages.in_active_language(revision.content), committee=committee)
         for committee in committees
         if (revision := committee.public_revision(now)) is not None
     ]
@@ -76,7 +77,9 @@ def _people(now: datetime.datetime, *, board: bool, committees: dict) -> list[Pe
     )
     address = _photo_address()
     docs = [
-        PersonDocument(revision.content, person=person, photo_address=address, committees=committees)
+        PersonDocument(
+            languages.in_active_language(revision.content), person=person, photo_address=address, committees=committees
+        )
         for person in people
         if (revision := person.public_revision(now)) is not None
     ]

@@ -38,8 +38,9 @@ PERSON_FIELDS = (
     "biography",
     "order",
     "publish_at",
+    "translations",
 )
-COMMITTEE_FIELDS = ("slug", "name", "description", "charter", "order", "publish_at")
+COMMITTEE_FIELDS = ("slug", "name", "description", "charter", "order", "publish_at", "translations")
 PHOTO_RENDITION = "thumbnail"
 assert PHOTO_RENDITION in RENDITIONS
 
@@ -75,6 +76,10 @@ def _check_person(person: Person) -> None:
     if person.service_end and person.service_end < person.service_start:
         raise GovernanceError(gettext("The end of service comes before its start."))
     person.biography = clean_html(person.biography)
+    person.translations = {
+        language: text | ({"biography": clean_html(text["biography"])} if "biography" in text else {})
+        for language, text in (person.translations or {}).items()
+    }
     seen = set()
     memberships = []
     for item in person.memberships or []:
@@ -205,6 +210,7 @@ def person_restore(*, actor, pk: int, number: int) -> Person:
     fields["service_start"] = datetime.date.fromisoformat(content["service_start"])
     end = content["service_end"]
     fields["service_end"] = datetime.date.fromisoformat(end) if end else None
+    fields["translations"] = content.get("translations", {})
 
     def keep_photo(person, stored):
         person.photo = photo
@@ -224,6 +230,7 @@ def committee_restore(*, actor, pk: int, number: int) -> Committee:
     content = Committee.objects.get(pk=pk).revisions.get(number=number).content
     fields = {name: content[name] for name in ("slug", "name", "description", "order")}
     fields["charter_id"] = (content["charter"] or {}).get("id")
+    fields["translations"] = content.get("translations", {})
     allowed = (*COMMITTEE_FIELDS, "charter_id")
     return _restore(COMMITTEE, actor=actor, pk=pk, number=number, fields=fields, allowed=allowed)
 

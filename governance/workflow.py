@@ -14,8 +14,17 @@ from governance.models import Committee, Person
 from irportal.workflow import engine, sweep
 from irportal.workflow.engine import WorkflowSpec
 
-PERSON = engine.register(WorkflowSpec(kind="person", model=Person, checks=person_checks))
-COMMITTEE = engine.register(WorkflowSpec(kind="committee", model=Committee, checks=committee_checks))
+PERSON = engine.register(
+    WorkflowSpec(
+        kind="person",
+        model=Person,
+        checks=person_checks,
+        translatable=("board_title", "management_title", "biography"),
+    )
+)
+COMMITTEE = engine.register(
+    WorkflowSpec(kind="committee", model=Committee, checks=committee_checks, translatable=("name", "description"))
+)
 
 
 def _publish_due(spec: WorkflowSpec):
