@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.audit import guards
@@ -70,6 +71,14 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _primary_language():
+    """Each test starts in the primary language: a request to a French page leaves French active in its thread
+    (Django's LocaleMiddleware activates a request's language and leaves it), which the next test would inherit."""
+    yield
+    translation.deactivate()
 
 
 def _free_port() -> int:
