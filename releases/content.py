@@ -10,7 +10,7 @@ from datetime import date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from company.timefmt import date_text
+from company.timefmt import date_text, in_french
 from irportal.workflow.models import SnapshotDocument, State
 from releases.models import MediaContact, Release
 
@@ -61,11 +61,13 @@ class ReleaseDocument(SnapshotDocument):
 
     @property
     def wire_dateline(self) -> str:
+        """``PHOENIX, Ariz., Nov. 30, 2026 (BUSINESS WIRE) --``; in French as a Canadian wire writes it,
+        ``MONTRÉAL, Québec, le 11 décembre 2026 /CNW/ --``."""
         dateline = self.content["dateline"]
-        return (
-            f"{dateline['city'].upper()}, {dateline['region']}, {date_text(self.release_date)} "
-            f"({dateline['distribution']}) --"
-        )
+        place = f"{dateline['city'].upper()}, {dateline['region']}"
+        if in_french():
+            return f"{place}, le {date_text(self.release_date)} /{dateline['distribution']}/ --"
+        return f"{place}, {date_text(self.release_date)} ({dateline['distribution']}) --"
 
     @property
     def body_with_dateline(self) -> str:

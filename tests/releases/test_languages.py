@@ -180,3 +180,17 @@ def test_a_contact_in_one_language_is_snapshotted_as_before(company):
     """Releases of a company in one language keep the snapshot (and hash) they always had."""
     contact = MediaContactFactory(name="Dana Ferreira")
     assert "translations" not in contact.snapshot()
+
+
+def test_the_french_dateline_is_written_as_a_canadian_wire_writes_it(bilingual):
+    from django.utils import translation
+
+    release = make_release(
+        UserFactory(roles=[IR_AUTHOR]), dateline_city="Montréal", dateline_region="Québec", distribution="CNW"
+    )
+    content = release.revisions.get(number=1).content
+    with translation.override("fr"):
+        french = ReleaseDocument(languages.localized(content, "fr"), release=release).wire_dateline
+    assert french == "MONTRÉAL, Québec, le 30 novembre 2026 /CNW/ --"
+    english = ReleaseDocument(content, release=release).wire_dateline
+    assert english == "MONTRÉAL, Québec, Nov. 30, 2026 (CNW) --"
