@@ -24,6 +24,7 @@ from the events' text in that language; the primary language's words are the
 release's own fields, each other language's its translations.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -93,7 +94,7 @@ def _sentence(parts: list[str]) -> str:
     return line if line.endswith(".") else line + "."
 
 
-class Wire:
+class Wire(ABC):
     """How a release announcing events is written in one language, as that language's wires write it.
 
     The shape is the same in every language (the lead, one bullet per event, the webcast sentence, the replay
@@ -103,27 +104,33 @@ class Wire:
 
     language = ""
 
+    @abstractmethod
     def days(self, days: int) -> str:
-        raise NotImplementedError
+        """How long a replay stays up: ``one week``, ``30 days``."""
 
+    @abstractmethod
     def headline(self, company: CompanyProfile, *, several: bool) -> str:
-        raise NotImplementedError
+        """The release's headline."""
 
+    @abstractmethod
     def lead(self, company: CompanyProfile, *, several: bool) -> str:
-        raise NotImplementedError
+        """The lead: the company with its listing announces the presentations that follow."""
 
+    @abstractmethod
     def bullet(self, content: dict, home_zone: str) -> str:
-        raise NotImplementedError
+        """One event's bullet, from its content in the wire's language."""
 
+    @abstractmethod
     def webcast(self, company: CompanyProfile, *, several: bool) -> str:
-        raise NotImplementedError
+        """Where the live webcast is."""
 
+    @abstractmethod
     def every_replay(self, days: int, *, several: bool) -> str:
-        raise NotImplementedError
+        """The one replay sentence when every event's window is ``days`` from its end."""
 
+    @abstractmethod
     def replay(self, name: str, days: int, available_from: str) -> str:
         """One event's replay sentence; ``available_from`` is the date a replay set by hand starts, or ""."""
-        raise NotImplementedError
 
     def replay_sentences(self, events: list[Event], contents: dict[int, dict]) -> list[str]:
         """Each event's replay promise, from its own window: one sentence when all windows agree."""

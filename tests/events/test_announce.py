@@ -477,6 +477,7 @@ def test_the_release_review_screen_reads_the_same_number_of_queries_for_5_and_10
 # -- in every disclosure language ------------------------------------------------------------------------------
 
 NBSP = "\u00a0"
+REPLAY_URL = "https://replay.example/hlvi/winter-2026"
 
 
 def page_of_fr(event) -> str:
@@ -601,6 +602,27 @@ def test_one_event_in_french_one_replay_sentence_and_the_investor_page_when_no_w
     assert french.replay_sentences == [
         "Une rediffusion de la webdiffusion sera accessible pendant une semaine après l'événement."
     ]
+
+
+def test_a_replay_set_to_start_on_a_day_of_its_own_says_from_when_in_french(events_in_french, approver, bilingual):
+    from events.services import event_replay_url_set
+
+    winter, january = events_in_french
+    # The winter replay opens on the first of the next month, at 9:00 am in Phoenix.
+    first_of_january = datetime(2027, 1, 1, 16, 0, tzinfo=UTC)
+    event_replay_url_set(
+        actor=approver, pk=winter.pk, replay_url=REPLAY_URL, available_at=first_of_january, step_up=fresh_step_up()
+    )
+    winter.refresh_from_db()
+    french = build_announcement([winter, january], company=bilingual, language="fr")
+    assert french.replay_sentences[0] == (
+        f"La rediffusion de la webdiffusion «{NBSP}Winter Technology Conference{NBSP}» sera accessible pendant une "
+        "semaine à compter du 1er janvier 2027."
+    )
+    english = build_announcement([winter, january], company=bilingual)
+    assert english.replay_sentences[0] == (
+        "A replay of the Winter Technology Conference webcast will be available for one week from Jan. 1, 2027."
+    )
 
 
 def test_the_draft_holds_the_french_text_and_needs_none_written_by_hand(events_in_french, author, bilingual):
