@@ -55,7 +55,7 @@ def _public_link_targets(contents: list[dict], now: datetime) -> tuple[dict, dic
     release_ids = {content["release"]["id"] for content in contents if content["release"]}
     event_ids = {content["event"]["id"] for content in contents if content["event"]}
     releases = {
-        doc.release.pk: Link(doc.release.get_absolute_url(), languages.in_active_language(doc.content)["headline"])
+        doc.release.pk: Link(doc.release.get_absolute_url(), doc.headline)
         for doc in (public_release_documents(release_ids, now) if release_ids else [])
     }
     events = {}
