@@ -13,11 +13,13 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.workflow import event_approve, event_submit
+from events.workflow import event_approve, event_publish, event_submit
 from irportal.accounts.roles import IR_ADMIN, IR_APPROVER, IR_AUTHOR
 from irportal.workflow.models import State
-from releases.models import Audience, Release
+from releases.checks import CODES
+from releases.models import Audience, Boilerplate, MediaContact, Release
 from releases.services import boilerplate_save
+from releases.workflow import release_approve, release_publish, release_submit
 from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
 from tests.events.builders import make_event
 from tests.factories import PASSWORD, MediaContactFactory, UserFactory, fresh_step_up, make_approval_step, make_company
@@ -288,4 +290,173 @@ def test_two_events_announced_from_their_pages_go_out_as_the_wire_would_carry_th
     expect(visitor.get_by_test_id("announcement").get_by_role("link", name=expected["headline"])).to_be_visible()
     visitor.get_by_test_id("announcement").get_by_role("link", name=expected["headline"]).click()
     expect(visitor.locator("#release-headline")).to_have_text(expected["headline"])
+    visitor.context.close()
+
+
+# -- in English and French ----------------------------------------------------------------------------------------
+
+FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre"]  # fmt: skip
+FRENCH_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+FRENCH_ZONES = {"EST": "HNE", "EDT": "HAE", "MST": "HNR"}
+ABOUT_FR = (
+    "Halvorsen Therapeutics met au point des médicaments pour les personnes atteintes de maladies rares du foie. "
+    "Son principal candidat fait l'objet d'un essai de phase 2."
+)
+FORWARD_LOOKING_FR = (
+    "Le présent communiqué contient des énoncés prospectifs. Les résultats réels pourraient différer sensiblement."
+)
+
+
+def french_date(day, *, weekday: bool = False) -> str:
+    text = f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+    return f"{FRENCH_WEEKDAYS[day.weekday()]} {text}" if weekday else text
+
+
+def french_clock(moment: datetime) -> str:
+    minutes = f" {moment.minute:02d}" if moment.minute else ""
+    return f"{moment.hour} h{minutes} {FRENCH_ZONES[moment.tzname()]}"
+
+
+def french_wire_text(events: list) -> dict:
+    """The French release as a Canadian French wire would carry it, written out independently of the generator
+    (words only: the no-break spaces French puts before a colon are compared as spaces)."""
+    today = timezone.now().astimezone(BOSTON).date()
+    scottsdale, new_york = events
+    phoenix_start = scottsdale.starts_at.astimezone(PHOENIX)
+    new_york_start = new_york.starts_at.astimezone(BOSTON)
+    return {
+        "headline": "Halvorsen Therapeutics, Inc. annonce la webdiffusion de ses présentations à des conférences à "
+        "venir destinées aux investisseurs",
+        "lead": f"CAMBRIDGE, Mass., le {french_date(today)} /GLOBE NEWSWIRE/ -- Halvorsen Therapeutics, Inc. "
+        "(Nasdaq : HLVT) a annoncé aujourd'hui que des membres de son équipe de direction feront des présentations "
+        "aux conférences suivantes destinées aux investisseurs :",
+        "bullets": [
+            f"Hudson Healthcare Conference, le {french_date(new_york_start, weekday=True)} à "
+            f"{french_clock(new_york_start)}, New York (New York). Présentateurs : Ingrid Halvorsen, présidente et "
+            "chef de la direction ; Tomas Brandt, chef de la direction financière",
+            f"Rocky Mountain Biotech Forum, le {french_date(phoenix_start, weekday=True)} à "
+            f"{french_clock(phoenix_start.astimezone(BOSTON))}/{french_clock(phoenix_start)}, Scottsdale (Arizona). "
+            "Présentateur : Ingrid Halvorsen, présidente et chef de la direction",
+        ],
+        "webcast": "Une webdiffusion en direct de chaque présentation sera accessible dans la section « Investors » "
+        "du site Web de Halvorsen, à l'adresse www.halvorsen-tx.example. La rediffusion de la webdiffusion « Hudson "
+        "Healthcare Conference » sera accessible pendant 30 jours après l'événement. La rediffusion de la "
+        "webdiffusion « Rocky Mountain Biotech Forum » sera accessible pendant une semaine après l'événement.",
+        "about": ["À propos de Halvorsen Therapeutics", ABOUT_FR],
+        "forward_looking": ["Énoncés prospectifs", FORWARD_LOOKING_FR],
+        "contacts": [
+            "Pour les investisseurs :",
+            "Dana Ferreira, Vice-présidente, Relations avec les investisseurs +1 555 0100 ir@halvorsen.test",
+            "Pour les médias :",
+            "Milo Press, Associé, Northlight Communications +1 555 0199 media@northlight.test",
+        ],
+    }
+
+
+def in_words(fields: dict) -> dict:
+    return {name: as_words(value) if isinstance(value, str) else [as_words(item) for item in value]
+            for name, value in fields.items()}  # fmt: skip
+
+
+def test_a_bilingual_announcement_goes_out_in_french_as_a_canadian_french_wire_would_carry_it(
+    page, browser, live_server, company_set_up
+):
+    company_set_up.disclosure_languages = ["en", "fr"]
+    company_set_up.save()
+    admin = UserFactory(roles=[IR_ADMIN])
+    for boilerplate, title, text in (
+        (Boilerplate.objects.get(kind="about"), "À propos de Halvorsen Therapeutics", ABOUT_FR),
+        (Boilerplate.objects.get(kind="safe_harbor"), "Énoncés prospectifs", FORWARD_LOOKING_FR),
+    ):
+        latest = boilerplate.latest
+        boilerplate_save(
+            actor=admin,
+            pk=boilerplate.pk,
+            name=boilerplate.name,
+            kind=boilerplate.kind,
+            title=latest.title,
+            text=latest.text,
+            is_default=True,
+            translations={"fr": {"title": title, "text": f"<p>{text}</p>"}},
+        )
+    french_titles = {"Dana Ferreira": "Vice-présidente, Relations avec les investisseurs", "Milo Press": "Associé"}
+    for name, title in french_titles.items():
+        MediaContact.objects.filter(name=name).update(translations={"fr": {"title": title}})
+    author = UserFactory(roles=[IR_AUTHOR], username="avery")
+    approver = UserFactory(roles=[IR_APPROVER], username="morgan")
+    ingrid = {"name": "Ingrid Halvorsen", "title": "présidente et chef de la direction"}
+    scottsdale = make_event(
+        author,
+        slug="rocky-mountain-biotech-forum",
+        title="Presentation at the Rocky Mountain Biotech Forum",
+        organizer="Rocky Mountain Biotech Forum",
+        starts_at=at_local(PHOENIX, 12, 9, 0),
+        location="Scottsdale, Ariz.",
+        time_zone="America/Phoenix",
+        replay_days=7,
+        translations={
+            "fr": {
+                "title": "Présentation au Rocky Mountain Biotech Forum",
+                "organizer": "Rocky Mountain Biotech Forum",
+                "location": "Scottsdale (Arizona)",
+                "presenters": [ingrid],
+            }
+        },
+    )
+    new_york = make_event(
+        author,
+        slug="hudson-healthcare-conference",
+        title="Presentation at the Hudson Healthcare Conference",
+        organizer="Hudson Healthcare Conference",
+        starts_at=at_local(BOSTON, 5, 8, 30),
+        location="New York, N.Y.",
+        time_zone="America/New_York",
+        presenters=[
+            {"name": "Ingrid Halvorsen", "title": "President and CEO"},
+            {"name": "Tomas Brandt", "title": "Chief Financial Officer"},
+        ],
+        replay_days=30,
+        translations={
+            "fr": {
+                "title": "Présentation à la Hudson Healthcare Conference",
+                "organizer": "Hudson Healthcare Conference",
+                "location": "New York (New York)",
+                "presenters": [ingrid, {"name": "Tomas Brandt", "title": "chef de la direction financière"}],
+            }
+        },
+    )
+
+    # The author announces both events; the preview shows the draft in English and in French.
+    sign_in(page, author.username, PASSWORD)
+    page.goto(f"/staff/events/announce/?events={scottsdale.pk}&events={new_york.pk}")
+    page.get_by_role("button", name="Preview").click()
+    expected = french_wire_text([scottsdale, new_york])
+    preview = page.get_by_test_id("announcement-preview-fr")
+    expect(preview.locator("h2")).to_have_text(expected["headline"])
+    expect(page.get_by_test_id("announcement-preview").locator("h2")).to_have_text(
+        "Halvorsen Therapeutics, Inc. Announces Webcast of Presentations at Upcoming Investor Conferences"
+    )
+    page.get_by_role("button", name="Create draft release").click()
+    expect(page.get_by_text("Draft release created")).to_be_visible()
+    release = Release.objects.get()
+
+    # Nothing was typed in French, and nothing is missing in French: the events and the release are approved and
+    # published as they are.
+    for event in (scottsdale, new_york):
+        event_submit(event_id=event.pk, actor=author)
+        event_approve(event_id=event.pk, actor=approver, step_up=fresh_step_up())
+        event_publish(event_id=event.pk, actor=approver, step_up=fresh_step_up())
+    release_submit(release_id=release.pk, actor=author)
+    release_approve(release_id=release.pk, actor=approver, acknowledged=CODES, step_up=fresh_step_up())
+    release_publish(release_id=release.pk, actor=approver, step_up=fresh_step_up())
+
+    # The French page is the French wire text field by field, its bullets leading to the events' French pages.
+    visitor = browser.new_context(base_url=live_server.url).new_page()
+    assert visitor.goto(f"/fr{release.get_absolute_url()}").status == 200
+    assert in_words(read_release(visitor.locator("article.ir-release"))) == in_words(expected)
+    pages = [f"{settings.SITE_URL.rstrip('/')}/fr/investors/events/{event.slug}/" for event in (new_york, scottsdale)]
+    assert bullet_links(visitor.locator("article.ir-release")) == pages
+    visitor.goto(urlsplit(pages[0]).path)
+    expect(visitor.locator("#event-title")).to_have_text("Présentation à la Hudson Healthcare Conference")
     visitor.context.close()
