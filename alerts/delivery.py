@@ -57,6 +57,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from alerts import topics
 from alerts.models import Audience, Delivery, DeliveryStatus, SentMessage, Subscriber, SubscriberStatus
@@ -190,7 +191,9 @@ def alert_message(
     with translation.override(language):
         context = {
             "content": content,
-            "audience": "; ".join(str(Audience(audience).label).lower() for audience in audiences),
+            "audience": pgettext("between the kinds of alerts a subscriber receives", "; ").join(
+                str(Audience(audience).label).lower() for audience in audiences
+            ),
             "unsubscribe_url": unsubscribe_url(subscriber),
             "alerts_url": topics.absolute(reverse("alerts:subscribe")),
         }

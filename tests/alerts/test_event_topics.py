@@ -2,11 +2,13 @@
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from alerts import topics
 from irportal.workflow.signals import state_changed
 from irportal.workflow.sweep import run_sweep
 from tests.events.builders import make_event, published
+from tests.factories import make_company
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,17 @@ def test_no_replay_alert_before_the_replay_is_available(company, author, approve
     event = published(make_event(author, replay_url="https://webcast.example/hlvi/replay"), author, approver)
     with time_machine.travel(event.replay_available_at.timestamp() - 1, tick=False):
         assert topics.event_replay_alert(event.pk) is None
+
+
+def test_an_event_alert_in_french_says_when_as_french_wires_do_and_links_the_french_page(author, approver):
+    make_company(disclosure_languages=["en", "fr"])
+    event = published(make_event(author), author, approver)
+    with translation.override("fr"):
+        alert = topics.event_alert(event.pk)
+    assert alert.url == f"http://127.0.0.1:8000/fr/investors/events/{event.slug}/"
+    when = "le mardi 8 décembre 2026 à 9\N{NO-BREAK SPACE}h HNR"
+    assert alert.title == f"Presentation at the Winter Technology Conference, {when}"
+    assert alert.summary == (
+        f"Presentation at the Winter Technology Conference, {when}. "
+        "Les détails et le lien de la webdiffusion se trouvent sur la page de l'événement."
+    )

@@ -46,17 +46,36 @@ def test_the_form_offers_each_disclosure_language_by_its_own_name_and_starts_on_
     assert 'name="language" value="fr"' in html and "Français" in html and "Language of the alerts" in html
 
 
-def test_a_french_sign_up_is_confirmed_in_french_and_the_link_makes_french_the_alerts_language(
+def test_the_french_page_starts_on_french(client, bilingual):
+    assert client.get("/fr/investors/alerts/").context["form"]["language"].value() == "fr"
+
+
+def test_a_sign_up_on_the_french_page_is_confirmed_in_french_and_the_link_makes_french_the_alerts_language(
     client, sign_up, bilingual
 ):
-    assert sign_up("investor@example.test", news=True, language="fr").status_code == 302
+    chosen = client.get("/fr/investors/alerts/").context["form"]["language"].value()  # what the browser posts
+    response = sign_up("investor@example.test", path="/fr/investors/alerts/", news=True, language=chosen)
+    assert (response.status_code, response["Location"]) == (302, "/fr/investors/alerts/requested/")
     subscriber = Subscriber.objects.get()
     assert (subscriber.requested_language, subscriber.language) == ("fr", "en")  # nothing applied before the link
     [message] = mail.outbox
     assert message.extra_headers["Content-Language"] == "fr"
+    assert message.subject == "Confirmez vos alertes par courriel de Halvorsen Instruments, Inc."
+    assert "  - Communiqués\n" in message.body
+    assert "/fr/investors/alerts/confirm/" in confirm_link(message)
+    assert "http://127.0.0.1:8000/fr/investors/alerts/" in message.body
     client.post(path_of(confirm_link(message)))
     subscriber.refresh_from_db()
     assert (subscriber.status, subscriber.language) == (SubscriberStatus.CONFIRMED, "fr")
+
+
+def test_an_english_sign_up_on_the_french_page_stays_english(client, sign_up, bilingual):
+    sign_up("investor@example.test", path="/fr/investors/alerts/", news=True, language="en")
+    [message] = mail.outbox
+    assert message.extra_headers["Content-Language"] == "en"
+    assert "/fr/" not in message.body
+    client.post(path_of(confirm_link(message)))
+    assert Subscriber.objects.get().language == "en"
 
 
 def test_a_confirmed_subscriber_changes_language_only_through_the_link(client, sign_up, bilingual):
@@ -79,16 +98,40 @@ def test_a_language_not_offered_is_refused_with_a_clear_message(client, bilingua
     assert not Subscriber.objects.exists() and not mail.outbox
 
 
+FRENCH = {
+    "headline": "Halvorsen ouvre un centre d'étalonnage à Leeds",
+    "subheadline": "Vingt emplois créés",
+    "highlights": ["Ouverture le 1er février"],
+    "body": "<p>Halvorsen Instruments, Inc. (Nasdaq : HLVI) ouvre un centre d'étalonnage à Leeds.</p>",
+}
+
+
 def test_each_subscriber_gets_one_alert_written_in_their_language(publish_release, bilingual, settings):
     settings.SITE_URL = "https://ir.halvorsen.example"
     english = make_subscriber("english@example.test", language="en")
     french = make_subscriber("french@example.test", language="fr")
-    release = publish_release(headline="Halvorsen Opens a Calibration Centre in Leeds")
+    release = publish_release(
+        headline="Halvorsen Opens a Calibration Centre in Leeds",
+        subheadline="Twenty jobs created",
+        translations={"fr": FRENCH},
+    )
     send_all(release)
     [to_english], [to_french] = alerts_to("english@example.test"), alerts_to("french@example.test")
     assert len(mail.outbox) == 2
     assert to_english.extra_headers["Content-Language"] == "en"
+    assert to_english.subject == "Halvorsen Instruments, Inc.: Halvorsen Opens a Calibration Centre in Leeds"
+    assert "Twenty jobs created" in to_english.body
+    assert f"https://ir.halvorsen.example/investors/news/{release.slug}/" in to_english.body
     assert to_french.extra_headers["Content-Language"] == "fr"
+    assert to_french.subject == f"Halvorsen Instruments, Inc.\N{NO-BREAK SPACE}: {FRENCH['headline']}"
+    assert "Vingt emplois créés" in to_french.body and "Twenty jobs" not in to_french.body
+    assert f"https://ir.halvorsen.example/fr/investors/news/{release.slug}/" in to_french.body
+    french_token = unsubscribe_token(french)
+    assert (
+        f"Pour vous désabonner en un clic\N{NO-BREAK SPACE}: "
+        f"https://ir.halvorsen.example/fr/investors/alerts/unsubscribe/{french_token}/"
+    ) in to_french.body
+    assert "aux alertes suivantes\N{NO-BREAK SPACE}: communiqués" in " ".join(to_french.body.split())
     # One-click unsubscribing answers at the primary language's address, whatever the subscriber reads.
     for message, subscriber in ((to_english, english), (to_french, french)):
         token = unsubscribe_token(subscriber)

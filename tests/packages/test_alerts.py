@@ -12,9 +12,19 @@ from alerts.models import Subscriber, SubscriberStatus
 from alerts.tasks import fan_out_change
 from irportal.workflow.models import OutboxMessage
 from irportal.workflow.sweep import run_sweep
+from tests.events.builders import make_event
+from tests.factories import make_company, make_release
 from tests.packages.builders import approved_package, earnings_items
+from tests.reports.builders import make_document
 
 pytestmark = pytest.mark.django_db
+
+FRENCH = {
+    "headline": "Halvorsen Instruments publie ses résultats du troisième trimestre",
+    "subheadline": "Chiffre d'affaires en hausse de 12 %",
+    "highlights": ["Chiffre d'affaires de 84,2 M$"],
+    "body": "<p>Halvorsen Instruments, Inc. (Nasdaq : HLVI) a publié ses résultats.</p>",
+}
 
 
 def _subscriber(email, **audiences):
@@ -55,3 +65,25 @@ def test_one_mail_per_subscriber_lists_every_item_of_the_package(company, author
         assert path in message.body
     signed_up = "news releases; financial results, reports and presentations; events and webcast replays alerts"
     assert signed_up in " ".join(message.body.split())
+
+
+def test_a_french_subscriber_gets_the_package_mail_in_french_with_each_item_at_its_french_address(author, approver):
+    make_company(disclosure_languages=["en", "fr"])
+    Subscriber.objects.create(email="lecteur@example.test", status=SubscriberStatus.CONFIRMED, news=True, language="fr")
+    release = make_release(author, translations={"fr": FRENCH})
+    results = make_document(author, title="Third quarter results")
+    webcast = make_event(author, starts_at=timezone.now() + dt.timedelta(days=2))
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(hours=2)
+    package = approved_package(author, approver, embargo, [release, results, webcast])
+    with time_machine.travel(embargo + dt.timedelta(seconds=5), tick=False):
+        run_sweep()
+        for first, last in alert_prepare(topic_name="package.publish", item_id=package.pk):
+            alert_send_batch(topic_name="package.publish", item_id=package.pk, first=first, last=last)
+    [message] = mail.outbox
+    assert message.extra_headers["Content-Language"] == "fr"
+    assert message.subject == f"Halvorsen Instruments, Inc.\N{NO-BREAK SPACE}: {FRENCH['headline']}"
+    assert "Publiés ensemble\N{NO-BREAK SPACE}: 3 éléments." in message.body
+    assert f"- {FRENCH['headline']}\n  http://127.0.0.1:8000/fr/investors/news/{release.slug}/" in message.body
+    for path in (f"/fr/investors/documents/{results.slug}/", f"/fr/investors/events/{webcast.slug}/"):
+        assert path in message.body
+    assert "http://127.0.0.1:8000/investors/" not in message.body
