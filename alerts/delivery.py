@@ -43,6 +43,7 @@ database stayed unreachable from that moment for ``SEND_LOG_PATIENCE``.
 
 import functools
 import logging
+import re
 import smtplib
 import time
 from datetime import timedelta
@@ -178,6 +179,11 @@ def is_permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPDataError) and 500 <= error.smtp_code < 600
 
 
+def _one_line(text: str) -> str:
+    """The text on one line, runs of spaces made one; no-break spaces (French: ``Inc. : titre``) kept."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
 def alert_message(
     content: topics.AlertContent,
     subscriber: Subscriber,
@@ -204,7 +210,7 @@ def alert_message(
         one_click = unsubscribe_url(subscriber)
     mailto = f"mailto:{settings.ALERTS_UNSUBSCRIBE_EMAIL}?subject=unsubscribe%20{unsubscribe_token(subscriber)}"
     return EmailMessage(
-        " ".join(content.subject.split())[:250],
+        _one_line(content.subject)[:250],
         body,
         to=[subscriber.email],
         connection=connection,
