@@ -19,6 +19,7 @@ from alerts.forms import ResendFailedForm, SubscribeForm
 from alerts.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
 from irportal.audit.middleware import client_ip
 from irportal.audit.permissions import StaffPermissionMixin
+from irportal.workflow import languages
 
 RATE_LIMITED = gettext_lazy(
     "Too many sign-up requests have come from your network or for this address. "
@@ -126,10 +127,21 @@ class OverviewView(StaffPermissionMixin, TemplateView):
             .annotate(**per_status, first_at=Min("created_at"))
             .order_by("-first_at")[: self.RECENT_ITEMS]
         )
+        by_language = []
+        offered = languages.disclosure_languages()
+        if len(offered) > 1:  # how many confirmed subscribers read each disclosure language
+            confirmed = Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED)
+            reading = dict(confirmed.values_list("language").annotate(count=Count("pk")).order_by())
+            by_language = [(languages.name_in_use(code), reading.get(code, 0)) for code in offered]
         can_resend = self.request.user.has_perm(delivery.RESEND_PERMISSION)
         failed = Delivery.objects.filter(status=DeliveryStatus.FAILED).count()
         return super().get_context_data(
-            subscribers=subscribers, items=items, can_resend=can_resend, failed=failed, **kwargs
+            subscribers=subscribers,
+            by_language=by_language,
+            items=items,
+            can_resend=can_resend,
+            failed=failed,
+            **kwargs,
         )
 
 

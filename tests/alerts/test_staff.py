@@ -7,7 +7,7 @@ from alerts.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus
 from alerts.services import alerts_purge_unconfirmed
 from irportal.accounts.roles import COMPLIANCE_REVIEWER, IR_ADMIN, IR_AUTHOR
 from tests.alerts.conftest import make_subscriber
-from tests.factories import UserFactory, sign_in
+from tests.factories import UserFactory, make_company, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,24 @@ def test_unconfirmed_sign_ups_are_erased_once_their_link_expired(settings):
     assert alerts_purge_unconfirmed(now=now) == 1
     assert set(Subscriber.objects.values_list("email", flat=True)) == {"fresh@example.test", "confirmed@example.test"}
     assert Subscriber.objects.get(email="confirmed@example.test").status == SubscriberStatus.CONFIRMED
+
+
+def test_with_two_disclosure_languages_the_counts_say_how_many_read_each(client):
+    make_company(disclosure_languages=["en", "fr"])
+    make_subscriber("english@example.test", language="en")
+    for n in range(2):
+        make_subscriber(f"french{n}@example.test", language="fr")
+    Subscriber.objects.create(email="waiting@example.test", language="fr")  # not confirmed: not counted
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
+    response = client.get("/staff/alerts/")
+    assert response.context["by_language"] == [("English", 1), ("French", 2)]
+    assert "… reading French" in response.content.decode()
+
+
+def test_with_one_disclosure_language_the_counts_name_none(client):
+    make_company()
+    make_subscriber("english@example.test")
+    sign_in(client, UserFactory(roles=[IR_ADMIN]))
+    response = client.get("/staff/alerts/")
+    assert response.context["by_language"] == []
+    assert "… reading" not in response.content.decode()
