@@ -180,7 +180,7 @@ class DocumentForm(CleanTextMixin, forms.ModelForm):
                 ).values_list("language", flat=True)
             )
         for language in self.languages:
-            name = languages.name(language)
+            name = languages.name_in_use(language)
             self.fields[f"main_file_{language}"] = forms.FileField(
                 required=False,
                 label=gettext("Main document in %(language)s (PDF)") % {"language": name},

@@ -99,6 +99,7 @@ def test_the_console_form_asks_for_the_french_text_and_offers_a_french_pdf(clien
     create = reverse("console:create", kwargs={"kind": "documents"})
     page = client.get(create).content.decode()
     assert 'name="fr-title"' in page and 'name="fr-summary"' in page and 'name="main_file_fr"' in page
+    assert "Main document in French (PDF)" in page
     data = create_form(upload(good_pdf()), summary="Revenue of $84.2 million.")
     french = {"fr-title": FRENCH["title"], "fr-summary": FRENCH["summary"]}
     refused = client.post(create, data | french | {"main_file_fr": upload(b"not a pdf", "faux.pdf")})
