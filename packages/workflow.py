@@ -94,6 +94,8 @@ def package_of(kind: str, pk: int) -> Package | None:
     return row.package if row is not None else None
 
 
+# No text per language: a package's title is for the team, never shown to the public; its members are each
+# written in every disclosure language.
 PACKAGE = engine.register(
     WorkflowSpec(kind="package", model=Package, checks=package_checks, members=members_of, group_of=package_of)
 )
