@@ -147,3 +147,16 @@ def test_a_subscriber_whose_language_the_company_no_longer_discloses_in_gets_the
     [message] = alerts_to("french@example.test")
     assert message.extra_headers["Content-Language"] == "en"
     assert message.subject.endswith("Halvorsen Opens a Calibration Centre in Leeds")
+
+
+def test_the_unsubscribe_link_of_a_french_mail_unsubscribes_on_a_french_page(client, publish_release, bilingual):
+    french = make_subscriber("french@example.test", language="fr")
+    send_all(publish_release(translations={"fr": FRENCH}))
+    [message] = alerts_to("french@example.test")
+    link = next(line.split(": ", 1)[1] for line in message.body.splitlines() if "/alerts/unsubscribe/" in line)
+    assert path_of(link) == f"/fr/investors/alerts/unsubscribe/{unsubscribe_token(french)}/"
+    response = client.post(path_of(link))
+    assert response.status_code == 200 and response["Content-Language"] == "fr"
+    assert "Votre désabonnement est confirmé" in response.content.decode()
+    french.refresh_from_db()
+    assert (french.status, french.email) == (SubscriberStatus.UNSUBSCRIBED, None)
