@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from company.models import CompanyProfile
 from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
 from stock.prices_csv import parse_prices
 from stock.services import prices_store
@@ -217,3 +218,22 @@ def test_the_sitemap_lists_the_stock_and_filings_pages_that_exist(client, recent
 
     assert "/investors/stock/</loc>" in before and "/investors/stock/analysts/" not in before
     assert "/investors/filings/</loc>" not in before and "/investors/filings/</loc>" in after
+
+
+def test_the_french_pages_write_amounts_in_french_and_the_charts_data_for_its_script(client, recent_prices, settings):
+    settings.PUBLIC_CACHE = False
+    company = CompanyProfile.load()
+    company.disclosure_languages = ["en", "fr"]
+    company.save()
+    _dividend(UserFactory(), timezone.now() - dt.timedelta(days=1), amount=Decimal("0.2475"))
+
+    overview = client.get("/fr/investors/stock/?range=3m")
+    dividends = client.get("/fr/investors/stock/dividends/").content.decode()
+
+    page = overview.content.decode()
+    chart, change = overview.context["chart"], overview.context["last"].change_percent
+    assert f"{recent_prices.close:.2f}".replace(".", ",") in page
+    assert f"(+{change:.2f}".replace(".", ",") + "\N{NO-BREAK SPACE}%)" in page
+    assert f'data-low="{chart.low}" data-high="{chart.high}"' in page  # 38.4000, never 38,4000
+    assert f'class="ir-chart-label">{chart.grid[-1].price:.2f}'.replace(".", ",") in page
+    assert "0,2475\N{NO-BREAK SPACE}$\N{NO-BREAK SPACE}US" in dividends and "24 février 2026" in dividends
