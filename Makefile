@@ -70,15 +70,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(CATALOGUE) --check
 
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 # The French catalogue (docs/maintainers/translation.md): `messages` extracts every marked string into
-# locale/fr/LC_MESSAGES/django.po and compiles django.mo; `check-messages` fails naming each message missing,
-# untranslated or fuzzy, and a django.mo that is not the compilation of django.po. Neither reads a secret: a
-# placeholder key lets the settings load where none is set.
+# locale/fr/LC_MESSAGES/django.po and compiles django.mo; `check-messages` (in lint) fails naming each message
+# missing, untranslated or fuzzy, and a django.mo that is not the compilation of django.po, so a change that
+# marks a string brings its French along. Neither reads a secret: a placeholder key lets the settings load.
 CATALOGUE = SECRET_KEY="$${SECRET_KEY:-unused-by-the-catalogue}" $(BIN)/python manage.py catalogue
 
 messages: $(STAMP)

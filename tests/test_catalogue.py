@@ -133,3 +133,9 @@ def test_the_compilation_is_the_same_bytes_every_time(project):
     polib.pofile(str(project / PO)).save_as_mofile(str(project / MO))
 
     assert (project / MO).read_bytes() == before
+
+
+def test_the_repositorys_own_catalogue_is_complete_and_compiled(capsys):
+    call_command("catalogue", check=True)
+
+    assert "every message translated" in capsys.readouterr().out
