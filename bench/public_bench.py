@@ -645,8 +645,16 @@ PAGES += [(f"{name}, fr", in_french(address)) for name, address in PAGES if name
 
 
 def public_paths() -> dict[str, str]:
-    """Every page of ``PAGES`` by name, its address read from the data now loaded."""
-    return {name: address() if callable(address) else address for name, address in PAGES}
+    """Every page of ``PAGES`` by name, its address read from the data now loaded.
+
+    Read in the primary language: a request leaves its page's language active in the process, and a French one
+    measured at the smaller size would otherwise make every address of the larger one French.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return {name: address() if callable(address) else address for name, address in PAGES}
 
 
 def analyze() -> None:
