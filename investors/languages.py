@@ -69,6 +69,14 @@ def page_versions(request) -> list[PageVersion]:
     return versions
 
 
+def page_address(request) -> str:
+    """The page's own absolute address: its path with only the query parameters the page reads, so nothing else a
+    visitor typed in the address is written into a page the public cache keeps (``og:url``)."""
+    match = request.resolver_match
+    policy = getattr(match.func, "public_page", None) if match else None
+    return request.build_absolute_uri(request.path + _page_query(request, policy))
+
+
 def _page_query(request, policy) -> str:
     if policy is None:
         return ""

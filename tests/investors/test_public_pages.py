@@ -108,6 +108,13 @@ def test_social_cards_and_favicon(client, company):
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
 
 
+def test_the_social_card_address_keeps_only_what_the_page_reads(client, company):
+    """A cached page is the same for everyone: a parameter a visitor adds is not written into it."""
+    page = client.get("/investors/news/?year=2025&note=visit+example.com").content.decode()
+    assert '<meta property="og:url" content="http://testserver/investors/news/?year=2025">' in page
+    assert "example.com" not in page
+
+
 def test_a_release_page_is_an_article_card(client, company, author, approver):
     release = publish_now(author, approver, headline="Halvorsen Declares Dividend", subheadline="Ten cents a share")
     page = client.get(release.get_absolute_url()).content.decode()
