@@ -5,6 +5,7 @@ import time_machine
 from django.utils import translation
 
 from alerts import topics
+from events.services import event_update
 from irportal.workflow.signals import state_changed
 from irportal.workflow.sweep import run_sweep
 from tests.events.builders import make_event, published
@@ -47,13 +48,21 @@ def test_no_replay_alert_before_the_replay_is_available(company, author, approve
 
 def test_an_event_alert_in_french_says_when_as_french_wires_do_and_links_the_french_page(author, approver):
     make_company(disclosure_languages=["en", "fr"])
-    event = published(make_event(author), author, approver)
+    event = make_event(author)
+    french = {
+        "title": "Présentation à la Conférence technologique d'hiver",
+        "organizer": "Conférence technologique d'hiver",
+        "location": "Scottsdale (Arizona)",
+        "presenters": [{"name": "Ingrid Halvorsen", "title": "présidente et chef de la direction"}],
+    }
+    event = event_update(actor=author, pk=event.pk, base_version=event.version, translations={"fr": french})
+    event = published(event, author, approver)
     with translation.override("fr"):
         alert = topics.event_alert(event.pk)
     assert alert.url == f"http://127.0.0.1:8000/fr/investors/events/{event.slug}/"
     when = "le mardi 8 décembre 2026 à 9\N{NO-BREAK SPACE}h HNR"
-    assert alert.title == f"Presentation at the Winter Technology Conference, {when}"
+    assert alert.title == f"Présentation à la Conférence technologique d'hiver, {when}"
     assert alert.summary == (
-        f"Presentation at the Winter Technology Conference, {when}. "
+        f"Présentation à la Conférence technologique d'hiver, {when}. "
         "Les détails et le lien de la webdiffusion se trouvent sur la page de l'événement."
     )
