@@ -71,8 +71,18 @@ def test_a_french_subscriber_gets_the_package_mail_in_french_with_each_item_at_i
     make_company(disclosure_languages=["en", "fr"])
     Subscriber.objects.create(email="lecteur@example.test", status=SubscriberStatus.CONFIRMED, news=True, language="fr")
     release = make_release(author, translations={"fr": FRENCH})
-    results = make_document(author, title="Third quarter results")
-    webcast = make_event(author, starts_at=timezone.now() + dt.timedelta(days=2))
+    results = make_document(
+        author,
+        title="Third quarter results",
+        translations={"fr": {"title": "Résultats du troisième trimestre", "summary": "Chiffre d'affaires en hausse."}},
+    )
+    french_event = {
+        "title": "Présentation à la Conférence technologique d'hiver",
+        "organizer": "Conférence technologique d'hiver",
+        "location": "Scottsdale (Arizona)",
+        "presenters": [{"name": "Ingrid Halvorsen", "title": "présidente et chef de la direction"}],
+    }
+    webcast = make_event(author, starts_at=timezone.now() + dt.timedelta(days=2), translations={"fr": french_event})
     embargo = timezone.now().replace(microsecond=0) + dt.timedelta(hours=2)
     package = approved_package(author, approver, embargo, [release, results, webcast])
     with time_machine.travel(embargo + dt.timedelta(seconds=5), tick=False):
@@ -86,4 +96,6 @@ def test_a_french_subscriber_gets_the_package_mail_in_french_with_each_item_at_i
     assert f"- {FRENCH['headline']}\n  http://127.0.0.1:8000/fr/investors/news/{release.slug}/" in message.body
     for path in (f"/fr/investors/documents/{results.slug}/", f"/fr/investors/events/{webcast.slug}/"):
         assert path in message.body
+    assert "Résultats du troisième trimestre" in message.body
+    assert "Third quarter results" not in message.body
     assert "http://127.0.0.1:8000/investors/" not in message.body
