@@ -5,8 +5,10 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
+from irportal.accounts.roles import IR_AUTHOR
 from irportal.audit.models import AuditEntry
 from irportal.workflow import engine
 from irportal.workflow.console import kind_for_slug
@@ -19,7 +21,7 @@ from releases.checks import CODES as EVERY_WARNING
 from releases.models import Release
 from releases.services import release_restore, release_update
 from releases.workflow import RELEASE, release_approve, release_publish, release_submit
-from tests.factories import fresh_step_up, make_company, make_release
+from tests.factories import UserFactory, fresh_step_up, make_company, make_release, sign_in
 from tests.packages.builders import earnings_items, every_warning, make_package
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +195,16 @@ def test_the_first_french_text_shows_as_added_in_the_comparison(bilingual, autho
         "Body (French)",
     ]
     assert changes[0]["pieces"] == [("added", FRENCH["headline"])]
+
+
+def test_reading_the_french_text_on_the_console_puts_the_reader_on_the_insider_list(client, bilingual, author):
+    """The preview shows every language of the working revision: a read of the French version is a read of the
+    item, recorded for the insider list like any other."""
+    release = translate(make_release(author), author)
+    reader = UserFactory(roles=[IR_AUTHOR])
+    sign_in(client, reader)
+    page = client.get(reverse("console:preview", kwargs={"kind": "releases", "pk": release.pk}))
+    assert FRENCH["headline"] in page.content.decode()
+    assert AuditEntry.objects.filter(
+        action="release.access", actor_id=reader.pk, object_id=str(release.pk), data__view="preview"
+    ).exists()
