@@ -115,3 +115,15 @@ def acknowledge_every_warning(page):
     """The approver ticks "I have read" beside each warning of the content checks shown."""
     for box in page.get_by_test_id("approve-form").get_by_role("checkbox").all():
         box.check()
+
+
+def approve_acknowledging_every_warning(page):
+    """The approver ticks each warning shown and approves. An embargo typed inside US market hours brings a warning
+    the page shows only once Approve is pressed (nothing is approved then, what was typed is kept): the approver
+    ticks it too and approves again, as a person would."""
+    acknowledge_every_warning(page)
+    page.get_by_role("button", name="Approve").click()
+    page.wait_for_load_state()
+    if page.get_by_text("Nothing was approved.").count():
+        acknowledge_every_warning(page)
+        page.get_by_role("button", name="Approve").click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from reports.models import Document
-from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
+from tests.browser.conftest import approve_acknowledging_every_warning, sign_in, whole_minute_ahead
 from tests.factories import PASSWORD, UserFactory
 from tests.reports.builders import good_pdf, good_slides
 
@@ -57,8 +57,7 @@ def test_q3_results_with_slides_from_upload_to_the_financials_page_at_the_embarg
     for document in Document.objects.order_by("pk"):
         page.goto(document.get_staff_url())
         page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M"))
-        acknowledge_every_warning(page)
-        page.get_by_role("button", name="Approve").click()
+        approve_acknowledging_every_warning(page)
         expect(page.get_by_test_id("status")).to_have_text("Approved")
 
     visitor = browser.new_context(base_url=live_server.url).new_page()

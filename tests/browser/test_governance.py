@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from governance.models import Person
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
-from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
+from tests.browser.conftest import approve_acknowledging_every_warning, sign_in, whole_minute_ahead
 from tests.browser.test_accessibility import violations
 from tests.factories import PASSWORD, UserFactory
 from tests.governance.builders import photo_upload, published_committee, published_person
@@ -47,8 +47,7 @@ def test_a_new_director_approved_with_an_embargo_joins_the_board_and_the_matrix_
     publish_at = whole_minute_ahead(12, zoneinfo.ZoneInfo("America/Phoenix"))
     page.goto(Person.objects.get(name="Noor Castellane").get_staff_url())
     page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M"))
-    acknowledge_every_warning(page)
-    page.get_by_role("button", name="Approve").click()
+    approve_acknowledging_every_warning(page)
     expect(page.get_by_test_id("status")).to_have_text("Approved")
 
     visitor = browser.new_context(base_url=live_server.url).new_page()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from irportal.accounts.roles import IR_APPROVER, IR_AUTHOR
 from irportal.workflow.sweep import run_sweep
 from releases.models import Release
-from tests.browser.conftest import acknowledge_every_warning, sign_in, whole_minute_ahead
+from tests.browser.conftest import approve_acknowledging_every_warning, sign_in, whole_minute_ahead
 from tests.factories import PASSWORD, UserFactory, make_release
 from tests.releases.xss import PAYLOADS
 
@@ -91,8 +91,7 @@ def test_release_from_draft_through_review_to_the_public_page_and_feed(
     page.goto(f"/staff/releases/{release.pk}/")
     publish_at = whole_minute_ahead(4, zoneinfo.ZoneInfo("America/Phoenix"))
     page.get_by_label("Embargo, company time (optional)").fill(publish_at.strftime("%Y-%m-%dT%H:%M"))
-    acknowledge_every_warning(page)
-    page.get_by_role("button", name="Approve").click()
+    approve_acknowledging_every_warning(page)
     expect(page.get_by_test_id("status")).to_have_text("Approved")
 
     visitor = browser.new_context(base_url=live_server.url).new_page()
