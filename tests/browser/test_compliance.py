@@ -68,7 +68,13 @@ def test_reviewer_filters_to_one_release_opens_an_entry_exports_and_cannot_chang
 
     for path in (page.url, "/compliance/audit/insiders/"):
         page.goto(path)
-        assert page.locator("form[method=post]").count() == 1  # sign out, nothing else
+        # Sign out and the console's language, which change only the reader's own session; nothing else.
+        posting = page.locator("form[method=post]")
+        assert posting.count() == 2
+        assert posting.evaluate_all("forms => forms.map(form => form.getAttribute('action'))") == [
+            "/staff/logout/",
+            "/staff/language/",
+        ]
     for path in CONTENT_CHANGING_URLS:
         response = page.goto(path)
         assert response.status == 403
