@@ -105,10 +105,6 @@ class Wire(ABC):
     language = ""
 
     @abstractmethod
-    def days(self, days: int) -> str:
-        """How long a replay stays up: ``one week``, ``30 days``."""
-
-    @abstractmethod
     def headline(self, company: CompanyProfile, *, several: bool) -> str:
         """The release's headline."""
 
@@ -132,6 +128,13 @@ class Wire(ABC):
     def replay(self, name: str, days: int, available_from: str) -> str:
         """One event's replay sentence; ``available_from`` is the date a replay set by hand starts, or ""."""
 
+    def days(self, days: int) -> str:
+        """A replay window in words: ``one week``, ``three days``, ``14 days`` (each wire's ``WEEK``, ``DAY``,
+        ``NUMBER_WORDS``)."""
+        if days == 7:
+            return self.WEEK
+        return f"{self.NUMBER_WORDS.get(days, str(days))} {self.DAY}{'s' if days != 1 else ''}"
+
     def replay_sentences(self, events: list[Event], contents: dict[int, dict]) -> list[str]:
         """Each event's replay promise, from its own window: one sentence when all windows agree."""
         windows = {event.replay_days for event in events}
@@ -151,10 +154,7 @@ class EnglishWire(Wire):
     NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
                     9: "nine"}  # fmt: skip
 
-    def days(self, days: int) -> str:
-        if days == 7:
-            return "one week"
-        return f"{self.NUMBER_WORDS.get(days, str(days))} day{'s' if days != 1 else ''}"
+    WEEK, DAY = "one week", "day"
 
     def headline(self, company, *, several):
         return (
@@ -230,10 +230,7 @@ class FrenchWire(Wire):
     NUMBER_WORDS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit",
                     9: "neuf"}  # fmt: skip
 
-    def days(self, days: int) -> str:
-        if days == 7:
-            return "une semaine"
-        return f"{self.NUMBER_WORDS.get(days, str(days))} jour{'s' if days != 1 else ''}"
+    WEEK, DAY = "une semaine", "jour"
 
     def headline(self, company, *, several):
         if several:
