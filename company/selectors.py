@@ -35,16 +35,13 @@ def section_flags(checks: dict) -> dict:
     }
 
 
-def sections_present(checks: dict, profile: CompanyProfile | None = None) -> set[str]:
+def sections_present(checks: dict) -> set[str]:
     """The names in ``checks`` (name -> querysets) with a row in any of their querysets, in one query: an
     ``EXISTS`` each on the company profile's row (a query each without a profile, which only a new site lacks).
-    ``profile``: one read with ``section_flags(checks)`` already, which answers without a query.
 
     The public site asks it which of its sections have something to show, whatever the number of rows.
     """
     flags = section_flags(checks)
-    if profile is not None and profile.pk is not None and all(hasattr(profile, flag) for flag in flags):
-        return {name for name in checks if getattr(profile, f"has_{name}", False)}
     row = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**flags).values(*flags).first()
     if row is None:
         return {name for name, querysets in checks.items() if any(queryset.exists() for queryset in querysets)}

@@ -24,6 +24,12 @@ everything else, in one place:
   generation: a copy from before a withdrawal (or any other change the
   public pages show) is never answered again. Without one, 503 with
   ``Retry-After``. Never a 500.
+- **What every page reads alike.** The next scheduled change and the
+  sections the navigation shows are the same for every page until that
+  change or the next generation, whichever comes first. The first render of
+  a generation reads them and keeps them (``Reading``, with the generation
+  it was read in); a later miss in the same generation reads them with the
+  copy's look-up, in the same round trip, instead of asking the database.
 - **What is stored.** A copy is a JSON object (the body base64-encoded),
   signed by the cache backend (``irportal.cache_backends``): nothing read
   from the cache is unpickled, and a copy someone wrote into Redis without
@@ -51,6 +57,7 @@ passed, so it is never outlived.
 import base64
 import binascii
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -73,6 +80,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
+from company.models import CompanyProfile
 from investors import schedule
 from investors.navigation import profile_with_sections
 from irportal.celery import app as celery_app
@@ -85,6 +93,7 @@ render_log = logging.getLogger("investors.cache.renders")
 
 GENERATION_KEY = "public:generation"
 PAGE_KEY_PREFIX = "public:copy:"
+READING_KEY = "public:reading"
 CACHEABLE_STATUS = {200, 410}
 # Headers the cache sets itself on every answer; the copy keeps every other header of the rendered page.
 ANSWER_HEADERS = {"content-type", "etag", "last-modified", "cache-control", "expires"}
@@ -175,6 +184,38 @@ class CachedPage:
         return response
 
 
+@dataclass
+class Reading:
+    """What every public page of one generation reads alike from ``made_at`` until ``expires_at``: when the site
+    next changes by itself (``changes_at``, None for nothing scheduled) and the sections the navigation shows
+    (None until a page read them).
+
+    Read before anything is read from the database, the generation makes it safe: a change committed after
+    the read starts a new generation, and a reading kept with the old one is never used again. A process whose
+    clock is behind the one that made it (before ``made_at``) reads for itself: for it an embargo that
+    the reading has seen pass may still be ahead.
+    """
+
+    generation: str
+    made_at: float
+    expires_at: float
+    changes_at: float | None
+    sections: list[str] | None = None
+
+    @classmethod
+    def from_stored(cls, value, generation: str, now: float) -> "Reading | None":
+        """The reading kept in the cache, if it is one, of ``generation``, and valid at ``now``; else None."""
+        if not isinstance(value, dict):
+            return None
+        try:
+            reading = cls(**value)
+        except TypeError:
+            return None
+        if reading.generation != generation or not reading.made_at <= now < reading.expires_at:
+            return None
+        return reading
+
+
 def invalidate_public_pages() -> None:
     """Drop every cached public page, on every web process, at once; then have them rendered again.
 
@@ -248,8 +289,9 @@ class PublicCacheMiddleware:
         if policy is None:
             return self.get_response(request)
         request.public_page = True
-        # Read on first use, with the sections the navigation shows, in one query (investors/navigation.py).
-        request.company = SimpleLazyObject(lambda: profile_with_sections(timezone.now()))
+        # Read on first use, with the sections the navigation shows (investors/navigation.py): in one query,
+        # or without them when the generation's reading has them (_render_and_keep).
+        request.company = SimpleLazyObject(lambda: _public_profile(request))
         if not policy.stores(request):
             return _uncached(request, self.get_response)
         return _cached(request, policy.key(request), self.get_response)
@@ -261,6 +303,18 @@ class PublicCacheMiddleware:
             return None
         logger.warning("database unavailable while rendering %s", request.path, exc_info=exception)
         return _stale_or_unavailable(_current_copy(policy.key(request)) if policy.stores(request) else None)
+
+
+def _public_profile(request):
+    """The company profile of a public page, with the names of the sections the navigation shows."""
+    kept = getattr(request, "public_section_names", None)
+    if kept is None:
+        profile = profile_with_sections(timezone.now())
+        request.public_section_names = profile.public_section_names
+        return profile
+    profile = CompanyProfile.load()
+    profile.public_section_names = kept
+    return profile
 
 
 def _policy(request) -> PagePolicy | None:
@@ -286,7 +340,7 @@ def _uncached(request, get_response):
 
 def _cached(request, key, get_response):
     try:
-        generation, copy = _look_up(key)
+        generation, copy, reading = _look_up(key)
     except Exception:  # without the cache the page is slower, never missing
         logger.exception("public cache unavailable; rendering %s uncached", request.path)
         return _uncached(request, get_response)
@@ -299,27 +353,29 @@ def _cached(request, key, get_response):
             metrics.public_cache_hit()
             return _answer(request, ready)
         metrics.public_cache_miss()
-        return _render_and_keep(request, key, generation, copy, get_response)
+        return _render_and_keep(request, key, generation, copy, reading, get_response)
 
 
 def _current_copy(key: str) -> CachedPage | None:
     """The page's last copy if it was made in the current generation, fresh or not; else None."""
     try:
-        generation, copy = _look_up(key)
+        generation, copy, _reading = _look_up(key)
     except Exception:  # noqa: BLE001 - no copy to answer with
         return None
     return copy if copy is not None and copy.generation == generation else None
 
 
-def _look_up(key: str) -> tuple[str, CachedPage | None]:
-    """The current generation (started here if the cache has none) and the page's copy, in one round trip."""
-    found = cache.get_many([GENERATION_KEY, key])
+def _look_up(key: str) -> tuple[str, CachedPage | None, Reading | None]:
+    """The current generation (started here if the cache has none), the page's copy and the generation's reading
+    valid now, in one round trip."""
+    found = cache.get_many([GENERATION_KEY, key, READING_KEY])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         # A cache that cannot keep the key at all gets a generation no copy was made in.
         generation = cache.get(GENERATION_KEY) or uuid.uuid4().hex
-    return generation, CachedPage.from_stored(found.get(key))
+    reading = Reading.from_stored(found.get(READING_KEY), generation, time.time())
+    return generation, CachedPage.from_stored(found.get(key)), reading
 
 
 def _lock_key(key: str, generation: str) -> str:
@@ -352,7 +408,7 @@ def _render_lock(key: str, generation: str):
 def _fresh_copy(key: str) -> CachedPage | None:
     """The page's copy if it is fresh now: the request that held the lock before may have just kept it."""
     try:
-        generation, copy = _look_up(key)
+        generation, copy, _reading = _look_up(key)
     except Exception:  # noqa: BLE001 - render
         return None
     return copy if copy is not None and copy.is_fresh(generation, time.time()) else None
@@ -376,23 +432,35 @@ def _wait_for_copy(key: str, generation: str) -> CachedPage | None:
     return None
 
 
-def _render_and_keep(request, key: str, generation: str, previous: CachedPage | None, get_response):
+def _render_and_keep(
+    request, key: str, generation: str, previous: CachedPage | None, reading: Reading | None, get_response
+):
     now = timezone.now()
-    try:
-        next_change = schedule.next_change(now)
-    except DATABASE_DOWN:
-        logger.warning("database unavailable while rendering %s", request.path, exc_info=True)
-        return _stale_or_unavailable(previous if previous is not None and previous.generation == generation else None)
+    if reading is None:
+        try:
+            next_change = schedule.next_change(now)
+        except DATABASE_DOWN:
+            logger.warning("database unavailable while rendering %s", request.path, exc_info=True)
+            return _stale_or_unavailable(
+                previous if previous is not None and previous.generation == generation else None
+            )
+        changes_at = next_change.timestamp() if next_change else None
+        expires_at = now.timestamp() + settings.PUBLIC_CACHE_SECONDS
+        if changes_at is not None:
+            expires_at = min(expires_at, changes_at)
+        reading, kept = Reading(generation, now.timestamp(), expires_at, changes_at), False
+    else:
+        kept = True
+        if reading.sections is not None:
+            request.public_section_names = frozenset(reading.sections)
     # A view that cannot reach the database comes back stale or 503 (process_exception), marked no-store.
     response = get_response(request)
-    expires_at = now.timestamp() + settings.PUBLIC_CACHE_SECONDS
-    if next_change is not None:
-        expires_at = min(expires_at, next_change.timestamp())
-    until = next_change.isoformat() if next_change else "-"
+    _keep_reading(reading, kept, getattr(request, "public_section_names", None))
+    changes_at, expires_at = reading.changes_at, reading.expires_at
+    until = dt.datetime.fromtimestamp(changes_at, dt.UTC).isoformat() if changes_at is not None else "-"
     render_log.info("rendered path=%s generation=%s until=%s", request.path, generation, until)
     if not _storable(response):
         return response
-    changes_at = next_change.timestamp() if next_change else None
     copy = _make_copy(
         response, generation=generation, expires_at=expires_at, changes_at=changes_at, now=now, previous=previous
     )
@@ -403,6 +471,21 @@ def _render_and_keep(request, key: str, generation: str, previous: CachedPage | 
     except Exception:  # a copy not kept is rendered again next time
         logger.exception("could not keep a public cache copy of %s", request.path)
     return _answer(request, copy)
+
+
+def _keep_reading(reading: Reading, kept: bool, sections) -> None:
+    """Keep the generation's reading if this render made it, or read the sections it did not have."""
+    if reading.sections is None and sections is not None:
+        reading.sections = sorted(sections)
+    elif kept:
+        return
+    timeout = _seconds_left(time.time(), reading.expires_at)
+    if timeout <= 0:
+        return
+    try:
+        cache.set(READING_KEY, dataclasses.asdict(reading), timeout=timeout)
+    except Exception:  # read again next time
+        logger.warning("could not keep the public pages' reading", exc_info=True)
 
 
 def _storable(response) -> bool:

@@ -3,9 +3,11 @@
 Overview, news, events and presentations, financials, filings, stock,
 governance, email alerts, contacts. Whether each has content is asked in one
 query (``company.selectors.sections_present``: an ``EXISTS`` per section),
-whatever the number of releases, events, documents or filings; the answer
-is part of every public page, which the public cache keeps whole and drops at
-every change the pages show.
+whatever the number of releases, events, documents or filings, read with the
+company profile (``profile_with_sections``). The answer is part of every
+public page; the public cache keeps it for its generation until the next
+scheduled change (``investors.cache.Reading``), like the pages themselves, so
+that a page rendered after the first one of a generation does not ask again.
 """
 
 from dataclasses import dataclass
@@ -51,15 +53,33 @@ def _checks(now: datetime) -> dict:
 
 
 def profile_with_sections(now: datetime) -> CompanyProfile:
-    """The company profile, read for a public page together with what the navigation needs (one query)."""
-    profile = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**section_flags(_checks(now)))
-    return profile.first() or CompanyProfile.load()
+    """The company profile, read for a public page together with what the navigation needs (one query): the names
+    of the sections with something to show are ``profile.public_section_names``."""
+    checks = _checks(now)
+    profile = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).annotate(**section_flags(checks)).first()
+    if profile is None:  # a new site, before its profile is saved
+        profile = CompanyProfile.load()
+        profile.public_section_names = frozenset(sections_present(checks))
+    else:
+        profile.public_section_names = frozenset(name for name in checks if getattr(profile, f"has_{name}", False))
+    return profile
+
+
+def present_sections(now: datetime, company: CompanyProfile | None = None) -> set[str]:
+    """The names of the sections (and of the stock and governance pages: ``stock:dividends``) with something to
+    show: from ``company`` when ``profile_with_sections`` (or the public cache) gave it them, else in one query."""
+    present = getattr(company, "public_section_names", None)
+    return set(present) if present is not None else sections_present(_checks(now))
+
+
+def pages_of(present: set[str], section: str) -> set[str]:
+    """The pages of ``section`` (``stock``, ``governance``) among ``present_sections``: ``{"dividends", ...}``."""
+    return {name.removeprefix(f"{section}:") for name in present if name.startswith(f"{section}:")}
 
 
 def public_sections(now: datetime, company: CompanyProfile | None = None) -> list[Section]:
-    """The sections of the public navigation, in order, each with the address it opens at: read with ``company``
-    when ``profile_with_sections`` gave it, else in one query."""
-    present = sections_present(_checks(now), company)
+    """The sections of the public navigation, in order, each with the address it opens at (``present_sections``)."""
+    present = present_sections(now, company)
     sections = [Section("overview", _("Investors"), reverse("investors:home"))]
     if "news" in present:
         sections.append(Section("news", pgettext("public navigation", "News"), reverse("news:list")))
@@ -70,12 +90,10 @@ def public_sections(now: datetime, company: CompanyProfile | None = None) -> lis
         sections.append(Section("financials", _("Financials"), reverse("investors:financials")))
     if "filings" in present:
         sections.append(Section("filings", _("Filings"), reverse("filings:list")))
-    stock_pages = [name for name in STOCK_PAGES if f"stock:{name}" in present]
+    stock_pages = [name for name in STOCK_PAGES if name in pages_of(present, "stock")]
     if stock_pages:
         sections.append(Section("stock", pgettext("public navigation", "Stock"), reverse(f"stock:{stock_pages[0]}")))
-    governance_pages = governance.sections(
-        now, {name.removeprefix("governance:") for name in present if name.startswith("governance:")}
-    )
+    governance_pages = governance.sections(now, pages_of(present, "governance"))
     if governance_pages:
         sections.append(Section("governance", _("Governance"), reverse(f"governance:{governance_pages[0]}")))
     sections.append(Section("alerts", _("Email alerts"), reverse("alerts:subscribe")))

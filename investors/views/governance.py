@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from company.files import inline_image
+from company.middleware import request_company
 from governance import selectors
+from investors.navigation import pages_of, present_sections
 from reports.selectors import governance_documents
 
 HEADINGS = {
@@ -24,7 +26,7 @@ HEADINGS = {
 
 
 def _page(request, section: str, now, **context):
-    sections = selectors.sections(now)
+    sections = selectors.sections(now, pages_of(present_sections(now, request_company(request)), "governance"))
     if section not in sections:
         raise Http404("Nothing to show here")
     context |= {"sections": sections, "section": section, "heading": HEADINGS[section]}

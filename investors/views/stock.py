@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from company.middleware import request_company
 from company.models import CompanyProfile
+from investors.navigation import pages_of, present_sections
 from stock import selectors
 from stock.chart import price_chart
 from stock.prices_csv import EARLIEST
@@ -32,6 +34,11 @@ def _lookup(raw: str, today: date) -> tuple[date | None, str]:
     return asked, ""
 
 
+def _pages(request, now) -> set[str]:
+    """The stock pages with something to show, read with the page's navigation."""
+    return pages_of(present_sections(now, request_company(request)), "stock")
+
+
 @require_safe
 def stock_overview(request):
     """The last close, the chart and table of a range, and the lookup of one day's prices (``?date=``)."""
@@ -46,7 +53,7 @@ def stock_overview(request):
     closes = selectors.closes(range_name, until=last.price.day)
     context = {
         "company": company,
-        "sections": selectors.sections(timezone.now()),
+        "sections": _pages(request, timezone.now()),
         "last": last,
         "range": range_name,
         "ranges": list(selectors.RANGES),
@@ -71,7 +78,7 @@ def dividends(request):
     context = {
         "dividends": selectors.public_dividends(now),
         "splits": selectors.public_splits(now),
-        "sections": selectors.sections(now),
+        "sections": _pages(request, now),
     }
     if not context["dividends"] and not context["splits"]:
         raise Http404("No dividends or splits")
@@ -83,5 +90,5 @@ def analysts(request):
     coverage = selectors.analysts()
     if not coverage:
         raise Http404("No analyst coverage")
-    context = {"analysts": coverage, "sections": selectors.sections(timezone.now())}
+    context = {"analysts": coverage, "sections": _pages(request, timezone.now())}
     return render(request, "public/stock/analysts.html", context)

@@ -5,6 +5,8 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -93,3 +95,45 @@ def test_the_sections_are_one_query_at_every_size(company, author, approver):
     small = queries()
     _everything(author, approver, count=6, start=100)
     assert empty == small == queries() == 1
+
+
+def _sql(client, path) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize("public_cache", ["file", "redis"], indirect=True)
+def test_a_later_miss_of_the_generation_reads_neither_the_schedule_nor_the_sections(client, company, public_cache):
+    """The first render of a generation reads when the site next changes and which sections have content; a miss
+    of another page afterwards takes both from the cache (``investors.cache.Reading``) and shows the same
+    navigation, at one query less."""
+    MediaContact.objects.create(name="Ira Investor", title="IR", email="ir@example.test")
+    first_of_generation = _sql(client, "/investors/news/")
+    cache.clear()
+    assert labels(client, "/investors/") == ["Investors", "Email alerts", "Contacts"]
+    later_miss = _sql(client, "/investors/news/")
+    assert labels(client, "/investors/news/?page=1") == ["Investors", "Email alerts", "Contacts"]
+    assert any('"has_contacts"' in sql for sql in first_of_generation)
+    assert not any('"has_contacts"' in sql for sql in later_miss)
+    assert len(later_miss) == len(first_of_generation) - 1
+
+
+@pytest.mark.parametrize("public_cache", ["redis"], indirect=True)
+def test_a_change_starts_a_new_reading(client, company, public_cache, django_capture_on_commit_callbacks):
+    assert labels(client, "/investors/") == ["Investors", "Email alerts"]
+    with django_capture_on_commit_callbacks(execute=True):
+        MediaContact.objects.create(name="Ira Investor", title="IR", email="ir@example.test")
+    assert labels(client, "/investors/news/") == ["Investors", "Email alerts", "Contacts"]
+
+
+@pytest.mark.parametrize("public_cache", ["redis"], indirect=True)
+def test_a_clock_behind_the_reading_reads_for_itself(client, embargoed, public_cache):
+    """A web process whose clock is behind the one that read the sections after an embargo must not show the
+    release's section early, nor keep a copy past the embargo."""
+    with time_machine.travel(embargoed.publish_at + dt.timedelta(seconds=1), tick=False):
+        assert "News" in labels(client, "/investors/")
+    with time_machine.travel(embargoed.publish_at - dt.timedelta(seconds=1), tick=False):
+        assert "News" not in labels(client, "/investors/events/")
+    with time_machine.travel(embargoed.publish_at, tick=False):
+        assert "News" in labels(client, "/investors/events/")
