@@ -14,11 +14,26 @@ from events.content import EventDocument
 from events.models import Event
 from irportal.ops.moments import Moments, earliest
 from irportal.workflow import languages
-from irportal.workflow.models import State, due_approval
+from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, due_approval
+
+# What a public document of an event is made of: the columns that choose the revision the public reads, the
+# operational facts pages and calendars tell (address, replay, cancellation), and the revisions' number and
+# content.
+PUBLIC_DOCUMENT_FIELDS = (
+    "slug",
+    *PUBLIC_STATE_FIELDS,
+    "cancelled_at",
+    "replay_url",
+    "replay_status",
+    "replay_days",
+    "replay_available_at",
+    "replay_expires_at",
+    *(f"{revision}__{field}" for revision in ("live_revision", "approved_revision") for field in ("number", "content")),
+)
 
 
 def public_events(now: datetime):
-    return Event.objects.public(now).select_related("live_revision", "approved_revision")
+    return Event.objects.public(now).select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
 
 
 def document(event: Event, *, now: datetime, home_zone: str) -> EventDocument | None:
@@ -52,9 +67,14 @@ CALENDAR_MONTHS_BACK = 13
 _UNSETTLED = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
 
 
-def _public_time(field: str, now: datetime):
-    """The revision column ``field`` of the revision the public reads at ``now``."""
-    return Case(When(due_approval(now), then=F(f"approved_revision__{field}")), default=F(f"live_revision__{field}"))
+def _public_time(now: datetime, *fields: str):
+    """The first set of the revision columns ``fields`` of the revision the public reads at ``now``."""
+
+    def first_set(revision: str):
+        columns = [F(f"{revision}__{field}") for field in fields]
+        return Coalesce(*columns) if len(columns) > 1 else columns[0]
+
+    return Case(When(due_approval(now), then=first_set("approved_revision")), default=first_set("live_revision"))
 
 
 def public_events_by_time(now: datetime, rows: Q):
@@ -70,8 +90,8 @@ def public_events_by_time(now: datetime, rows: Q):
         .alias(finishes_at=Coalesce("ends_at", "starts_at"))
         .filter(rows | Q(status__in=_UNSETTLED))
         .annotate(
-            public_starts_at=_public_time("starts_at", now),
-            public_finishes_at=Coalesce(_public_time("ends_at", now), _public_time("starts_at", now)),
+            public_starts_at=_public_time(now, "starts_at"),
+            public_finishes_at=_public_time(now, "ends_at", "starts_at"),
         )
         .filter(public_starts_at__isnull=False)
     )
