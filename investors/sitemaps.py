@@ -12,27 +12,32 @@ end and one block of the index. Nothing counts, skips or reads the whole history
 same at any size; a block whose items are all unpublished (or deleted) gives a short or empty page.
 """
 
-from datetime import datetime
+import functools
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from company.middleware import request_company
 from company.models import CompanyProfile
 from events.models import Event
 from governance.selectors import sections as governance_sections
+from investors.navigation import STOCK_PAGES, pages_of, present_sections
 from irportal.workflow.languages import disclosure_languages
 from irportal.workflow.models import PUBLIC_STATE_FIELDS
 from releases.models import Release
 from reports.selectors import sitemap_documents
-from stock.selectors import sections
 
 # Addresses per page of a section (the protocol allows 50,000): a page renders in a few milliseconds.
 PAGE_SIZE = 250
+# What stands for an item's slug in its address until the item's is put in (nothing that escaping changes).
+SLUG = "SLUG"
 
 
 class IdBlockPaginator:
@@ -62,19 +67,23 @@ class IdBlockPaginator:
         return Page(block.order_by("-pk"), number, self)
 
 
-def url_entry(versions: dict[str, str], lastmod: datetime | None = None) -> str:
-    """One ``<url>`` of a section, escaped: the address in the current language, with its ``versions`` (by
-    language, the primary first) as alternates when there are several. The section's template joins them (a page
-    holds up to ``PAGE_SIZE``, and a template loop over as many would take most of the page's time)."""
-    day = format_html("<lastmod>{}</lastmod>", timezone.localdate(lastmod)) if lastmod is not None else ""
+def _entry_parts(versions: dict[str, str]) -> tuple[str, str]:
+    """One ``<url>`` of a section, escaped, before and after its ``<lastmod>``: the address in the current language,
+    with its ``versions`` (by language, the primary first) as alternates when there are several."""
     alternates = ""
     if len(versions) > 1:
-        alternates = format_html_join(
-            "",
-            '<xhtml:link rel="alternate" hreflang="{}" href="{}"/>',
-            [*versions.items(), ("x-default", next(iter(versions.values())))],
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{escape(language)}" href="{escape(address)}"/>'
+            for language, address in [*versions.items(), ("x-default", next(iter(versions.values())))]
         )
-    return format_html("<url><loc>{}</loc>{}{}</url>\n", versions[translation.get_language()], day, alternates)
+    return f"<url><loc>{escape(versions[translation.get_language()])}</loc>", f"{alternates}</url>\n"
+
+
+def url_entry(versions: dict[str, str]) -> str:
+    """One ``<url>`` of a section, escaped (``_entry_parts``), without a day. The section's template joins them (a
+    page holds up to ``PAGE_SIZE``, and a template loop over as many would take most of the page's time)."""
+    head, tail = _entry_parts(versions)
+    return mark_safe(head + tail)  # noqa: S308 - escaped in _entry_parts
 
 
 def _prefix(sitemap: Sitemap, site, protocol) -> str:
@@ -82,14 +91,21 @@ def _prefix(sitemap: Sitemap, site, protocol) -> str:
 
 
 class LanguageSitemap(Sitemap):
-    """A section whose addresses name their versions in every disclosure language, the primary first."""
+    """A section whose addresses name their versions in every disclosure language, the primary first.
+
+    ``company`` is the request's profile (``request_company``), with the sections the navigation shows when the
+    public cache read them; the profile without them when none is given.
+    """
 
     alternates = True
     x_default = True
 
+    def __init__(self, company: CompanyProfile | None = None):
+        self.company = company if company is not None else CompanyProfile.load()
+
     @cached_property
     def languages(self) -> list[str]:
-        return disclosure_languages()
+        return disclosure_languages(self.company)
 
     def addresses(self, prefix: str, name: str, *args) -> dict[str, str]:
         """The page ``name`` (with ``args``) in each language, by language."""
@@ -121,16 +137,18 @@ class ItemSitemap(LanguageSitemap):
         return IdBlockPaginator(self.items(), self.limit)
 
     def get_urls(self, page=1, site=None, protocol=None):
-        addresses = self.addresses(_prefix(self, site, protocol), self.detail, "SLUG").items()
-        formats = {language: address.replace("SLUG", "{slug}") for language, address in addresses}
+        # Every entry of the page is the same but for the item's slug and day: escaped once, the slug put in.
+        head, tail = _entry_parts(self.addresses(_prefix(self, site, protocol), self.detail, SLUG))
         now = timezone.now()
-        return [
-            url_entry(
-                {language: form.format(slug=item.slug) for language, form in formats.items()},
-                item.public_changed_at(now),
-            )
-            for item in self.paginator.page(page).object_list
-        ]
+        zone = timezone.get_current_timezone()
+        entries = []
+        for item in self.paginator.page(page).object_list:
+            slug = escape(item.slug)
+            changed = item.public_changed_at(now)
+            day = f"<lastmod>{changed.astimezone(zone).date()}</lastmod>" if changed is not None else ""
+            entry = f"{head.replace(SLUG, slug)}{day}{tail.replace(SLUG, slug)}"
+            entries.append(mark_safe(entry))  # noqa: S308 - escaped in _entry_parts, the slug here
+        return entries
 
     def get_latest_lastmod(self):
         # The index names no date for a section: it would have to read every item of it.
@@ -161,6 +179,8 @@ class DocumentsSitemap(ItemSitemap):
 
 class InvestorPagesSitemap(LanguageSitemap):
     def items(self):
+        now = timezone.now()
+        present = present_sections(now, self.company)
         pages = [
             "investors:home",
             "news:list",
@@ -169,11 +189,11 @@ class InvestorPagesSitemap(LanguageSitemap):
             "investors:reports",
             "investors:presentations",
         ]
-        if CompanyProfile.load().cik:
+        if self.company.cik:
             pages.append("filings:list")
-        stock = sections(timezone.now())
-        pages += [f"stock:{name}" for name in ("overview", "dividends", "analysts") if name in stock]
-        pages += [f"governance:{name}" for name in governance_sections(timezone.now())]
+        stock = pages_of(present, "stock")
+        pages += [f"stock:{name}" for name in STOCK_PAGES if name in stock]
+        pages += [f"governance:{name}" for name in governance_sections(now, pages_of(present, "governance"))]
         return pages
 
     def get_urls(self, page=1, site=None, protocol=None):
@@ -188,3 +208,14 @@ SECTIONS = {
     "events": EventsSitemap,
     "documents": DocumentsSitemap,
 }
+
+
+def request_sections(request) -> dict[str, functools.partial]:
+    """The sections of the index, each made with the request's profile (``LanguageSitemap``)."""
+    company = request_company(request)
+    return {name: functools.partial(section, company) for name, section in SECTIONS.items()}
+
+
+def section_page(request, section: str):
+    """A page of a section (``/sitemap-news.xml?p=2``), as Django's sitemap view writes it."""
+    return sitemap(request, request_sections(request), section, template_name="public/sitemap.xml")

@@ -1,11 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from investors import urls as public_urls
 from investors.cache import public_page
-from investors.sitemaps import SECTIONS
+from investors.sitemaps import section_page
 from investors.views.events import events_ics
 from investors.views.home import robots_txt, sitemap_index
 from irportal import health
@@ -52,8 +51,7 @@ urlpatterns += i18n_patterns(
     path("investors/alerts/", include("alerts.urls")),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(sitemaps.sitemap, params=("p",)),
-        {"sitemaps": SECTIONS, "template_name": "public/sitemap.xml"},
+        public_page(section_page, params=("p",)),
         name="sitemap_section",
     ),
     prefix_default_language=False,

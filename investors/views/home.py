@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from company.middleware import request_company
 from events.selectors import investor_page_events
 from filings.selectors import latest_filings
-from investors.sitemaps import SECTIONS
+from investors.sitemaps import request_sections
 from irportal.workflow.languages import disclosure_languages
 from releases.selectors import active_contact_groups, latest_public_documents, public_about
 from reports.selectors import investor_page_documents
@@ -46,7 +46,7 @@ def robots_txt(request):
 def sitemap_index(request):
     """The sitemap's index: each section in every disclosure language (``/sitemap-news.xml``,
     ``/fr/sitemap-news.xml``), each followed by its further pages (``?p=2`` ...)."""
-    sections = {name: section().paginator.num_pages for name, section in SECTIONS.items()}
+    sections = {name: section().paginator.num_pages for name, section in request_sections(request).items()}
     locations = []
     for language in disclosure_languages():
         with translation.override(language):
