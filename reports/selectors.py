@@ -5,8 +5,9 @@ Visibility is decided at read time from the document's columns and ``now``
 ``publish_at`` to the second, with or without the sweep. The lists sort and
 group by the columns of the revision the public reads (approved past its
 embargo, else live), never by the working copy. Each list reads a fixed
-number of queries whatever the number of documents: the ids of one page,
-their revisions, then their files, releases and events in one query each.
+number of queries whatever the number of documents: one page of documents
+with their revisions, then their files, releases and events in one query
+each.
 """
 
 import json
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.utils import timezone
 
 from company.models import CompanyProfile
@@ -37,8 +39,9 @@ PRESENTATIONS_PAGE_SIZE = 24
 
 
 def public(now: datetime):
-    """Public documents, annotated with the sort and group columns of the revision the public reads."""
-    return Document.objects.public(now).annotate(
+    """Public documents, with the sort and group columns of the revision the public reads as aliases (read in
+    ``filter`` and ``order_by``, selected only when asked for)."""
+    return Document.objects.public(now).alias(
         public_kind=public_revision_column("kind", now),
         public_year=public_revision_column("fiscal_year", now),
         public_quarter=public_revision_column("fiscal_quarter", now),
@@ -103,13 +106,13 @@ def public_contents(documents, now: datetime) -> list[DocumentContent]:
     ]
 
 
+def _with_revisions(documents):
+    """``documents`` loaded as ``public_contents`` reads them: the public state's columns and both revisions."""
+    return documents.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
+
+
 def _contents_in_order(ids: list[int], now: datetime) -> list[DocumentContent]:
-    documents = (
-        Document.objects.filter(pk__in=ids)
-        .select_related("live_revision", "approved_revision")
-        .only(*PUBLIC_DOCUMENT_FIELDS)
-        .in_bulk()
-    )
+    documents = _with_revisions(Document.objects.filter(pk__in=ids)).in_bulk()
     return public_contents([documents[pk] for pk in ids if pk in documents], now)
 
 
@@ -205,21 +208,20 @@ def financial_years(now: datetime) -> list[int]:
         public(now)
         .filter(public_quarter__isnull=False)
         .order_by("-public_year")
-        .values_list("public_year", flat=True)
+        .values_list(F("public_year"), flat=True)
         .distinct()
     )
 
 
 def financial_quarters(now: datetime, years: list[int]) -> list[tuple[int, list[Quarter]]]:
     """The quarters of ``years``, newest first, each with its public documents."""
-    ids = list(
+    documents = (
         public(now)
         .filter(public_quarter__isnull=False, public_year__in=years)
         .order_by("-public_year", "-public_quarter", "-public_date", "-pk")
-        .values_list("pk", flat=True)
     )
     quarters: dict[tuple[int, int], Quarter] = {}
-    for doc in _contents_in_order(ids, now):
+    for doc in public_contents(_with_revisions(documents), now):
         key = (doc.content["fiscal_year"], doc.content["fiscal_quarter"])
         quarters.setdefault(key, Quarter(*key)).documents.append(doc)
     for quarter in quarters.values():
@@ -234,13 +236,14 @@ def financial_quarters(now: datetime, years: list[int]) -> list[tuple[int, list[
 
 
 def _page(queryset, number, size: int, now: datetime):
-    """One page of ids from ``queryset``; ``(None, paginator)`` when the page does not exist."""
-    paginator = Paginator(queryset.values_list("pk", flat=True), size)
+    """One page of ``queryset``'s documents, read with their revisions in one query; ``(None, paginator)`` when
+    the page does not exist."""
+    paginator = Paginator(_with_revisions(queryset), size)
     try:
         page = paginator.page(number or 1)
     except Exception:  # noqa: BLE001 - InvalidPage and its kinds: a page that is not there
         return None, paginator, []
-    return page, paginator, _contents_in_order(list(page.object_list), now)
+    return page, paginator, public_contents(page.object_list, now)
 
 
 def reports_page(now: datetime, number):
