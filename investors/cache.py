@@ -317,6 +317,23 @@ def _public_profile(request):
     return profile
 
 
+def kept_sections() -> list[str] | None:
+    """The names of the sections the navigation shows, from the generation's reading (``Reading``) when the public
+    cache keeps one valid now with them, in one round trip; else None (read them).
+
+    For a page the public cache does not keep (the alerts form sets a cookie): it shows the same navigation.
+    """
+    if not settings.PUBLIC_CACHE:
+        return None
+    try:
+        found = cache.get_many([GENERATION_KEY, READING_KEY])
+    except Exception:  # noqa: BLE001 - read them
+        return None
+    generation = found.get(GENERATION_KEY)
+    reading = Reading.from_stored(found.get(READING_KEY), generation, time.time()) if generation else None
+    return reading.sections if reading is not None else None
+
+
 def _policy(request) -> PagePolicy | None:
     """The cache policy of the view this request goes to; the one place the public cache resolves an address.
 

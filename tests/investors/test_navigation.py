@@ -119,6 +119,25 @@ def test_a_later_miss_of_the_generation_reads_neither_the_schedule_nor_the_secti
     assert len(later_miss) == len(first_of_generation) - 1
 
 
+@pytest.mark.parametrize("public_cache", ["file", "redis"], indirect=True)
+def test_the_alerts_form_takes_the_sections_from_the_generations_reading(
+    client, company, public_cache, django_capture_on_commit_callbacks
+):
+    """The alerts form is never kept (it sets a cookie) and shows the same navigation as the public pages: from the
+    generation's reading once a public page made it, at one query less, and read again after a change."""
+    MediaContact.objects.create(name="Ira Investor", title="IR", email="ir@example.test")
+    without_reading = _sql(client, "/investors/alerts/")
+    assert labels(client, "/investors/") == ["Investors", "Email alerts", "Contacts"]
+    with_reading = _sql(client, "/investors/alerts/")
+    assert labels(client, "/investors/alerts/") == ["Investors", "Email alerts", "Contacts"]
+    assert any('"has_contacts"' in sql for sql in without_reading)
+    assert not any('"has_contacts"' in sql for sql in with_reading)
+    assert len(with_reading) == len(without_reading) - 1
+    with django_capture_on_commit_callbacks(execute=True):
+        MediaContact.objects.all().delete()
+    assert labels(client, "/investors/alerts/") == ["Investors", "Email alerts"]
+
+
 @pytest.mark.parametrize("public_cache", ["redis"], indirect=True)
 def test_a_change_starts_a_new_reading(client, company, public_cache, django_capture_on_commit_callbacks):
     assert labels(client, "/investors/") == ["Investors", "Email alerts"]
