@@ -17,6 +17,8 @@ from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Relea
 
 MAX_PLAIN_TERMS = 8
 LATEST_COUNT = 5
+# The columns of a contact's snapshot (``MediaContact.snapshot``) the public pages print.
+CONTACT_FIELDS = ("name", "title", "organization", "phone", "email", "audience", "translations")
 
 
 SEARCHED_FIELDS = ("headline", "subheadline", "body")
@@ -147,6 +149,7 @@ def public_about(language: str) -> dict | None:
 
 
 def active_contact_groups(language: str) -> list[tuple[str, list[dict]]]:
-    """Every active contact in ``language``, grouped by audience as a release prints them."""
-    contacts = MediaContact.objects.filter(is_active=True).order_by("audience", "order")
-    return MediaContact.group_by_audience([languages.localized(contact.snapshot(), language) for contact in contacts])
+    """Every active contact in ``language``, grouped by audience as a release prints them (read as the columns of
+    their snapshots, no model instances)."""
+    contacts = MediaContact.objects.filter(is_active=True).order_by("audience", "order").values(*CONTACT_FIELDS)
+    return MediaContact.group_by_audience([languages.localized(contact, language) for contact in contacts])

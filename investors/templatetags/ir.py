@@ -4,7 +4,8 @@ import zoneinfo
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 
 from company.models import CompanyProfile
 from company.timefmt import date_text, datetime_text
@@ -39,3 +40,28 @@ def public_date(value):
 def this_year(company) -> int:
     """The year in the company's time, for the footer's copyright line."""
     return timezone.localdate(timezone=company.zone).year
+
+
+@register.simple_tag
+def contact_entries(groups, spacing: str):
+    """The ``<dt>`` of each audience and a ``<dd>`` per contact (``name, title, organization``, then the phone
+    and email as links), in one pass: the Investor page lists every active contact. The contacts are snapshots'
+    plain text, escaped as the template escaped them."""
+    spacing = conditional_escape(spacing)
+    lines = []
+    for label, members in groups:
+        lines.append(f"<dt>{conditional_escape(label)}</dt>\n")
+        lines.extend(_contact_entry(contact, spacing) for contact in members)
+    return mark_safe("".join(lines))  # noqa: S308 - every value is escaped
+
+
+def _contact_entry(contact: dict, spacing: str) -> str:
+    entry = f'<dd class="{spacing}">{escape(contact.get("name", ""))}'
+    for key in ("title", "organization"):
+        if contact.get(key):
+            entry += f", {escape(contact[key])}"
+    if phone := contact.get("phone"):
+        entry += f'<br><a href="tel:{escape(phone.replace(" ", ""))}">{escape(phone)}</a>'
+    if email := contact.get("email"):
+        entry += f'<br><a href="mailto:{escape(email)}">{escape(email)}</a>'
+    return entry + "</dd>\n"
