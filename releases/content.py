@@ -53,7 +53,14 @@ class ReleaseDocument(SnapshotDocument):
         super().__init__(content)
         self.release = release
         self.revision = revision
-        self.file_base = file_base or (f"{release.get_absolute_url()}files/" if release is not None else "")
+        self._file_base = file_base
+
+    @property
+    def file_base(self) -> str:
+        """Given, or the public address's ``files/``, worked out only for a page that shows the files."""
+        if self._file_base or self.release is None:
+            return self._file_base
+        return f"{self.release.get_absolute_url()}files/"
 
     @property
     def release_date(self) -> date:

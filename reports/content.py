@@ -12,6 +12,7 @@ state).
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 
 from company.fiscal import FiscalYearEnd, period_label
@@ -89,16 +90,18 @@ class DocumentContent(SnapshotDocument):
     """Read access for templates: ``doc.title``, ``doc.period_label``, ``doc.main``, ``doc.release``...
 
     ``file_base`` is where its files are served: the public address (which
-    checks publication) or the staff console's.
+    checks publication, the default) or the staff console's.
     """
 
-    def __init__(self, content: dict, *, document: Document, file_base: str, resolved: Resolved | None = None):
+    def __init__(
+        self, content: dict, *, document: Document, file_base: str | None = None, resolved: Resolved | None = None
+    ):
         super().__init__(content)
         self.document = document
-        self.file_base = file_base
+        self.file_base = f"{self.url}files/" if file_base is None else file_base
         self.resolved = resolved or Resolved()
 
-    @property
+    @cached_property
     def url(self) -> str:
         return self.document.get_absolute_url()
 

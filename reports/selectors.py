@@ -95,7 +95,6 @@ def public_contents(documents, now: datetime) -> list[DocumentContent]:
         DocumentContent(
             content,
             document=document,
-            file_base=f"{document.get_absolute_url()}files/",
             resolved=Resolved(
                 files=files,
                 release=releases.get((content["release"] or {}).get("id")),
@@ -350,9 +349,7 @@ def investor_page_documents(now: datetime) -> dict:
     tokens = [content["main_file"]["token"] for _, content in firsts if content["main_file"]]
     files = _files_by_token(tokens)
     found = {
-        content["kind"]: DocumentContent(
-            content, document=document, file_base=f"{document.get_absolute_url()}files/", resolved=Resolved(files=files)
-        )
+        content["kind"]: DocumentContent(content, document=document, resolved=Resolved(files=files))
         for document, content in firsts
     }
     return {
