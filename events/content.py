@@ -119,7 +119,7 @@ class EventDocument(SnapshotDocument):
     def announcement(self) -> dict | None:
         """The release that announced the event, when the public can read it: its address and headline."""
         releases = Release.objects.public(self.now).filter(event_announcements__event_id=self.event.pk)
-        release = releases.select_related("live_revision", "approved_revision").order_by("-pk").first()
+        release = releases.for_public_documents().order_by("-pk").first()
         if release is None:
             return None
         headline = languages.in_active_language(release.public_revision(self.now).content)["headline"]
