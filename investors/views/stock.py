@@ -6,10 +6,11 @@ existed. Dividends and splits are shown from their ``public_from`` second.
 """
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, numberformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -32,6 +33,24 @@ def _lookup(raw: str, today: date) -> tuple[date | None, str]:
     if asked < EARLIEST:
         return None, _("There are no prices before 1900.")
     return asked, ""
+
+
+CENT = Decimal("0.01")
+
+
+def price_table(closes: list[tuple[date, Decimal]]) -> list[tuple[str, str]]:
+    """The chart's table: each day (ISO 8601) and its close with two decimals, as ``floatformat:2`` writes it in the
+    page's language; the language's number format read once, not for each of up to a year's closes."""
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+    grouping = formats.get_format("NUMBER_GROUPING")
+    thousands = formats.get_format("THOUSAND_SEPARATOR")
+    return [
+        (
+            day.isoformat(),
+            numberformat.format(close.quantize(CENT, ROUND_HALF_UP), separator, 2, grouping, thousands, use_l10n=True),
+        )
+        for day, close in closes
+    ]
 
 
 def _pages(request, now) -> set[str]:
@@ -58,6 +77,7 @@ def stock_overview(request):
         "range": range_name,
         "ranges": list(selectors.RANGES),
         "closes": closes,
+        "price_table": price_table(closes),
         "chart": price_chart(closes),
     }
     status = 200
