@@ -201,23 +201,20 @@ class Quarter:
         return [item for doc in self.documents for item in doc.supplementary_files]
 
 
-def financial_years(now: datetime) -> list[int]:
-    """Fiscal years with public quarterly documents, newest first."""
-    return list(
-        public(now)
-        .filter(public_quarter__isnull=False)
-        .order_by("-public_year")
-        .values_list(F("public_year"), flat=True)
-        .distinct()
-    )
+def quarterly(now: datetime):
+    """The public documents of a fiscal quarter, which the financials page lists (built once a page)."""
+    return public(now).filter(public_quarter__isnull=False)
 
 
-def financial_quarters(now: datetime, years: list[int]) -> list[tuple[int, list[Quarter]]]:
-    """The quarters of ``years``, newest first, each with its public documents."""
-    documents = (
-        public(now)
-        .filter(public_quarter__isnull=False, public_year__in=years)
-        .order_by("-public_year", "-public_quarter", "-public_date", "-pk")
+def financial_years(quarterly_documents) -> list[int]:
+    """Fiscal years with public quarterly documents (``quarterly``), newest first."""
+    return list(quarterly_documents.order_by("-public_year").values_list(F("public_year"), flat=True).distinct())
+
+
+def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> list[tuple[int, list[Quarter]]]:
+    """The quarters of ``years``, newest first, each with its public documents (``quarterly`` at ``now``)."""
+    documents = quarterly_documents.filter(public_year__in=years).order_by(
+        "-public_year", "-public_quarter", "-public_date", "-pk"
     )
     quarters: dict[tuple[int, int], Quarter] = {}
     for doc in public_contents(_with_revisions(documents), now):

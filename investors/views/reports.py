@@ -23,10 +23,12 @@ def _year(request, years: list[int]) -> int | None:
 def financials(request):
     """Results by fiscal year and quarter, newest first: the latest fiscal years, or the one asked for."""
     now = timezone.now()
-    years = selectors.financial_years(now)
+    quarterly = selectors.quarterly(now)
+    years = selectors.financial_years(quarterly)
     year = _year(request, years)
     shown = [year] if year else years[: selectors.FINANCIAL_YEARS_SHOWN]
-    context = {"years": years, "year": year, "fiscal_years": selectors.financial_quarters(now, shown) if shown else []}
+    fiscal_years = selectors.financial_quarters(quarterly, shown, now) if shown else []
+    context = {"years": years, "year": year, "fiscal_years": fiscal_years}
     status = 404 if request.GET.get("year") and year is None else 200
     return render(request, "public/reports/financials.html", context, status=status)
 
