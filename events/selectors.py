@@ -78,22 +78,22 @@ def _public_time(now: datetime, *fields: str):
 
 
 def public_events_by_time(now: datetime, rows: Q):
-    """Public events annotated with the times the public reads (``public_starts_at``, ``public_finishes_at``).
+    """Public events with the times the public reads (``public_starts_at``, ``public_finishes_at``), to filter
+    and order on (not selected: documents read their times from the revision's content).
 
     ``rows`` narrows on the row's own indexed times (``starts_at``, ``finishes_at``) first. A published
     row's times are those of its live revision, so for it the narrowing is exact; a row with a correction
     pending may have other times on its row, so those (few) rows are always read and decided by the
-    revision the public reads. Filter on the annotations for the exact answer.
+    revision the public reads. Filter on the aliases for the exact answer.
     """
     return (
         public_events(now)
-        .alias(finishes_at=Coalesce("ends_at", "starts_at"))
-        .filter(rows | Q(status__in=_UNSETTLED))
-        .annotate(
+        .alias(
+            finishes_at=Coalesce("ends_at", "starts_at"),
             public_starts_at=_public_time(now, "starts_at"),
             public_finishes_at=_public_time(now, "ends_at", "starts_at"),
         )
-        .filter(public_starts_at__isnull=False)
+        .filter(rows | Q(status__in=_UNSETTLED), public_starts_at__isnull=False)
     )
 
 
@@ -109,10 +109,11 @@ def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo) -> list[int]:
         .filter(finishes_at__lte=now)
         .aggregate(first=Min("starts_at"), last=Max("starts_at"))
     )
+    public_start = _public_time(now, "starts_at")
     pending = (
         public_events_by_time(now, Q(pk__in=[]))
         .filter(public_finishes_at__lte=now)
-        .aggregate(first=Min("public_starts_at"), last=Max("public_starts_at"))
+        .aggregate(first=Min(public_start), last=Max(public_start))
     )
     firsts = [moment for moment in (settled["first"], pending["first"]) if moment]
     lasts = [moment for moment in (settled["last"], pending["last"]) if moment]
