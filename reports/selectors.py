@@ -6,8 +6,8 @@ Visibility is decided at read time from the document's columns and ``now``
 group by the columns of the revision the public reads (approved past its
 embargo, else live), never by the working copy. Each list reads a fixed
 number of queries whatever the number of documents: one page of documents
-with their revisions, then their files, releases and events in one query
-each.
+with their revisions (chosen and sorted by id in a subquery), then their
+files, releases and events in one query each.
 """
 
 import json
@@ -108,6 +108,12 @@ def public_contents(documents, now: datetime) -> list[DocumentContent]:
 def _with_revisions(documents):
     """``documents`` loaded as ``public_contents`` reads them: the public state's columns and both revisions."""
     return documents.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
+
+
+def _chosen(documents, ids):
+    """The documents of ``documents`` (in its order) whose ids the query ``ids`` chooses, with their revisions, in
+    one query: choosing and sorting read narrow rows, and only the rows chosen read their revisions' content."""
+    return _with_revisions(documents.filter(pk__in=ids))
 
 
 def _contents_in_order(ids: list[int], now: datetime) -> list[DocumentContent]:
@@ -232,14 +238,14 @@ def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> 
 
 
 def _page(queryset, number, size: int, now: datetime):
-    """One page of ``queryset``'s documents, read with their revisions in one query; ``(None, paginator)`` when
-    the page does not exist."""
-    paginator = Paginator(_with_revisions(queryset), size)
+    """One page of ``queryset``'s documents, read with their revisions in one query (the page's ids a subquery);
+    ``(None, paginator)`` when the page does not exist."""
+    paginator = Paginator(queryset.values_list("pk", flat=True), size)
     try:
         page = paginator.page(number or 1)
     except Exception:  # noqa: BLE001 - InvalidPage and its kinds: a page that is not there
         return None, paginator, []
-    return page, paginator, public_contents(page.object_list, now)
+    return page, paginator, public_contents(_chosen(queryset, page.object_list), now)
 
 
 def reports_page(now: datetime, number):
