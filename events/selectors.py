@@ -32,8 +32,12 @@ PUBLIC_DOCUMENT_FIELDS = (
 )
 
 
+def _for_documents(events):
+    return events.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
+
+
 def public_events(now: datetime):
-    return Event.objects.public(now).select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
+    return _for_documents(Event.objects.public(now))
 
 
 def document(event: Event, *, now: datetime, home_zone: str) -> EventDocument | None:
@@ -167,13 +171,17 @@ def events_page(
     if upcoming:
         found = _documents(upcoming_events(now)[: UPCOMING_SHOWN + 1], now, company.home_time_zone)
         soonest, more = found[:UPCOMING_SHOWN], len(found) > UPCOMING_SHOWN
-    past = past_events_in(now, year, company.zone) if year in years else Event.objects.none()
+    # The year's past events in order, as ids (one year's events: a few dozen), paginated here; then the page's.
+    past = list(past_events_in(now, year, company.zone).values_list("pk", flat=True)) if year in years else []
     paginator = Paginator(past, PAST_PAGE_SIZE)
     try:
         page = paginator.page(number or 1)
     except InvalidPage:
         page = None
-    documents = _documents(page.object_list, now, company.home_time_zone) if page else []
+    documents = []
+    if page:
+        events = _for_documents(Event.objects.all()).in_bulk(page.object_list)
+        documents = _documents((events[pk] for pk in page.object_list), now, company.home_time_zone)
     return EventsPage(years, year, page, paginator, documents, soonest, more)
 
 
