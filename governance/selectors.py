@@ -33,10 +33,11 @@ COMMITTEES_SHOWN = 40
 
 
 def _serving(now: datetime.datetime):
-    """Public people whose public revision's service has not ended at ``now``, with the columns to select on."""
+    """Public people whose public revision's service has not ended at ``now``, with the columns to select on (not
+    selected themselves: a query writes out only those it filters or orders by)."""
     return (
         Person.objects.public(now)
-        .annotate(
+        .alias(
             public_on_board=public_revision_column("on_board", now),
             public_in_management=public_revision_column("in_management", now),
             public_order=public_revision_column("order", now),
