@@ -17,6 +17,8 @@ rendered once into a thumbnail by a Celery task (``reports.thumbnails``).
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -103,7 +105,25 @@ class Document(WorkflowItem):
             ("publish_document", "Can schedule or publish an approved document"),
             ("withdraw_document", "Can withdraw a published document"),
         ]
-        indexes = [models.Index(fields=["status", "publish_at"], name="document_status_publish_at")]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="document_status_publish_at"),
+            # The Investor page's latest results and newest presentation among the published documents, whose
+            # row is their live revision (``reports.selectors.LATEST_PER_KIND_SQL``): the first entry of each.
+            models.Index(
+                (F("fiscal_year") * 10 + Coalesce("fiscal_quarter", 0)).desc(),
+                F("document_date").desc(),
+                F("id").desc(),
+                name="document_published_results",
+                condition=Q(status="published", kind="quarterly_results"),
+            ),
+            models.Index(
+                F("kind"),
+                F("document_date").desc(),
+                F("id").desc(),
+                name="document_published_by_date",
+                condition=Q(status="published"),
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -332,3 +332,26 @@ def test_the_investor_page_documents_are_the_public_reading_at_every_moment(comp
     assert seen[gate_opens]["latest_results"] == "q4-results"
     # The panel shows the revision the public reads, not the draft.
     assert investor_page_documents(embargo)["latest_results"].content["fiscal_quarter"] == 3
+
+
+def test_the_investor_page_reads_published_documents_from_their_rows_and_corrections_from_their_revisions(
+    company, author, approver
+):
+    from reports.selectors import investor_page_documents
+    from reports.services import document_update
+
+    for year, quarter in ((2026, 1), (2026, 3), (2026, 2), (2025, 4)):
+        slug = f"fy{year}-q{quarter}"
+        publish(make_document(author, slug=slug, fiscal_year=year, fiscal_quarter=quarter), author, approver)
+    for day in (3, 9, 5):
+        slides = make_document(author, slug=f"slides-{day}", kind="presentation", document_date=dt.date(2026, 10, day))
+        publish(slides, author, approver)
+    # A draft correction dates slides-5 after every other in its working copy; the public still reads October 5.
+    corrected = Document.objects.get(slug="slides-5")
+    document_update(actor=author, pk=corrected.pk, base_version=corrected.version, document_date=dt.date(2026, 11, 30))
+    withdrawn = publish(make_document(author, slug="fy2026-q4", fiscal_quarter=4), author, approver)
+    document_withdraw(document_id=withdrawn.pk, actor=approver, reason="Issued in error")
+
+    now = timezone.now()
+    shown = {name: doc.document.slug for name, doc in investor_page_documents(now).items()}
+    assert shown == reference_firsts(now) == {"latest_results": "fy2026-q3", "newest_presentation": "slides-9"}
