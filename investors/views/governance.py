@@ -8,6 +8,9 @@ does a portrait that the revision the public reads does not name.
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -39,10 +42,28 @@ def board(request):
     return _page(request, "board", now, people=selectors.board(now))
 
 
+def _matrix_rows(matrix: selectors.Matrix) -> list[tuple]:
+    """Each director of the committee matrix with the cells of their row, written once here (one of three for
+    each committee: chair, member, not a member) rather than by the template for each of directors by committees."""
+    cell = '<td class="text-center"><abbr title="{}">{}</abbr></td>'
+    absent = '<td class="text-center"><span class="visually-hidden">{}</span></td>'
+    cells = {
+        None: format_html(absent, gettext("Not a member")),
+        True: format_html(cell, gettext("Chair"), pgettext("committee chair, abbreviated", "C")),
+        False: format_html(cell, gettext("Member"), pgettext("committee member, abbreviated", "M")),
+    }
+    rows = []
+    for person, row in matrix.rows:
+        html = "".join(cells[None if membership is None else bool(membership.chair)] for membership in row)
+        rows.append((person, mark_safe(html)))  # noqa: S308 - each cell escaped by format_html above
+    return rows
+
+
 @require_safe
 def committees(request):
     now = timezone.now()
-    return _page(request, "committees", now, matrix=selectors.composition(now))
+    matrix = selectors.composition(now)
+    return _page(request, "committees", now, matrix=matrix, matrix_rows=_matrix_rows(matrix))
 
 
 @require_safe
