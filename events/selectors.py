@@ -91,7 +91,7 @@ def public_events_by_time(now: datetime, rows: Q):
     revision the public reads. Filter on the aliases for the exact answer.
     """
     return (
-        public_events(now)
+        Event.objects.public(now)
         .alias(
             finishes_at=Coalesce("ends_at", "starts_at"),
             public_starts_at=_public_time(now, "starts_at"),
@@ -113,11 +113,11 @@ def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo) -> list[int]:
         .filter(finishes_at__lte=now)
         .aggregate(first=Min("starts_at"), last=Max("starts_at"))
     )
-    public_start = _public_time(now, "starts_at")
     pending = (
         public_events_by_time(now, Q(pk__in=[]))
         .filter(public_finishes_at__lte=now)
-        .aggregate(first=Min(public_start), last=Max(public_start))
+        .annotate(public_start=F("public_starts_at"))
+        .aggregate(first=Min("public_start"), last=Max("public_start"))
     )
     firsts = [moment for moment in (settled["first"], pending["first"]) if moment]
     lasts = [moment for moment in (settled["last"], pending["last"]) if moment]
@@ -139,7 +139,7 @@ def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo):
 
 def upcoming_events(now: datetime):
     """The public events not over at ``now`` (live ones included), soonest first."""
-    return (
+    return _for_documents(
         public_events_by_time(now, Q(finishes_at__gt=now))
         .filter(public_finishes_at__gt=now)
         .order_by("public_starts_at", "pk")
@@ -189,7 +189,7 @@ def calendar_documents(now: datetime, home_zone: str | None = None) -> list[Even
     """What the events calendar holds: the events started at most ``CALENDAR_MONTHS_BACK`` months ago and
     every event ahead, in the order they start."""
     since = now - relativedelta(months=CALENDAR_MONTHS_BACK)
-    events = (
+    events = _for_documents(
         public_events_by_time(now, Q(starts_at__gte=since))
         .filter(public_starts_at__gte=since)
         .order_by("public_starts_at", "pk")
