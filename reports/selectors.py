@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from company.models import CompanyProfile
@@ -248,14 +248,27 @@ def _page(queryset, number, size: int, now: datetime):
     return page, paginator, public_contents(_chosen(queryset, page.object_list), now)
 
 
+# A document in these states may show the public another revision than its row holds (an approval or a
+# correction pending); a published document's row holds its live revision's columns (an edit takes it back to draft).
+_UNSETTLED = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
+
+
+def _narrowed(documents, rows: Q):
+    """``documents`` narrowed first on the rows' own indexed columns (``rows``), which is exact for the published
+    ones; the few in the workflow are always read. Filter on the revision's aliases for the exact answer."""
+    return documents.filter((Q(status=State.PUBLISHED) & rows) | Q(status__in=_UNSETTLED))
+
+
 def reports_page(now: datetime, number):
     """Annual reports, proxy statements and other whole-year documents, newest fiscal year first."""
-    listed = public(now).filter(public_kind__in=REPORT_KINDS, public_quarter__isnull=True)
+    listed = _narrowed(public(now), Q(kind__in=REPORT_KINDS, fiscal_quarter__isnull=True)).filter(
+        public_kind__in=REPORT_KINDS, public_quarter__isnull=True
+    )
     return _page(listed.order_by("-public_year", "-public_date", "-pk"), number, REPORTS_PAGE_SIZE, now)
 
 
 def presentations_page(now: datetime, number):
-    listed = public(now).filter(public_kind=Kind.PRESENTATION)
+    listed = _narrowed(public(now), Q(kind=Kind.PRESENTATION)).filter(public_kind=Kind.PRESENTATION)
     return _page(listed.order_by("-public_date", "-pk"), number, PRESENTATIONS_PAGE_SIZE, now)
 
 

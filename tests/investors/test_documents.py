@@ -355,3 +355,19 @@ def test_the_investor_page_reads_published_documents_from_their_rows_and_correct
     now = timezone.now()
     shown = {name: doc.document.slug for name, doc in investor_page_documents(now).items()}
     assert shown == reference_firsts(now) == {"latest_results": "fy2026-q3", "newest_presentation": "slides-9"}
+
+
+def test_a_draft_correction_does_not_move_a_public_document_between_reports_and_presentations(
+    client, company, author, approver
+):
+    from reports.services import document_update
+
+    slides = publish(make_document(author, slug="slides", kind="presentation", fiscal_quarter=None), author, approver)
+    document_update(actor=author, pk=slides.pk, base_version=slides.version, kind="annual_report")
+    annual = publish(make_document(author, slug="annual", kind="annual_report", fiscal_quarter=None), author, approver)
+    document_update(actor=author, pk=annual.pk, base_version=annual.version, kind="presentation")
+
+    presentations = client.get("/investors/presentations/").content.decode()
+    reports = client.get("/investors/reports/").content.decode()
+    assert "/investors/documents/slides/" in presentations and "/investors/documents/slides/" not in reports
+    assert "/investors/documents/annual/" in reports and "/investors/documents/annual/" not in presentations
