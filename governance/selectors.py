@@ -23,8 +23,7 @@ from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
 from irportal.ops.moments import Moments
 from irportal.workflow import languages
-from irportal.workflow.models import public_revision_column
-from releases.models import PUBLIC_DOCUMENT_FIELDS
+from irportal.workflow.models import PUBLIC_STATE_FIELDS, public_revision_column
 from reports.selectors import governance_documents_public, public_charters
 
 # Far more than any board and management team; a page never reads more.
@@ -47,42 +46,40 @@ def _serving(now: datetime.datetime):
     )
 
 
+def _with_public_content(queryset, now: datetime.datetime):
+    """The rows with the content of the revision the public reads at ``now`` (``public_content``, as
+    ``public_revision`` decides it, in the query): the only revision a page reads, not both."""
+    return queryset.annotate(public_content=public_revision_column("content", now)).only("slug", *PUBLIC_STATE_FIELDS)
+
+
 def _photo_address() -> str:
     return reverse("governance:photo", args=["TOKEN"]).replace("TOKEN", "{token}")
 
 
 def public_committees(now: datetime.datetime) -> dict[int, CommitteeDocument]:
     """Every public committee as the public reads it, by id, in committee order (one query)."""
-    committees = (
-        Committee.objects.public(now)
-        .select_related("live_revision", "approved_revision")
-        .only(*PUBLIC_DOCUMENT_FIELDS)
-        .order_by("pk")[:COMMITTEES_SHOWN]
-    )
+    committees = _with_public_content(Committee.objects.public(now), now).order_by("pk")[:COMMITTEES_SHOWN]
     docs = [
-        CommitteeDocument(languages.in_active_language(revision.content), committee=committee)
+        CommitteeDocument(languages.in_active_language(committee.public_content), committee=committee)
         for committee in committees
-        if (revision := committee.public_revision(now)) is not None
+        if committee.public_content is not None
     ]
     return {doc.committee.pk: doc for doc in sorted(docs, key=lambda doc: doc.sort_key)}
 
 
 def _people(now: datetime.datetime, *, board: bool, committees: dict) -> list[PersonDocument]:
     selected = {"public_on_board": True} if board else {"public_in_management": True}
-    people = (
-        _serving(now)
-        .filter(**selected)
-        .select_related("live_revision", "approved_revision")
-        .only(*PUBLIC_DOCUMENT_FIELDS)
-        .order_by("public_order", "pk")[:PEOPLE_SHOWN]
-    )
+    people = _with_public_content(_serving(now).filter(**selected), now).order_by("public_order", "pk")[:PEOPLE_SHOWN]
     address = _photo_address()
     docs = [
         PersonDocument(
-            languages.in_active_language(revision.content), person=person, photo_address=address, committees=committees
+            languages.in_active_language(person.public_content),
+            person=person,
+            photo_address=address,
+            committees=committees,
         )
         for person in people
-        if (revision := person.public_revision(now)) is not None
+        if person.public_content is not None
     ]
     return sorted(docs, key=lambda doc: (doc.content["order"], doc.content["name"]))
 
