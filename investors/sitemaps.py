@@ -94,18 +94,19 @@ class LanguageSitemap(Sitemap):
     """A section whose addresses name their versions in every disclosure language, the primary first.
 
     ``company`` is the request's profile (``request_company``), with the sections the navigation shows when the
-    public cache read them; the profile without them when none is given.
+    public cache read them; the profile without them when none is given. Only the pages section reads it: the
+    sections of items show no navigation, and reading the request's profile would read its sections.
     """
 
     alternates = True
     x_default = True
 
     def __init__(self, company: CompanyProfile | None = None):
-        self.company = company if company is not None else CompanyProfile.load()
+        self.company = company
 
     @cached_property
     def languages(self) -> list[str]:
-        return disclosure_languages(self.company)
+        return disclosure_languages()
 
     def addresses(self, prefix: str, name: str, *args) -> dict[str, str]:
         """The page ``name`` (with ``args``) in each language, by language."""
@@ -180,7 +181,8 @@ class DocumentsSitemap(ItemSitemap):
 class InvestorPagesSitemap(LanguageSitemap):
     def items(self):
         now = timezone.now()
-        present = present_sections(now, self.company)
+        company = self.company if self.company is not None else CompanyProfile.load()
+        present = present_sections(now, company)
         pages = [
             "investors:home",
             "news:list",
@@ -189,7 +191,7 @@ class InvestorPagesSitemap(LanguageSitemap):
             "investors:reports",
             "investors:presentations",
         ]
-        if self.company.cik:
+        if company.cik:
             pages.append("filings:list")
         stock = pages_of(present, "stock")
         pages += [f"stock:{name}" for name in STOCK_PAGES if name in stock]
