@@ -174,12 +174,15 @@ def add_public_copies(template: Document, count: int) -> None:
     for number in range(count):
         copy = Document.objects.get(pk=template.pk)
         copy.pk, copy.live_revision, copy.slug = None, None, f"copy-{offset + number}"
+        # The row of a published document holds its live revision's columns, as the workflow keeps them.
+        copy.kind = kinds[number % 4]
+        copy.fiscal_year = 2026 - (offset + number) // 16
+        quarterly = copy.kind in {"quarterly_results", "presentation"}
+        copy.fiscal_quarter = ((offset + number) // 4) % 4 + 1 if quarterly else None
         copies.append(copy)
     created = Document.objects.bulk_create(copies)
     files, revisions = [], []
-    for number, document in enumerate(created):
-        kind = kinds[number % 4]
-        quarterly = kind in {"quarterly_results", "presentation"}
+    for document in created:
         token = secrets.token_hex(16)
         files.append(DocumentFile(document=document, token=token, role="main", format="pdf", label="Copy",
                                   original_name="copy.pdf", file=main.file.name, size=main.size, sha256=main.sha256,
@@ -187,9 +190,9 @@ def add_public_copies(template: Document, count: int) -> None:
                                   thumbnail=main.file.name))  # fmt: skip
         content = revision.content | {
             "slug": document.slug,
-            "kind": kind,
-            "fiscal_year": 2026 - (offset + number) // 16,
-            "fiscal_quarter": ((offset + number) // 4) % 4 + 1 if quarterly else None,
+            "kind": document.kind,
+            "fiscal_year": document.fiscal_year,
+            "fiscal_quarter": document.fiscal_quarter,
             "main_file": revision.content["main_file"] | {"token": token},
         }
         copy_revision = DocumentRevision(
@@ -258,8 +261,12 @@ def test_a_draft_correction_does_not_move_the_public_document_to_another_quarter
 
     document = publish(make_document(author, slug="q3-results"), author, approver)
     document_update(actor=author, pk=document.pk, base_version=document.version, fiscal_quarter=2, title="Wrong")
+    # Nor to another fiscal year, in the list of years or among the quarters shown.
+    earlier = publish(make_document(author, slug="q4-fy2025", fiscal_year=2025, fiscal_quarter=4), author, approver)
+    document_update(actor=author, pk=earlier.pk, base_version=earlier.version, fiscal_year=2031)
     page = client.get("/investors/financials/").content.decode()
     assert 'data-quarter="Q3 FY2026"' in page and 'data-quarter="Q2 FY2026"' not in page
+    assert 'data-quarter="Q4 FY2025"' in page and "FY2031" not in page
     assert "Wrong" not in page
 
 
