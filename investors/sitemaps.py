@@ -30,7 +30,7 @@ from events.models import Event
 from governance.selectors import sections as governance_sections
 from investors.navigation import STOCK_PAGES, pages_of, present_sections
 from irportal.workflow.languages import disclosure_languages
-from irportal.workflow.models import PUBLIC_STATE_FIELDS
+from irportal.workflow.models import public_changed_moment
 from releases.models import Release
 from reports.selectors import sitemap_documents
 
@@ -143,9 +143,10 @@ class ItemSitemap(LanguageSitemap):
         now = timezone.now()
         zone = timezone.get_current_timezone()
         entries = []
-        for item in self.paginator.page(page).object_list:
-            slug = escape(item.slug)
-            changed = item.public_changed_at(now)
+        # The slug and the moment each went public (``public_changed_moment``), without making the items.
+        rows = self.paginator.page(page).object_list.values_list("slug", public_changed_moment(now))
+        for slug, changed in rows:
+            slug = escape(slug)
             day = f"<lastmod>{changed.astimezone(zone).date()}</lastmod>" if changed is not None else ""
             entry = f"{head.replace(SLUG, slug)}{day}{tail.replace(SLUG, slug)}"
             entries.append(mark_safe(entry))  # noqa: S308 - escaped in _entry_parts, the slug here
@@ -160,15 +161,14 @@ class NewsSitemap(ItemSitemap):
     detail = "news:detail"
 
     def public_items(self, now):
-        # Only what the sitemap prints: no revision content.
-        return Release.objects.public(now).only("slug", *PUBLIC_STATE_FIELDS)
+        return Release.objects.public(now)
 
 
 class EventsSitemap(ItemSitemap):
     detail = "events:detail"
 
     def public_items(self, now):
-        return Event.objects.public(now).only("slug", *PUBLIC_STATE_FIELDS)
+        return Event.objects.public(now)
 
 
 class DocumentsSitemap(ItemSitemap):

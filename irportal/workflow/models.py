@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, F, Q, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -68,6 +69,13 @@ def public_revision_column(name: str, now):
 def opening_moment():
     """The database's ``WorkflowItem.opens_at`` of a due item: its embargo, or the gate's opening when later."""
     return Case(When(held=True, gate_opens_at__gt=F("publish_at"), then=F("gate_opens_at")), default=F("publish_at"))
+
+
+def public_changed_moment(now):
+    """When what the public reads at ``now`` went public, in the database: the embargo (or the gate's opening) of
+    an approval due at ``now`` (as ``WorkflowItem.is_due`` decides it), swept or not, else the last publication."""
+    is_due = Q(status=State.APPROVED, publish_at__lte=now) & (Q(held=False) | Q(gate_opens_at__lte=now))
+    return Case(When(is_due, then=opening_moment()), default=Coalesce("last_published_at", "publish_at"))
 
 
 class WorkflowItemQuerySet(models.QuerySet):
@@ -143,13 +151,6 @@ class WorkflowItem(models.Model):
         if self.is_due(now):
             return self.approved_revision
         return self.live_revision
-
-    def public_changed_at(self, now):
-        """When what the public reads at ``now`` went public: the embargo (or the gate's opening) of a due
-        approval, swept or not, else the last publication."""
-        if self.is_due(now):
-            return self.opens_at
-        return self.last_published_at or self.publish_at
 
     def shows_unpublished(self, now) -> bool:
         """Whether its working copy says what the public cannot read: never published, or a correction pending.
