@@ -5,9 +5,9 @@ Visibility is decided at read time from the document's columns and ``now``
 ``publish_at`` to the second, with or without the sweep. The lists sort and
 group by the columns of the revision the public reads (approved past its
 embargo, else live), never by the working copy. Each list reads a fixed
-number of queries whatever the number of documents: one page of documents
-with their revisions (chosen and sorted by id in a subquery), then their
-files, releases and events in one query each.
+number of queries whatever the number of documents: the ids of one page,
+their revisions, then their files, releases and events in one query each
+(the financials page reads its quarters' documents with their revisions).
 """
 
 import json
@@ -108,12 +108,6 @@ def public_contents(documents, now: datetime) -> list[DocumentContent]:
 def _with_revisions(documents):
     """``documents`` loaded as ``public_contents`` reads them: the public state's columns and both revisions."""
     return documents.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
-
-
-def _chosen(documents, ids):
-    """The documents of ``documents`` (in its order) whose ids the query ``ids`` chooses, with their revisions, in
-    one query: choosing and sorting read narrow rows, and only the rows chosen read their revisions' content."""
-    return _with_revisions(documents.filter(pk__in=ids))
 
 
 def _contents_in_order(ids: list[int], now: datetime) -> list[DocumentContent]:
@@ -251,14 +245,14 @@ def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> 
 
 
 def _page(queryset, number, size: int, now: datetime):
-    """One page of ``queryset``'s documents, read with their revisions in one query (the page's ids a subquery);
-    ``(None, paginator)`` when the page does not exist."""
+    """One page of ids from ``queryset``, then its documents with their revisions; ``(None, paginator)`` when the
+    page does not exist."""
     paginator = Paginator(queryset.values_list("pk", flat=True), size)
     try:
         page = paginator.page(number or 1)
     except Exception:  # noqa: BLE001 - InvalidPage and its kinds: a page that is not there
         return None, paginator, []
-    return page, paginator, public_contents(_chosen(queryset, page.object_list), now)
+    return page, paginator, _contents_in_order(list(page.object_list), now)
 
 
 def _narrowed(documents, rows: Q):
