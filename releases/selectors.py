@@ -127,25 +127,23 @@ def public_release(slug: str) -> Release | None:
     return Release.objects.filter(slug=slug).select_related("live_revision", "approved_revision").first()
 
 
+def _default_versions(kind: str):
+    """The versions of the active default boilerplate of ``kind``, latest first."""
+    return BoilerplateVersion.objects.filter(
+        boilerplate__kind=kind, boilerplate__is_default=True, boilerplate__is_active=True
+    ).order_by("-number")
+
+
 def default_boilerplate(kind: str) -> BoilerplateVersion | None:
     """The latest version of the active default boilerplate of ``kind`` (the Investor page's About text)."""
-    return (
-        BoilerplateVersion.objects.filter(
-            boilerplate__kind=kind, boilerplate__is_default=True, boilerplate__is_active=True
-        )
-        .order_by("-number")
-        .first()
-    )
-
-
-def default_about() -> BoilerplateVersion | None:
-    return default_boilerplate(Boilerplate.Kind.ABOUT)
+    return _default_versions(kind).first()
 
 
 def public_about(language: str) -> dict | None:
-    """The Investor page's About text (the default's latest version) in ``language``: ``title`` and ``text``."""
-    version = default_about()
-    return languages.localized(version.snapshot(), language) if version is not None else None
+    """The Investor page's About text (the default's latest version) in ``language``: ``title`` and ``text``, read
+    as columns in one query (not the version and its boilerplate's name)."""
+    version = _default_versions(Boilerplate.Kind.ABOUT).values("title", "text", "translations").first()
+    return languages.localized(version, language) if version is not None else None
 
 
 def active_contact_groups(language: str) -> list[tuple[str, list[dict]]]:

@@ -5,7 +5,7 @@ from company.models import CompanyProfile
 from irportal.accounts.roles import IR_ADMIN
 from irportal.audit.models import AuditEntry
 from releases.models import Audience
-from releases.selectors import default_about
+from releases.selectors import default_boilerplate
 from tests.factories import MediaContactFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_seed_demo_loads_a_company_users_per_role_and_contacts(tmp_path, setting
     settings.VAR_DIR = tmp_path
     call_command("seed_demo", "--if-empty")
     assert CompanyProfile.load().ticker == "HLVI"
-    assert default_about().boilerplate.name == "About Halvorsen Instruments"
+    assert default_boilerplate("about").boilerplate.name == "About Halvorsen Instruments"
     logins = (tmp_path / "demo-logins.txt").read_text().splitlines()
     assert len(logins) == 4
     from releases.models import Release
