@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from company.middleware import request_company
@@ -63,10 +63,21 @@ def page_versions(request) -> list[PageVersion]:
     current = translation.get_language()
     versions = []
     for language in languages:
-        url = translate_url(request.path_info, language) + query
+        url = _address_in(match, language, request.path_info) + query
         absolute = request.build_absolute_uri(url)
         versions.append(PageVersion(language, name(language), url, absolute, current=language == current))
     return versions
+
+
+def _address_in(match, language: str, path: str) -> str:
+    """The address of the page ``match`` names in ``language`` (Django's ``translate_url``, from the request's own
+    match rather than resolving its path again): ``path`` itself where the page has no name to be addressed by."""
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(language):
+        try:
+            return reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return path
 
 
 def page_address(request) -> str:
