@@ -81,27 +81,31 @@ def _public_time(now: datetime, *fields: str):
     return Case(When(due_approval(now), then=first_set("approved_revision")), default=first_set("live_revision"))
 
 
-def public_events_by_time(now: datetime, rows: Q):
+def public_times(now: datetime):
     """Public events with the times the public reads (``public_starts_at``, ``public_finishes_at``), to filter
-    and order on (not selected: documents read their times from the revision's content).
-
-    ``rows`` narrows on the row's own indexed times (``starts_at``, ``finishes_at``) first. A published
-    row's times are those of its live revision, so for it the narrowing is exact; a row with a correction
-    pending may have other times on its row, so those (few) rows are always read and decided by the
-    revision the public reads. Filter on the aliases for the exact answer.
+    and order on (not selected: documents read their times from the revision's content). Built once for a
+    page's reads, each narrowing it with ``by_time``.
     """
-    return (
-        Event.objects.public(now)
-        .alias(
-            finishes_at=Coalesce("ends_at", "starts_at"),
-            public_starts_at=_public_time(now, "starts_at"),
-            public_finishes_at=_public_time(now, "ends_at", "starts_at"),
-        )
-        .filter(rows | Q(status__in=_UNSETTLED), public_starts_at__isnull=False)
+    return Event.objects.public(now).alias(
+        finishes_at=Coalesce("ends_at", "starts_at"),
+        public_starts_at=_public_time(now, "starts_at"),
+        public_finishes_at=_public_time(now, "ends_at", "starts_at"),
     )
 
 
-def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo) -> list[int]:
+def by_time(timed, rows: Q):
+    """``timed`` (``public_times``) narrowed by ``rows`` on the row's own indexed times (``starts_at``,
+    ``finishes_at``) first.
+
+    A published row's times are those of its live revision, so for it the narrowing is exact; a row with a
+    correction pending may have other times on its row, so those (few) rows are always read and decided by the
+    revision the public reads. Filter on the aliases for the exact answer (a bound on ``public_starts_at``
+    leaves out the events without a start, as documents do).
+    """
+    return timed.filter(rows | Q(status__in=_UNSETTLED))
+
+
+def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo, timed) -> list[int]:
     """Every year from the most recent past event's to the oldest's, newest first, in company time.
 
     Two reads at the ends of the start-time index for the published rows, and one over the rows with a
@@ -114,7 +118,7 @@ def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo) -> list[int]:
         .aggregate(first=Min("starts_at"), last=Max("starts_at"))
     )
     pending = (
-        public_events_by_time(now, Q(pk__in=[]))
+        by_time(timed, Q(pk__in=[]))
         .filter(public_finishes_at__lte=now)
         .annotate(public_start=F("public_starts_at"))
         .aggregate(first=Min("public_start"), last=Max("public_start"))
@@ -126,22 +130,22 @@ def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo) -> list[int]:
     return list(range(max(lasts).astimezone(zone).year, min(firsts).astimezone(zone).year - 1, -1))
 
 
-def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo):
+def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo, timed):
     """The public events that started in ``year`` (company time) and are over at ``now``, most recent first."""
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
     rows = Q(starts_at__gte=start, starts_at__lt=end, finishes_at__lte=now)
     return (
-        public_events_by_time(now, rows)
+        by_time(timed, rows)
         .filter(public_starts_at__gte=start, public_starts_at__lt=end, public_finishes_at__lte=now)
         .order_by("-public_starts_at", "-pk")
     )
 
 
-def upcoming_events(now: datetime):
+def upcoming_events(now: datetime, timed):
     """The public events not over at ``now`` (live ones included), soonest first."""
     return _for_documents(
-        public_events_by_time(now, Q(finishes_at__gt=now))
-        .filter(public_finishes_at__gt=now)
+        by_time(timed, Q(finishes_at__gt=now))
+        .filter(public_starts_at__isnull=False, public_finishes_at__gt=now)
         .order_by("public_starts_at", "pk")
     )
 
@@ -165,14 +169,15 @@ def events_page(
     Without a year, the most recent year with past events; a year without past events lists none. A fixed
     number of queries, each bounded by a page or by one year's events, whatever the length of the history.
     """
-    years = past_event_years(now, company.zone)
+    timed = public_times(now)
+    years = past_event_years(now, company.zone, timed)
     year = year if year is not None else (years[0] if years else None)
     soonest, more = None, False
     if upcoming:
-        found = _documents(upcoming_events(now)[: UPCOMING_SHOWN + 1], now, company.home_time_zone)
+        found = _documents(upcoming_events(now, timed)[: UPCOMING_SHOWN + 1], now, company.home_time_zone)
         soonest, more = found[:UPCOMING_SHOWN], len(found) > UPCOMING_SHOWN
     # The year's past events in order, as ids (one year's events: a few dozen), paginated here; then the page's.
-    past = list(past_events_in(now, year, company.zone).values_list("pk", flat=True)) if year in years else []
+    past = list(past_events_in(now, year, company.zone, timed).values_list("pk", flat=True)) if year in years else []
     paginator = Paginator(past, PAST_PAGE_SIZE)
     try:
         page = paginator.page(number or 1)
@@ -190,7 +195,7 @@ def calendar_documents(now: datetime, home_zone: str | None = None) -> list[Even
     every event ahead, in the order they start."""
     since = now - relativedelta(months=CALENDAR_MONTHS_BACK)
     events = _for_documents(
-        public_events_by_time(now, Q(starts_at__gte=since))
+        by_time(public_times(now), Q(starts_at__gte=since))
         .filter(public_starts_at__gte=since)
         .order_by("public_starts_at", "pk")
     )
