@@ -12,11 +12,13 @@ that a page rendered after the first one of a generation does not ask again.
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Subquery
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from company.models import CompanyProfile
 from company.selectors import section_flags, sections_present
@@ -80,23 +82,35 @@ def pages_of(present: set[str], section: str) -> set[str]:
 def public_sections(now: datetime, company: CompanyProfile | None = None) -> list[Section]:
     """The sections of the public navigation, in order, each with the address it opens at (``present_sections``)."""
     present = present_sections(now, company)
-    sections = [Section("overview", _("Investors"), reverse("investors:home"))]
+    where = (get_language(), get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+
+    def address(name: str) -> str:
+        return _address(name, *where)
+
+    sections = [Section("overview", _("Investors"), address("investors:home"))]
     if "news" in present:
-        sections.append(Section("news", pgettext("public navigation", "News"), reverse("news:list")))
+        sections.append(Section("news", pgettext("public navigation", "News"), address("news:list")))
     if "events" in present or "presentations" in present:
         first = "events:list" if "events" in present else "investors:presentations"
-        sections.append(Section("events", _("Events & presentations"), reverse(first)))
+        sections.append(Section("events", _("Events & presentations"), address(first)))
     if "financials" in present:
-        sections.append(Section("financials", _("Financials"), reverse("investors:financials")))
+        sections.append(Section("financials", _("Financials"), address("investors:financials")))
     if "filings" in present:
-        sections.append(Section("filings", _("Filings"), reverse("filings:list")))
+        sections.append(Section("filings", _("Filings"), address("filings:list")))
     stock_pages = [name for name in STOCK_PAGES if name in pages_of(present, "stock")]
     if stock_pages:
-        sections.append(Section("stock", pgettext("public navigation", "Stock"), reverse(f"stock:{stock_pages[0]}")))
+        sections.append(Section("stock", pgettext("public navigation", "Stock"), address(f"stock:{stock_pages[0]}")))
     governance_pages = governance.sections(now, pages_of(present, "governance"))
     if governance_pages:
-        sections.append(Section("governance", _("Governance"), reverse(f"governance:{governance_pages[0]}")))
-    sections.append(Section("alerts", _("Email alerts"), reverse("alerts:subscribe")))
+        sections.append(Section("governance", _("Governance"), address(f"governance:{governance_pages[0]}")))
+    sections.append(Section("alerts", _("Email alerts"), address("alerts:subscribe")))
     if "contacts" in present:
-        sections.append(Section("contacts", _("Contacts"), reverse("investors:home") + "#contacts"))
+        sections.append(Section("contacts", _("Contacts"), address("investors:home") + "#contacts"))
     return sections
+
+
+@lru_cache(maxsize=128)
+def _address(name: str, language: str | None, script_prefix: str, urlconf: str) -> str:
+    """The address of the page ``name`` (``reverse``): the same for the life of the process in one language, under
+    one script prefix and URL configuration, so every page's navigation reverses each of its addresses once."""
+    return reverse(name)
