@@ -11,9 +11,11 @@ Canadian dollar, ``$ US`` the American one).
 """
 
 from decimal import Decimal
+from functools import cache
 
 from babel.numbers import get_currency_symbol
 from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 
 from company.timefmt import FRENCH, NBSP, in_french
 
@@ -26,12 +28,22 @@ def number(value, places: int) -> str:
 def money(amount: Decimal, currency: str) -> str:
     """An amount per share, every decimal it was declared with: ``USD 0.2475`` (``0,2475 $ US``).
 
-    French writes at least the two decimals of a price (``1,00 $``), as CLDR's currency pattern does."""
+    French writes at least the two decimals of a price (``1,00 $``), as CLDR's currency pattern does: every decimal
+    is kept, none rounded, so the digits are ``number``'s without its rounding, in French's separators."""
     amount = amount.normalize()
     if not in_french():
         return f"{currency} {amount:f}"
     places = max(2, -amount.as_tuple().exponent)
-    return f"{number(amount, places)}{NBSP}{get_currency_symbol(currency, locale=FRENCH)}"
+    digits = f"{amount:,.{places}f}".translate(_french_separators())
+    return f"{digits}{NBSP}{get_currency_symbol(currency, locale=FRENCH)}"
+
+
+@cache
+def _french_separators() -> dict[int, str]:
+    """Python's ``1,234.5`` written with Django's formats for French (``1 234,5``)."""
+    return str.maketrans(
+        {",": get_format("THOUSAND_SEPARATOR", lang="fr"), ".": get_format("DECIMAL_SEPARATOR", lang="fr")}
+    )
 
 
 def millions(amount, currency: str, places: int = 1) -> str:
