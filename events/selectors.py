@@ -14,20 +14,23 @@ from events.content import EventDocument
 from events.models import Event
 from irportal.ops.moments import Moments, earliest
 from irportal.workflow import languages
-from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, due_approval
+from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, due_approval, public_revision_column
 
-# What a public document of an event is made of: the columns that choose the revision the public reads, the
-# operational facts pages and calendars tell (address, replay, cancellation), and the revisions' number and
-# content.
-PUBLIC_DOCUMENT_FIELDS = (
+# The operational facts pages and calendars tell beside an event's content (address, replay, cancellation).
+EVENT_FACTS = (
     "slug",
-    *PUBLIC_STATE_FIELDS,
     "cancelled_at",
     "replay_url",
     "replay_status",
     "replay_days",
     "replay_available_at",
     "replay_expires_at",
+)
+# What a public document of an event is made of: the columns that choose the revision the public reads, the
+# facts, and the revisions' number and content.
+PUBLIC_DOCUMENT_FIELDS = (
+    *EVENT_FACTS,
+    *PUBLIC_STATE_FIELDS,
     *(f"{revision}__{field}" for revision in ("live_revision", "approved_revision") for field in ("number", "content")),
 )
 
@@ -221,7 +224,12 @@ def investor_page_events(now: datetime, *, home_zone: str | None = None) -> dict
     opened first.
     """
     home_zone = home_zone or CompanyProfile.load().home_time_zone
-    listed = public_events(now).filter(cancelled_at__isnull=True)
+    listed = (
+        Event.objects.public(now)
+        .filter(cancelled_at__isnull=True)
+        .only(*EVENT_FACTS)
+        .annotate(public_content=public_revision_column("content", now))
+    )
     soonest = (
         listed.alias(finishes_at=Coalesce("ends_at", "starts_at"))
         .filter(finishes_at__gte=now)
@@ -230,8 +238,8 @@ def investor_page_events(now: datetime, *, home_zone: str | None = None) -> dict
     replaying = listed.filter(replay_available_at__lte=now, replay_expires_at__gt=now).order_by(
         "-replay_available_at", "-id"
     )[:INVESTOR_PAGE_EVENTS]
-    upcoming, _ = upcoming_and_past(_documents(soonest, now, home_zone))
-    _, past = upcoming_and_past(_documents(replaying, now, home_zone))
+    upcoming, _ = upcoming_and_past(_content_documents(soonest, now, home_zone))
+    _, past = upcoming_and_past(_content_documents(replaying, now, home_zone))
     return {
         "upcoming_events": upcoming[:INVESTOR_PAGE_EVENTS],
         "replays_now": [doc for doc in past if doc.replay.state == "available"],
@@ -241,6 +249,16 @@ def investor_page_events(now: datetime, *, home_zone: str | None = None) -> dict
 def _documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
     documents = [document(event, now=now, home_zone=home_zone) for event in events]
     return [doc for doc in documents if doc is not None and doc.starts_at is not None]
+
+
+def _content_documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
+    """The documents of public events read with only the public revision's content (``public_content``), not the
+    revisions' models."""
+    documents = (
+        EventDocument(event, languages.in_active_language(event.public_content), now=now, home_zone=home_zone)
+        for event in events
+    )
+    return [doc for doc in documents if doc.starts_at is not None]
 
 
 SCHEDULED_FIELDS = ("starts_at", "ends_at", "replay_available_at", "replay_expires_at")
