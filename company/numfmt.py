@@ -35,7 +35,7 @@ def money(amount: Decimal, currency: str) -> str:
         return f"{currency} {amount:f}"
     places = max(2, -amount.as_tuple().exponent)
     digits = f"{amount:,.{places}f}".translate(_french_separators())
-    return f"{digits}{NBSP}{get_currency_symbol(currency, locale=FRENCH)}"
+    return f"{digits}{NBSP}{_symbol(currency, FRENCH)}"
 
 
 @cache
@@ -49,8 +49,14 @@ def _french_separators() -> dict[int, str]:
 def millions(amount, currency: str, places: int = 1) -> str:
     """An amount in millions: ``$1,234.5 million`` (``1 234,5 M$``; ``1 234,5 M$ US`` for American dollars)."""
     if in_french():
-        return f"{number(amount, places)}{NBSP}M{get_currency_symbol(currency, locale=FRENCH)}"
-    return f"{get_currency_symbol(currency, locale='en')}{number(amount, places)} million"
+        return f"{number(amount, places)}{NBSP}M{_symbol(currency, FRENCH)}"
+    return f"{_symbol(currency, 'en')}{number(amount, places)} million"
+
+
+@cache
+def _symbol(currency: str, locale) -> str:
+    """CLDR's symbol of ``currency`` in ``locale`` (``$ US`` in Canadian French), looked up once per process."""
+    return get_currency_symbol(currency, locale=locale)
 
 
 def percent(value, places: int = 2) -> str:

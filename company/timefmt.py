@@ -42,6 +42,10 @@ _active = Local()
 
 # Canadian French: the language of wire releases from Quebec issuers, and of CLDR's names below.
 FRENCH = Locale.parse("fr_CA")
+# Its names of the months (1-12) and weekdays (0 for Monday), read once: each read of ``FRENCH.months`` or
+# ``FRENCH.days`` looks them up again in Babel's data.
+FRENCH_MONTHS = dict(FRENCH.months["format"]["wide"])
+FRENCH_WEEKDAYS = dict(FRENCH.days["format"]["wide"])
 NBSP = "\N{NO-BREAK SPACE}"
 
 
@@ -82,7 +86,7 @@ def in_french() -> bool:
 
 def month_name(month: int, style: str | None = None) -> str:
     if in_french():
-        return FRENCH.months["format"]["wide"][month]
+        return FRENCH_MONTHS[month]
     return (MONTHS if (style or current_style()) == LONG else AP_MONTHS)[month - 1]
 
 
@@ -137,7 +141,7 @@ def date_text(value: date, *, weekday: bool = False, style: str | None = None) -
     In French ``8 décembre 2026``, ``1er décembre 2026``; with ``weekday``, ``mardi 8 décembre 2026``."""
     if in_french():
         text = f"{day_of_month(value)} {month_name(value.month)} {value.year}"
-        return f"{FRENCH.days['format']['wide'][value.weekday()]} {text}" if weekday else text
+        return f"{FRENCH_WEEKDAYS[value.weekday()]} {text}" if weekday else text
     text = f"{month_name(value.month, style)} {value.day}, {value.year}"
     return f"{WEEKDAYS[value.weekday()]}, {text}" if weekday else text
 
