@@ -226,8 +226,10 @@ def _link_live_revisions(item_table: str, revision_table: str, fk: str) -> None:
 def seed_releases(total: int) -> None:
     from django.db import transaction
 
+    from irportal.workflow import languages
     from releases.content import release_content
     from releases.models import MediaContact, Release, ReleaseRevision
+    from releases.workflow import RELEASE
 
     have = Release.objects.count()
     if have >= total:
@@ -250,6 +252,16 @@ def seed_releases(total: int) -> None:
                     distribution="BUSINESS WIRE",
                     body="<p>Halvorsen Instruments, Inc. (Nasdaq: HLVI) today announced results.</p>"
                     "<table><tr><th>Quarter</th><th>Revenue</th></tr><tr><td>Q3</td><td>84.2</td></tr></table>",
+                    translations={
+                        "fr": {
+                            "headline": f"Halvorsen Instruments annonce le jalon d'étalonnage numéro {n}",
+                            "subheadline": "La demande d'instruments de précision continue de croître",
+                            "highlights": ["Chiffre d'affaires de 84,2 M$", "Marge brute de 58,1 %"],
+                            "body": "<p>Halvorsen Instruments, Inc. (Nasdaq : HLVI) a annoncé ses résultats.</p>"
+                            "<table><tr><th>Trimestre</th><th>Chiffre d'affaires</th></tr>"
+                            "<tr><td>T3</td><td>84,2</td></tr></table>",
+                        }
+                    },
                     **_published(at, user),
                 )
             )
@@ -257,7 +269,8 @@ def seed_releases(total: int) -> None:
         template = release_content(Release.objects.order_by("pk").first())
         snapshots = [contact.snapshot() for contact in contacts]
         revisions = []
-        new = Release.objects.filter(live_revision__isnull=True).only("pk", "slug", "headline", "release_date")
+        fields = ("pk", "slug", "headline", "release_date", "translations")
+        new = Release.objects.filter(live_revision__isnull=True).only(*fields)
         for release in new:
             content = {
                 **template,
@@ -265,6 +278,7 @@ def seed_releases(total: int) -> None:
                 "headline": release.headline,
                 "dateline": {**template["dateline"], "date": release.release_date.isoformat()},
                 "contacts": snapshots,
+                "translations": languages.snapshot(RELEASE, release.translations),
             }
             revisions.append(
                 ReleaseRevision(
@@ -287,6 +301,8 @@ def seed_events(total: int) -> None:
 
     from events.content import event_content
     from events.models import Event, EventRevision
+    from events.workflow import EVENT
+    from irportal.workflow.engine import content_snapshot
 
     have = Event.objects.count()
     if have >= total:
@@ -307,6 +323,16 @@ def seed_events(total: int) -> None:
                 time_zone="America/New_York",
                 location="New York",
                 presenters=[{"name": "Dana Ferreira", "title": "Vice President, Investor Relations"}],
+                translations={
+                    "fr": {
+                        "title": f"Halvorsen à la conférence sur les instruments de précision {n}",
+                        "organizer": "Valeurs mobilières Exemple",
+                        "location": "New York",
+                        "presenters": [
+                            {"name": "Dana Ferreira", "title": "Vice-présidente, relations avec les investisseurs"}
+                        ],
+                    }
+                },
                 webcast_url=f"https://webcast.example/halvorsen/{n}",
                 replay_url=f"https://webcast.example/halvorsen/{n}/replay" if starts < now else "",
                 **_published(min(now, starts) - dt.timedelta(days=30), user),
@@ -319,7 +345,7 @@ def seed_events(total: int) -> None:
             revision = EventRevision(
                 event=event,
                 number=1,
-                content=(content := event_content(event)),
+                content=(content := content_snapshot(EVENT, event, event_content)),
                 content_hash=EventRevision.hash_content(content),
                 created_by=user,
                 note="Bench data",
@@ -346,8 +372,10 @@ def seed_documents(total: int, kinds=FISCAL_YEAR_DOCUMENTS, prefix: str = "bench
     from django.db import transaction
     from django.utils import timezone
 
+    from irportal.workflow.engine import content_snapshot
     from reports.content import document_content
     from reports.models import Document, DocumentFile, DocumentRevision
+    from reports.workflow import DOCUMENT
 
     have = Document.objects.filter(slug__startswith=prefix).count()
     if have >= total:
@@ -368,6 +396,9 @@ def seed_documents(total: int, kinds=FISCAL_YEAR_DOCUMENTS, prefix: str = "bench
                     fiscal_quarter=quarter,
                     document_date=dt.date(year, 3 * (quarter or 4), 1) - dt.timedelta(days=1),
                     summary="Revenue of $84.2 million, up 12%.",
+                    translations={
+                        "fr": {"title": f"Document {n}", "summary": "Chiffre d'affaires de 84,2 M$, en hausse de 12 %."}
+                    },
                     **_published(now - dt.timedelta(days=1), user),
                 )
             )
@@ -394,7 +425,7 @@ def seed_documents(total: int, kinds=FISCAL_YEAR_DOCUMENTS, prefix: str = "bench
             revision = DocumentRevision(
                 document=document,
                 number=1,
-                content=(content := document_content(document)),
+                content=(content := content_snapshot(DOCUMENT, document, document_content)),
                 content_hash=DocumentRevision.hash_content(content),
                 created_by=user,
                 note="Bench data",
@@ -412,13 +443,21 @@ def seed_governance(people: int, committees: int) -> None:
 
     from governance.content import committee_content, person_content
     from governance.models import Committee, CommitteeRevision, Person, PersonRevision
+    from governance.workflow import COMMITTEE, PERSON
+    from irportal.workflow.engine import content_snapshot
 
     user = _bench_user()
     now = timezone.now().replace(microsecond=0) - dt.timedelta(days=1)
     with transaction.atomic():
         have = Committee.objects.count()
         Committee.objects.bulk_create(
-            Committee(slug=f"committee-{n}", name=f"Committee {n}", order=n, **_published(now, user))
+            Committee(
+                slug=f"committee-{n}",
+                name=f"Committee {n}",
+                translations={"fr": {"name": f"Comité {n}"}},
+                order=n,
+                **_published(now, user),
+            )
             for n in range(have, committees)
         )
         new = list(Committee.objects.filter(live_revision__isnull=True))
@@ -426,7 +465,7 @@ def seed_governance(people: int, committees: int) -> None:
             CommitteeRevision(
                 committee=committee,
                 number=1,
-                content=(content := committee_content(committee)),
+                content=(content := content_snapshot(COMMITTEE, committee, committee_content)),
                 content_hash=CommitteeRevision.hash_content(content),
                 created_by=user,
             )
@@ -452,6 +491,13 @@ def seed_governance(people: int, committees: int) -> None:
                     service_start=dt.date(2015, 1, 1),
                     service_end=None if serving else dt.date(2020, 1, 1),
                     biography="<p>Served on the boards of three listed companies.</p>",
+                    translations={
+                        "fr": {
+                            "board_title": "Administrateur" if n % 5 < 3 else "",
+                            "management_title": "" if n % 5 < 3 else "Vice-président",
+                            "biography": "<p>A siégé au conseil de trois sociétés cotées.</p>",
+                        }
+                    },
                     order=n,
                     **_published(now, user),
                 )
@@ -459,7 +505,7 @@ def seed_governance(people: int, committees: int) -> None:
         Person.objects.bulk_create(rows, batch_size=1000)
         revisions = []
         for person in Person.objects.filter(live_revision__isnull=True):
-            content = person_content(person)
+            content = content_snapshot(PERSON, person, person_content)
             revisions.append(
                 PersonRevision(
                     person=person,
