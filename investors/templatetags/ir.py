@@ -1,10 +1,11 @@
 """Template helpers for the public pages: times in the company's home zone, wire style."""
 
 import zoneinfo
+from html import escape
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from company.models import CompanyProfile
@@ -46,7 +47,8 @@ def this_year(company) -> int:
 def contact_entries(groups, spacing: str):
     """The ``<dt>`` of each audience and a ``<dd>`` per contact (``name, title, organization``, then the phone
     and email as links), in one pass: the Investor page lists every active contact. The contacts are snapshots'
-    plain text, escaped as the template escaped them."""
+    plain text, escaped as the template escaped them (Python's ``html.escape``, what Django's ``escape`` does to
+    text, without its check for lazy text on every value)."""
     spacing = conditional_escape(spacing)
     lines = []
     for label, members in groups:
