@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.utils.translation import gettext
 from icalendar import Timezone
-from icalendar.parser import escape_char, foldline, param_value
+from icalendar.parser import escape_char, param_value
 from icalendar.timezone.tzid import tzid_from_tzinfo
 
 from events import timefmt
@@ -75,9 +75,36 @@ def _description(document: EventDocument) -> str:
     return "\n\n".join(lines)
 
 
+# RFC 5545 folds content lines longer than 75 octets; icalendar's foldline keeps each piece to 74 (UTF-8).
+_FOLD_OCTETS = 74
+
+
+def fold(line: str) -> str:
+    """The line folded as icalendar's ``foldline`` folds it: pieces of at most 74 UTF-8 bytes, never splitting a
+    character, joined by CRLF and a space; an ASCII line by slicing, any other by walking its bytes once (not
+    encoding it character by character)."""
+    if line.isascii():
+        if len(line) <= _FOLD_OCTETS:
+            return line
+        return "\r\n ".join(line[i : i + _FOLD_OCTETS] for i in range(0, len(line), _FOLD_OCTETS))
+    data = line.encode()
+    if len(data) <= _FOLD_OCTETS:
+        return line
+    pieces = []
+    start = 0
+    while len(data) - start > _FOLD_OCTETS:
+        cut = start + _FOLD_OCTETS
+        while data[cut] & 0xC0 == 0x80:  # a continuation byte: the cut would split a character
+            cut -= 1
+        pieces.append(data[start:cut])
+        start = cut
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode()
+
+
 def _line(name: str, value: str) -> str:
     """A folded content line (``value`` already in its written form)."""
-    return foldline(f"{name}:{value}")
+    return fold(f"{name}:{value}")
 
 
 def _text_line(name: str, value: str) -> str:

@@ -1,13 +1,15 @@
 """The calendar writer: every entry has an end (the event's own or the stated default duration), and control
 characters are refused instead of being written into a subscriber's calendar."""
 
+import random
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
+from icalendar.parser import foldline
 
-from events.ics import DEFAULT_DURATION, UnsafeCalendarText, calendar_bytes, vevent
+from events.ics import DEFAULT_DURATION, UnsafeCalendarText, calendar_bytes, fold, vevent
 from events.selectors import public_documents
 from tests.events.builders import START, make_event, published
 
@@ -78,3 +80,24 @@ def test_a_correction_reaches_calendars_at_its_embargo_with_a_higher_sequence_sw
     assert int(at_embargo["sequence"]) == Event.objects.get(pk=event.pk).version > first
     assert at_embargo.decoded("dtstart") == START + timedelta(hours=2)
     assert int(swept["sequence"]) == int(at_embargo["sequence"])
+
+
+def test_lines_are_folded_exactly_as_icalendar_folds_them():
+    """ASCII and French text, two- three- and four-byte characters, at every length around the fold."""
+    real = [
+        "SUMMARY:Résultats annuels 2026 : conférence téléphonique avec la direction générale et le directeur financier",
+        "DESCRIPTION:Intervenants : Présidente-directrice générale\\, Directeur financier\\n\\nWebcast en direct : "
+        "https://example.com/webcast/événement-annuel?langue=fr&accès=public",
+        "LOCATION:Salle Ève — 12 rue de l\u2019Économie\\, 75008 Paris",
+        "X-WR-CALNAME:Événements investisseurs",
+        "URL:https://ir.example.com/fr/investors/events/bench-event-00012/",
+        "",
+    ]
+    alphabet = "abcXYZ 0123,;:\\éèàçÉœ€—\u2019中文字😀🎉"
+    rng = random.Random(5545)
+    generated = [
+        "".join(rng.choice(alphabet[: rng.randint(1, len(alphabet))]) for _ in range(length))
+        for length in list(range(0, 160)) * 3 + [rng.randint(160, 1000) for _ in range(200)]
+    ]
+    for line in real + generated:
+        assert fold(line) == foldline(line), line
