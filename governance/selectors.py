@@ -31,19 +31,19 @@ PEOPLE_SHOWN = 200
 COMMITTEES_SHOWN = 40
 
 
-def _serving(now: datetime.datetime):
-    """Public people whose public revision's service has not ended at ``now``, with the columns to select on (not
-    selected themselves: a query writes out only those it filters or orders by)."""
-    return (
+def _serving(now: datetime.datetime, role: str | None = None):
+    """Public people whose public revision's service has not ended at ``now`` and, given a ``role`` (``on_board``,
+    ``in_management``), whose public revision has it. The columns are aliased to select on, not selected (a query
+    writes out only those it filters or orders by), and only those the query reads: each is a conditional
+    expression the ORM builds and compiles."""
+    people = (
         Person.objects.public(now)
-        .alias(
-            public_on_board=public_revision_column("on_board", now),
-            public_in_management=public_revision_column("in_management", now),
-            public_order=public_revision_column("order", now),
-            public_listed_until=public_revision_column("listed_until", now),
-        )
+        .alias(public_listed_until=public_revision_column("listed_until", now))
         .filter(Q(public_listed_until__isnull=True) | Q(public_listed_until__gt=now))
     )
+    if role is None:
+        return people
+    return people.alias(**{f"public_{role}": public_revision_column(role, now)}).filter(**{f"public_{role}": True})
 
 
 def _with_public_content(queryset, now: datetime.datetime):
@@ -68,8 +68,10 @@ def public_committees(now: datetime.datetime) -> dict[int, CommitteeDocument]:
 
 
 def _people(now: datetime.datetime, *, board: bool, committees: dict) -> list[PersonDocument]:
-    selected = {"public_on_board": True} if board else {"public_in_management": True}
-    people = _with_public_content(_serving(now).filter(**selected), now).order_by("public_order", "pk")[:PEOPLE_SHOWN]
+    listed = _serving(now, "on_board" if board else "in_management").alias(
+        public_order=public_revision_column("order", now)
+    )
+    people = _with_public_content(listed, now).order_by("public_order", "pk")[:PEOPLE_SHOWN]
     address = _photo_address()
     docs = [
         PersonDocument(
@@ -136,11 +138,10 @@ def public_photo(token: str, now: datetime.datetime) -> PersonPhoto | None:
 
 def section_checks(now: datetime.datetime) -> dict:
     """What each governance page shows, as querysets: the page has something to show when one has a row."""
-    serving = _serving(now)
     return {
-        "board": [serving.filter(public_on_board=True)],
+        "board": [_serving(now, "on_board")],
         "committees": [Committee.objects.public(now)],
-        "management": [serving.filter(public_in_management=True)],
+        "management": [_serving(now, "in_management")],
         "documents": [governance_documents_public(now)],
     }
 
