@@ -325,7 +325,8 @@ def public_charters(ids, now: datetime) -> dict[int, DocumentContent]:
 # revision they show. So the statement reads a few rows however many documents there are.
 # tests/investors/test_documents.py holds it to the ORM at many moments.
 LATEST_PER_KIND_SQL = """
-SELECT ranked.id, ranked.slug, ranked.public_content
+SELECT ranked.id, ranked.slug, ranked.public_content,
+       main.thumbnail_state AS main_thumbnail_state, main.thumbnail_error AS main_thumbnail_error
 FROM (
     SELECT candidate.id, candidate.slug, candidate.public_content,
            ROW_NUMBER() OVER (
@@ -367,6 +368,7 @@ FROM (
                OR d.live_revision_id IS NOT NULL)
     ) candidate
 ) ranked
+LEFT JOIN reports_documentfile main ON main.token = ranked.public_content -> 'main_file' ->> 'token'
 WHERE ranked.kind_rank = 1
 """
 
@@ -375,10 +377,9 @@ def investor_page_documents(now: datetime) -> dict:
     """For the Investor page: the latest quarter's results and the newest presentation.
 
     One statement ranks each kind's public documents (results by fiscal
-    period, then date; presentations by date) and keeps the first of each; a
-    second reads the state of their main files' thumbnails, when there is a
-    main file. Links to the release and the event are left to the financials
-    page.
+    period, then date; presentations by date), keeps the first of each and
+    reads the state of its main file's thumbnail, when there is a main file.
+    Links to the release and the event are left to the financials page.
     """
     params = {
         "now": now,
@@ -389,16 +390,18 @@ def investor_page_documents(now: datetime) -> dict:
         "results": Kind.QUARTERLY_RESULTS,
         "presentation": Kind.PRESENTATION,
     }
-    firsts = [
-        (document, json.loads(document.public_content))
-        for document in Document.objects.raw(LATEST_PER_KIND_SQL, params)
-    ]
-    tokens = [content["main_file"]["token"] for _, content in firsts if content["main_file"]]
-    files = _files_by_token(tokens)
-    found = {
-        content["kind"]: DocumentContent(content, document=document, resolved=Resolved(files=files))
-        for document, content in firsts
-    }
+    found = {}
+    for document in Document.objects.raw(LATEST_PER_KIND_SQL, params):
+        content = json.loads(document.public_content)
+        files = {}
+        if document.main_thumbnail_state is not None:  # its main file, found
+            token = content["main_file"]["token"]
+            files[token] = DocumentFile(
+                token=token,
+                thumbnail_state=document.main_thumbnail_state,
+                thumbnail_error=document.main_thumbnail_error,
+            )
+        found[content["kind"]] = DocumentContent(content, document=document, resolved=Resolved(files=files))
     return {
         "latest_results": found.get(Kind.QUARTERLY_RESULTS),
         "newest_presentation": found.get(Kind.PRESENTATION),
