@@ -79,9 +79,11 @@ class Replay:
 class EventDocument(SnapshotDocument):
     """Read access for templates and calendars: ``doc.title``, ``doc.when``, ``doc.replay.state``..."""
 
-    def __init__(self, event: Event, content: dict, *, now: datetime, home_zone: str):
+    def __init__(self, event: Event, content: dict, *, now: datetime, home_zone: str, number: int | None = None):
         super().__init__(content)
         self.event = event
+        # The number of the revision read (a calendar entry's sequence), when the reader was given it.
+        self.number = number
         self.now = now
         self.home_zone = home_zone
         self.starts_at = instant(content["starts_at"])

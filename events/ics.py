@@ -138,8 +138,6 @@ def vevent(document: EventDocument, *, stamp: datetime) -> list[str]:
     """The entry's content lines."""
     zone = timefmt.zone(document.time_zone)
     tzid = _tzid(document.time_zone)
-    # The number of the revision the public reads now: a correction counts from its embargo, swept or not.
-    public = document.event.public_revision(document.now)
     title = _text(document.heading, field="title")
     lines = [
         "BEGIN:VEVENT",
@@ -148,7 +146,8 @@ def vevent(document: EventDocument, *, stamp: datetime) -> list[str]:
         _moment_line("DTEND", (document.ends_at or document.starts_at + DEFAULT_DURATION).astimezone(zone), tzid),
         _moment_line("DTSTAMP", stamp.astimezone(UTC), "UTC"),
         _text_line("UID", _uid(document)),
-        _line("SEQUENCE", str(public.number if public is not None else 0)),
+        # The number of the revision the public reads: a correction counts from its embargo, swept or not.
+        _line("SEQUENCE", str(document.number)),
         _text_line("DESCRIPTION", _text(_description(document), field="description", multiline=True)),
     ]
     if document.location:

@@ -48,7 +48,8 @@ def document(event: Event, *, now: datetime, home_zone: str) -> EventDocument | 
     revision = event.public_revision(now)
     if revision is None:
         return None
-    return EventDocument(event, languages.in_active_language(revision.content), now=now, home_zone=home_zone)
+    content = languages.in_active_language(revision.content)
+    return EventDocument(event, content, now=now, home_zone=home_zone, number=revision.number)
 
 
 def public_documents(now: datetime, home_zone: str | None = None) -> list[EventDocument]:
@@ -197,12 +198,16 @@ def calendar_documents(now: datetime, home_zone: str | None = None) -> list[Even
     """What the events calendar holds: the events started at most ``CALENDAR_MONTHS_BACK`` months ago and
     every event ahead, in the order they start."""
     since = now - relativedelta(months=CALENDAR_MONTHS_BACK)
-    events = _for_documents(
+    events = (
         by_time(public_times(now), Q(starts_at__gte=since))
         .filter(public_starts_at__gte=since)
         .order_by("public_starts_at", "pk")
+        .only(*EVENT_FACTS)
+        .annotate(
+            public_content=public_revision_column("content", now), public_number=public_revision_column("number", now)
+        )
     )
-    return _documents(events, now, home_zone or CompanyProfile.load().home_time_zone)
+    return _content_documents(events, now, home_zone or CompanyProfile.load().home_time_zone, numbered=True)
 
 
 def upcoming_and_past(documents: list[EventDocument]) -> tuple[list[EventDocument], list[EventDocument]]:
@@ -251,11 +256,17 @@ def _documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
     return [doc for doc in documents if doc is not None and doc.starts_at is not None]
 
 
-def _content_documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
+def _content_documents(events, now: datetime, home_zone: str, *, numbered: bool = False) -> list[EventDocument]:
     """The documents of public events read with only the public revision's content (``public_content``), not the
-    revisions' models."""
+    revisions' models; ``numbered``, with its number too (``public_number``)."""
     documents = (
-        EventDocument(event, languages.in_active_language(event.public_content), now=now, home_zone=home_zone)
+        EventDocument(
+            event,
+            languages.in_active_language(event.public_content),
+            now=now,
+            home_zone=home_zone,
+            number=event.public_number if numbered else None,
+        )
         for event in events
     )
     return [doc for doc in documents if doc.starts_at is not None]
