@@ -246,8 +246,9 @@ def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> 
 
 def _page(queryset, number, size: int, now: datetime):
     """One page of ids from ``queryset``, then its documents with their revisions; ``(None, paginator)`` when the
-    page does not exist."""
-    paginator = Paginator(queryset.values_list("pk", flat=True), size)
+    page does not exist. The ids of every listed document are read in one query, which counts them too (a count
+    and a page of ids cost the ORM two queries to build, for a few hundred integers)."""
+    paginator = Paginator(list(queryset.values_list("pk", flat=True)), size)
     try:
         page = paginator.page(number or 1)
     except Exception:  # noqa: BLE001 - InvalidPage and its kinds: a page that is not there
