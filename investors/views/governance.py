@@ -7,8 +7,9 @@ does a portrait that the revision the public reads does not name.
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -59,11 +60,34 @@ def _matrix_rows(matrix: selectors.Matrix) -> list[tuple]:
     return rows
 
 
+def _committee_members(matrix: selectors.Matrix) -> list[tuple]:
+    """Each committee with the line of its members (each a link to their place on the board's page, the chair's
+    marked), written once here with its words translated once, rather than by the template for each member."""
+    board_url = reverse("governance:board")
+    chair = " " + conditional_escape(gettext("(chair)"))
+    link = '<a href="{}#{}">{}</a>'
+    committees = []
+    for doc in matrix.committees:
+        members = (
+            format_html(link, board_url, person.anchor, person.name) + (chair if is_chair else "")
+            for person, is_chair in doc.members
+        )
+        committees.append((doc, mark_safe(", ".join(members))))  # noqa: S308 - each name escaped by format_html
+    return committees
+
+
 @require_safe
 def committees(request):
     now = timezone.now()
     matrix = selectors.composition(now)
-    return _page(request, "committees", now, matrix=matrix, matrix_rows=_matrix_rows(matrix))
+    return _page(
+        request,
+        "committees",
+        now,
+        matrix=matrix,
+        matrix_rows=_matrix_rows(matrix),
+        committee_members=_committee_members(matrix),
+    )
 
 
 @require_safe
