@@ -49,10 +49,20 @@ class ReleaseDocument(SnapshotDocument):
     address (which checks publication) or the staff console's.
     """
 
-    def __init__(self, content: dict, *, release: Release | None = None, revision=None, file_base: str = ""):
+    def __init__(
+        self,
+        content: dict,
+        *,
+        release: Release | None = None,
+        revision=None,
+        revision_id: int | None = None,
+        file_base: str = "",
+    ):
         super().__init__(content)
         self.release = release
         self.revision = revision
+        # The id of the revision shown: the revision's, or given alone by a list that read only its content.
+        self.revision_id = revision.pk if revision is not None else revision_id
         self._file_base = file_base
 
     @property
@@ -95,8 +105,8 @@ class ReleaseDocument(SnapshotDocument):
             return None
         if (
             release.status == State.APPROVED
-            and self.revision is not None
-            and self.revision.pk == release.approved_revision_id
+            and self.revision_id is not None
+            and self.revision_id == release.approved_revision_id
         ):
             return release.opens_at or release.publish_at
         return release.last_published_at
