@@ -235,9 +235,9 @@ def test_the_page_reads_the_profile_once_in_a_fixed_number_of_queries(
         response.render()
 
     # The profile, the latest releases with their revisions, the About text, the contacts, the two event
-    # lists, the latest financial results with the newest presentation (one query; one more for their
-    # thumbnails when they have files), and which sections the navigation shows (one query).
-    with django_assert_num_queries(8) as captured:
+    # lists (one query), the latest financial results with the newest presentation and their main files'
+    # thumbnails (one query), and which sections the navigation shows (one query).
+    with django_assert_num_queries(7) as captured:
         render()
     profile_reads = [
         query for query in captured.captured_queries if '"company_companyprofile"."legal_name"' in query["sql"]
