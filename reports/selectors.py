@@ -16,7 +16,9 @@ from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from company.models import CompanyProfile
 from events import selectors as event_selectors
@@ -24,7 +26,7 @@ from irportal.workflow import languages
 from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
 from releases.selectors import public_documents as public_release_documents
-from reports.content import DocumentContent, Link, Resolved
+from reports.content import DocumentContent, FileView, Link, Resolved
 from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
 
 Kind = Document.Kind
@@ -139,12 +141,27 @@ def withdrawn_document(slug: str) -> Document | None:
 
 
 @dataclass
+class Entry:
+    """A document (or a supplementary file) as a quarter's block lists it, with the words it shows before its link
+    and its main file's size written once in the financials page's one pass over its documents."""
+
+    item: DocumentContent | FileView
+    label: str = ""
+    main: FileView | None = None
+    size: str = ""
+
+
+@dataclass
 class Quarter:
     """One quarter of a fiscal year as the financials page shows it: everything that belongs to it."""
 
     fiscal_year: int
     quarter: int
     documents: list[DocumentContent] = field(default_factory=list)
+    results: list[Entry] = field(default_factory=list)
+    presentations: list[Entry] = field(default_factory=list)
+    others: list[Entry] = field(default_factory=list)
+    supplementary: list[Entry] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -162,21 +179,6 @@ class Quarter:
     def ended(self) -> bool:
         """Whether the quarter is over (a company may publish an outlook or slides before it is)."""
         return self.ends_on < timezone.localdate()
-
-    def _of(self, kinds) -> list[DocumentContent]:
-        return [doc for doc in self.documents if doc.content["kind"] in kinds]
-
-    @property
-    def results(self) -> list[DocumentContent]:
-        return self._of({Kind.QUARTERLY_RESULTS})
-
-    @property
-    def presentations(self) -> list[DocumentContent]:
-        return self._of({Kind.PRESENTATION})
-
-    @property
-    def others(self) -> list[DocumentContent]:
-        return self._of({Kind.FACT_SHEET, Kind.OTHER})
 
     @property
     def release(self) -> Link | None:
@@ -196,9 +198,19 @@ class Quarter:
                     filings.append(filing)
         return filings
 
-    @property
-    def supplementary(self) -> list:
-        return [item for doc in self.documents for item in doc.supplementary_files]
+    def write(self, labels: dict[str, str]) -> None:
+        """Sort the quarter's documents into its lists, each kind's label (``labels``, translated once a page) and
+        each file's size written here rather than by the template for each document."""
+        for doc in self.documents:
+            kind = doc.content["kind"]
+            if kind == Kind.PRESENTATION:
+                self.presentations.append(Entry(doc, main=doc.main))
+            elif kind == Kind.QUARTERLY_RESULTS:
+                main = doc.main
+                self.results.append(Entry(doc, labels[kind], main, filesizeformat(main.size) if main else ""))
+            elif kind in (Kind.FACT_SHEET, Kind.OTHER):
+                self.others.append(Entry(doc, labels[kind]))
+            self.supplementary += [Entry(item, size=filesizeformat(item.size)) for item in doc.supplementary_files]
 
 
 # A document in these states may show the public another revision than its row holds (an approval or a
@@ -233,8 +245,11 @@ def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> 
     for doc in public_contents(_with_revisions(documents), now):
         key = (doc.content["fiscal_year"], doc.content["fiscal_quarter"])
         quarters.setdefault(key, Quarter(*key)).documents.append(doc)
+    # Each kind's words before a document's link, translated once a page.
+    labels = {kind: gettext("%(label)s:") % {"label": Kind(kind).label} for kind in QUARTER_ORDER}
     for quarter in quarters.values():
         quarter.documents.sort(key=lambda doc: QUARTER_ORDER.index(doc.content["kind"]))
+        quarter.write(labels)
     by_year: dict[int, list[Quarter]] = {}
     for (fiscal_year, _), quarter in quarters.items():
         by_year.setdefault(fiscal_year, []).append(quarter)
