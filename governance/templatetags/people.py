@@ -1,4 +1,5 @@
-"""A person's line of service (since when, and until when), for the public pages and the console's preview."""
+"""A person's lines written in Python, for the public pages and the console's preview: their service (since when, until
+when) and the committees they sit on."""
 
 from django import template
 from django.utils.html import conditional_escape
@@ -22,3 +23,14 @@ def service_line(doc, listed_as: str) -> str:
         until = gettext('; serving until <time datetime="%(end)s">%(until)s</time>')
         html += until % {"end": conditional_escape(doc.service_end), "until": conditional_escape(doc.until_text)}
     return mark_safe(html)  # noqa: S308 - the translated markup with each value escaped above
+
+
+@register.simple_tag
+def memberships_line(memberships) -> str:
+    """The committees a person sits on by name, the chair's marked (``Audit (chair), Risk``), in one pass."""
+    chair = " " + conditional_escape(gettext("(chair)"))
+    names = (
+        conditional_escape(membership.committee.name) + (chair if membership.chair else "")
+        for membership in memberships
+    )
+    return mark_safe(", ".join(names))  # noqa: S308 - each name escaped above
