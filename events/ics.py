@@ -22,6 +22,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext
 from icalendar import Timezone
 from icalendar.parser import escape_char, param_value
@@ -134,8 +135,8 @@ def _vtimezone(tzid: str) -> bytes:
         return b""
 
 
-def vevent(document: EventDocument, *, stamp: datetime) -> list[str]:
-    """The entry's content lines."""
+def vevent(document: EventDocument, *, stamp: datetime, url: str) -> list[str]:
+    """The entry's content lines; ``url`` is the event page's full address."""
     zone = timefmt.zone(document.time_zone)
     tzid = _tzid(document.time_zone)
     title = _text(document.heading, field="title")
@@ -153,9 +154,12 @@ def vevent(document: EventDocument, *, stamp: datetime) -> list[str]:
     if document.location:
         lines.append(_text_line("LOCATION", _text(document.location, field="location")))
     lines.append(_line("STATUS", "CANCELLED" if document.cancelled else "CONFIRMED"))
-    lines.append(_line("URL", _text(settings.SITE_URL.rstrip("/") + document.url, field="address")))
+    lines.append(_line("URL", _text(url, field="address")))
     lines.append("END:VEVENT")
     return lines
+
+
+_SLUG = "event-slug"
 
 
 def calendar_bytes(documents: list[EventDocument], *, name: str, now: datetime) -> bytes:
@@ -167,12 +171,15 @@ def calendar_bytes(documents: list[EventDocument], *, name: str, now: datetime) 
         "METHOD:PUBLISH",
         _text_line("X-WR-CALNAME", name),
     ]
+    # Each entry's address is the event page's (``EventDocument.url``), reversed once for the calendar: a slug
+    # (letters, digits, hyphens and underscores) stands in it as it is.
+    head, tail = (settings.SITE_URL.rstrip("/") + reverse("events:detail", args=[_SLUG])).rsplit(_SLUG, 1)
     tzids = set()
     for document in documents:
         if document.starts_at is None:
             continue
         try:
-            lines += vevent(document, stamp=now)
+            lines += vevent(document, stamp=now, url=f"{head}{document.event.slug}{tail}")
         except UnsafeCalendarText as refused:
             # One bad row must not take every subscriber's calendar down: it is left out, loudly.
             logger.error("event %s left out of the calendar: %s", document.event.pk, refused)

@@ -33,6 +33,14 @@ def test_an_event_with_an_end_keeps_it(client, author, approver, company):
     assert served_entry(client, event).decoded("dtend") == START + timedelta(minutes=40)
 
 
+def test_each_entry_links_the_event_page(client, author, approver, company, settings):
+    event = published(make_event(author), author, approver)
+    body = Calendar.from_ical(client.get("/investors/events.ics").content)
+    assert [str(entry["url"]) for entry in body.walk("VEVENT")] == [
+        f"{settings.SITE_URL.rstrip('/')}/investors/events/{event.slug}/"
+    ]
+
+
 def test_a_bare_carriage_return_in_a_title_is_refused_and_the_feed_leaves_that_event_out(
     company, author, approver, caplog
 ):
@@ -45,7 +53,7 @@ def test_a_bare_carriage_return_in_a_title_is_refused_and_the_feed_leaves_that_e
     now = timezone.now()
     documents = sorted(public_documents(now), key=lambda doc: doc.event.pk)
     with pytest.raises(UnsafeCalendarText):
-        vevent(documents[1], stamp=now)
+        vevent(documents[1], stamp=now, url="https://ir.example.com/investors/events/investor-day/")
     body = calendar_bytes(documents, name="Events", now=now)
     assert b"Q3 earnings call" in body and b"Dividend cut call" not in body and b"\r\r" not in body
     assert body.count(b"BEGIN:VEVENT") == 1
