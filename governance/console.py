@@ -68,7 +68,6 @@ class PersonKind(Kind):
         }
         return PersonDocument(
             revision.content,
-            person=item,
             photo_address=self.url("detail", item) + "files/{token}/photo",
             committees=committees,
         )

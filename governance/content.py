@@ -56,10 +56,9 @@ class Membership:
 class PersonDocument(SnapshotDocument):
     """Read access for templates: ``doc.name``, ``doc.photo_url``, ``doc.memberships`` (public committees only)."""
 
-    def __init__(self, content: dict, *, person: Person, photo_address: str, committees: dict | None = None):
+    def __init__(self, content: dict, *, photo_address: str, committees: dict | None = None):
         """``photo_address`` is where the photo is served, with ``{token}`` in it (public or staff)."""
         super().__init__(content)
-        self.person = person
         self.photo_address = photo_address
         self._committees = committees or {}
 

@@ -71,17 +71,17 @@ def _people(now: datetime.datetime, *, board: bool, committees: dict) -> list[Pe
     listed = _serving(now, "on_board" if board else "in_management").alias(
         public_order=public_revision_column("order", now)
     )
-    people = _with_public_content(listed, now).order_by("public_order", "pk")[:PEOPLE_SHOWN]
+    # Only the content the public reads: the page shows nothing of the person's row, so no instance is made of it.
+    contents = (
+        listed.annotate(public_content=public_revision_column("content", now))
+        .order_by("public_order", "pk")
+        .values_list("public_content", flat=True)[:PEOPLE_SHOWN]
+    )
     address = _photo_address()
     docs = [
-        PersonDocument(
-            languages.in_active_language(person.public_content),
-            person=person,
-            photo_address=address,
-            committees=committees,
-        )
-        for person in people
-        if person.public_content is not None
+        PersonDocument(languages.in_active_language(content), photo_address=address, committees=committees)
+        for content in contents
+        if content is not None
     ]
     return sorted(docs, key=lambda doc: (doc.content["order"], doc.content["name"]))
 
