@@ -230,8 +230,9 @@ def financial_years(quarterly_documents) -> list[int]:
     published = Document.objects.filter(
         status=State.PUBLISHED, live_revision__isnull=False, fiscal_quarter__isnull=False
     )
-    pending = quarterly_documents.filter(status__in=_UNSETTLED).values_list(F("public_year"), flat=True)
-    return sorted(set(published.values_list("fiscal_year", flat=True).union(pending)), reverse=True)
+    pending = quarterly_documents.filter(status__in=_UNSETTLED).values_list(F("public_year"), flat=True).order_by()
+    # Unordered on both sides: SQLite (the embedded default) takes no ORDER BY inside a UNION's members.
+    return sorted(set(published.values_list("fiscal_year", flat=True).order_by().union(pending)), reverse=True)
 
 
 def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> list[tuple[int, list[Quarter]]]:
