@@ -40,7 +40,7 @@ class Section:
 
 
 def _checks(now: datetime) -> dict:
-    documents = reports.public(now)
+    documents = reports.public(now, "public_kind")
     cik = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_PK).exclude(cik="").values("cik")[:1]
     return {
         "news": [Release.objects.public(now)],

@@ -40,16 +40,22 @@ REPORTS_PAGE_SIZE = 20
 PRESENTATIONS_PAGE_SIZE = 24
 
 
-def public(now: datetime):
-    """Public documents, with the sort and group columns of the revision the public reads as aliases (read in
-    ``filter`` and ``order_by``, selected only when asked for)."""
-    return Document.objects.public(now).alias(
-        public_kind=public_revision_column("kind", now),
-        public_year=public_revision_column("fiscal_year", now),
-        public_quarter=public_revision_column("fiscal_quarter", now),
-        public_date=public_revision_column("document_date", now),
-        public_event=public_revision_column("event_id", now),
-    )
+# The sort and group columns of the revision the public reads, as the aliases ``public`` can give them.
+_PUBLIC_COLUMNS = {
+    "public_kind": "kind",
+    "public_year": "fiscal_year",
+    "public_quarter": "fiscal_quarter",
+    "public_date": "document_date",
+    "public_event": "event_id",
+}
+
+
+def public(now: datetime, *aliases: str):
+    """Public documents, with the named sort and group columns of the revision the public reads (``aliases``, of
+    ``_PUBLIC_COLUMNS``) as aliases, read in ``filter`` and ``order_by``: each is an expression for the ORM to
+    build, so a reader names only those it reads."""
+    columns = {name: public_revision_column(_PUBLIC_COLUMNS[name], now) for name in aliases}
+    return Document.objects.public(now).alias(**columns)
 
 
 # -- documents as pages show them ----------------------------------------------------------------
@@ -220,7 +226,7 @@ _UNSETTLED = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
 
 def quarterly(now: datetime):
     """The public documents of a fiscal quarter, which the financials page lists (built once a page)."""
-    return public(now).filter(public_quarter__isnull=False)
+    return public(now, "public_year", "public_quarter", "public_date").filter(public_quarter__isnull=False)
 
 
 def financial_years(quarterly_documents) -> list[int]:
@@ -280,21 +286,24 @@ def _narrowed(documents, rows: Q):
 
 def reports_page(now: datetime, number):
     """Annual reports, proxy statements and other whole-year documents, newest fiscal year first."""
-    listed = _narrowed(public(now), Q(kind__in=REPORT_KINDS, fiscal_quarter__isnull=True)).filter(
-        public_kind__in=REPORT_KINDS, public_quarter__isnull=True
-    )
+    listed = _narrowed(
+        public(now, "public_kind", "public_year", "public_quarter", "public_date"),
+        Q(kind__in=REPORT_KINDS, fiscal_quarter__isnull=True),
+    ).filter(public_kind__in=REPORT_KINDS, public_quarter__isnull=True)
     return _page(listed.order_by("-public_year", "-public_date", "-pk"), number, REPORTS_PAGE_SIZE, now)
 
 
 def presentations_page(now: datetime, number):
-    listed = _narrowed(public(now), Q(kind=Kind.PRESENTATION)).filter(public_kind=Kind.PRESENTATION)
+    listed = _narrowed(public(now, "public_kind", "public_date"), Q(kind=Kind.PRESENTATION)).filter(
+        public_kind=Kind.PRESENTATION
+    )
     return _page(listed.order_by("-public_date", "-pk"), number, PRESENTATIONS_PAGE_SIZE, now)
 
 
 def slides_for_event(event_id: int, now: datetime) -> list[DocumentContent]:
     """The public presentations of an event, for its page and its replay."""
     ids = list(
-        public(now)
+        public(now, "public_kind", "public_event", "public_date")
         .filter(public_kind=Kind.PRESENTATION, public_event=event_id)
         .order_by("-public_date", "-pk")
         .values_list("pk", flat=True)[:5]
@@ -322,7 +331,7 @@ def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]
 
 
 def governance_documents_public(now: datetime):
-    return public(now).filter(public_kind__in=GOVERNANCE_KINDS)
+    return public(now, "public_kind", "public_date").filter(public_kind__in=GOVERNANCE_KINDS)
 
 
 def public_charters(ids, now: datetime) -> dict[int, DocumentContent]:
@@ -426,4 +435,8 @@ def investor_page_documents(now: datetime) -> dict:
 
 
 def sitemap_documents(now: datetime):
-    return public(now).order_by("-public_year", "-public_date", "-pk").only("slug", *PUBLIC_STATE_FIELDS)
+    return (
+        public(now, "public_year", "public_date")
+        .order_by("-public_year", "-public_date", "-pk")
+        .only("slug", *PUBLIC_STATE_FIELDS)
+    )
