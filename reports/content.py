@@ -81,7 +81,7 @@ class FileView:
 class Resolved:
     """What the content's ids point to at the moment a page is made."""
 
-    files: dict = field(default_factory=dict)  # token -> DocumentFile (only thumbnail facts are read)
+    files: dict = field(default_factory=dict)  # token -> DocumentFile or a row of its thumbnail facts (all read)
     release: Link | None = None
     event: Link | None = None
 

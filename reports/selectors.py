@@ -79,11 +79,13 @@ def _public_link_targets(contents: list[dict], now: datetime) -> tuple[dict, dic
     return releases, events
 
 
-def _files_by_token(tokens) -> dict[str, DocumentFile]:
-    """The files these revisions name, with their thumbnails' state (one query; none for no tokens)."""
+def _files_by_token(tokens) -> dict:
+    """The files these revisions name, with their thumbnails' state, as rows (one query; none for no tokens)."""
     if not tokens:
         return {}
-    files = DocumentFile.objects.filter(token__in=tokens).only("token", "thumbnail_state", "thumbnail_error")
+    files = DocumentFile.objects.filter(token__in=tokens).values_list(
+        "token", "thumbnail_state", "thumbnail_error", named=True
+    )
     return {item.token: item for item in files}
 
 
