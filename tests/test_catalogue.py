@@ -97,6 +97,20 @@ def test_a_string_made_but_not_translated_fails_the_check_by_name(project):
     call_command("catalogue", check=True, root=project)
 
 
+def test_a_message_the_sources_no_longer_mark_fails_the_check(project):
+    """A translation the extraction no longer finds would be dropped by the next ``make messages``: here the call
+    moved inside an f-string's braces, where makemessages does not look."""
+    (project / "pages.py").write_text(
+        (project / "pages.py")
+        .read_text()
+        .replace('TITLE = gettext("Webcast replay")', "TITLE = f\"<b>{gettext('Webcast replay')}</b>\"")
+    )
+
+    message = check(project)
+
+    assert 'no longer marked in the sources: "Webcast replay"' in message and "missing:" not in message
+
+
 def test_a_fuzzy_translation_fails_the_check(project):
     catalogue = polib.pofile(str(project / PO))
     catalogue.find("Webcast replay").flags.append("fuzzy")

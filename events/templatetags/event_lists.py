@@ -66,15 +66,16 @@ def _summary(doc, words: dict) -> str:
 def _replay(doc, slides) -> str:
     replay = doc.replay
     if replay.state == "available":
+        # Translated outside the f-strings, where makemessages finds them.
         until = gettext("Replay available until %(until)s") % {"until": esc(replay.until)}
+        slides_label, replay_label = esc(gettext("Slides (PDF)")), esc(gettext("Webcast replay"))
         links = "".join(
-            f' &middot; <a href="{esc(slide.main.url if slide.main else "")}" download>'
-            f"{esc(gettext('Slides (PDF)'))}</a>"
+            f' &middot; <a href="{esc(slide.main.url if slide.main else "")}" download>{slides_label}</a>'
             for slide in slides
         )
         line = (
             f'<p class="ir-replay mb-1" data-testid="replay"><a href="{esc(replay.url)}" '
-            f'rel="noopener">{esc(gettext("Webcast replay"))}</a> <span class="text-body-secondary">{until}</span>'
+            f'rel="noopener">{replay_label}</a> <span class="text-body-secondary">{until}</span>'
             f"{links}</p>"
         )
     elif replay.state == "expired":

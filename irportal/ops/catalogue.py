@@ -9,9 +9,12 @@ changes only with its ``.po``.
 ``problems`` is ``make check-messages`` (in ``make lint``): it extracts the
 messages again exactly as ``update`` does, but into a copy of the project's
 sources in a temporary directory, and lists each message missing from the
-committed catalogue, untranslated or fuzzy, a translation whose placeholders
-differ from its msgid's (``msgfmt --check-format``), and a committed ``.mo``
-that is not the compilation of the committed ``.po``.
+committed catalogue, untranslated or fuzzy, each message of the catalogue the
+sources no longer mark (a call the extraction cannot see, such as ``gettext``
+inside an f-string's braces, would otherwise drop its translation at the next
+``make messages``), a translation whose placeholders differ from its msgid's
+(``msgfmt --check-format``), and a committed ``.mo`` that is not the
+compilation of the committed ``.po``.
 """
 
 import os
@@ -109,7 +112,8 @@ def problems(root: Path) -> list[str]:
     committed = polib.pofile(str(po))
     translations = {(entry.msgctxt, entry.msgid): entry for entry in committed if not entry.obsolete}
     found = []
-    for entry in extracted(root):
+    marked = extracted(root)
+    for entry in marked:
         translation = translations.get((entry.msgctxt, entry.msgid))
         if translation is None or translation.msgid_plural != entry.msgid_plural:
             found.append(f"missing: {_label(entry)}")
@@ -117,6 +121,12 @@ def problems(root: Path) -> list[str]:
             found.append(f"fuzzy: {_label(entry)}")
         elif not translation.translated():
             found.append(f"untranslated: {_label(entry)}")
+    still_marked = {(entry.msgctxt, entry.msgid) for entry in marked}
+    found.extend(
+        f"no longer marked in the sources: {_label(entry)}"
+        for key, entry in translations.items()
+        if key not in still_marked
+    )
     checked = subprocess.run(  # noqa: S603 - GNU gettext's msgfmt, which makemessages needs too, on our own file
         ["msgfmt", "--check-format", "--output-file", os.devnull, str(po)],  # noqa: S607
         capture_output=True,
