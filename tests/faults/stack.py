@@ -191,7 +191,10 @@ class Worker:
         env = {**env, "FAULTS_DIE_AFTER_COMMIT": "1" if die_after_commit else ""}
         self.log = log
         with open(log, "ab") as output:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            # A session of its own: ``kill`` ends the worker with the beat process it starts (``--beat``).
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
         _wait(lambda: b"ready." in log.read_bytes() or self.process.poll() is not None, 60, "the worker")
         if self.process.poll() is not None:
             raise RuntimeError(f"the worker exited at start:\n{log.read_text()[-3000:]}")
@@ -200,6 +203,7 @@ class Worker:
         return self.process.wait(timeout=timeout)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        """Kill the worker and whatever it started, even when the worker itself is already gone."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
