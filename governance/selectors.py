@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.urls import reverse
 
-from company.selectors import sections_present
 from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
 from irportal.ops.moments import Moments
@@ -146,13 +145,12 @@ def section_checks(now: datetime.datetime) -> dict:
     }
 
 
-def sections(now: datetime.datetime, present: set[str] | None = None) -> list[str]:
-    """The governance pages that have something to show, in the order of the section's menu (one query).
+def sections(present: set[str]) -> list[str]:
+    """The governance pages that have something to show, in the order of the section's menu.
 
-    ``present`` is what ``sections_present`` answered for ``section_checks``, when the caller asked already.
+    ``present``: the names of ``section_checks`` with a row, as the navigation read them (``present_sections``).
     The committee composition is a page of the board's: without a board member, no committee is shown.
     """
-    present = sections_present(section_checks(now)) if present is None else present
     shown = [name for name in ("board", "committees", "management", "documents") if name in present]
     return [name for name in shown if name != "committees" or "board" in present]
 

@@ -100,7 +100,7 @@ def public_sections(now: datetime, company: CompanyProfile | None = None) -> lis
     stock_pages = [name for name in STOCK_PAGES if name in pages_of(present, "stock")]
     if stock_pages:
         sections.append(Section("stock", pgettext("public navigation", "Stock"), address(f"stock:{stock_pages[0]}")))
-    governance_pages = governance.sections(now, pages_of(present, "governance"))
+    governance_pages = governance.sections(pages_of(present, "governance"))
     if governance_pages:
         sections.append(Section("governance", _("Governance"), address(f"governance:{governance_pages[0]}")))
     sections.append(Section("alerts", _("Email alerts"), address("alerts:subscribe")))

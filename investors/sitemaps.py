@@ -195,7 +195,7 @@ class InvestorPagesSitemap(LanguageSitemap):
             pages.append("filings:list")
         stock = pages_of(present, "stock")
         pages += [f"stock:{name}" for name in STOCK_PAGES if name in stock]
-        pages += [f"governance:{name}" for name in governance_sections(now, pages_of(present, "governance"))]
+        pages += [f"governance:{name}" for name in governance_sections(pages_of(present, "governance"))]
         return pages
 
     def get_urls(self, page=1, site=None, protocol=None):

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Min
 
-from company.selectors import sections_present
 from irportal.ops.moments import Moments, earliest
 from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
 
@@ -43,10 +42,6 @@ def last_close(today: date) -> LastClose | None:
     return LastClose(latest[0], latest[1] if len(latest) > 1 else None, stale)
 
 
-def has_prices() -> bool:
-    return DailyPrice.objects.exists()
-
-
 def section_checks(now: datetime) -> dict:
     """What each stock page shows, as querysets: the page has something to show when one has a row."""
     return {
@@ -54,11 +49,6 @@ def section_checks(now: datetime) -> dict:
         "dividends": [Dividend.objects.public(now), StockSplit.objects.public(now)],
         "analysts": [AnalystCoverage.objects.filter(is_active=True)],
     }
-
-
-def sections(now: datetime) -> set[str]:
-    """The stock pages that have something to show (``overview``, ``dividends``, ``analysts``): one query."""
-    return sections_present(section_checks(now))
 
 
 def _thinned(points: list[tuple[date, object]], span_days: int) -> list[tuple[date, object]]:

@@ -30,7 +30,7 @@ HEADINGS = {
 
 
 def _page(request, section: str, now, **context):
-    sections = selectors.sections(now, pages_of(present_sections(now, request_company(request)), "governance"))
+    sections = selectors.sections(pages_of(present_sections(now, request_company(request)), "governance"))
     if section not in sections:
         raise Http404("Nothing to show here")
     context |= {"sections": sections, "section": section, "heading": HEADINGS[section]}
