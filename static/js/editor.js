@@ -32,7 +32,7 @@
       return;
     }
     document.querySelectorAll("textarea[data-rich-text]").forEach(function (textarea) {
-      withStylesFromScript(function () {
+      var editor = withStylesFromScript(function () {
         return window.Jodit.make(textarea, {
           height: 420,
           toolbarAdaptive: false,
@@ -59,6 +59,13 @@
           beautifyHTML: false
         });
       });
+      // The editor copies its text into the field a moment after each keystroke: a form sent within that
+      // moment would carry the text without its last keystrokes. It is copied when the form is sent.
+      if (textarea.form) {
+        textarea.form.addEventListener("submit", function () {
+          editor.synchronizeValues();
+        }, true);
+      }
     });
   }
   if (document.readyState === "loading") {
