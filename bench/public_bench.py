@@ -12,10 +12,10 @@ the cache and the Celery broker, and empties it first.
 2. For each of ``SIZES`` in turn (10,000 releases, then 100,000, with events, documents, filings and prices
    to match; bulk inserts of published rows with valid revisions, not the per-item workflow): load it, run
    the sweeps, analyse the tables as autovacuum would, count each page's SQL queries with an empty cache
-   and cached, in-process with Django's test client, and time each page rendered in-process on a miss of the
-   public cache (its copy dropped before each request, the generation's reading kept, as for every miss but
-   the first of a generation): a warm-up, then the median of ``RENDERS['runs']``. The pages are ``PAGES``,
-   one list.
+   and cached, in-process with Django's test client, and time each page rendered on a miss of the public
+   cache (its copy dropped before each request, the generation's reading kept, as for every miss but the first
+   of a generation) in a new process that loaded the app but not the data, as a web worker: a warm-up, then
+   the median of ``RENDERS['runs']`` taken in rounds over all the pages. The pages are ``PAGES``, one list.
 3. ``--pages`` stops here.
 4. Start gunicorn (2 workers, DEBUG off, Redis cache) and one Celery worker,
    and run wrk on each page from the cache and on one static file served by
@@ -39,6 +39,7 @@ import argparse
 import datetime as dt
 import functools
 import gc
+import json
 import os
 import re
 import shutil
@@ -76,7 +77,7 @@ BENCH_CIK = "0001990217"
 QUIET = ["--log-level", "warning"]
 WRK = {"duration": 10, "threads": 2, "connections": 32}
 WRK_PAGES = ("investors", "news", "release", "rss")
-RENDERS = {"warm_up": 3, "runs": 21, "first_of_generation": 5}
+RENDERS = {"warm_up": 3, "runs": 21, "rounds": 3, "first_of_generation": 5}
 # The embargo comes `lead` seconds after the release is approved, in the middle of wrk's run; the sweep
 # runs `sweep_after` seconds after it.
 PUBLICATION = {
@@ -763,34 +764,73 @@ def page_copy_key(path: str) -> str | None:
 def render_times(paths: dict[str, str]) -> dict[str, tuple[float, float]]:
     """Each page rendered in-process on a miss: its copy dropped from the public cache before each request, so the
     request renders it and keeps the new copy, as after a change or when the copy has run out. The median of
-    several runs, in ms; then the median of a few renders as the first page of a new generation (the whole
-    cache emptied before each), which also reads the next scheduled change and the navigation's sections."""
+    ``RENDERS["runs"]`` renders, in ms, taken in ``RENDERS["rounds"]`` rounds over all the pages (the machine's
+    speed drifts; a slow moment then weighs on every page a little rather than on one page wholly); then the
+    median of a few renders as the first page of a new generation (the whole cache emptied before each), which
+    also reads the next scheduled change and the navigation's sections."""
     from django.core.cache import cache
     from django.test import Client
 
     client = Client()
-    times = {}
+    drop = {name: functools.partial(cache.delete, page_copy_key(path) or "-") for name, path in paths.items()}
     for name, path in paths.items():
-        key = page_copy_key(path)
         for _ in range(RENDERS["warm_up"]):
-            cache.delete(key or "-")
+            drop[name]()
             if client.get(path).status_code != 200:
                 sys.exit(f"{path} does not answer 200 on a miss")
-        times[name] = (
-            _median_ms(client, path, functools.partial(cache.delete, key or "-"), RENDERS["runs"]),
-            _median_ms(client, path, cache.clear, RENDERS["first_of_generation"]),
+    # As a web worker does once the app is loaded (deploy/gunicorn.conf.py): what the process holds by now is
+    # kept out of the collector's scans during the renders.
+    gc.collect()
+    gc.freeze()
+    misses = {name: [] for name in paths}
+    for _ in range(RENDERS["rounds"]):
+        for name, path in paths.items():
+            misses[name] += _samples(client, path, drop[name], RENDERS["runs"] // RENDERS["rounds"])
+    return {
+        name: (
+            statistics.median(misses[name]),
+            statistics.median(_samples(client, path, cache.clear, RENDERS["first_of_generation"])),
         )
-    return times
+        for name, path in paths.items()
+    }
 
 
-def _median_ms(client, path: str, before, runs: int) -> float:
+def render_times_in_worker(env: dict[str, str], paths: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """``render_times`` in a new process, as a web worker renders: one that loaded the app, not the data (the
+    process that loaded 100,000 releases renders slower for what it holds)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--render-times"],
+        input=json.dumps(paths),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.exit(f"timing the renders failed:\n{done.stdout}{done.stderr}")
+    return {name: tuple(figures) for name, figures in json.loads(done.stdout).items()}
+
+
+def _render_times_here() -> int:
+    """The ``--render-times`` process: the pages by name as JSON on stdin, their figures as JSON on stdout."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    paths = json.load(sys.stdin)
+    json.dump(render_times(paths), sys.stdout)
+    return 0
+
+
+def _samples(client, path: str, before, runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
         before()
         started = time.perf_counter()
         client.get(path)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
 
 
 def free_port() -> int:
@@ -1187,7 +1227,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (static files, logs)")
     parser.add_argument("--pages", action="store_true", help="only the query counts and renders (no wrk, no nginx)")
+    parser.add_argument(
+        "--render-times", action="store_true", help="(used by the bench itself) time the pages named on stdin"
+    )
     options = parser.parse_args()
+    if options.render_times:
+        return _render_times_here()
     if not options.pages and shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (make bench does this)")
 
@@ -1215,11 +1260,7 @@ def main() -> int:
         print(f"loaded {_size_label(size)} releases and the rest of the size, {time.monotonic() - started:.0f} s")
         paths = public_paths()
         counts.append((size, query_counts(paths)))
-        # As a web worker does once the app is loaded (deploy/gunicorn.conf.py): what the process holds by now
-        # (here also what loading the data left) is kept out of the collector's scans during the renders.
-        gc.collect()
-        gc.freeze()
-        times.append((size, render_times(paths)))
+        times.append((size, render_times_in_worker(env, paths)))
     results = [*report_queries(paths, counts), *report_renders(paths, times)]
     if not options.pages:
         # The static file first, right before /investors/: the machine's load changes less between the two.
