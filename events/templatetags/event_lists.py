@@ -1,4 +1,5 @@
-"""Public event pages: the events page's summaries and every page's replay line, written in one Python pass.
+"""Public event pages: the events page's summaries and years, and every page's replay line, written in one Python
+pass.
 
 The markup is what the templates wrote (each value escaped as they escaped it); the page's words are
 translated once per list, not once per event.
@@ -31,6 +32,17 @@ def event_summaries(documents):
         "presenters": gettext("%(label)s: %(names)s"),
     }
     return mark_safe("".join(_summary(doc, words) for doc in documents))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def event_years(years, shown):
+    """A link per year with past events, newest first, the year ``shown`` marked as the current one."""
+    links = []
+    for year in years:
+        text = esc(year)
+        active, current = (" active", ' aria-current="page"') if year == shown else ("", "")
+        links.append(f'<li class="nav-item"><a class="nav-link{active}" href="?year={text}"{current}>{text}</a></li>')
+    return mark_safe("".join(links))  # noqa: S308 - every value is escaped
 
 
 def _summary(doc, words: dict) -> str:
