@@ -40,6 +40,12 @@ def _for_documents(events):
     return events.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
 
 
+def with_public_content(events, now: datetime):
+    """``events`` read with their facts and only the content of the revision the public reads at ``now``
+    (``public_content``), not the revisions' models (see ``_content_documents``)."""
+    return events.only(*EVENT_FACTS).annotate(public_content=public_revision_column("content", now))
+
+
 def public_events(now: datetime):
     return _for_documents(Event.objects.public(now))
 
@@ -147,11 +153,13 @@ def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo, timed):
 
 
 def upcoming_events(now: datetime, timed):
-    """The public events not over at ``now`` (live ones included), soonest first."""
-    return _for_documents(
+    """The public events not over at ``now`` (live ones included), soonest first, with the content the public
+    reads (``with_public_content``)."""
+    return with_public_content(
         by_time(timed, Q(finishes_at__gt=now))
         .filter(public_starts_at__isnull=False, public_finishes_at__gt=now)
-        .order_by("public_starts_at", "pk")
+        .order_by("public_starts_at", "pk"),
+        now,
     )
 
 
@@ -179,7 +187,7 @@ def events_page(
     year = year if year is not None else (years[0] if years else None)
     soonest, more = None, False
     if upcoming:
-        found = _documents(upcoming_events(now, timed)[: UPCOMING_SHOWN + 1], now, company.home_time_zone)
+        found = _content_documents(upcoming_events(now, timed)[: UPCOMING_SHOWN + 1], now, company.home_time_zone)
         soonest, more = found[:UPCOMING_SHOWN], len(found) > UPCOMING_SHOWN
     # The year's past events in order, as ids (one year's events: a few dozen), paginated here; then the page's.
     past = list(past_events_in(now, year, company.zone, timed).values_list("pk", flat=True)) if year in years else []
@@ -190,8 +198,8 @@ def events_page(
         page = None
     documents = []
     if page:
-        events = _for_documents(Event.objects.all()).in_bulk(page.object_list)
-        documents = _documents((events[pk] for pk in page.object_list), now, company.home_time_zone)
+        events = with_public_content(Event.objects.all(), now).in_bulk(page.object_list)
+        documents = _content_documents((events[pk] for pk in page.object_list), now, company.home_time_zone)
     return EventsPage(years, year, page, paginator, documents, soonest, more)
 
 
@@ -199,15 +207,12 @@ def calendar_documents(now: datetime, home_zone: str | None = None) -> list[Even
     """What the events calendar holds: the events started at most ``CALENDAR_MONTHS_BACK`` months ago and
     every event ahead, in the order they start."""
     since = now - relativedelta(months=CALENDAR_MONTHS_BACK)
-    events = (
+    events = with_public_content(
         by_time(public_times(now), Q(starts_at__gte=since))
         .filter(public_starts_at__gte=since)
-        .order_by("public_starts_at", "pk")
-        .only(*EVENT_FACTS)
-        .annotate(
-            public_content=public_revision_column("content", now), public_number=public_revision_column("number", now)
-        )
-    )
+        .order_by("public_starts_at", "pk"),
+        now,
+    ).annotate(public_number=public_revision_column("number", now))
     return _content_documents(events, now, home_zone or CompanyProfile.load().home_time_zone, numbered=True)
 
 
