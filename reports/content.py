@@ -10,8 +10,10 @@ state).
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 
@@ -52,6 +54,17 @@ def document_content(document: Document, fiscal_year_end: FiscalYearEnd | None =
     }
 
 
+# What stands for a document's slug in its address until the document's is put in (nothing that escaping changes).
+_SLUG = "document-slug"
+
+
+def document_address() -> Callable[[str], str]:
+    """The public address of a document by its slug (letters, digits, hyphens and underscores, which stand in it as
+    they are), as ``Document.get_absolute_url`` gives it, from the address reversed once for a whole list."""
+    head, tail = reverse("documents:detail", args=[_SLUG]).rsplit(_SLUG, 1)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
 @dataclass(frozen=True)
 class Link:
     """A linked release or event as a page shows it: where it is, what it is called, and (staff) its state."""
@@ -90,14 +103,24 @@ class DocumentContent(SnapshotDocument):
     """Read access for templates: ``doc.title``, ``doc.period_label``, ``doc.main``, ``doc.release``...
 
     ``file_base`` is where its files are served: the public address (which
-    checks publication, the default) or the staff console's.
+    checks publication, the default) or the staff console's. ``url``, its
+    public address when the caller has it (a list puts each slug in the one
+    address ``document_address`` reversed), else reversed when it is read.
     """
 
     def __init__(
-        self, content: dict, *, document: Document, file_base: str | None = None, resolved: Resolved | None = None
+        self,
+        content: dict,
+        *,
+        document: Document,
+        url: str | None = None,
+        file_base: str | None = None,
+        resolved: Resolved | None = None,
     ):
         super().__init__(content)
         self.document = document
+        if url is not None:
+            self.url = url
         self.file_base = f"{self.url}files/" if file_base is None else file_base
         self.resolved = resolved or Resolved()
 

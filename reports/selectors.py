@@ -26,7 +26,7 @@ from irportal.workflow import languages
 from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, public_revision_column
 from releases.models import PUBLIC_DOCUMENT_FIELDS
 from releases.selectors import public_documents as public_release_documents
-from reports.content import DocumentContent, FileView, Link, Resolved
+from reports.content import DocumentContent, FileView, Link, Resolved, document_address
 from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
 
 Kind = Document.Kind
@@ -320,15 +320,22 @@ GOVERNANCE_DOCUMENTS_SHOWN = 60
 
 
 def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]]]:
-    """Public governance documents by category (in the order of ``GOVERNANCE_KINDS``), newest first in each."""
-    ids = list(
+    """Public governance documents by category (in the order of ``GOVERNANCE_KINDS``), newest first in each, in one
+    query: each document's slug with the content of the revision the public reads (``public_content``, as
+    ``public_revision`` decides it). The page shows a document's title, date and main PDF, so no linked release or
+    event and no file's thumbnail is read."""
+    documents = (
         governance_documents_public(now)
+        .annotate(public_content=public_revision_column("content", now))
         .order_by("-public_date", "-pk")
-        .values_list("pk", flat=True)[:GOVERNANCE_DOCUMENTS_SHOWN]
+        .only("slug")[:GOVERNANCE_DOCUMENTS_SHOWN]
     )
+    address = document_address()
     by_kind: dict[str, list[DocumentContent]] = {}
-    for doc in _contents_in_order(ids, now):
-        by_kind.setdefault(doc.content["kind"], []).append(doc)
+    for document in documents:
+        content = languages.in_active_language(document.public_content)
+        doc = DocumentContent(content, document=document, url=address(document.slug))
+        by_kind.setdefault(content["kind"], []).append(doc)
     return [(Kind(kind).label, by_kind[kind]) for kind in GOVERNANCE_KINDS if kind in by_kind]
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -12,6 +13,7 @@ from governance.workflow import PERSON
 from irportal.workflow import engine
 from reports.checks import CODES as EVERY_DOCUMENT_WARNING
 from reports.models import Document
+from reports.services import document_update
 from reports.workflow import DOCUMENT
 from tests.governance.builders import approve, photo_upload, published_committee, published_person
 from tests.reports.builders import make_document
@@ -120,6 +122,22 @@ def test_governance_documents_are_listed_by_category_and_not_among_the_financial
     page = client.get("/investors/governance/documents/").content.decode()
     assert "Committee charter" in page and "Audit Committee charter" in page
     assert "Audit Committee charter" not in client.get("/investors/reports/").content.decode()
+
+
+def test_governance_documents_show_the_revision_the_public_reads_to_the_second(client, company, author, approver):
+    charter = _charter(author, approver, title="Audit Committee charter")
+    document_update(actor=author, pk=charter.pk, base_version=charter.version, title="Audit Committee charter 2026")
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
+    engine.submit(DOCUMENT, pk=charter.pk, actor=author)
+    engine.approve(DOCUMENT, pk=charter.pk, actor=approver, acknowledged=EVERY_DOCUMENT_WARNING, publish_at=embargo)
+    token = charter.files.get(role="main").token
+    link = f'<a href="/investors/documents/{charter.slug}/">'
+    pdf = f'<a href="/investors/documents/{charter.slug}/files/{token}/file" download>PDF</a>'
+    shown = {embargo - dt.timedelta(seconds=1): "Audit Committee charter", embargo: "Audit Committee charter 2026"}
+    for moment, title in shown.items():
+        with time_machine.travel(moment, tick=False):
+            page = client.get("/investors/governance/documents/").content.decode()
+        assert f"{link}{title}</a>" in page and pdf in page
 
 
 def test_each_page_reads_the_same_few_queries_for_a_small_and_a_larger_board(

@@ -1,0 +1,27 @@
+"""The governance documents page's lists written in Python: each document's line in one pass for a category."""
+
+from django import template
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def document_items(documents) -> str:
+    """A ``<li>`` per document: its title and link, its date, and its main PDF with the file's size."""
+    return mark_safe("".join(_item(doc) for doc in documents))  # noqa: S308 - every value is escaped
+
+
+def _item(doc) -> str:
+    html = (
+        f'<li class="mb-2"><a href="{esc(doc.url)}">{esc(doc.title)}</a> '
+        f'<span class="text-body-secondary">{esc(doc.date_text)}</span>'
+    )
+    if main := doc.main:
+        html += (
+            f' &middot; <a href="{esc(main.url)}" download>PDF</a> '
+            f'<span class="text-body-secondary">({esc(filesizeformat(main.size))})</span>'
+        )
+    return html + "</li>"
