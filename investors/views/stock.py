@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import formats, numberformat, timezone
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -38,19 +40,18 @@ def _lookup(raw: str, today: date) -> tuple[date | None, str]:
 CENT = Decimal("0.01")
 
 
-def price_table(closes: list[tuple[date, Decimal]]) -> list[tuple[str, str]]:
-    """The chart's table: each day (ISO 8601) and its close with two decimals, as ``floatformat:2`` writes it in the
-    page's language; the language's number format read once, not for each of up to a year's closes."""
+def price_rows(closes: list[tuple[date, Decimal]]) -> str:
+    """The chart's table rows: each day (ISO 8601) and its close with two decimals, as ``floatformat:2`` writes it in
+    the page's language; the language's number format read once, not for each of up to a year's closes."""
     separator = formats.get_format("DECIMAL_SEPARATOR")
     grouping = formats.get_format("NUMBER_GROUPING")
     thousands = formats.get_format("THOUSAND_SEPARATOR")
-    return [
-        (
-            day.isoformat(),
-            numberformat.format(close.quantize(CENT, ROUND_HALF_UP), separator, 2, grouping, thousands, use_l10n=True),
-        )
-        for day, close in closes
-    ]
+    rows = []
+    for day, close in closes:
+        iso, cents = day.isoformat(), close.quantize(CENT, ROUND_HALF_UP)
+        price = esc(numberformat.format(cents, separator, 2, grouping, thousands, use_l10n=True))
+        rows.append(f'<tr><th scope="row"><time datetime="{iso}">{iso}</time></th><td>{price}</td></tr>')
+    return mark_safe("".join(rows))  # noqa: S308 - the price is escaped, the day is digits and dashes
 
 
 def _pages(request, now) -> set[str]:
@@ -77,7 +78,7 @@ def stock_overview(request):
         "range": range_name,
         "ranges": list(selectors.RANGES),
         "closes": closes,
-        "price_table": price_table(closes),
+        "price_rows": price_rows(closes),
         "chart": price_chart(closes),
     }
     status = 200
