@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Min
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from irportal.ops.moments import Moments, earliest
 from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
@@ -51,29 +52,16 @@ def section_checks(now: datetime) -> dict:
     }
 
 
-def _thinned(points: list[tuple[date, object]], span_days: int) -> list[tuple[date, object]]:
-    """The last close of each week (or month) for long ranges, so the chart and its table stay readable."""
-    if span_days <= WEEKLY_AFTER_DAYS:
-        return points
-    if span_days <= MONTHLY_AFTER_DAYS:
-        period = lambda day: day.isocalendar()[:2]  # noqa: E731
-    else:
-        period = lambda day: (day.year, day.month)  # noqa: E731
-    kept = {}
-    for day, close in points:
-        kept[period(day)] = (day, close)
-    return list(kept.values())
-
-
 def closes(range_name: str, *, until: date) -> list[tuple[date, object]]:
-    """The closes the chart draws and its table lists, oldest first."""
+    """The closes the chart draws and its table lists, oldest first: for long ranges the last close of each week (or
+    month), so the chart and its table stay readable."""
     span = RANGES[range_name]
-    points = list(
-        DailyPrice.objects.filter(day__gt=until - timedelta(days=span), day__lte=until)
-        .order_by("day")
-        .values_list("day", "close")
-    )
-    return _thinned(points, span)
+    prices = DailyPrice.objects.filter(day__gt=until - timedelta(days=span), day__lte=until)
+    if span <= WEEKLY_AFTER_DAYS:
+        return list(prices.order_by("day").values_list("day", "close"))
+    period = TruncWeek("day") if span <= MONTHLY_AFTER_DAYS else TruncMonth("day")
+    last_of_each = prices.annotate(period=period).order_by("period", "-day").distinct("period")
+    return [(day, close) for day, close, _ in last_of_each.values_list("day", "close", "period")]
 
 
 def price_on(day: date) -> DailyPrice | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from company.models import CompanyProfile
 from stock.models import AnalystCoverage, DailyPrice, Dividend, StockSplit
 from stock.prices_csv import parse_prices
+from stock.selectors import RANGES
 from stock.services import prices_store
 from tests.factories import UserFactory
 from tests.stock.prices import csv_text, rows
@@ -88,6 +89,23 @@ def test_long_ranges_show_one_close_a_week_or_a_month(client, company, settings)
     assert 250 <= len(five_years) <= 262
     assert 110 <= len(ten_years) <= 121
     assert client.get("/investors/stock/?range=forever").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("range_name", "period"), [("5y", lambda day: day.isocalendar()[:2]), ("10y", lambda day: (day.year, day.month))]
+)
+def test_a_long_range_keeps_the_last_close_of_each_week_or_month(client, company, settings, range_name, period):
+    settings.PUBLIC_CACHE = False
+    load_prices(timezone.localdate() - dt.timedelta(days=3650), 2500)
+    last = DailyPrice.objects.order_by("-day").first().day
+    days = DailyPrice.objects.filter(day__gt=last - dt.timedelta(days=RANGES[range_name]), day__lte=last)
+    expected = {}
+    for day, close in days.order_by("day").values_list("day", "close"):
+        expected[period(day)] = (day, close)
+
+    closes = client.get("/investors/stock/", {"range": range_name}).context["closes"]
+
+    assert closes == list(expected.values())
 
 
 def test_the_lookup_finds_a_day_or_the_trading_day_before(client, recent_prices, settings):
