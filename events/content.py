@@ -65,6 +65,17 @@ def presenter_line(presenters) -> str:
     return "; ".join(f"{p['name']}, {p['title']}" if p.get("title") else p["name"] for p in presenters)
 
 
+# A slug (letters, digits, hyphens and underscores) stands in an event's addresses as it is: a list of events
+# reverses each address once (``event_address``) and writes each event's slug in it.
+_SLUG = "event-slug"
+
+
+def event_address(name: str):
+    """The address ``name`` (``events:detail``, ``events:ics``) of an event, as a function of its slug."""
+    head, tail = reverse(name, args=[_SLUG]).rsplit(_SLUG, 1)
+    return lambda slug: f"{head}{slug}{tail}"
+
+
 @dataclass
 class Replay:
     """What the public is told about the replay at one moment."""

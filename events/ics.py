@@ -22,14 +22,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext
 from icalendar import Timezone
 from icalendar.parser import escape_char, param_value
 from icalendar.timezone.tzid import tzid_from_tzinfo
 
 from events import timefmt
-from events.content import EventDocument
+from events.content import EventDocument, event_address
 
 # How long a calendar entry lasts when the event has no end time.
 DEFAULT_DURATION = timedelta(hours=1)
@@ -159,9 +158,6 @@ def vevent(document: EventDocument, *, stamp: datetime, url: str) -> list[str]:
     return lines
 
 
-_SLUG = "event-slug"
-
-
 def calendar_bytes(documents: list[EventDocument], *, name: str, now: datetime) -> bytes:
     lines = [
         "BEGIN:VCALENDAR",
@@ -171,15 +167,14 @@ def calendar_bytes(documents: list[EventDocument], *, name: str, now: datetime) 
         "METHOD:PUBLISH",
         _text_line("X-WR-CALNAME", name),
     ]
-    # Each entry's address is the event page's (``EventDocument.url``), reversed once for the calendar: a slug
-    # (letters, digits, hyphens and underscores) stands in it as it is.
-    head, tail = (settings.SITE_URL.rstrip("/") + reverse("events:detail", args=[_SLUG])).rsplit(_SLUG, 1)
+    # Each entry's address is the event page's (``EventDocument.url``), reversed once for the calendar.
+    site, page = settings.SITE_URL.rstrip("/"), event_address("events:detail")
     tzids = set()
     for document in documents:
         if document.starts_at is None:
             continue
         try:
-            lines += vevent(document, stamp=now, url=f"{head}{document.event.slug}{tail}")
+            lines += vevent(document, stamp=now, url=site + page(document.event.slug))
         except UnsafeCalendarText as refused:
             # One bad row must not take every subscriber's calendar down: it is left out, loudly.
             logger.error("event %s left out of the calendar: %s", document.event.pk, refused)

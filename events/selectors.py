@@ -40,10 +40,14 @@ def _for_documents(events):
     return events.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
 
 
-def with_public_content(events, now: datetime):
+def with_public_content(events, now: datetime, *, numbered: bool = False):
     """``events`` read with their facts and only the content of the revision the public reads at ``now``
-    (``public_content``), not the revisions' models (see ``_content_documents``)."""
-    return events.only(*EVENT_FACTS).annotate(public_content=public_revision_column("content", now))
+    (``public_content``), not the revisions' models (see ``_content_documents``); ``numbered``, with its number
+    too (``public_number``)."""
+    columns = {"public_content": public_revision_column("content", now)}
+    if numbered:
+        columns["public_number"] = public_revision_column("number", now)
+    return events.only(*EVENT_FACTS).annotate(**columns)
 
 
 def public_events(now: datetime):
@@ -212,7 +216,8 @@ def calendar_documents(now: datetime, home_zone: str | None = None) -> list[Even
         .filter(public_starts_at__gte=since)
         .order_by("public_starts_at", "pk"),
         now,
-    ).annotate(public_number=public_revision_column("number", now))
+        numbered=True,
+    )
     return _content_documents(events, now, home_zone or CompanyProfile.load().home_time_zone, numbered=True)
 
 

@@ -10,6 +10,8 @@ from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from events.content import event_address
+
 register = template.Library()
 
 
@@ -31,7 +33,8 @@ def event_summaries(documents):
         "add": esc(gettext("Add to calendar")),
         "presenters": gettext("%(label)s: %(names)s"),
     }
-    return mark_safe("".join(_summary(doc, words) for doc in documents))  # noqa: S308 - every value is escaped
+    addresses = {"page": event_address("events:detail"), "ics": event_address("events:ics")}
+    return mark_safe("".join(_summary(doc, words, addresses) for doc in documents))  # noqa: S308 - every value is escaped
 
 
 @register.simple_tag
@@ -45,13 +48,13 @@ def event_years(years, shown):
     return mark_safe("".join(links))  # noqa: S308 - every value is escaped
 
 
-def _summary(doc, words: dict) -> str:
+def _summary(doc, words: dict, addresses: dict) -> str:
     title, conference, location = esc(doc.title), esc(doc.conference), esc(doc.location)
     cancelled = doc.cancelled
     badge = f' <span class="badge text-bg-secondary">{words["cancelled"]}</span>' if cancelled else ""
     html = [
         f'<article class="ir-event border-bottom py-3" data-testid="event-{esc(doc.event.slug)}">\n'
-        f'  <h3 class="h5 mb-1"><a href="{esc(doc.url)}">{title}</a>{badge}</h3>\n  '
+        f'  <h3 class="h5 mb-1"><a href="{esc(addresses["page"](doc.event.slug))}">{title}</a>{badge}</h3>\n  '
     ]
     if conference:
         html.append(f'<p class="mb-1">{conference}{f" &middot; {location}" if location else ""}</p>')
@@ -66,7 +69,7 @@ def _summary(doc, words: dict) -> str:
         live = words["live_now"] if doc.is_live_now else words["live"]
         html.append(
             f'\n    <p class="mb-1"><a href="{esc(doc.webcast_url)}" rel="noopener">{live}</a> &middot; '
-            f'<a href="{esc(doc.ics_url)}">{words["add"]}</a></p>\n  '
+            f'<a href="{esc(addresses["ics"](doc.event.slug))}">{words["add"]}</a></p>\n  '
         )
     html.append("\n  ")
     if not cancelled:
