@@ -62,7 +62,7 @@ class NewsFeed(Feed):
         return document.subheadline or shortened(plain_text(document.body), DESCRIPTION_CHARS)
 
     def item_link(self, document):
-        return document.release.get_absolute_url()
+        return document.url
 
     # The guid is an identifier, not the address: the address depends on the host and scheme the feed is
     # read on (and would change with a domain move), and a reader must never see a release twice. The

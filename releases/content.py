@@ -56,6 +56,7 @@ class ReleaseDocument(SnapshotDocument):
         release: Release | None = None,
         revision=None,
         revision_id: int | None = None,
+        url: str = "",
         file_base: str = "",
     ):
         super().__init__(content)
@@ -63,14 +64,20 @@ class ReleaseDocument(SnapshotDocument):
         self.revision = revision
         # The id of the revision shown: the revision's, or given alone by a list that read only its content.
         self.revision_id = revision.pk if revision is not None else revision_id
+        self._url = url
         self._file_base = file_base
+
+    @property
+    def url(self) -> str:
+        """The public address: given by a list, which reverses it once for all its releases, or the release's."""
+        return self._url or self.release.get_absolute_url()
 
     @property
     def file_base(self) -> str:
         """Given, or the public address's ``files/``, worked out only for a page that shows the files."""
         if self._file_base or self.release is None:
             return self._file_base
-        return f"{self.release.get_absolute_url()}files/"
+        return f"{self.url}files/"
 
     @property
     def release_date(self) -> date:

@@ -8,6 +8,7 @@ Visibility is decided at read time from the release's columns and ``now``
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from irportal.workflow import languages
@@ -16,6 +17,8 @@ from releases.content import ReleaseDocument
 from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release, ReleaseRevision
 
 MAX_PLAIN_TERMS = 8
+# A slug (letters, digits, hyphens and underscores) stands as it is in the address it is reversed into.
+_SLUG = "release-slug"
 LATEST_COUNT = 5
 # The columns of a contact's snapshot (``MediaContact.snapshot``) the public pages print.
 CONTACT_FIELDS = ("name", "title", "organization", "phone", "email", "audience", "translations")
@@ -119,11 +122,14 @@ def public_documents(release_ids, now) -> list[ReleaseDocument]:
         .in_bulk()
     )
     language = get_language()
+    # Each release's address, reversed once for the list.
+    head, tail = reverse("news:detail", args=[_SLUG]).rsplit(_SLUG, 1)
     return [
         ReleaseDocument(
             languages.localized(release.public_content, language),
             release=release,
             revision_id=release.public_id,
+            url=f"{head}{release.slug}{tail}",
         )
         for release in (releases[pk] for pk in ids if pk in releases)
         # What ``public_document`` leaves out: a withdrawn release, one without the revision the public reads.

@@ -4,8 +4,10 @@ import zoneinfo
 from html import escape
 
 from django import template
+from django.template.defaultfilters import urlencode
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape as esc
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from company.models import CompanyProfile
@@ -29,6 +31,45 @@ def public_time(context, value):
     return format_html('<time datetime="{}">{}</time>', value.isoformat(), datetime_text(local))
 
 
+@register.simple_tag(takes_context=True)
+def news_items(context, documents):
+    """A ``<li>`` per release of the news archive: when it became public (as ``public_time`` writes it), its
+    headline linking to its page, its subheadline; in one pass, every value escaped as the template escaped it."""
+    company = context.get("company")
+    zone = zoneinfo.ZoneInfo(getattr(company, "home_time_zone", None) or CompanyProfile.load().home_time_zone)
+    return mark_safe("".join(_news_item(document, zone) for document in documents))  # noqa: S308 - escaped
+
+
+@register.simple_tag
+def year_links(years, year: str, q: str):
+    """A ``<li>`` per year of the news archive, newest first: the link to that year's list (keeping the search),
+    the year shown marked as the current page; in one pass, escaped as the template escaped it."""
+    search = f"&amp;q={esc(urlencode(q))}" if q else ""
+    links = []
+    for shown in years:
+        active, current = (" active", ' aria-current="page"') if year == str(shown) else ("", "")
+        links.append(
+            f'<li class="nav-item"><a class="nav-link{active}" href="?year={esc(shown)}{search}"{current}>'
+            f"{esc(shown)}</a></li>"
+        )
+    return mark_safe("".join(links))  # noqa: S308 - every value is escaped
+
+
+def _news_item(document, zone) -> str:
+    since = document.release.public_since
+    when = (
+        f'<time datetime="{esc(since.isoformat())}">{esc(datetime_text(since.astimezone(zone)))}</time>'
+        if since is not None
+        else ""
+    )
+    subheadline = f'<p class="mb-0">{esc(document.subheadline)}</p>' if document.subheadline else ""
+    return (
+        f'\n    <li class="mb-3">\n      <p class="small text-body-secondary mb-0">{when}</p>\n'
+        f'      <h2 class="h5 mb-0"><a href="{esc(document.url)}">{esc(document.headline)}</a></h2>\n'
+        f"      {subheadline}\n    </li>\n  "
+    )
+
+
 @register.simple_tag
 def public_date(value):
     """A ``<time>`` element for a day: ``Feb. 24, 2026``, ISO 8601 in the markup."""
@@ -49,10 +90,10 @@ def contact_entries(groups, spacing: str):
     and email as links), in one pass: the Investor page lists every active contact. The contacts are snapshots'
     plain text, escaped as the template escaped them (Python's ``html.escape``, what Django's ``escape`` does to
     text, without its check for lazy text on every value)."""
-    spacing = conditional_escape(spacing)
+    spacing = esc(spacing)
     lines = []
     for label, members in groups:
-        lines.append(f"<dt>{conditional_escape(label)}</dt>\n")
+        lines.append(f"<dt>{esc(label)}</dt>\n")
         lines.extend(_contact_entry(contact, spacing) for contact in members)
     return mark_safe("".join(lines))  # noqa: S308 - every value is escaped
 
