@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from company.models import CompanyProfile
 from filings import selectors as filing_selectors
+from filings.groups import FormGroup
 from irportal.workflow.languages import primary
 from releases.models import Release
 from releases.sanitize import plain_text
@@ -18,6 +19,9 @@ from releases.selectors import public_documents
 
 FEED_SIZE = 50
 DESCRIPTION_CHARS = 500
+# The filings' group names, translated when written: each item translates its own group's name only, where
+# ``get_form_group_display`` translates every group's name to find it.
+GROUP_LABELS = dict(FormGroup.choices)
 
 
 def in_feed_language(guid: str) -> str:
@@ -110,7 +114,7 @@ class FilingsFeed(Feed):
 
     def item_description(self, filing):
         return _("%(group)s, filed %(date)s") % {
-            "group": filing.get_form_group_display(),
+            "group": GROUP_LABELS.get(filing.form_group, filing.form_group),
             "date": f"{filing.filing_date:%Y-%m-%d}",
         }
 
