@@ -8,7 +8,6 @@ its files and thumbnail included. A withdrawn document answers 410.
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from reports import files, selectors
@@ -29,10 +28,7 @@ def financials(request):
     year = _year(request, years)
     shown = [year] if year else years[: selectors.FINANCIAL_YEARS_SHOWN]
     fiscal_years = selectors.financial_quarters(quarterly, shown, now) if shown else []
-    # Each fiscal year's link, its words translated once a page (a company with a long history lists many).
-    named = gettext("FY%(year)s")
-    links = [(each, named % {"year": each}) for each in years]
-    context = {"years": links, "year": year, "fiscal_years": fiscal_years}
+    context = {"years": years, "year": year, "fiscal_years": fiscal_years}
     status = 404 if request.GET.get("year") and year is None else 200
     return render(request, "public/reports/financials.html", context, status=status)
 

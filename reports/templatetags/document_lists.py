@@ -1,0 +1,116 @@
+"""Public document pages: the financials page's fiscal years and quarters, written in one Python pass.
+
+The markup is what the templates wrote (each value escaped as they escaped it); the page's words are
+translated once per list, not once per document.
+"""
+
+from django import template
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
+from company.templatetags.company_time import when
+from events.templatetags.event_lists import event_replay
+
+register = template.Library()
+
+
+@register.simple_tag
+def fiscal_year_links(years, year):
+    """A link for each fiscal year (a company with a long history lists many), ``year``'s marked as the page."""
+    named = gettext("FY%(year)s")
+    links = []
+    for each in years:
+        shown = ' aria-current="page"' if each == year else ""
+        links.append(
+            f'<li class="nav-item"><a class="nav-link{" active" if shown else ""}" href="?year={each}"{shown}>'
+            f"{esc(named % {'year': each})}</a></li>"
+        )
+    return mark_safe("".join(links))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def document_webcast(event_doc):
+    """A document's event: the live webcast's link while it is ahead, then the replay's line."""
+    webcast = ""
+    if event_doc.show_webcast:
+        live = esc(gettext("Live webcast"))
+        webcast = (
+            f'<br><a href="{esc(event_doc.webcast_url)}" rel="noopener">{live}</a> '
+            f'<span class="text-body-secondary">{esc(event_doc.when)}</span>'
+        )
+    return mark_safe(f"{webcast}\n{event_replay(event_doc)}\n")  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def fiscal_year_quarters(quarters):
+    """A ``<section>`` per quarter of a fiscal year: its period, then its release, results, slides, webcast, other
+    documents, filings and supplementary data."""
+    words = {
+        "ended": gettext("quarter ended %(ends)s"),
+        "ending": gettext("quarter ending %(ends)s"),
+        "release": esc(gettext("Results release:")),
+        "slides": esc(gettext("Slides:")),
+        "webcast": esc(gettext("Webcast:")),
+        "filing": esc(gettext("Filing:")),
+        "supplementary": esc(gettext("Supplementary data:")),
+    }
+    return mark_safe("".join(_quarter(quarter, words) for quarter in quarters))  # noqa: S308 - every value is escaped
+
+
+def _quarter(quarter, words: dict) -> str:
+    anchor, label = esc(quarter.anchor), esc(quarter.label)
+    ends = (words["ended"] if quarter.ended else words["ending"]) % {"ends": when(quarter.ends_on, "date")}
+    html = [
+        f'\n<section id="{anchor}" class="border rounded p-3 mb-3 ir-quarter" aria-labelledby="{anchor}-heading" '
+        f'data-testid="quarter" data-quarter="{label}">\n'
+        f'  <h3 id="{anchor}-heading" class="h4">{label} <span class="h6 text-body-secondary">{ends}</span></h3>\n'
+        '  <ul class="list-unstyled mb-0">\n    '
+    ]
+    if release := quarter.release:
+        html.append(f'<li class="mb-1">{words["release"]} <a href="{esc(release.url)}">{esc(release.title)}</a></li>')
+    html.append("\n    ")
+    for entry in quarter.results:
+        html.append(f'<li class="mb-1">{esc(entry.label)} <a href="{esc(entry.item.url)}">{esc(entry.item.title)}</a>')
+        if entry.main:
+            html.append(
+                f' &middot; <a href="{esc(entry.main.url)}" download>PDF</a> '
+                f'<span class="text-body-secondary">({esc(entry.size)})</span>'
+            )
+        html.append("</li>")
+    html.append("\n    ")
+    for entry in quarter.presentations:
+        html.append(f'<li class="mb-1">{words["slides"]} <a href="{esc(entry.item.url)}">{esc(entry.item.title)}</a>')
+        if main := entry.main:
+            pages = ngettext("%(pages)s page", "%(pages)s pages", main.pages) % {"pages": main.pages}
+            html.append(
+                f' &middot; <a href="{esc(main.url)}" download>PDF</a> '
+                f'<span class="text-body-secondary">({pages})</span>'
+            )
+        html.append("</li>")
+    html.append("\n    ")
+    if event := quarter.event:
+        html.append(
+            f'<li class="mb-1">{words["webcast"]} <a href="{esc(event.url)}">{esc(event.title)}</a>'
+            f"{document_webcast(event.event_doc)}\n</li>"
+        )
+    html.append("\n    ")
+    for entry in quarter.others:
+        html.append(
+            f'<li class="mb-1">{esc(entry.label)} <a href="{esc(entry.item.url)}">{esc(entry.item.title)}</a></li>'
+        )
+    html.append("\n    ")
+    for filing in quarter.filings:
+        html.append(
+            f'<li class="mb-1">{words["filing"]} <a href="{esc(filing["url"])}" rel="noopener">'
+            f"{esc(filing['label'])}</a></li>"
+        )
+    html.append("\n    ")
+    for entry in quarter.supplementary:
+        item = entry.item
+        html.append(
+            f'<li class="mb-1">{words["supplementary"]} <a href="{esc(item.url)}" download>{esc(item.label)}</a> '
+            f'<span class="text-body-secondary">({esc(item.format.upper())}, {esc(entry.size)})</span></li>'
+        )
+    html.append("\n  </ul>\n</section>\n")
+    return "".join(html)
