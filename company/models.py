@@ -286,9 +286,16 @@ class CompanyProfile(models.Model):
         profile = cls.objects.filter(pk=cls.SINGLETON_PK).first()
         if profile is None:
             profile = cls(legal_name="Company name not set", short_name="Company", ticker="TICKER")
+        cls.remember(profile)
+        return profile
+
+    @classmethod
+    def remember(cls, profile: "CompanyProfile") -> None:
+        """Where ``read_once`` is in force, make ``profile`` (read another way: with the public navigation's
+        sections, or kept by the public cache) the one ``load`` answers for the rest of the request."""
+        kept = _READ_ONCE.get()
         if kept is not None:
             kept["profile"] = profile
-        return profile
 
 
 # Within ``read_once``: the profile this context has read, so that every part of one request (the public

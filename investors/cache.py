@@ -70,7 +70,9 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import serializers
 from django.core.cache import cache
+from django.core.serializers.base import DeserializationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -187,8 +189,8 @@ class CachedPage:
 @dataclass
 class Reading:
     """What every public page of one generation reads alike from ``made_at`` until ``expires_at``: when the site
-    next changes by itself (``changes_at``, None for nothing scheduled) and the sections the navigation shows
-    (None until a page read them).
+    next changes by itself (``changes_at``, None for nothing scheduled), the sections the navigation shows and
+    the company profile (None until a page read them).
 
     Read before anything is read from the database, the generation makes it safe: a change committed after
     the read starts a new generation, and a reading kept with the old one is never used again. A process whose
@@ -201,6 +203,7 @@ class Reading:
     expires_at: float
     changes_at: float | None
     sections: list[str] | None = None
+    profile: str | None = None  # in Django's JSON serialization (``_kept_profile``)
 
     @classmethod
     def from_stored(cls, value, generation: str, now: float) -> "Reading | None":
@@ -306,14 +309,12 @@ class PublicCacheMiddleware:
 
 
 def _public_profile(request):
-    """The company profile of a public page, with the names of the sections the navigation shows."""
-    kept = getattr(request, "public_section_names", None)
-    if kept is None:
-        profile = profile_with_sections(timezone.now())
-        request.public_section_names = profile.public_section_names
-        return profile
-    profile = CompanyProfile.load()
-    profile.public_section_names = kept
+    """The company profile of a public page, with the names of the sections the navigation shows: the
+    generation's reading's (``_render_and_keep``), else read in one query."""
+    profile = getattr(request, "public_profile", None)
+    if profile is None:
+        request.public_profile = profile = profile_with_sections(timezone.now())
+    CompanyProfile.remember(profile)
     return profile
 
 
@@ -468,11 +469,13 @@ def _render_and_keep(
         reading, kept = Reading(generation, now.timestamp(), expires_at, changes_at), False
     else:
         kept = True
-        if reading.sections is not None:
-            request.public_section_names = frozenset(reading.sections)
+        profile = _kept_profile(reading)
+        if profile is not None:
+            request.public_profile = profile
+            CompanyProfile.remember(profile)
     # A view that cannot reach the database comes back stale or 503 (process_exception), marked no-store.
     response = get_response(request)
-    _keep_reading(reading, kept, getattr(request, "public_section_names", None))
+    _keep_reading(reading, kept, getattr(request, "public_profile", None))
     changes_at, expires_at = reading.changes_at, reading.expires_at
     until = dt.datetime.fromtimestamp(changes_at, dt.UTC).isoformat() if changes_at is not None else "-"
     render_log.info("rendered path=%s generation=%s until=%s", request.path, generation, until)
@@ -490,10 +493,13 @@ def _render_and_keep(
     return _answer(request, copy)
 
 
-def _keep_reading(reading: Reading, kept: bool, sections) -> None:
-    """Keep the generation's reading if this render made it, or read the sections it did not have."""
-    if reading.sections is None and sections is not None:
-        reading.sections = sorted(sections)
+def _keep_reading(reading: Reading, kept: bool, profile: CompanyProfile | None) -> None:
+    """Keep the generation's reading if this render made it, or read the profile and sections it did not have."""
+    if reading.profile is None and profile is not None:
+        reading.sections, reading.profile = (
+            sorted(profile.public_section_names),
+            serializers.serialize("json", [profile]),
+        )
     elif kept:
         return
     timeout = _seconds_left(time.time(), reading.expires_at)
@@ -503,6 +509,19 @@ def _keep_reading(reading: Reading, kept: bool, sections) -> None:
         cache.set(READING_KEY, dataclasses.asdict(reading), timeout=timeout)
     except Exception:  # read again next time
         logger.warning("could not keep the public pages' reading", exc_info=True)
+
+
+def _kept_profile(reading: Reading) -> CompanyProfile | None:
+    """The company profile the reading keeps, with the sections the navigation shows; None when it keeps none,
+    or one this version cannot read (kept by an older one before a deploy)."""
+    if not isinstance(reading.profile, str) or reading.sections is None:
+        return None
+    try:
+        profile = next(serializers.deserialize("json", reading.profile)).object
+    except (DeserializationError, StopIteration):
+        return None
+    profile.public_section_names = frozenset(reading.sections)
+    return profile
 
 
 def _storable(response) -> bool:
