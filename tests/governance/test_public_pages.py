@@ -5,17 +5,27 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance import services
-from governance.workflow import PERSON
+from governance import selectors, services
+from governance.models import Committee, Person
+from governance.workflow import COMMITTEE, PERSON
 from irportal.workflow import engine
+from irportal.workflow.models import public_revision_column
 from reports.checks import CODES as EVERY_DOCUMENT_WARNING
 from reports.models import Document
 from reports.services import document_update
 from reports.workflow import DOCUMENT
-from tests.governance.builders import approve, photo_upload, published_committee, published_person
+from tests.governance.builders import (
+    approve,
+    make_committee,
+    make_person,
+    photo_upload,
+    published_committee,
+    published_person,
+)
 from tests.reports.builders import make_document
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +118,6 @@ def test_a_photo_the_public_revision_does_not_name_is_not_served(client, company
 
 
 def test_an_embargoed_change_is_not_on_the_public_pages_before_its_second(client, company, author, approver):
-    from tests.governance.builders import make_person
-
     embargo = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(hours=1)
     approve(PERSON, make_person(author, name="Hidden Until Noon"), approver, publish_at=embargo)
     assert client.get("/investors/governance/").status_code == 404
@@ -138,6 +146,78 @@ def test_governance_documents_show_the_revision_the_public_reads_to_the_second(c
         with time_machine.travel(moment, tick=False):
             page = client.get("/investors/governance/documents/").content.decode()
         assert f"{link}{title}</a>" in page and pdf in page
+
+
+def _reference_people(now, role: str) -> list[dict]:
+    """A list's people as the ORM reads them (``objects.public``, ``public_revision_column``), in the page's order."""
+    listed = (
+        Person.objects.public(now)
+        .alias(
+            public_until=public_revision_column("listed_until", now),
+            public_listed=public_revision_column(role, now),
+            public_order=public_revision_column("order", now),
+        )
+        .filter(Q(public_until__isnull=True) | Q(public_until__gt=now), public_listed=True)
+        .annotate(public_content=public_revision_column("content", now))
+        .order_by("public_order", "pk")
+    )
+    contents = listed.values_list("public_content", flat=True)
+    return sorted(contents, key=lambda content: (content["order"], content["name"]))
+
+
+def _reference_committees(now) -> dict[int, dict]:
+    committees = Committee.objects.public(now).annotate(public_content=public_revision_column("content", now))
+    return dict(committees.order_by("pk").values_list("pk", "public_content"))
+
+
+def test_the_statements_read_the_people_and_committees_the_orm_reads_at_each_moment(company, author, approver):
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
+    audit = published_committee(author, approver, name="Audit")
+    risk = published_committee(author, approver, name="Risk")
+    services.committee_update(actor=author, pk=risk.pk, base_version=None, name="Risk and Compliance")
+    approve(COMMITTEE, Committee.objects.get(pk=risk.pk), approver, publish_at=embargo)
+    approve(COMMITTEE, make_committee(author, name="Nominations"), approver, publish_at=embargo)
+    withdrawn = published_committee(author, approver, name="Withdrawn")
+    engine.withdraw(COMMITTEE, pk=withdrawn.pk, actor=approver, reason="Dissolved")
+    make_committee(author, name="Draft")
+
+    published_person(author, approver, name="Serving Director", committees=[audit, risk], chairs=[risk])
+    published_person(author, approver, name="Officer", board_title="", management_title="Vice President")
+    published_person(author, approver, name="Leaving Director", service_end=dt.date.today() + dt.timedelta(days=1))
+    moving = published_person(author, approver, name="Moving Director", committees=[audit])
+    services.person_update(
+        actor=author,
+        pk=moving.pk,
+        base_version=None,
+        board_title="",
+        management_title="Chief Financial Officer",
+        memberships=[],
+    )
+    approve(PERSON, Person.objects.get(pk=moving.pk), approver, publish_at=embargo)
+    approve(PERSON, make_person(author, name="Incoming Director", order=0), approver, publish_at=embargo)
+    gone = published_person(author, approver, name="Withdrawn Director")
+    engine.withdraw(PERSON, pk=gone.pk, actor=approver, reason="Named in error")
+    make_person(author, name="Draft Director")
+
+    seen = set()
+    for moment in (embargo - dt.timedelta(seconds=1), embargo, embargo + dt.timedelta(days=3)):
+        committees = selectors.public_committees(moment)
+        assert {pk: doc.content for pk, doc in committees.items()} == _reference_committees(moment), moment
+        board = [doc.content for doc in selectors.board(moment)]
+        management = [doc.content for doc in selectors.management(moment)]
+        assert board == _reference_people(moment, "on_board"), moment
+        assert management == _reference_people(moment, "in_management"), moment
+        seen |= {(moment, content["name"]) for content in board + management}
+        seen |= {(moment, doc.content["name"]) for doc in committees.values()}
+    before, at, after = sorted({moment for moment, _ in seen})
+    assert {
+        (before, "Moving Director"),
+        (at, "Incoming Director"),
+        (at, "Nominations"),
+        (at, "Risk and Compliance"),
+    } <= seen
+    assert (before, "Leaving Director") in seen and (after, "Leaving Director") not in seen
+    assert not any(name.startswith(("Withdrawn", "Draft")) for _, name in seen)
 
 
 def test_each_page_reads_the_same_few_queries_for_a_small_and_a_larger_board(
