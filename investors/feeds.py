@@ -1,6 +1,7 @@
 """RSS 2.0 of the published releases."""
 
 from datetime import UTC, datetime, time
+from io import StringIO
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -38,10 +39,20 @@ def shortened(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+class WholeRss(Rss201rev2Feed):
+    """RSS 2.0 written in memory and handed to the response in one piece, not element by element in thousands of
+    writes; encoded as the XML writer encodes it (what the encoding cannot hold as a character reference)."""
+
+    def write(self, outfile, encoding):
+        text = StringIO()
+        super().write(text, encoding)
+        outfile.write(text.getvalue().encode(encoding, "xmlcharrefreplace"))
+
+
 class NewsFeed(Feed):
     """RSS 2.0 of the published releases, newest first."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = WholeRss
 
     def get_object(self, request, *args, **kwargs):
         return CompanyProfile.load()
