@@ -14,9 +14,8 @@ from company.models import CompanyProfile
 from filings import selectors as filing_selectors
 from filings.groups import FormGroup
 from irportal.workflow.languages import primary
-from releases.models import Release
 from releases.sanitize import plain_text
-from releases.selectors import public_documents
+from releases.selectors import latest_public_documents
 
 FEED_SIZE = 50
 DESCRIPTION_CHARS = 500
@@ -67,8 +66,7 @@ class NewsFeed(Feed):
         return _("Press releases of %(listing)s") % {"listing": company.listing}
 
     def items(self):
-        now = timezone.now()
-        return public_documents(Release.objects.public_newest_first(now).values_list("pk", flat=True)[:FEED_SIZE], now)
+        return latest_public_documents(timezone.now(), FEED_SIZE)
 
     def item_title(self, document):
         return document.headline

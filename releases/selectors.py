@@ -114,13 +114,24 @@ def public_documents(release_ids, now) -> list[ReleaseDocument]:
     read for the thousands of releases they sort), then read the few shown.
     """
     ids = list(release_ids)
-    # Each release with only the content and id of the revision the public reads, not both revisions as models.
-    releases = (
-        Release.objects.filter(pk__in=ids)
-        .only("slug", "approved_revision", *PUBLIC_STATE_FIELDS)
-        .annotate(public_content=public_revision_column("content", now), public_id=public_revision_column("id", now))
-        .in_bulk()
+    releases = _with_public_revision(Release.objects.filter(pk__in=ids), now).in_bulk()
+    return _documents(releases[pk] for pk in ids if pk in releases)
+
+
+def latest_public_documents(now, count: int = LATEST_COUNT) -> list[ReleaseDocument]:
+    """The newest public releases (the Investor page's, the feed's), in one query that stops after ``count``
+    rows of the publication order's index."""
+    return _documents(_with_public_revision(Release.objects.public_newest_first(now), now)[:count])
+
+
+def _with_public_revision(releases, now):
+    """Each release with only the content and id of the revision the public reads, not both revisions as models."""
+    return releases.only("slug", "approved_revision", *PUBLIC_STATE_FIELDS).annotate(
+        public_content=public_revision_column("content", now), public_id=public_revision_column("id", now)
     )
+
+
+def _documents(releases) -> list[ReleaseDocument]:
     language = get_language()
     # Each release's address, reversed once for the list.
     head, tail = reverse("news:detail", args=[_SLUG]).rsplit(_SLUG, 1)
@@ -131,16 +142,10 @@ def public_documents(release_ids, now) -> list[ReleaseDocument]:
             revision_id=release.public_id,
             url=f"{head}{release.slug}{tail}",
         )
-        for release in (releases[pk] for pk in ids if pk in releases)
+        for release in releases
         # What ``public_document`` leaves out: a withdrawn release, one without the revision the public reads.
         if release.status != State.WITHDRAWN and release.public_content is not None
     ]
-
-
-def latest_public_documents(now, count: int = LATEST_COUNT) -> list[ReleaseDocument]:
-    """The newest public releases, for the Investor page, in one query (it stops after ``count`` rows)."""
-    releases = Release.objects.public_newest_first(now).for_public_documents()[:count]
-    return [document for document in (public_document(release, now) for release in releases) if document]
 
 
 def public_release(slug: str) -> Release | None:
