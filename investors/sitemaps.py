@@ -13,6 +13,7 @@ same at any size; a block whose items are all unpublished (or deleted) gives a s
 """
 
 import functools
+import html
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
@@ -146,11 +147,12 @@ class ItemSitemap(LanguageSitemap):
         # The slug and the moment each went public (``public_changed_moment``), without making the items.
         rows = self.paginator.page(page).object_list.values_list("slug", public_changed_moment(now))
         for slug, changed in rows:
-            slug = escape(slug)
+            # Python's html.escape: what Django's escape does to text, without its check for lazy text.
+            slug = html.escape(slug)
             day = f"<lastmod>{changed.astimezone(zone).date()}</lastmod>" if changed is not None else ""
-            entry = f"{head.replace(SLUG, slug)}{day}{tail.replace(SLUG, slug)}"
-            entries.append(mark_safe(entry))  # noqa: S308 - escaped in _entry_parts, the slug here
-        return entries
+            entries.append(f"{head.replace(SLUG, slug)}{day}{tail.replace(SLUG, slug)}")
+        # The page's entries as one string, which the section's template writes as it is.
+        return [mark_safe("".join(entries))]  # noqa: S308 - escaped in _entry_parts, the slugs here
 
     def get_latest_lastmod(self):
         # The index names no date for a section: it would have to read every item of it.
