@@ -98,8 +98,8 @@ def _public_time(now: datetime, *fields: str):
 
 def public_times(now: datetime):
     """Public events with the times the public reads (``public_starts_at``, ``public_finishes_at``), to filter
-    and order on (not selected: documents read their times from the revision's content). Built once for a
-    page's reads, each narrowing it with ``by_time``.
+    and order on in one read (the calendar's), narrowed with ``by_time`` (not selected: documents read their
+    times from the revision's content).
     """
     return Event.objects.public(now).alias(
         finishes_at=Coalesce("ends_at", "starts_at"),
@@ -120,51 +120,55 @@ def by_time(timed, rows: Q):
     return timed.filter(rows | Q(status__in=_UNSETTLED))
 
 
-def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo, timed) -> list[int]:
+def _published():
+    """The published rows, with their own end (``finishes_at``: the end, else the start). The public reads their
+    live revision, whose times their own indexed columns hold, so these narrow and order them exactly."""
+    return Event.objects.filter(status=State.PUBLISHED, live_revision__isnull=False).alias(
+        finishes_at=Coalesce("ends_at", "starts_at")
+    )
+
+
+def pending_documents(now: datetime, home_zone: str) -> list[EventDocument]:
+    """The public events with a correction pending, as the public reads them at ``now``: the (few) rows whose own
+    columns may hold other times than the revision the public reads, read whole once for a page's lists."""
+    return _content_documents(
+        with_public_content(Event.objects.public(now).filter(status__in=_UNSETTLED), now), now, home_zone
+    )
+
+
+def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo, pending: list[EventDocument]) -> list[int]:
     """Every year from the most recent past event's to the oldest's, newest first, in company time.
 
-    Two reads at the ends of the start-time index for the published rows, and one over the rows with a
-    correction pending; never a scan of the history.
+    Two reads at the ends of the start-time index for the published rows, and the events with a correction
+    pending (``pending_documents``); never a scan of the history.
     """
-    settled = (
-        Event.objects.filter(status=State.PUBLISHED, live_revision__isnull=False)
-        .alias(finishes_at=Coalesce("ends_at", "starts_at"))
-        .filter(finishes_at__lte=now)
-        .aggregate(first=Min("starts_at"), last=Max("starts_at"))
-    )
-    pending = (
-        by_time(timed, Q(pk__in=[]))
-        .filter(public_finishes_at__lte=now)
-        .annotate(public_start=F("public_starts_at"))
-        .aggregate(first=Min("public_start"), last=Max("public_start"))
-    )
-    firsts = [moment for moment in (settled["first"], pending["first"]) if moment]
-    lasts = [moment for moment in (settled["last"], pending["last"]) if moment]
-    if not firsts:
+    published = _published().filter(finishes_at__lte=now).aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    starts = [moment for moment in (published["first"], published["last"]) if moment]
+    starts += [doc.starts_at for doc in pending if doc.finished_at <= now]
+    if not starts:
         return []
-    return list(range(max(lasts).astimezone(zone).year, min(firsts).astimezone(zone).year - 1, -1))
+    return list(range(max(starts).astimezone(zone).year, min(starts).astimezone(zone).year - 1, -1))
 
 
-def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo, timed):
-    """The public events that started in ``year`` (company time) and are over at ``now``, most recent first."""
+def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo, pending: list[EventDocument]) -> list[int]:
+    """The ids of the public events that started in ``year`` (company time) and are over at ``now``, most recent
+    first (the published rows read along the start-time index, merged with those of ``pending``)."""
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
-    rows = Q(starts_at__gte=start, starts_at__lt=end, finishes_at__lte=now)
-    return (
-        by_time(timed, rows)
-        .filter(public_starts_at__gte=start, public_starts_at__lt=end, public_finishes_at__lte=now)
-        .order_by("-public_starts_at", "-pk")
-    )
+    published = _published().filter(starts_at__gte=start, starts_at__lt=end, finishes_at__lte=now)
+    rows = [
+        *published.values_list("starts_at", "pk"),
+        *((doc.starts_at, doc.event.pk) for doc in pending if start <= doc.starts_at < end and doc.finished_at <= now),
+    ]
+    return [pk for _, pk in sorted(rows, reverse=True)]
 
 
-def upcoming_events(now: datetime, timed):
-    """The public events not over at ``now`` (live ones included), soonest first, with the content the public
-    reads (``with_public_content``)."""
-    return with_public_content(
-        by_time(timed, Q(finishes_at__gt=now))
-        .filter(public_starts_at__isnull=False, public_finishes_at__gt=now)
-        .order_by("public_starts_at", "pk"),
-        now,
-    )
+def upcoming_documents(now: datetime, pending: list[EventDocument], home_zone: str, count: int) -> list[EventDocument]:
+    """The first ``count`` public events not over at ``now`` (live ones included), soonest first: the published
+    rows read along the index with their live revision's content, merged with those of ``pending``."""
+    published = _published().filter(finishes_at__gt=now, starts_at__isnull=False).order_by("starts_at", "pk")
+    published = published.only(*EVENT_FACTS).annotate(public_content=F("live_revision__content"))[:count]
+    documents = _content_documents(published, now, home_zone) + [doc for doc in pending if doc.finished_at > now]
+    return sorted(documents, key=lambda doc: (doc.starts_at, doc.event.pk))[:count]
 
 
 @dataclass
@@ -186,15 +190,15 @@ def events_page(
     Without a year, the most recent year with past events; a year without past events lists none. A fixed
     number of queries, each bounded by a page or by one year's events, whatever the length of the history.
     """
-    timed = public_times(now)
-    years = past_event_years(now, company.zone, timed)
+    pending = pending_documents(now, company.home_time_zone)
+    years = past_event_years(now, company.zone, pending)
     year = year if year is not None else (years[0] if years else None)
     soonest, more = None, False
     if upcoming:
-        found = _content_documents(upcoming_events(now, timed)[: UPCOMING_SHOWN + 1], now, company.home_time_zone)
+        found = upcoming_documents(now, pending, company.home_time_zone, UPCOMING_SHOWN + 1)
         soonest, more = found[:UPCOMING_SHOWN], len(found) > UPCOMING_SHOWN
     # The year's past events in order, as ids (one year's events: a few dozen), paginated here; then the page's.
-    past = list(past_events_in(now, year, company.zone, timed).values_list("pk", flat=True)) if year in years else []
+    past = past_events_in(now, year, company.zone, pending) if year in years else []
     paginator = Paginator(past, PAST_PAGE_SIZE)
     try:
         page = paginator.page(number or 1)
