@@ -16,11 +16,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from company import numfmt
 from company.middleware import request_company
 from company.models import CompanyProfile
 from investors.navigation import pages_of, present_sections
+from investors.templatetags.ir import public_date
 from stock import selectors
 from stock.chart import price_chart
+from stock.models import Dividend, StockSplit
 from stock.prices_csv import EARLIEST
 
 
@@ -52,6 +55,31 @@ def price_rows(closes: list[tuple[date, Decimal]]) -> str:
         price = esc(numberformat.format(cents, separator, 2, grouping, thousands, use_l10n=True))
         rows.append(f'<tr><th scope="row"><time datetime="{iso}">{iso}</time></th><td>{price}</td></tr>')
     return mark_safe("".join(rows))  # noqa: S308 - the price is escaped, the day is digits and dashes
+
+
+def dividend_rows(dividends: list[Dividend]) -> str:
+    """The dividends table's rows, written in one pass with the kinds' names translated once, each value escaped as
+    the template escaped it."""
+    kinds = {value: str(label) for value, label in Dividend.Kind.choices}
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f"<tr><td>{public_date(dividend.declared_on)}</td><td>{public_date(dividend.ex_dividend_on)}</td>"
+            f"<td>{public_date(dividend.record_on)}</td><td>{public_date(dividend.payable_on)}</td>"
+            f"<td>{esc(numfmt.money(dividend.amount, dividend.currency))}</td>"
+            f"<td>{esc(kinds.get(dividend.kind, dividend.kind))}</td></tr>"
+            for dividend in dividends
+        )
+    )
+
+
+def split_rows(splits: list[StockSplit]) -> str:
+    """The stock splits table's rows, each value escaped as the template escaped it."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f"<tr><td>{public_date(split.effective_on)}</td><td>{esc(split.ratio)}</td><td>{esc(split.note)}</td></tr>"
+            for split in splits
+        )
+    )
 
 
 def _pages(request, now) -> set[str]:
@@ -103,6 +131,7 @@ def dividends(request):
     }
     if not context["dividends"] and not context["splits"]:
         raise Http404("No dividends or splits")
+    context.update(dividend_rows=dividend_rows(context["dividends"]), split_rows=split_rows(context["splits"]))
     return render(request, "public/stock/dividends.html", context)
 
 
