@@ -14,7 +14,14 @@ from django.utils.translation import get_language
 from irportal.workflow import languages
 from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, due_approval, public_revision_column
 from releases.content import ReleaseDocument
-from releases.models import Boilerplate, BoilerplateVersion, MediaContact, Release, ReleaseRevision
+from releases.models import (
+    PUBLIC_DOCUMENT_FIELDS,
+    Boilerplate,
+    BoilerplateVersion,
+    MediaContact,
+    Release,
+    ReleaseRevision,
+)
 
 MAX_PLAIN_TERMS = 8
 # A slug (letters, digits, hyphens and underscores) stands as it is in the address it is reversed into.
@@ -149,8 +156,13 @@ def _documents(releases) -> list[ReleaseDocument]:
 
 
 def public_release(slug: str) -> Release | None:
-    """The release at this address with both revisions the public may read; whether it is public is the caller's."""
-    return Release.objects.filter(slug=slug).select_related("live_revision", "approved_revision").first()
+    """The release at this address with the content of both revisions the public may read and the columns its
+    pages read (not the working copy's); whether it is public is the caller's."""
+    releases = Release.objects.select_related("live_revision", "approved_revision")
+    try:
+        return releases.only("withdrawn_at", *PUBLIC_DOCUMENT_FIELDS).get(slug=slug)
+    except Release.DoesNotExist:
+        return None
 
 
 def _default_versions(kind: str):
