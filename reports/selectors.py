@@ -318,22 +318,55 @@ def slides_for_event(event_id: int, now: datetime) -> list[DocumentContent]:
 # A company keeps a handful of each; the page shows the newest this many, every category together.
 GOVERNANCE_DOCUMENTS_SHOWN = 60
 
+# The governance documents page's list in one reviewed statement (plain SQL, PostgreSQL and SQLite alike): the ORM
+# builds and compiles three conditional expressions of the public rule for it (the kind, the date and the content of
+# the revision the public reads) and the database joins both revisions of every document to sort them. It applies
+# the rule of ``Document.objects.public(now)`` and ``public_revision(now)``, as ``LATEST_PER_KIND_SQL`` does: a
+# published document reads its live revision, whose columns its row holds (the rows of the index
+# ``document_published_by_date``); the documents in the workflow (never many) read the revision they show, the
+# approved one past its embargo (and its gate, if one holds it), else the live one; a withdrawn one is not public.
+# tests/governance/test_public_pages.py holds it to the ORM's reading at many moments.
+_GOVERNANCE_KINDS = ", ".join(f"%(governance_{number})s" for number in range(len(GOVERNANCE_KINDS)))
+GOVERNANCE_DOCUMENTS_SQL = f"""
+SELECT listed.id, listed.slug, listed.public_content
+FROM (
+    SELECT d.id, d.slug, r.content AS public_content, d.document_date
+    FROM reports_document d
+    JOIN reports_documentrevision r ON r.id = d.live_revision_id
+    WHERE d.status = %(published)s AND d.kind IN ({_GOVERNANCE_KINDS})
+    UNION ALL
+    SELECT d.id, d.slug, r.content, r.document_date
+    FROM reports_document d
+    JOIN reports_documentrevision r ON r.id = CASE
+        WHEN d.status = %(approved)s AND d.publish_at <= %(now)s AND d.approved_revision_id IS NOT NULL
+             AND (NOT d.held OR d.gate_opens_at <= %(now)s)
+        THEN d.approved_revision_id ELSE d.live_revision_id END
+    WHERE d.status IN (%(draft)s, %(in_review)s, %(approved)s)
+      AND r.kind IN ({_GOVERNANCE_KINDS})
+) listed
+ORDER BY listed.document_date DESC, listed.id DESC
+LIMIT %(shown)s
+"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+
 
 def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]]]:
     """Public governance documents by category (in the order of ``GOVERNANCE_KINDS``), newest first in each, in one
-    query: each document's slug with the content of the revision the public reads (``public_content``, as
-    ``public_revision`` decides it). The page shows a document's title, date and main PDF, so no linked release or
-    event and no file's thumbnail is read."""
-    documents = (
-        governance_documents_public(now)
-        .annotate(public_content=public_revision_column("content", now))
-        .order_by("-public_date", "-pk")
-        .only("slug")[:GOVERNANCE_DOCUMENTS_SHOWN]
-    )
+    query (``GOVERNANCE_DOCUMENTS_SQL``): each document's slug with the content of the revision the public reads.
+    The page shows a document's title, date and main PDF, so no linked release or event and no file's thumbnail is
+    read."""
+    params = {
+        "now": now,
+        "draft": State.DRAFT,
+        "in_review": State.IN_REVIEW,
+        "approved": State.APPROVED,
+        "published": State.PUBLISHED,
+        "shown": GOVERNANCE_DOCUMENTS_SHOWN,
+        **{f"governance_{number}": kind for number, kind in enumerate(GOVERNANCE_KINDS)},
+    }
     address = document_address()
     by_kind: dict[str, list[DocumentContent]] = {}
-    for document in documents:
-        content = languages.in_active_language(document.public_content)
+    for document in Document.objects.raw(GOVERNANCE_DOCUMENTS_SQL, params):
+        content = languages.in_active_language(json.loads(document.public_content))
         doc = DocumentContent(content, document=document, url=address(document.slug))
         by_kind.setdefault(content["kind"], []).append(doc)
     return [(Kind(kind).label, by_kind[kind]) for kind in GOVERNANCE_KINDS if kind in by_kind]

@@ -15,7 +15,8 @@ from governance.workflow import COMMITTEE, PERSON
 from irportal.workflow import engine
 from irportal.workflow.models import public_revision_column
 from reports.checks import CODES as EVERY_DOCUMENT_WARNING
-from reports.models import Document
+from reports.models import GOVERNANCE_KINDS, Document
+from reports.selectors import GOVERNANCE_DOCUMENTS_SHOWN, governance_documents, governance_documents_public
 from reports.services import document_update
 from reports.workflow import DOCUMENT
 from tests.governance.builders import (
@@ -146,6 +147,55 @@ def test_governance_documents_show_the_revision_the_public_reads_to_the_second(c
         with time_machine.travel(moment, tick=False):
             page = client.get("/investors/governance/documents/").content.decode()
         assert f"{link}{title}</a>" in page and pdf in page
+
+
+def _reference_governance_documents(now) -> list[tuple[int, dict]]:
+    """The governance documents page's list as the ORM reads it, by category as the page shows it."""
+    documents = (
+        governance_documents_public(now)
+        .annotate(public_content=public_revision_column("content", now))
+        .order_by("-public_date", "-pk")
+        .values_list("pk", "public_content")[:GOVERNANCE_DOCUMENTS_SHOWN]
+    )
+    return sorted(documents, key=lambda row: GOVERNANCE_KINDS.index(row[1]["kind"]))
+
+
+def test_the_statement_reads_the_governance_documents_the_orm_reads_at_each_moment(company, author, approver):
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
+
+    def pending(document, **fields):
+        document_update(actor=author, pk=document.pk, base_version=None, **fields)
+        engine.submit(DOCUMENT, pk=document.pk, actor=author)
+        engine.approve(
+            DOCUMENT, pk=document.pk, actor=approver, acknowledged=EVERY_DOCUMENT_WARNING, publish_at=embargo
+        )
+
+    _charter(author, approver, title="Audit charter")
+    pending(
+        _charter(author, approver, title="Risk charter"), title="Risk charter 2026", document_date=dt.date(2026, 3, 1)
+    )
+    pending(_charter(author, approver, title="Conduct policy"), kind=Document.Kind.POLICY)
+    incoming = make_document(author, kind=Document.Kind.BYLAWS, title="Bylaws", fiscal_quarter=None)
+    engine.submit(DOCUMENT, pk=incoming.pk, actor=author)
+    engine.approve(DOCUMENT, pk=incoming.pk, actor=approver, acknowledged=EVERY_DOCUMENT_WARNING, publish_at=embargo)
+    withdrawn = _charter(author, approver, title="Withdrawn charter")
+    engine.withdraw(DOCUMENT, pk=withdrawn.pk, actor=approver, reason="Issued in error")
+    make_document(author, kind=Document.Kind.CHARTER, title="Draft charter", fiscal_quarter=None)
+    annual = make_document(author, kind=Document.Kind.ANNUAL_REPORT, title="Annual report", fiscal_quarter=None)
+    engine.submit(DOCUMENT, pk=annual.pk, actor=author)
+    engine.approve(DOCUMENT, pk=annual.pk, actor=approver, acknowledged=EVERY_DOCUMENT_WARNING)
+    engine.publish(DOCUMENT, pk=annual.pk, actor=approver)
+
+    seen = {}
+    for moment in (embargo - dt.timedelta(seconds=1), embargo, embargo + dt.timedelta(days=3)):
+        found = [(doc.document.pk, doc.content) for _, docs in governance_documents(moment) for doc in docs]
+        assert found == _reference_governance_documents(moment), moment
+        seen[moment] = [(content["kind"], content["title"]) for _, content in found]
+    before, at, _ = seen.values()
+    assert ("charter", "Risk charter") in before and ("charter", "Conduct policy") in before
+    assert ("charter", "Risk charter 2026") in at and ("governance_policy", "Conduct policy") in at
+    assert ("bylaws", "Bylaws") in at and ("bylaws", "Bylaws") not in before
+    assert not any(title in ("Withdrawn charter", "Draft charter", "Annual report") for _, title in before + at)
 
 
 def _reference_people(now, role: str) -> list[dict]:
