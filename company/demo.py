@@ -44,6 +44,12 @@ DEMO_PROFILE = {
     "dateline_city": "Tempe",
     "dateline_region": "Ariz.",
     "investor_section_name": "Investors",
+    "translations": {
+        "fr": {
+            "lead_description": "un fabricant de systèmes d'étalonnage et de mesure de précision",
+            "investor_section_name": "Investisseurs",
+        }
+    },
     "newswire": "globenewswire",
     "default_replay_days": 7,
 }

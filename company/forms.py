@@ -12,6 +12,8 @@ from company.models import DEFAULT_ACCENT_COLOUR, CompanyProfile
 from company.services import PROFILE_FIELDS
 from irportal.forms import CleanTextMixin, LocalDateTimeField, TimeZoneField, aware, local, time_zone_choices
 
+SECONDARY_LANGUAGES = [code for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
 
 class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
     website = forms.CharField(
@@ -37,7 +39,7 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
         label=_("Also disclose in"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE],
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in SECONDARY_LANGUAGES],
         help_text=format_lazy(
             _(
                 "{primary} is the primary language: every disclosure is written in it, and in each language ticked "
@@ -66,6 +68,37 @@ class CompanyProfileForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_time_zone"].choices = time_zone_choices(self.instance.home_time_zone or "America/New_York")
+        # Each text a release writes in its own language, once for each other language, after the primary's.
+        order = []
+        for name in list(self.fields):
+            order.append(name)
+            if name in CompanyProfile.TRANSLATABLE:
+                for language in SECONDARY_LANGUAGES:
+                    order.append(self._add_translation(name, language))
+        self.order_fields(order)
+        self.take_out_control_characters()
+
+    def _add_translation(self, name: str, language: str) -> str:
+        model_field = CompanyProfile._meta.get_field(name)
+        key = f"{name}_{language}"
+        self.fields[key] = forms.CharField(
+            label=CompanyProfile.translated_label(name, language),
+            required=False,
+            max_length=model_field.max_length,
+            initial=self.instance.in_language(name, language),
+        )
+        return key
+
+    def clean(self):
+        """The texts in the other languages, gathered as the profile keeps them (``CompanyProfile.translations``)."""
+        cleaned = super().clean()
+        translations = {}
+        for language in SECONDARY_LANGUAGES:
+            texts = {name: cleaned.pop(f"{name}_{language}", "").strip() for name in CompanyProfile.TRANSLATABLE}
+            if any(texts.values()):
+                translations[language] = {name: text for name, text in texts.items() if text}
+        cleaned["translations"] = translations
+        return cleaned
 
     def clean_disclosure_languages(self):
         """The primary language first, always; then the ticked ones in the site's order."""

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from company import timefmt
@@ -202,6 +203,10 @@ class CompanyProfile(models.Model):
         ),
     )
     logo = models.ImageField(upload_to="company", blank=True, width_field="logo_width", height_field="logo_height")
+    # The texts above that a release writes in the language it is written in (``TRANSLATABLE``): the primary
+    # language's are the fields themselves, each other disclosure language's here, e.g.
+    # ``{"fr": {"lead_description": "une société qui …", "investor_section_name": "Investisseurs"}}``.
+    translations = models.JSONField(default=dict, blank=True, editable=False)
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -247,11 +252,33 @@ class CompanyProfile(models.Model):
         """The website as a link (with its scheme), for the one written as ``www.example.com``."""
         return website_url(self.website)
 
+    TRANSLATABLE = ("lead_description", "investor_section_name")
+
+    def in_language(self, name: str, language: str) -> str:
+        """The text ``name`` (one of ``TRANSLATABLE``) as a release in ``language`` writes it: the field itself in
+        the primary language, else its translation ("" when it has none)."""
+        if language == settings.LANGUAGE_CODE:
+            return getattr(self, name)
+        return (self.translations.get(language) or {}).get(name, "")
+
     @property
     def missing_for_releases(self) -> list[str]:
-        """The profile's fields a generated release needs and that are still empty, by their labels."""
+        """The profile's fields a generated release needs and that are still empty, by their labels: the lead's
+        description in every language the company discloses in."""
         needed = ("lead_description", "dateline_city", "dateline_region", "website", "investor_section_name")
-        return [str(self._meta.get_field(name).verbose_name) for name in needed if not getattr(self, name).strip()]
+        missing = [str(self._meta.get_field(name).verbose_name) for name in needed if not getattr(self, name).strip()]
+        for language in self.disclosure_languages[1:]:
+            if not self.in_language("lead_description", language).strip():
+                missing.append(self.translated_label("lead_description", language))
+        return missing
+
+    @classmethod
+    def translated_label(cls, name: str, language: str) -> str:
+        """The label of field ``name`` in ``language``: ``Description in a release's lead (French)``."""
+        return _("%(field)s (%(language)s)") % {
+            "field": cls._meta.get_field(name).verbose_name,
+            "language": get_language_info(language)["name_translated"],
+        }
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

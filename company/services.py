@@ -32,7 +32,10 @@ LOGO_RENDITION = "thumbnail"
 
 
 def _snapshot(profile: CompanyProfile) -> dict:
-    return model_to_dict(profile, fields=PROFILE_FIELDS) | {"logo": profile.logo.name or ""}
+    return model_to_dict(profile, fields=PROFILE_FIELDS) | {
+        "logo": profile.logo.name or "",
+        "translations": profile.translations,
+    }
 
 
 @transaction.atomic
@@ -44,7 +47,7 @@ def company_profile_update(
     profile = profile or CompanyProfile.load()
     before = _snapshot(profile) if profile.pk else {}
     for name, value in values.items():
-        if name not in PROFILE_FIELDS:
+        if name not in (*PROFILE_FIELDS, "translations"):
             raise ValueError(f"{name} is not a company profile field")
         setattr(profile, name, value)
     if remove_logo:

@@ -244,9 +244,12 @@ class FrenchWire(Wire):
         )
 
     def lead(self, company, *, several):
-        """``Exemple inc. (Nasdaq : EXMP) a annoncé aujourd'hui que … :``; the profile's description of the
-        company is in English only, so the French lead goes without it."""
+        """``Exemple inc. (Nasdaq : EXMP), une société qui …, a annoncé aujourd'hui que … :``; without the
+        description when the profile has none in French."""
         listing = f"{escape(company.legal_name)} ({escape(company.exchange)}{NBSP}: {escape(company.ticker)})"
+        description = company.in_language("lead_description", self.language).strip().rstrip(",")
+        if description:
+            listing += f", {escape(description)},"
         if several:
             what = "feront des présentations aux conférences suivantes destinées aux investisseurs"
         else:
@@ -271,7 +274,8 @@ class FrenchWire(Wire):
     def webcast(self, company, *, several):
         owner = _of(escape(company.short_name))
         if company.website:
-            section = f"«{NBSP}{escape(company.investor_section_name)}{NBSP}»"
+            name = company.in_language("investor_section_name", self.language) or company.investor_section_name
+            section = f"«{NBSP}{escape(name)}{NBSP}»"
             place = (
                 f"dans la section {section} du site Web {owner}, à l'adresse "
                 f'<a href="{escape(company.website_url)}">{escape(company.website)}</a>'

@@ -57,6 +57,38 @@ def test_an_ir_admin_saves_the_facts_every_release_needs_and_the_change_is_audit
     assert changes["dateline_city"] == {"before": "", "after": "Cambridge"}
 
 
+def test_the_texts_a_release_writes_are_kept_in_french_beside_the_english_and_audited(admin_client):
+    page = admin_client.get(reverse("company:profile_edit")).content.decode()
+    assert "Description in a release&#x27;s lead (French)" in page
+    french = {
+        "lead_description_fr": "une société qui fabrique des instruments de mesure",
+        "investor_section_name_fr": "Investisseurs",
+    }
+    assert admin_client.post(reverse("company:profile_edit"), FORM | french).status_code == 302
+    profile = CompanyProfile.load()
+    assert profile.lead_description == FORM["lead_description"]
+    assert profile.in_language("lead_description", "fr") == french["lead_description_fr"]
+    assert profile.in_language("investor_section_name", "fr") == "Investisseurs"
+    changes = AuditEntry.objects.get(action="company.profile_update").changes
+    assert changes["translations"]["after"] == {
+        "fr": {"lead_description": french["lead_description_fr"], "investor_section_name": "Investisseurs"}
+    }
+    assert 'value="Investisseurs"' in admin_client.get(reverse("company:profile_edit")).content.decode()
+
+
+def test_a_company_disclosing_in_french_is_told_its_lead_lacks_a_french_description():
+    profile = make_company(
+        lead_description="a maker of instruments",
+        dateline_city="Tempe",
+        dateline_region="Ariz.",
+        website="www.example.com",
+        disclosure_languages=["en", "fr"],
+    )
+    assert profile.missing_for_releases == ["Description in a release's lead (French)"]
+    profile.translations = {"fr": {"lead_description": "un fabricant d'instruments"}}
+    assert profile.missing_for_releases == []
+
+
 def test_the_website_is_kept_as_written_and_linked_with_its_scheme(admin_client):
     admin_client.post(reverse("company:profile_edit"), FORM)
     profile = CompanyProfile.load()

@@ -559,6 +559,29 @@ def test_the_french_announcement_is_written_as_a_canadian_french_wire_writes_it(
     ]
 
 
+def test_the_french_lead_and_webcast_sentence_take_the_profiles_french_texts(events_in_french, bilingual):
+    bilingual.lead_description = "a maker of precision calibration and measurement systems"
+    bilingual.translations = {
+        "fr": {
+            "lead_description": "un fabricant de systèmes d'étalonnage et de mesure de précision",
+            "investor_section_name": "Investisseurs",
+        }
+    }
+    bilingual.save()
+    french = build_announcement(list(events_in_french), company=bilingual, language="fr")
+    assert french.lead.startswith(
+        f"Halvorsen Instruments, Inc. (Nasdaq{NBSP}: HLVI), un fabricant de systèmes d&#x27;étalonnage et de mesure de "
+        "précision, a annoncé aujourd'hui que des membres de son équipe de direction feront des présentations"
+    )
+    assert f"dans la section «{NBSP}Investisseurs{NBSP}» du site Web de Halvorsen" in french.webcast_sentence
+    english = build_announcement(list(events_in_french), company=bilingual)
+    assert english.lead.startswith(
+        "Halvorsen Instruments, Inc. (Nasdaq: HLVI), a maker of precision calibration and measurement systems, "
+        "today announced"
+    )
+    assert "the Investors section of Halvorsen's website" in english.webcast_sentence
+
+
 def test_one_event_in_french_one_replay_sentence_and_the_investor_page_when_no_website(
     author, approver, bilingual, settings
 ):
