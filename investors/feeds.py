@@ -96,7 +96,7 @@ class NewsFeed(Feed):
 class FilingsFeed(Feed):
     """RSS 2.0 of the company's SEC filings, newest first; 404 without a CIK on the profile."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = WholeRss
     item_guid_is_permalink = False
 
     def get_object(self, request, *args, **kwargs):
