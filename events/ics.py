@@ -59,9 +59,10 @@ def _uid(document: EventDocument) -> str:
 def _description(document: EventDocument) -> str:
     """What the entry says besides its title, time and place, in the calendar's language (its address's)."""
     lines = []
-    if document.presenter_line:
-        presenters = {"label": document.presenter_label, "presenters": document.presenter_line}
-        lines.append(gettext("%(label)s: %(presenters)s") % presenters)
+    if presenters := document.presenter_line:
+        lines.append(
+            gettext("%(label)s: %(presenters)s") % {"label": document.presenter_label, "presenters": presenters}
+        )
     if document.show_webcast:
         lines.append(gettext("Live webcast: %(url)s") % {"url": document.webcast_url})
     replay = document.replay
@@ -117,12 +118,17 @@ def _tzid(zone_name: str) -> str:
     return tzid_from_tzinfo(timefmt.zone(zone_name)) or zone_name
 
 
+@functools.cache
+def _tzid_parameter(tzid: str) -> str:
+    return f"TZID={param_value(tzid)}"
+
+
 def _moment_line(name: str, moment: datetime, tzid: str) -> str:
     """A time as written in its own zone (``TZID=...``), or in UTC with a ``Z``; to the second."""
     written = f"{moment:%Y%m%dT%H%M%S}"
     if tzid == "UTC":
         return _line(name, f"{written}Z")
-    return _line(f"{name};TZID={param_value(tzid)}", written)
+    return _line(f"{name};{_tzid_parameter(tzid)}", written)
 
 
 @functools.cache
