@@ -1,10 +1,12 @@
-"""Public document pages: the financials page's fiscal years and quarters, written in one Python pass.
+"""Public document pages: the financials page's fiscal years and quarters, the reports and presentations pages'
+lists, written in one Python pass.
 
 The markup is what the templates wrote (each value escaped as they escaped it); the page's words are
 translated once per list, not once per document.
 """
 
 from django import template
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -114,3 +116,46 @@ def _quarter(quarter, words: dict) -> str:
         )
     html.append("\n  </ul>\n</section>\n")
     return "".join(html)
+
+
+@register.simple_tag
+def report_items(documents):
+    """An item per annual report, proxy statement or other document of a fiscal year: its link, kind and date, and
+    its PDF with its size when it has one."""
+    kinds = {}
+    html = []
+    for doc in documents:
+        kind = doc.content["kind"]
+        if kind not in kinds:
+            kinds[kind] = esc(doc.kind_label)
+        html.append(
+            f'<li class="mb-2"><a href="{esc(doc.url)}">{esc(doc.title)}</a> '
+            f'<span class="text-body-secondary">{kinds[kind]}, {esc(doc.date_text)}</span>'
+        )
+        if main := doc.main:
+            html.append(
+                f' &middot; <a href="{esc(main.url)}" download>PDF</a> '
+                f'<span class="text-body-secondary">({esc(filesizeformat(main.size))})</span>'
+            )
+        html.append("</li>")
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def presentation_items(documents):
+    """An item per presentation: its first page's thumbnail when there is one, its link, date and period."""
+    html = []
+    for doc in documents:
+        url, main = esc(doc.url), doc.main
+        html.append('\n  <li class="col-sm-6 col-lg-4">\n    ')
+        if main and main.thumbnail_url:
+            html.append(
+                f'<a href="{url}" tabindex="-1" aria-hidden="true"><img class="img-fluid border mb-2 ir-doc-thumb" '
+                f'src="{esc(main.thumbnail_url)}" alt="" loading="lazy"></a>'
+            )
+        html.append(
+            f'\n    <h2 class="h6 mb-0"><a href="{url}">{esc(doc.title)}</a></h2>\n'
+            f'    <p class="small text-body-secondary mb-0">{esc(doc.date_text)} &middot; {esc(doc.period_label)}</p>\n'
+            "  </li>\n  "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped
