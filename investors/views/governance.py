@@ -43,9 +43,15 @@ def board(request):
     return _page(request, "board", now, people=selectors.board(now))
 
 
-def _matrix_rows(matrix: selectors.Matrix) -> list[tuple]:
-    """Each director of the committee matrix with the cells of their row, written once here (one of three for
-    each committee: chair, member, not a member) rather than by the template for each of directors by committees."""
+def _matrix_rows(matrix: selectors.Matrix) -> str:
+    """The rows of the committee matrix, a director's each: their name (a link to their place on the board's page),
+    whether they are independent and a cell for each committee (one of three: chair, member, not a member), written
+    once here with the words translated once, rather than by the template for each of directors by committees."""
+    board_url = conditional_escape(reverse("governance:board"))
+    independence = {
+        True: conditional_escape(gettext("Independent")),
+        False: format_html('<span class="visually-hidden">{}</span>', gettext("Not independent")),
+    }
     cell = '<td class="text-center"><abbr title="{}">{}</abbr></td>'
     absent = '<td class="text-center"><span class="visually-hidden">{}</span></td>'
     cells = {
@@ -55,9 +61,13 @@ def _matrix_rows(matrix: selectors.Matrix) -> list[tuple]:
     }
     rows = []
     for person, row in matrix.rows:
+        anchor, name = conditional_escape(person.anchor), conditional_escape(person.name)
         html = "".join(cells[None if membership is None else bool(membership.chair)] for membership in row)
-        rows.append((person, mark_safe(html)))  # noqa: S308 - each cell escaped by format_html above
-    return rows
+        rows.append(
+            f'\n    <tr>\n      <th scope="row"><a href="{board_url}#{anchor}">{name}</a></th>\n'
+            f"      <td>{independence[bool(person.independent)]}</td>\n      {html}\n    </tr>\n    "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each value escaped above
 
 
 def _committee_members(matrix: selectors.Matrix) -> list[tuple]:
