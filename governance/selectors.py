@@ -9,7 +9,7 @@ service has not ended (the end of the last day of service in the company's
 home time zone, kept on the revision as ``listed_until``). Each page
 reads a fixed number of queries whatever the number of people and committees:
 the people of the list with their revisions in one, the committees in one,
-the committee charters in two. The people and the committees are read in
+the addresses of the public committee charters in one. The people and the committees are read in
 reviewed statements (``PEOPLE_SQL``, ``COMMITTEES_SQL``).
 """
 
@@ -26,7 +26,7 @@ from governance.models import Committee, Person, PersonPhoto
 from irportal.ops.moments import Moments
 from irportal.workflow import languages
 from irportal.workflow.models import State, public_revision_column
-from reports.selectors import governance_documents_public, public_charters
+from reports.selectors import governance_documents_public, public_addresses
 
 # Far more than any board and management team; a page never reads more.
 PEOPLE_SHOWN = 200
@@ -126,12 +126,11 @@ class Matrix:
 def composition(now: datetime.datetime) -> Matrix:
     """The committees with their charters and members (chair first), and the matrix of the board by committee."""
     committees = public_committees(now)
-    charters = public_charters(
+    charters = public_addresses(
         {doc.content["charter"]["id"] for doc in committees.values() if doc.content["charter"]}, now
     )
     for doc in committees.values():
-        charter = charters.get((doc.content["charter"] or {}).get("id"))
-        doc.charter_url = charter.url if charter else ""
+        doc.charter_url = charters.get((doc.content["charter"] or {}).get("id"), "")
     members = _people(now, board=True, committees=committees)
     rows = []
     for person in members:

@@ -376,10 +376,15 @@ def governance_documents_public(now: datetime):
     return public(now, "public_kind", "public_date").filter(public_kind__in=GOVERNANCE_KINDS)
 
 
-def public_charters(ids, now: datetime) -> dict[int, DocumentContent]:
-    """The public revisions of these documents (committee charters), by id; no query for no ids."""
+def public_addresses(ids, now: datetime) -> dict[int, str]:
+    """The addresses of those of these documents (committee charters) that are public at ``now``, by id (one query;
+    none for no ids)."""
     ids = list(ids)
-    return {doc.document.pk: doc for doc in _contents_in_order(ids, now)} if ids else {}
+    if not ids:
+        return {}
+    address = document_address()
+    public_ids = Document.objects.public(now).filter(pk__in=ids).values_list("pk", "slug")
+    return {pk: address(slug) for pk, slug in public_ids}
 
 
 # The Investor page's two documents in one reviewed statement (plain SQL, PostgreSQL and SQLite alike): the

@@ -83,6 +83,17 @@ def test_the_matrix_is_a_table_with_headers_a_caption_the_chair_and_independence
     assert "Audit Committee charter" in page  # the charter, linked from its committee
 
 
+def test_a_committee_links_its_charter_while_the_charter_is_public(client, company, author, approver, settings):
+    settings.PUBLIC_CACHE = False
+    charter = _charter(author, approver)
+    audit = published_committee(author, approver, name="Audit Committee", charter=charter)
+    published_person(author, approver, name="Noor Castellane", committees=[audit])
+    page = client.get("/investors/governance/committees/").content.decode()
+    assert f'<p class="mb-0"><a href="/investors/documents/{charter.slug}/">Audit Committee charter</a></p>' in page
+    engine.withdraw(DOCUMENT, pk=charter.pk, actor=approver, reason="Replaced")
+    assert "Audit Committee charter" not in client.get("/investors/governance/committees/").content.decode()
+
+
 def test_the_board_shows_titles_committees_biography_and_photo_and_management_its_officers(
     client, company, author, approver
 ):
