@@ -45,16 +45,17 @@ CENT = Decimal("0.01")
 
 def price_rows(closes: list[tuple[date, Decimal]]) -> str:
     """The chart's table rows: each day (ISO 8601) and its close with two decimals, as ``floatformat:2`` writes it in
-    the page's language; the language's number format read once, not for each of up to a year's closes."""
-    separator = formats.get_format("DECIMAL_SEPARATOR")
+    the page's language; the language's number format read and escaped once, not for each of up to a year's closes
+    (a price is digits, a sign and those separators)."""
+    separator = esc(formats.get_format("DECIMAL_SEPARATOR"))
     grouping = formats.get_format("NUMBER_GROUPING")
-    thousands = formats.get_format("THOUSAND_SEPARATOR")
+    thousands = esc(formats.get_format("THOUSAND_SEPARATOR"))
     rows = []
     for day, close in closes:
         iso, cents = day.isoformat(), close.quantize(CENT, ROUND_HALF_UP)
-        price = esc(numberformat.format(cents, separator, 2, grouping, thousands, use_l10n=True))
+        price = numberformat.format(cents, separator, 2, grouping, thousands, use_l10n=True)
         rows.append(f'<tr><th scope="row"><time datetime="{iso}">{iso}</time></th><td>{price}</td></tr>')
-    return mark_safe("".join(rows))  # noqa: S308 - the price is escaped, the day is digits and dashes
+    return mark_safe("".join(rows))  # noqa: S308 - the separators are escaped, the day is digits and dashes
 
 
 def dividend_rows(dividends: list[Dividend]) -> str:
