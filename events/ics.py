@@ -56,21 +56,29 @@ def _uid(document: EventDocument) -> str:
     return f"event-{document.event.pk}@{host}"
 
 
-def _description(document: EventDocument) -> str:
-    """What the entry says besides its title, time and place, in the calendar's language (its address's)."""
+def _words() -> dict:
+    """The entries' words in the calendar's language (its address's), translated once for all its entries."""
+    return {
+        "cancelled": gettext("Cancelled: %(title)s"),
+        "presenters": gettext("%(label)s: %(presenters)s"),
+        "webcast": gettext("Live webcast: %(url)s"),
+        "replay": gettext("Replay: %(url)s (available until %(until)s)"),
+        "expired": gettext("Replay expired on %(date)s"),
+    }
+
+
+def _description(document: EventDocument, words: dict) -> str:
+    """What the entry says besides its title, time and place."""
     lines = []
     if presenters := document.presenter_line:
-        lines.append(
-            gettext("%(label)s: %(presenters)s") % {"label": document.presenter_label, "presenters": presenters}
-        )
+        lines.append(words["presenters"] % {"label": document.presenter_label, "presenters": presenters})
     if document.show_webcast:
-        lines.append(gettext("Live webcast: %(url)s") % {"url": document.webcast_url})
+        lines.append(words["webcast"] % {"url": document.webcast_url})
     replay = document.replay
     if replay.state == "available":
-        available = {"url": replay.url, "until": replay.until}
-        lines.append(gettext("Replay: %(url)s (available until %(until)s)") % available)
+        lines.append(words["replay"] % {"url": replay.url, "until": replay.until})
     elif replay.state == "expired":
-        lines.append(gettext("Replay expired on %(date)s") % {"date": replay.expired_on})
+        lines.append(words["expired"] % {"date": replay.expired_on})
     if document.description:
         lines.append(document.description)
     return "\n\n".join(lines)
@@ -140,21 +148,22 @@ def _vtimezone(tzid: str) -> bytes:
         return b""
 
 
-def vevent(document: EventDocument, *, stamp: datetime, url: str) -> list[str]:
-    """The entry's content lines; ``url`` is the event page's full address."""
+def vevent(document: EventDocument, *, stamp: datetime, url: str, words: dict | None = None) -> list[str]:
+    """The entry's content lines; ``url`` is the event page's full address, ``words`` the calendar's (``_words``)."""
+    words = words or _words()
     zone = timefmt.zone(document.time_zone)
     tzid = _tzid(document.time_zone)
     title = _text(document.heading, field="title")
     lines = [
         "BEGIN:VEVENT",
-        _text_line("SUMMARY", title if not document.cancelled else gettext("Cancelled: %(title)s") % {"title": title}),
+        _text_line("SUMMARY", title if not document.cancelled else words["cancelled"] % {"title": title}),
         _moment_line("DTSTART", document.starts_at.astimezone(zone), tzid),
         _moment_line("DTEND", (document.ends_at or document.starts_at + DEFAULT_DURATION).astimezone(zone), tzid),
         _moment_line("DTSTAMP", stamp.astimezone(UTC), "UTC"),
         _text_line("UID", _uid(document)),
         # The number of the revision the public reads: a correction counts from its embargo, swept or not.
         _line("SEQUENCE", str(document.number)),
-        _text_line("DESCRIPTION", _text(_description(document), field="description", multiline=True)),
+        _text_line("DESCRIPTION", _text(_description(document, words), field="description", multiline=True)),
     ]
     if document.location:
         lines.append(_text_line("LOCATION", _text(document.location, field="location")))
@@ -175,12 +184,13 @@ def calendar_bytes(documents: list[EventDocument], *, name: str, now: datetime) 
     ]
     # Each entry's address is the event page's (``EventDocument.url``), reversed once for the calendar.
     site, page = settings.SITE_URL.rstrip("/"), event_address("events:detail")
+    words = _words()
     tzids = set()
     for document in documents:
         if document.starts_at is None:
             continue
         try:
-            lines += vevent(document, stamp=now, url=site + page(document.event.slug))
+            lines += vevent(document, stamp=now, url=site + page(document.event.slug), words=words)
         except UnsafeCalendarText as refused:
             # One bad row must not take every subscriber's calendar down: it is left out, loudly.
             logger.error("event %s left out of the calendar: %s", document.event.pk, refused)
