@@ -5,6 +5,7 @@ dividend or split public yet, no analyst), as an address that never
 existed. Dividends and splits are shown from their ``public_from`` second.
 """
 
+import html
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -47,9 +48,9 @@ def price_rows(closes: list[tuple[date, Decimal]]) -> str:
     """The chart's table rows: each day (ISO 8601) and its close with two decimals, as ``floatformat:2`` writes it in
     the page's language; the language's number format read and escaped once, not for each of up to a year's closes
     (a price is digits, a sign and those separators)."""
-    separator = esc(formats.get_format("DECIMAL_SEPARATOR"))
+    separator = html.escape(formats.get_format("DECIMAL_SEPARATOR"))
     grouping = formats.get_format("NUMBER_GROUPING")
-    thousands = esc(formats.get_format("THOUSAND_SEPARATOR"))
+    thousands = html.escape(formats.get_format("THOUSAND_SEPARATOR"))
     rows = []
     for day, close in closes:
         iso, cents = day.isoformat(), close.quantize(CENT, ROUND_HALF_UP)
