@@ -17,7 +17,6 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
@@ -66,7 +65,8 @@ WHERE (({_DUE}) OR (item.live_revision_id IS NOT NULL AND item.status <> %(withd
 # The board's (``on_board``) or management's (``in_management``) people, the public revision's content of each.
 PEOPLE_SQL = {
     role: f"""
-SELECT revision.content FROM governance_person item JOIN governance_personrevision revision ON {_PUBLIC_REVISION}
+SELECT item.id, revision.content AS public_content
+FROM governance_person item JOIN governance_personrevision revision ON {_PUBLIC_REVISION}
   AND revision.{role} AND (revision.listed_until IS NULL OR revision.listed_until > %(now)s)
 ORDER BY revision."order", item.id LIMIT %(shown)s
 """  # noqa: S608 - made of the statement's own parts; every value is a parameter
@@ -94,10 +94,10 @@ def public_committees(now: datetime.datetime) -> dict[int, CommitteeDocument]:
 
 
 def _people(now: datetime.datetime, *, board: bool, committees: dict) -> list[PersonDocument]:
-    # Only the content the public reads (``PEOPLE_SQL``): the page shows nothing of the person's row.
-    with connection.cursor() as cursor:
-        cursor.execute(PEOPLE_SQL["on_board" if board else "in_management"], _parameters(now, PEOPLE_SHOWN))
-        contents = [json.loads(content) for (content,) in cursor.fetchall()]
+    # Only the content the public reads (``PEOPLE_SQL``): the page shows nothing of the person's row. Read as a
+    # raw queryset, which adapts ``now`` as the ORM does for the database (SQLite compares datetimes as text).
+    people = Person.objects.raw(PEOPLE_SQL["on_board" if board else "in_management"], _parameters(now, PEOPLE_SHOWN))
+    contents = [json.loads(person.public_content) for person in people]
     address = _photo_address()
     docs = [
         PersonDocument(languages.in_active_language(content), photo_address=address, committees=committees)
