@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from events.selectors import investor_page_events
+from events.models import Event
+from events.selectors import events_page, investor_page_events
 from events.selectors import public_documents as public_event_documents
-from events.services import event_cancel
+from events.services import event_cancel, event_update
 from events.workflow import event_approve, event_submit, event_withdraw
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Audience, Release
@@ -175,3 +176,90 @@ def test_a_correction_is_labelled_corrected_from_its_embargo_second_with_or_with
     with time_machine.travel(embargo + dt.timedelta(seconds=1), tick=False):
         run_sweep()
     assert read(embargo + dt.timedelta(seconds=1)) == read(embargo)
+
+
+def reference_events_page(now, zone, home_zone):
+    """The events page's lists computed the slow way from every public document: the years with past events, the
+    upcoming events soonest first, and each year's past events most recent first (slugs)."""
+    docs = public_event_documents(now, home_zone)
+    past = [doc for doc in docs if doc.finished_at <= now]
+    years = sorted({doc.starts_at.astimezone(zone).year for doc in past}, reverse=True)
+    upcoming = sorted((doc for doc in docs if doc.finished_at > now), key=lambda doc: (doc.starts_at, doc.event.pk))
+    by_year = {
+        year: [
+            doc.event.slug
+            for doc in sorted(past, key=lambda doc: (doc.starts_at, doc.event.pk), reverse=True)
+            if doc.starts_at.astimezone(zone).year == year
+        ]
+        for year in years
+    }
+    return years, [doc.event.slug for doc in upcoming], by_year
+
+
+def test_the_events_page_matches_the_full_public_reading_with_corrections_pending(company, author, approver):
+    """The events page reads the published events along their own times and merges the few with a correction
+    pending (whose row may hold other times than the revision the public reads): at every moment, before and
+    after a correction's embargo, it lists what the full public reading lists, in the same order."""
+    embargo = START + dt.timedelta(days=3)
+
+    def public_event(slug, days, **fields):
+        return published(
+            make_event(author, slug=slug, starts_at=START + dt.timedelta(days=days), **fields), author, approver
+        )
+
+    def moved(event, days):
+        """A correction of ``event`` moving it to ``days`` from START (its row takes the new times at once)."""
+        event = Event.objects.get(pk=event.pk)
+        starts_at = START + dt.timedelta(days=days)
+        return event_update(
+            actor=author,
+            pk=event.pk,
+            base_version=event.version,
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(minutes=45),
+        )
+
+    for slug, days in (("last-year", -400), ("this-spring", -200), ("last-week", -7), ("next-week", 7)):
+        public_event(slug, days)
+    # Drafted corrections: the public keeps reading the old times (one moved across a year, one into the future).
+    moved(public_event("draft-across-years", -380), -30)
+    moved(public_event("draft-into-future", -10), 20)
+    # In review, moved from the future into the past.
+    in_review = moved(public_event("review-into-past", 10), -500)
+    event_submit(event_id=in_review.pk, actor=author)
+    # Approved for the embargo: the old times until it, the new ones from it.
+    approved = moved(public_event("approved-later", 1), 40)
+    event_submit(event_id=approved.pk, actor=author)
+    event_approve(event_id=approved.pk, actor=approver, publish_at=embargo)
+    # Never published, public from its embargo; and a withdrawn one, never.
+    first = make_event(author, slug="first-at-embargo", starts_at=START + dt.timedelta(days=5))
+    event_submit(event_id=first.pk, actor=author)
+    event_approve(event_id=first.pk, actor=approver, publish_at=embargo)
+    withdrawn = public_event("withdrawn", 2)
+    event_withdraw(event_id=withdrawn.pk, actor=approver, reason="Announced in error")
+
+    zone, home_zone = company.zone, company.home_time_zone
+    moments = [START + dt.timedelta(days=days) for days in (-1, 0, 1.5, 2.9)]
+    moments += [
+        embargo - dt.timedelta(seconds=1),
+        embargo,
+        embargo + dt.timedelta(days=1),
+        START + dt.timedelta(days=60),
+    ]
+    for moment in moments:
+        years, upcoming, by_year = reference_events_page(moment, zone, home_zone)
+        page = events_page(moment, company=company, year=None, number=None, upcoming=True)
+        assert page.years == years, moment
+        assert [doc.event.slug for doc in page.upcoming] == upcoming, moment
+        for year in years:
+            listed = events_page(moment, company=company, year=year, number=None, upcoming=False)
+            assert [doc.event.slug for doc in listed.documents] == by_year[year], (moment, year)
+        shown = {doc.event.slug for doc in page.upcoming} | {slug for slugs in by_year.values() for slug in slugs}
+        assert "withdrawn" not in shown
+        assert ("first-at-embargo" in shown) == (moment >= embargo), moment
+        assert "review-into-past" in upcoming or moment >= START + dt.timedelta(days=10), moment
+    before, after = (
+        reference_events_page(embargo - dt.timedelta(seconds=1), zone, home_zone),
+        reference_events_page(embargo, zone, home_zone),
+    )
+    assert "approved-later" not in before[1] and "approved-later" in after[1]
