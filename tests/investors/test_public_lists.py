@@ -11,8 +11,10 @@ from events.selectors import events_page, investor_page_events
 from events.selectors import public_documents as public_event_documents
 from events.services import event_cancel, event_update
 from events.workflow import event_approve, event_submit, event_withdraw
+from irportal.workflow.models import State, public_revision_column
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Audience, Release
+from releases.selectors import latest_public_documents, public_documents
 from releases.services import release_update
 from releases.workflow import release_approve, release_submit, release_withdraw
 from tests.events.builders import START, make_event, published
@@ -111,6 +113,57 @@ def test_upcoming_events_and_open_replays_match_the_full_public_reading(company,
         # Public from its embargo (a day before it starts) until it is over.
         assert ("embargoed" in upcoming) == (START + dt.timedelta(days=1) <= moment < START + dt.timedelta(days=6))
     assert {"call-0", "call-1"} <= seen_replays
+
+
+def test_the_release_documents_read_in_one_statement_are_the_orm_reading(company, author, approver):
+    """``NEWEST_SQL`` (the Investor page's and the feed's releases) and ``DOCUMENTS_SQL`` (a list's releases by id)
+    read what the ORM's rule reads: the same releases in the same order, each with the revision the public reads,
+    through an embargo, a correction, a withdrawal, a gate, a draft and releases made public at the same second."""
+    first = timezone.now().replace(microsecond=0) - dt.timedelta(days=1)
+    with time_machine.travel(first, tick=False):
+        for number in range(3):
+            publish_now(author, approver, slug=f"same-second-{number}", headline=f"Same second {number}")
+    withdrawn = publish_now(author, approver, slug="withdrawn", headline="Withdrawn")
+    release_withdraw(release_id=withdrawn.pk, actor=approver, reason="Issued in error")
+    make_release(author, slug="draft", headline="Draft")
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(hours=2)
+    corrected = publish_now(author, approver, slug="corrected", headline="First wording")
+    release_update(actor=author, pk=corrected.pk, base_version=corrected.version, headline="Corrected wording")
+    for release in (make_release(author, slug="embargoed", headline="Embargoed"), corrected):
+        release_submit(release_id=release.pk, actor=author)
+        release_approve(acknowledged=EVERY_WARNING, release_id=release.pk, actor=approver, publish_at=embargo)
+    held = make_release(author, slug="held", headline="Held")
+    release_submit(release_id=held.pk, actor=author)
+    release_approve(acknowledged=EVERY_WARNING, release_id=held.pk, actor=approver, publish_at=embargo)
+    gate = embargo + dt.timedelta(minutes=30)
+    Release.objects.filter(pk=held.pk).update(held=True, gate_opens_at=gate)
+    every_id = sorted(Release.objects.values_list("pk", flat=True), reverse=True)
+
+    def orm_reading(releases, now):
+        releases = releases.annotate(
+            public_id=public_revision_column("id", now), public_content=public_revision_column("content", now)
+        )
+        return [
+            (release.slug, release.public_id, release.public_content["headline"])
+            for release in releases
+            if release.status != State.WITHDRAWN and release.public_content is not None
+        ]
+
+    def read(documents):
+        return [(document.release.slug, document.revision_id, document.headline) for document in documents]
+
+    for moment in (embargo - dt.timedelta(seconds=1), embargo, gate - dt.timedelta(seconds=1), gate):
+        for count in (2, 5, 50):
+            newest = Release.objects.public_newest_first(moment)[:count]
+            assert read(latest_public_documents(moment, count)) == orm_reading(newest, moment), (moment, count)
+        by_id = Release.objects.filter(pk__in=every_id).order_by("-pk")
+        assert read(public_documents(every_id, moment)) == orm_reading(by_id, moment), moment
+    assert read(public_documents(every_id, gate))[0][0] == "held"  # in the order of the ids asked for
+    assert [headline for _, _, headline in read(latest_public_documents(gate, 3))] == [
+        "Held",
+        "Embargoed",
+        "Corrected wording",
+    ]
 
 
 def test_contacts_are_escaped_and_dialable(client, company):
