@@ -24,7 +24,6 @@ from company.models import CompanyProfile
 from events import selectors as event_selectors
 from irportal.workflow import languages
 from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, public_revision_column
-from releases.models import PUBLIC_DOCUMENT_FIELDS
 from releases.selectors import public_documents as public_release_documents
 from reports.content import DocumentContent, FileView, Link, Resolved, document_address
 from reports.models import GOVERNANCE_KINDS, Document, DocumentFile
@@ -90,10 +89,14 @@ def _files_by_token(tokens) -> dict:
 
 
 def public_contents(documents, now: datetime) -> list[DocumentContent]:
-    """What the public reads of each of ``documents`` (loaded with both revisions), with its links resolved."""
-    pairs = [(document, document.public_revision(now)) for document in documents]
+    """What the public reads of each of ``documents`` (read by ``_with_public_content``), with its links resolved."""
     # In the page's language: its title and summary, and its own main PDF when it has one.
-    pairs = [(document, languages.in_active_language(revision.content)) for document, revision in pairs if revision]
+    pairs = [
+        (document, languages.in_active_language(document.public_content))
+        for document in documents
+        # What ``public_revision`` leaves out: a withdrawn document, one without the revision the public reads.
+        if document.status != State.WITHDRAWN and document.public_content is not None
+    ]
     contents = [content for _, content in pairs]
     releases, events = _public_link_targets(contents, now)
     tokens = set()
@@ -101,10 +104,12 @@ def public_contents(documents, now: datetime) -> list[DocumentContent]:
         tokens |= {item["token"] for item in content["supplementary"]}
         tokens |= {content["main_file"]["token"]} if content["main_file"] else set()
     files = _files_by_token(tokens)
+    address = document_address()
     return [
         DocumentContent(
             content,
             document=document,
+            url=address(document.slug),
             resolved=Resolved(
                 files=files,
                 release=releases.get((content["release"] or {}).get("id")),
@@ -115,21 +120,20 @@ def public_contents(documents, now: datetime) -> list[DocumentContent]:
     ]
 
 
-def _with_revisions(documents):
-    """``documents`` loaded as ``public_contents`` reads them: the public state's columns and both revisions."""
-    return documents.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
+def _with_public_content(documents, now: datetime):
+    """``documents`` as ``public_contents`` reads them: their slug and state, with the content of the revision the
+    public reads at ``now`` as one column (``public_content``), not both revisions as models."""
+    return documents.only("slug", "status").annotate(public_content=public_revision_column("content", now))
 
 
 def _contents_in_order(ids: list[int], now: datetime) -> list[DocumentContent]:
-    documents = _with_revisions(Document.objects.filter(pk__in=ids)).in_bulk()
+    documents = _with_public_content(Document.objects.filter(pk__in=ids), now).in_bulk()
     return public_contents([documents[pk] for pk in ids if pk in documents], now)
 
 
 def _public_one(documents, now: datetime) -> DocumentContent | None:
-    document = documents.select_related("live_revision", "approved_revision").first()
-    if document is None or document.public_revision(now) is None:
-        return None
-    return public_contents([document], now)[0]
+    contents = public_contents(_with_public_content(documents, now)[:1], now)
+    return contents[0] if contents else None
 
 
 def public_document(slug: str, now: datetime) -> DocumentContent | None:
@@ -251,7 +255,7 @@ def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> 
         .order_by("-public_year", "-public_quarter", "-public_date", "-pk")
     )
     quarters: dict[tuple[int, int], Quarter] = {}
-    for doc in public_contents(_with_revisions(documents), now):
+    for doc in public_contents(_with_public_content(documents, now), now):
         key = (doc.content["fiscal_year"], doc.content["fiscal_quarter"])
         quarters.setdefault(key, Quarter(*key)).documents.append(doc)
     # Each kind's words before a document's link, translated once a page.
