@@ -6,11 +6,13 @@ Visibility is decided at read time from the release's columns and ``now``
 """
 
 import json
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 
 from irportal.workflow import languages
@@ -127,13 +129,19 @@ DOCUMENTS_SQL = f"""SELECT r.id, r.slug, r.status, r.publish_at, r.held, r.gate_
 FROM releases_release r
 JOIN releases_releaserevision v
     ON v.id = CASE WHEN {_DUE} THEN r.approved_revision_id ELSE r.live_revision_id END"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
-# The newest public releases, along the publication order's index (``release_public_order``, the order of
-# ``ReleaseQuerySet.public_newest_first``), stopping after the rows needed.
+# Which releases are public (``WorkflowItemQuerySet.public``), and since when (``public_since_at`` of
+# ``ReleaseQuerySet.public_newest_first``, the expression of the publication order's index, ``release_public_order``).
+_PUBLIC = f"({_DUE}) OR (r.live_revision_id IS NOT NULL AND r.status <> %(withdrawn)s)"
+_PUBLIC_SINCE = """COALESCE(r.first_published_at, CASE WHEN r.gate_opens_at > r.publish_at AND r.held
+    THEN r.gate_opens_at ELSE r.publish_at END)"""
+# The newest public releases, along the index, stopping after the rows needed.
 NEWEST_SQL = f"""{DOCUMENTS_SQL}
-WHERE ({_DUE}) OR (r.live_revision_id IS NOT NULL AND r.status <> %(withdrawn)s)
-ORDER BY COALESCE(r.first_published_at, CASE WHEN r.gate_opens_at > r.publish_at AND r.held
-    THEN r.gate_opens_at ELSE r.publish_at END) DESC, r.id DESC
+WHERE {_PUBLIC}
+ORDER BY {_PUBLIC_SINCE} DESC, r.id DESC
 LIMIT %(count)s"""
+# The first and the last moment a public release became public: the two ends of the index.
+PUBLIC_SINCE_ENDS_SQL = f"""SELECT MIN({_PUBLIC_SINCE}), MAX({_PUBLIC_SINCE})
+FROM releases_release r WHERE {_PUBLIC}"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
 
 
 def public_documents(release_ids, now) -> list[ReleaseDocument]:
@@ -158,6 +166,19 @@ def latest_public_documents(now, count: int = LATEST_COUNT) -> list[ReleaseDocum
     """The newest public releases (the Investor page's, the feed's), in one query (``NEWEST_SQL``)."""
     params = {"now": now, "approved": State.APPROVED, "withdrawn": State.WITHDRAWN, "count": count}
     return _documents(Release.objects.raw(NEWEST_SQL, params))
+
+
+def public_since_ends(now) -> tuple:
+    """When the first and the last public release became public (``None`` twice without one), in one query
+    (``PUBLIC_SINCE_ENDS_SQL``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLIC_SINCE_ENDS_SQL, {"now": now, "approved": State.APPROVED, "withdrawn": State.WITHDRAWN})
+        return tuple(_moment(value) for value in cursor.fetchone())
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A moment a statement computed: PostgreSQL's, aware; SQLite's, the text of one in UTC as Django stores it."""
+    return parse_datetime(value).replace(tzinfo=UTC) if isinstance(value, str) else value
 
 
 def _documents(releases) -> list[ReleaseDocument]:

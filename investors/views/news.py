@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import MINYEAR
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from company.middleware import request_company
 from filings.selectors import carrying_report
 from irportal.workflow.models import State
 from releases.models import Release, ReleaseAttachment, ReleaseImage
-from releases.selectors import public_document, public_documents, public_release, search_public
+from releases.selectors import public_document, public_documents, public_release, public_since_ends, search_public
 
 PAGE_SIZE = 20
 # Without a year (and without a search) the archive lists the newest this many releases; each year lists all of
@@ -60,7 +59,7 @@ class NewsListView(TemplateView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         releases = Release.objects.public_newest_first(now)
-        years = _years(releases)
+        years = _years(now)
         year = self.request.GET.get("year", "")
         if year.isdigit() and len(year) == 4 and int(year) >= MINYEAR:  # "0000" is no year a date can have
             releases = releases.filter(public_since_at__year=int(year))
@@ -91,12 +90,12 @@ class NewsListView(TemplateView):
         )
 
 
-def _years(releases) -> list[int]:
-    """Every year from the newest release's to the oldest's, newest first: the two ends of an index."""
-    ends = releases.aggregate(first=Min("public_since_at"), last=Max("public_since_at"))
-    if ends["first"] is None:
+def _years(now) -> list[int]:
+    """Every year from the newest public release's to the oldest's, newest first: the two ends of an index."""
+    first, last = public_since_ends(now)
+    if first is None:
         return []
-    return list(range(timezone.localtime(ends["last"]).year, timezone.localtime(ends["first"]).year - 1, -1))
+    return list(range(timezone.localtime(last).year, timezone.localtime(first).year - 1, -1))
 
 
 def _public_release(slug: str) -> Release:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from events.models import Event
@@ -14,7 +15,7 @@ from events.workflow import event_approve, event_submit, event_withdraw
 from irportal.workflow.models import State, public_revision_column
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Audience, Release
-from releases.selectors import latest_public_documents, public_documents
+from releases.selectors import latest_public_documents, public_documents, public_since_ends
 from releases.services import release_update
 from releases.workflow import release_approve, release_submit, release_withdraw
 from tests.events.builders import START, make_event, published
@@ -118,7 +119,8 @@ def test_upcoming_events_and_open_replays_match_the_full_public_reading(company,
 def test_the_release_documents_read_in_one_statement_are_the_orm_reading(company, author, approver):
     """``NEWEST_SQL`` (the Investor page's and the feed's releases) and ``DOCUMENTS_SQL`` (a list's releases by id)
     read what the ORM's rule reads: the same releases in the same order, each with the revision the public reads,
-    through an embargo, a correction, a withdrawal, a gate, a draft and releases made public at the same second."""
+    through an embargo, a correction, a withdrawal, a gate, a draft and releases made public at the same second;
+    ``PUBLIC_SINCE_ENDS_SQL`` (the archive's years) the same first and last moments."""
     first = timezone.now().replace(microsecond=0) - dt.timedelta(days=1)
     with time_machine.travel(first, tick=False):
         for number in range(3):
@@ -158,6 +160,8 @@ def test_the_release_documents_read_in_one_statement_are_the_orm_reading(company
             assert read(latest_public_documents(moment, count)) == orm_reading(newest, moment), (moment, count)
         by_id = Release.objects.filter(pk__in=every_id).order_by("-pk")
         assert read(public_documents(every_id, moment)) == orm_reading(by_id, moment), moment
+        ends = Release.objects.public_newest_first(moment).aggregate(Min("public_since_at"), Max("public_since_at"))
+        assert public_since_ends(moment) == tuple(ends.values()), moment
     assert read(public_documents(every_id, gate))[0][0] == "held"  # in the order of the ids asked for
     assert [headline for _, _, headline in read(latest_public_documents(gate, 3))] == [
         "Held",
