@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from irportal.ops.moments import Moments, earliest
@@ -60,8 +60,8 @@ def closes(range_name: str, *, until: date) -> list[tuple[date, object]]:
     if span <= WEEKLY_AFTER_DAYS:
         return list(prices.order_by("day").values_list("day", "close"))
     period = TruncWeek("day") if span <= MONTHLY_AFTER_DAYS else TruncMonth("day")
-    last_of_each = prices.annotate(period=period).order_by("period", "-day").distinct("period")
-    return [(day, close) for day, close, _ in last_of_each.values_list("day", "close", "period")]
+    last_days = prices.annotate(period=period).values("period").annotate(last=Max("day")).values("last")
+    return list(prices.filter(day__in=last_days).order_by("day").values_list("day", "close"))
 
 
 def price_on(day: date) -> DailyPrice | None:
