@@ -15,7 +15,15 @@ from events.content import EventDocument
 from events.models import Event
 from irportal.ops.moments import Moments, earliest
 from irportal.workflow import languages
-from irportal.workflow.models import PUBLIC_STATE_FIELDS, State, due_approval, public_revision_column
+from irportal.workflow.models import (
+    PUBLIC_STATE_FIELDS,
+    State,
+    due_approval,
+    public_revision_column,
+    public_revision_id_sql,
+    public_sql,
+    public_sql_parameters,
+)
 
 # The operational facts pages and calendars tell beside an event's content (address, replay, cancellation).
 EVENT_FACTS = (
@@ -237,13 +245,11 @@ INVESTOR_PAGE_EVENTS = 5
 # needs: the events not over yet that finish first, and the replay windows open now, most recently opened first.
 # Each row with the facts and the content of the revision the public reads (``due_approval``: the approved one
 # past its embargo and gate, else the live one), and which read it is in (``soonest``).
-_DUE = """e.status = %(approved)s AND e.publish_at <= %(now)s AND e.approved_revision_id IS NOT NULL
-    AND (NOT e.held OR e.gate_opens_at <= %(now)s)"""
 _LISTED = f"""e.id, e.slug, e.cancelled_at, e.replay_url, e.replay_status, e.replay_days, e.replay_available_at,
     e.replay_expires_at, r.content AS public_content
 FROM events_event e
-JOIN events_eventrevision r ON r.id = CASE WHEN {_DUE} THEN e.approved_revision_id ELSE e.live_revision_id END
-WHERE e.cancelled_at IS NULL AND (({_DUE}) OR (e.live_revision_id IS NOT NULL AND e.status <> %(withdrawn)s))"""
+JOIN events_eventrevision r ON r.id = {public_revision_id_sql("e")}
+WHERE e.cancelled_at IS NULL AND {public_sql("e")}"""
 # Each read is a subquery of its own (SQLite, the embedded default, has no parenthesised member of a UNION).
 INVESTOR_PAGE_SQL = f"""
 SELECT * FROM (SELECT TRUE AS soonest, {_LISTED} AND COALESCE(e.ends_at, e.starts_at) >= %(now)s
@@ -258,13 +264,7 @@ def investor_page_events(now: datetime, *, home_zone: str | None = None) -> dict
     """For the Investor page: upcoming events with their webcast links (twice as many read as shown, then shown
     soonest first), and the replays available now, in one query (``INVESTOR_PAGE_SQL``)."""
     home_zone = home_zone or CompanyProfile.load().home_time_zone
-    params = {
-        "now": now,
-        "approved": State.APPROVED,
-        "withdrawn": State.WITHDRAWN,
-        "soonest": INVESTOR_PAGE_EVENTS * 2,
-        "replaying": INVESTOR_PAGE_EVENTS,
-    }
+    params = public_sql_parameters(now) | {"soonest": INVESTOR_PAGE_EVENTS * 2, "replaying": INVESTOR_PAGE_EVENTS}
     read = {True: [], False: []}
     for event in Event.objects.raw(INVESTOR_PAGE_SQL, params):
         content = languages.in_active_language(json.loads(event.public_content))

@@ -24,7 +24,7 @@ from governance.content import CommitteeDocument, Membership, PersonDocument
 from governance.models import Committee, Person, PersonPhoto
 from irportal.ops.moments import Moments
 from irportal.workflow import languages
-from irportal.workflow.models import State, public_revision_column
+from irportal.workflow.models import public_revision_column, public_revision_id_sql, public_sql, public_sql_parameters
 from reports.selectors import governance_documents_public, public_addresses
 
 # Far more than any board and management team; a page never reads more.
@@ -58,10 +58,7 @@ def _photo_address() -> str:
 # come (and whose gate, if one holds it, has opened) reads its approved revision, any other item with a live revision
 # that is not withdrawn reads its live one; a person is listed by that revision while their service has not ended.
 # tests/governance/test_public_pages.py holds them to the ORM's reading at many moments.
-_DUE = """item.status = %(approved)s AND item.publish_at <= %(now)s AND item.approved_revision_id IS NOT NULL
-    AND (NOT item.held OR item.gate_opens_at <= %(now)s)"""
-_PUBLIC_REVISION = f"""revision.id = CASE WHEN {_DUE} THEN item.approved_revision_id ELSE item.live_revision_id END
-WHERE (({_DUE}) OR (item.live_revision_id IS NOT NULL AND item.status <> %(withdrawn)s))"""
+_PUBLIC_REVISION = f"""revision.id = {public_revision_id_sql("item")} WHERE {public_sql("item")}"""
 # The board's (``on_board``) or management's (``in_management``) people, the public revision's content of each.
 PEOPLE_SQL = {
     role: f"""
@@ -80,7 +77,7 @@ ORDER BY item.id LIMIT %(shown)s
 
 
 def _parameters(now: datetime.datetime, shown: int) -> dict:
-    return {"now": now, "approved": State.APPROVED, "withdrawn": State.WITHDRAWN, "shown": shown}
+    return public_sql_parameters(now) | {"shown": shown}
 
 
 def public_committees(now: datetime.datetime) -> dict[int, CommitteeDocument]:

@@ -66,6 +66,32 @@ def public_revision_column(name: str, now):
     return Case(When(due_approval(now), then=F(f"approved_revision__{name}")), default=F(f"live_revision__{name}"))
 
 
+# The same rule in SQL, for the few reviewed statements that read a public list without the ORM building it (each
+# held to the ORM's reading by a test of its own; tests/workflow/test_public_sql.py holds these to the ORM): for the
+# table aliased ``item``, its moment and the states the parameters of ``public_sql_parameters``.
+def due_sql(item: str) -> str:
+    """``due_approval``."""
+    return (
+        f"{item}.status = %(approved)s AND {item}.publish_at <= %(now)s AND {item}.approved_revision_id IS NOT NULL "
+        f"AND (NOT {item}.held OR {item}.gate_opens_at <= %(now)s)"
+    )
+
+
+def public_sql(item: str) -> str:
+    """``WorkflowItemQuerySet.public``: which items the public may read."""
+    return f"(({due_sql(item)}) OR ({item}.live_revision_id IS NOT NULL AND {item}.status <> %(withdrawn)s))"
+
+
+def public_revision_id_sql(item: str) -> str:
+    """The id of the revision the public reads (``public_revision_column``): the approved one if due, else the live."""
+    return f"CASE WHEN {due_sql(item)} THEN {item}.approved_revision_id ELSE {item}.live_revision_id END"
+
+
+def public_sql_parameters(now) -> dict:
+    """The parameters the statements above name: ``now`` and each state by its value (``%(approved)s``)."""
+    return {"now": now, **{state.value: state.value for state in State}}
+
+
 def opening_moment():
     """The database's ``WorkflowItem.opens_at`` of a due item: its embargo, or the gate's opening when later."""
     return Case(When(held=True, gate_opens_at__gt=F("publish_at"), then=F("gate_opens_at")), default=F("publish_at"))
