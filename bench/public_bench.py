@@ -1138,8 +1138,9 @@ def report_cached(paths, cached) -> list[bool]:
 def report_renders(paths, times) -> list[bool]:
     """``times``: for each size, each page's median render in ms on a miss, and as the first of a generation."""
     print(
-        f"\nrendered in-process on a miss (median of {RENDERS['runs']} after {RENDERS['warm_up']} warm-up runs) "
-        f"and, in brackets, as the first page of a generation (median of {RENDERS['first_of_generation']}), ms:"
+        f"\nrendered on a miss in a new process (median of {RENDERS['runs']} in {RENDERS['rounds']} rounds, after "
+        f"{RENDERS['warm_up']} warm-up runs) and, in brackets, as the first page of a generation (median of "
+        f"{RENDERS['first_of_generation']}), ms:"
     )
     header = f"{'page':<22} {'path':<52} " + " ".join(f"{'@' + _size_label(size):>17}" for size, _ in times)
     print(header)
