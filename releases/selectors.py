@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 
 from irportal.workflow import languages
-from irportal.workflow.models import State, due_approval
+from irportal.workflow.models import State, due_approval, public_revision_id_sql, public_sql, public_sql_parameters
 from releases.content import ReleaseDocument
 from releases.models import (
     PUBLIC_DOCUMENT_FIELDS,
@@ -120,28 +120,24 @@ def public_document(release: Release, now, language: str | None = None) -> Relea
 
 # A public document's columns of each release, with the id and content of the revision the public reads at
 # ``now`` (``public_revision_column``: the approved one past its embargo and gate, else the live one), read as one
-# statement rather than built by the ORM for every list. Held to the ORM's reading by
-# tests/investors/test_public_lists.py.
-_DUE = """r.status = %(approved)s AND r.publish_at <= %(now)s AND r.approved_revision_id IS NOT NULL
-    AND (NOT r.held OR r.gate_opens_at <= %(now)s)"""
+# statement rather than built by the ORM for every list (the public rule in SQL, ``public_sql`` and the like). Held
+# to the ORM's reading by tests/investors/test_public_lists.py.
 DOCUMENTS_SQL = f"""SELECT r.id, r.slug, r.status, r.publish_at, r.held, r.gate_opens_at, r.first_published_at,
     r.last_published_at, r.approved_revision_id, v.id AS public_id, v.content AS public_content
 FROM releases_release r
-JOIN releases_releaserevision v
-    ON v.id = CASE WHEN {_DUE} THEN r.approved_revision_id ELSE r.live_revision_id END"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
-# Which releases are public (``WorkflowItemQuerySet.public``), and since when (``public_since_at`` of
-# ``ReleaseQuerySet.public_newest_first``, the expression of the publication order's index, ``release_public_order``).
-_PUBLIC = f"({_DUE}) OR (r.live_revision_id IS NOT NULL AND r.status <> %(withdrawn)s)"
+JOIN releases_releaserevision v ON v.id = {public_revision_id_sql("r")}"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+# Since when a release is public (``public_since_at`` of ``ReleaseQuerySet.public_newest_first``, the expression
+# of the publication order's index, ``release_public_order``).
 _PUBLIC_SINCE = """COALESCE(r.first_published_at, CASE WHEN r.gate_opens_at > r.publish_at AND r.held
     THEN r.gate_opens_at ELSE r.publish_at END)"""
 # The newest public releases, along the index, stopping after the rows needed.
 NEWEST_SQL = f"""{DOCUMENTS_SQL}
-WHERE {_PUBLIC}
+WHERE {public_sql("r")}
 ORDER BY {_PUBLIC_SINCE} DESC, r.id DESC
 LIMIT %(count)s"""
 # The first and the last moment a public release became public: the two ends of the index.
 PUBLIC_SINCE_ENDS_SQL = f"""SELECT MIN({_PUBLIC_SINCE}), MAX({_PUBLIC_SINCE})
-FROM releases_release r WHERE {_PUBLIC}"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+FROM releases_release r WHERE {public_sql("r")}"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
 
 
 def public_documents(release_ids, now) -> list[ReleaseDocument]:
@@ -155,7 +151,7 @@ def public_documents(release_ids, now) -> list[ReleaseDocument]:
         return []
     names = [f"id{number}" for number in range(len(ids))]
     listed = ", ".join(f"%({name})s" for name in names)
-    params = {"now": now, "approved": State.APPROVED, **dict(zip(names, ids, strict=True))}
+    params = public_sql_parameters(now) | dict(zip(names, ids, strict=True))
     releases = {
         release.pk: release for release in Release.objects.raw(f"{DOCUMENTS_SQL} WHERE r.id IN ({listed})", params)
     }
@@ -164,7 +160,7 @@ def public_documents(release_ids, now) -> list[ReleaseDocument]:
 
 def latest_public_documents(now, count: int = LATEST_COUNT) -> list[ReleaseDocument]:
     """The newest public releases (the Investor page's, the feed's), in one query (``NEWEST_SQL``)."""
-    params = {"now": now, "approved": State.APPROVED, "withdrawn": State.WITHDRAWN, "count": count}
+    params = public_sql_parameters(now) | {"count": count}
     return _documents(Release.objects.raw(NEWEST_SQL, params))
 
 
@@ -172,7 +168,7 @@ def public_since_ends(now) -> tuple:
     """When the first and the last public release became public (``None`` twice without one), in one query
     (``PUBLIC_SINCE_ENDS_SQL``)."""
     with connection.cursor() as cursor:
-        cursor.execute(PUBLIC_SINCE_ENDS_SQL, {"now": now, "approved": State.APPROVED, "withdrawn": State.WITHDRAWN})
+        cursor.execute(PUBLIC_SINCE_ENDS_SQL, public_sql_parameters(now))
         return tuple(_moment(value) for value in cursor.fetchone())
 
 
