@@ -5,6 +5,8 @@ The markup is what the templates wrote (each value escaped as they escaped it); 
 translated once per list, not once per document.
 """
 
+from itertools import groupby
+
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import conditional_escape as esc
@@ -119,25 +121,34 @@ def _quarter(quarter, words: dict) -> str:
 
 
 @register.simple_tag
-def report_items(documents):
-    """An item per annual report, proxy statement or other document of a fiscal year: its link, kind and date, and
-    its PDF with its size when it has one."""
+def report_years(documents):
+    """A ``<section>`` per fiscal year of the listed annual reports, proxy statements and other documents (in the
+    order given, newest fiscal year first), with an item per document: its link, kind and date, and its PDF with
+    its size when it has one."""
+    named = gettext("Fiscal year %(year)s")
     kinds = {}
     html = []
-    for doc in documents:
-        kind = doc.content["kind"]
-        if kind not in kinds:
-            kinds[kind] = esc(doc.kind_label)
+    for year, group in groupby(documents, key=lambda doc: doc.content["fiscal_year"]):
         html.append(
-            f'<li class="mb-2"><a href="{esc(doc.url)}">{esc(doc.title)}</a> '
-            f'<span class="text-body-secondary">{kinds[kind]}, {esc(doc.date_text)}</span>'
+            f'\n<section aria-labelledby="reports-fy{esc(year)}" class="mb-4">\n'
+            f'  <h2 id="reports-fy{esc(year)}" class="h4">{named % {"year": esc(year)}}</h2>\n'
+            '  <ul class="list-unstyled" data-testid="reports">\n    '
         )
-        if main := doc.main:
+        for doc in group:
+            kind = doc.content["kind"]
+            if kind not in kinds:
+                kinds[kind] = esc(doc.kind_label)
             html.append(
-                f' &middot; <a href="{esc(main.url)}" download>PDF</a> '
-                f'<span class="text-body-secondary">({esc(filesizeformat(main.size))})</span>'
+                f'<li class="mb-2"><a href="{esc(doc.url)}">{esc(doc.title)}</a> '
+                f'<span class="text-body-secondary">{kinds[kind]}, {esc(doc.date_text)}</span>'
             )
-        html.append("</li>")
+            if main := doc.main:
+                html.append(
+                    f' &middot; <a href="{esc(main.url)}" download>PDF</a> '
+                    f'<span class="text-body-secondary">({esc(filesizeformat(main.size))})</span>'
+                )
+            html.append("</li>")
+        html.append("\n  </ul>\n</section>\n")
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped
 
 
