@@ -6,8 +6,9 @@ Visibility is decided at read time from the document's columns and ``now``
 group by the columns of the revision the public reads (approved past its
 embargo, else live), never by the working copy. Each list reads a fixed
 number of queries whatever the number of documents: the ids of one page,
-their revisions, then their files, releases and events in one query each
-(the financials page reads its quarters' documents with their revisions).
+the content of the revision the public reads of each, then, for the pages
+that show them, their files' thumbnails, releases and events in one query
+each (the financials page reads its quarters' documents with their content).
 """
 
 import json
@@ -88,8 +89,9 @@ def _files_by_token(tokens) -> dict:
     return {item.token: item for item in files}
 
 
-def public_contents(documents, now: datetime) -> list[DocumentContent]:
-    """What the public reads of each of ``documents`` (read by ``_with_public_content``), with its links resolved."""
+def public_contents(documents, now: datetime, *, links: bool = True, thumbnails: bool = True) -> list[DocumentContent]:
+    """What the public reads of each of ``documents`` (read by ``_with_public_content``), with its linked release and
+    event resolved (``links``) and its files' thumbnail state read (``thumbnails``), for the pages that show them."""
     # In the page's language: its title and summary, and its own main PDF when it has one.
     pairs = [
         (document, languages.in_active_language(document.public_content))
@@ -98,9 +100,9 @@ def public_contents(documents, now: datetime) -> list[DocumentContent]:
         if document.status != State.WITHDRAWN and document.public_content is not None
     ]
     contents = [content for _, content in pairs]
-    releases, events = _public_link_targets(contents, now)
+    releases, events = _public_link_targets(contents, now) if links else ({}, {})
     tokens = set()
-    for content in contents:
+    for content in contents if thumbnails else ():
         tokens |= {item["token"] for item in content["supplementary"]}
         tokens |= {content["main_file"]["token"]} if content["main_file"] else set()
     files = _files_by_token(tokens)
@@ -126,9 +128,10 @@ def _with_public_content(documents, now: datetime):
     return documents.only("slug", "status").annotate(public_content=public_revision_column("content", now))
 
 
-def _contents_in_order(ids: list[int], now: datetime) -> list[DocumentContent]:
+def _contents_in_order(ids: list[int], now: datetime, **shown) -> list[DocumentContent]:
+    """The public contents of the documents ``ids``, in that order (``shown``: what ``public_contents`` reads)."""
     documents = _with_public_content(Document.objects.filter(pk__in=ids), now).in_bulk()
-    return public_contents([documents[pk] for pk in ids if pk in documents], now)
+    return public_contents([documents[pk] for pk in ids if pk in documents], now, **shown)
 
 
 def _public_one(documents, now: datetime) -> DocumentContent | None:
@@ -255,7 +258,8 @@ def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> 
         .order_by("-public_year", "-public_quarter", "-public_date", "-pk")
     )
     quarters: dict[tuple[int, int], Quarter] = {}
-    for doc in public_contents(_with_public_content(documents, now), now):
+    # The page shows each quarter's release and webcast, not a thumbnail.
+    for doc in public_contents(_with_public_content(documents, now), now, thumbnails=False):
         key = (doc.content["fiscal_year"], doc.content["fiscal_quarter"])
         quarters.setdefault(key, Quarter(*key)).documents.append(doc)
     # Each kind's words before a document's link, translated once a page.
@@ -272,7 +276,7 @@ def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> 
 # -- the reports and presentations pages: pages of documents --------------------------------------
 
 
-def _page(queryset, number, size: int, now: datetime):
+def _page(queryset, number, size: int, now: datetime, **shown):
     """One page of ids from ``queryset``, then its documents with their revisions; ``(None, paginator)`` when the
     page does not exist. The ids of every listed document are read in one query, which counts them too (a count
     and a page of ids cost the ORM two queries to build, for a few hundred integers)."""
@@ -281,7 +285,7 @@ def _page(queryset, number, size: int, now: datetime):
         page = paginator.page(number or 1)
     except Exception:  # noqa: BLE001 - InvalidPage and its kinds: a page that is not there
         return None, paginator, []
-    return page, paginator, _contents_in_order(list(page.object_list), now)
+    return page, paginator, _contents_in_order(list(page.object_list), now, **shown)
 
 
 def _narrowed(documents, rows: Q):
@@ -296,14 +300,17 @@ def reports_page(now: datetime, number):
         public(now, "public_kind", "public_year", "public_quarter", "public_date"),
         Q(kind__in=REPORT_KINDS, fiscal_quarter__isnull=True),
     ).filter(public_kind__in=REPORT_KINDS, public_quarter__isnull=True)
-    return _page(listed.order_by("-public_year", "-public_date", "-pk"), number, REPORTS_PAGE_SIZE, now)
+    # The page shows neither a linked release or event nor a thumbnail.
+    order = ("-public_year", "-public_date", "-pk")
+    return _page(listed.order_by(*order), number, REPORTS_PAGE_SIZE, now, links=False, thumbnails=False)
 
 
 def presentations_page(now: datetime, number):
     listed = _narrowed(public(now, "public_kind", "public_date"), Q(kind=Kind.PRESENTATION)).filter(
         public_kind=Kind.PRESENTATION
     )
-    return _page(listed.order_by("-public_date", "-pk"), number, PRESENTATIONS_PAGE_SIZE, now)
+    # The page shows each presentation's thumbnail, not its linked release or event.
+    return _page(listed.order_by("-public_date", "-pk"), number, PRESENTATIONS_PAGE_SIZE, now, links=False)
 
 
 def slides_for_event(event_id: int, now: datetime) -> list[DocumentContent]:
