@@ -378,3 +378,52 @@ def test_a_draft_correction_does_not_move_a_public_document_between_reports_and_
     reports = client.get("/investors/reports/").content.decode()
     assert "/investors/documents/slides/" in presentations and "/investors/documents/slides/" not in reports
     assert "/investors/documents/annual/" in reports and "/investors/documents/annual/" not in presentations
+
+
+def reference_slides(event, now) -> list[str]:
+    """An event's slides the slow way: every public document through the ORM, filtered and sorted in Python."""
+    read = [(document, document.public_revision(now).content) for document in Document.objects.public(now)]
+    slides = [(c["document_date"], d.pk, d.slug) for d, c in read
+              if c["kind"] == "presentation" and (c["event"] or {}).get("id") == event.pk]  # fmt: skip
+    return [slug for *_, slug in sorted(slides, reverse=True)][:5]
+
+
+def test_an_events_slides_are_the_public_reading_at_every_moment(company, author, approver):
+    from reports.selectors import slides_for_event
+    from reports.services import document_update
+
+    call, other = (published(make_event(author, slug=slug), author, approver) for slug in ("q3-call", "q2-call"))
+    now = timezone.now().replace(microsecond=0)
+    embargo = now + dt.timedelta(hours=2)
+
+    def slides(slug, event, day, **fields):
+        date = dt.date(2026, 10, day)
+        return make_document(author, slug=slug, kind="presentation", event=event, document_date=date, **fields)
+
+    for day in (1, 2, 3, 4, 6, 7):
+        publish(slides(f"published-{day}", call, day), author, approver)
+    # A draft correction moving slides to the other event: the public still reads them with this one.
+    moved = publish(slides("draft-moved", call, 5), author, approver)
+    document_update(actor=author, pk=moved.pk, base_version=moved.version, event=other)
+    # The other event's slides, moved to this one by a correction approved for the embargo.
+    joining = publish(slides("joining", other, 8), author, approver)
+    document_update(actor=author, pk=joining.pk, base_version=joining.version, event=call)
+    approve(Document.objects.get(pk=joining.pk), author, approver, publish_at=embargo)
+    # First published at the embargo; held at a gate an hour after it; withdrawn; a fact sheet, never slides.
+    approve(slides("at-embargo", call, 9), author, approver, publish_at=embargo)
+    held = approve(slides("held", call, 10), author, approver, publish_at=embargo)
+    gate_opens = embargo + dt.timedelta(hours=1)
+    Document.objects.filter(pk=held.pk).update(held=True, gate_opens_at=gate_opens)
+    withdrawn = publish(slides("withdrawn", call, 11), author, approver)
+    document_withdraw(document_id=withdrawn.pk, actor=approver, reason="Issued in error")
+    publish(make_document(author, slug="fact-sheet", kind="fact_sheet", event=call), author, approver)
+
+    seen = {}
+    for moment in (now, embargo - dt.timedelta(seconds=1), embargo, gate_opens - dt.timedelta(seconds=1), gate_opens):
+        shown = [doc.document.slug for doc in slides_for_event(call.pk, moment)]
+        assert shown == reference_slides(call, moment), moment
+        assert [doc.document.slug for doc in slides_for_event(other.pk, moment)] == reference_slides(other, moment)
+        seen[moment] = shown
+    assert seen[now] == ["published-7", "published-6", "draft-moved", "published-4", "published-3"]
+    assert seen[embargo] == ["at-embargo", "joining", "published-7", "published-6", "draft-moved"]
+    assert seen[gate_opens][0] == "held"
