@@ -7,7 +7,7 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Case, F, Max, Min, Q, When
+from django.db.models import F, Max, Min
 from django.db.models.functions import Coalesce
 
 from company.models import CompanyProfile
@@ -18,7 +18,6 @@ from irportal.workflow import languages
 from irportal.workflow.models import (
     PUBLIC_STATE_FIELDS,
     State,
-    due_approval,
     public_revision_column,
     public_revision_id_sql,
     public_sql,
@@ -48,14 +47,10 @@ def _for_documents(events):
     return events.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
 
 
-def with_public_content(events, now: datetime, *, numbered: bool = False):
+def with_public_content(events, now: datetime):
     """``events`` read with their facts and only the content of the revision the public reads at ``now``
-    (``public_content``), not the revisions' models (see ``_content_documents``); ``numbered``, with its number
-    too (``public_number``)."""
-    columns = {"public_content": public_revision_column("content", now)}
-    if numbered:
-        columns["public_number"] = public_revision_column("number", now)
-    return events.only(*EVENT_FACTS).annotate(**columns)
+    (``public_content``), not the revisions' models (see ``_content_documents``)."""
+    return events.only(*EVENT_FACTS).annotate(public_content=public_revision_column("content", now))
 
 
 def public_events(now: datetime):
@@ -92,40 +87,6 @@ PAST_PAGE_SIZE = 20
 CALENDAR_MONTHS_BACK = 13
 # A row in these states may have other times than the revision the public reads (a correction is pending).
 _UNSETTLED = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
-
-
-def _public_time(now: datetime, *fields: str):
-    """The first set of the revision columns ``fields`` of the revision the public reads at ``now``."""
-
-    def first_set(revision: str):
-        columns = [F(f"{revision}__{field}") for field in fields]
-        return Coalesce(*columns) if len(columns) > 1 else columns[0]
-
-    return Case(When(due_approval(now), then=first_set("approved_revision")), default=first_set("live_revision"))
-
-
-def public_times(now: datetime):
-    """Public events with the times the public reads (``public_starts_at``, ``public_finishes_at``), to filter
-    and order on in one read (the calendar's), narrowed with ``by_time`` (not selected: documents read their
-    times from the revision's content).
-    """
-    return Event.objects.public(now).alias(
-        finishes_at=Coalesce("ends_at", "starts_at"),
-        public_starts_at=_public_time(now, "starts_at"),
-        public_finishes_at=_public_time(now, "ends_at", "starts_at"),
-    )
-
-
-def by_time(timed, rows: Q):
-    """``timed`` (``public_times``) narrowed by ``rows`` on the row's own indexed times (``starts_at``,
-    ``finishes_at``) first.
-
-    A published row's times are those of its live revision, so for it the narrowing is exact; a row with a
-    correction pending may have other times on its row, so those (few) rows are always read and decided by the
-    revision the public reads. Filter on the aliases for the exact answer (a bound on ``public_starts_at``
-    leaves out the events without a start, as documents do).
-    """
-    return timed.filter(rows | Q(status__in=_UNSETTLED))
 
 
 def _published():
@@ -219,18 +180,36 @@ def events_page(
     return EventsPage(years, year, page, paginator, documents, soonest, more)
 
 
+# The events calendar's read as one reviewed statement: the public events (``public_sql``) whose revision the public
+# reads (``public_revision_id_sql``) starts at ``since`` or later, narrowed first on the row's own indexed start
+# (exact for a published row, whose times are its live revision's; the rows in the workflow are always read), with
+# the facts, content and number the calendar writes. tests/investors/test_public_lists.py holds it to the full
+# public reading at many moments.
+CALENDAR_SQL = f"""
+SELECT {", ".join(f"e.{column}" for column in ("id", *EVENT_FACTS))}, r.content AS public_content,
+    r.number AS public_number
+FROM events_event e
+JOIN events_eventrevision r ON r.id = {public_revision_id_sql("e")}
+WHERE {public_sql("e")} AND (e.starts_at >= %(since)s OR e.status IN (%(draft)s, %(in_review)s, %(approved)s))
+  AND r.starts_at >= %(since)s
+ORDER BY r.starts_at, e.id
+"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+
+
 def calendar_documents(now: datetime, home_zone: str | None = None) -> list[EventDocument]:
     """What the events calendar holds: the events started at most ``CALENDAR_MONTHS_BACK`` months ago and
-    every event ahead, in the order they start."""
+    every event ahead, in the order they start (``CALENDAR_SQL``)."""
     since = now - relativedelta(months=CALENDAR_MONTHS_BACK)
-    events = with_public_content(
-        by_time(public_times(now), Q(starts_at__gte=since))
-        .filter(public_starts_at__gte=since)
-        .order_by("public_starts_at", "pk"),
-        now,
-        numbered=True,
-    )
+    events = _read_raw(CALENDAR_SQL, public_sql_parameters(now) | {"since": since})
     return _content_documents(events, now, home_zone or CompanyProfile.load().home_time_zone, numbered=True)
+
+
+def _read_raw(statement: str, params: dict) -> list[Event]:
+    """Events read by a reviewed statement, each with its ``public_content`` decoded (a raw query reads JSON text)."""
+    events = list(Event.objects.raw(statement, params))
+    for event in events:
+        event.public_content = json.loads(event.public_content)
+    return events
 
 
 def upcoming_and_past(documents: list[EventDocument]) -> tuple[list[EventDocument], list[EventDocument]]:
@@ -266,8 +245,8 @@ def investor_page_events(now: datetime, *, home_zone: str | None = None) -> dict
     home_zone = home_zone or CompanyProfile.load().home_time_zone
     params = public_sql_parameters(now) | {"soonest": INVESTOR_PAGE_EVENTS * 2, "replaying": INVESTOR_PAGE_EVENTS}
     read = {True: [], False: []}
-    for event in Event.objects.raw(INVESTOR_PAGE_SQL, params):
-        content = languages.in_active_language(json.loads(event.public_content))
+    for event in _read_raw(INVESTOR_PAGE_SQL, params):
+        content = languages.in_active_language(event.public_content)
         document = EventDocument(event, content, now=now, home_zone=home_zone)
         if document.starts_at is not None:
             read[event.soonest].append(document)

@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from dateutil.relativedelta import relativedelta
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from events.models import Event
-from events.selectors import events_page, investor_page_events
+from events.selectors import CALENDAR_MONTHS_BACK, calendar_documents, events_page, investor_page_events
 from events.selectors import public_documents as public_event_documents
 from events.services import event_cancel, event_update
 from events.workflow import event_approve, event_submit, event_withdraw
@@ -253,10 +254,11 @@ def reference_events_page(now, zone, home_zone):
     return years, [doc.event.slug for doc in upcoming], by_year
 
 
-def test_the_events_page_matches_the_full_public_reading_with_corrections_pending(company, author, approver):
+def test_the_events_page_and_calendar_match_the_full_public_reading_with_corrections_pending(company, author, approver):
     """The events page reads the published events along their own times and merges the few with a correction
-    pending (whose row may hold other times than the revision the public reads): at every moment, before and
-    after a correction's embargo, it lists what the full public reading lists, in the same order."""
+    pending (whose row may hold other times than the revision the public reads), and the calendar reads them in
+    one statement: at every moment, before and after a correction's embargo, each lists what the full public
+    reading lists, in the same order (the calendar with the revision number it writes)."""
     embargo = START + dt.timedelta(days=3)
 
     def public_event(slug, days, **fields):
@@ -311,6 +313,14 @@ def test_the_events_page_matches_the_full_public_reading_with_corrections_pendin
         for year in years:
             listed = events_page(moment, company=company, year=year, number=None, upcoming=False)
             assert [doc.event.slug for doc in listed.documents] == by_year[year], (moment, year)
+        since = moment - relativedelta(months=CALENDAR_MONTHS_BACK)
+        calendar = sorted(
+            (doc for doc in public_event_documents(moment, home_zone) if doc.starts_at >= since),
+            key=lambda doc: (doc.starts_at, doc.event.pk),
+        )
+        assert [(doc.event.slug, doc.number) for doc in calendar_documents(moment, home_zone)] == [
+            (doc.event.slug, doc.number) for doc in calendar
+        ], moment
         shown = {doc.event.slug for doc in page.upcoming} | {slug for slugs in by_year.values() for slug in slugs}
         assert "withdrawn" not in shown
         assert ("first-at-embargo" in shown) == (moment >= embargo), moment
