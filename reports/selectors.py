@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -283,11 +284,10 @@ def financial_quarters(quarterly_documents, years: list[int], now: datetime) -> 
 # -- the reports and presentations pages: pages of documents --------------------------------------
 
 
-def _page(queryset, number, size: int, now: datetime, **shown):
-    """One page of ids from ``queryset``, then its documents with their revisions; ``(None, paginator)`` when the
-    page does not exist. The ids of every listed document are read in one query, which counts them too (a count
-    and a page of ids cost the ORM two queries to build, for a few hundred integers)."""
-    paginator = Paginator(list(queryset.values_list("pk", flat=True)), size)
+def _page(ids: list[int], number, size: int, now: datetime, **shown):
+    """One page of ``ids`` (every listed document's, in order), then its documents with the content the public reads;
+    ``(None, paginator)`` when the page does not exist. The ids are read in one statement, which counts them too."""
+    paginator = Paginator(ids, size)
     try:
         page = paginator.page(number or 1)
     except Exception:  # noqa: BLE001 - InvalidPage and its kinds: a page that is not there
@@ -301,23 +301,62 @@ def _narrowed(documents, rows: Q):
     return documents.filter((Q(status=State.PUBLISHED) & rows) | Q(status__in=_UNSETTLED))
 
 
+# The ids of the reports and presentations pages' documents, in their order, in one reviewed statement each (plain
+# SQL, PostgreSQL and SQLite alike), as ``EVENT_SLIDES_SQL`` reads its list: the published ones by their row (their
+# live revision's columns), the few in the workflow by the revision the public reads (``public_revision_id_sql``).
+# The ORM built two to four conditional expressions of the public rule for each, most of the id query's cost.
+# tests/investors/test_documents.py holds them to the ORM's reading at many moments.
+_REPORT_KINDS_SQL = ", ".join(f"%({kind})s" for kind in REPORT_KINDS)
+REPORTS_SQL = f"""
+SELECT listed.id
+FROM (
+    SELECT d.id, d.fiscal_year, d.document_date
+    FROM reports_document d
+    WHERE d.status = %(published)s AND d.live_revision_id IS NOT NULL
+      AND d.kind IN ({_REPORT_KINDS_SQL}) AND d.fiscal_quarter IS NULL
+    UNION ALL
+    SELECT d.id, r.fiscal_year, r.document_date
+    FROM reports_document d
+    JOIN reports_documentrevision r ON r.id = {public_revision_id_sql("d")}
+    WHERE d.status IN (%(draft)s, %(in_review)s, %(approved)s) AND {public_sql("d")}
+      AND r.kind IN ({_REPORT_KINDS_SQL}) AND r.fiscal_quarter IS NULL
+) listed
+ORDER BY listed.fiscal_year DESC, listed.document_date DESC, listed.id DESC
+"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+PRESENTATIONS_SQL = f"""
+SELECT listed.id
+FROM (
+    SELECT d.id, d.document_date
+    FROM reports_document d
+    WHERE d.status = %(published)s AND d.live_revision_id IS NOT NULL AND d.kind = %(presentation)s
+    UNION ALL
+    SELECT d.id, r.document_date
+    FROM reports_document d
+    JOIN reports_documentrevision r ON r.id = {public_revision_id_sql("d")}
+    WHERE d.status IN (%(draft)s, %(in_review)s, %(approved)s) AND {public_sql("d")} AND r.kind = %(presentation)s
+) listed
+ORDER BY listed.document_date DESC, listed.id DESC
+"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+
+
+def _listed_ids(statement: str, now: datetime) -> list[int]:
+    params = public_sql_parameters(now) | {kind: kind for kind in REPORT_KINDS} | {"presentation": Kind.PRESENTATION}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def reports_page(now: datetime, number):
-    """Annual reports, proxy statements and other whole-year documents, newest fiscal year first."""
-    listed = _narrowed(
-        public(now, "public_kind", "public_year", "public_quarter", "public_date"),
-        Q(kind__in=REPORT_KINDS, fiscal_quarter__isnull=True),
-    ).filter(public_kind__in=REPORT_KINDS, public_quarter__isnull=True)
+    """Annual reports, proxy statements and other whole-year documents, newest fiscal year first (``REPORTS_SQL``)."""
     # The page shows neither a linked release or event nor a thumbnail.
-    order = ("-public_year", "-public_date", "-pk")
-    return _page(listed.order_by(*order), number, REPORTS_PAGE_SIZE, now, links=False, thumbnails=False)
+    ids = _listed_ids(REPORTS_SQL, now)
+    return _page(ids, number, REPORTS_PAGE_SIZE, now, links=False, thumbnails=False)
 
 
 def presentations_page(now: datetime, number):
-    listed = _narrowed(public(now, "public_kind", "public_date"), Q(kind=Kind.PRESENTATION)).filter(
-        public_kind=Kind.PRESENTATION
-    )
+    """Presentations, newest first (``PRESENTATIONS_SQL``)."""
     # The page shows each presentation's thumbnail, not its linked release or event.
-    return _page(listed.order_by("-public_date", "-pk"), number, PRESENTATIONS_PAGE_SIZE, now, links=False)
+    return _page(_listed_ids(PRESENTATIONS_SQL, now), number, PRESENTATIONS_PAGE_SIZE, now, links=False)
 
 
 SLIDES_SHOWN = 5

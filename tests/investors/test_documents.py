@@ -427,3 +427,88 @@ def test_an_events_slides_are_the_public_reading_at_every_moment(company, author
     assert seen[now] == ["published-7", "published-6", "draft-moved", "published-4", "published-3"]
     assert seen[embargo] == ["at-embargo", "joining", "published-7", "published-6", "draft-moved"]
     assert seen[gate_opens][0] == "held"
+
+
+def reference_lists(now) -> dict[str, list[str]]:
+    """The reports and presentations pages' documents the slow way: every public document through the ORM, filtered
+    and sorted in Python by the revision the public reads."""
+    from reports.selectors import REPORT_KINDS
+
+    read = [(document, document.public_revision(now).content) for document in Document.objects.public(now)]
+    reports = [(c["fiscal_year"], c["document_date"], d.pk, d.slug) for d, c in read
+               if c["kind"] in REPORT_KINDS and c["fiscal_quarter"] is None]  # fmt: skip
+    slides = [(c["document_date"], d.pk, d.slug) for d, c in read if c["kind"] == "presentation"]
+    return {
+        "reports": [slug for *_, slug in sorted(reports, reverse=True)],
+        "presentations": [slug for *_, slug in sorted(slides, reverse=True)],
+    }
+
+
+def test_the_reports_and_presentations_lists_are_the_public_reading_at_every_moment(company, author, approver):
+    from reports.selectors import presentations_page, reports_page
+    from reports.services import document_update
+
+    now = timezone.now().replace(microsecond=0)
+    embargo = now + dt.timedelta(hours=2)
+
+    def whole_year(slug, kind, year, day):
+        date = dt.date(year, 3, day)
+        return make_document(author, slug=slug, kind=kind, fiscal_year=year, fiscal_quarter=None, document_date=date)
+
+    for year, day in ((2024, 1), (2025, 2), (2025, 3), (2026, 4)):
+        publish(whole_year(f"annual-{year}-{day}", "annual_report", year, day), author, approver)
+        publish(whole_year(f"slides-{year}-{day}", "presentation", year, day), author, approver)
+    publish(whole_year("proxy-2025", "proxy_statement", 2025, 9), author, approver)
+    publish(make_document(author, slug="quarterly-fact-sheet", kind="fact_sheet"), author, approver)
+    publish(make_document(author, slug="quarterly-results"), author, approver)
+    # A draft correction making slides an annual report: the public still reads them as slides.
+    moved = publish(whole_year("draft-moved", "presentation", 2025, 5), author, approver)
+    document_update(actor=author, pk=moved.pk, base_version=moved.version, kind="annual_report")
+    # An annual report made a presentation, and another moved to an older fiscal year, approved for the embargo.
+    joining = publish(whole_year("joining", "annual_report", 2026, 6), author, approver)
+    document_update(actor=author, pk=joining.pk, base_version=joining.version, kind="presentation")
+    approve(Document.objects.get(pk=joining.pk), author, approver, publish_at=embargo)
+    older = publish(whole_year("older", "annual_report", 2026, 7), author, approver)
+    document_update(actor=author, pk=older.pk, base_version=older.version, fiscal_year=2023)
+    approve(Document.objects.get(pk=older.pk), author, approver, publish_at=embargo)
+    # First published at the embargo; held at a gate an hour after it; withdrawn.
+    approve(whole_year("at-embargo", "other", 2026, 8), author, approver, publish_at=embargo)
+    held = approve(whole_year("held", "presentation", 2026, 9), author, approver, publish_at=embargo)
+    gate_opens = embargo + dt.timedelta(hours=1)
+    Document.objects.filter(pk=held.pk).update(held=True, gate_opens_at=gate_opens)
+    withdrawn = publish(whole_year("withdrawn", "annual_report", 2026, 10), author, approver)
+    document_withdraw(document_id=withdrawn.pk, actor=approver, reason="Issued in error")
+
+    seen = {}
+    for moment in (now, embargo - dt.timedelta(seconds=1), embargo, gate_opens - dt.timedelta(seconds=1), gate_opens):
+        shown = {
+            "reports": [doc.document.slug for doc in reports_page(moment, None)[2]],
+            "presentations": [doc.document.slug for doc in presentations_page(moment, None)[2]],
+        }
+        assert shown == reference_lists(moment), moment
+        seen[moment] = shown
+    assert seen[now] == {
+        "reports": [
+            "older",
+            "joining",
+            "annual-2026-4",
+            "proxy-2025",
+            "annual-2025-3",
+            "annual-2025-2",
+            "annual-2024-1",
+        ],
+        "presentations": ["slides-2026-4", "draft-moved", "slides-2025-3", "slides-2025-2", "slides-2024-1"],
+    }
+    assert seen[embargo] == {
+        "reports": [
+            "at-embargo",
+            "annual-2026-4",
+            "proxy-2025",
+            "annual-2025-3",
+            "annual-2025-2",
+            "annual-2024-1",
+            "older",
+        ],
+        "presentations": ["joining", "slides-2026-4", "draft-moved", "slides-2025-3", "slides-2025-2", "slides-2024-1"],
+    }
+    assert seen[gate_opens]["presentations"][0] == "held"
