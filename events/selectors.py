@@ -7,8 +7,6 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import F, Max, Min
-from django.db.models.functions import Coalesce
 
 from company.models import CompanyProfile
 from events.content import EventDocument
@@ -18,7 +16,6 @@ from irportal.workflow import languages
 from irportal.workflow.models import (
     PUBLIC_STATE_FIELDS,
     State,
-    public_revision_column,
     public_revision_id_sql,
     public_sql,
     public_sql_parameters,
@@ -45,12 +42,6 @@ PUBLIC_DOCUMENT_FIELDS = (
 
 def _for_documents(events):
     return events.select_related("live_revision", "approved_revision").only(*PUBLIC_DOCUMENT_FIELDS)
-
-
-def with_public_content(events, now: datetime):
-    """``events`` read with their facts and only the content of the revision the public reads at ``now``
-    (``public_content``), not the revisions' models (see ``_content_documents``)."""
-    return events.only(*EVENT_FACTS).annotate(public_content=public_revision_column("content", now))
 
 
 def public_events(now: datetime):
@@ -85,24 +76,50 @@ PAST_PAGE_SIZE = 20
 # The events calendar (events.ics) holds the events that started at most this many months ago, and every
 # event ahead: its size follows the company's pace of events, not the length of its history.
 CALENDAR_MONTHS_BACK = 13
-# A row in these states may have other times than the revision the public reads (a correction is pending).
-_UNSETTLED = (State.DRAFT, State.IN_REVIEW, State.APPROVED)
 
 
-def _published():
-    """The published rows, with their own end (``finishes_at``: the end, else the start). The public reads their
-    live revision, whose times their own indexed columns hold, so these narrow and order them exactly."""
-    return Event.objects.filter(status=State.PUBLISHED, live_revision__isnull=False).alias(
-        finishes_at=Coalesce("ends_at", "starts_at")
-    )
+# The events page's reads as reviewed statements (plain SQL, PostgreSQL and SQLite alike), each bounded by an index
+# or by one year's events: the ORM built the public rule's conditional expressions for each, most of the page's
+# cost. A published row's own times are those of its live revision, which the public reads, so the published rows
+# are narrowed and ordered by their own indexed times (``_SETTLED``); the few rows with a correction pending
+# (``PENDING_SQL``) may hold other times than the revision the public reads, so they are read once with that revision
+# and merged in Python. tests/investors/test_public_lists.py holds the page to the full public reading at many moments.
+_FACTS = ", ".join(f"e.{column}" for column in ("id", *EVENT_FACTS))
+_SETTLED = """FROM events_event e JOIN events_eventrevision r ON r.id = e.live_revision_id
+WHERE e.status = %(published)s AND e.starts_at IS NOT NULL"""
+_FINISHES_AT = "COALESCE(e.ends_at, e.starts_at)"
+PENDING_SQL = f"""
+SELECT {_FACTS}, r.content AS public_content
+FROM events_event e JOIN events_eventrevision r ON r.id = {public_revision_id_sql("e")}
+WHERE e.status IN (%(draft)s, %(in_review)s, %(approved)s) AND {public_sql("e")}
+"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+# The first and the last start of the published past events: the two ends of the start-time index.
+PAST_ENDS_SQL = f"""
+SELECT * FROM (SELECT e.id, e.starts_at {_SETTLED} AND {_FINISHES_AT} <= %(now)s
+    ORDER BY e.starts_at LIMIT 1) AS first_past
+UNION ALL
+SELECT * FROM (SELECT e.id, e.starts_at {_SETTLED} AND {_FINISHES_AT} <= %(now)s
+    ORDER BY e.starts_at DESC LIMIT 1) AS last_past
+"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+UPCOMING_SQL = f"""
+SELECT {_FACTS}, e.starts_at, r.content AS public_content {_SETTLED} AND {_FINISHES_AT} > %(now)s
+ORDER BY e.starts_at, e.id LIMIT %(count)s
+"""
+# One year's published past events, with their content (decoded only for the page shown).
+PAST_IN_YEAR_SQL = f"""
+SELECT {_FACTS}, e.starts_at, r.content AS public_content {_SETTLED}
+  AND e.starts_at >= %(start)s AND e.starts_at < %(end)s AND {_FINISHES_AT} <= %(now)s
+"""
+
+
+def _parameters(now: datetime, **more) -> dict:
+    return public_sql_parameters(now) | more
 
 
 def pending_documents(now: datetime, home_zone: str) -> list[EventDocument]:
     """The public events with a correction pending, as the public reads them at ``now``: the (few) rows whose own
     columns may hold other times than the revision the public reads, read whole once for a page's lists."""
-    return _content_documents(
-        with_public_content(Event.objects.public(now).filter(status__in=_UNSETTLED), now), now, home_zone
-    )
+    return _content_documents(_read_raw(PENDING_SQL, _parameters(now)), now, home_zone)
 
 
 def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo, pending: list[EventDocument]) -> list[int]:
@@ -111,32 +128,32 @@ def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo, pending: list[Event
     Two reads at the ends of the start-time index for the published rows, and the events with a correction
     pending (``pending_documents``); never a scan of the history.
     """
-    published = _published().filter(finishes_at__lte=now).aggregate(first=Min("starts_at"), last=Max("starts_at"))
-    starts = [moment for moment in (published["first"], published["last"]) if moment]
+    starts = [event.starts_at for event in Event.objects.raw(PAST_ENDS_SQL, _parameters(now))]
     starts += [doc.starts_at for doc in pending if doc.finished_at <= now]
     if not starts:
         return []
     return list(range(max(starts).astimezone(zone).year, min(starts).astimezone(zone).year - 1, -1))
 
 
-def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo, pending: list[EventDocument]) -> list[int]:
-    """The ids of the public events that started in ``year`` (company time) and are over at ``now``, most recent
-    first (the published rows read along the start-time index, merged with those of ``pending``)."""
+def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo, pending: list[EventDocument]) -> list:
+    """The public events that started in ``year`` (company time) and are over at ``now``, most recent first: the
+    published rows (``Event``, content not yet decoded) merged with those of ``pending`` (``EventDocument``)."""
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
-    published = _published().filter(starts_at__gte=start, starts_at__lt=end, finishes_at__lte=now)
     rows = [
-        *published.values_list("starts_at", "pk"),
-        *((doc.starts_at, doc.event.pk) for doc in pending if start <= doc.starts_at < end and doc.finished_at <= now),
+        (event.starts_at, event.pk, event)
+        for event in Event.objects.raw(PAST_IN_YEAR_SQL, _parameters(now, start=start, end=end))
     ]
-    return [pk for _, pk in sorted(rows, reverse=True)]
+    rows += [
+        (doc.starts_at, doc.event.pk, doc) for doc in pending if start <= doc.starts_at < end and doc.finished_at <= now
+    ]
+    return [read for *_, read in sorted(rows, key=lambda row: row[:2], reverse=True)]
 
 
 def upcoming_documents(now: datetime, pending: list[EventDocument], home_zone: str, count: int) -> list[EventDocument]:
     """The first ``count`` public events not over at ``now`` (live ones included), soonest first: the published
     rows read along the index with their live revision's content, merged with those of ``pending``."""
-    published = _published().filter(finishes_at__gt=now, starts_at__isnull=False).order_by("starts_at", "pk")
-    published = published.only(*EVENT_FACTS).annotate(public_content=F("live_revision__content"))[:count]
-    documents = _content_documents(published, now, home_zone) + [doc for doc in pending if doc.finished_at > now]
+    published = _content_documents(_read_raw(UPCOMING_SQL, _parameters(now, count=count)), now, home_zone)
+    documents = published + [doc for doc in pending if doc.finished_at > now]
     return sorted(documents, key=lambda doc: (doc.starts_at, doc.event.pk))[:count]
 
 
@@ -166,7 +183,7 @@ def events_page(
     if upcoming:
         found = upcoming_documents(now, pending, company.home_time_zone, UPCOMING_SHOWN + 1)
         soonest, more = found[:UPCOMING_SHOWN], len(found) > UPCOMING_SHOWN
-    # The year's past events in order, as ids (one year's events: a few dozen), paginated here; then the page's.
+    # The year's past events in order (one year's events: a few dozen), paginated here.
     past = past_events_in(now, year, company.zone, pending) if year in years else []
     paginator = Paginator(past, PAST_PAGE_SIZE)
     try:
@@ -175,8 +192,12 @@ def events_page(
         page = None
     documents = []
     if page:
-        events = with_public_content(Event.objects.all(), now).in_bulk(page.object_list)
-        documents = _content_documents((events[pk] for pk in page.object_list), now, company.home_time_zone)
+        for read in page.object_list:
+            if isinstance(read, Event):  # a published row: its content decoded for the page only
+                read.public_content = json.loads(read.public_content)
+                documents += _content_documents([read], now, company.home_time_zone)
+            else:
+                documents.append(read)
     return EventsPage(years, year, page, paginator, documents, soonest, more)
 
 
