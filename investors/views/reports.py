@@ -23,11 +23,10 @@ def _year(request, years: list[int]) -> int | None:
 def financials(request):
     """Results by fiscal year and quarter, newest first: the latest fiscal years, or the one asked for."""
     now = timezone.now()
-    quarterly = selectors.quarterly(now)
-    years = selectors.financial_years(quarterly)
+    years = selectors.financial_years(now)
     year = _year(request, years)
     shown = [year] if year else years[: selectors.FINANCIAL_YEARS_SHOWN]
-    fiscal_years = selectors.financial_quarters(quarterly, shown, now) if shown else []
+    fiscal_years = selectors.financial_quarters(shown, now) if shown else []
     context = {"years": years, "year": year, "fiscal_years": fiscal_years}
     status = 404 if request.GET.get("year") and year is None else 200
     return render(request, "public/reports/financials.html", context, status=status)

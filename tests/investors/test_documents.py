@@ -512,3 +512,65 @@ def test_the_reports_and_presentations_lists_are_the_public_reading_at_every_mom
         "presentations": ["joining", "slides-2026-4", "draft-moved", "slides-2025-3", "slides-2025-2", "slides-2024-1"],
     }
     assert seen[gate_opens]["presentations"][0] == "held"
+
+
+def reference_financials(now) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """The financials page's fiscal years and (year, quarter, slug) of its documents the slow way: every public
+    document through the ORM, filtered and sorted in Python by the revision the public reads."""
+    from reports.selectors import QUARTER_ORDER
+
+    read = [(document, document.public_revision(now).content) for document in Document.objects.public(now)]
+    rows = [(c["fiscal_year"], c["fiscal_quarter"], c["document_date"], d.pk, c["kind"], d.slug) for d, c in read
+            if c["fiscal_quarter"] is not None]  # fmt: skip
+    rows.sort(reverse=True)
+    rows.sort(key=lambda row: (-row[0], -row[1], QUARTER_ORDER.index(row[4])))
+    return sorted({row[0] for row in rows}, reverse=True), [(row[0], row[1], row[5]) for row in rows]
+
+
+def test_the_financials_years_and_quarters_are_the_public_reading_at_every_moment(company, author, approver):
+    from reports.selectors import financial_quarters, financial_years
+    from reports.services import document_update
+
+    now = timezone.now().replace(microsecond=0)
+    embargo = now + dt.timedelta(hours=2)
+
+    def quarterly(slug, year, quarter, kind="quarterly_results"):
+        date = dt.date(year, 3 * quarter, 1)
+        return make_document(author, slug=slug, kind=kind, fiscal_year=year, fiscal_quarter=quarter, document_date=date)
+
+    for quarter in (1, 2, 3):
+        publish(quarterly(f"results-2026-q{quarter}", 2026, quarter), author, approver)
+        publish(quarterly(f"slides-2026-q{quarter}", 2026, quarter, kind="presentation"), author, approver)
+    publish(quarterly("results-2025-q4", 2025, 4), author, approver)
+    publish(make_document(author, slug="annual-2022", kind="annual_report", fiscal_year=2022, fiscal_quarter=None),
+            author, approver)  # fmt: skip
+    # A draft correction moving results to another quarter: the public still reads them in the third.
+    moved = publish(quarterly("draft-moved", 2026, 3, kind="fact_sheet"), author, approver)
+    document_update(actor=author, pk=moved.pk, base_version=moved.version, fiscal_quarter=2)
+    # Results moved to an older fiscal year by a correction approved for the embargo.
+    older = publish(quarterly("older", 2025, 4, kind="other"), author, approver)
+    document_update(actor=author, pk=older.pk, base_version=older.version, fiscal_year=2024)
+    approve(Document.objects.get(pk=older.pk), author, approver, publish_at=embargo)
+    # First published at the embargo; held at a gate an hour after it; withdrawn.
+    approve(quarterly("at-embargo", 2026, 4), author, approver, publish_at=embargo)
+    held = approve(quarterly("held", 2027, 1), author, approver, publish_at=embargo)
+    gate_opens = embargo + dt.timedelta(hours=1)
+    Document.objects.filter(pk=held.pk).update(held=True, gate_opens_at=gate_opens)
+    withdrawn = publish(quarterly("withdrawn", 2023, 1), author, approver)
+    document_withdraw(document_id=withdrawn.pk, actor=approver, reason="Issued in error")
+
+    seen = {}
+    for moment in (now, embargo - dt.timedelta(seconds=1), embargo, gate_opens - dt.timedelta(seconds=1), gate_opens):
+        years = financial_years(moment)
+        shown = [
+            (year, quarter.quarter, doc.document.slug)
+            for year, quarters in financial_quarters(years, moment)
+            for quarter in quarters
+            for doc in quarter.documents
+        ]
+        assert (years, shown) == reference_financials(moment), moment
+        seen[moment] = years, shown
+    assert seen[now][0] == [2026, 2025]
+    assert (2026, 3, "draft-moved") in seen[now][1] and (2025, 4, "older") in seen[now][1]
+    assert seen[embargo][0] == [2026, 2025, 2024] and seen[embargo][1][0] == (2026, 4, "at-embargo")
+    assert seen[gate_opens][0] == [2027, 2026, 2025, 2024] and seen[gate_opens][1][0] == (2027, 1, "held")
