@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -88,8 +88,10 @@ def public_revision_id_sql(item: str) -> str:
 
 
 def public_sql_parameters(now) -> dict:
-    """The parameters the statements above name: ``now`` and each state by its value (``%(approved)s``)."""
-    return {"now": now, **{state.value: state.value for state in State}}
+    """The parameters the statements above name: ``now`` and each state by its value (``%(approved)s``). The moment
+    is given as the ORM gives a datetime to the database (SQLite compares datetimes as text, in UTC), so a statement
+    run through a bare cursor compares it as the ORM would."""
+    return {"now": connection.ops.adapt_datetimefield_value(now), **{state.value: state.value for state in State}}
 
 
 def opening_moment():
