@@ -11,7 +11,7 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from company.models import CompanyProfile
 from events.content import EventDocument
 from events.models import Event
-from irportal.ops.moments import Moments, earliest
+from irportal.ops.moments import Moments
 from irportal.workflow import languages
 from irportal.workflow.models import (
     PUBLIC_STATE_FIELDS,
@@ -313,8 +313,3 @@ def scheduled_moments(now: datetime) -> list[Moments]:
     listed = Event.objects.exclude(status=State.WITHDRAWN)
     moments = [Moments(listed.filter(status=State.APPROVED, publish_at__gt=now), "publish_at")]
     return moments + [Moments(listed.filter(**{f"{field}__gt": now}), field) for field in SCHEDULED_FIELDS]
-
-
-def next_scheduled_change(now: datetime) -> datetime | None:
-    """The next moment the public events pages change by themselves, in one query."""
-    return earliest(scheduled_moments(now), now)
