@@ -431,11 +431,8 @@ FROM (
     UNION ALL
     SELECT d.id, d.slug, r.content, r.document_date
     FROM reports_document d
-    JOIN reports_documentrevision r ON r.id = CASE
-        WHEN d.status = %(approved)s AND d.publish_at <= %(now)s AND d.approved_revision_id IS NOT NULL
-             AND (NOT d.held OR d.gate_opens_at <= %(now)s)
-        THEN d.approved_revision_id ELSE d.live_revision_id END
-    WHERE d.status IN (%(draft)s, %(in_review)s, %(approved)s)
+    JOIN reports_documentrevision r ON r.id = {public_revision_id_sql("d")}
+    WHERE d.status IN (%(draft)s, %(in_review)s, %(approved)s) AND {public_sql("d")}
       AND r.kind IN ({_GOVERNANCE_KINDS})
 ) listed
 ORDER BY listed.document_date DESC, listed.id DESC
@@ -448,12 +445,7 @@ def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]
     query (``GOVERNANCE_DOCUMENTS_SQL``): each document's slug with the content of the revision the public reads.
     The page shows a document's title, date and main PDF, so no linked release or event and no file's thumbnail is
     read."""
-    params = {
-        "now": now,
-        "draft": State.DRAFT,
-        "in_review": State.IN_REVIEW,
-        "approved": State.APPROVED,
-        "published": State.PUBLISHED,
+    params = public_sql_parameters(now) | {
         "shown": GOVERNANCE_DOCUMENTS_SHOWN,
         **{f"governance_{number}": kind for number, kind in enumerate(GOVERNANCE_KINDS)},
     }
@@ -491,7 +483,7 @@ def public_addresses(ids, now: datetime) -> dict[int, str]:
 # the documents in the workflow (a correction or an approval pending, never many) are ranked with them by the
 # revision they show. So the statement reads a few rows however many documents there are.
 # tests/investors/test_documents.py holds it to the ORM at many moments.
-LATEST_PER_KIND_SQL = """
+LATEST_PER_KIND_SQL = f"""
 SELECT ranked.id, ranked.slug, ranked.public_content,
        main.thumbnail_state AS main_thumbnail_state, main.thumbnail_error AS main_thumbnail_error
 FROM (
@@ -524,20 +516,14 @@ FROM (
                CASE WHEN r.kind = %(results)s THEN r.fiscal_year * 10 + COALESCE(r.fiscal_quarter, 0) ELSE 0 END,
                r.document_date
         FROM reports_document d
-        JOIN reports_documentrevision r ON r.id = CASE
-            WHEN d.status = %(approved)s AND d.publish_at <= %(now)s AND d.approved_revision_id IS NOT NULL
-                 AND (NOT d.held OR d.gate_opens_at <= %(now)s)
-            THEN d.approved_revision_id ELSE d.live_revision_id END
-        WHERE d.status IN (%(draft)s, %(in_review)s, %(approved)s)
+        JOIN reports_documentrevision r ON r.id = {public_revision_id_sql("d")}
+        WHERE d.status IN (%(draft)s, %(in_review)s, %(approved)s) AND {public_sql("d")}
           AND r.kind IN (%(results)s, %(presentation)s)
-          AND ((d.status = %(approved)s AND d.publish_at <= %(now)s AND d.approved_revision_id IS NOT NULL
-                AND (NOT d.held OR d.gate_opens_at <= %(now)s))
-               OR d.live_revision_id IS NOT NULL)
     ) candidate
 ) ranked
 LEFT JOIN reports_documentfile main ON main.token = ranked.public_content -> 'main_file' ->> 'token'
 WHERE ranked.kind_rank = 1
-"""
+"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
 
 
 def investor_page_documents(now: datetime) -> dict:
@@ -548,15 +534,7 @@ def investor_page_documents(now: datetime) -> dict:
     reads the state of its main file's thumbnail, when there is a main file.
     Links to the release and the event are left to the financials page.
     """
-    params = {
-        "now": now,
-        "draft": State.DRAFT,
-        "in_review": State.IN_REVIEW,
-        "approved": State.APPROVED,
-        "published": State.PUBLISHED,
-        "results": Kind.QUARTERLY_RESULTS,
-        "presentation": Kind.PRESENTATION,
-    }
+    params = public_sql_parameters(now) | {"results": Kind.QUARTERLY_RESULTS, "presentation": Kind.PRESENTATION}
     found = {}
     for document in Document.objects.raw(LATEST_PER_KIND_SQL, params):
         content = json.loads(document.public_content)
