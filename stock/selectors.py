@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from irportal.ops.moments import Moments, earliest
@@ -67,10 +67,6 @@ def closes(range_name: str, *, until: date) -> list[tuple[date, object]]:
 def price_on(day: date) -> DailyPrice | None:
     """The day's prices, or the last trading day before it."""
     return DailyPrice.objects.filter(day__lte=day).order_by("-day").first()
-
-
-def first_day() -> date | None:
-    return DailyPrice.objects.aggregate(first=Min("day"))["first"]
 
 
 def public_dividends(now: datetime) -> list[Dividend]:
