@@ -7,6 +7,7 @@ Visibility is decided at read time from the release's columns and ``now``
 
 import json
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, OuterRef, Q, Subquery, When
@@ -135,6 +136,14 @@ NEWEST_SQL = f"""{DOCUMENTS_SQL}
 WHERE {public_sql("r")}
 ORDER BY {_PUBLIC_SINCE} DESC, r.id DESC
 LIMIT %(count)s"""
+# A year of the archive: the public releases that became public in a range of moments (``year_span``), counted, and
+# a page of their ids newest first, along the index. Held to the ORM's reading by tests/investors/test_public_lists.py.
+_PUBLIC_IN_SPAN = f"""FROM releases_release r
+WHERE {public_sql("r")} AND {_PUBLIC_SINCE} >= %(start)s AND {_PUBLIC_SINCE} < %(end)s"""
+SPAN_COUNT_SQL = f"SELECT COUNT(*) {_PUBLIC_IN_SPAN}"
+SPAN_IDS_SQL = f"""SELECT r.id {_PUBLIC_IN_SPAN}
+ORDER BY {_PUBLIC_SINCE} DESC, r.id DESC
+LIMIT %(limit)s OFFSET %(offset)s"""
 # The first and the last moment a public release became public: the two ends of the index.
 PUBLIC_SINCE_ENDS_SQL = f"""SELECT MIN({_PUBLIC_SINCE}), MAX({_PUBLIC_SINCE})
 FROM releases_release r WHERE {public_sql("r")}"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
@@ -170,6 +179,32 @@ def public_since_ends(now) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(PUBLIC_SINCE_ENDS_SQL, public_sql_parameters(now))
         return tuple(_moment(value) for value in cursor.fetchone())
+
+
+def year_span(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The moments of ``year`` in ``zone``: from its first to the next year's first, excluded."""
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+class PublicIdsInSpan:
+    """The ids of the releases public at ``now`` that became public in ``span`` (``year_span``), newest first, as a
+    ``Paginator`` reads them: counted in one statement (``SPAN_COUNT_SQL``), a page at a time in another
+    (``SPAN_IDS_SQL``)."""
+
+    def __init__(self, now: datetime, span: tuple[datetime, datetime]):
+        start, end = (connection.ops.adapt_datetimefield_value(moment) for moment in span)
+        self.parameters = public_sql_parameters(now) | {"start": start, "end": end}
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(SPAN_COUNT_SQL, self.parameters)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, page: slice) -> list[int]:
+        limits = {"limit": page.stop - page.start, "offset": page.start}
+        with connection.cursor() as cursor:
+            cursor.execute(SPAN_IDS_SQL, self.parameters | limits)
+            return [row[0] for row in cursor.fetchall()]
 
 
 def _moment(value: datetime | str | None) -> datetime | None:

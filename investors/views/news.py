@@ -20,7 +20,15 @@ from company.middleware import request_company
 from filings.selectors import carrying_report
 from irportal.workflow.models import State
 from releases.models import Release, ReleaseAttachment, ReleaseImage
-from releases.selectors import public_document, public_documents, public_release, public_since_ends, search_public
+from releases.selectors import (
+    PublicIdsInSpan,
+    public_document,
+    public_documents,
+    public_release,
+    public_since_ends,
+    search_public,
+    year_span,
+)
 
 PAGE_SIZE = 20
 # Without a year (and without a search) the archive lists the newest this many releases; each year lists all of
@@ -58,19 +66,14 @@ class NewsListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        releases = Release.objects.public_newest_first(now)
-        years = _years(now)
+        zone = request_company(self.request).zone
+        years = _years(now, zone)
         year = self.request.GET.get("year", "")
-        if year.isdigit() and len(year) == 4 and int(year) >= MINYEAR:  # "0000" is no year a date can have
-            releases = releases.filter(public_since_at__year=int(year))
-        else:
+        if not (year.isdigit() and len(year) == 4 and int(year) >= MINYEAR):  # "0000" is no year a date can have
             year = ""
         search = clean_search_text(self.request.GET.get("q", ""))
-        if search.text:
-            releases = search_public(releases, search.text, now)
-        listed = releases.values_list("pk", flat=True)
         capped = not year and not search.text
-        paginator = Paginator(listed[:ALL_YEARS_SHOWN] if capped else listed, PAGE_SIZE)
+        paginator = Paginator(_listed(now, zone, years, int(year) if year else None, search.text), PAGE_SIZE)
         try:
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage:
@@ -90,12 +93,30 @@ class NewsListView(TemplateView):
         )
 
 
-def _years(now) -> list[int]:
-    """Every year from the newest public release's to the oldest's, newest first: the two ends of an index."""
+def _years(now, zone) -> list[int]:
+    """Every year from the newest public release's to the oldest's in company time, newest first: the two ends of
+    an index."""
     first, last = public_since_ends(now)
     if first is None:
         return []
-    return list(range(timezone.localtime(last).year, timezone.localtime(first).year - 1, -1))
+    return list(range(last.astimezone(zone).year, first.astimezone(zone).year - 1, -1))
+
+
+def _listed(now, zone, years: list[int], year: int | None, text: str):
+    """The ids of the releases the archive lists, newest first (the best match first for a search): the newest
+    ``ALL_YEARS_SHOWN`` without a year or a search, else those that became public in the year (company time); none
+    in a year outside ``years``."""
+    if year is not None and year not in years:
+        return []
+    span = year_span(year, zone) if year is not None else None
+    if span is not None and not text:
+        return PublicIdsInSpan(now, span)
+    releases = Release.objects.public_newest_first(now)
+    if not text:
+        return releases.values_list("pk", flat=True)[:ALL_YEARS_SHOWN]
+    if span is not None:
+        releases = releases.filter(public_since_at__gte=span[0], public_since_at__lt=span[1])
+    return search_public(releases, text, now).values_list("pk", flat=True)
 
 
 def _public_release(slug: str) -> Release:

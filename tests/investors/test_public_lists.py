@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -16,7 +17,13 @@ from events.workflow import event_approve, event_submit, event_withdraw
 from irportal.workflow.models import State, public_revision_column
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Audience, Release
-from releases.selectors import latest_public_documents, public_documents, public_since_ends
+from releases.selectors import (
+    PublicIdsInSpan,
+    latest_public_documents,
+    public_documents,
+    public_since_ends,
+    year_span,
+)
 from releases.services import release_update
 from releases.workflow import release_approve, release_submit, release_withdraw
 from tests.events.builders import START, make_event, published
@@ -169,6 +176,77 @@ def test_the_release_documents_read_in_one_statement_are_the_orm_reading(company
         "Embargoed",
         "Corrected wording",
     ]
+
+
+def test_a_year_of_the_archive_read_in_statements_is_the_orm_reading_in_company_time(
+    client, company, author, approver, settings
+):
+    """``SPAN_COUNT_SQL`` and ``SPAN_IDS_SQL`` (a year of the archive) count and list, a page at a time, what the
+    ORM reads of the public releases that became public in the year in the company's zone (not the process's):
+    releases around New Year in company time, an embargo and a gate crossing it, a correction and a withdrawal."""
+    settings.PUBLIC_CACHE = False
+    zone = company.zone
+    assert zone.key != settings.TIME_ZONE  # New Year in company time is not the process's
+
+    def at(*moment):
+        return dt.datetime(*moment, tzinfo=zone)
+
+    def published_at(slug, moment):
+        release = publish_now(author, approver, slug=slug, headline=slug)
+        Release.objects.filter(pk=release.pk).update(first_published_at=moment, last_published_at=moment)
+        return release
+
+    def approved_for(slug, embargo, **columns):
+        release = make_release(author, slug=slug, headline=slug)
+        release_submit(release_id=release.pk, actor=author)
+        release_approve(
+            acknowledged=EVERY_WARNING,
+            release_id=release.pk,
+            actor=approver,
+            publish_at=timezone.now() + dt.timedelta(days=1),
+        )
+        Release.objects.filter(pk=release.pk).update(publish_at=embargo, **columns)
+        return release
+
+    new_year = at(2026, 1, 1)
+    for number, moment in enumerate((new_year - dt.timedelta(microseconds=1), new_year, new_year, at(2025, 6, 1))):
+        published_at(f"around-new-year-{number}", moment)
+    published_at("last-of-2026", at(2027, 1, 1) - dt.timedelta(seconds=1))
+    published_at("first-of-2027", at(2027, 1, 1))
+    corrected = published_at("corrected", at(2026, 12, 31, 23))
+    release_update(actor=author, pk=corrected.pk, base_version=corrected.version, headline="Corrected")
+    release_submit(release_id=corrected.pk, actor=author)
+    release_approve(acknowledged=EVERY_WARNING, release_id=corrected.pk, actor=approver, publish_at=at(2027, 1, 2))
+    release_withdraw(release_id=published_at("withdrawn", at(2026, 3, 1)).pk, actor=approver, reason="In error")
+    embargo = new_year - dt.timedelta(seconds=1)
+    approved_for("embargoed", embargo)
+    gate = at(2027, 1, 1, 1)
+    approved_for("held", at(2026, 12, 31, 22), held=True, gate_opens_at=gate)
+
+    def orm_reading(now, year):
+        with timezone.override(zone):
+            releases = Release.objects.public_newest_first(now).filter(public_since_at__year=year)
+            return list(releases.values_list("pk", flat=True))
+
+    for now in (embargo - dt.timedelta(seconds=1), embargo, gate - dt.timedelta(seconds=1), gate, at(2027, 3, 1)):
+        for year in (2025, 2026, 2027):
+            expected = orm_reading(now, year)
+            listed = PublicIdsInSpan(now, year_span(year, zone))
+            assert listed.count() == len(expected), (now, year)
+            paginator = Paginator(listed, 2)
+            pages = [pk for number in paginator.page_range for pk in paginator.page(number).object_list]
+            assert pages == expected, (now, year)
+    late = at(2027, 3, 1)
+    slugs = {year: [Release.objects.get(pk=pk).slug for pk in orm_reading(late, year)] for year in (2025, 2026, 2027)}
+    assert slugs == {
+        2025: ["around-new-year-0", "embargoed", "around-new-year-3"],
+        2026: ["last-of-2026", "corrected", "around-new-year-2", "around-new-year-1"],
+        2027: ["held", "first-of-2027"],
+    }
+    with time_machine.travel(late, tick=False):
+        page = client.get("/investors/news/?year=2026")
+    assert page.context["years"] == [2027, 2026, 2025]
+    assert [document.release.pk for document in page.context["documents"]] == orm_reading(late, 2026)
 
 
 def test_contacts_are_escaped_and_dialable(client, company):
