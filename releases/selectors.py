@@ -251,15 +251,44 @@ def default_boilerplate(kind: str) -> BoilerplateVersion | None:
     return _default_versions(kind).first()
 
 
+# The Investor page's standing texts, each read as one plain statement (the ORM took longer to build either query
+# than the database takes to run it). tests/releases/test_languages.py holds them to the ORM's reading.
+# The About text: the latest version of the active default About boilerplate (``default_boilerplate``).
+ABOUT_SQL = """SELECT v.title, v.text, v.translations
+FROM releases_boilerplateversion v
+JOIN releases_boilerplate b ON b.id = v.boilerplate_id
+WHERE b.kind = %(kind)s AND b.is_default AND b.is_active
+ORDER BY v.number DESC
+LIMIT 1"""
+# Every active contact, with the columns of its snapshot the public pages print (``CONTACT_FIELDS``).
+CONTACTS_SQL = f"""SELECT {", ".join(CONTACT_FIELDS)}
+FROM releases_mediacontact
+WHERE is_active
+ORDER BY audience, "order"
+"""  # noqa: S608 - made of the statement's own parts
+
+
 def public_about(language: str) -> dict | None:
-    """The Investor page's About text (the default's latest version) in ``language``: ``title`` and ``text``, read
-    as columns in one query (not the version and its boilerplate's name)."""
-    version = _default_versions(Boilerplate.Kind.ABOUT).values("title", "text", "translations").first()
-    return languages.localized(version, language) if version is not None else None
+    """The Investor page's About text (the default's latest version) in ``language``: ``title`` and ``text``, in
+    one query (``ABOUT_SQL``)."""
+    rows = _read_columns(ABOUT_SQL, {"kind": Boilerplate.Kind.ABOUT})
+    return languages.localized(rows[0], language) if rows else None
 
 
 def active_contact_groups(language: str) -> list[tuple[str, list[dict]]]:
-    """Every active contact in ``language``, grouped by audience as a release prints them (read as the columns of
-    their snapshots, no model instances)."""
-    contacts = MediaContact.objects.filter(is_active=True).order_by("audience", "order").values(*CONTACT_FIELDS)
+    """Every active contact in ``language``, grouped by audience as a release prints them, in one query
+    (``CONTACTS_SQL``)."""
+    contacts = _read_columns(CONTACTS_SQL, {})
     return MediaContact.group_by_audience([languages.localized(contact, language) for contact in contacts])
+
+
+def _read_columns(statement: str, params: dict) -> list[dict]:
+    """The rows of a plain statement as dicts of their columns, each row's ``translations`` decoded (a bare cursor
+    reads JSON as text)."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["translations"] = json.loads(row["translations"])
+    return rows

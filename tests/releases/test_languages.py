@@ -9,7 +9,7 @@ from irportal.audit.models import AuditEntry
 from irportal.workflow import languages
 from releases.content import ReleaseDocument
 from releases.models import Audience, Boilerplate, MediaContact
-from releases.selectors import active_contact_groups, public_about
+from releases.selectors import CONTACT_FIELDS, active_contact_groups, default_boilerplate, public_about
 from releases.services import boilerplate_save
 from tests.factories import MediaContactFactory, UserFactory, make_company, make_release, sign_in
 
@@ -118,6 +118,52 @@ def test_the_investor_page_about_text_in_each_language(bilingual, admin):
     save_about(admin)
     assert public_about("fr")["title"] == ABOUT_FR["title"]
     assert public_about("en")["title"] == "About Halvorsen Instruments"
+
+
+def test_the_about_statement_reads_what_the_orm_reads(bilingual, admin):
+    """``ABOUT_SQL``: the latest version of the active default About text, whatever else is saved."""
+    assert public_about("en") is None
+    boilerplate_save(actor=admin, pk=None, name="Safe harbor", kind="safe_harbor", title="Safe", text="<p>S</p>")
+    assert public_about("en") is None
+    first = save_about(admin)
+    other = boilerplate_save(actor=admin, pk=None, name="Old About", kind="about", title="Old", text="<p>Old</p>")
+    save_about(admin, pk=first.boilerplate.pk, fr={"title": "Nouveau", "text": "<p>Nouveau texte.</p>"})
+
+    def orm_reading(language):
+        version = default_boilerplate(Boilerplate.Kind.ABOUT)
+        if version is None:
+            return None
+        return languages.localized(
+            {"title": version.title, "text": version.text, "translations": version.translations}, language
+        )
+
+    for language in ("en", "fr"):
+        assert public_about(language) == orm_reading(language)
+    assert public_about("fr")["title"] == "Nouveau"
+    Boilerplate.objects.filter(pk=first.boilerplate.pk).update(is_active=False)
+    assert public_about("en") is orm_reading("en") is None
+    Boilerplate.objects.filter(pk=first.boilerplate.pk).update(is_default=False)
+    Boilerplate.objects.filter(pk=other.boilerplate.pk).update(is_default=True)
+    assert public_about("en") == orm_reading("en") == {"title": "Old", "text": "<p>Old</p>", "translations": {}}
+
+
+def test_the_contacts_statement_reads_what_the_orm_reads(bilingual):
+    """``CONTACTS_SQL``: every active contact, by audience and order, with the columns of its snapshot."""
+    assert active_contact_groups("en") == []
+    MediaContactFactory(name="Milo Press", audience=Audience.MEDIA, order=1, organization="Press & Co")
+    MediaContactFactory(
+        name="Dana Ferreira", order=2, translations={"fr": {"title": "Relations avec les investisseurs"}}
+    )
+    MediaContactFactory(name="Ada Stone", order=1, phone="", email="")
+    MediaContactFactory(name="Gone", order=0, is_active=False)
+    contacts = MediaContact.objects.filter(is_active=True).order_by("audience", "order").values(*CONTACT_FIELDS)
+    for language in ("en", "fr"):
+        orm_reading = MediaContact.group_by_audience([languages.localized(contact, language) for contact in contacts])
+        assert active_contact_groups(language) == orm_reading
+    assert [[contact["name"] for contact in members] for _, members in active_contact_groups("fr")] == [
+        ["Ada Stone", "Dana Ferreira"],
+        ["Milo Press"],
+    ]
 
 
 def contact_form(**overrides) -> dict:
