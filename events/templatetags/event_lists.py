@@ -38,6 +38,23 @@ def event_summaries(documents):
 
 
 @register.simple_tag
+def upcoming_event_lines(documents):
+    """A paragraph per upcoming event of the Investor page: its title and link, its conference, its time, and the
+    live webcast's link while it is ahead."""
+    live = esc(gettext("Live webcast"))
+    address = event_address("events:detail")
+    lines = []
+    for doc in documents:
+        conference = f", {esc(doc.conference)}" if doc.conference else ""
+        webcast = f' &middot; <a href="{esc(doc.webcast_url)}" rel="noopener">{live}</a>' if doc.show_webcast else ""
+        lines.append(
+            f'\n    <p class="mb-2"><a href="{esc(address(doc.event.slug))}">{esc(doc.title)}</a>{conference} &middot; '
+            f"{esc(doc.when)}{webcast}</p>\n  "
+        )
+    return mark_safe("".join(lines))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
 def event_years(years, shown):
     """A link per year with past events, newest first, the year ``shown`` marked as the current one."""
     links = []

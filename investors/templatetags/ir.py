@@ -40,6 +40,36 @@ def news_items(context, documents):
     return mark_safe("".join(_news_item(document, zone) for document in documents))  # noqa: S308 - escaped
 
 
+@register.simple_tag(takes_context=True)
+def latest_news_items(context, documents):
+    """A ``<li>`` per release of the Investor page's latest news: when it became public (as ``public_time`` writes
+    it) and its headline linking to its page; in one pass, every value escaped as the template escaped it."""
+    company = context.get("company")
+    zone = zoneinfo.ZoneInfo(getattr(company, "home_time_zone", None) or CompanyProfile.load().home_time_zone)
+    items = [
+        f'\n          <li class="mb-3"><span class="small text-body-secondary d-block">'
+        f"{_time_element(document.release.public_since, zone)}</span>"
+        f'<a href="{esc(document.url)}">{esc(document.headline)}</a></li>\n        '
+        for document in documents
+    ]
+    return mark_safe("".join(items))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def latest_filing_items(filings):
+    """A ``<li>`` per filing of the Investor page's latest: the day it was filed (as ``public_date`` writes it),
+    its form and title linking to its document on EDGAR; in one pass, every value escaped as the template escaped
+    it."""
+    items = []
+    for filing in filings:
+        title = f": {esc(filing.title)}" if filing.title else ""
+        items.append(
+            f'<li class="mb-2"><span class="small text-body-secondary d-block">{public_date(filing.filing_date)}'
+            f'</span><a href="{esc(filing.document_url)}" rel="external">{esc(filing.form)}{title}</a></li>'
+        )
+    return mark_safe("".join(items))  # noqa: S308 - every value is escaped
+
+
 @register.simple_tag
 def year_links(years, year: str, q: str):
     """A ``<li>`` per year of the news archive, newest first: the link to that year's list (keeping the search),
@@ -55,13 +85,15 @@ def year_links(years, year: str, q: str):
     return mark_safe("".join(links))  # noqa: S308 - every value is escaped
 
 
+def _time_element(value, zone) -> str:
+    """``public_time``'s ``<time>`` element, for a zone looked up once for a list."""
+    if value is None:
+        return ""
+    return f'<time datetime="{esc(value.isoformat())}">{esc(datetime_text(value.astimezone(zone)))}</time>'
+
+
 def _news_item(document, zone) -> str:
-    since = document.release.public_since
-    when = (
-        f'<time datetime="{esc(since.isoformat())}">{esc(datetime_text(since.astimezone(zone)))}</time>'
-        if since is not None
-        else ""
-    )
+    when = _time_element(document.release.public_since, zone)
     subheadline = f'<p class="mb-0">{esc(document.subheadline)}</p>' if document.subheadline else ""
     return (
         f'\n    <li class="mb-3">\n      <p class="small text-body-secondary mb-0">{when}</p>\n'
