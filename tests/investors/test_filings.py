@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from filings.groups import form_group
 from filings.models import Filing, FilingExhibit
+from filings.selectors import latest_filings
 from filings.signals import filings_changed
 from tests.filings import edgar_pages
 from tests.investors.conftest import publish_now
@@ -147,6 +148,22 @@ def test_the_investor_page_shows_the_latest_filings(client, filer, settings):
     latest = response.context["latest_filings"]
     assert [filing.filing_date.day for filing in latest] == [7, 6, 5, 4, 3]
     assert 'data-testid="investor-filings"' in response.content.decode()
+
+
+def test_the_latest_filings_statement_reads_what_the_orm_reads(db):
+    """``LATEST_SQL``: a company's newest filings by day, then accession number, whatever other filers filed."""
+    for number, day in enumerate([3, 1, 3, 2, 5, 3], start=1):
+        make_filing(number, filed=dt.date(2026, 3, day), description=f"Filing {number}")
+    make_filing(20, filed=dt.date(2026, 4, 1), cik="0000320193")
+    for count in (1, 3, 6, 10):
+        orm_reading = Filing.objects.filter(cik=CIK).order_by("-filing_date", "-accession_number")[:count]
+        assert latest_filings(CIK, count) == list(orm_reading)
+    assert [(filing.filing_date.day, filing.description) for filing in latest_filings(CIK, 3)] == [
+        (5, "Filing 5"),
+        (3, "Filing 6"),
+        (3, "Filing 3"),
+    ]
+    assert latest_filings("0000000001") == []
 
 
 def _published_on(author, approver, headline) -> tuple:
