@@ -535,6 +535,7 @@ def investor_page_documents(now: datetime) -> dict:
     Links to the release and the event are left to the financials page.
     """
     params = public_sql_parameters(now) | {"results": Kind.QUARTERLY_RESULTS, "presentation": Kind.PRESENTATION}
+    address = document_address()
     found = {}
     for document in Document.objects.raw(LATEST_PER_KIND_SQL, params):
         content = json.loads(document.public_content)
@@ -546,7 +547,9 @@ def investor_page_documents(now: datetime) -> dict:
                 thumbnail_state=document.main_thumbnail_state,
                 thumbnail_error=document.main_thumbnail_error,
             )
-        found[content["kind"]] = DocumentContent(content, document=document, resolved=Resolved(files=files))
+        found[content["kind"]] = DocumentContent(
+            content, document=document, url=address(document.slug), resolved=Resolved(files=files)
+        )
     return {
         "latest_results": found.get(Kind.QUARTERLY_RESULTS),
         "newest_presentation": found.get(Kind.PRESENTATION),
