@@ -146,9 +146,11 @@ class Event(WorkflowItem):
             ),
             models.Index(fields=["replay_status", "replay_expires_at"], name="event_replay_expires"),
             # The Investor page's reads: events not over yet (ends_at, or starts_at when it has no end), and
-            # replay windows open now.
+            # replay windows open now (the few not closed yet, not every window opened since the first event);
+            # the public cache's schedule: the next replay to open, and to close.
             models.Index(Coalesce("ends_at", "starts_at"), name="event_finishes_at"),
             models.Index(fields=["replay_available_at", "replay_expires_at"], name="event_replay_window"),
+            models.Index(fields=["replay_expires_at"], name="event_replay_open"),
         ]
         constraints = [
             models.CheckConstraint(
