@@ -136,17 +136,18 @@ NEWEST_SQL = f"""{DOCUMENTS_SQL}
 WHERE {public_sql("r")}
 ORDER BY {_PUBLIC_SINCE} DESC, r.id DESC
 LIMIT %(count)s"""
-# A year of the archive: the public releases that became public in a range of moments (``year_span``), counted, and
-# a page of their ids newest first, along the index. Held to the ORM's reading by tests/investors/test_public_lists.py.
-_PUBLIC_IN_SPAN = f"""FROM releases_release r
-WHERE {public_sql("r")} AND {_PUBLIC_SINCE} >= %(start)s AND {_PUBLIC_SINCE} < %(end)s"""
-SPAN_COUNT_SQL = f"SELECT COUNT(*) {_PUBLIC_IN_SPAN}"
-SPAN_IDS_SQL = f"""SELECT r.id {_PUBLIC_IN_SPAN}
-ORDER BY {_PUBLIC_SINCE} DESC, r.id DESC
-LIMIT %(limit)s OFFSET %(offset)s"""
+# The archive's lists as a ``Paginator`` reads them (``PublicIds``), along the index: counted, then a page of ids
+# newest first. Without a year, the newest public releases (at most ``cap``); a year, those that became public in a
+# range of moments (``year_span``). Held to the ORM's reading by tests/investors/test_public_lists.py.
+_PUBLIC = f"FROM releases_release r WHERE {public_sql('r')}"
+_IN_SPAN = f"AND {_PUBLIC_SINCE} >= %(start)s AND {_PUBLIC_SINCE} < %(end)s"
+_PAGE = f"ORDER BY {_PUBLIC_SINCE} DESC, r.id DESC LIMIT %(limit)s OFFSET %(offset)s"
+NEWEST_COUNT_SQL = f"SELECT COUNT(*) FROM (SELECT r.id {_PUBLIC} LIMIT %(cap)s) AS newest"  # noqa: S608 - made of the statement's own parts; every value is a parameter
+NEWEST_IDS_SQL = f"SELECT r.id {_PUBLIC} {_PAGE}"
+SPAN_COUNT_SQL = f"SELECT COUNT(*) {_PUBLIC} {_IN_SPAN}"
+SPAN_IDS_SQL = f"SELECT r.id {_PUBLIC} {_IN_SPAN} {_PAGE}"
 # The first and the last moment a public release became public: the two ends of the index.
-PUBLIC_SINCE_ENDS_SQL = f"""SELECT MIN({_PUBLIC_SINCE}), MAX({_PUBLIC_SINCE})
-FROM releases_release r WHERE {public_sql("r")}"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
+PUBLIC_SINCE_ENDS_SQL = f"SELECT MIN({_PUBLIC_SINCE}), MAX({_PUBLIC_SINCE}) {_PUBLIC}"
 
 
 def public_documents(release_ids, now) -> list[ReleaseDocument]:
@@ -186,25 +187,35 @@ def year_span(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
-class PublicIdsInSpan:
-    """The ids of the releases public at ``now`` that became public in ``span`` (``year_span``), newest first, as a
-    ``Paginator`` reads them: counted in one statement (``SPAN_COUNT_SQL``), a page at a time in another
-    (``SPAN_IDS_SQL``)."""
+class PublicIds:
+    """Ids of public releases, newest first, as a ``Paginator`` reads them: counted in one statement, a page at a
+    time in another (``newest_public_ids``, ``public_ids_in_span``)."""
 
-    def __init__(self, now: datetime, span: tuple[datetime, datetime]):
-        start, end = (connection.ops.adapt_datetimefield_value(moment) for moment in span)
-        self.parameters = public_sql_parameters(now) | {"start": start, "end": end}
+    def __init__(self, count_sql: str, ids_sql: str, parameters: dict):
+        self.count_sql, self.ids_sql, self.parameters = count_sql, ids_sql, parameters
 
     def count(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(SPAN_COUNT_SQL, self.parameters)
+            cursor.execute(self.count_sql, self.parameters)
             return cursor.fetchone()[0]
 
     def __getitem__(self, page: slice) -> list[int]:
         limits = {"limit": page.stop - page.start, "offset": page.start}
         with connection.cursor() as cursor:
-            cursor.execute(SPAN_IDS_SQL, self.parameters | limits)
+            cursor.execute(self.ids_sql, self.parameters | limits)
             return [row[0] for row in cursor.fetchall()]
+
+
+def newest_public_ids(now: datetime, cap: int) -> PublicIds:
+    """The ids of the newest ``cap`` releases public at ``now`` (``NEWEST_COUNT_SQL``, ``NEWEST_IDS_SQL``)."""
+    return PublicIds(NEWEST_COUNT_SQL, NEWEST_IDS_SQL, public_sql_parameters(now) | {"cap": cap})
+
+
+def public_ids_in_span(now: datetime, span: tuple[datetime, datetime]) -> PublicIds:
+    """The ids of the releases public at ``now`` that became public in ``span`` (``year_span``; ``SPAN_COUNT_SQL``,
+    ``SPAN_IDS_SQL``)."""
+    start, end = (connection.ops.adapt_datetimefield_value(moment) for moment in span)
+    return PublicIds(SPAN_COUNT_SQL, SPAN_IDS_SQL, public_sql_parameters(now) | {"start": start, "end": end})
 
 
 def _moment(value: datetime | str | None) -> datetime | None:

@@ -21,9 +21,10 @@ from filings.selectors import carrying_report
 from irportal.workflow.models import State
 from releases.models import Release, ReleaseAttachment, ReleaseImage
 from releases.selectors import (
-    PublicIdsInSpan,
+    newest_public_ids,
     public_document,
     public_documents,
+    public_ids_in_span,
     public_release,
     public_since_ends,
     search_public,
@@ -109,11 +110,9 @@ def _listed(now, zone, years: list[int], year: int | None, text: str):
     if year is not None and year not in years:
         return []
     span = year_span(year, zone) if year is not None else None
-    if span is not None and not text:
-        return PublicIdsInSpan(now, span)
-    releases = Release.objects.public_newest_first(now)
     if not text:
-        return releases.values_list("pk", flat=True)[:ALL_YEARS_SHOWN]
+        return public_ids_in_span(now, span) if span else newest_public_ids(now, ALL_YEARS_SHOWN)
+    releases = Release.objects.public_newest_first(now)
     if span is not None:
         releases = releases.filter(public_since_at__gte=span[0], public_since_at__lt=span[1])
     return search_public(releases, text, now).values_list("pk", flat=True)

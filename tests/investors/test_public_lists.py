@@ -18,9 +18,10 @@ from irportal.workflow.models import State, public_revision_column
 from releases.checks import CODES as EVERY_WARNING
 from releases.models import Audience, Release
 from releases.selectors import (
-    PublicIdsInSpan,
     latest_public_documents,
+    newest_public_ids,
     public_documents,
+    public_ids_in_span,
     public_since_ends,
     year_span,
 )
@@ -178,11 +179,16 @@ def test_the_release_documents_read_in_one_statement_are_the_orm_reading(company
     ]
 
 
-def test_a_year_of_the_archive_read_in_statements_is_the_orm_reading_in_company_time(
-    client, company, author, approver, settings
-):
-    """``SPAN_COUNT_SQL`` and ``SPAN_IDS_SQL`` (a year of the archive) count and list, a page at a time, what the
-    ORM reads of the public releases that became public in the year in the company's zone (not the process's):
+def paged(listed, per_page: int) -> list:
+    """Every id of ``listed`` as a ``Paginator`` reads it, page after page."""
+    paginator = Paginator(listed, per_page)
+    return [pk for number in paginator.page_range for pk in paginator.page(number).object_list]
+
+
+def test_the_archive_read_in_statements_is_the_orm_reading_in_company_time(client, company, author, approver, settings):
+    """The archive's statements count and list, a page at a time, what the ORM reads: ``SPAN_COUNT_SQL`` and
+    ``SPAN_IDS_SQL`` (a year) the public releases that became public in the year in the company's zone (not the
+    process's), ``NEWEST_COUNT_SQL`` and ``NEWEST_IDS_SQL`` (no year) the newest public releases up to a cap:
     releases around New Year in company time, an embargo and a gate crossing it, a correction and a withdrawal."""
     settings.PUBLIC_CACHE = False
     zone = company.zone
@@ -231,11 +237,14 @@ def test_a_year_of_the_archive_read_in_statements_is_the_orm_reading_in_company_
     for now in (embargo - dt.timedelta(seconds=1), embargo, gate - dt.timedelta(seconds=1), gate, at(2027, 3, 1)):
         for year in (2025, 2026, 2027):
             expected = orm_reading(now, year)
-            listed = PublicIdsInSpan(now, year_span(year, zone))
+            listed = public_ids_in_span(now, year_span(year, zone))
             assert listed.count() == len(expected), (now, year)
-            paginator = Paginator(listed, 2)
-            pages = [pk for number in paginator.page_range for pk in paginator.page(number).object_list]
-            assert pages == expected, (now, year)
+            assert paged(listed, 2) == expected, (now, year)
+        newest = list(Release.objects.public_newest_first(now).values_list("pk", flat=True))
+        for cap in (3, 4, 100):
+            listed = newest_public_ids(now, cap)
+            assert listed.count() == len(newest[:cap]), (now, cap)
+            assert paged(listed, 2) == newest[:cap], (now, cap)
     late = at(2027, 3, 1)
     slugs = {year: [Release.objects.get(pk=pk).slug for pk in orm_reading(late, year)] for year in (2025, 2026, 2027)}
     assert slugs == {
