@@ -424,12 +424,13 @@ def _render_lock(key: str, generation: str):
 
 
 def _fresh_copy(key: str) -> CachedPage | None:
-    """The page's copy if it is fresh now: the request that held the lock before may have just kept it."""
+    """The page's copy if it is fresh now: the request that held the lock before may have just kept it. Read with
+    the current generation only (the look-up read the generation's reading)."""
     try:
-        generation, copy, _reading = _look_up(key)
+        found = cache.get_many([GENERATION_KEY, key])
     except Exception:  # noqa: BLE001 - render
         return None
-    return copy if copy is not None and copy.is_fresh(generation, time.time()) else None
+    return _if_fresh(found, key)
 
 
 def _wait_for_copy(key: str, generation: str) -> CachedPage | None:
@@ -442,12 +443,18 @@ def _wait_for_copy(key: str, generation: str) -> CachedPage | None:
             found = cache.get_many([GENERATION_KEY, key, lock])
         except Exception:  # noqa: BLE001 - render
             return None
-        copy = CachedPage.from_stored(found.get(key))
-        if copy is not None and copy.is_fresh(found.get(GENERATION_KEY), time.time()):
+        copy = _if_fresh(found, key)
+        if copy is not None:
             return copy
         if lock not in found:  # the render failed or made nothing to keep
             return None
     return None
+
+
+def _if_fresh(found: dict, key: str) -> CachedPage | None:
+    """The copy of ``key`` among the values ``found`` with the current generation, if it is fresh now."""
+    copy = CachedPage.from_stored(found.get(key))
+    return copy if copy is not None and copy.is_fresh(found.get(GENERATION_KEY), time.time()) else None
 
 
 def _render_and_keep(

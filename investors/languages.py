@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from company.middleware import request_company
+from investors.navigation import address
 from irportal.workflow.languages import disclosure_languages, name, primary
 
 
@@ -75,6 +76,8 @@ def _address_in(match, language: str, path: str) -> str:
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     with translation.override(language):
         try:
+            if not match.args and not match.kwargs:
+                return address(name)  # reversed once per language: a list's, a section's first page
             return reverse(name, args=match.args, kwargs=match.kwargs)
         except NoReverseMatch:
             return path

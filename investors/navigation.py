@@ -109,6 +109,12 @@ def public_sections(now: datetime, company: CompanyProfile | None = None) -> lis
     return sections
 
 
+def address(name: str) -> str:
+    """The address of the page ``name``, which takes no arguments, in the active language (``_address``): the
+    navigation's, and the links every public page's frame carries (the feed, the calendar, the alerts)."""
+    return _address(name, get_language(), get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+
+
 @lru_cache(maxsize=128)
 def _address(name: str, language: str | None, script_prefix: str, urlconf: str) -> str:
     """The address of the page ``name`` (``reverse``): the same for the life of the process in one language, under

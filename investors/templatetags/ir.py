@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from company.models import CompanyProfile
 from company.timefmt import date_text, datetime_text
+from investors import navigation
 
 register = template.Library()
 
@@ -109,6 +110,53 @@ def public_date(value):
     if value is None:
         return ""
     return mark_safe(f'<time datetime="{value.isoformat()}">{escape(date_text(value))}</time>')  # noqa: S308
+
+
+@register.simple_tag
+def navigation_items(sections, path: str):
+    """A ``<li>`` per section of the public navigation (``investors.navigation.public_sections``), the one at
+    ``path`` marked as the current page; in one pass, every value escaped as the template escaped it."""
+    items = []
+    for section in sections:
+        current = ' aria-current="page"' if section.url == path else ""
+        items.append(
+            f'\n        <li class="nav-item"><a class="nav-link" href="{esc(section.url)}"{current}>'
+            f"{esc(section.label)}</a></li>\n        "
+        )
+    return mark_safe("".join(items))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def alternates(versions):
+    """A ``<link rel="alternate">`` per language version of the page (``investors.languages.page_versions``), then
+    the primary's as ``x-default``; in one pass, every value escaped as the template escaped it."""
+    links = [
+        f'<link rel="alternate" hreflang="{esc(version.language)}" href="{esc(version.absolute_url)}">\n  '
+        for version in versions
+    ]
+    if links:
+        links.append(f'<link rel="alternate" hreflang="x-default" href="{esc(versions[0].absolute_url)}">')
+    return mark_safe("".join(links))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def language_switch(versions):
+    """A link to each other language version of the page, in its own language; escaped as the template escaped it."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<a class="ir-language no-print" href="{esc(version.url)}" lang="{esc(version.language)}" '
+            f'hreflang="{esc(version.language)}" data-testid="language-switch">{esc(version.name)}</a>'
+            for version in versions
+            if not version.current
+        )
+    )
+
+
+@register.simple_tag
+def address(name: str) -> str:
+    """``{% url name %}`` for a page that takes no arguments, reversed once per language
+    (``investors.navigation.address``): every public page links to the same few in its frame."""
+    return navigation.address(name)
 
 
 @register.simple_tag
