@@ -84,28 +84,28 @@ def public_sections(now: datetime, company: CompanyProfile | None = None) -> lis
     present = present_sections(now, company)
     where = (get_language(), get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
 
-    def address(name: str) -> str:
+    def address_of(name: str) -> str:
         return _address(name, *where)
 
-    sections = [Section("overview", _("Investors"), address("investors:home"))]
+    sections = [Section("overview", _("Investors"), address_of("investors:home"))]
     if "news" in present:
-        sections.append(Section("news", pgettext("public navigation", "News"), address("news:list")))
+        sections.append(Section("news", pgettext("public navigation", "News"), address_of("news:list")))
     if "events" in present or "presentations" in present:
         first = "events:list" if "events" in present else "investors:presentations"
-        sections.append(Section("events", _("Events & presentations"), address(first)))
+        sections.append(Section("events", _("Events & presentations"), address_of(first)))
     if "financials" in present:
-        sections.append(Section("financials", _("Financials"), address("investors:financials")))
+        sections.append(Section("financials", _("Financials"), address_of("investors:financials")))
     if "filings" in present:
-        sections.append(Section("filings", _("Filings"), address("filings:list")))
+        sections.append(Section("filings", _("Filings"), address_of("filings:list")))
     stock_pages = [name for name in STOCK_PAGES if name in pages_of(present, "stock")]
     if stock_pages:
-        sections.append(Section("stock", pgettext("public navigation", "Stock"), address(f"stock:{stock_pages[0]}")))
+        sections.append(Section("stock", pgettext("public navigation", "Stock"), address_of(f"stock:{stock_pages[0]}")))
     governance_pages = governance.sections(pages_of(present, "governance"))
     if governance_pages:
-        sections.append(Section("governance", _("Governance"), address(f"governance:{governance_pages[0]}")))
-    sections.append(Section("alerts", _("Email alerts"), address("alerts:subscribe")))
+        sections.append(Section("governance", _("Governance"), address_of(f"governance:{governance_pages[0]}")))
+    sections.append(Section("alerts", _("Email alerts"), address_of("alerts:subscribe")))
     if "contacts" in present:
-        sections.append(Section("contacts", _("Contacts"), address("investors:home") + "#contacts"))
+        sections.append(Section("contacts", _("Contacts"), address_of("investors:home") + "#contacts"))
     return sections
 
 
