@@ -105,14 +105,15 @@ class DocumentContent(SnapshotDocument):
     ``file_base`` is where its files are served: the public address (which
     checks publication, the default) or the staff console's. ``url``, its
     public address when the caller has it (a list puts each slug in the one
-    address ``document_address`` reversed), else reversed when it is read.
+    address ``document_address`` reversed), else reversed when it is read from ``document``, which a list that
+    gives each document's ``url`` need not read.
     """
 
     def __init__(
         self,
         content: dict,
         *,
-        document: Document,
+        document: Document | None = None,
         url: str | None = None,
         file_base: str | None = None,
         resolved: Resolved | None = None,

@@ -419,24 +419,27 @@ GOVERNANCE_DOCUMENTS_SHOWN = 60
 # published document reads its live revision, whose columns its row holds (the rows of the index
 # ``document_published_by_date``); the documents in the workflow (never many) read the revision they show, the
 # approved one past its embargo (and its gate, if one holds it), else the live one; a withdrawn one is not public.
-# tests/governance/test_public_pages.py holds it to the ORM's reading at many moments.
+# The documents shown are chosen and ordered by those columns alone, with the revision each reads; only theirs is then
+# read, by its key (not every revision joined and sorted with its content). tests/governance/test_public_pages.py
+# holds it to the ORM's reading at many moments.
 _GOVERNANCE_KINDS = ", ".join(f"%(governance_{number})s" for number in range(len(GOVERNANCE_KINDS)))
 GOVERNANCE_DOCUMENTS_SQL = f"""
-SELECT listed.id, listed.slug, listed.public_content
+SELECT listed.slug, r.content
 FROM (
-    SELECT d.id, d.slug, r.content AS public_content, d.document_date
+    SELECT d.id, d.slug, d.live_revision_id AS revision_id, d.document_date
     FROM reports_document d
-    JOIN reports_documentrevision r ON r.id = d.live_revision_id
     WHERE d.status = %(published)s AND d.kind IN ({_GOVERNANCE_KINDS})
     UNION ALL
-    SELECT d.id, d.slug, r.content, r.document_date
+    SELECT d.id, d.slug, r.id, r.document_date
     FROM reports_document d
     JOIN reports_documentrevision r ON r.id = {public_revision_id_sql("d")}
     WHERE d.status IN (%(draft)s, %(in_review)s, %(approved)s) AND {public_sql("d")}
       AND r.kind IN ({_GOVERNANCE_KINDS})
+    ORDER BY document_date DESC, id DESC
+    LIMIT %(shown)s
 ) listed
+JOIN reports_documentrevision r ON r.id = listed.revision_id
 ORDER BY listed.document_date DESC, listed.id DESC
-LIMIT %(shown)s
 """  # noqa: S608 - made of the statement's own parts; every value is a parameter
 
 
@@ -444,17 +447,18 @@ def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]
     """Public governance documents by category (in the order of ``GOVERNANCE_KINDS``), newest first in each, in one
     query (``GOVERNANCE_DOCUMENTS_SQL``): each document's slug with the content of the revision the public reads.
     The page shows a document's title, date and main PDF, so no linked release or event and no file's thumbnail is
-    read."""
+    read, and no row is made into a model instance (each document's address is its slug's)."""
     params = public_sql_parameters(now) | {
         "shown": GOVERNANCE_DOCUMENTS_SHOWN,
         **{f"governance_{number}": kind for number, kind in enumerate(GOVERNANCE_KINDS)},
     }
     address = document_address()
     by_kind: dict[str, list[DocumentContent]] = {}
-    for document in Document.objects.raw(GOVERNANCE_DOCUMENTS_SQL, params):
-        content = languages.in_active_language(json.loads(document.public_content))
-        doc = DocumentContent(content, document=document, url=address(document.slug))
-        by_kind.setdefault(content["kind"], []).append(doc)
+    with connection.cursor() as cursor:
+        cursor.execute(GOVERNANCE_DOCUMENTS_SQL, params)
+        for slug, public_content in cursor.fetchall():
+            content = languages.in_active_language(json.loads(public_content))
+            by_kind.setdefault(content["kind"], []).append(DocumentContent(content, url=address(slug)))
     return [(Kind(kind).label, by_kind[kind]) for kind in GOVERNANCE_KINDS if kind in by_kind]
 
 

@@ -1,8 +1,9 @@
 """The governance documents page's lists written in Python: each document's line in one pass for a category."""
 
+from html import escape as esc
+
 from django import template
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -10,7 +11,11 @@ register = template.Library()
 
 @register.simple_tag
 def document_items(documents) -> str:
-    """A ``<li>`` per document: its title and link, its date, and its main PDF with the file's size."""
+    """A ``<li>`` per document: its title and link, its date, and its main PDF with the file's size.
+
+    Each value is a plain string (the content's title, addresses, the date and size as written), escaped as
+    Django's ``escape`` escapes one (``html.escape``) without ``conditional_escape``'s checks for lazy and safe
+    strings on each of the five values of each document."""
     return mark_safe("".join(_item(doc) for doc in documents))  # noqa: S308 - every value is escaped
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from governance import selectors, services
 from governance.models import Committee, Person
@@ -144,6 +145,14 @@ def test_governance_documents_are_listed_by_category_and_not_among_the_financial
     assert "Audit Committee charter" not in client.get("/investors/reports/").content.decode()
 
 
+def test_a_governance_document_is_written_escaped_as_the_template_escaped_it(client, company, author, approver):
+    title = """Charter <script>alert("A&B")</script> 'x'"""
+    charter = _charter(author, approver, title=title)
+    page = client.get("/investors/governance/documents/").content.decode()
+    assert f'<a href="/investors/documents/{charter.slug}/">{escape(title)}</a>' in page
+    assert "<script>" not in page.split('data-testid="governance-documents"')[1]
+
+
 def test_governance_documents_show_the_revision_the_public_reads_to_the_second(client, company, author, approver):
     charter = _charter(author, approver, title="Audit Committee charter")
     document_update(actor=author, pk=charter.pk, base_version=charter.version, title="Audit Committee charter 2026")
@@ -160,15 +169,16 @@ def test_governance_documents_show_the_revision_the_public_reads_to_the_second(c
         assert f"{link}{title}</a>" in page and pdf in page
 
 
-def _reference_governance_documents(now) -> list[tuple[int, dict]]:
-    """The governance documents page's list as the ORM reads it, by category as the page shows it."""
+def _reference_governance_documents(now) -> list[tuple[str, dict]]:
+    """The governance documents page's list as the ORM reads it (each document's address and content), by category
+    as the page shows it."""
     documents = (
         governance_documents_public(now)
         .annotate(public_content=public_revision_column("content", now))
-        .order_by("-public_date", "-pk")
-        .values_list("pk", "public_content")[:GOVERNANCE_DOCUMENTS_SHOWN]
+        .order_by("-public_date", "-pk")[:GOVERNANCE_DOCUMENTS_SHOWN]
     )
-    return sorted(documents, key=lambda row: GOVERNANCE_KINDS.index(row[1]["kind"]))
+    rows = [(document.get_absolute_url(), document.public_content) for document in documents]
+    return sorted(rows, key=lambda row: GOVERNANCE_KINDS.index(row[1]["kind"]))
 
 
 def test_the_statement_reads_the_governance_documents_the_orm_reads_at_each_moment(company, author, approver):
@@ -199,7 +209,7 @@ def test_the_statement_reads_the_governance_documents_the_orm_reads_at_each_mome
 
     seen = {}
     for moment in (embargo - dt.timedelta(seconds=1), embargo, embargo + dt.timedelta(days=3)):
-        found = [(doc.document.pk, doc.content) for _, docs in governance_documents(moment) for doc in docs]
+        found = [(doc.url, doc.content) for _, docs in governance_documents(moment) for doc in docs]
         assert found == _reference_governance_documents(moment), moment
         seen[moment] = [(content["kind"], content["title"]) for _, content in found]
     before, at, _ = seen.values()
