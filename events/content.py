@@ -14,9 +14,10 @@ from django.utils.translation import gettext, ngettext
 
 from events import timefmt
 from events.models import Event, EventKind, ReplayStatus
-from irportal.workflow import languages
-from irportal.workflow.models import SnapshotDocument
+from irportal.workflow.models import SnapshotDocument, public_sql, public_sql_parameters
+from releases.content import ReleaseDocument
 from releases.models import Release
+from releases.selectors import DOCUMENTS_SQL, raw_documents
 
 
 def _iso(value):
@@ -76,6 +77,15 @@ def event_address(name: str):
     return lambda slug: f"{head}{slug}{tail}"
 
 
+# The newest public release that announced an event, with the revision the public reads (``DOCUMENTS_SQL``), read
+# as one reviewed statement. tests/investors/test_public_lists.py holds it to the ORM's reading at many moments.
+ANNOUNCEMENT_SQL = f"""{DOCUMENTS_SQL}
+JOIN events_eventannouncement a ON a.release_id = r.id
+WHERE a.event_id = %(event)s AND {public_sql("r")}
+ORDER BY r.id DESC
+LIMIT 1"""
+
+
 @dataclass
 class Replay:
     """What the public is told about the replay at one moment."""
@@ -129,14 +139,11 @@ class EventDocument(SnapshotDocument):
         return reverse("events:ics", args=[self.event.slug])
 
     @cached_property
-    def announcement(self) -> dict | None:
-        """The release that announced the event, when the public can read it: its address and headline."""
-        releases = Release.objects.public(self.now).filter(event_announcements__event_id=self.event.pk)
-        release = releases.for_public_documents().order_by("-pk").first()
-        if release is None:
-            return None
-        headline = languages.in_active_language(release.public_revision(self.now).content)["headline"]
-        return {"url": release.get_absolute_url(), "headline": headline}
+    def announcement(self) -> ReleaseDocument | None:
+        """The newest release that announced the event, when the public can read it (``ANNOUNCEMENT_SQL``)."""
+        params = public_sql_parameters(self.now) | {"event": self.event.pk}
+        documents = raw_documents(Release.objects.raw(ANNOUNCEMENT_SQL, params))
+        return documents[0] if documents else None
 
     @property
     def cancelled(self) -> bool:

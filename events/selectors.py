@@ -62,11 +62,10 @@ def public_documents(now: datetime, home_zone: str | None = None) -> list[EventD
 
 
 def public_document(slug: str, now: datetime) -> EventDocument | None:
-    event = public_events(now).filter(slug=slug).first()
-    if event is None:
-        return None
-    doc = document(event, now=now, home_zone=CompanyProfile.load().home_time_zone)
-    return doc if doc is not None and doc.starts_at is not None else None
+    """The public event at this address, with the number of the revision read (``DOCUMENT_SQL``)."""
+    events = _read_raw(DOCUMENT_SQL, _parameters(now, slug=slug))
+    documents = _content_documents(events, now, CompanyProfile.load().home_time_zone, numbered=True)
+    return documents[0] if documents else None
 
 
 # The events page: the current and upcoming events (at most this many, soonest first), then the past events
@@ -110,6 +109,15 @@ PAST_IN_YEAR_SQL = f"""
 SELECT {_FACTS}, e.starts_at, r.content AS public_content {_SETTLED}
   AND e.starts_at >= %(start)s AND e.starts_at < %(end)s AND {_FINISHES_AT} <= %(now)s
 """
+
+
+# An event's page and calendar: the public event at an address, with the facts, content and number they write.
+# tests/investors/test_public_lists.py holds it to the full public reading at many moments.
+DOCUMENT_SQL = f"""
+SELECT {_FACTS}, r.content AS public_content, r.number AS public_number
+FROM events_event e JOIN events_eventrevision r ON r.id = {public_revision_id_sql("e")}
+WHERE e.slug = %(slug)s AND {public_sql("e")}
+"""  # noqa: S608 - made of the statement's own parts; every value is a parameter
 
 
 def _parameters(now: datetime, **more) -> dict:

@@ -165,13 +165,13 @@ def public_documents(release_ids, now) -> list[ReleaseDocument]:
     releases = {
         release.pk: release for release in Release.objects.raw(f"{DOCUMENTS_SQL} WHERE r.id IN ({listed})", params)
     }
-    return _documents(releases[pk] for pk in ids if pk in releases)
+    return raw_documents(releases[pk] for pk in ids if pk in releases)
 
 
 def latest_public_documents(now, count: int = LATEST_COUNT) -> list[ReleaseDocument]:
     """The newest public releases (the Investor page's, the feed's), in one query (``NEWEST_SQL``)."""
     params = public_sql_parameters(now) | {"count": count}
-    return _documents(Release.objects.raw(NEWEST_SQL, params))
+    return raw_documents(Release.objects.raw(NEWEST_SQL, params))
 
 
 def public_since_ends(now) -> tuple:
@@ -223,7 +223,8 @@ def _moment(value: datetime | str | None) -> datetime | None:
     return parse_datetime(value).replace(tzinfo=UTC) if isinstance(value, str) else value
 
 
-def _documents(releases) -> list[ReleaseDocument]:
+def raw_documents(releases) -> list[ReleaseDocument]:
+    """The public documents of releases read by a statement made of ``DOCUMENTS_SQL``, in the order read."""
     language = get_language()
     # Each release's address, reversed once for the list.
     head, tail = reverse("news:detail", args=[_SLUG]).rsplit(_SLUG, 1)

@@ -9,8 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from events.models import Event
-from events.selectors import CALENDAR_MONTHS_BACK, calendar_documents, events_page, investor_page_events
+from events.models import Event, EventAnnouncement
+from events.selectors import (
+    CALENDAR_MONTHS_BACK,
+    calendar_documents,
+    events_page,
+    investor_page_events,
+    public_document,
+)
 from events.selectors import public_documents as public_event_documents
 from events.services import event_cancel, event_update
 from events.workflow import event_approve, event_submit, event_withdraw
@@ -258,6 +264,43 @@ def test_the_archive_read_in_statements_is_the_orm_reading_in_company_time(clien
     assert [document.release.pk for document in page.context["documents"]] == orm_reading(late, 2026)
 
 
+def test_an_events_page_reads_its_announcement_as_the_orm_reads_it(company, author, approver):
+    """``ANNOUNCEMENT_SQL`` reads the newest public release that announced the event, with the revision the public
+    reads, as the ORM's rule reads it: through a correction's embargo, a withdrawal and a release made public at
+    its embargo."""
+    event = published(make_event(author, slug="winter-conference"), author, approver)
+    embargo = timezone.now().replace(microsecond=0) + dt.timedelta(hours=2)
+    later = embargo + dt.timedelta(hours=1)
+    corrected = publish_now(author, approver, slug="first", headline="First wording")
+    release_update(actor=author, pk=corrected.pk, base_version=corrected.version, headline="Corrected wording")
+    release_submit(release_id=corrected.pk, actor=author)
+    release_approve(acknowledged=EVERY_WARNING, release_id=corrected.pk, actor=approver, publish_at=embargo)
+    withdrawn = publish_now(author, approver, slug="withdrawn", headline="Withdrawn")
+    release_withdraw(release_id=withdrawn.pk, actor=approver, reason="Issued in error")
+    embargoed = make_release(author, slug="embargoed", headline="Embargoed")
+    release_submit(release_id=embargoed.pk, actor=author)
+    release_approve(acknowledged=EVERY_WARNING, release_id=embargoed.pk, actor=approver, publish_at=later)
+    for release in (corrected, withdrawn, embargoed):
+        EventAnnouncement.objects.create(event=event, release=release, revision_number=1, content_hash="")
+
+    def orm_reading(now):
+        releases = Release.objects.public(now).filter(event_announcements__event_id=event.pk).order_by("-pk")
+        return [(release.slug, release.public_revision(now).content["headline"]) for release in releases][:1]
+
+    seen = []
+    for moment in (embargo - dt.timedelta(seconds=1), embargo, later - dt.timedelta(seconds=1), later):
+        announcement = public_document(event.slug, moment).announcement
+        read = [(announcement.release.slug, announcement.headline)] if announcement else []
+        assert read == orm_reading(moment), moment
+        seen += read
+    assert seen == [
+        ("first", "First wording"),
+        ("first", "Corrected wording"),
+        ("first", "Corrected wording"),
+        ("embargoed", "Embargoed"),
+    ]
+
+
 def test_contacts_are_escaped_and_dialable(client, company):
     MediaContactFactory(
         name="<script>alert(1)</script>", title="IR & Treasury", phone="+1 480 555 0100", audience=Audience.INVESTORS
@@ -345,7 +388,8 @@ def test_the_events_page_and_calendar_match_the_full_public_reading_with_correct
     """The events page reads the published events along their own times and merges the few with a correction
     pending (whose row may hold other times than the revision the public reads), and the calendar reads them in
     one statement: at every moment, before and after a correction's embargo, each lists what the full public
-    reading lists, in the same order (the calendar with the revision number it writes)."""
+    reading lists, in the same order (the calendar with the revision number it writes); an event's page reads the
+    same revision of it, or none where the full reading has none."""
     embargo = START + dt.timedelta(days=3)
 
     def public_event(slug, days, **fields):
@@ -408,6 +452,12 @@ def test_the_events_page_and_calendar_match_the_full_public_reading_with_correct
         assert [(doc.event.slug, doc.number) for doc in calendar_documents(moment, home_zone)] == [
             (doc.event.slug, doc.number) for doc in calendar
         ], moment
+        public = {
+            doc.event.slug: (doc.number, doc.title, doc.starts_at) for doc in public_event_documents(moment, home_zone)
+        }
+        for slug in Event.objects.values_list("slug", flat=True):
+            found = public_document(slug, moment)
+            assert (found and (found.number, found.title, found.starts_at)) == public.get(slug), (moment, slug)
         shown = {doc.event.slug for doc in page.upcoming} | {slug for slugs in by_year.values() for slug in slugs}
         assert "withdrawn" not in shown
         assert ("first-at-embargo" in shown) == (moment >= embargo), moment
