@@ -47,6 +47,9 @@ FRENCH = Locale.parse("fr_CA")
 FRENCH_MONTHS = dict(FRENCH.months["format"]["wide"])
 FRENCH_WEEKDAYS = dict(FRENCH.days["format"]["wide"])
 NBSP = "\N{NO-BREAK SPACE}"
+# The French abbreviation of each zone at each offset, with or without daylight time, once looked up
+# (``_french_zone``).
+_FRENCH_ZONES: dict[tuple, str] = {}
 
 
 def activate(style: str | Callable[[], str]) -> None:
@@ -84,9 +87,7 @@ def in_french() -> bool:
     return (translation.get_language() or "").split("-")[0] == "fr"
 
 
-def month_name(month: int, style: str | None = None) -> str:
-    if in_french():
-        return FRENCH_MONTHS[month]
+def _english_month(month: int, style: str | None) -> str:
     return (MONTHS if (style or current_style()) == LONG else AP_MONTHS)[month - 1]
 
 
@@ -96,24 +97,37 @@ def clock(value) -> str:
     In French, the 24-hour clock of the Office québécois de la langue française: ``9 h``, ``11 h 30``,
     ``0 h 17 min 08 s`` (no zero before the hour, no minutes at the full hour, no-break spaces around ``h``).
     CLDR's ``fr_CA`` pattern (``HH 'h' mm``, ``09 h 00``) is the style of a timetable, not of a wire."""
-    if in_french():
-        if value.second:
-            return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}{NBSP}min{NBSP}{value.second:02d}{NBSP}s"
-        return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}" if value.minute else f"{value.hour}{NBSP}h"
+    return _french_clock(value) if in_french() else _english_clock(value)
+
+
+def _english_clock(value) -> str:
     hour = value.hour % 12 or 12
     seconds = f":{value.second:02d}" if value.second else ""
     return f"{hour}:{value.minute:02d}{seconds} {'am' if value.hour < 12 else 'pm'}"
 
 
-def zone_abbreviation(local: datetime) -> str:
-    """``MST``, ``EDT``: the abbreviation of the zone ``local`` is in, on that very date.
+def _french_clock(value) -> str:
+    if value.second:
+        return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}{NBSP}min{NBSP}{value.second:02d}{NBSP}s"
+    return f"{value.hour}{NBSP}h{NBSP}{value.minute:02d}" if value.minute else f"{value.hour}{NBSP}h"
 
-    In French, CLDR's ``fr_CA`` short name of the zone's metazone: ``HNE``/``HAE``, ``HNC``/``HAC``,
-    ``HNR``/``HAR``, ``HNP``/``HAP``, ``HNA``/``HAA``, ``HNT``/``HAT`` (the Office québécois de la langue
-    française's abbreviations too). CLDR has none for other zones (Alaska, Hawaii, Yukon, Europe, Asia): there
-    the offset from UTC is written as the Office writes it, ``UTC+9``, ``UTC-3:30``, and ``UTC`` itself."""
-    if not in_french():
-        return local.tzname()
+
+def _french_zone(local: datetime) -> str:
+    """The abbreviation of the zone ``local`` is in, on that very date, in French: CLDR's ``fr_CA`` short name of
+    the zone's metazone, ``HNE``/``HAE``, ``HNC``/``HAC``, ``HNR``/``HAR``, ``HNP``/``HAP``, ``HNA``/``HAA``,
+    ``HNT``/``HAT`` (the Office québécois de la langue française's abbreviations too). CLDR has none for other
+    zones (Alaska, Hawaii, Yukon, Europe, Asia): there the offset from UTC is written as the Office writes it,
+    ``UTC+9``, ``UTC-3:30``, and ``UTC`` itself.
+
+    Babel's name depends only on the zone, its offset and whether daylight time is in force: each is looked up
+    once, not for every time written."""
+    key = (local.tzinfo, local.utcoffset(), local.dst())
+    if key not in _FRENCH_ZONES:
+        _FRENCH_ZONES[key] = _french_zone_looked_up(local)
+    return _FRENCH_ZONES[key]
+
+
+def _french_zone_looked_up(local: datetime) -> str:
     name = get_timezone_name(local, "short", locale=FRENCH)
     if name != get_timezone_gmt(local, "short", locale=FRENCH):
         return name
@@ -125,14 +139,17 @@ def zone_abbreviation(local: datetime) -> str:
 
 
 def clock_with_zone(local: datetime) -> str:
-    """``9:00 am MST`` (``9 h HNR``): an aware time in the zone it is already in."""
-    return f"{clock(local)} {zone_abbreviation(local)}"
+    """``9:00 am MST`` (``9 h HNR``): an aware time in the zone it is already in, with the abbreviation of that
+    zone on that very date (``_french_zone`` in French)."""
+    if in_french():
+        return f"{_french_clock(local)} {_french_zone(local)}"
+    return f"{_english_clock(local)} {local.tzname()}"
 
 
-def day_of_month(value: date) -> str:
-    """``8``; in French the first of the month is ``1er``, as the Office québécois de la langue française
-    writes it (CLDR's patterns write a bare ``1``)."""
-    return "1er" if value.day == 1 and in_french() else str(value.day)
+def _french_day(value: date) -> str:
+    """``8``; the first of the month is ``1er``, as the Office québécois de la langue française writes it (CLDR's
+    patterns write a bare ``1``)."""
+    return "1er" if value.day == 1 else str(value.day)
 
 
 def date_text(value: date, *, weekday: bool = False, style: str | None = None) -> str:
@@ -140,22 +157,22 @@ def date_text(value: date, *, weekday: bool = False, style: str | None = None) -
 
     In French ``8 décembre 2026``, ``1er décembre 2026``; with ``weekday``, ``mardi 8 décembre 2026``."""
     if in_french():
-        text = f"{day_of_month(value)} {month_name(value.month)} {value.year}"
+        text = f"{_french_day(value)} {FRENCH_MONTHS[value.month]} {value.year}"
         return f"{FRENCH_WEEKDAYS[value.weekday()]} {text}" if weekday else text
-    text = f"{month_name(value.month, style)} {value.day}, {value.year}"
+    text = f"{_english_month(value.month, style)} {value.day}, {value.year}"
     return f"{WEEKDAYS[value.weekday()]}, {text}" if weekday else text
 
 
 def short_date(value: date, *, style: str | None = None) -> str:
     """``Dec. 7`` or ``December 7`` (``7 décembre``): a day named beside a full date."""
     if in_french():
-        return f"{day_of_month(value)} {month_name(value.month)}"
-    return f"{month_name(value.month, style)} {value.day}"
+        return f"{_french_day(value)} {FRENCH_MONTHS[value.month]}"
+    return f"{_english_month(value.month, style)} {value.day}"
 
 
 def month_year(value: date) -> str:
     """``December 2026`` (``décembre 2026``): a calendar's heading."""
-    return f"{(month_name(value.month) if in_french() else MONTHS[value.month - 1])} {value.year}"
+    return f"{(FRENCH_MONTHS[value.month] if in_french() else MONTHS[value.month - 1])} {value.year}"
 
 
 def at(day: str, time: str) -> str:

@@ -31,8 +31,11 @@ def dual_time(instant: datetime, event_zone: str, home_zone: str) -> str:
     differs from the event's, the home side says which day it is, e.g.
     ``7:00 pm EST (Dec. 7)/9:00 am JST``.
     """
-    there = instant.astimezone(zone(event_zone))
-    here = instant.astimezone(zone(home_zone))
+    return _both_zones(instant.astimezone(zone(event_zone)), instant.astimezone(zone(home_zone)))
+
+
+def _both_zones(there: datetime, here: datetime) -> str:
+    """``dual_time`` of one moment in the event's zone (``there``) and in the home zone (``here``)."""
     if there.utcoffset() == here.utcoffset() and there.tzname() == here.tzname():
         return clock_with_zone(there)
     home = clock_with_zone(here)
@@ -43,7 +46,8 @@ def dual_time(instant: datetime, event_zone: str, home_zone: str) -> str:
 
 def when(instant: datetime, event_zone: str, home_zone: str) -> str:
     """``Tuesday, Dec. 8, 2026, 11:00 am EST/9:00 am MST``: the date is the event's local date."""
-    return at(weekday_date(instant.astimezone(zone(event_zone)).date()), dual_time(instant, event_zone, home_zone))
+    there = instant.astimezone(zone(event_zone))
+    return at(weekday_date(there.date()), _both_zones(there, instant.astimezone(zone(home_zone))))
 
 
 def local_date(instant: datetime, zone_name: str) -> str:

@@ -1,12 +1,14 @@
 """Public event pages: the events page's summaries and years, and every page's replay line, written in one Python
 pass.
 
-The markup is what the templates wrote (each value escaped as they escaped it); the page's words are
-translated once per list, not once per event.
+The markup is what the templates wrote (each value escaped as they escaped it: every value is plain text, which
+``html.escape`` escapes as Django's templates do); the page's words are translated once per list, not once per
+event.
 """
 
+from html import escape as esc
+
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -19,7 +21,7 @@ register = template.Library()
 def event_replay(doc, slides=None):
     """The replay's line: its link (and the event's slides) while it is available, or when it expired, or when
     it will be available once the event is over; a blank line otherwise."""
-    return mark_safe(_replay(doc, slides or ()))  # noqa: S308 - every value is escaped
+    return mark_safe(_replay(doc, slides or (), _replay_words()))  # noqa: S308 - every value is escaped
 
 
 @register.simple_tag
@@ -32,6 +34,9 @@ def event_summaries(documents):
         "live": esc(gettext("Live webcast")),
         "add": esc(gettext("Add to calendar")),
         "presenters": gettext("%(label)s: %(names)s"),
+        # Each number of presenters' label (``Presenter``, ``Presenters``), translated once for the list.
+        "labels": {},
+        "replay": _replay_words(),
     }
     addresses = {"page": event_address("events:detail"), "ics": event_address("events:ics")}
     return mark_safe("".join(_summary(doc, words, addresses) for doc in documents))  # noqa: S308 - every value is escaped
@@ -59,7 +64,7 @@ def event_years(years, shown):
     """A link per year with past events, newest first, the year ``shown`` marked as the current one."""
     links = []
     for year in years:
-        text = esc(year)
+        text = str(year)
         active, current = (" active", ' aria-current="page"') if year == shown else ("", "")
         links.append(f'<li class="nav-item"><a class="nav-link{active}" href="?year={text}"{current}>{text}</a></li>')
     return mark_safe("".join(links))  # noqa: S308 - every value is escaped
@@ -79,7 +84,10 @@ def _summary(doc, words: dict, addresses: dict) -> str:
         html.append(f'<p class="mb-1">{location}</p>')
     html.append(f'\n  <p class="mb-1"><time datetime="{esc(doc.content["starts_at"])}">{esc(doc.when)}</time></p>\n  ')
     if presenters := doc.presenter_line:
-        line = words["presenters"] % {"label": esc(doc.presenter_label), "names": esc(presenters)}
+        labels, count = words["labels"], len(doc.content["presenters"])
+        if count not in labels:
+            labels[count] = esc(doc.presenter_label)
+        line = words["presenters"] % {"label": labels[count], "names": esc(presenters)}
         html.append(f'<p class="mb-1 small">{line}</p>')
     html.append("\n  ")
     if doc.show_webcast:
@@ -90,31 +98,40 @@ def _summary(doc, words: dict, addresses: dict) -> str:
         )
     html.append("\n  ")
     if not cancelled:
-        html.append(_replay(doc, ()) + "\n")
+        html.append(_replay(doc, (), words["replay"]) + "\n")
     html.append("\n</article>\n")
     return "".join(html)
 
 
-def _replay(doc, slides) -> str:
+def _replay_words() -> dict:
+    # Translated outside the f-strings, where makemessages finds them.
+    return {
+        "until": gettext("Replay available until %(until)s"),
+        "slides": esc(gettext("Slides (PDF)")),
+        "replay": esc(gettext("Webcast replay")),
+        "expired": gettext("Replay expired on %(date)s"),
+        "pending": gettext("A replay will be available here from %(start)s."),
+    }
+
+
+def _replay(doc, slides, words: dict) -> str:
     replay = doc.replay
     if replay.state == "available":
-        # Translated outside the f-strings, where makemessages finds them.
-        until = gettext("Replay available until %(until)s") % {"until": esc(replay.until)}
-        slides_label, replay_label = esc(gettext("Slides (PDF)")), esc(gettext("Webcast replay"))
+        until = words["until"] % {"until": esc(replay.until)}
         links = "".join(
-            f' &middot; <a href="{esc(slide.main.url if slide.main else "")}" download>{slides_label}</a>'
+            f' &middot; <a href="{esc(slide.main.url if slide.main else "")}" download>{words["slides"]}</a>'
             for slide in slides
         )
         line = (
             f'<p class="ir-replay mb-1" data-testid="replay"><a href="{esc(replay.url)}" '
-            f'rel="noopener">{replay_label}</a> <span class="text-body-secondary">{until}</span>'
+            f'rel="noopener">{words["replay"]}</a> <span class="text-body-secondary">{until}</span>'
             f"{links}</p>"
         )
     elif replay.state == "expired":
-        text = gettext("Replay expired on %(date)s") % {"date": esc(replay.expired_on)}
+        text = words["expired"] % {"date": esc(replay.expired_on)}
         line = f'<p class="ir-replay mb-1 text-body-secondary" data-testid="replay-expired">{text}</p>'
     elif replay.state == "pending" and not doc.is_upcoming:
-        text = gettext("A replay will be available here from %(start)s.") % {"start": esc(replay.available_from)}
+        text = words["pending"] % {"start": esc(replay.available_from)}
         line = f'<p class="ir-replay mb-1 text-body-secondary" data-testid="replay-pending">{text}</p>'
     else:
         return "\n\n"

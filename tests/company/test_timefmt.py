@@ -95,6 +95,17 @@ def test_french_times_are_written_on_the_24_hour_clock_with_the_zones_french_abb
     assert timefmt.clock_with_zone(utc.astimezone(event_time.zone(zone))) == expected
 
 
+def test_a_zones_french_abbreviation_is_kept_for_each_offset_and_season(french):
+    """Each zone's abbreviation is looked up once for each offset and season and kept: written again, winter and
+    summer each keep their own, and a zone's offset before standard time (1850) its own too."""
+    new_york = event_time.zone("America/New_York")
+    for year, month, expected in ((2026, 12, "HNE"), (2026, 7, "HAE"), (2026, 12, "HNE"), (2026, 7, "HAE")):
+        local = datetime(year, month, 11, 16, 30, tzinfo=UTC).astimezone(new_york)
+        assert timefmt.clock_with_zone(local).endswith(f" {expected}"), (year, month)
+    written_1850 = timefmt.clock_with_zone(datetime(1850, 7, 11, 16, 30, tzinfo=UTC).astimezone(new_york))
+    assert written_1850.endswith(" HNE") and written_1850.startswith(f"11{NB}h{NB}33")
+
+
 @pytest.mark.parametrize(
     ("utc", "zone", "expected"),
     [
