@@ -276,7 +276,7 @@ LIMIT 1"""
 CONTACTS_SQL = f"""SELECT {", ".join(CONTACT_FIELDS)}
 FROM releases_mediacontact
 WHERE is_active
-ORDER BY audience, "order"
+ORDER BY audience, "order", name
 """  # noqa: S608 - made of the statement's own parts
 
 

@@ -148,21 +148,25 @@ def test_the_about_statement_reads_what_the_orm_reads(bilingual, admin):
 
 
 def test_the_contacts_statement_reads_what_the_orm_reads(bilingual):
-    """``CONTACTS_SQL``: every active contact, by audience and order, with the columns of its snapshot."""
+    """``CONTACTS_SQL``: every active contact in the contacts' order (audience, order, name), with the columns of
+    its snapshot."""
     assert active_contact_groups("en") == []
     MediaContactFactory(name="Milo Press", audience=Audience.MEDIA, order=1, organization="Press & Co")
     MediaContactFactory(
         name="Dana Ferreira", order=2, translations={"fr": {"title": "Relations avec les investisseurs"}}
     )
     MediaContactFactory(name="Ada Stone", order=1, phone="", email="")
+    # Two of the same order: by name, whichever was added first.
+    MediaContactFactory(name="Zoe Quinn", audience=Audience.MEDIA, order=1)
+    MediaContactFactory(name="Leo Marsh", audience=Audience.MEDIA, order=1)
     MediaContactFactory(name="Gone", order=0, is_active=False)
-    contacts = MediaContact.objects.filter(is_active=True).order_by("audience", "order").values(*CONTACT_FIELDS)
+    contacts = MediaContact.objects.filter(is_active=True).values(*CONTACT_FIELDS)
     for language in ("en", "fr"):
         orm_reading = MediaContact.group_by_audience([languages.localized(contact, language) for contact in contacts])
         assert active_contact_groups(language) == orm_reading
     assert [[contact["name"] for contact in members] for _, members in active_contact_groups("fr")] == [
         ["Ada Stone", "Dana Ferreira"],
-        ["Milo Press"],
+        ["Leo Marsh", "Milo Press", "Zoe Quinn"],
     ]
 
 
