@@ -10,12 +10,14 @@ currency symbols of CLDR's ``fr_CA`` locale (Babel's data: ``$`` is the
 Canadian dollar, ``$ US`` the American one).
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 
 from babel.numbers import get_currency_symbol
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.formats import get_format
+from django.utils.translation import gettext
 
 from company.timefmt import FRENCH, NBSP, in_french
 
@@ -23,6 +25,22 @@ from company.timefmt import FRENCH, NBSP, in_french
 def number(value, places: int) -> str:
     """``1,234.50`` (``1 234,50``): rounded half up to ``places`` decimals, digits grouped by three."""
     return str(floatformat(value, f"{places}g"))
+
+
+def file_size_writer() -> Callable[[int], str]:
+    """Django's ``filesizeformat`` for a list of files (``13.0 KB``, ``4.1 MB``; ``4,1 Mo``): the units translated
+    and the decimal separator looked up once for the list, not for each file. A size under a kilobyte, from a
+    terabyte up, or not a number is written by ``filesizeformat`` itself."""
+    units = ((1 << 30, gettext("%s GB")), (1 << 20, gettext("%s MB")), (1 << 10, gettext("%s KB")))
+    separator = get_format("DECIMAL_SEPARATOR")
+
+    def write(size) -> str:
+        if isinstance(size, int) and 1 << 10 <= size < 1 << 40:
+            unit, text = next(each for each in units if size >= each[0])
+            return (text % f"{round(size / unit, 1):.1f}".replace(".", separator)).replace(" ", NBSP)
+        return filesizeformat(size)
+
+    return write
 
 
 def money(amount: Decimal, currency: str) -> str:

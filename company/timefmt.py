@@ -157,10 +157,22 @@ def date_text(value: date, *, weekday: bool = False, style: str | None = None) -
 
     In French ``8 décembre 2026``, ``1er décembre 2026``; with ``weekday``, ``mardi 8 décembre 2026``."""
     if in_french():
-        text = f"{_french_day(value)} {FRENCH_MONTHS[value.month]} {value.year}"
+        text = _french_date(value)
         return f"{FRENCH_WEEKDAYS[value.weekday()]} {text}" if weekday else text
     text = f"{_english_month(value.month, style)} {value.day}, {value.year}"
     return f"{WEEKDAYS[value.weekday()]}, {text}" if weekday else text
+
+
+def date_writer() -> Callable[[date], str]:
+    """``date_text`` for a list of dates: the language and the company's style asked once, not for each date."""
+    if in_french():
+        return _french_date
+    months = MONTHS if current_style() == LONG else AP_MONTHS
+    return lambda value: f"{months[value.month - 1]} {value.day}, {value.year}"
+
+
+def _french_date(value: date) -> str:
+    return f"{_french_day(value)} {FRENCH_MONTHS[value.month]} {value.year}"
 
 
 def short_date(value: date, *, style: str | None = None) -> str:

@@ -100,8 +100,9 @@ def public_contents(documents, now: datetime, *, links: bool = True, thumbnails:
     """What the public reads of each of ``documents`` (read by ``_with_public_content``), with its linked release and
     event resolved (``links``) and its files' thumbnail state read (``thumbnails``), for the pages that show them."""
     # In the page's language: its title and summary, and its own main PDF when it has one.
+    language = languages.active()
     pairs = [
-        (document, languages.in_active_language(document.public_content))
+        (document, languages.localized(document.public_content, language))
         for document in documents
         # What ``public_revision`` leaves out: a withdrawn document, one without the revision the public reads.
         if document.status != State.WITHDRAWN and document.public_content is not None
@@ -452,12 +453,12 @@ def governance_documents(now: datetime) -> list[tuple[str, list[DocumentContent]
         "shown": GOVERNANCE_DOCUMENTS_SHOWN,
         **{f"governance_{number}": kind for number, kind in enumerate(GOVERNANCE_KINDS)},
     }
-    address = document_address()
+    address, language = document_address(), languages.active()
     by_kind: dict[str, list[DocumentContent]] = {}
     with connection.cursor() as cursor:
         cursor.execute(GOVERNANCE_DOCUMENTS_SQL, params)
         for slug, public_content in cursor.fetchall():
-            content = languages.in_active_language(json.loads(public_content))
+            content = languages.localized(json.loads(public_content), language)
             by_kind.setdefault(content["kind"], []).append(DocumentContent(content, url=address(slug)))
     return [(Kind(kind).label, by_kind[kind]) for kind in GOVERNANCE_KINDS if kind in by_kind]
 

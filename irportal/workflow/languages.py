@@ -76,9 +76,14 @@ def localized(content: dict, language: str) -> dict:
     return {key: _nested(value, language) for key, value in laid.items()}
 
 
+def active() -> str:
+    """The language of the page being made (Django's active language), the primary when none is active."""
+    return get_language() or primary()
+
+
 def in_active_language(content: dict) -> dict:
-    """The content ``localized`` in the language of the page being made (Django's active language)."""
-    return localized(content, get_language() or primary())
+    """The content ``localized`` in the language of the page being made (``active``)."""
+    return localized(content, active())
 
 
 def _nested(value, language: str):

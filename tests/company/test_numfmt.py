@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 
 from company import numfmt
@@ -51,3 +52,13 @@ def test_the_templates_filters_write_the_pages_language():
     assert page.render(context) == "USD 0.24 0.50%"
     with translation.override("fr"):
         assert page.render(context) == f"0,24{NB}${NB}US 0,50{NB}%"
+
+
+def test_a_lists_file_size_writer_writes_each_size_as_filesizeformat_does():
+    """Units and separator are looked up once for a list; each size is the one Django's filter writes."""
+    sizes = [None, "", -5, 0, 1, 1023, 1024, 1075, 1076, 52_000, 1_048_063, 1_048_575, 1 << 20, 4_300_000]
+    sizes += [(1 << 30) - 1, 1 << 30, 7 << 30, (1 << 40) - 1, 1 << 40, 3 << 50, *range(1000, 3_000_000, 997)]
+    for language in ("en", "fr"):
+        with translation.override(language):
+            write = numfmt.file_size_writer()
+            assert [write(size) for size in sizes] == [filesizeformat(size) for size in sizes]

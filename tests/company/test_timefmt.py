@@ -33,6 +33,16 @@ def test_dates_are_written_in_the_style_in_force(style, expected):
     assert timefmt.current_style() == timefmt.AP  # none in force: AP style
 
 
+def test_a_lists_date_writer_writes_each_date_as_date_text_does():
+    """The language and style are asked once for a list; each date is the one ``date_text`` writes."""
+    days = [date(2026, month, day) for month in range(1, 13) for day in (1, 8, 28)]
+    for language in ("en", "fr"):
+        for style in (timefmt.AP, timefmt.LONG):
+            with translation.override(language), timefmt.override(style):
+                write = timefmt.date_writer()
+                assert [write(day) for day in days] == [timefmt.date_text(day) for day in days]
+
+
 def test_two_zones_lead_with_the_companys():
     assert event_time.dual_time(START, "America/Phoenix", "America/New_York") == "11:00 am EST/9:00 am MST"
 
