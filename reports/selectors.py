@@ -17,11 +17,11 @@ from datetime import date, datetime
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from company.models import CompanyProfile
+from company.numfmt import file_size_writer
 from events import selectors as event_selectors
 from irportal.workflow import languages
 from irportal.workflow.models import (
@@ -221,19 +221,20 @@ class Quarter:
                     filings.append(filing)
         return filings
 
-    def write(self, labels: dict[str, str]) -> None:
+    def write(self, labels: dict[str, str], size) -> None:
         """Sort the quarter's documents into its lists, each kind's label (``labels``, translated once a page) and
-        each file's size written here rather than by the template for each document."""
+        each file's size (``size``, a page's ``file_size_writer``) written here rather than by the template for each
+        document."""
         for doc in self.documents:
             kind = doc.content["kind"]
             if kind == Kind.PRESENTATION:
                 self.presentations.append(Entry(doc, main=doc.main))
             elif kind == Kind.QUARTERLY_RESULTS:
                 main = doc.main
-                self.results.append(Entry(doc, labels[kind], main, filesizeformat(main.size) if main else ""))
+                self.results.append(Entry(doc, labels[kind], main, size(main.size) if main else ""))
             elif kind in (Kind.FACT_SHEET, Kind.OTHER):
                 self.others.append(Entry(doc, labels[kind]))
-            self.supplementary += [Entry(item, size=filesizeformat(item.size)) for item in doc.supplementary_files]
+            self.supplementary += [Entry(item, size=size(item.size)) for item in doc.supplementary_files]
 
 
 # The financials page's fiscal years and the documents of those it shows, in one reviewed statement each (plain SQL,
@@ -293,9 +294,10 @@ def financial_quarters(years: list[int], now: datetime) -> list[tuple[int, list[
         quarters.setdefault(key, Quarter(*key)).documents.append(doc)
     # Each kind's words before a document's link, translated once a page.
     labels = {kind: gettext("%(label)s:") % {"label": Kind(kind).label} for kind in QUARTER_ORDER}
+    size = file_size_writer()
     for quarter in quarters.values():
         quarter.documents.sort(key=lambda doc: QUARTER_ORDER.index(doc.content["kind"]))
-        quarter.write(labels)
+        quarter.write(labels, size)
     by_year: dict[int, list[Quarter]] = {}
     for (fiscal_year, _), quarter in quarters.items():
         by_year.setdefault(fiscal_year, []).append(quarter)

@@ -8,12 +8,13 @@ translated once per list, not once per document.
 from itertools import groupby
 
 from django import template
-from django.template.defaultfilters import filesizeformat
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from company.numfmt import file_size_writer
 from company.templatetags.company_time import when
+from company.timefmt import date_writer
 from events.templatetags.event_lists import event_replay
 
 register = template.Library()
@@ -126,6 +127,7 @@ def report_years(documents):
     order given, newest fiscal year first), with an item per document: its link, kind and date, and its PDF with
     its size when it has one."""
     named = gettext("Fiscal year %(year)s")
+    date, size = date_writer(), file_size_writer()
     kinds = {}
     html = []
     for year, group in groupby(documents, key=lambda doc: doc.content["fiscal_year"]):
@@ -140,12 +142,12 @@ def report_years(documents):
                 kinds[kind] = esc(doc.kind_label)
             html.append(
                 f'<li class="mb-2"><a href="{esc(doc.url)}">{esc(doc.title)}</a> '
-                f'<span class="text-body-secondary">{kinds[kind]}, {esc(doc.date_text)}</span>'
+                f'<span class="text-body-secondary">{kinds[kind]}, {esc(date(doc.date))}</span>'
             )
             if main := doc.main:
                 html.append(
                     f' &middot; <a href="{esc(main.url)}" download>PDF</a> '
-                    f'<span class="text-body-secondary">({esc(filesizeformat(main.size))})</span>'
+                    f'<span class="text-body-secondary">({esc(size(main.size))})</span>'
                 )
             html.append("</li>")
         html.append("\n  </ul>\n</section>\n")
@@ -155,9 +157,9 @@ def report_years(documents):
 @register.simple_tag
 def presentation_items(documents):
     """An item per presentation: its first page's thumbnail when there is one, its link, date and period."""
-    html = []
+    html, date = [], date_writer()
     for doc in documents:
-        url, main = esc(doc.url), doc.main
+        url, main, day = esc(doc.url), doc.main, esc(date(doc.date))
         html.append('\n  <li class="col-sm-6 col-lg-4">\n    ')
         if main and main.thumbnail_url:
             html.append(
@@ -166,7 +168,7 @@ def presentation_items(documents):
             )
         html.append(
             f'\n    <h2 class="h6 mb-0"><a href="{url}">{esc(doc.title)}</a></h2>\n'
-            f'    <p class="small text-body-secondary mb-0">{esc(doc.date_text)} &middot; {esc(doc.period_label)}</p>\n'
+            f'    <p class="small text-body-secondary mb-0">{day} &middot; {esc(doc.period_label)}</p>\n'
             "  </li>\n  "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped
