@@ -87,6 +87,11 @@ def in_french() -> bool:
     return (translation.get_language() or "").split("-")[0] == "fr"
 
 
+def _french(french: bool | None) -> bool:
+    """``french`` as given by a caller that asked once for many times written, else the active language's."""
+    return in_french() if french is None else french
+
+
 def _english_month(month: int, style: str | None) -> str:
     return (MONTHS if (style or current_style()) == LONG else AP_MONTHS)[month - 1]
 
@@ -138,10 +143,10 @@ def _french_zone_looked_up(local: datetime) -> str:
     return f"UTC{'+' if minutes > 0 else '-'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def clock_with_zone(local: datetime) -> str:
+def clock_with_zone(local: datetime, *, french: bool | None = None) -> str:
     """``9:00 am MST`` (``9 h HNR``): an aware time in the zone it is already in, with the abbreviation of that
-    zone on that very date (``_french_zone`` in French)."""
-    if in_french():
+    zone on that very date (``_french_zone`` in French; ``french``, when given, says whether to write French)."""
+    if _french(french):
         return f"{_french_clock(local)} {_french_zone(local)}"
     return f"{_english_clock(local)} {local.tzname()}"
 
@@ -152,11 +157,11 @@ def _french_day(value: date) -> str:
     return "1er" if value.day == 1 else str(value.day)
 
 
-def date_text(value: date, *, weekday: bool = False, style: str | None = None) -> str:
+def date_text(value: date, *, weekday: bool = False, style: str | None = None, french: bool | None = None) -> str:
     """``Dec. 8, 2026`` or ``December 8, 2026``; with ``weekday``, ``Tuesday, Dec. 8, 2026``.
 
     In French ``8 décembre 2026``, ``1er décembre 2026``; with ``weekday``, ``mardi 8 décembre 2026``."""
-    if in_french():
+    if _french(french):
         text = _french_date(value)
         return f"{FRENCH_WEEKDAYS[value.weekday()]} {text}" if weekday else text
     text = f"{_english_month(value.month, style)} {value.day}, {value.year}"
@@ -175,9 +180,9 @@ def _french_date(value: date) -> str:
     return f"{_french_day(value)} {FRENCH_MONTHS[value.month]} {value.year}"
 
 
-def short_date(value: date, *, style: str | None = None) -> str:
+def short_date(value: date, *, style: str | None = None, french: bool | None = None) -> str:
     """``Dec. 7`` or ``December 7`` (``7 décembre``): a day named beside a full date."""
-    if in_french():
+    if _french(french):
         return f"{_french_day(value)} {FRENCH_MONTHS[value.month]}"
     return f"{_english_month(value.month, style)} {value.day}"
 
@@ -187,10 +192,10 @@ def month_year(value: date) -> str:
     return f"{(FRENCH_MONTHS[value.month] if in_french() else MONTHS[value.month - 1])} {value.year}"
 
 
-def at(day: str, time: str) -> str:
+def at(day: str, time: str, *, french: bool | None = None) -> str:
     """A written day and a written time of day together: ``Dec. 8, 2026, 9:00 am MST``, or in French
     ``8 décembre 2026 à 9 h HNR``."""
-    return f"{day} à {time}" if in_french() else f"{day}, {time}"
+    return f"{day} à {time}" if _french(french) else f"{day}, {time}"
 
 
 def datetime_text(local: datetime, *, weekday: bool = False) -> str:

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 
 from events import timefmt
 from events.models import Event, EventKind, ReplayStatus
+from irportal.workflow import languages
 from irportal.workflow.models import SnapshotDocument, public_sql, public_sql_parameters
 from releases.content import ReleaseDocument
 from releases.models import Release
@@ -86,6 +88,28 @@ ORDER BY r.id DESC
 LIMIT 1"""
 
 
+class Wording:
+    """The language an event's times are written in and the words its page and calendar entry say in it, read once
+    for a list of events (``EventDocument``'s ``wording``): each event then asks neither the active language nor
+    the catalogue again."""
+
+    def __init__(self):
+        # The language the revisions' content is read in (``languages.localized``), and whether times are French.
+        self.language = languages.active()
+        self.french = timefmt.in_french()
+        self.span = gettext("%(start)s to %(end)s")
+        self.undated = gettext("Date to be announced")
+        # Each number of presenters' label (``Presenter``, ``Presenters``), translated in the list's language when
+        # first needed.
+        self._presenter_labels: dict[int, str] = {}
+
+    def presenter_label(self, count: int) -> str:
+        if count not in self._presenter_labels:
+            with translation.override(self.language):
+                self._presenter_labels[count] = ngettext("Presenter", "Presenters", count)
+        return self._presenter_labels[count]
+
+
 @dataclass
 class Replay:
     """What the public is told about the replay at one moment."""
@@ -100,8 +124,18 @@ class Replay:
 class EventDocument(SnapshotDocument):
     """Read access for templates and calendars: ``doc.title``, ``doc.when``, ``doc.replay.state``..."""
 
-    def __init__(self, event: Event, content: dict, *, now: datetime, home_zone: str, number: int | None = None):
+    def __init__(
+        self,
+        event: Event,
+        content: dict,
+        *,
+        now: datetime,
+        home_zone: str,
+        number: int | None = None,
+        wording: Wording | None = None,
+    ):
         super().__init__(content)
+        self._wording = wording
         self.event = event
         # The number of the revision read (a calendar entry's sequence), when the reader was given it.
         self.number = number
@@ -109,6 +143,11 @@ class EventDocument(SnapshotDocument):
         self.home_zone = home_zone
         self.starts_at = instant(content["starts_at"])
         self.ends_at = instant(content["ends_at"])
+
+    @property
+    def wording(self) -> Wording:
+        """The language and words of the list the document is in; read alone, the active language's when asked."""
+        return self._wording or Wording()
 
     @property
     def kind_label(self) -> str:
@@ -124,7 +163,7 @@ class EventDocument(SnapshotDocument):
 
     @property
     def presenter_label(self) -> str:
-        return ngettext("Presenter", "Presenters", len(self.content["presenters"]))
+        return self.wording.presenter_label(len(self.content["presenters"]))
 
     @property
     def presenter_line(self) -> str:
@@ -151,12 +190,13 @@ class EventDocument(SnapshotDocument):
 
     @property
     def when(self) -> str:
+        wording = self.wording
         if self.starts_at is None:
-            return gettext("Date to be announced")
-        text = timefmt.when(self.starts_at, self.time_zone, self.home_zone)
+            return wording.undated
+        text = timefmt.when(self.starts_at, self.time_zone, self.home_zone, french=wording.french)
         if self.ends_at and self.ends_at != self.starts_at:
-            end = timefmt.dual_time(self.ends_at, self.time_zone, self.home_zone)
-            text = gettext("%(start)s to %(end)s") % {"start": text, "end": end}
+            end = timefmt.dual_time(self.ends_at, self.time_zone, self.home_zone, french=wording.french)
+            text = wording.span % {"start": text, "end": end}
         return text
 
     @property
@@ -184,9 +224,12 @@ class EventDocument(SnapshotDocument):
         if not event.replay_url and event.replay_status != ReplayStatus.EXPIRED:
             # No link was ever made public: there is no replay to speak of, expired or coming.
             return Replay("none")
+        french = self.wording.french
         if self.now >= event.replay_expires_at:
-            return Replay("expired", expired_on=timefmt.local_date(event.replay_expires_at, self.home_zone))
-        until = timefmt.when(event.replay_expires_at, self.time_zone, self.home_zone)
+            expired_on = timefmt.local_date(event.replay_expires_at, self.home_zone, french=french)
+            return Replay("expired", expired_on=expired_on)
+        until = timefmt.when(event.replay_expires_at, self.time_zone, self.home_zone, french=french)
         if event.replay_visible(self.now):
             return Replay("available", url=event.replay_url, until=until)
-        return Replay("pending", available_from=timefmt.when(event.replay_available_at, self.time_zone, self.home_zone))
+        available_from = timefmt.when(event.replay_available_at, self.time_zone, self.home_zone, french=french)
+        return Replay("pending", available_from=available_from)

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.paginator import InvalidPage, Page, Paginator
 
 from company.models import CompanyProfile
-from events.content import EventDocument
+from events.content import EventDocument, Wording
 from events.models import Event
 from irportal.ops.moments import Moments
 from irportal.workflow import languages
@@ -124,10 +124,10 @@ def _parameters(now: datetime, **more) -> dict:
     return public_sql_parameters(now) | more
 
 
-def pending_documents(now: datetime, home_zone: str) -> list[EventDocument]:
+def pending_documents(now: datetime, home_zone: str, wording: Wording) -> list[EventDocument]:
     """The public events with a correction pending, as the public reads them at ``now``: the (few) rows whose own
     columns may hold other times than the revision the public reads, read whole once for a page's lists."""
-    return _content_documents(_read_raw(PENDING_SQL, _parameters(now)), now, home_zone)
+    return _content_documents(_read_raw(PENDING_SQL, _parameters(now)), now, home_zone, wording=wording)
 
 
 def past_event_years(now: datetime, zone: zoneinfo.ZoneInfo, pending: list[EventDocument]) -> list[int]:
@@ -157,10 +157,13 @@ def past_events_in(now: datetime, year: int, zone: zoneinfo.ZoneInfo, pending: l
     return [read for *_, read in sorted(rows, key=lambda row: row[:2], reverse=True)]
 
 
-def upcoming_documents(now: datetime, pending: list[EventDocument], home_zone: str, count: int) -> list[EventDocument]:
+def upcoming_documents(
+    now: datetime, pending: list[EventDocument], home_zone: str, count: int, wording: Wording
+) -> list[EventDocument]:
     """The first ``count`` public events not over at ``now`` (live ones included), soonest first: the published
     rows read along the index with their live revision's content, merged with those of ``pending``."""
-    published = _content_documents(_read_raw(UPCOMING_SQL, _parameters(now, count=count)), now, home_zone)
+    events = _read_raw(UPCOMING_SQL, _parameters(now, count=count))
+    published = _content_documents(events, now, home_zone, wording=wording)
     documents = published + [doc for doc in pending if doc.finished_at > now]
     return sorted(documents, key=lambda doc: (doc.starts_at, doc.event.pk))[:count]
 
@@ -184,12 +187,13 @@ def events_page(
     Without a year, the most recent year with past events; a year without past events lists none. A fixed
     number of queries, each bounded by a page or by one year's events, whatever the length of the history.
     """
-    pending = pending_documents(now, company.home_time_zone)
+    wording = Wording()  # the page's language and words, for all its events
+    pending = pending_documents(now, company.home_time_zone, wording)
     years = past_event_years(now, company.zone, pending)
     year = year if year is not None else (years[0] if years else None)
     soonest, more = None, False
     if upcoming:
-        found = upcoming_documents(now, pending, company.home_time_zone, UPCOMING_SHOWN + 1)
+        found = upcoming_documents(now, pending, company.home_time_zone, UPCOMING_SHOWN + 1, wording)
         soonest, more = found[:UPCOMING_SHOWN], len(found) > UPCOMING_SHOWN
     # The year's past events in order (one year's events: a few dozen), paginated here.
     past = past_events_in(now, year, company.zone, pending) if year in years else []
@@ -203,7 +207,7 @@ def events_page(
         for read in page.object_list:
             if isinstance(read, Event):  # a published row: its content decoded for the page only
                 read.public_content = json.loads(read.public_content)
-                documents += _content_documents([read], now, company.home_time_zone)
+                documents += _content_documents([read], now, company.home_time_zone, wording=wording)
             else:
                 documents.append(read)
     return EventsPage(years, year, page, paginator, documents, soonest, more)
@@ -274,9 +278,10 @@ def investor_page_events(now: datetime, *, home_zone: str | None = None) -> dict
     home_zone = home_zone or CompanyProfile.load().home_time_zone
     params = public_sql_parameters(now) | {"soonest": INVESTOR_PAGE_EVENTS * 2, "replaying": INVESTOR_PAGE_EVENTS}
     read = {True: [], False: []}
+    wording = Wording()
     for event in _read_raw(INVESTOR_PAGE_SQL, params):
-        content = languages.in_active_language(event.public_content)
-        document = EventDocument(event, content, now=now, home_zone=home_zone)
+        content = languages.localized(event.public_content, wording.language)
+        document = EventDocument(event, content, now=now, home_zone=home_zone, wording=wording)
         if document.starts_at is not None:
             read[event.soonest].append(document)
     upcoming, _ = upcoming_and_past(read[True])
@@ -292,16 +297,21 @@ def _documents(events, now: datetime, home_zone: str) -> list[EventDocument]:
     return [doc for doc in documents if doc is not None and doc.starts_at is not None]
 
 
-def _content_documents(events, now: datetime, home_zone: str, *, numbered: bool = False) -> list[EventDocument]:
+def _content_documents(
+    events, now: datetime, home_zone: str, *, numbered: bool = False, wording: Wording | None = None
+) -> list[EventDocument]:
     """The documents of public events read with only the public revision's content (``public_content``), not the
-    revisions' models; ``numbered``, with its number too (``public_number``)."""
+    revisions' models; ``numbered``, with its number too (``public_number``); all in one ``wording`` (the active
+    language's when not given)."""
+    wording = wording or Wording()
     documents = (
         EventDocument(
             event,
-            languages.in_active_language(event.public_content),
+            languages.localized(event.public_content, wording.language),
             now=now,
             home_zone=home_zone,
             number=event.public_number if numbered else None,
+            wording=wording,
         )
         for event in events
     )

@@ -34,8 +34,6 @@ def event_summaries(documents):
         "live": esc(gettext("Live webcast")),
         "add": esc(gettext("Add to calendar")),
         "presenters": gettext("%(label)s: %(names)s"),
-        # Each number of presenters' label (``Presenter``, ``Presenters``), translated once for the list.
-        "labels": {},
         "replay": _replay_words(),
     }
     addresses = {"page": event_address("events:detail"), "ics": event_address("events:ics")}
@@ -84,10 +82,7 @@ def _summary(doc, words: dict, addresses: dict) -> str:
         html.append(f'<p class="mb-1">{location}</p>')
     html.append(f'\n  <p class="mb-1"><time datetime="{esc(doc.content["starts_at"])}">{esc(doc.when)}</time></p>\n  ')
     if presenters := doc.presenter_line:
-        labels, count = words["labels"], len(doc.content["presenters"])
-        if count not in labels:
-            labels[count] = esc(doc.presenter_label)
-        line = words["presenters"] % {"label": labels[count], "names": esc(presenters)}
+        line = words["presenters"] % {"label": esc(doc.presenter_label), "names": esc(presenters)}
         html.append(f'<p class="mb-1 small">{line}</p>')
     html.append("\n  ")
     if doc.show_webcast:

@@ -174,3 +174,23 @@ def test_djangos_own_filters_write_french_times_the_same_way(french):
     page = Template('{{ day|date }} · {{ moment|time }} · {{ day|date:"YEAR_MONTH_FORMAT" }}')
     context = Context({"day": date(2026, 12, 11), "moment": datetime(2026, 12, 11, 11, 30)})
     assert page.render(context) == f"11 décembre 2026 · 11{NB}h{NB}30 · décembre 2026"
+
+
+def test_a_language_given_once_is_written_whatever_language_is_active():
+    """A list of events asks the language once and says it with ``french``: each function writes that language,
+    in a French page as in an English one."""
+    local = datetime(2026, 12, 1, 16, 30, tzinfo=UTC).astimezone(event_time.zone("America/Montreal"))
+    for active in ("en", "fr"):
+        with translation.override(active):
+            assert timefmt.clock_with_zone(local, french=True) == f"11{NB}h{NB}30 HNE"
+            assert timefmt.clock_with_zone(local, french=False) == "11:30 am EST"
+            assert timefmt.date_text(local.date(), weekday=True, french=True) == "mardi 1er décembre 2026"
+            assert timefmt.short_date(local.date(), french=False) == "Dec. 1"
+            assert timefmt.at("1er décembre 2026", f"11{NB}h", french=True) == f"1er décembre 2026 à 11{NB}h"
+            assert event_time.when(START, "America/Phoenix", "America/New_York", french=False) == (
+                "Tuesday, Dec. 8, 2026, 11:00 am EST/9:00 am MST"
+            )
+            assert event_time.dual_time(START, "America/Phoenix", "America/New_York", french=True) == (
+                f"11{NB}h HNE/9{NB}h HNR"
+            )
+            assert event_time.local_date(START, "America/New_York", french=True) == "8 décembre 2026"

@@ -1,9 +1,12 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import translation
 from icalendar import Calendar
 
 from events import timefmt
+from events.content import EventDocument, Wording
+from events.models import Event
 from tests.events.builders import make_event, published
 
 # US clocks go forward on Sunday, March 14, 2027; Arizona (America/Phoenix) stays on MST.
@@ -44,3 +47,30 @@ def test_the_event_page_and_its_calendar_agree_across_daylight_saving(client, au
     assert vevent["dtstart"].params["TZID"] == "America/Phoenix"
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Phoenix"]
     assert vevent.decoded("dtend") == instant.replace(minute=45)
+
+
+NB = "\N{NO-BREAK SPACE}"
+
+
+def _document(wording=None):
+    content = {
+        "starts_at": BEFORE_DST.isoformat(),
+        "ends_at": (BEFORE_DST + timedelta(hours=1)).isoformat(),
+        "time_zone": "America/Phoenix",
+        "presenters": [{"name": "Ingrid Halvorsen"}, {"name": "Raj Patel"}],
+    }
+    return EventDocument(Event(slug="fireside"), content, now=AFTER_DST, home_zone="America/New_York", wording=wording)
+
+
+def test_a_lists_events_are_written_in_the_language_the_list_was_read_in():
+    """A list's ``Wording`` is read once, in the page's language, and every event of the list says its words; an
+    event read alone says the active language's when asked."""
+    with translation.override("fr"):
+        french = Wording()
+    listed, alone = _document(french), _document()
+    assert listed.when == f"mardi 9 mars 2027 à 11{NB}h HNE/9{NB}h HNR jusqu'à 12{NB}h HNE/10{NB}h HNR"
+    assert listed.presenter_label == "Présentateurs"
+    assert alone.when == "Tuesday, March 9, 2027, 11:00 am EST/9:00 am MST to 12:00 pm EST/10:00 am MST"
+    assert alone.presenter_label == "Presenters"
+    with translation.override("fr"):
+        assert alone.when == listed.when
