@@ -60,10 +60,12 @@
         });
       });
       // The editor copies its text into the field a moment after each keystroke: a form sent within that
-      // moment would carry the text without its last keystrokes. It is copied when the form is sent.
+      // moment would carry the text without its last keystrokes. It is copied when the form is sent, from the
+      // editor's value itself (its synchronizeValues() is throttled: called right after a keystroke, it copies
+      // nothing until the moment has passed, after the form has gone).
       if (textarea.form) {
         textarea.form.addEventListener("submit", function () {
-          editor.synchronizeValues();
+          textarea.value = editor.value;
         }, true);
       }
     });
